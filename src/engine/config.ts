@@ -1,0 +1,69 @@
+/**
+ * The one description of a network and how to train it, as the engine sees it.
+ * External formats (the seed's config.json, neural-net-rs's, our own) are parsed
+ * and validated into this shape in `src/formats/`; the engine trusts it.
+ */
+
+export const ACTIVATIONS = ['Sigmoid', 'ReLU', 'LeakyReLU', 'Tanh', 'Linear', 'Softmax'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** 'sgd' is plain gradient descent; 'momentum' is SGD with (heavy-ball) momentum; 'adam' is Adam. */
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
+/**
+ * Weight initialisation. 'uniform' is the seed program's: U(−1/√fanOut, +1/√fanOut);
+ * 'xavier' is Glorot uniform, U(±√(6/(fanIn+fanOut))); 'he' is N(0, 2/fanIn).
+ */
+export const INITS = ['uniform', 'xavier', 'he'] as const;
+export type Init = (typeof INITS)[number];
+
+export type Loss = 'cross-entropy' | 'mse';
+
+export interface Config {
+  /** Layer sizes including input and output, e.g. [784, 200, 10]. */
+  layers: number[];
+  /** One activation per weight layer: activations[i] is applied to the output of layer i+1. */
+  activations: Activation[];
+  optimizer: Optimizer;
+  learningRate: number;
+  /** Momentum coefficient, used by the 'momentum' optimizer. */
+  momentum: number;
+  /** Samples per gradient step; 1 is the seed's per-sample training. */
+  batchSize: number;
+  epochs: number;
+  /** L2 weight decay coefficient λ: the loss gains λ/2·Σw² (biases excluded). */
+  l2: number;
+  /** Probability of dropping each hidden unit during training (inverted dropout). */
+  dropout: number;
+  init: Init;
+  /** Seed of every random choice: initial weights, shuffling, dropout. */
+  seed: number;
+  /** Train on the first N training images. */
+  samples: number;
+}
+
+export const MNIST_INPUTS = 784;
+export const MNIST_CLASSES = 10;
+export const MNIST_TRAIN_SIZE = 60_000;
+
+/** The seed post's program: 784-200-10 Sigmoid/Softmax, lr 0.01, momentum 0.9, one sample at a time. */
+export const SEED_CONFIG: Config = {
+  layers: [784, 200, 10],
+  activations: ['Sigmoid', 'Softmax'],
+  optimizer: 'momentum',
+  learningRate: 0.01,
+  momentum: 0.9,
+  batchSize: 1,
+  epochs: 30,
+  l2: 0,
+  dropout: 0,
+  init: 'uniform',
+  seed: 1,
+  samples: MNIST_TRAIN_SIZE,
+};
+
+/** Softmax outputs are trained with cross-entropy (output gradient = output − target); anything else with MSE. */
+export function lossFor(activations: readonly Activation[]): Loss {
+  return activations[activations.length - 1] === 'Softmax' ? 'cross-entropy' : 'mse';
+}
