@@ -1,17 +1,48 @@
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// Cross-origin isolation lets the page use SharedArrayBuffer; the same headers
-// are sent by the dev server and by `vite preview`.
-const headers = {
+/**
+ * Content-Security-Policy: nothing from another origin, no eval. WebAssembly needs
+ * 'wasm-unsafe-eval', which allows compiling wasm and nothing else. Inline styles stay
+ * allowed because React and recharts set style attributes.
+ */
+function contentSecurityPolicy(mode: 'dev' | 'build'): string {
+  return [
+    "default-src 'self'",
+    // The dev server's React refresh preamble is an inline script; the built page has none.
+    mode === 'dev' ? "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'" : "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+// Cross-origin isolation lets the page use SharedArrayBuffer; dev and preview send the same headers.
+const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The built page carries its CSP in a meta tag, so any static host serves it with the policy. */
+function cspMeta(): Plugin {
+  return {
+    name: 'csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy('build') }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
-  server: { headers },
-  preview: { headers },
+  plugins: [react(), cspMeta()],
+  server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('dev') } },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('build') } },
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {
