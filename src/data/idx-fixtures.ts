@@ -1,0 +1,22 @@
+/** Small IDX files built in memory for tests: one image per entry, every pixel set to that value. */
+import { IMAGE_MAGIC, LABEL_MAGIC } from './idx.ts';
+
+export function idxImages(pixelValues: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(16 + pixelValues.length * 784);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, IMAGE_MAGIC);
+  view.setUint32(4, pixelValues.length);
+  view.setUint32(8, 28);
+  view.setUint32(12, 28);
+  pixelValues.forEach((value, i) => bytes.fill(value, 16 + i * 784, 16 + (i + 1) * 784));
+  return bytes;
+}
+
+export function idxLabels(labels: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(8 + labels.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, LABEL_MAGIC);
+  view.setUint32(4, labels.length);
+  bytes.set(labels, 8);
+  return bytes;
+}

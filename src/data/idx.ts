@@ -1,0 +1,96 @@
+/**
+ * The IDX format of the MNIST files (http://yann.lecun.com/exdb/mnist/), read from bytes
+ * so the same code serves Node, the browser and the worker. Every field is big-endian:
+ *
+ *   images: magic 0x00000803, count, rows, cols, then count·rows·cols pixel bytes
+ *   labels: magic 0x00000801, count, then count label bytes
+ */
+import type { Dataset } from '../engine/dataset.ts';
+
+export const IMAGE_MAGIC = 0x00000803;
+export const LABEL_MAGIC = 0x00000801;
+export const IMAGE_SIDE = 28;
+
+const IMAGE_HEADER_BYTES = 16;
+const LABEL_HEADER_BYTES = 8;
+
+/** A file that is not a usable MNIST IDX file; the message names the file and what is wrong. */
+export class IdxError extends Error {
+  override name = 'IdxError';
+}
+
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count·rows·cols bytes, a view into the file's buffer. */
+  pixels: Uint8Array;
+}
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+
+function checkMagic(bytes: Uint8Array, name: string, expected: number, kind: string, headerBytes: number): DataView {
+  if (bytes.length < headerBytes) {
+    throw new IdxError(
+      `${name}: file is truncated: ${bytes.length} bytes is shorter than the ${headerBytes}-byte header of ${kind} file`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  if (magic !== expected) {
+    const other =
+      magic === IMAGE_MAGIC ? '; this is an image file' : magic === LABEL_MAGIC ? '; this is a label file' : '';
+    throw new IdxError(`${name}: wrong magic number ${hex(magic)} (expected ${hex(expected)} for ${kind} file${other})`);
+  }
+  return view;
+}
+
+function checkLength(bytes: Uint8Array, name: string, expected: number, what: string): void {
+  if (bytes.length < expected) {
+    throw new IdxError(`${name}: file is truncated: expected ${expected} bytes for ${what}, got ${bytes.length}`);
+  }
+  if (bytes.length > expected) {
+    throw new IdxError(
+      `${name}: file is too long: expected ${expected} bytes for ${what}, got ${bytes.length} (${bytes.length - expected} extra)`,
+    );
+  }
+}
+
+/** Reads an IDX image file of 28×28 images; throws IdxError naming `name` if anything is off. */
+export function readIdxImages(bytes: Uint8Array, name: string): IdxImages {
+  const view = checkMagic(bytes, name, IMAGE_MAGIC, 'an image', IMAGE_HEADER_BYTES);
+  const count = view.getUint32(4);
+  const rows = view.getUint32(8);
+  const cols = view.getUint32(12);
+  if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
+    throw new IdxError(`${name}: images are ${rows}×${cols}, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
+  }
+  checkLength(bytes, name, IMAGE_HEADER_BYTES + count * rows * cols, `${count} images of ${rows}×${cols}`);
+  return { count, rows, cols, pixels: bytes.subarray(IMAGE_HEADER_BYTES) };
+}
+
+/** Reads an IDX label file; every label must be a digit 0–9. */
+export function readIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
+  const view = checkMagic(bytes, name, LABEL_MAGIC, 'a label', LABEL_HEADER_BYTES);
+  const count = view.getUint32(4);
+  checkLength(bytes, name, LABEL_HEADER_BYTES + count, `${count} labels`);
+  const labels = bytes.subarray(LABEL_HEADER_BYTES);
+  const bad = labels.findIndex((label) => label > 9);
+  if (bad >= 0) throw new IdxError(`${name}: label ${labels[bad]} at index ${bad} is not a digit 0–9`);
+  return labels;
+}
+
+/**
+ * One MNIST split from its two files. `name` ("train", "test") prefixes messages:
+ * "train-images: file is truncated: …".
+ */
+export function readMnist(imagesBytes: Uint8Array, labelsBytes: Uint8Array, name: string): Dataset {
+  const images = readIdxImages(imagesBytes, `${name}-images`);
+  const labels = readIdxLabels(labelsBytes, `${name}-labels`);
+  if (images.count !== labels.length) {
+    throw new IdxError(
+      `${name}: the image and label files disagree: ${images.count} images but ${labels.length} labels`,
+    );
+  }
+  return { images: images.pixels, labels, count: images.count, inputSize: images.rows * images.cols };
+}
