@@ -20,7 +20,9 @@ describe('readIdxImages', () => {
   });
 
   it('refuses a header-only fragment', () => {
-    expect(() => readIdxImages(new Uint8Array(10), 'x')).toThrow(/x: file is truncated: 10 bytes is shorter than the 16-byte header/);
+    expect(() => readIdxImages(idxImages([1]).subarray(0, 10), 'x')).toThrow(
+      'x: file is truncated: 10 bytes is shorter than the 16-byte header of an image file',
+    );
   });
 
   it('refuses extra bytes at the end', () => {

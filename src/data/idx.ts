@@ -30,17 +30,17 @@ export interface IdxImages {
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 function checkMagic(bytes: Uint8Array, name: string, expected: number, kind: string, headerBytes: number): DataView {
-  if (bytes.length < headerBytes) {
-    throw new IdxError(
-      `${name}: file is truncated: ${bytes.length} bytes is shorter than the ${headerBytes}-byte header of ${kind} file`,
-    );
-  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
+  const magic = bytes.length >= 4 ? view.getUint32(0) : expected;
   if (magic !== expected) {
     const other =
       magic === IMAGE_MAGIC ? '; this is an image file' : magic === LABEL_MAGIC ? '; this is a label file' : '';
     throw new IdxError(`${name}: wrong magic number ${hex(magic)} (expected ${hex(expected)} for ${kind} file${other})`);
+  }
+  if (bytes.length < headerBytes) {
+    throw new IdxError(
+      `${name}: file is truncated: ${bytes.length} bytes is shorter than the ${headerBytes}-byte header of ${kind} file`,
+    );
   }
   return view;
 }
