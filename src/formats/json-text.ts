@@ -1,0 +1,163 @@
+/**
+ * JSON.parse with an error that says where: engines disagree on their messages (V8 gives
+ * a character offset for some errors and none for others, Firefox a line and column), so
+ * when JSON.parse fails we scan the text ourselves to find the first bad character.
+ */
+
+export class JsonTextError extends Error {
+  override name = 'JsonTextError';
+  constructor(
+    readonly problem: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`line ${line}, column ${column}: ${problem}`);
+  }
+}
+
+export function parseJsonText(text: string): unknown {
+  // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const found = locateJsonError(text) ?? { offset: 0, problem: error instanceof Error ? error.message : String(error) };
+    const { line, column } = lineAndColumn(text, found.offset);
+    throw new JsonTextError(found.problem, line, column);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+interface Located {
+  offset: number;
+  problem: string;
+}
+
+type Expect = 'value' | 'first-value' | 'key' | 'first-key' | 'colon' | 'comma-or-close' | 'end';
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+
+function shown(char: string): string {
+  return char === "'" ? `"'"` : `'${char}'`;
+}
+
+/** End offset of the string starting at `start` (a '"'), or the problem found in it. */
+function scanString(text: string, start: number): number | Located {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') return i + 1;
+    if (c.charCodeAt(0) < 0x20) return { offset: i, problem: 'control character inside a string (use an escape such as \\n)' };
+    if (c === '\\') {
+      const next = text[i + 1];
+      if (next === 'u') {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, problem: 'bad \\u escape in a string' };
+        i += 5;
+      } else if (next !== undefined && ESCAPES.has(next)) {
+        i++;
+      } else {
+        return { offset: i, problem: 'bad escape in a string' };
+      }
+    }
+  }
+  return { offset: start, problem: 'unterminated string' };
+}
+
+/**
+ * The first syntax error in `text`, scanned without recursion so that deeply nested
+ * input cannot overflow the stack. Null if the scanner finds none.
+ */
+export function locateJsonError(text: string): Located | null {
+  const stack: ('object' | 'array')[] = [];
+  let expect: Expect = 'value';
+  let i = 0;
+  const afterValue = (): Expect => (stack.length > 0 ? 'comma-or-close' : 'end');
+  for (;;) {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+    if (i >= text.length) return expect === 'end' ? null : { offset: i, problem: 'unexpected end of input' };
+    const c = text[i];
+    switch (expect) {
+      case 'value':
+      case 'first-value': {
+        if (c === ']' && expect === 'first-value') {
+          stack.pop();
+          i++;
+          expect = afterValue();
+        } else if (c === ']' && stack.at(-1) === 'array') {
+          return { offset: i, problem: "trailing comma before ']'" };
+        } else if (c === '{' || c === '[') {
+          stack.push(c === '{' ? 'object' : 'array');
+          i++;
+          expect = c === '{' ? 'first-key' : 'first-value';
+        } else if (c === '"') {
+          const end = scanString(text, i);
+          if (typeof end !== 'number') return end;
+          i = end;
+          expect = afterValue();
+        } else if (c === '-' || (c >= '0' && c <= '9')) {
+          NUMBER.lastIndex = i;
+          const match = NUMBER.exec(text);
+          if (!match) return { offset: i, problem: 'invalid number' };
+          i += match[0].length;
+          expect = afterValue();
+        } else {
+          const literal = ['true', 'false', 'null'].find((word) => text.startsWith(word, i));
+          if (!literal) return { offset: i, problem: `unexpected ${shown(c)}; expected a value` };
+          i += literal.length;
+          expect = afterValue();
+        }
+        break;
+      }
+      case 'key':
+      case 'first-key': {
+        if (c === '}' && expect === 'first-key') {
+          stack.pop();
+          i++;
+          expect = afterValue();
+        } else if (c === '}') {
+          return { offset: i, problem: "trailing comma before '}'" };
+        } else if (c === '"') {
+          const end = scanString(text, i);
+          if (typeof end !== 'number') return end;
+          i = end;
+          expect = 'colon';
+        } else {
+          return { offset: i, problem: `unexpected ${shown(c)}; expected a double-quoted property name` };
+        }
+        break;
+      }
+      case 'colon':
+        if (c !== ':') return { offset: i, problem: `unexpected ${shown(c)}; expected ':' after a property name` };
+        i++;
+        expect = 'value';
+        break;
+      case 'comma-or-close': {
+        const close = stack.at(-1) === 'object' ? '}' : ']';
+        if (c === ',') {
+          i++;
+          expect = stack.at(-1) === 'object' ? 'key' : 'value';
+        } else if (c === close) {
+          stack.pop();
+          i++;
+          expect = afterValue();
+        } else {
+          return { offset: i, problem: `unexpected ${shown(c)}; expected ',' or '${close}'` };
+        }
+        break;
+      }
+      case 'end':
+        return { offset: i, problem: `unexpected ${shown(c)} after the end of the JSON value` };
+    }
+  }
+}
