@@ -1,0 +1,190 @@
+/**
+ * Every change to the page's state goes through one of these plain functions, so React
+ * components and the worker bridge change state the same way.
+ */
+import type { Config } from '../engine/config';
+import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
+import { configStateFor, withConfigPatch, withConfigText } from './config-slice';
+import { appendPoint, appendPoints, emptySeries } from './series';
+import { EPOCH_POINTS_CAP, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
+import { useAppStore } from './store';
+
+const set = useAppStore.setState;
+
+// Config
+
+export function editConfigText(text: string): void {
+  set((state) => withConfigText(state, text));
+}
+
+export function editConfig(patch: Partial<Config>): void {
+  set((state) => withConfigPatch(state, patch));
+}
+
+export function loadConfig(config: Config): void {
+  set(configStateFor(config));
+}
+
+/** A config file read from disk: accepted like a JSON edit, but a bad file leaves the editor's text alone. */
+export function importConfigFile(fileName: string, text: string): void {
+  set((state) => {
+    const next = withConfigText(state, text);
+    if (next.configError === null) return next;
+    return { configError: `${fileName} was not loaded: ${next.configError}` };
+  });
+}
+
+// Runs
+
+/** A new run begins: its config is frozen and the previous run's metrics are cleared. */
+export function runStarting(config: Config, needsData: boolean): void {
+  set({
+    status: needsData ? 'loading' : 'running',
+    runConfig: config,
+    progress: null,
+    runError: null,
+    epochs: emptySeries(),
+    running: emptySeries(),
+    evaluation: null,
+    selectedCell: null,
+    cellImages: null,
+  });
+}
+
+export function runContinuing(): void {
+  set({ status: 'running', runError: null, hasModel: true });
+}
+
+export function pauseRequested(): void {
+  set((state) => (state.status === 'running' ? { status: 'pausing' } : {}));
+}
+
+export function runEnded(outcome: RunOutcome): void {
+  if (outcome.status === 'diverged') {
+    set({
+      status: 'diverged',
+      hasModel: outcome.modelKept,
+      runError:
+        `The run diverged in epoch ${outcome.epoch}: ${outcome.message} ` +
+        (outcome.modelKept ? 'The model of the last complete epoch was kept.' : 'No epoch had completed, so no model was kept.'),
+    });
+  } else {
+    set({ status: outcome.status });
+  }
+}
+
+export function runReset(): void {
+  set({
+    status: 'idle',
+    runConfig: null,
+    progress: null,
+    hasModel: false,
+    runError: null,
+    epochs: emptySeries(),
+    running: emptySeries(),
+    evaluation: null,
+    selectedCell: null,
+    cellImages: null,
+  });
+}
+
+/** Something went wrong outside the training maths (a dead worker, a failed call): say so and stop. */
+export function runFailed(message: string, modelLost: boolean): void {
+  set((state) => ({
+    status: state.status === 'idle' || state.status === 'loading' ? 'idle' : 'stopped',
+    runError: message,
+    hasModel: modelLost ? false : state.hasModel,
+  }));
+}
+
+export function dismissRunError(): void {
+  set({ runError: null });
+}
+
+export function trainingEventReceived(event: TrainingEvent): void {
+  if (event.type === 'progress') {
+    set((state) => ({
+      progress: event.progress,
+      running: appendPoints(state.running, event.points, RUNNING_POINTS_CAP),
+    }));
+    return;
+  }
+  const { report } = event;
+  set((state) => ({
+    epochs: appendPoint(
+      state.epochs,
+      {
+        epoch: report.epoch,
+        seconds: report.seconds,
+        averageError: report.averageError,
+        loss: report.loss,
+        trainAccuracy: report.trainAccuracy,
+        testAccuracy: report.test.accuracy,
+      },
+      EPOCH_POINTS_CAP,
+    ),
+    evaluation: report.test,
+    hasModel: true,
+  }));
+}
+
+/** A model from a file replaces the run's: its metrics no longer describe the model in use. */
+export function modelImported(): void {
+  set({
+    status: 'idle',
+    runConfig: null,
+    progress: null,
+    hasModel: true,
+    runError: null,
+    epochs: emptySeries(),
+    running: emptySeries(),
+    evaluation: null,
+    selectedCell: null,
+    cellImages: null,
+  });
+}
+
+// Dataset download
+
+export function downloadStarted(): void {
+  set({ download: { status: 'loading', loadedBytes: 0, totalBytes: null } });
+}
+
+export function downloadProgressed(progress: DownloadProgress): void {
+  set({ download: { status: 'loading', ...progress } });
+}
+
+export function downloadFinished(): void {
+  set((state) => ({ download: { ...state.download, status: 'ready' } }));
+}
+
+export function downloadFailed(message: string): void {
+  set((state) => ({
+    download: { ...state.download, status: 'error' },
+    status: state.status === 'loading' ? 'idle' : state.status,
+    runError: `The MNIST dataset could not be loaded: ${message}`,
+  }));
+}
+
+// Evaluation
+
+export function evaluationReceived(report: EvaluationReport): void {
+  set({ evaluation: report, hasModel: true });
+}
+
+export function cellSelected(cell: ConfusionCell): void {
+  set({ selectedCell: cell, cellImages: null });
+}
+
+/** Images that arrive after the user picked another cell are dropped. */
+export function cellImagesReceived(cell: ConfusionCell, images: TestImages): void {
+  set((state) =>
+    state.selectedCell?.actual === cell.actual && state.selectedCell.predicted === cell.predicted
+      ? { cellImages: images }
+      : {},
+  );
+}
+
+export function cellClosed(): void {
+  set({ selectedCell: null, cellImages: null });
+}

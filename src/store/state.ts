@@ -1,0 +1,89 @@
+/** The page's state, in slices; `initialState` is also what tests reset to. */
+import type { Config } from '../engine/config';
+import type { EvaluationReport, LiveProgress, RunningPoint, TestImages } from '../worker/api';
+import { configStateFor, type ConfigState } from './config-slice';
+import { emptySeries, type DecimatedSeries } from './series';
+
+export type RunStatus =
+  | 'idle' // no run yet, or reset
+  | 'loading' // fetching the dataset before the first run
+  | 'running'
+  | 'pausing' // asked to pause; the worker finishes its current chunk
+  | 'paused'
+  | 'stopped'
+  | 'finished'
+  | 'diverged';
+
+export interface RunState {
+  status: RunStatus;
+  /** The config of the current (or last) run; editor changes apply to the next run. */
+  runConfig: Config | null;
+  progress: LiveProgress | null;
+  /** True when the worker holds a model (trained or imported) that can evaluate and predict. */
+  hasModel: boolean;
+  /** A problem the user must know about: divergence, a dead worker, a failed download. */
+  runError: string | null;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  seconds: number;
+  averageError: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+export interface MetricsState {
+  epochs: DecimatedSeries<EpochPoint>;
+  /** The within-epoch curve over the whole run. */
+  running: DecimatedSeries<RunningPoint>;
+}
+
+export interface ConfusionCell {
+  actual: number;
+  predicted: number;
+}
+
+export interface EvaluationState {
+  evaluation: EvaluationReport | null;
+  selectedCell: ConfusionCell | null;
+  /** The selected cell's images; null while they load. */
+  cellImages: TestImages | null;
+}
+
+export interface DownloadState {
+  download: {
+    status: 'idle' | 'loading' | 'ready' | 'error';
+    loadedBytes: number;
+    totalBytes: number | null;
+  };
+}
+
+export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState;
+
+/** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
+export const EPOCH_POINTS_CAP = 300;
+export const RUNNING_POINTS_CAP = 400;
+
+export function initialState(config: Config): AppState {
+  return {
+    ...configStateFor(config),
+    status: 'idle',
+    runConfig: null,
+    progress: null,
+    hasModel: false,
+    runError: null,
+    epochs: emptySeries(),
+    running: emptySeries(),
+    evaluation: null,
+    selectedCell: null,
+    cellImages: null,
+    download: { status: 'idle', loadedBytes: 0, totalBytes: null },
+  };
+}
+
+/** True while the worker's training loop is (or is about to be) busy. */
+export function isBusy(status: RunStatus): boolean {
+  return status === 'loading' || status === 'running' || status === 'pausing';
+}

@@ -1,0 +1,132 @@
+/**
+ * What crosses the boundary between the page and the training worker. Everything here is
+ * structured-cloneable; other modules import these with `import type` only, so the worker's
+ * code never ends up in the page's bundle.
+ */
+import type { Config } from '../engine/config';
+
+export interface DownloadProgress {
+  /** Bytes received so far, over all four files. */
+  loadedBytes: number;
+  /** Total compressed bytes expected, once the server gave every file's length; null until then. */
+  totalBytes: number | null;
+}
+
+export interface DatasetSummary {
+  trainCount: number;
+  testCount: number;
+}
+
+/** One point of the within-epoch curve. */
+export interface RunningPoint {
+  /** Position in the run, in epochs: 0.5 is halfway through the first epoch. */
+  x: number;
+  /** Mean loss of the samples since the previous point: what the network does right now. */
+  windowLoss: number;
+  windowAccuracy: number;
+  /** Mean since the start of the epoch: what the epoch's summary line will report. */
+  runningLoss: number;
+  runningAccuracy: number;
+}
+
+export interface LiveProgress {
+  /** The epoch in progress, from 1. */
+  epoch: number;
+  epochs: number;
+  samplesDone: number;
+  samplesTotal: number;
+  samplesPerSecond: number;
+  runningLoss: number;
+  runningAccuracy: number;
+}
+
+export interface DigitMetrics {
+  digit: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface EvaluationReport {
+  /** The epoch whose model was evaluated; 0 for an imported model. */
+  epoch: number;
+  /** confusion[actual][predicted]: how many test images of digit `actual` were read as `predicted`. */
+  confusion: number[][];
+  correct: number;
+  total: number;
+  accuracy: number;
+  perDigit: DigitMetrics[];
+}
+
+export interface EpochReport {
+  epoch: number;
+  seconds: number;
+  /** The seed program's "Average Error": mean squared output error over the epoch. */
+  averageError: number;
+  /** Mean training loss over the epoch. */
+  loss: number;
+  trainAccuracy: number;
+  samples: number;
+  test: EvaluationReport;
+}
+
+export type TrainingEvent =
+  | { type: 'progress'; progress: LiveProgress; points: RunningPoint[] }
+  | { type: 'epoch'; report: EpochReport };
+
+/** Why a training loop returned. */
+export type RunOutcome =
+  | { status: 'finished' | 'paused' | 'stopped' }
+  | {
+      status: 'diverged';
+      message: string;
+      epoch: number;
+      /** Whether a complete epoch's model was there to fall back to. */
+      modelKept: boolean;
+    };
+
+export interface TestImages {
+  count: number;
+  /** count × 784 bytes. */
+  images: Uint8Array;
+  /** count × 10 output probabilities, from the model that produced the evaluation. */
+  probabilities: Float32Array;
+  /** Index of each image in the test set. */
+  indices: Uint32Array;
+}
+
+export interface ModelSummary {
+  layers: number[];
+  activations: string[];
+}
+
+export interface TrainingWorkerApi {
+  /** Registers the one listener of training events; replaces any earlier one. */
+  subscribe(listener: (event: TrainingEvent) => void): void;
+  /** Fetches (or reads from cache) and decodes the training and test sets; idempotent. */
+  loadData(onProgress: (progress: DownloadProgress) => void): Promise<DatasetSummary>;
+  /** Starts a new run from fresh weights and trains until the run ends, is paused or stopped. */
+  train(config: Config): Promise<RunOutcome>;
+  /** Continues a paused run. */
+  resume(): Promise<RunOutcome>;
+  /** Trains to the end of the current epoch (starting a run with `config` if there is none), then pauses. */
+  stepEpoch(config: Config): Promise<RunOutcome>;
+  /** Asks the running loop to pause after its current chunk; the loop's promise resolves 'paused'. */
+  pause(): void;
+  /** Ends the run; the model trained so far is kept for evaluation and prediction. */
+  stop(): void;
+  /** Forgets the run and the model. */
+  reset(): void;
+  /** Evaluates the current model on the test set; null when there is no model. */
+  evaluate(): Promise<EvaluationReport | null>;
+  /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */
+  predict(pixels: Float32Array): Promise<Float32Array | null>;
+  /** The current model as a model-file JSON text; null when there is no model. */
+  exportModel(): Promise<string | null>;
+  /** Replaces the current model with one read from a model file; throws a message naming the problem. */
+  importModel(text: string): Promise<ModelSummary>;
+  /** Test images the last evaluation counted in cell (actual, predicted), at most `limit`. */
+  getTestImages(actual: number, predicted: number, limit: number): Promise<TestImages>;
+}
