@@ -1,0 +1,80 @@
+import { copyImage, type Dataset } from './dataset.ts';
+import type { Network } from './network.ts';
+
+export interface DigitMetrics {
+  digit: number;
+  /** The seed's per-digit "Accuracy": the fraction of this digit's images recognised, i.e. its recall. */
+  accuracy: number;
+  /** Of the images predicted as this digit, the fraction that are. */
+  precision: number;
+  /** Of this digit's images, the fraction predicted as it. */
+  recall: number;
+  /** Harmonic mean of precision and recall. */
+  f1: number;
+  /** Number of images of this digit. */
+  support: number;
+}
+
+export interface ConfusionMetrics {
+  /** confusion[actual][predicted] = number of images. */
+  confusion: number[][];
+  correct: number;
+  total: number;
+  /** correct / total. */
+  accuracy: number;
+  perDigit: DigitMetrics[];
+}
+
+export interface Evaluation extends ConfusionMetrics {
+  /** The predicted class of every sample, in dataset order. */
+  predicted: Uint8Array;
+}
+
+/** Classifies every sample of `data` and scores the predictions against its labels. */
+export function evaluate(network: Network, data: Dataset, batchSize = 256): Evaluation {
+  const classes = network.outputSize;
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const predicted = new Uint8Array(data.count);
+  const inputs = new Float32Array(batchSize * data.inputSize);
+  for (let start = 0; start < data.count; start += batchSize) {
+    const rows = Math.min(batchSize, data.count - start);
+    for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
+    const output = network.forwardBatch(inputs, rows);
+    for (let r = 0; r < rows; r++) {
+      const guess = argmax(output, r * classes, classes);
+      predicted[start + r] = guess;
+      confusion[data.labels[start + r]][guess]++;
+    }
+  }
+  return { ...metricsFromConfusion(confusion), predicted };
+}
+
+/** Overall and per-class figures from a confusion matrix [actual][predicted]; an empty class scores 0, not NaN. */
+export function metricsFromConfusion(confusion: number[][]): ConfusionMetrics {
+  const classes = confusion.length;
+  let correct = 0;
+  let total = 0;
+  const perDigit = confusion.map((row, digit): DigitMetrics => {
+    const truePositives = row[digit];
+    const support = row.reduce((sum, count) => sum + count, 0);
+    const predictedAs = confusion.reduce((sum, other) => sum + other[digit], 0);
+    correct += truePositives;
+    total += support;
+    const precision = ratio(truePositives, predictedAs);
+    const recall = ratio(truePositives, support);
+    const f1 = ratio(2 * precision * recall, precision + recall);
+    return { digit, accuracy: recall, precision, recall, f1, support };
+  });
+  return { confusion: confusion.map((row) => row.slice(0, classes)), correct, total, accuracy: ratio(correct, total), perDigit };
+}
+
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+/** Index of the largest of values[start … start + length − 1] (the first one on ties). */
+export function argmax(values: Float32Array, start: number, length: number): number {
+  let best = 0;
+  for (let k = 1; k < length; k++) if (values[start + k] > values[start + best]) best = k;
+  return best;
+}

@@ -1,0 +1,175 @@
+import type { Config } from './config.ts';
+import { copyImage, firstSamples, type Dataset } from './dataset.ts';
+import { squaredError } from './losses.ts';
+import { argmax } from './metrics.ts';
+import type { Dropout, Network } from './network.ts';
+import { createOptimizer, type Optimizer } from './optimizers.ts';
+import { shuffle, type Rng } from './rng.ts';
+
+/** One finished epoch, in the seed's terms plus the loss being optimised. */
+export interface EpochResult {
+  /** 1-based. */
+  epoch: number;
+  /** Time spent training this epoch (pauses between trainSamples calls excluded). */
+  seconds: number;
+  /** The seed's "Average Error": mean over samples of Σ_k (target_k − output_k)². */
+  averageError: number;
+  /** Mean over samples of the optimised loss (cross-entropy or ½·squared error), without the L2 term. */
+  loss: number;
+  /** Fraction of the epoch's training samples classified correctly as they were trained. */
+  accuracy: number;
+  samples: number;
+}
+
+export interface EpochProgress {
+  /** 1-based epoch in progress (or just finished when done). */
+  epoch: number;
+  samplesDone: number;
+  samplesTotal: number;
+  /** Mean loss over this epoch's samples so far. */
+  runningLoss: number;
+  /** Training accuracy over this epoch's samples so far, as a fraction. */
+  runningAccuracy: number;
+  done: boolean;
+  /** Set when done. */
+  lastEpoch?: EpochResult;
+}
+
+/** A loss or weight became NaN or infinite: training cannot recover from it. */
+export class DivergenceError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly sample: number,
+  ) {
+    super(
+      `Training diverged at epoch ${epoch}, sample ${sample}: the loss or a weight became NaN or infinite. ` +
+        'Try a smaller learning rate.',
+    );
+    this.name = 'DivergenceError';
+  }
+}
+
+/**
+ * Trains a network on the first `config.samples` samples of a dataset, epoch
+ * after epoch, in mini-batches of `config.batchSize` over a freshly shuffled
+ * order each epoch. Work comes in slices (trainSamples), so a worker can
+ * answer messages between them; how the epoch is sliced does not change the result.
+ */
+export class Trainer {
+  readonly network: Network;
+  readonly config: Config;
+
+  private readonly data: Dataset;
+  private readonly rng: Rng;
+  private readonly optimizer: Optimizer;
+  private readonly dropout: Dropout | undefined;
+  /** The epoch's sample order. */
+  private readonly order: Uint32Array;
+  /** The batch's inputs (batchSize × inputs) and one-hot targets (batchSize × outputs). */
+  private readonly inputs: Float32Array;
+  private readonly targets: Float32Array;
+
+  private epoch = 0;
+  private samplesDone = 0;
+  private seconds = 0;
+  private lossSum = 0;
+  private squaredErrorSum = 0;
+  private correct = 0;
+
+  constructor(network: Network, config: Config, data: Dataset, rng: Rng) {
+    if (data.inputSize !== network.inputSize) {
+      throw new Error(`The network takes ${network.inputSize} inputs but the images have ${data.inputSize} pixels`);
+    }
+    this.network = network;
+    this.config = config;
+    this.data = firstSamples(data, config.samples);
+    if (this.data.count === 0) throw new Error('No training samples');
+    this.rng = rng;
+    this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
+    this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
+    this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
+    this.inputs = new Float32Array(config.batchSize * network.inputSize);
+    this.targets = new Float32Array(config.batchSize * network.outputSize);
+  }
+
+  /**
+   * Trains whole batches until at least `maxSamples` more samples are done or
+   * the epoch ends; a call after the end of an epoch starts the next one.
+   * Throws DivergenceError as soon as a batch's loss is not finite.
+   */
+  trainSamples(maxSamples: number): EpochProgress {
+    const started = performance.now();
+    if (this.samplesDone === 0) this.startEpoch();
+    const total = this.data.count;
+    const stop = Math.min(total, this.samplesDone + Math.max(1, maxSamples));
+    while (this.samplesDone < stop) {
+      const rows = Math.min(this.config.batchSize, total - this.samplesDone);
+      this.trainBatch(this.samplesDone, rows);
+      this.samplesDone += rows;
+    }
+    this.seconds += (performance.now() - started) / 1000;
+
+    const progress: EpochProgress = {
+      epoch: this.epoch,
+      samplesDone: this.samplesDone,
+      samplesTotal: total,
+      runningLoss: this.lossSum / this.samplesDone,
+      runningAccuracy: this.correct / this.samplesDone,
+      done: this.samplesDone === total,
+    };
+    if (progress.done) {
+      // A weight can overflow without the last batches' losses showing it yet.
+      if (!this.network.isFinite()) throw new DivergenceError(this.epoch, total);
+      progress.lastEpoch = {
+        epoch: this.epoch,
+        seconds: this.seconds,
+        averageError: this.squaredErrorSum / total,
+        loss: this.lossSum / total,
+        accuracy: this.correct / total,
+        samples: total,
+      };
+      this.samplesDone = 0;
+    }
+    return progress;
+  }
+
+  /** Trains one whole epoch, reporting progress about every `progressEvery` samples. */
+  runEpoch(onProgress?: (progress: EpochProgress) => void, progressEvery = 2000): EpochResult {
+    for (;;) {
+      const progress = this.trainSamples(progressEvery);
+      onProgress?.(progress);
+      if (progress.lastEpoch) return progress.lastEpoch;
+    }
+  }
+
+  private startEpoch(): void {
+    this.epoch++;
+    this.seconds = 0;
+    this.lossSum = 0;
+    this.squaredErrorSum = 0;
+    this.correct = 0;
+    shuffle(this.order, this.rng);
+  }
+
+  /** Forward, backward and one optimizer step on samples order[start … start + rows − 1]. */
+  private trainBatch(start: number, rows: number): void {
+    const { network, data, inputs, targets } = this;
+    const outputs = network.outputSize;
+    targets.fill(0, 0, rows * outputs);
+    for (let r = 0; r < rows; r++) {
+      const sample = this.order[start + r];
+      copyImage(data, sample, inputs, r * data.inputSize);
+      targets[r * outputs + data.labels[sample]] = 1;
+    }
+
+    const output = network.forwardBatch(inputs, rows, this.dropout);
+    for (let r = 0; r < rows; r++) {
+      if (argmax(output, r * outputs, outputs) === data.labels[this.order[start + r]]) this.correct++;
+    }
+    this.squaredErrorSum += squaredError(output, targets, rows * outputs);
+    const loss = network.backwardBatch(inputs, targets, rows);
+    if (!Number.isFinite(loss)) throw new DivergenceError(this.epoch, start + rows);
+    this.lossSum += loss;
+    this.optimizer.step();
+  }
+}
