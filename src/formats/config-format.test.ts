@@ -110,6 +110,12 @@ describe('parseConfig: the neural-net-rs dialect', () => {
     );
   });
 
+  it('refuses unknown fields in a layer', () => {
+    expect(problemWith({ ...rustFile, layers: [{ nodes: 784, activation: 'Sigmoid', size: 3 }, { nodes: 10 }] })).toBe(
+      'layers[0]: unknown field "size"',
+    );
+  });
+
   it('refuses L1 regularization, and l2 given twice', () => {
     expect(problemWith({ ...rustFile, regularization_type: 'L1' })).toBe('regularization_type: L1 is not supported; only "L2" is');
     expect(problemWith({ ...rustFile, l2: 0.1 })).toBe('l2: give either l2 or regularization_rate, not both');

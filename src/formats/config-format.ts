@@ -27,6 +27,7 @@ import {
 } from '../engine/config.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES } from '../engine/network.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
+import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -43,16 +44,6 @@ export const MAX_LAYERS = 32;
 export const MAX_LAYER_SIZE = 100_000;
 export const MAX_EPOCHS = 10_000;
 export const MAX_SEED = 0xffff_ffff;
-
-/** How a value looks in a message: strings quoted, long values cut. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
-}
 
 /** A number field checked by `ok`; the message says what it must be and what it got. */
 function numberField(rule: string, ok: (n: number) => boolean) {
@@ -135,23 +126,11 @@ const rustDialect = z.strictObject({
 /** neural-net-rs's Default for NetworkConfig. */
 const RUST_DEFAULTS = { learningRate: 0.01, momentum: 0.5, epochs: 30, batchSize: 32 };
 
-function pathName(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
-    '',
-  );
-}
-
+/** zod's issues as problems; an unknown top-level field also lists the known ones, to help with typos. */
 function zodProblems(error: z.ZodError, known: readonly string[]): string[] {
-  return error.issues.map((issue) => {
-    const where = pathName(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
-      const fields = where ? `${where}: unknown field` : 'unknown field';
-      return `${fields}${issue.keys.length > 1 ? 's' : ''} ${keys}; known fields: ${known.join(', ')}`;
-    }
-    return where ? `${where}: ${issue.message}` : issue.message;
-  });
+  return issueTexts(error).map((text, i) =>
+    error.issues[i].code === 'unrecognized_keys' && error.issues[i].path.length === 0 ? `${text}; known fields: ${known.join(', ')}` : text,
+  );
 }
 
 export function formatBytes(bytes: number): string {
@@ -263,13 +242,13 @@ export function configFromJson(value: unknown): Config {
   }
   const record = value as Record<string, unknown>;
   if (isRustDialect(record)) {
-    const parsed = rustDialect.safeParse(record);
+    const parsed = rustDialect.safeParse(record, { error: zodMessage });
     if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(rustDialect.shape)));
     const config = fromRustDialect(parsed.data);
     if (Array.isArray(config)) throw new ConfigError(config);
     return checked(config, RUST_NAMES);
   }
-  const parsed = seedDialect.safeParse(record);
+  const parsed = seedDialect.safeParse(record, { error: zodMessage });
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(seedDialect.shape)));
   return checked(fromSeedDialect(parsed.data), SEED_NAMES);
 }

@@ -142,7 +142,10 @@ describe('our model file', () => {
     ['a newer version', (j: OurJson) => (j.version = 2), 'unsupported model version 2; this app reads version 1'],
     ['metrics that disagree', (j: OurJson) => (j.metrics.correct = 9999), /^metrics: correct 9999 of 1000 .* disagree with the confusion matrix \(955 of 1000\)$/],
     ['a confusion matrix of the wrong shape', (j: OurJson) => j.metrics.confusion.pop(), 'metrics.confusion: must be 10×10'],
-    ['a missing field', (j: OurJson) => delete (j as Partial<OurJson>).layers, /^layers: /],
+    ['a missing field', (j: OurJson) => delete (j as Partial<OurJson>).layers, 'layers: must be a list, got nothing'],
+    ['a missing version', (j: OurJson) => delete (j as Partial<OurJson>).version, 'no "version" field; this app reads version 1'],
+    ['metrics that are not an object', (j: OurJson) => Object.assign(j, { metrics: 5 }), 'metrics: must be an object, got 5'],
+    ['an unknown field', (j: OurJson) => Object.assign(j, { weights: [] }), 'unknown field "weights"'],
   ])('refuses %s', (_, change, message) => {
     const error = modelError(edit(change));
     if (typeof message === 'string') expect(error).toBe(message);

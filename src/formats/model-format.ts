@@ -21,8 +21,9 @@ import { z } from 'zod';
 import type { Config } from '../engine/config.ts';
 import type { LayerSpec } from '../engine/dense.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
-import { ConfigError, configFromJson, describeValue, serializeConfig } from './config-format.ts';
+import { ConfigError, configFromJson, serializeConfig } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
+import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
 export const MODEL_FORMAT = 'mnist-playground-model';
 export const MODEL_VERSION = 1;
@@ -138,15 +139,6 @@ function configOrModelError(json: unknown, where: string): Config {
   }
 }
 
-function zodMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const where = issue.path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
-    '',
-  );
-  return where ? `${where}: ${issue.message}` : issue.message;
-}
-
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const ourLayer = z.strictObject({
@@ -183,13 +175,15 @@ function checkMetrics(stored: NonNullable<z.output<typeof ourModel>['metrics']>,
 
 function parseOurs(json: Record<string, unknown>): LoadedModel {
   if (json.format !== MODEL_FORMAT) {
-    throw new ModelError(`unknown model format ${describeValue(json.format)}; this app reads "${MODEL_FORMAT}" and neural-net-rs models`);
+    const found = json.format === undefined ? 'no "format" field' : `unknown model format ${describeValue(json.format)}`;
+    throw new ModelError(`${found}; this app reads "${MODEL_FORMAT}" and neural-net-rs models`);
   }
   if (json.version !== MODEL_VERSION) {
-    throw new ModelError(`unsupported model version ${describeValue(json.version)}; this app reads version ${MODEL_VERSION}`);
+    const found = json.version === undefined ? 'no "version" field' : `unsupported model version ${describeValue(json.version)}`;
+    throw new ModelError(`${found}; this app reads version ${MODEL_VERSION}`);
   }
-  const parsed = ourModel.safeParse(json);
-  if (!parsed.success) throw new ModelError(zodMessage(parsed.error));
+  const parsed = ourModel.safeParse(json, { error: zodMessage });
+  if (!parsed.success) throw new ModelError(issueTexts(parsed.error)[0]);
   const file = parsed.data;
   const config = configOrModelError(file.config, 'config');
   if (file.layers.length !== config.activations.length) {
@@ -217,11 +211,14 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
 }
 
 /** A matrix as neural-net-rs's own Matrix wrote it, or as ndarray's serde (bare or wrapped in {data}). */
-const rustMatrix = z.union([
-  z.object({ rows: count, cols: count, data: z.array(z.unknown()) }),
-  z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }),
-  z.object({ data: z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }) }),
-]);
+const rustMatrix = z.union(
+  [
+    z.object({ rows: count, cols: count, data: z.array(z.unknown()) }),
+    z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }),
+    z.object({ data: z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }) }),
+  ],
+  { error: (issue) => `must be a matrix {"rows", "cols", "data"}, got ${describeValue(issue.input)}` },
+);
 
 const optionalNumber = z.number().nullable().optional();
 
@@ -263,8 +260,8 @@ function foldStandardisation(layer: LayerSpec, mean: number, std: number): void 
 }
 
 function parseRust(json: Record<string, unknown>): LoadedModel {
-  const parsed = rustModel.safeParse(json);
-  if (!parsed.success) throw new ModelError(`neural-net-rs model: ${zodMessage(parsed.error)}`);
+  const parsed = rustModel.safeParse(json, { error: zodMessage });
+  if (!parsed.success) throw new ModelError(`neural-net-rs model: ${issueTexts(parsed.error)[0]}`);
   const file = parsed.data;
   const sizes = file.layers ?? file.layers_count;
   const activations = file.activation_types ?? file.activations;
