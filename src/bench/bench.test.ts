@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../engine/dataset.ts';
+import { createRng } from '../engine/rng.ts';
+import type { TrainingCase } from './cases.ts';
+import { median, timeKernel, timeTraining, type Plan } from './measure.ts';
+import { oursDenseKernels, oursTrainer } from './ours.ts';
+import { formatReport, type BenchReport } from './report.ts';
+import { parseArgs } from './run.ts';
+import { tfCoreTrainer, tfLayersTrainer, tfMatMulGflops, tfTensorCount, useTfBackend } from './tfjs.ts';
+
+/** One warm-up batch, one-batch repetitions: only that the machinery runs. */
+const TINY_PLAN: Plan = { warmupSeconds: 0, targetSeconds: 0, minSamples: 1, maxSamples: 8, repetitions: 3 };
+
+function tinyDataset(count: number): Dataset {
+  const rng = createRng(7);
+  const images = new Uint8Array(count * 784);
+  // MNIST-like: mostly background, some ink.
+  for (let i = 0; i < images.length; i++) images[i] = rng.next() < 0.2 ? rng.nextInt(256) : 0;
+  const labels = Uint8Array.from({ length: count }, () => rng.nextInt(10));
+  return { images, labels, count, inputSize: 784 };
+}
+
+const TINY_CASE: TrainingCase = { layers: [784, 6, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 4 };
+
+function expectPositiveFinite(value: number): void {
+  expect(Number.isFinite(value)).toBe(true);
+  expect(value).toBeGreaterThan(0);
+}
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+  });
+});
+
+describe('timeTraining', () => {
+  it('times whole batches of our engine and extrapolates to an epoch, across epoch ends', async () => {
+    // 10 samples at batch 4: repetitions run over the end of the dataset's epoch.
+    const timing = await timeTraining(oursTrainer(tinyDataset(10), TINY_CASE), TINY_CASE.batchSize, TINY_PLAN);
+    expect(timing.samplesPerRepetition).toBe(4);
+    expect(timing.seconds).toHaveLength(3);
+    expectPositiveFinite(timing.samplesPerSecond);
+    expect(timing.secondsPerEpoch).toBeCloseTo(60_000 / timing.samplesPerSecond, 6);
+  });
+
+  it('times the TF.js training loops without leaking tensors', async () => {
+    const data = tinyDataset(16);
+    await useTfBackend('cpu');
+    const core = tfCoreTrainer(data, TINY_CASE);
+    await core.train(4);
+    const during = tfTensorCount();
+    expectPositiveFinite((await timeTraining(core.train, TINY_CASE.batchSize, TINY_PLAN)).samplesPerSecond);
+    expect(tfTensorCount()).toBe(during);
+    core.dispose();
+
+    const info = await useTfBackend('wasm');
+    expect(info.backend).toBe('wasm');
+    const layers = tfLayersTrainer(data, TINY_CASE);
+    expectPositiveFinite((await timeTraining(layers.train, TINY_CASE.batchSize, TINY_PLAN)).samplesPerSecond);
+    layers.dispose();
+  });
+});
+
+describe('dense kernels', () => {
+  const shape = { batch: 3, inputs: 8, outputs: 5 };
+
+  it('measure our forward and backward in GFLOP/s', () => {
+    const kernels = oursDenseKernels(shape);
+    expectPositiveFinite(timeKernel(kernels.forward, 2 * 3 * 8 * 5, TINY_PLAN).gflops);
+    expectPositiveFinite(timeKernel(kernels.backward, 4 * 3 * 8 * 5, TINY_PLAN).gflops);
+  });
+
+  it('measure tf.matMul on wasm in GFLOP/s', async () => {
+    await useTfBackend('wasm');
+    const tensors = tfTensorCount();
+    const result = tfMatMulGflops(shape, TINY_PLAN);
+    for (const value of Object.values(result)) expectPositiveFinite(value);
+    expect(tfTensorCount()).toBe(tensors);
+  });
+});
+
+describe('parseArgs', () => {
+  it('reads --quick and --only', () => {
+    expect(parseArgs([])).toEqual({ quick: false });
+    expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs' });
+    expect(parseArgs(['--only=ours'])).toEqual({ quick: false, only: 'ours' });
+  });
+
+  it('refuses unknown options and values', () => {
+    expect(() => parseArgs(['--only', 'torch'])).toThrow(/ours or tfjs/);
+    expect(() => parseArgs(['--fast'])).toThrow(/Unknown option --fast/);
+  });
+});
+
+describe('formatReport', () => {
+  it('prints each implementation with its ratio to ours', () => {
+    const timing = (samplesPerSecond: number) => ({
+      samplesPerRepetition: 320,
+      seconds: [1],
+      samplesPerSecond,
+      secondsPerEpoch: 60_000 / samplesPerSecond,
+    });
+    const report: BenchReport = {
+      generatedAt: '2025-01-01T00:00:00.000Z',
+      machine: { cpu: 'test cpu', cores: 2, node: '20' },
+      quick: true,
+      plan: TINY_PLAN,
+      epochSamples: 60_000,
+      training: [{ case: { ...TINY_CASE, layers: [784, 200, 10], batchSize: 32 }, results: { ours: timing(6000), 'tfjs-wasm': timing(2000) } }],
+      kernels: [],
+    };
+    const text = formatReport(report);
+    expect(text).toMatch(/784-200-10\s+32\s+ours\s+6,000\s+10\.0/);
+    expect(text).toMatch(/tfjs-wasm\s+2,000\s+30\.0\s+3\.00×/);
+  });
+});

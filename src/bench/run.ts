@@ -1,0 +1,105 @@
+/** One benchmark run: every training case on every implementation asked for, then the dense kernels. */
+import { cpus } from 'node:os';
+import type { Dataset } from '../engine/dataset.ts';
+import { MATMUL_SHAPES, TRAINING_CASES, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
+import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, timeKernel, timeTraining, type Plan, type TrainingTiming } from './measure.ts';
+import { oursDenseKernels, oursTrainer } from './ours.ts';
+import { type BenchReport, type Implementation, type KernelRow, type OursDenseResult, type TrainingRow } from './report.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  only?: 'ours' | 'tfjs';
+}
+
+export function parseArgs(args: readonly string[]): BenchOptions {
+  const options: BenchOptions = { quick: false };
+  for (let a = 0; a < args.length; a++) {
+    const arg = args[a];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg === '--only' ? args[++a] : arg.slice('--only='.length);
+      if (value !== 'ours' && value !== 'tfjs') throw new Error(`--only takes ours or tfjs, got ${value ?? 'nothing'}`);
+      options.only = value;
+    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs)`);
+  }
+  return options;
+}
+
+/** Which TF.js implementations time which cases: the Layers API only on the seed network at batch 32 and 128. */
+function tfImplementations(trainingCase: TrainingCase): Implementation[] {
+  const layersApi = trainingCase.layers.length === 3 && trainingCase.batchSize > 1;
+  return layersApi ? ['tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] : ['tfjs-wasm', 'tfjs-cpu'];
+}
+
+function summary(timing: TrainingTiming): string {
+  return `${Math.round(timing.samplesPerSecond)} samples/s, ${timing.secondsPerEpoch.toFixed(2)} s/epoch (${timing.samplesPerRepetition} samples × ${timing.seconds.length})`;
+}
+
+function oursDense(shape: MatMulShape, plan: Plan): OursDenseResult {
+  const kernels = oursDenseKernels(shape);
+  const flops = forwardFlops(shape);
+  const forward = timeKernel(kernels.forward, flops, plan);
+  const backward = timeKernel(kernels.backward, 2 * flops, plan);
+  const perCall = (t: { seconds: number[]; calls: number }) => median(t.seconds) / t.calls;
+  return {
+    forward: forward.gflops,
+    backward: backward.gflops,
+    forwardBackward: (3 * flops) / (perCall(forward) + perCall(backward)) / 1e9,
+  };
+}
+
+/** `log` hears one line per measurement as it finishes. */
+export async function runBench(options: BenchOptions, data: Dataset, log: (line: string) => void = () => {}): Promise<BenchReport> {
+  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const withOurs = options.only !== 'tfjs';
+  const withTf = options.only !== 'ours';
+  // Loaded only when asked for: TF.js takes a while to import and is not needed for --only ours.
+  const tfjs = withTf ? await import('./tfjs.ts') : undefined;
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.versions.node },
+    quick: options.quick,
+    plan,
+    epochSamples: EPOCH_SAMPLES,
+    training: [],
+    kernels: [],
+  };
+  if (tfjs) {
+    const wasm = await tfjs.useTfBackend('wasm');
+    report.tfjs = { version: wasm.version, wasmSimd: wasm.simd, wasmThreads: wasm.threads };
+  }
+
+  // Every implementation runs a case before the next case starts, so a slow phase of the machine hits all alike.
+  for (const trainingCase of TRAINING_CASES) {
+    const row: TrainingRow = { case: trainingCase, results: {} };
+    if (withOurs) {
+      const timing = await timeTraining(oursTrainer(data, trainingCase), trainingCase.batchSize, plan);
+      row.results.ours = timing;
+      log(`${caseName(trainingCase)}  ours: ${summary(timing)}`);
+    }
+    if (tfjs) {
+      for (const impl of tfImplementations(trainingCase)) {
+        await tfjs.useTfBackend(impl === 'tfjs-cpu' ? 'cpu' : 'wasm');
+        const trainer = impl === 'tfjs-layers-wasm' ? tfjs.tfLayersTrainer(data, trainingCase) : tfjs.tfCoreTrainer(data, trainingCase);
+        try {
+          const timing = await timeTraining(trainer.train, trainingCase.batchSize, plan);
+          row.results[impl] = timing;
+          log(`${caseName(trainingCase)}  ${impl}: ${summary(timing)}`);
+        } finally {
+          trainer.dispose();
+        }
+      }
+    }
+    report.training.push(row);
+  }
+
+  if (tfjs) await tfjs.useTfBackend('wasm');
+  for (const shape of MATMUL_SHAPES) {
+    const row: KernelRow = { shape };
+    if (withOurs) row.ours = oursDense(shape, plan);
+    if (tfjs) row.tfjsWasm = tfjs.tfMatMulGflops(shape, plan);
+    log(`${shapeName(shape)}  ours fwd+bwd ${row.ours?.forwardBackward.toFixed(2) ?? '—'}  tf fwd+bwd ${row.tfjsWasm?.forwardBackward.toFixed(2) ?? '—'} GFLOP/s`);
+    report.kernels.push(row);
+  }
+  return report;
+}
