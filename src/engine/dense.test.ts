@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { Dense, type LayerSpec } from './dense.ts';
+import { createRng } from './rng.ts';
+
+function randomSpec(inputs: number, outputs: number, seed: number): LayerSpec {
+  const rng = createRng(seed);
+  const weights = new Float32Array(inputs * outputs).map(() => rng.normal());
+  const biases = new Float32Array(outputs).map(() => rng.normal());
+  return { inputs, outputs, activation: 'Tanh', weights, biases };
+}
+
+/** Inputs with about `zeros` of them exactly 0, like MNIST's background. */
+function sparseInputs(length: number, zeros: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return new Float32Array(length).map(() => (rng.next() < zeros ? 0 : rng.next()));
+}
+
+/** z = W·x + b, a = tanh z, ∂L/∂W = δᵀx, ∂L/∂b = Σδ, ∂L/∂x = δW, written as plainly as possible in float64. */
+function reference(spec: LayerSpec, input: Float32Array, delta: Float32Array, rows: number) {
+  const { inputs, outputs, weights, biases } = spec;
+  const output: number[] = [];
+  const gradWeights = new Array<number>(inputs * outputs).fill(0);
+  const gradBiases = new Array<number>(outputs).fill(0);
+  const inputDelta = new Array<number>(rows * inputs).fill(0);
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < outputs; o++) {
+      let z = biases[o];
+      for (let i = 0; i < inputs; i++) z += weights[o * inputs + i] * input[r * inputs + i];
+      output.push(Math.tanh(z));
+      const d = delta[r * outputs + o];
+      gradBiases[o] += d;
+      for (let i = 0; i < inputs; i++) {
+        gradWeights[o * inputs + i] += d * input[r * inputs + i];
+        inputDelta[r * inputs + i] += d * weights[o * inputs + i];
+      }
+    }
+  }
+  return { output, gradWeights, gradBiases, inputDelta };
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    expect(Math.abs(actual[i] - expected[i]), `at ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(expected[i])));
+  }
+}
+
+describe('Dense', () => {
+  // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode.
+  it.each([
+    [13, 7, 1],
+    [13, 7, 5],
+    [4, 8, 3],
+    [1, 1, 2],
+    [30, 11, 9],
+  ])('matches a plain float64 reference: %i→%i on %i rows, dense and sparse paths', (inputs, outputs, rows) => {
+    const spec = randomSpec(inputs, outputs, inputs * 100 + outputs);
+    const input = sparseInputs(rows * inputs, 0.6, rows);
+    const delta = new Float32Array(rows * outputs).map((_, i) => Math.sin(i + 1));
+    const expected = reference(spec, input, delta, rows);
+
+    for (const sparse of [false, true]) {
+      const layer = new Dense(spec, sparse);
+      const output = layer.forward(input, rows);
+      expectClose(output.subarray(0, rows * outputs), expected.output);
+      layer.delta.set(delta);
+      const inputDelta = new Float32Array(rows * inputs);
+      layer.backward(input, rows, inputDelta);
+      expectClose(layer.gradWeights, expected.gradWeights);
+      expectClose(layer.gradBiases, expected.gradBiases);
+      expectClose(inputDelta, expected.inputDelta);
+    }
+  });
+
+  it('overwrites, not accumulates, gradients from one batch to the next', () => {
+    const spec = randomSpec(6, 3, 1);
+    const layer = new Dense(spec, true);
+    const input = sparseInputs(24, 0.5, 2);
+    for (let pass = 0; pass < 2; pass++) {
+      layer.forward(input, 4);
+      layer.delta.fill(1);
+      layer.backward(input, 4, null);
+    }
+    expectClose(layer.gradWeights, reference(spec, input, new Float32Array(12).fill(1), 4).gradWeights);
+  });
+
+  it('refuses parameters of the wrong size', () => {
+    expect(() => new Dense({ ...randomSpec(3, 2, 1), inputs: 4 })).toThrow(/needs 8 weights and 2 biases/);
+  });
+});

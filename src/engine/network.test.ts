@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { estimateTrainingBytes, MAX_TRAINING_BYTES, Network } from './network.ts';
+import { createRng } from './rng.ts';
+
+describe('Network.create', () => {
+  it('builds one layer per activation, the first one sparse', () => {
+    const network = Network.create([784, 200, 10], ['Sigmoid', 'Softmax'], 'uniform', createRng(1));
+    expect(network.layers.map((l) => [l.inputs, l.outputs, l.activation, l.sparseInput])).toEqual([
+      [784, 200, 'Sigmoid', true],
+      [200, 10, 'Softmax', false],
+    ]);
+    expect(network.loss).toBe('cross-entropy');
+    expect(network.parameterCount()).toBe(784 * 200 + 200 + 200 * 10 + 10);
+  });
+
+  it('uses squared error when the output is not Softmax', () => {
+    expect(Network.create([2, 3, 1], ['Tanh', 'Sigmoid'], 'xavier', createRng(1)).loss).toBe('mse');
+  });
+
+  it('refuses a wrong number of activations', () => {
+    expect(() => Network.create([784, 200, 10], ['Sigmoid'], 'uniform', createRng(1))).toThrow(/3 layer sizes need 2 activations, got 1/);
+  });
+
+  it("draws the seed's uniform init, weights and biases within ±1/√fanOut", () => {
+    const [layer] = Network.create([300, 100], ['Sigmoid'], 'uniform', createRng(2)).layers;
+    const limit = 1 / Math.sqrt(100);
+    for (const values of [layer.weights, layer.biases]) {
+      const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(max).toBeLessThanOrEqual(limit);
+      expect(max).toBeGreaterThan(0.95 * limit);
+    }
+  });
+
+  it('draws Xavier weights within ±√(6/(fanIn + fanOut)) and zero biases', () => {
+    const [layer] = Network.create([300, 100], ['Tanh'], 'xavier', createRng(3)).layers;
+    const limit = Math.sqrt(6 / 400);
+    const max = layer.weights.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(max).toBeLessThanOrEqual(limit);
+    expect(max).toBeGreaterThan(0.95 * limit);
+    expect(layer.biases.every((b) => b === 0)).toBe(true);
+  });
+
+  it('draws He weights with variance 2/fanIn and zero biases', () => {
+    const [layer] = Network.create([200, 150], ['ReLU'], 'he', createRng(4)).layers;
+    const variance = layer.weights.reduce((s, w) => s + w * w, 0) / layer.weights.length;
+    expect(variance / (2 / 200)).toBeCloseTo(1, 1);
+    expect(layer.biases.every((b) => b === 0)).toBe(true);
+  });
+
+  it('gives the same weights for the same seed, others for another', () => {
+    const make = (seed: number) => Network.create([20, 8, 3], ['ReLU', 'Softmax'], 'he', createRng(seed)).toLayerSpecs();
+    expect(make(1)).toEqual(make(1));
+    expect(make(1)[0].weights).not.toEqual(make(2)[0].weights);
+  });
+});
+
+describe('Network.fromLayers and toLayerSpecs', () => {
+  const specs = () => Network.create([5, 4, 3], ['Tanh', 'Softmax'], 'uniform', createRng(5)).toLayerSpecs();
+
+  it('round-trips shapes and parameters, handing out copies', () => {
+    const original = specs();
+    const network = Network.fromLayers(original);
+    const copy = network.toLayerSpecs();
+    expect(copy).toEqual(original);
+    copy[0].weights[0] += 1;
+    expect(network.layers[0].weights[0]).toBe(original[0].weights[0]);
+  });
+
+  it('refuses layers that do not connect', () => {
+    const [first] = specs();
+    expect(() => Network.fromLayers([first, first])).toThrow(/Layer 2 takes 5 inputs but layer 1 gives 4/);
+  });
+});
+
+describe('predict and forwardBatch', () => {
+  const network = Network.create([6, 5, 3], ['ReLU', 'Softmax'], 'he', createRng(6));
+  const images = new Float32Array(18).map((_, i) => (i % 3 === 0 ? 0 : (i % 7) / 7));
+
+  it('predicts probabilities that sum to 1, the same alone as within a batch', () => {
+    const batch = network.forwardBatch(images, 3).slice(0, 9);
+    for (let r = 0; r < 3; r++) {
+      const alone = network.predict(images.subarray(r * 6, r * 6 + 6));
+      expect(alone.length).toBe(3);
+      expect(alone.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(Array.from(alone)).toEqual(Array.from(batch.subarray(r * 3, r * 3 + 3)));
+    }
+  });
+
+  it('returns a fresh array from predict', () => {
+    const first = network.predict(images.subarray(0, 6));
+    network.predict(images.subarray(6, 12));
+    expect(first).toEqual(network.predict(images.subarray(0, 6)));
+  });
+
+  it('drops hidden units only when asked, scaling the survivors by 1/(1 − rate)', () => {
+    const wide = Network.create([4, 400, 2], ['Sigmoid', 'Softmax'], 'xavier', createRng(7));
+    const input = Float32Array.from([0.2, 0.4, 0, 1]);
+    const plain = wide.forwardBatch(input, 1).slice(0, 2);
+    const hidden = wide.layers[0].output.slice(0, 400);
+
+    const dropped = wide.forwardBatch(input, 1, { rate: 0.5, rng: createRng(8) }).slice(0, 2);
+    // Replay the masks: unit i survives when the i-th draw is ≥ rate.
+    const replay = createRng(8);
+    const seen = hidden.map((a) => (replay.next() >= 0.5 ? 2 * a : 0));
+    const zeros = seen.filter((a) => a === 0).length;
+    expect(zeros).toBeGreaterThan(150);
+    expect(zeros).toBeLessThan(250);
+    const top = Network.fromLayers([wide.toLayerSpecs()[1]]);
+    expect(Array.from(dropped)).toEqual(Array.from(top.predict(seen)));
+    expect(Array.from(dropped)).not.toEqual(Array.from(plain));
+
+    expect(wide.forwardBatch(input, 1).slice(0, 2)).toEqual(plain);
+  });
+});
+
+describe('estimateTrainingBytes', () => {
+  it('counts parameters, gradients, optimizer state and batch buffers', () => {
+    // 159,010 parameters × (value + gradient + velocity) × 4 bytes = 1,908,120
+    // 256 evaluation rows × (784·3 input values + 210·4 unit values + 10 targets) × 4 bytes = 3,278,848
+    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 3_278_848);
+    // Adam keeps two moments per parameter; 512 rows outgrow the evaluation batch.
+    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + 512 * 3202 * 4);
+  });
+
+  it('puts an ordinary network far below the limit and a huge one above it', () => {
+    expect(estimateTrainingBytes([784, 800, 10], 128, 'adam')).toBeLessThan(MAX_TRAINING_BYTES / 20);
+    expect(estimateTrainingBytes([784, 20_000, 20_000, 10], 32, 'sgd')).toBeGreaterThan(MAX_TRAINING_BYTES);
+  });
+});
