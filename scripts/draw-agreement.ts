@@ -44,6 +44,7 @@ const VARIANTS: { name: string; variant: InkVariant }[] = [
   { name: 'grey ink, 200 px, random position', variant: { look: 'grey', minSide: 200, maxSide: 200 } },
   { name: 'brush ink, 200 px, random position', variant: { look: 'brush', minSide: 200, maxSide: 200 } },
   { name: 'brush ink, 80–260 px, random position', variant: { look: 'brush', minSide: 80, maxSide: 260 } },
+  { name: 'pad pen (22 px strokes), 80–260 px, random position', variant: { look: 'pen', minSide: 80, maxSide: 260 } },
 ];
 
 const train = loadMnistNode('train');

@@ -6,7 +6,7 @@ import { createRng } from '../../engine/rng';
 import { Trainer } from '../../engine/train';
 import { loadMnistNode } from '../../data/node-mnist';
 import { preprocess } from '../../data/preprocess';
-import { measureAgreement, randomPlacement, renderAsInk, type InkVariant } from './agreement';
+import { measureAgreement, randomPlacement, renderAsInk, withPenWidth, type InkVariant } from './agreement';
 import { PAD_SIZE } from './ink';
 
 const test = loadMnistNode('test');
@@ -53,6 +53,14 @@ describe('MNIST rendered as pad ink', () => {
       expect(side).toBeGreaterThan(variant.minSide - placement.scale);
       expect(side).toBeLessThan(variant.maxSide + placement.scale);
     }
+  });
+
+  it('redraws ink with a given pen width, thinner or fatter', () => {
+    const bar = new Uint8Array(PAD_SIZE * PAD_SIZE);
+    for (let y = 40; y < 240; y++) bar.fill(255, y * PAD_SIZE + 129, y * PAD_SIZE + 151);
+    const widthAt = (pad: Uint8Array, y: number) => pad.subarray(y * PAD_SIZE, (y + 1) * PAD_SIZE).reduce((sum, v) => sum + v / 255, 0);
+    // Within 1.5 px: the width is estimated from the mean depth of the ink, which the bar's ends lower a little.
+    for (const width of [10, 30]) expect(Math.abs(widthAt(withPenWidth(bar, width), 140) - width)).toBeLessThan(1.5);
   });
 
   it('costs a briefly trained network little accuracy', () => {
