@@ -1,0 +1,69 @@
+/** Command-line flags, with messages in the words of the usage text. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage:
+  npm run train -- --config FILE [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
+  npm run evaluate -- --model FILE
+  npm run bench -- [--samples N]`;
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A file that could not be read or written, or a problem with its content (exit code 1). */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+type Flags = Record<string, { type: 'string' | 'boolean' }>;
+
+interface NodeError extends Error {
+  code?: string;
+}
+
+/** Parses `args` against `flags`; unknown flags, missing values and stray words are UsageErrors. */
+export function parseFlags<F extends Flags>(command: string, args: string[], flags: F) {
+  try {
+    return parseArgs({ args, options: { ...flags, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const { code, message } = error as NodeError;
+    const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+    const known = Object.keys(flags).map((name) => `--${name}`).join(', ');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`${command}: unknown option ${quoted}; options: ${known}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${command}: ${quoted.split(' ')[0]} needs a value`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`${command}: unexpected argument "${quoted}"`);
+    throw error;
+  }
+}
+
+/** A whole number given as --name N; undefined when absent. */
+export function integerFlag(name: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a folder on the path is a file',
+};
+
+/** Why a file operation failed, in a few words. */
+export function fileProblem(error: unknown): string {
+  const { code, message } = error as NodeError;
+  return (code && FILE_PROBLEMS[code]) ?? message;
+}
+
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${what} ${path}: ${fileProblem(error)}`);
+  }
+}

@@ -1,0 +1,139 @@
+/** The CLI's commands: train and evaluate as the seed's programs did, and a small benchmark. */
+import { writeFileSync } from 'node:fs';
+import { type Config, SEED_CONFIG } from '../engine/config.ts';
+import { evaluate } from '../engine/metrics.ts';
+import { Network } from '../engine/network.ts';
+import { createRng } from '../engine/rng.ts';
+import { Trainer } from '../engine/train.ts';
+import { loadMnistNode } from '../data/node-mnist.ts';
+import { checkConfig, ConfigError, parseConfig } from '../formats/config-format.ts';
+import { ModelError, parseModel, serializeModel } from '../formats/model-format.ts';
+import { fileProblem, InputError, integerFlag, parseFlags, readTextFile, UsageError } from './args.ts';
+import { createProgressBar } from './progress.ts';
+import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
+
+export type Print = (line: string) => void;
+
+/** Samples between progress reports: often enough for a smooth bar, rarely enough to cost nothing. */
+const PROGRESS_EVERY = 1000;
+
+const FLAG_OF_FIELD: Record<string, string> = { epochs: '--epochs', samples: '--samples', batch_size: '--batch-size', seed: '--seed' };
+
+function loadConfig(path: string, overrides: Partial<Config>): Config {
+  let config: Config;
+  try {
+    config = parseConfig(readTextFile(path, 'config file'));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InputError(`${path}: ${error.message}`);
+    throw error;
+  }
+  try {
+    return checkConfig({ ...config, ...overrides });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The fields a flag changed are named by the flag.
+    const problems = error.problems.map((problem) => problem.replace(/^(\w+):/, (_match, field: string) => `${FLAG_OF_FIELD[field] ?? field}:`));
+    throw new InputError(problems.join('; '));
+  }
+}
+
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+export function train(args: string[], print: Print): void {
+  const flags = parseFlags('train', args, {
+    config: { type: 'string' },
+    epochs: { type: 'string' },
+    samples: { type: 'string' },
+    'batch-size': { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!flags.config) throw new UsageError('train: --config FILE is required (for example --config src/presets/seed.json)');
+  const overrides = defined({
+    epochs: integerFlag('epochs', flags.epochs),
+    samples: integerFlag('samples', flags.samples),
+    batchSize: integerFlag('batch-size', flags['batch-size']),
+    seed: integerFlag('seed', flags.seed),
+  });
+
+  print('Loading network configuration...');
+  const config = loadConfig(flags.config, overrides);
+  print('Creating network...');
+  const rng = createRng(config.seed);
+  const network = Network.create(config.layers, config.activations, config.init, rng);
+  const trainer = new Trainer(network, config, loadMnistNode('train'), rng);
+  const test = loadMnistNode('test');
+
+  print('Training network...');
+  const bar = createProgressBar();
+  const seconds: number[] = [];
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    const result = trainer.runEpoch((progress) => bar.update(progress), PROGRESS_EVERY);
+    bar.clear();
+    seconds.push(result.seconds);
+    print(formatEpoch(result));
+  }
+  formatTrainingTimes(seconds).forEach(print);
+
+  const evaluation = evaluate(network, test);
+  if (flags.out) {
+    print('Saving trained network...');
+    const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation });
+    try {
+      writeFileSync(flags.out, text);
+    } catch (error) {
+      throw new InputError(`cannot write the model to ${flags.out}: ${fileProblem(error)}`);
+    }
+  }
+  print('');
+  formatReport(evaluation).forEach(print);
+}
+
+export function evaluateModel(args: string[], print: Print): void {
+  const flags = parseFlags('evaluate', args, { model: { type: 'string' } });
+  if (!flags.model) throw new UsageError('evaluate: --model FILE is required');
+  print('Loading trained network...');
+  let model;
+  try {
+    model = parseModel(readTextFile(flags.model, 'model file'));
+  } catch (error) {
+    if (error instanceof ModelError) throw new InputError(`${flags.model}: ${error.message}`);
+    throw error;
+  }
+  const { layers, activations } = model.config;
+  print(`Network: ${layers.join('-')} ${activations.join('/')}${model.source === 'neural-net-rs' ? ' (a neural-net-rs model)' : ''}`);
+  print('Testing network...');
+  const evaluation = evaluate(Network.fromLayers(model.layers), loadMnistNode('test'));
+  print('');
+  formatReport(evaluation).forEach(print);
+}
+
+/** The seed's network trained for one epoch on the first N samples, per sample and in mini-batches. */
+export function bench(args: string[], print: Print): void {
+  const flags = parseFlags('bench', args, { samples: { type: 'string' } });
+  const samples = integerFlag('samples', flags.samples) ?? 10_000;
+  const train = loadMnistNode('train');
+  print(`One epoch of ${SEED_CONFIG.layers.join('-')} ${SEED_CONFIG.activations.join('/')} on ${samples} samples:`);
+  for (const batchSize of [1, 32, 128]) {
+    const config = loadConfigValue({ ...SEED_CONFIG, batchSize, samples, epochs: 1 });
+    const rng = createRng(config.seed);
+    const trainer = new Trainer(Network.create(config.layers, config.activations, config.init, rng), config, train, rng);
+    const result = trainer.runEpoch();
+    const mode = batchSize === 1 ? 'per sample' : `batch ${batchSize}`;
+    print(
+      `${mode.padEnd(10)} ${result.seconds.toFixed(2).padStart(7)}s  ${Math.round(result.samples / result.seconds).toString().padStart(7)} samples/s  ` +
+        `training accuracy ${(result.accuracy * 100).toFixed(2)}%`,
+    );
+  }
+}
+
+function loadConfigValue(config: Config): Config {
+  try {
+    return checkConfig(config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/^samples:/, '--samples:'));
+    throw error;
+  }
+}
