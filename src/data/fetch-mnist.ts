@@ -8,12 +8,7 @@
 import { createStore, delMany, getMany, setMany } from 'idb-keyval';
 import type { Dataset } from '../engine/dataset.ts';
 import { IdxError, readMnist } from './idx.ts';
-
-export const MNIST_FILES = {
-  train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
-  test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
-} as const;
-export type MnistSplit = keyof typeof MNIST_FILES;
+import { MNIST_FILES, type MnistSplit } from './mnist-files.ts';
 
 export type DownloadFailure = 'http' | 'network' | 'aborted' | 'corrupt';
 
@@ -56,7 +51,7 @@ export interface LoadMnistOptions {
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 function defaultBaseUrl(): string {
-  return `${import.meta.env?.BASE_URL ?? '/'}data/`;
+  return `${import.meta.env.BASE_URL}data/`;
 }
 
 let idbStore: BytesStore | null | undefined;
