@@ -1,0 +1,57 @@
+import { expect, type Page } from '@playwright/test';
+
+type Point = [x: number, y: number];
+
+/** The pad's box on screen, scrolled into view: drawing coordinates are relative to it. */
+async function padBox(page: Page) {
+  const pad = page.getByRole('img', { name: 'Drawing pad' });
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('The drawing pad is not visible');
+  return box;
+}
+
+/** Draws one stroke through `points` (pad coordinates, 0…280), as a mouse would, with intermediate moves. */
+export async function drawStroke(page: Page, points: Point[]): Promise<void> {
+  const box = await padBox(page);
+  const at = ([x, y]: Point): Point => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
+  await page.mouse.up();
+}
+
+export function verticalLine(x: number, top: number, bottom: number): Point[] {
+  return [
+    [x, top],
+    [x, (top + bottom) / 2],
+    [x, bottom],
+  ];
+}
+
+export function ellipse(cx: number, cy: number, rx: number, ry: number): Point[] {
+  return Array.from({ length: 25 }, (_, i): Point => {
+    const t = (2 * Math.PI * i) / 24;
+    return [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
+  });
+}
+
+export function prediction(page: Page) {
+  return page.getByLabel('Prediction');
+}
+
+export async function clearPad(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(prediction(page)).toHaveText('');
+}
+
+/** The most probable digit's bar is the prediction's, and the bars add up to 1. */
+export async function expectBarsAgree(page: Page, digit: number): Promise<void> {
+  const values = await page
+    .getByRole('list', { name: 'Probability per digit' })
+    .getByRole('meter')
+    .evaluateAll((meters) => meters.map((meter) => (meter as HTMLMeterElement).value));
+  expect(values).toHaveLength(10);
+  expect(values.indexOf(Math.max(...values))).toBe(digit);
+  expect(values.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 3);
+}
