@@ -106,6 +106,10 @@ describe('npm run evaluate', () => {
 describe('bad input: one line on stderr, a non-zero exit code, no stack trace', () => {
   const badJson = file('bad.json', '{\n  "layers": [784, 200, 10],\n  "epochs": 30,\n}');
   const badModel = file('bad-model.json', '{"format": "mnist-playground-model", "version": 7}');
+  const diverging = file(
+    'diverging.json',
+    JSON.stringify({ layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], learning_rate: 1e6, epochs: 1, batch_size: 8 }),
+  );
 
   it.concurrent.each([
     [['train', '--config', join(dir, 'missing.json')], 1, `cannot read config file ${join(dir, 'missing.json')}: no such file`],
@@ -117,6 +121,7 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     [['evaluate', '--model', badModel], 1, `${badModel}: unsupported model version 7; this app reads version 1`],
     [['evaluate', '--model', smallConfig], 1, /^.*small\.json: not a model file/],
     [['fly'], 2, 'unknown command "fly"; commands: train, evaluate, bench'],
+    [['train', '--config', diverging, '--samples', '500'], 1, /^Training diverged at epoch 1, sample \d+: .*Try a smaller learning rate\.$/],
   ])('%j exits with %i', async (args, code, message) => {
     const outcome = await cli(...args);
     expect(outcome.code).toBe(code);
