@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `usage:
   npm run train -- --config FILE [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
-  npm run evaluate -- --model FILE
-  npm run bench -- [--samples N]`;
+  npm run evaluate -- --model FILE`;
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {

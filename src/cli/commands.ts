@@ -1,6 +1,6 @@
-/** The CLI's commands: train and evaluate as the seed's programs did, and a small benchmark. */
+/** The CLI's commands: train and evaluate, as the seed's programs did. */
 import { writeFileSync } from 'node:fs';
-import { type Config, SEED_CONFIG } from '../engine/config.ts';
+import type { Config } from '../engine/config.ts';
 import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -108,32 +108,4 @@ export function evaluateModel(args: string[], print: Print): void {
   const evaluation = evaluate(Network.fromLayers(model.layers), loadMnistNode('test'));
   print('');
   formatReport(evaluation).forEach(print);
-}
-
-/** The seed's network trained for one epoch on the first N samples, per sample and in mini-batches. */
-export function bench(args: string[], print: Print): void {
-  const flags = parseFlags('bench', args, { samples: { type: 'string' } });
-  const samples = integerFlag('samples', flags.samples) ?? 10_000;
-  const train = loadMnistNode('train');
-  print(`One epoch of ${SEED_CONFIG.layers.join('-')} ${SEED_CONFIG.activations.join('/')} on ${samples} samples:`);
-  for (const batchSize of [1, 32, 128]) {
-    const config = loadConfigValue({ ...SEED_CONFIG, batchSize, samples, epochs: 1 });
-    const rng = createRng(config.seed);
-    const trainer = new Trainer(Network.create(config.layers, config.activations, config.init, rng), config, train, rng);
-    const result = trainer.runEpoch();
-    const mode = batchSize === 1 ? 'per sample' : `batch ${batchSize}`;
-    print(
-      `${mode.padEnd(10)} ${result.seconds.toFixed(2).padStart(7)}s  ${Math.round(result.samples / result.seconds).toString().padStart(7)} samples/s  ` +
-        `training accuracy ${(result.accuracy * 100).toFixed(2)}%`,
-    );
-  }
-}
-
-function loadConfigValue(config: Config): Config {
-  try {
-    return checkConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace(/^samples:/, '--samples:'));
-    throw error;
-  }
 }

@@ -1,14 +1,15 @@
 /**
- * The Node CLI, run with tsx: `npm run train -- --config FILE`, `npm run evaluate -- --model FILE`,
- * `npm run bench`. Problems with the input end the program with one line on stderr and a
- * non-zero exit code: 2 for a mistake in the command line, 1 for anything else.
+ * The Node CLI, run with tsx: `npm run train -- --config FILE`, `npm run evaluate -- --model FILE`
+ * (`npm run bench` is the separate harness in src/bench/). Problems with the input end the
+ * program with one line on stderr and a non-zero exit code: 2 for a mistake in the command
+ * line, 1 for anything else.
  */
 import { DivergenceError } from '../engine/train.ts';
 import { IdxError } from '../data/idx.ts';
 import { InputError, USAGE, UsageError } from './args.ts';
-import { bench, evaluateModel, train } from './commands.ts';
+import { evaluateModel, train } from './commands.ts';
 
-const COMMANDS = { train, evaluate: evaluateModel, bench };
+const COMMANDS = { train, evaluate: evaluateModel };
 
 function run(argv: string[]): void {
   const [name, ...args] = argv;
