@@ -121,6 +121,20 @@ describe('Trainer', () => {
     expect(record.dropouts.every((rate) => rate === undefined)).toBe(true);
   });
 
+  it('refuses to hand back a network with a non-finite weight, even one no loss has seen yet', () => {
+    // Pixel 0 is background in every sample, so the broken weight never reaches an output.
+    const data: Dataset = { images: Uint8Array.from([0, 10, 0, 200, 0, 90, 0, 255]), labels: Uint8Array.from([0, 1, 0, 1]), count: 4, inputSize: 2 };
+    const network = tiny();
+    network.layers[0].weights[0] = Number.NaN;
+    const t = trainer(network, { layers: [2, 3, 2], batchSize: 2, samples: 4 }, data);
+    expect(() => t.trainSamples(2)).toThrow(DivergenceError);
+  });
+
+  it('refuses labels the network has no output for', () => {
+    const data = { ...indexedData(4), labels: Uint8Array.from([0, 1, 2, 1]) };
+    expect(() => trainer(tiny(), {}, data)).toThrow(/Sample 2 has label 2 but the network has only 2 outputs/);
+  });
+
   it('refuses images of the wrong size', () => {
     expect(() => trainer(tiny(), {}, { ...indexedData(4), inputSize: 3 })).toThrow(/takes 2 inputs but the images have 3 pixels/);
   });

@@ -84,6 +84,11 @@ export class Trainer {
     this.config = config;
     this.data = firstSamples(data, config.samples);
     if (this.data.count === 0) throw new Error('No training samples');
+    const classes = network.outputSize;
+    const badLabel = this.data.labels.findIndex((label) => label >= classes);
+    if (badLabel >= 0) {
+      throw new Error(`Sample ${badLabel} has label ${this.data.labels[badLabel]} but the network has only ${classes} outputs`);
+    }
     this.rng = rng;
     this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
@@ -95,7 +100,8 @@ export class Trainer {
   /**
    * Trains whole batches until at least `maxSamples` more samples are done or
    * the epoch ends; a call after the end of an epoch starts the next one.
-   * Throws DivergenceError as soon as a batch's loss is not finite.
+   * Throws DivergenceError as soon as a batch's loss is not finite, or when a
+   * weight is not finite at the end of the call.
    */
   trainSamples(maxSamples: number): EpochProgress {
     const started = performance.now();
@@ -107,6 +113,8 @@ export class Trainer {
       this.trainBatch(this.samplesDone, rows);
       this.samplesDone += rows;
     }
+    // A weight can overflow before any loss shows it: never hand back a broken network.
+    if (!this.network.isFinite()) throw new DivergenceError(this.epoch, this.samplesDone);
     this.seconds += (performance.now() - started) / 1000;
 
     const progress: EpochProgress = {
@@ -118,8 +126,6 @@ export class Trainer {
       done: this.samplesDone === total,
     };
     if (progress.done) {
-      // A weight can overflow without the last batches' losses showing it yet.
-      if (!this.network.isFinite()) throw new DivergenceError(this.epoch, total);
       progress.lastEpoch = {
         epoch: this.epoch,
         seconds: this.seconds,
