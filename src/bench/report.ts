@@ -33,6 +33,8 @@ export interface KernelRow {
 export interface BenchReport {
   generatedAt: string;
   machine: { cpu: string; cores: number; node: string };
+  /** The commit measured, with '+dirty' when the working tree had changes. */
+  commit?: string;
   tfjs?: { version: string; wasmSimd?: boolean; wasmThreads?: number };
   quick: boolean;
   plan: Plan;
@@ -124,6 +126,7 @@ export function formatReport(report: BenchReport): string {
   const { plan, machine } = report;
   const impls = presentImplementations(report.training);
   const lines = [
+    ...(report.commit ? [`Code: ${report.commit}`] : []),
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}` +
       (report.tfjs
         ? `; TensorFlow.js ${report.tfjs.version}` +
