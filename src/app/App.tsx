@@ -1,3 +1,36 @@
+import { DrawPad } from '../features/draw-pad/DrawPad';
+import { TrainingCharts } from '../features/charts/TrainingCharts';
+import { ConfigEditor } from '../features/config-editor/ConfigEditor';
+import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
+import { TrainingPanel } from '../features/training/TrainingPanel';
+import './app.css';
+
 export function App() {
-  return <h1>MNIST Playground</h1>;
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div>
+          <h1>MNIST Playground</h1>
+          <p className="tagline">
+            Teach a neural network to read handwritten digits, right in your browser: pick a network, press Train, and
+            watch it learn from 60,000 examples.
+          </p>
+        </div>
+      </header>
+      <main className="layout">
+        <aside className="sidebar">
+          <ConfigEditor />
+        </aside>
+        <div className="content">
+          <TrainingPanel />
+          <TrainingCharts />
+          <EvaluationPanel />
+          <DrawPad />
+        </div>
+      </main>
+      <footer className="app-footer">
+        Everything runs on this device: the data comes from this site and training happens in a background thread.
+      </footer>
+    </div>
+  );
 }

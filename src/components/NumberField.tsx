@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 interface NumberFieldProps {
-  label: string;
+  /** Its text is the input's accessible name. */
+  label: ReactNode;
   value: number;
   onCommit: (value: number) => void;
   min?: number;

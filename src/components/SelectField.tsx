@@ -1,7 +1,8 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 
 interface SelectFieldProps<T extends string> {
-  label: string;
+  /** Its text is the select's accessible name. */
+  label: ReactNode;
   value: T;
   options: readonly { value: T; label: string }[];
   onChange: (value: T) => void;

@@ -65,7 +65,7 @@ export function runEnded(outcome: RunOutcome): void {
       status: 'diverged',
       hasModel: outcome.modelKept,
       runError:
-        `The run diverged in epoch ${outcome.epoch}: ${outcome.message} ` +
+        `${outcome.message} ` +
         (outcome.modelKept ? 'The model of the last complete epoch was kept.' : 'No epoch had completed, so no model was kept.'),
     });
   } else {

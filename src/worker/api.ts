@@ -118,7 +118,7 @@ export interface TrainingWorkerApi {
   /** Ends the run; the model trained so far is kept for evaluation and prediction. */
   stop(): void;
   /** Forgets the run and the model. */
-  reset(): void;
+  reset(): Promise<void>;
   /** Evaluates the current model on the test set; null when there is no model. */
   evaluate(): Promise<EvaluationReport | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */

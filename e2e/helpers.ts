@@ -1,0 +1,83 @@
+import type { Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+
+declare global {
+  interface Window {
+    __longTasks: { start: number; duration: number }[];
+  }
+}
+
+/** Records every main-thread task over 50 ms from the first script on (call before page.goto). */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+export async function pageTime(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+export async function longTasksSince(page: Page, since: number): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate((from) => window.__longTasks.filter((task) => task.start >= from), since);
+}
+
+/** Saves a full-page screenshot under artifacts/screenshots/ (not committed). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync('artifacts/screenshots', { recursive: true });
+  await page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+}
+
+/** Replaces the JSON editor's text, as a user pasting a config would. */
+export async function typeConfigJson(page: Page, config: Record<string, unknown>): Promise<void> {
+  await page.getByLabel('Config JSON').fill(JSON.stringify(config, null, 2));
+}
+
+/** A small network on a few thousand samples: seconds per epoch on a slow machine. */
+export const SMALL_RUN = {
+  layers: [784, 32, 10],
+  activations: ['ReLU', 'Softmax'],
+  optimizer: 'adam',
+  learning_rate: 0.003,
+  batch_size: 16,
+  epochs: 2,
+  samples: 3000,
+  seed: 7,
+  init: 'he',
+};
+
+export function trainButton(page: Page) {
+  return page.getByRole('button', { name: 'Train', exact: true });
+}
+
+/** Waits for the run to end (Train enabled again) and for its last evaluation. */
+export async function waitForRunEnd(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.getByRole('status').filter({ hasText: /^(Finished|Stopped)/ })).toBeVisible({ timeout });
+}
+
+/** The confusion matrix's body cells as numbers, row by row. */
+export async function confusionCounts(page: Page): Promise<number[][]> {
+  const table = page.getByRole('table', { name: 'Confusion matrix' });
+  return table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => Number(cell.textContent))),
+  );
+}
+
+/** Points drawn by the longest line of the chart with this name (M and L commands of its SVG path). */
+export async function chartPointCount(page: Page, name: string): Promise<number> {
+  const paths = page.getByRole('figure', { name }).locator('path.recharts-line-curve');
+  const counts = await paths.evaluateAll((elements) =>
+    elements.map((element) => (element.getAttribute('d')?.match(/[ML]/g) ?? []).length),
+  );
+  return Math.max(0, ...counts);
+}
+
+/** The percentage in "Overall accuracy: NN.NN%". */
+export async function overallAccuracy(page: Page): Promise<number> {
+  const text = await page.getByText(/^Overall accuracy: \d+\.\d\d%$/).textContent();
+  return Number(/([\d.]+)%/.exec(text ?? '')?.[1]);
+}

@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { longTasksSince, pageTime, recordLongTasks, trainButton } from './helpers';
+
+// Playwright's trace snapshots and screenshots run in the page's main thread: none are
+// taken while the page is being measured.
+test.use({ trace: 'off', screenshot: 'off' });
+
+test('the page never blocks its main thread for over 50 ms while a network trains', async ({ page }) => {
+  await recordLongTasks(page);
+  await page.goto('/');
+  // The default preset (784-128-10) on a third of the training set, two epochs: several
+  // seconds of full-speed training with live charts and two evaluations.
+  await page.getByLabel('Training samples').fill('20000');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Epochs').blur();
+
+  const started = await pageTime(page);
+  await trainButton(page).click();
+  // Waiting in the page, on a cheap check twice a second, rather than with locator polling.
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent?.startsWith('Finished'), null, {
+    polling: 500,
+    timeout: 120_000,
+  });
+  const ended = await pageTime(page);
+
+  const longTasks = await longTasksSince(page, started);
+  const longest = Math.max(0, ...longTasks.map((task) => task.duration));
+  test.info().annotations.push({ type: 'longest task', description: `${longest} ms over a ${Math.round(ended - started)} ms run` });
+  console.log(`longest main-thread task while training: ${longest} ms (run: ${Math.round(ended - started)} ms)`);
+  expect(longTasks).toEqual([]);
+});

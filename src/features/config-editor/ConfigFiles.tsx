@@ -1,0 +1,69 @@
+import { useId } from 'react';
+import { serializeConfig } from '../../formats/config-format';
+import { importConfigFile, loadConfig } from '../../store/actions';
+import { PRESETS } from '../../store/presets';
+import { useAppStore } from '../../store/store';
+
+/** Presets, and config files in and out. */
+export function ConfigFiles() {
+  const presetId = useId();
+  const importId = useId();
+  const config = useAppStore((state) => state.config);
+  const current = serializeConfig(config);
+  const selected = PRESETS.findIndex((preset) => serializeConfig(preset.config) === current);
+
+  return (
+    <div className="config-files">
+      <div className="field">
+        <label htmlFor={presetId}>Preset</label>
+        <select
+          id={presetId}
+          value={selected === -1 ? 'custom' : String(selected)}
+          onChange={(event) => {
+            const preset = PRESETS[Number(event.target.value)];
+            if (preset) loadConfig(preset.config);
+          }}
+        >
+          {selected === -1 && <option value="custom">Custom</option>}
+          {PRESETS.map((preset, i) => (
+            <option key={preset.name} value={String(i)}>
+              {preset.name}
+            </option>
+          ))}
+        </select>
+        {selected !== -1 && <small className="field-hint">{PRESETS[selected].description}</small>}
+      </div>
+      <div className="button-row">
+        <label className="button secondary" htmlFor={importId}>
+          Import config
+        </label>
+        <input
+          id={importId}
+          className="visually-hidden"
+          type="file"
+          accept=".json,application/json"
+          onChange={async (event) => {
+            const input = event.currentTarget;
+            const file = input.files?.[0];
+            if (!file) return;
+            importConfigFile(file.name, await file.text());
+            input.value = '';
+          }}
+        />
+        <button type="button" className="secondary" onClick={() => download('mnist-config.json', current)}>
+          Export config
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // The click has started the download by the time the next task runs.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

@@ -1,0 +1,47 @@
+import { evaluateModel } from '../../bridge/training-bridge';
+import { formatCount, formatPercent } from '../../components/format';
+import { Panel } from '../../components/Panel';
+import { isBusy } from '../../store/state';
+import { useAppStore } from '../../store/store';
+import { CellImages } from './CellImages';
+import { ConfusionMatrix } from './ConfusionMatrix';
+import { PerDigitTable } from './PerDigitTable';
+
+export function EvaluationPanel() {
+  const evaluation = useAppStore((state) => state.evaluation);
+  const selected = useAppStore((state) => state.selectedCell);
+  const canEvaluate = useAppStore((state) => state.hasModel && !isBusy(state.status));
+  const subtitle = evaluation
+    ? `The ${formatCount(evaluation.total)} test images, never used for training${evaluation.epoch > 0 ? `, after epoch ${evaluation.epoch}` : ''}.`
+    : 'After each epoch the network reads the 10,000 test images it never trained on.';
+  return (
+    <Panel
+      title="Evaluation"
+      subtitle={subtitle}
+      className="evaluation-panel"
+      actions={
+        <button type="button" className="secondary small" disabled={!canEvaluate} onClick={() => void evaluateModel()}>
+          Evaluate now
+        </button>
+      }
+    >
+      {evaluation ? (
+        <>
+          <p className="overall">
+            <span className="overall-value">Overall accuracy: {formatPercent(evaluation.accuracy)}</span>{' '}
+            <span className="muted">
+              ({formatCount(evaluation.correct)} of {formatCount(evaluation.total)} correct)
+            </span>
+          </p>
+          <div className="evaluation-grid">
+            <ConfusionMatrix confusion={evaluation.confusion} selected={selected} />
+            <PerDigitTable perDigit={evaluation.perDigit} />
+          </div>
+          <CellImages />
+        </>
+      ) : (
+        <p className="empty-state">No evaluation yet: train for an epoch to see which digits the network confuses.</p>
+      )}
+    </Panel>
+  );
+}

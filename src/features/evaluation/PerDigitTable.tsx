@@ -1,0 +1,44 @@
+import { memo } from 'react';
+import { formatCount, formatPercent } from '../../components/format';
+import type { DigitMetrics } from '../../worker/api';
+
+/** The seed program's per-digit report, as a table. */
+export const PerDigitTable = memo(function PerDigitTable({ perDigit }: { perDigit: DigitMetrics[] }) {
+  return (
+    <table className="metrics">
+      <caption>Per-digit metrics</caption>
+      <thead>
+        <tr>
+          <th scope="col">Digit</th>
+          <th scope="col" title="Share of this digit's images read correctly">
+            Accuracy
+          </th>
+          <th scope="col" title="When the network says this digit, how often it is right">
+            Precision
+          </th>
+          <th scope="col" title="Share of this digit's images found">
+            Recall
+          </th>
+          <th scope="col" title="Harmonic mean of precision and recall">
+            F1
+          </th>
+          <th scope="col" title="Test images of this digit">
+            Images
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {perDigit.map((row) => (
+          <tr key={row.digit}>
+            <th scope="row">{row.digit}</th>
+            <td>{formatPercent(row.accuracy, 1)}</td>
+            <td>{formatPercent(row.precision, 1)}</td>
+            <td>{formatPercent(row.recall, 1)}</td>
+            <td>{formatPercent(row.f1, 1)}</td>
+            <td>{formatCount(row.support)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});

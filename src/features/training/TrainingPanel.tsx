@@ -1,0 +1,22 @@
+import { Alert } from '../../components/Alert';
+import { Panel } from '../../components/Panel';
+import { dismissRunError } from '../../store/actions';
+import { useAppStore } from '../../store/store';
+import { RunStatus } from './RunStatus';
+import { TrainingControls } from './TrainingControls';
+import { DownloadProgress, EpochProgress } from './TrainingProgress';
+
+export function TrainingPanel() {
+  const runError = useAppStore((state) => state.runError);
+  return (
+    <Panel title="Training" subtitle="Runs in a background thread: the page stays responsive while the network learns." className="training-panel">
+      <TrainingControls />
+      <RunStatus />
+      {runError && <Alert onDismiss={dismissRunError}>{runError}</Alert>}
+      <div className="progress-stack">
+        <EpochProgress />
+        <DownloadProgress />
+      </div>
+    </Panel>
+  );
+}

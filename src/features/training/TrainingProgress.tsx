@@ -1,0 +1,44 @@
+import { formatBytes, formatCount, formatDuration, formatPercent } from '../../components/format';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useAppStore } from '../../store/store';
+
+export function EpochProgress() {
+  const progress = useAppStore((state) => state.progress);
+  if (!progress) return <ProgressBar label="Epoch progress" value={0} max={1} detail="No run yet" />;
+  const { epoch, epochs, samplesDone, samplesTotal, samplesPerSecond } = progress;
+  const rate = samplesPerSecond > 0 ? samplesPerSecond : null;
+  const epochLeft = rate ? (samplesTotal - samplesDone) / rate : null;
+  const runLeft = rate ? ((epochs - epoch) * samplesTotal + samplesTotal - samplesDone) / rate : null;
+  return (
+    <ProgressBar
+      label="Epoch progress"
+      value={samplesDone}
+      max={samplesTotal}
+      detail={
+        <>
+          Epoch {epoch} of {epochs} · {formatCount(samplesDone)} / {formatCount(samplesTotal)} samples
+          {rate && ` · ${formatCount(rate)} samples/s`}
+          {epochLeft !== null && samplesDone < samplesTotal && ` · ETA ${formatDuration(epochLeft)}`}
+          {runLeft !== null && epoch < epochs && ` (run ${formatDuration(runLeft)})`}
+        </>
+      }
+    />
+  );
+}
+
+export function DownloadProgress() {
+  const download = useAppStore((state) => state.download);
+  const { status, loadedBytes, totalBytes } = download;
+  const detail =
+    status === 'idle'
+      ? 'Fetched on the first run (11 MB, then kept in the browser)'
+      : status === 'ready'
+        ? 'Ready: 60,000 training and 10,000 test images'
+        : status === 'error'
+          ? 'Failed'
+          : totalBytes
+            ? `${formatBytes(loadedBytes)} of ${formatBytes(totalBytes)} (${formatPercent(loadedBytes / totalBytes, 0)})`
+            : `${formatBytes(loadedBytes)}`;
+  const value = status === 'ready' ? 1 : status === 'loading' ? (totalBytes ? loadedBytes / totalBytes : null) : 0;
+  return <ProgressBar label="Dataset download" value={value} max={1} detail={detail} />;
+}

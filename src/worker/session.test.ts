@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../engine/config';
+import type { Dataset } from '../engine/dataset';
+import { createRng } from '../engine/rng';
+import type { TrainingEvent } from './api';
+import { pointSpacing, TrainingSession, type Datasets } from './session';
+
+/** Digit d lights pixels [78·d, 78·d + 78) over some noise: learnable in an epoch or two. */
+function syntheticDigits(count: number, seed: number): Dataset {
+  const rng = createRng(seed);
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = rng.nextInt(10);
+    labels[i] = label;
+    for (let p = 0; p < 784; p++) images[i * 784 + p] = rng.nextInt(60);
+    for (let p = label * 78; p < label * 78 + 78; p++) images[i * 784 + p] = 200 + rng.nextInt(56);
+  }
+  return { images, labels, count, inputSize: 784 };
+}
+
+const config: Config = {
+  layers: [784, 16, 10],
+  activations: ['ReLU', 'Softmax'],
+  optimizer: 'adam',
+  learningRate: 0.01,
+  momentum: 0.9,
+  batchSize: 16,
+  epochs: 2,
+  l2: 0,
+  dropout: 0,
+  init: 'he',
+  seed: 3,
+  samples: 600,
+};
+
+function session(data: Datasets = { train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }) {
+  let clock = 0;
+  const events: TrainingEvent[] = [];
+  const created = new TrainingSession({
+    loadData: async (onProgress) => {
+      onProgress({ loadedBytes: 10, totalBytes: 10 });
+      return data;
+    },
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    // Each look at the clock is 20 ms later: slices and progress events come at a steady pace.
+    now: () => (clock += 20),
+  });
+  created.subscribe((event) => events.push(event));
+  return { session: created, events };
+}
+
+const epochReports = (events: TrainingEvent[]) => events.flatMap((e) => (e.type === 'epoch' ? [e.report] : []));
+const chartPoints = (events: TrainingEvent[]) => events.flatMap((e) => (e.type === 'progress' ? e.points : []));
+
+describe('training session', () => {
+  it('trains every epoch, evaluates the test set after each, and learns', async () => {
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    const outcome = await s.train(config);
+    expect(outcome).toEqual({ status: 'finished' });
+    const reports = epochReports(events);
+    expect(reports.map((r) => r.epoch)).toEqual([1, 2]);
+    for (const report of reports) {
+      expect(report.samples).toBe(600);
+      expect(report.test.total).toBe(300);
+      expect(report.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(300);
+    }
+    expect(reports[1].test.accuracy).toBeGreaterThan(0.9);
+    expect(reports[1].test.epoch).toBe(2);
+  });
+
+  it('streams within-epoch points whose windows average back to the epoch figures', async () => {
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    await s.train({ ...config, epochs: 1 });
+    const points = chartPoints(events);
+    const spacing = pointSpacing(600);
+    expect(points.length).toBeGreaterThanOrEqual(600 / spacing);
+    expect(points[points.length - 1].x).toBeCloseTo(1);
+    points.slice(1).forEach((p, i) => expect(p.x).toBeGreaterThan(points[i].x));
+    // Weighted by window length, the windows' accuracies make up the epoch's accuracy.
+    let previous = 0;
+    let correct = 0;
+    for (const p of points) {
+      correct += p.windowAccuracy * (p.x * 600 - previous);
+      previous = p.x * 600;
+    }
+    expect(correct / 600).toBeCloseTo(epochReports(events)[0].trainAccuracy, 6);
+  });
+
+  it('pauses between slices and resumes where it stopped, reaching the same model as an uninterrupted run', async () => {
+    const straight = session();
+    await straight.session.loadData(() => {});
+    await straight.session.train(config);
+
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    let paused = false;
+    s.subscribe((event) => {
+      events.push(event);
+      if (!paused && event.type === 'progress' && event.progress.samplesDone > 100) {
+        paused = true;
+        s.pause();
+      }
+    });
+    const first = await s.train(config);
+    expect(first).toEqual({ status: 'paused' });
+    expect(epochReports(events)).toHaveLength(0);
+    expect(await s.resume()).toEqual({ status: 'finished' });
+    const model = JSON.parse(s.exportModel() as string) as { layers: unknown[]; metrics: unknown };
+    const expected = JSON.parse(straight.session.exportModel() as string) as typeof model;
+    expect(model.layers).toHaveLength(2);
+    expect(model.layers).toEqual(expected.layers);
+    expect(model.metrics).toEqual(expected.metrics);
+  });
+
+  it('steps to the end of the epoch and pauses there', async () => {
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    expect(await s.stepEpoch({ ...config, epochs: 3 })).toEqual({ status: 'paused' });
+    expect(epochReports(events).map((r) => r.epoch)).toEqual([1]);
+    expect(await s.stepEpoch({ ...config, epochs: 3 })).toEqual({ status: 'paused' });
+    expect(epochReports(events).map((r) => r.epoch)).toEqual([1, 2]);
+  });
+
+  it('stops a run and keeps its model for prediction', async () => {
+    const { session: s } = session();
+    await s.loadData(() => {});
+    s.subscribe((event) => {
+      if (event.type === 'progress') s.stop();
+    });
+    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped' });
+    const probabilities = s.predict(new Float32Array(784));
+    expect(probabilities).toHaveLength(10);
+    expect(Array.from(probabilities ?? []).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(await s.resume()).toEqual({ status: 'stopped' });
+  });
+
+  it('stops a diverging run and falls back to the last complete epoch', async () => {
+    const { session: s } = session();
+    await s.loadData(() => {});
+    await s.train({ ...config, epochs: 1 });
+    const before = s.exportModel();
+    const outcome = await s.train({ ...config, optimizer: 'sgd', learningRate: 1e30, activations: ['Linear', 'Softmax'] });
+    expect(outcome.status).toBe('diverged');
+    if (outcome.status === 'diverged') expect(outcome.modelKept).toBe(false);
+    expect(s.predict(new Float32Array(784))).toBeNull();
+    expect(before).not.toBeNull();
+  });
+
+  it('shows the test images of a confusion cell with the probabilities that put them there', async () => {
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    await s.train({ ...config, epochs: 1 });
+    const confusion = epochReports(events)[0].test.confusion;
+    const cell = s.getTestImages(4, 4, 5);
+    expect(cell.count).toBe(Math.min(5, confusion[4][4]));
+    expect(cell.images).toHaveLength(cell.count * 784);
+    for (let k = 0; k < cell.count; k++) {
+      const probabilities = Array.from(cell.probabilities.subarray(k * 10, k * 10 + 10));
+      expect(probabilities.indexOf(Math.max(...probabilities))).toBe(4);
+    }
+    const all = s.getTestImages(4, 4, 1000);
+    expect(all.count).toBe(confusion[4][4]);
+  });
+
+  it('exports and imports models, refusing a bad file without losing the current one', async () => {
+    const { session: s } = session();
+    await s.loadData(() => {});
+    await s.train({ ...config, epochs: 1 });
+    const text = s.exportModel() as string;
+    const input = new Float32Array(784).fill(0.5);
+    const before = s.predict(input);
+    expect(() => s.importModel('{"not": "a model"}')).toThrow();
+    expect(s.predict(input)).toEqual(before);
+    await s.reset();
+    expect(s.predict(input)).toBeNull();
+    expect(s.importModel(text)).toEqual({ layers: [784, 16, 10], activations: ['ReLU', 'Softmax'] });
+    expect(s.predict(input)).toEqual(before);
+    const report = await s.evaluate();
+    expect(report?.total).toBe(300);
+  });
+});

@@ -1,0 +1,396 @@
+/**
+ * What the training worker does, without the worker: it owns the datasets and the network,
+ * runs training in slices of about SLICE_MS so pause and stop messages get through between
+ * them, and reports progress to one listener. The worker file only exposes this over Comlink,
+ * so tests drive it directly in Node.
+ */
+import type { Config } from '../engine/config.ts';
+import type { Dataset } from '../engine/dataset.ts';
+import type { LayerSpec } from '../engine/dense.ts';
+import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
+import { Network } from '../engine/network.ts';
+import { createRng } from '../engine/rng.ts';
+import { DivergenceError, Trainer } from '../engine/train.ts';
+import { parseModel, serializeModel } from '../formats/model-format.ts';
+import type {
+  DatasetSummary,
+  DownloadProgress,
+  EvaluationReport,
+  LiveProgress,
+  ModelSummary,
+  RunOutcome,
+  RunningPoint,
+  TestImages,
+  TrainingEvent,
+} from './api.ts';
+
+export interface Datasets {
+  train: Dataset;
+  test: Dataset;
+}
+
+export interface SessionOptions {
+  loadData(onProgress: (progress: DownloadProgress) => void): Promise<Datasets>;
+  /** Lets queued messages (pause, stop, predict) run before the next slice. */
+  yieldToEvents(): Promise<void>;
+  now(): number;
+}
+
+/** Milliseconds of training between two looks at the message queue. */
+const SLICE_MS = 50;
+/** At most this often a progress event goes to the page. */
+const PROGRESS_MS = 200;
+/** Test images evaluated between two looks at the message queue. */
+const EVALUATION_SLICE = 2000;
+const CLASSES = 10;
+
+/** Chart points every 1% of an epoch, but at least every 500 and at most every 100 samples. */
+export function pointSpacing(samplesTotal: number): number {
+  return Math.min(500, Math.max(100, Math.round(samplesTotal / 100)));
+}
+
+interface Run {
+  config: Config;
+  trainer: Trainer;
+  /** Samples per epoch: the config's, or the whole training set when it asks for more. */
+  samplesTotal: number;
+  epochsDone: number;
+  /** Epoch-so-far totals at the last chart point, to average the samples since. */
+  lastPoint: { samples: number; lossSum: number; correct: number };
+}
+
+/** The model behind the last evaluation, kept so a confusion cell's images show the probabilities it counted. */
+interface Evaluated {
+  specs: LayerSpec[];
+  predicted: Uint8Array;
+  network: Network | null;
+}
+
+export class TrainingSession {
+  private readonly options: SessionOptions;
+  private listener: (event: TrainingEvent) => void = () => {};
+  private data: Datasets | null = null;
+  private loading: Promise<Datasets> | null = null;
+  private network: Network | null = null;
+  /** The config the current network was built from (a run's, or an imported model's). */
+  private modelConfig: Config | null = null;
+  /** The current network's last test-set evaluation, saved with the model. */
+  private modelMetrics: ConfusionMetrics | null = null;
+  /** Complete epochs the current network was trained for; 0 for fresh or imported weights. */
+  private modelEpoch = 0;
+  private run: Run | null = null;
+  /** The model at the end of the last complete epoch, restored when a run diverges. */
+  private lastGood: LayerSpec[] | null = null;
+  private evaluated: Evaluated | null = null;
+  private loop: Promise<RunOutcome> | null = null;
+  private pauseRequested = false;
+  private stopRequested = false;
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+  }
+
+  subscribe(listener: (event: TrainingEvent) => void): void {
+    this.listener = listener;
+  }
+
+  async loadData(onProgress: (progress: DownloadProgress) => void): Promise<DatasetSummary> {
+    if (!this.data) {
+      this.loading ??= this.options.loadData(onProgress);
+      try {
+        this.data = await this.loading;
+      } finally {
+        this.loading = null;
+      }
+    }
+    return { trainCount: this.data.train.count, testCount: this.data.test.count };
+  }
+
+  async train(config: Config): Promise<RunOutcome> {
+    await this.endLoop();
+    this.startRun(config);
+    return this.runLoop(false);
+  }
+
+  async resume(): Promise<RunOutcome> {
+    if (this.loop) return this.loop;
+    if (!this.run) return { status: 'stopped' };
+    return this.runLoop(false);
+  }
+
+  async stepEpoch(config: Config): Promise<RunOutcome> {
+    if (this.loop) {
+      this.pauseRequested = true;
+      await this.loop;
+    }
+    if (!this.run) this.startRun(config);
+    return this.runLoop(true);
+  }
+
+  pause(): void {
+    if (this.loop) this.pauseRequested = true;
+  }
+
+  stop(): void {
+    if (this.loop) this.stopRequested = true;
+    else this.run = null;
+  }
+
+  async reset(): Promise<void> {
+    await this.endLoop();
+    this.network = null;
+    this.modelConfig = null;
+    this.modelMetrics = null;
+    this.modelEpoch = 0;
+    this.lastGood = null;
+    this.evaluated = null;
+  }
+
+  async evaluate(): Promise<EvaluationReport | null> {
+    if (!this.network || !this.data) return null;
+    return this.evaluateNetwork(this.network, this.modelEpoch);
+  }
+
+  predict(pixels: Float32Array): Float32Array | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    return this.network.predict(pixels);
+  }
+
+  exportModel(): string | null {
+    if (!this.network || !this.modelConfig) return null;
+    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics });
+  }
+
+  importModel(text: string): ModelSummary {
+    if (this.loop) throw new Error('A model cannot be loaded while training runs; pause or stop it first.');
+    const model = parseModel(text);
+    const specs = model.layers;
+    const network = Network.fromLayers(specs);
+    this.run = null;
+    this.network = network;
+    this.modelConfig = model.config;
+    this.modelMetrics = model.metrics;
+    this.modelEpoch = 0;
+    this.lastGood = network.toLayerSpecs();
+    this.evaluated = null;
+    return {
+      layers: [specs[0].inputs, ...specs.map((spec) => spec.outputs)],
+      activations: specs.map((spec) => spec.activation),
+    };
+  }
+
+  getTestImages(actual: number, predicted: number, limit: number): TestImages {
+    const evaluated = this.evaluated;
+    const test = this.data?.test;
+    if (!evaluated || !test) return { count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
+    const found: number[] = [];
+    for (let i = 0; i < test.count && found.length < limit; i++) {
+      if (test.labels[i] === actual && evaluated.predicted[i] === predicted) found.push(i);
+    }
+    evaluated.network ??= Network.fromLayers(evaluated.specs);
+    const size = test.inputSize;
+    const images = new Uint8Array(found.length * size);
+    const probabilities = new Float32Array(found.length * CLASSES);
+    const input = new Float32Array(size);
+    found.forEach((index, k) => {
+      const pixels = test.images.subarray(index * size, (index + 1) * size);
+      images.set(pixels, k * size);
+      for (let p = 0; p < size; p++) input[p] = pixels[p] / 255;
+      probabilities.set((evaluated.network as Network).predict(input).subarray(0, CLASSES), k * CLASSES);
+    });
+    return { count: found.length, images, probabilities, indices: Uint32Array.from(found) };
+  }
+
+  /** Stops any running loop and waits for it to return. */
+  private async endLoop(): Promise<void> {
+    if (this.loop) {
+      this.stopRequested = true;
+      await this.loop;
+    }
+    this.run = null;
+  }
+
+  private startRun(config: Config): void {
+    const data = this.requireData();
+    const rng = createRng(config.seed);
+    const network = Network.create(config.layers, config.activations, config.init, rng);
+    this.network = network;
+    this.modelConfig = config;
+    this.modelMetrics = null;
+    this.lastGood = null;
+    this.modelEpoch = 0;
+    this.run = {
+      config,
+      trainer: new Trainer(network, config, data.train, rng),
+      samplesTotal: Math.min(config.samples, data.train.count),
+      epochsDone: 0,
+      lastPoint: { samples: 0, lossSum: 0, correct: 0 },
+    };
+  }
+
+  private requireData(): Datasets {
+    if (!this.data) throw new Error('The dataset is not loaded yet');
+    return this.data;
+  }
+
+  private runLoop(untilEpochEnd: boolean): Promise<RunOutcome> {
+    this.pauseRequested = false;
+    this.stopRequested = false;
+    this.loop = this.trainSlices(this.run as Run, untilEpochEnd).finally(() => {
+      this.loop = null;
+    });
+    return this.loop;
+  }
+
+  private async trainSlices(run: Run, untilEpochEnd: boolean): Promise<RunOutcome> {
+    const { now, yieldToEvents } = this.options;
+    const { config, trainer } = run;
+    let slice = config.batchSize;
+    let lastEmit = -Infinity;
+    let points: RunningPoint[] = [];
+    let rate = 0;
+
+    for (;;) {
+      if (this.stopRequested) {
+        this.run = null;
+        return { status: 'stopped' };
+      }
+      if (this.pauseRequested) return { status: 'paused' };
+
+      const spacing = pointSpacing(run.samplesTotal);
+      const nextPoint = (Math.floor(run.lastPoint.samples / spacing) + 1) * spacing;
+      const started = now();
+      let progress;
+      try {
+        progress = trainer.trainSamples(Math.min(slice, nextPoint - run.lastPoint.samples));
+      } catch (error) {
+        if (error instanceof DivergenceError) return this.diverged(error);
+        throw error;
+      }
+      const elapsed = now() - started;
+      const done = progress.done ? progress.samplesTotal : progress.samplesDone;
+      const trained = done - run.lastPoint.samples;
+      if (elapsed > 0) {
+        const sliceRate = (trained * 1000) / elapsed;
+        rate = rate === 0 ? sliceRate : 0.8 * rate + 0.2 * sliceRate;
+      }
+      // Aim the next slice at SLICE_MS of work, growing by at most ×2 at a time.
+      slice = Math.max(config.batchSize, Math.min(slice * 2, Math.round((rate * SLICE_MS) / 1000)));
+
+      const point = this.chartPoint(run, progress.epoch, done, progress.samplesTotal, progress.runningLoss, progress.runningAccuracy);
+      if (point) points.push(point);
+      const live: LiveProgress = {
+        epoch: progress.epoch,
+        epochs: config.epochs,
+        samplesDone: done,
+        samplesTotal: progress.samplesTotal,
+        samplesPerSecond: rate,
+        runningLoss: progress.runningLoss,
+        runningAccuracy: progress.runningAccuracy,
+      };
+
+      if (progress.done && progress.lastEpoch) {
+        this.listener({ type: 'progress', progress: live, points });
+        points = [];
+        lastEmit = now();
+        run.epochsDone = progress.lastEpoch.epoch;
+        this.modelEpoch = run.epochsDone;
+        run.lastPoint = { samples: 0, lossSum: 0, correct: 0 };
+        const test = await this.evaluateNetwork(trainer.network, run.epochsDone);
+        this.lastGood = trainer.network.toLayerSpecs();
+        const epoch = progress.lastEpoch;
+        this.listener({
+          type: 'epoch',
+          report: {
+            epoch: epoch.epoch,
+            seconds: epoch.seconds,
+            averageError: epoch.averageError,
+            loss: epoch.loss,
+            trainAccuracy: epoch.accuracy,
+            samples: epoch.samples,
+            test,
+          },
+        });
+        if (run.epochsDone >= config.epochs) {
+          this.run = null;
+          return { status: 'finished' };
+        }
+        if (untilEpochEnd) return { status: 'paused' };
+      } else if (now() - lastEmit >= PROGRESS_MS || this.pauseRequested || this.stopRequested) {
+        this.listener({ type: 'progress', progress: live, points });
+        points = [];
+        lastEmit = now();
+      }
+      await yieldToEvents();
+    }
+  }
+
+  /**
+   * A point of the within-epoch curve when a spacing boundary (or the epoch's end) was
+   * crossed. The trainer reports means since the epoch began; the mean over just the
+   * samples since the previous point is recovered from the difference of the sums.
+   */
+  private chartPoint(
+    run: Run,
+    epoch: number,
+    samplesDone: number,
+    samplesTotal: number,
+    runningLoss: number,
+    runningAccuracy: number,
+  ): RunningPoint | null {
+    const spacing = pointSpacing(samplesTotal);
+    const last = run.lastPoint;
+    const crossed = Math.floor(samplesDone / spacing) > Math.floor(last.samples / spacing) || samplesDone === samplesTotal;
+    if (!crossed || samplesDone <= last.samples) return null;
+    const lossSum = runningLoss * samplesDone;
+    const correct = runningAccuracy * samplesDone;
+    const window = samplesDone - last.samples;
+    run.lastPoint = { samples: samplesDone, lossSum, correct };
+    return {
+      x: epoch - 1 + samplesDone / samplesTotal,
+      windowLoss: (lossSum - last.lossSum) / window,
+      windowAccuracy: (correct - last.correct) / window,
+      runningLoss,
+      runningAccuracy,
+    };
+  }
+
+  private diverged(error: DivergenceError): RunOutcome {
+    this.run = null;
+    this.network = this.lastGood ? Network.fromLayers(this.lastGood.map(copySpec)) : null;
+    this.modelEpoch = this.network ? error.epoch - 1 : 0;
+    if (!this.network) this.modelConfig = this.modelMetrics = null;
+    return { status: 'diverged', message: error.message, epoch: error.epoch, modelKept: this.network !== null };
+  }
+
+  /** The test set in slices, so messages still get through during an evaluation. */
+  private async evaluateNetwork(network: Network, epoch: number): Promise<EvaluationReport> {
+    const test = this.requireData().test;
+    const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
+    const predicted = new Uint8Array(test.count);
+    for (let start = 0; start < test.count; start += EVALUATION_SLICE) {
+      const part = slice(test, start, Math.min(test.count, start + EVALUATION_SLICE));
+      const result = evaluate(network, part);
+      predicted.set(result.predicted, start);
+      result.confusion.forEach((row, actual) => row.forEach((count, guess) => (confusion[actual][guess] += count)));
+      await this.options.yieldToEvents();
+    }
+    this.evaluated = { specs: network.toLayerSpecs(), predicted, network: null };
+    const metrics = metricsFromConfusion(confusion);
+    if (network === this.network) this.modelMetrics = metrics;
+    return { epoch, ...metrics };
+  }
+}
+
+function slice(data: Dataset, start: number, end: number): Dataset {
+  return {
+    images: data.images.subarray(start * data.inputSize, end * data.inputSize),
+    labels: data.labels.subarray(start, end),
+    count: end - start,
+    inputSize: data.inputSize,
+  };
+}
+
+function copySpec(spec: LayerSpec): LayerSpec {
+  return { ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() };
+}

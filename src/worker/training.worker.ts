@@ -1,0 +1,63 @@
+/**
+ * The training worker: the session's methods exposed over Comlink. Buffers going back to
+ * the page are transferred, not copied.
+ */
+import * as Comlink from 'comlink';
+import { loadMnist } from '../data/fetch-mnist.ts';
+import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
+import { TrainingSession, type Datasets } from './session.ts';
+
+/** Resolves after the messages already queued for this worker have been handled. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Both splits at once, their download progress added up. */
+async function loadData(onProgress: (progress: DownloadProgress) => void): Promise<Datasets> {
+  const parts = { train: { received: 0, total: null as number | null }, test: { received: 0, total: null as number | null } };
+  const report = (split: keyof typeof parts) => (progress: { received: number; total: number | null }) => {
+    parts[split] = progress;
+    onProgress({
+      loadedBytes: parts.train.received + parts.test.received,
+      totalBytes: parts.train.total !== null && parts.test.total !== null ? parts.train.total + parts.test.total : null,
+    });
+  };
+  const [train, test] = await Promise.all([
+    loadMnist('train', { onProgress: report('train') }),
+    loadMnist('test', { onProgress: report('test') }),
+  ]);
+  return { train, test };
+}
+
+const session = new TrainingSession({ loadData, yieldToEvents, now: () => performance.now() });
+
+const api: TrainingWorkerApi = {
+  subscribe: (listener) => session.subscribe(listener),
+  loadData: (onProgress) => session.loadData(onProgress),
+  train: (config) => session.train(config),
+  resume: () => session.resume(),
+  stepEpoch: (config) => session.stepEpoch(config),
+  pause: () => session.pause(),
+  stop: () => session.stop(),
+  reset: () => session.reset(),
+  evaluate: () => session.evaluate(),
+  predict: async (pixels) => {
+    const probabilities = session.predict(pixels);
+    return probabilities && Comlink.transfer(probabilities, [probabilities.buffer]);
+  },
+  exportModel: async () => session.exportModel(),
+  importModel: async (text) => session.importModel(text),
+  getTestImages: async (actual, predicted, limit) => {
+    const found = session.getTestImages(actual, predicted, limit);
+    return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);
+  },
+};
+
+Comlink.expose(api);
