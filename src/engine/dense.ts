@@ -1,5 +1,6 @@
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import type { Activation } from './config.ts';
+import type { ActiveColumns } from './optimizers.ts';
 
 /** A dense layer's shape, activation and parameters: what a model file stores. */
 export interface LayerSpec {
@@ -34,6 +35,17 @@ export class Dense {
    */
   readonly sparseInput: boolean;
 
+  /**
+   * For a sparse-input layer, the inputs that are non-zero in some row of the
+   * last forward batch: the only columns of W with a non-zero gradient.
+   */
+  readonly activeInputs: ActiveColumns | null;
+  /**
+   * Called by a sparse-input forward once activeInputs is known, before the
+   * weights are read: a lazy optimizer brings those columns up to date here.
+   */
+  beforeRead: (() => void) | null = null;
+
   /** a = f(z) of the last forward batch: rows × outputs. */
   output = new Float32Array(0);
   /** ∂L/∂z of the last backward batch: rows × outputs. */
@@ -45,6 +57,9 @@ export class Dense {
   private nonZeroIndex = new Int32Array(0);
   private nonZeroValue = new Float32Array(0);
   private nonZeroCount = new Int32Array(0);
+  /** inputSeenIn[i] = the forward pass that last added input i to activeInputs. */
+  private readonly inputSeenIn: Int32Array;
+  private pass = 0;
 
   constructor(spec: LayerSpec, sparseInput = false) {
     if (spec.weights.length !== spec.inputs * spec.outputs || spec.biases.length !== spec.outputs) {
@@ -58,6 +73,8 @@ export class Dense {
     this.gradWeights = new Float32Array(spec.weights.length);
     this.gradBiases = new Float32Array(spec.outputs);
     this.sparseInput = sparseInput;
+    this.activeInputs = sparseInput ? { columns: spec.inputs, list: new Int32Array(spec.inputs), count: 0 } : null;
+    this.inputSeenIn = new Int32Array(sparseInput ? spec.inputs : 0);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
   }
 
@@ -79,6 +96,7 @@ export class Dense {
     this.reserve(rows);
     if (this.sparseInput) {
       this.findNonZeros(input, rows);
+      this.beforeRead?.();
       this.forwardSparse(rows);
     } else {
       this.forwardDense(input, rows);
@@ -275,8 +293,12 @@ export class Dense {
     }
   }
 
+  /** Each row's non-zero inputs, and their union over the batch in activeInputs. */
   private findNonZeros(input: Float32Array, rows: number): void {
-    const { inputs, nonZeroIndex, nonZeroValue, nonZeroCount } = this;
+    const { inputs, nonZeroIndex, nonZeroValue, nonZeroCount, inputSeenIn } = this;
+    const active = this.activeInputs as ActiveColumns;
+    const pass = ++this.pass;
+    active.count = 0;
     for (let r = 0; r < rows; r++) {
       const start = r * inputs;
       let count = 0;
@@ -286,6 +308,10 @@ export class Dense {
           nonZeroIndex[start + count] = i;
           nonZeroValue[start + count] = x;
           count++;
+          if (inputSeenIn[i] !== pass) {
+            inputSeenIn[i] = pass;
+            active.list[active.count++] = i;
+          }
         }
       }
       nonZeroCount[r] = count;

@@ -140,7 +140,7 @@ export class Network {
   /** The optimizer's view: weights with weight decay `l2`, biases without. */
   paramGroups(l2: number): ParamGroup[] {
     return this.layers.flatMap((layer) => [
-      { params: layer.weights, grads: layer.gradWeights, l2 },
+      { params: layer.weights, grads: layer.gradWeights, l2, activeColumns: layer.activeInputs ?? undefined },
       { params: layer.biases, grads: layer.gradBiases, l2: 0 },
     ]);
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, createOptimizer, Momentum, Sgd, type ParamGroup } from './optimizers.ts';
+import { Network } from './network.ts';
+import { Adam, createOptimizer, Momentum, Sgd, type Optimizer, type ParamGroup } from './optimizers.ts';
+import { createRng } from './rng.ts';
 
 /** One weight group (decayed with l2) and one bias group (never decayed), each starting at the given values. */
 function groups(weights: number[], biases: number[], l2 = 0): ParamGroup[] {
@@ -109,5 +111,97 @@ describe('createOptimizer', () => {
     expect(createOptimizer('sgd', groups([1], []), settings)).toBeInstanceOf(Sgd);
     expect(createOptimizer('momentum', groups([1], []), settings)).toBeInstanceOf(Momentum);
     expect(createOptimizer('adam', groups([1], []), settings)).toBeInstanceOf(Adam);
+  });
+});
+
+describe('lazy updates of inactive columns', () => {
+  // A 3 × 5 weight matrix whose gradient is non-zero only in the listed columns each step.
+  const ACTIVE = [[0, 2], [2], [], [1, 4], [0], [0, 1, 2, 3, 4], [3]];
+  const ROWS = 3;
+  const COLUMNS = 5;
+
+  function run(make: (groups: ParamGroup[]) => Optimizer, l2 = 0) {
+    const start = Float32Array.from({ length: ROWS * COLUMNS }, (_, i) => Math.sin(i + 1));
+    const activeColumns = { columns: COLUMNS, list: new Int32Array(COLUMNS), count: 0 };
+    const lazy = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2, activeColumns };
+    const eager = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2 };
+    const lazyOptimizer = make([lazy]);
+    const eagerOptimizer = make([eager]);
+    ACTIVE.forEach((columns, step) => {
+      activeColumns.list.set(columns);
+      activeColumns.count = columns.length;
+      lazy.grads.fill(0);
+      for (const c of columns) for (let r = 0; r < ROWS; r++) lazy.grads[r * COLUMNS + c] = Math.cos(step * 7 + r * 3 + c);
+      eager.grads.set(lazy.grads);
+      // What a forward pass would read: the active columns, once caught up.
+      lazyOptimizer.catchUp();
+      for (const c of columns) for (let r = 0; r < ROWS; r++) expect(lazy.params[r * COLUMNS + c]).toBeCloseTo(eager.params[r * COLUMNS + c], 6);
+      lazyOptimizer.step();
+      eagerOptimizer.step();
+    });
+    lazyOptimizer.flush();
+    return { lazy: lazy.params, eager: eager.params, start };
+  }
+
+  it('Momentum catches a column up by μ^k and μ + … + μ^k, matching the step-by-step update', () => {
+    const { lazy, eager, start } = run((groups) => new Momentum(groups, 0.1, 0.9));
+    expect(Array.from(lazy)).toEqual(Array.from(eager).map((w) => expect.closeTo(w, 6)));
+    // Column 4 was active once, at step 3 of 7: the later steps still moved it through its velocity.
+    expect(lazy[4]).not.toBeCloseTo(start[4] - 0.1 * Math.cos(3 * 7 + 4), 3);
+  });
+
+  it('gives bit-identical weights however often they are brought up to date', () => {
+    const once = run((groups) => new Momentum(groups, 0.1, 0.9));
+    const always = run((groups) => {
+      const optimizer = new Momentum(groups, 0.1, 0.9);
+      return {
+        step: () => {
+          optimizer.step();
+          optimizer.flush();
+        },
+        catchUp: () => optimizer.catchUp(),
+        flush: () => optimizer.flush(),
+      };
+    });
+    expect(always.lazy).toEqual(once.lazy);
+  });
+
+  it('Sgd skips inactive columns, which a zero gradient leaves unchanged', () => {
+    const { lazy, eager } = run((groups) => new Sgd(groups, 0.1));
+    expect(Array.from(lazy)).toEqual(Array.from(eager).map((w) => expect.closeTo(w, 6)));
+  });
+
+  it('is not used with weight decay, whose gradient is never zero', () => {
+    const { lazy, eager } = run((groups) => new Momentum(groups, 0.1, 0.9), 0.5);
+    expect(Array.from(lazy)).toEqual(Array.from(eager));
+  });
+
+  it.each([1, 3])('trains a network at batch size %i as the eager update does', (rows) => {
+    const make = () => Network.create([20, 6, 3], ['Sigmoid', 'Softmax'], 'uniform', createRng(4));
+    const lazyNet = make();
+    const eagerNet = make();
+    const lazy = new Momentum(lazyNet.paramGroups(0), 0.5, 0.9);
+    lazyNet.layers[0].beforeRead = () => lazy.catchUp();
+    const eager = new Momentum(eagerNet.paramGroups(0).map(({ params, grads, l2 }) => ({ params, grads, l2 })), 0.5, 0.9);
+    const rng = createRng(5);
+    const input = new Float32Array(rows * 20);
+    const target = new Float32Array(rows * 3);
+    for (let step = 0; step < 60; step++) {
+      input.forEach((_, i) => (input[i] = rng.next() < 0.7 ? 0 : rng.next()));
+      target.fill(0);
+      for (let r = 0; r < rows; r++) target[r * 3 + rng.nextInt(3)] = 1;
+      const a = lazyNet.forwardBatch(input, rows).slice(0, rows * 3);
+      const b = eagerNet.forwardBatch(input, rows).slice(0, rows * 3);
+      expect(Array.from(a)).toEqual(Array.from(b).map((p) => expect.closeTo(p, 5)));
+      lazyNet.backwardBatch(input, target, rows);
+      eagerNet.backwardBatch(input, target, rows);
+      lazy.step();
+      eager.step();
+    }
+    lazy.flush();
+    const [lazyFirst] = lazyNet.toLayerSpecs();
+    const [eagerFirst] = eagerNet.toLayerSpecs();
+    expect(Array.from(lazyFirst.weights)).toEqual(Array.from(eagerFirst.weights).map((w) => expect.closeTo(w, 5)));
+    expect(Array.from(lazyFirst.weights)).not.toEqual(Array.from(make().layers[0].weights));
   });
 });

@@ -9,11 +9,33 @@ export interface ParamGroup {
   params: Float32Array;
   grads: Float32Array;
   l2: number;
+  /** Set when the gradient is zero outside a few columns, which lets optimizers skip the rest. */
+  activeColumns?: ActiveColumns;
 }
 
+/**
+ * For params that form a row-major matrix of `columns` columns: the columns
+ * (list[0 … count − 1]) where the current gradient may be non-zero. The first
+ * layer's weights are such a matrix: a pixel that is background throughout the
+ * batch gives its column no gradient, and at batch size 1 that is ~80% of them.
+ */
+export interface ActiveColumns {
+  columns: number;
+  list: Int32Array;
+  count: number;
+}
+
+/** Updates parameter groups from their gradients; from its construction on, it owns their params. */
 export interface Optimizer {
   /** Updates every group's params from its grads (grads are left as they were). */
   step(): void;
+  /**
+   * An optimizer may defer the updates of columns outside activeColumns while
+   * their gradient is zero. catchUp applies what the active columns are owed,
+   * and must run before they are read; flush brings every parameter up to date.
+   */
+  catchUp(): void;
+  flush(): void;
 }
 
 export interface OptimizerSettings {
@@ -22,7 +44,10 @@ export interface OptimizerSettings {
   momentum: number;
 }
 
-/** Plain gradient descent: w ← w − lr·g. */
+/**
+ * Plain gradient descent: w ← w − lr·g. A zero gradient changes nothing, so
+ * without decay only the active columns need visiting.
+ */
 export class Sgd implements Optimizer {
   constructor(
     private readonly groups: readonly ParamGroup[],
@@ -31,20 +56,33 @@ export class Sgd implements Optimizer {
 
   step(): void {
     const lr = this.learningRate;
-    for (const { params: w, grads: g, l2 } of this.groups) {
-      for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i] + l2 * w[i]);
+    for (const { params: w, grads: g, l2, activeColumns } of this.groups) {
+      if (activeColumns && l2 === 0) {
+        const { columns, list, count } = activeColumns;
+        for (let n = 0; n < count; n++) {
+          for (let i = list[n]; i < w.length; i += columns) w[i] -= lr * g[i];
+        }
+      } else {
+        for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i] + l2 * w[i]);
+      }
     }
   }
+
+  catchUp(): void {}
+  flush(): void {}
 }
 
 /**
  * Heavy-ball momentum, with the velocity holding the step itself:
  *   v ← μ·v − lr·g;  w ← w + v.
  * (The other common form, v ← μ·v + g; w ← w − lr·v, is the same for a fixed lr.)
- * The seed's program does this per sample with μ = 0.9.
+ * The seed's program does this per sample with μ = 0.9. Groups with
+ * activeColumns and no decay are updated lazily (see LazyMomentumColumns).
  */
 export class Momentum implements Optimizer {
   private readonly velocities: Float32Array[];
+  private readonly lazy: (LazyMomentumColumns | null)[];
+  private steps = 0;
 
   constructor(
     private readonly groups: readonly ParamGroup[],
@@ -52,12 +90,22 @@ export class Momentum implements Optimizer {
     private readonly momentum: number,
   ) {
     this.velocities = groups.map((group) => new Float32Array(group.params.length));
+    this.lazy = groups.map((group, index) =>
+      group.activeColumns && group.l2 === 0
+        ? new LazyMomentumColumns(group.params, group.activeColumns, this.velocities[index], momentum)
+        : null,
+    );
   }
 
   step(): void {
     const lr = this.learningRate;
     const mu = this.momentum;
     for (let index = 0; index < this.groups.length; index++) {
+      const lazy = this.lazy[index];
+      if (lazy) {
+        lazy.step(this.groups[index].grads, lr, this.steps);
+        continue;
+      }
       const { params: w, grads: g, l2 } = this.groups[index];
       const v = this.velocities[index];
       for (let i = 0; i < w.length; i++) {
@@ -65,6 +113,87 @@ export class Momentum implements Optimizer {
         w[i] += v[i];
       }
     }
+    this.steps++;
+  }
+
+  catchUp(): void {
+    for (const lazy of this.lazy) lazy?.catchUp(this.steps);
+  }
+
+  flush(): void {
+    for (const lazy of this.lazy) lazy?.flush(this.steps);
+  }
+}
+
+/**
+ * Momentum on a matrix whose gradient is zero outside its active columns. A
+ * column whose gradient stays zero for k steps only sees v ← μ·v, w ← w + v
+ * each time, which adds up to
+ *   v_k = μ^k·v;   w_k = w + v·(μ + μ² + … + μ^k) = w + v·μ(1 − μ^k)/(1 − μ)   (μ < 1).
+ * So each column keeps its w and v as of its last real update ("touch"), and
+ * its weights at a later step are derived from them when needed. Deriving never
+ * changes what is kept, so the result depends on the gradients only, not on when
+ * or how often the weights were brought up to date. Up to float rounding, this
+ * is the step-by-step update, for a fraction of the work at small batches.
+ */
+class LazyMomentumColumns {
+  private readonly columns: number;
+  /** w of each column at its last touch (params holds derived, current values). */
+  private readonly touchedWeights: Float32Array;
+  /** Steps done when each column was last touched, and for which params holds its weights. */
+  private readonly touchedAt: Int32Array;
+  private readonly currentAt: Int32Array;
+
+  constructor(
+    private readonly params: Float32Array,
+    private readonly active: ActiveColumns,
+    /** v of each column at its last touch. */
+    private readonly velocity: Float32Array,
+    private readonly momentum: number,
+  ) {
+    this.columns = active.columns;
+    this.touchedWeights = params.slice();
+    this.touchedAt = new Int32Array(active.columns);
+    this.currentAt = new Int32Array(active.columns);
+  }
+
+  /** The optimizer step after `steps` steps, for the gradient g of the active columns. */
+  step(g: Float32Array, lr: number, steps: number): void {
+    const { params: w, velocity: v, touchedWeights, columns, momentum: mu } = this;
+    const { list, count } = this.active;
+    for (let n = 0; n < count; n++) {
+      const column = list[n];
+      this.bringUpToDate(column, steps);
+      const decay = mu ** (steps - this.touchedAt[column]);
+      for (let i = column; i < w.length; i += columns) {
+        v[i] = mu * (v[i] * decay) - lr * g[i];
+        w[i] += v[i];
+        touchedWeights[i] = w[i];
+      }
+      this.touchedAt[column] = steps + 1;
+      this.currentAt[column] = steps + 1;
+    }
+  }
+
+  /** Brings the active columns of params to their weights after `steps` steps. */
+  catchUp(steps: number): void {
+    const { list, count } = this.active;
+    for (let n = 0; n < count; n++) this.bringUpToDate(list[n], steps);
+  }
+
+  /** Brings every column of params to its weights after `steps` steps. */
+  flush(steps: number): void {
+    for (let column = 0; column < this.columns; column++) this.bringUpToDate(column, steps);
+  }
+
+  private bringUpToDate(column: number, steps: number): void {
+    if (this.currentAt[column] === steps) return;
+    const mu = this.momentum;
+    const gain = (mu * (1 - mu ** (steps - this.touchedAt[column]))) / (1 - mu);
+    const { params: w, velocity: v, touchedWeights, columns } = this;
+    // Down the column: a constant stride, which the hardware prefetches well.
+    for (let i = column; i < w.length; i += columns) w[i] = touchedWeights[i] + v[i] * gain;
+    this.currentAt[column] = steps;
   }
 }
 
@@ -112,6 +241,10 @@ export class Adam implements Optimizer {
       }
     }
   }
+
+  // With a zero gradient Adam still moves w, by amounts with no closed form over k steps: it stays eager.
+  catchUp(): void {}
+  flush(): void {}
 }
 
 export function createOptimizer(kind: OptimizerKind, groups: readonly ParamGroup[], settings: OptimizerSettings): Optimizer {

@@ -166,6 +166,18 @@ describe('Trainer on MNIST', () => {
     expect(c.results).not.toEqual(a.results);
   });
 
+  it('gives bit-identical weights however the epochs are sliced, per sample with momentum', () => {
+    const weightsAfter = (slice: number) => {
+      const c = config({ layers: [784, 16, 10], batchSize: 1, samples: 300 });
+      const rng = createRng(c.seed);
+      const network = Network.create(c.layers, c.activations, c.init, rng);
+      const t = new Trainer(network, c, train, rng);
+      for (let epoch = 0; epoch < 2; epoch++) while (!t.trainSamples(slice).done);
+      return network.toLayerSpecs();
+    };
+    expect(weightsAfter(7)).toEqual(weightsAfter(1000));
+  });
+
   it('stops with DivergenceError when the learning rate is far too large', () => {
     const rng = createRng(1);
     const network = Network.create([784, 200, 10], ['Sigmoid', 'Softmax'], 'uniform', rng);

@@ -54,6 +54,7 @@ export class DivergenceError extends Error {
  * after epoch, in mini-batches of `config.batchSize` over a freshly shuffled
  * order each epoch. Work comes in slices (trainSamples), so a worker can
  * answer messages between them; how the epoch is sliced does not change the result.
+ * From construction on, the trainer owns the network's parameters.
  */
 export class Trainer {
   readonly network: Network;
@@ -91,6 +92,9 @@ export class Trainer {
     }
     this.rng = rng;
     this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
+    // Momentum defers the first layer's updates where a pixel had no ink; those
+    // columns are brought up to date just before the layer reads them.
+    network.layers[0].beforeRead = () => this.optimizer.catchUp();
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
     this.inputs = new Float32Array(config.batchSize * network.inputSize);
@@ -113,6 +117,8 @@ export class Trainer {
       this.trainBatch(this.samplesDone, rows);
       this.samplesDone += rows;
     }
+    // Between calls the network may be used to predict, evaluate or save: its weights must be current.
+    this.optimizer.flush();
     // A weight can overflow before any loss shows it: never hand back a broken network.
     if (!this.network.isFinite()) throw new DivergenceError(this.epoch, this.samplesDone);
     this.seconds += (performance.now() - started) / 1000;
