@@ -30,7 +30,7 @@ export function importConfigFile(fileName: string, text: string): void {
   set((state) => {
     const next = withConfigText(state, text);
     if (next.configError === null) return next;
-    return { configError: `${fileName} was not loaded: ${next.configError}` };
+    return { configError: `${fileName} was not loaded: ${next.configError}`, configErrorSource: 'file' };
   });
 }
 

@@ -8,20 +8,22 @@ import { checkConfig, parseConfig, serializeConfig } from '../formats/config-for
 export interface ConfigState {
   config: Config;
   configText: string;
-  /** Why `configText` was rejected, naming the field; null while text and config agree. */
+  /** Why the last edit was refused, naming the field; null while text and config agree. */
   configError: string | null;
+  /** Where the refused edit came from, so the message shows next to it. */
+  configErrorSource: 'json' | 'form' | 'file' | null;
 }
 
 export function configStateFor(config: Config): ConfigState {
-  return { config, configText: serializeConfig(config), configError: null };
+  return { config, configText: serializeConfig(config), configError: null, configErrorSource: null };
 }
 
 /** A JSON edit: accepted when it parses into a valid config, otherwise kept as text with the reason. */
 export function withConfigText(state: ConfigState, text: string): ConfigState {
   try {
-    return { config: parseConfig(text), configText: text, configError: null };
+    return { config: parseConfig(text), configText: text, configError: null, configErrorSource: null };
   } catch (error) {
-    return { config: state.config, configText: text, configError: errorMessage(error) };
+    return { config: state.config, configText: text, configError: errorMessage(error), configErrorSource: 'json' };
   }
 }
 
@@ -33,7 +35,7 @@ export function withConfigPatch(state: ConfigState, patch: Partial<Config>): Con
   try {
     return configStateFor(checkConfig({ ...state.config, ...patch }));
   } catch (error) {
-    return { ...configStateFor(state.config), configError: errorMessage(error) };
+    return { ...configStateFor(state.config), configError: errorMessage(error), configErrorSource: 'form' };
   }
 }
 

@@ -9,6 +9,8 @@ import { ConfigJsonEditor } from './ConfigJsonEditor';
 
 export function ConfigEditor() {
   const error = useAppStore((state) => state.configError);
+  const source = useAppStore((state) => state.configErrorSource);
+  const alert = error && <Alert>{error}</Alert>;
   const pendingChange = useAppStore(
     (state) =>
       state.runConfig !== null &&
@@ -18,14 +20,16 @@ export function ConfigEditor() {
   return (
     <Panel title="Network" subtitle="Shape the network and how it learns. Start from a preset, then tweak." className="config-panel">
       <ConfigFiles />
-      {error && <Alert>{error}</Alert>}
+      {source === 'file' && alert}
       {pendingChange && (
         <p className="note" role="status">
           The run in progress keeps the settings it started with; your changes apply to the next run.
         </p>
       )}
       <ConfigForm />
+      {source === 'form' && alert}
       <ConfigJsonEditor />
+      {source === 'json' && alert}
     </Panel>
   );
 }

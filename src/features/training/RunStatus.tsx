@@ -31,8 +31,10 @@ function statusText(state: AppState): string {
         : 'Paused.';
     case 'stopped':
       return `Stopped.${reached}`;
-    case 'finished':
-      return `Finished ${last?.epoch ?? 0} epochs.${reached}`;
+    case 'finished': {
+      const epochs = last?.epoch ?? 0;
+      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}.${reached}`;
+    }
     case 'diverged':
       return 'The run diverged.';
   }

@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { trainButton, waitForRunEnd } from './helpers';
+
+test('pausing holds the run where it is, resuming carries on to the end', async ({ page }) => {
+  await page.goto('/');
+  // The default preset on the whole training set: long enough to pause in the middle.
+  await page.getByLabel('Epochs').fill('1');
+  await trainButton(page).click();
+
+  const progress = page.getByRole('progressbar', { name: 'Epoch progress' });
+  const samplesDone = async () => Number(await progress.getAttribute('value'));
+  await expect.poll(samplesDone, { timeout: 60_000 }).toBeGreaterThan(2000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Paused in epoch 1/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeDisabled();
+
+  const pausedAt = await samplesDone();
+  expect(pausedAt).toBeGreaterThan(2000);
+  expect(pausedAt).toBeLessThan(60_000);
+  await page.waitForTimeout(1500);
+  expect(await samplesDone()).toBe(pausedAt);
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(samplesDone).toBeGreaterThan(pausedAt);
+  await waitForRunEnd(page);
+  await expect(page.getByText('Finished 1 epoch.')).toBeVisible();
+  await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
+});
