@@ -213,6 +213,8 @@ export function estimateTrainingBytes(layers: number[], batchSize: number, optim
     layers[0] * 3 + // the input batch and the first layer's non-zero (index, value) pairs
     units * 4 + // output, delta, dropout mask and masked output of every unit
     layers[layers.length - 1]; // targets
+  // Lazy momentum keeps a second copy of the first layer's weights (see optimizers.ts).
+  const lazyCopy = optimizer === 'momentum' ? layers[0] * layers[1] : 0;
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
-  return 4 * parameters * (2 + stateSlotsPerParam(optimizer)) + 4 * rows * valuesPerRow;
+  return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + rows * valuesPerRow);
 }
