@@ -166,9 +166,11 @@ class LazyMomentumColumns {
       this.bringUpToDate(column, steps);
       const decay = mu ** (steps - this.touchedAt[column]);
       for (let i = column; i < w.length; i += columns) {
-        v[i] = mu * (v[i] * decay) - lr * g[i];
-        w[i] += v[i];
-        touchedWeights[i] = w[i];
+        const velocity = Math.fround(mu * (v[i] * decay) - lr * g[i]);
+        const weight = w[i] + velocity;
+        v[i] = velocity;
+        w[i] = weight;
+        touchedWeights[i] = weight;
       }
       this.touchedAt[column] = steps + 1;
       this.currentAt[column] = steps + 1;
