@@ -67,13 +67,19 @@ export async function confusionCounts(page: Page): Promise<number[][]> {
   );
 }
 
-/** Points drawn by the longest line of the chart with this name (M and L commands of its SVG path). */
+/**
+ * Points drawn by the longest line of the chart with this name: the M and L commands of
+ * its SVG path, or, for a single point that makes no path, its dots (drawn in a layer
+ * of their own, one per line).
+ */
 export async function chartPointCount(page: Page, name: string): Promise<number> {
-  const paths = page.getByRole('figure', { name }).locator('path.recharts-line-curve');
-  const counts = await paths.evaluateAll((elements) =>
-    elements.map((element) => (element.getAttribute('d')?.match(/[ML]/g) ?? []).length),
-  );
-  return Math.max(0, ...counts);
+  const figure = page.getByRole('figure', { name });
+  const pathPoints = await figure
+    .locator('path.recharts-line-curve')
+    .evaluateAll((paths) => paths.map((path) => (path.getAttribute('d')?.match(/[ML]/g) ?? []).length));
+  const lines = await figure.locator('.recharts-line').count();
+  const dots = await figure.locator('.recharts-line-dot').count();
+  return Math.max(0, ...pathPoints, lines > 0 ? Math.floor(dots / lines) : 0);
 }
 
 /** The percentage in "Overall accuracy: NN.NN%". */
