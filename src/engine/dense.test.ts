@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, type LayerSpec } from './dense.ts';
+import { Dense, transpose, type LayerSpec } from './dense.ts';
 import { createRng } from './rng.ts';
 
 function randomSpec(inputs: number, outputs: number, seed: number): LayerSpec {
@@ -45,6 +45,11 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>): vo
   }
 }
 
+/** ∂L/∂W laid out like LayerSpec's weights, whichever way the layer stores it. */
+function outputMajorGradient(layer: Dense): Float32Array {
+  return layer.sparseInput ? transpose(layer.gradWeights, layer.inputs, layer.outputs) : layer.gradWeights;
+}
+
 describe('Dense', () => {
   // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode.
   it.each([
@@ -66,22 +71,33 @@ describe('Dense', () => {
       layer.delta.set(delta);
       const inputDelta = new Float32Array(rows * inputs);
       layer.backward(input, rows, inputDelta);
-      expectClose(layer.gradWeights, expected.gradWeights);
+      expectClose(outputMajorGradient(layer), expected.gradWeights);
       expectClose(layer.gradBiases, expected.gradBiases);
       expectClose(inputDelta, expected.inputDelta);
     }
   });
 
-  it('overwrites, not accumulates, gradients from one batch to the next', () => {
+  it('overwrites, not accumulates, gradients from one batch to the next, also where the new batch has no ink', () => {
     const spec = randomSpec(6, 3, 1);
     const layer = new Dense(spec, true);
-    const input = sparseInputs(24, 0.5, 2);
-    for (let pass = 0; pass < 2; pass++) {
+    const first = sparseInputs(24, 0.5, 2);
+    // The second batch leaves inputs 0 and 1 zero in every row: their rows of the gradient must go back to 0.
+    const second = sparseInputs(24, 0.5, 3).map((x, k) => (k % 6 < 2 ? 0 : x));
+    for (const input of [first, second]) {
       layer.forward(input, 4);
       layer.delta.fill(1);
       layer.backward(input, 4, null);
     }
-    expectClose(layer.gradWeights, reference(spec, input, new Float32Array(12).fill(1), 4).gradWeights);
+    expectClose(outputMajorGradient(layer), reference(spec, second, new Float32Array(12).fill(1), 4).gradWeights);
+  });
+
+  it('gives back the parameters it was made from, whichever way it stores them', () => {
+    const spec = randomSpec(5, 3, 4);
+    for (const sparse of [false, true]) {
+      const back = new Dense(spec, sparse).toSpec();
+      expect(Array.from(back.weights)).toEqual(Array.from(spec.weights));
+      expect(Array.from(back.biases)).toEqual(Array.from(spec.biases));
+    }
   });
 
   it('refuses parameters of the wrong size', () => {

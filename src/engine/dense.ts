@@ -1,6 +1,6 @@
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import type { Activation } from './config.ts';
-import type { ActiveColumns } from './optimizers.ts';
+import type { ActiveRows } from './optimizers.ts';
 
 /** A dense layer's shape, activation and parameters: what a model file stores. */
 export interface LayerSpec {
@@ -16,6 +16,11 @@ export interface LayerSpec {
  * A fully connected layer, z = W·x + b, a = f(z), on batches of `rows` samples
  * stored row after row in flat Float32Arrays.
  *
+ * A layer with dense inputs stores W output-major (row o: the weights into unit o),
+ * so each unit's sum is one contiguous dot product. A sparse-input layer stores W
+ * input-major (row i: the weights out of input i), so a non-zero input reads, and
+ * its gradient writes, one contiguous row, and inputs that are zero are never visited.
+ *
  * Batch buffers are allocated once by `reserve` and reused, so training allocates
  * nothing per batch.
  */
@@ -23,7 +28,7 @@ export class Dense {
   readonly inputs: number;
   readonly outputs: number;
   readonly activation: Activation;
-  /** W[o * inputs + i]: row o holds the weights into output unit o. */
+  /** W[o * inputs + i] (output-major), or W[i * outputs + o] for a sparse-input layer (input-major). */
   readonly weights: Float32Array;
   readonly biases: Float32Array;
   /** ∂L/∂W and ∂L/∂b of the last backward batch, laid out like weights and biases. */
@@ -37,12 +42,12 @@ export class Dense {
 
   /**
    * For a sparse-input layer, the inputs that are non-zero in some row of the
-   * last forward batch: the only columns of W with a non-zero gradient.
+   * last forward batch: the only rows of (input-major) W with a non-zero gradient.
    */
-  readonly activeInputs: ActiveColumns | null;
+  readonly activeRows: ActiveRows | null;
   /**
-   * Called by a sparse-input forward once activeInputs is known, before the
-   * weights are read: a lazy optimizer brings those columns up to date here.
+   * Called by a sparse-input forward once activeRows is known, before the
+   * weights are read: a lazy optimizer brings those rows up to date here.
    */
   beforeRead: (() => void) | null = null;
 
@@ -57,9 +62,22 @@ export class Dense {
   private nonZeroIndex = new Int32Array(0);
   private nonZeroValue = new Float32Array(0);
   private nonZeroCount = new Int32Array(0);
-  /** inputSeenIn[i] = the forward pass that last added input i to activeInputs. */
+  /** inputSeenIn[i] = the forward pass that last added input i to activeRows. */
   private readonly inputSeenIn: Int32Array;
   private pass = 0;
+  /**
+   * The weight gradient of a sparse-input layer, grouped by input: the pairs
+   * (row r's offset r·outputs, x[r][i]) of input i sit at bucketStart[i] … bucketEnd[i] − 1,
+   * and nonZeroRows[i] counts them.
+   */
+  private readonly nonZeroRows: Int32Array;
+  private readonly bucketStart: Int32Array;
+  private readonly bucketEnd: Int32Array;
+  private bucketOffset = new Int32Array(0);
+  private bucketValue = new Float32Array(0);
+  /** The rows of gradWeights the last backward pass wrote (the others are zero). */
+  private readonly gradientRows: Int32Array;
+  private gradientRowCount = 0;
 
   constructor(spec: LayerSpec, sparseInput = false) {
     if (spec.weights.length !== spec.inputs * spec.outputs || spec.biases.length !== spec.outputs) {
@@ -68,13 +86,18 @@ export class Dense {
     this.inputs = spec.inputs;
     this.outputs = spec.outputs;
     this.activation = spec.activation;
-    this.weights = spec.weights;
+    this.weights = sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights;
     this.biases = spec.biases;
     this.gradWeights = new Float32Array(spec.weights.length);
     this.gradBiases = new Float32Array(spec.outputs);
     this.sparseInput = sparseInput;
-    this.activeInputs = sparseInput ? { columns: spec.inputs, list: new Int32Array(spec.inputs), count: 0 } : null;
-    this.inputSeenIn = new Int32Array(sparseInput ? spec.inputs : 0);
+    this.activeRows = sparseInput ? { rowLength: spec.outputs, list: new Int32Array(spec.inputs), count: 0 } : null;
+    const sparseInputs = sparseInput ? spec.inputs : 0;
+    this.inputSeenIn = new Int32Array(sparseInputs);
+    this.nonZeroRows = new Int32Array(sparseInputs);
+    this.bucketStart = new Int32Array(sparseInputs);
+    this.bucketEnd = new Int32Array(sparseInputs);
+    this.gradientRows = new Int32Array(sparseInputs);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
   }
 
@@ -88,7 +111,21 @@ export class Dense {
       this.nonZeroIndex = new Int32Array(rows * this.inputs);
       this.nonZeroValue = new Float32Array(rows * this.inputs);
       this.nonZeroCount = new Int32Array(rows);
+      this.bucketOffset = new Int32Array(rows * this.inputs);
+      this.bucketValue = new Float32Array(rows * this.inputs);
     }
+  }
+
+  /** A copy of the layer's shape and parameters, W output-major as in LayerSpec. */
+  toSpec(): LayerSpec {
+    const { inputs, outputs, activation, weights, biases } = this;
+    return {
+      inputs,
+      outputs,
+      activation,
+      weights: this.sparseInput ? transpose(weights, inputs, outputs) : weights.slice(),
+      biases: biases.slice(),
+    };
   }
 
   /** z[r][o] = b[o] + Σ_i W[o][i]·x[r][i];  a = f(z). Returns `output`. */
@@ -123,7 +160,10 @@ export class Dense {
     } else {
       this.weightGradientDense(input, rows);
     }
-    if (inputDelta) this.inputGradient(rows, inputDelta);
+    if (inputDelta) {
+      if (this.sparseInput) this.inputGradientInputMajor(rows, inputDelta);
+      else this.inputGradient(rows, inputDelta);
+    }
   }
 
   // The kernels below take output units four (or eight) at a time: each input value
@@ -162,29 +202,28 @@ export class Dense {
   }
 
   /**
-   * forwardDense over each row's non-zero inputs only, eight units at a time:
-   * the (index, value) pairs cost a load each, so sharing them wider pays.
+   * forwardDense over each row's non-zero inputs only, on input-major W, eight
+   * units at a time: the (index, value) pairs cost a load each, so sharing them
+   * wider pays, and the eight weights of an input sit side by side.
    */
   private forwardSparse(rows: number): void {
     const { inputs, outputs, weights, biases, output, nonZeroIndex, nonZeroValue, nonZeroCount } = this;
     let o = 0;
     for (; o + 7 < outputs; o += 8) {
-      const w0 = o * inputs, w1 = w0 + inputs, w2 = w1 + inputs, w3 = w2 + inputs;
-      const w4 = w3 + inputs, w5 = w4 + inputs, w6 = w5 + inputs, w7 = w6 + inputs;
       for (let r = 0; r < rows; r++) {
         const end = r * inputs + nonZeroCount[r];
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (let k = r * inputs; k < end; k++) {
-          const i = nonZeroIndex[k];
+          const w = nonZeroIndex[k] * outputs + o;
           const v = nonZeroValue[k];
-          s0 += weights[w0 + i] * v;
-          s1 += weights[w1 + i] * v;
-          s2 += weights[w2 + i] * v;
-          s3 += weights[w3 + i] * v;
-          s4 += weights[w4 + i] * v;
-          s5 += weights[w5 + i] * v;
-          s6 += weights[w6 + i] * v;
-          s7 += weights[w7 + i] * v;
+          s0 += weights[w] * v;
+          s1 += weights[w + 1] * v;
+          s2 += weights[w + 2] * v;
+          s3 += weights[w + 3] * v;
+          s4 += weights[w + 4] * v;
+          s5 += weights[w + 5] * v;
+          s6 += weights[w + 6] * v;
+          s7 += weights[w + 7] * v;
         }
         const z = r * outputs + o;
         output[z] = biases[o] + s0;
@@ -201,7 +240,7 @@ export class Dense {
       for (let r = 0; r < rows; r++) {
         const end = r * inputs + nonZeroCount[r];
         let s = 0;
-        for (let k = r * inputs; k < end; k++) s += weights[o * inputs + nonZeroIndex[k]] * nonZeroValue[k];
+        for (let k = r * inputs; k < end; k++) s += weights[nonZeroIndex[k] * outputs + o] * nonZeroValue[k];
         output[r * outputs + o] = biases[o] + s;
       }
     }
@@ -235,39 +274,79 @@ export class Dense {
     }
   }
 
-  /** weightGradientDense over each row's non-zero inputs only, eight units at a time like forwardSparse. */
+  /**
+   * weightGradientDense on input-major W, for the inputs of activeRows only (the
+   * other rows are zero). The batch's (row, value) pairs are first grouped by
+   * input, so each of the row's sums stays in a register until it is written once.
+   */
   private weightGradientSparse(rows: number): void {
     const { inputs, outputs, delta, gradWeights: g, nonZeroIndex, nonZeroValue, nonZeroCount } = this;
-    let o = 0;
-    for (; o + 7 < outputs; o += 8) {
-      const w0 = o * inputs, w1 = w0 + inputs, w2 = w1 + inputs, w3 = w2 + inputs;
-      const w4 = w3 + inputs, w5 = w4 + inputs, w6 = w5 + inputs, w7 = w6 + inputs;
-      g.fill(0, w0, w7 + inputs);
-      for (let r = 0; r < rows; r++) {
-        const z = r * outputs + o;
-        const d0 = delta[z], d1 = delta[z + 1], d2 = delta[z + 2], d3 = delta[z + 3];
-        const d4 = delta[z + 4], d5 = delta[z + 5], d6 = delta[z + 6], d7 = delta[z + 7];
-        const end = r * inputs + nonZeroCount[r];
-        for (let k = r * inputs; k < end; k++) {
-          const i = nonZeroIndex[k];
-          const v = nonZeroValue[k];
-          g[w0 + i] += d0 * v;
-          g[w1 + i] += d1 * v;
-          g[w2 + i] += d2 * v;
-          g[w3 + i] += d3 * v;
-          g[w4 + i] += d4 * v;
-          g[w5 + i] += d5 * v;
-          g[w6 + i] += d6 * v;
-          g[w7 + i] += d7 * v;
-        }
+    const { bucketStart, bucketEnd, bucketOffset, bucketValue, inputSeenIn, gradientRows } = this;
+    const { list, count } = this.activeRows as ActiveRows;
+    for (let n = 0; n < this.gradientRowCount; n++) {
+      const i = gradientRows[n];
+      if (inputSeenIn[i] !== this.pass) g.fill(0, i * outputs, (i + 1) * outputs);
+    }
+    gradientRows.set(list.subarray(0, count));
+    this.gradientRowCount = count;
+    if (rows === 1) {
+      // One sample: each row of the gradient is a single term, x[i]·δ, with no sums to keep.
+      for (let k = 0; k < nonZeroCount[0]; k++) {
+        const row = nonZeroIndex[k] * outputs;
+        const v = nonZeroValue[k];
+        for (let o = 0; o < outputs; o++) g[row + o] = delta[o] * v;
+      }
+      return;
+    }
+    let offset = 0;
+    for (let n = 0; n < count; n++) {
+      const i = list[n];
+      bucketStart[i] = offset;
+      bucketEnd[i] = offset;
+      offset += this.nonZeroRows[i];
+    }
+    for (let r = 0; r < rows; r++) {
+      const end = r * inputs + nonZeroCount[r];
+      for (let k = r * inputs; k < end; k++) {
+        const e = bucketEnd[nonZeroIndex[k]]++;
+        bucketOffset[e] = r * outputs;
+        bucketValue[e] = nonZeroValue[k];
       }
     }
-    for (; o < outputs; o++) {
-      g.fill(0, o * inputs, (o + 1) * inputs);
-      for (let r = 0; r < rows; r++) {
-        const d = delta[r * outputs + o];
-        const end = r * inputs + nonZeroCount[r];
-        for (let k = r * inputs; k < end; k++) g[o * inputs + nonZeroIndex[k]] += d * nonZeroValue[k];
+    for (let n = 0; n < count; n++) {
+      const i = list[n];
+      const first = bucketStart[i];
+      const last = bucketEnd[i];
+      const row = i * outputs;
+      let o = 0;
+      for (; o + 7 < outputs; o += 8) {
+        let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0;
+        for (let e = first; e < last; e++) {
+          const d = bucketOffset[e] + o;
+          const v = bucketValue[e];
+          g0 += delta[d] * v;
+          g1 += delta[d + 1] * v;
+          g2 += delta[d + 2] * v;
+          g3 += delta[d + 3] * v;
+          g4 += delta[d + 4] * v;
+          g5 += delta[d + 5] * v;
+          g6 += delta[d + 6] * v;
+          g7 += delta[d + 7] * v;
+        }
+        const w = row + o;
+        g[w] = g0;
+        g[w + 1] = g1;
+        g[w + 2] = g2;
+        g[w + 3] = g3;
+        g[w + 4] = g4;
+        g[w + 5] = g5;
+        g[w + 6] = g6;
+        g[w + 7] = g7;
+      }
+      for (; o < outputs; o++) {
+        let sum = 0;
+        for (let e = first; e < last; e++) sum += delta[bucketOffset[e] + o] * bucketValue[e];
+        g[row + o] = sum;
       }
     }
   }
@@ -293,10 +372,24 @@ export class Dense {
     }
   }
 
-  /** Each row's non-zero inputs, and their union over the batch in activeInputs. */
+  /** ∂L/∂x[r][i] = Σ_o δ[r][o]·W[i][o]: on input-major W, one contiguous dot product per input. */
+  private inputGradientInputMajor(rows: number, inputDelta: Float32Array): void {
+    const { inputs, outputs, delta, weights } = this;
+    for (let r = 0; r < rows; r++) {
+      const d = r * outputs;
+      for (let i = 0; i < inputs; i++) {
+        const w = i * outputs;
+        let sum = 0;
+        for (let o = 0; o < outputs; o++) sum += delta[d + o] * weights[w + o];
+        inputDelta[r * inputs + i] = sum;
+      }
+    }
+  }
+
+  /** Each row's non-zero inputs, their union over the batch in activeRows, and how many rows each is non-zero in. */
   private findNonZeros(input: Float32Array, rows: number): void {
-    const { inputs, nonZeroIndex, nonZeroValue, nonZeroCount, inputSeenIn } = this;
-    const active = this.activeInputs as ActiveColumns;
+    const { inputs, nonZeroIndex, nonZeroValue, nonZeroCount, inputSeenIn, nonZeroRows } = this;
+    const active = this.activeRows as ActiveRows;
     const pass = ++this.pass;
     active.count = 0;
     for (let r = 0; r < rows; r++) {
@@ -311,10 +404,21 @@ export class Dense {
           if (inputSeenIn[i] !== pass) {
             inputSeenIn[i] = pass;
             active.list[active.count++] = i;
+            nonZeroRows[i] = 0;
           }
+          nonZeroRows[i]++;
         }
       }
       nonZeroCount[r] = count;
     }
   }
+}
+
+/** The transpose of a rows × columns row-major matrix: a fresh columns × rows one. */
+export function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
+  const result = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) result[c * rows + r] = values[r * columns + c];
+  }
+  return result;
 }

@@ -74,7 +74,7 @@ export class Network {
     return Network.fromLayers(specs);
   }
 
-  /** A network holding the given parameters (not copied). */
+  /** A network holding the given parameters (not copied, except the first layer's: it keeps them transposed, see Dense). */
   static fromLayers(specs: LayerSpec[]): Network {
     return new Network(specs.map((spec, l) => new Dense(spec, l === 0)));
   }
@@ -140,20 +140,14 @@ export class Network {
   /** The optimizer's view: weights with weight decay `l2`, biases without. */
   paramGroups(l2: number): ParamGroup[] {
     return this.layers.flatMap((layer) => [
-      { params: layer.weights, grads: layer.gradWeights, l2, activeColumns: layer.activeInputs ?? undefined },
+      { params: layer.weights, grads: layer.gradWeights, l2, activeRows: layer.activeRows ?? undefined },
       { params: layer.biases, grads: layer.gradBiases, l2: 0 },
     ]);
   }
 
   /** Copies of every layer's shape and parameters. */
   toLayerSpecs(): LayerSpec[] {
-    return this.layers.map((layer) => ({
-      inputs: layer.inputs,
-      outputs: layer.outputs,
-      activation: layer.activation,
-      weights: layer.weights.slice(),
-      biases: layer.biases.slice(),
-    }));
+    return this.layers.map((layer) => layer.toSpec());
   }
 
   parameterCount(): number {

@@ -114,28 +114,28 @@ describe('createOptimizer', () => {
   });
 });
 
-describe('lazy updates of inactive columns', () => {
-  // A 3 × 5 weight matrix whose gradient is non-zero only in the listed columns each step.
+describe('lazy updates of inactive rows', () => {
+  // A 5 × 3 weight matrix whose gradient is non-zero only in the listed rows each step.
   const ACTIVE = [[0, 2], [2], [], [1, 4], [0], [0, 1, 2, 3, 4], [3]];
-  const ROWS = 3;
-  const COLUMNS = 5;
+  const ROWS = 5;
+  const COLUMNS = 3;
 
   function run(make: (groups: ParamGroup[]) => Optimizer, l2 = 0) {
     const start = Float32Array.from({ length: ROWS * COLUMNS }, (_, i) => Math.sin(i + 1));
-    const activeColumns = { columns: COLUMNS, list: new Int32Array(COLUMNS), count: 0 };
-    const lazy = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2, activeColumns };
+    const activeRows = { rowLength: COLUMNS, list: new Int32Array(ROWS), count: 0 };
+    const lazy = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2, activeRows };
     const eager = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2 };
     const lazyOptimizer = make([lazy]);
     const eagerOptimizer = make([eager]);
-    ACTIVE.forEach((columns, step) => {
-      activeColumns.list.set(columns);
-      activeColumns.count = columns.length;
+    ACTIVE.forEach((rows, step) => {
+      activeRows.list.set(rows);
+      activeRows.count = rows.length;
       lazy.grads.fill(0);
-      for (const c of columns) for (let r = 0; r < ROWS; r++) lazy.grads[r * COLUMNS + c] = Math.cos(step * 7 + r * 3 + c);
+      for (const r of rows) for (let c = 0; c < COLUMNS; c++) lazy.grads[r * COLUMNS + c] = Math.cos(step * 7 + c * 3 + r);
       eager.grads.set(lazy.grads);
-      // What a forward pass would read: the active columns, once caught up.
+      // What a forward pass would read: the active rows, once caught up.
       lazyOptimizer.catchUp();
-      for (const c of columns) for (let r = 0; r < ROWS; r++) expect(lazy.params[r * COLUMNS + c]).toBeCloseTo(eager.params[r * COLUMNS + c], 6);
+      for (const r of rows) for (let c = 0; c < COLUMNS; c++) expect(lazy.params[r * COLUMNS + c]).toBeCloseTo(eager.params[r * COLUMNS + c], 6);
       lazyOptimizer.step();
       eagerOptimizer.step();
     });
@@ -143,11 +143,11 @@ describe('lazy updates of inactive columns', () => {
     return { lazy: lazy.params, eager: eager.params, start };
   }
 
-  it('Momentum catches a column up by μ^k and μ + … + μ^k, matching the step-by-step update', () => {
+  it('Momentum catches a row up by μ^k and μ + … + μ^k, matching the step-by-step update', () => {
     const { lazy, eager, start } = run((groups) => new Momentum(groups, 0.1, 0.9));
     expect(Array.from(lazy)).toEqual(Array.from(eager).map((w) => expect.closeTo(w, 6)));
-    // Column 4 was active once, at step 3 of 7: the later steps still moved it through its velocity.
-    expect(lazy[4]).not.toBeCloseTo(start[4] - 0.1 * Math.cos(3 * 7 + 4), 3);
+    // Row 4 was active once, at step 3 of 7: the later steps still moved it through its velocity.
+    expect(lazy[4 * COLUMNS]).not.toBeCloseTo(start[4 * COLUMNS] - 0.1 * Math.cos(3 * 7 + 4), 3);
   });
 
   it('gives bit-identical weights however often they are brought up to date', () => {
@@ -166,7 +166,7 @@ describe('lazy updates of inactive columns', () => {
     expect(always.lazy).toEqual(once.lazy);
   });
 
-  it('Sgd skips inactive columns, which a zero gradient leaves unchanged', () => {
+  it('Sgd skips inactive rows, which a zero gradient leaves unchanged', () => {
     const { lazy, eager } = run((groups) => new Sgd(groups, 0.1));
     expect(Array.from(lazy)).toEqual(Array.from(eager).map((w) => expect.closeTo(w, 6)));
   });

@@ -9,18 +9,19 @@ export interface ParamGroup {
   params: Float32Array;
   grads: Float32Array;
   l2: number;
-  /** Set when the gradient is zero outside a few columns, which lets optimizers skip the rest. */
-  activeColumns?: ActiveColumns;
+  /** Set when the gradient is zero outside a few rows, which lets optimizers skip the rest. */
+  activeRows?: ActiveRows;
 }
 
 /**
- * For params that form a row-major matrix of `columns` columns: the columns
+ * For params that form a row-major matrix with rows of `rowLength`: the rows
  * (list[0 … count − 1]) where the current gradient may be non-zero. The first
- * layer's weights are such a matrix: a pixel that is background throughout the
- * batch gives its column no gradient, and at batch size 1 that is ~80% of them.
+ * layer's weights are such a matrix, stored input-major (row i holds the weights
+ * out of pixel i): a pixel that is background throughout the batch gives its row
+ * no gradient, and at batch size 1 that is ~80% of them.
  */
-export interface ActiveColumns {
-  columns: number;
+export interface ActiveRows {
+  rowLength: number;
   list: Int32Array;
   count: number;
 }
@@ -30,8 +31,8 @@ export interface Optimizer {
   /** Updates every group's params from its grads (grads are left as they were). */
   step(): void;
   /**
-   * An optimizer may defer the updates of columns outside activeColumns while
-   * their gradient is zero. catchUp applies what the active columns are owed,
+   * An optimizer may defer the updates of rows outside activeRows while
+   * their gradient is zero. catchUp applies what the active rows are owed,
    * and must run before they are read; flush brings every parameter up to date.
    */
   catchUp(): void;
@@ -46,7 +47,7 @@ export interface OptimizerSettings {
 
 /**
  * Plain gradient descent: w ← w − lr·g. A zero gradient changes nothing, so
- * without decay only the active columns need visiting.
+ * without decay only the active rows need visiting.
  */
 export class Sgd implements Optimizer {
   constructor(
@@ -56,11 +57,12 @@ export class Sgd implements Optimizer {
 
   step(): void {
     const lr = this.learningRate;
-    for (const { params: w, grads: g, l2, activeColumns } of this.groups) {
-      if (activeColumns && l2 === 0) {
-        const { columns, list, count } = activeColumns;
+    for (const { params: w, grads: g, l2, activeRows } of this.groups) {
+      if (activeRows && l2 === 0) {
+        const { rowLength, list, count } = activeRows;
         for (let n = 0; n < count; n++) {
-          for (let i = list[n]; i < w.length; i += columns) w[i] -= lr * g[i];
+          const start = list[n] * rowLength;
+          for (let i = start; i < start + rowLength; i++) w[i] -= lr * g[i];
         }
       } else {
         for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i] + l2 * w[i]);
@@ -77,11 +79,11 @@ export class Sgd implements Optimizer {
  *   v ← μ·v − lr·g;  w ← w + v.
  * (The other common form, v ← μ·v + g; w ← w − lr·v, is the same for a fixed lr.)
  * The seed's program does this per sample with μ = 0.9. Groups with
- * activeColumns and no decay are updated lazily (see LazyMomentumColumns).
+ * activeRows and no decay are updated lazily (see LazyMomentumRows).
  */
 export class Momentum implements Optimizer {
   private readonly velocities: Float32Array[];
-  private readonly lazy: (LazyMomentumColumns | null)[];
+  private readonly lazy: (LazyMomentumRows | null)[];
   private steps = 0;
 
   constructor(
@@ -91,8 +93,8 @@ export class Momentum implements Optimizer {
   ) {
     this.velocities = groups.map((group) => new Float32Array(group.params.length));
     this.lazy = groups.map((group, index) =>
-      group.activeColumns && group.l2 === 0
-        ? new LazyMomentumColumns(group.params, group.activeColumns, this.velocities[index], momentum)
+      group.activeRows && group.l2 === 0
+        ? new LazyMomentumRows(group.params, group.activeRows, this.velocities[index], momentum)
         : null,
     );
   }
@@ -126,77 +128,98 @@ export class Momentum implements Optimizer {
 }
 
 /**
- * Momentum on a matrix whose gradient is zero outside its active columns. A
- * column whose gradient stays zero for k steps only sees v ← μ·v, w ← w + v
- * each time, which adds up to
+ * Momentum on a matrix whose gradient is zero outside its active rows. A row
+ * whose gradient stays zero for k steps only sees v ← μ·v, w ← w + v each time,
+ * which adds up to
  *   v_k = μ^k·v;   w_k = w + v·(μ + μ² + … + μ^k) = w + v·μ(1 − μ^k)/(1 − μ)   (μ < 1).
- * So each column keeps its w and v as of its last real update ("touch"), and
- * its weights at a later step are derived from them when needed. Deriving never
+ * So each row keeps its w and v as of its last real update ("touch"), and its
+ * weights at a later step are derived from them when needed. Deriving never
  * changes what is kept, so the result depends on the gradients only, not on when
  * or how often the weights were brought up to date. Up to float rounding, this
  * is the step-by-step update, for a fraction of the work at small batches.
  */
-class LazyMomentumColumns {
-  private readonly columns: number;
-  /** w of each column at its last touch (params holds derived, current values). */
+class LazyMomentumRows {
+  private readonly rowLength: number;
+  /** w of each row at its last touch (params holds derived, current values). */
   private readonly touchedWeights: Float32Array;
-  /** Steps done when each column was last touched, and for which params holds its weights. */
+  /** Steps done when each row was last touched, and for which params holds its weights. */
   private readonly touchedAt: Int32Array;
   private readonly currentAt: Int32Array;
+  /** μ^k and μ + … + μ^k for the gaps k that come up most, computed once: a row is touched every few steps. */
+  private readonly powers: Float64Array;
+  private readonly gains: Float64Array;
 
   constructor(
     private readonly params: Float32Array,
-    private readonly active: ActiveColumns,
-    /** v of each column at its last touch. */
+    private readonly active: ActiveRows,
+    /** v of each row at its last touch. */
     private readonly velocity: Float32Array,
     private readonly momentum: number,
   ) {
-    this.columns = active.columns;
+    this.rowLength = active.rowLength;
+    const rows = params.length / active.rowLength;
     this.touchedWeights = params.slice();
-    this.touchedAt = new Int32Array(active.columns);
-    this.currentAt = new Int32Array(active.columns);
+    this.touchedAt = new Int32Array(rows);
+    this.currentAt = new Int32Array(rows);
+    this.powers = new Float64Array(TABLED_GAPS);
+    this.gains = new Float64Array(TABLED_GAPS);
+    for (let k = 0; k < TABLED_GAPS; k++) {
+      this.powers[k] = momentum ** k;
+      this.gains[k] = gain(momentum, k);
+    }
   }
 
-  /** The optimizer step after `steps` steps, for the gradient g of the active columns. */
+  /** The optimizer step after `steps` steps, for the gradient g of the active rows. */
   step(g: Float32Array, lr: number, steps: number): void {
-    const { params: w, velocity: v, touchedWeights, columns, momentum: mu } = this;
+    const { params: w, velocity: v, touchedWeights, rowLength, momentum: mu } = this;
     const { list, count } = this.active;
     for (let n = 0; n < count; n++) {
-      const column = list[n];
-      this.bringUpToDate(column, steps);
-      const decay = mu ** (steps - this.touchedAt[column]);
-      for (let i = column; i < w.length; i += columns) {
-        const velocity = Math.fround(mu * (v[i] * decay) - lr * g[i]);
+      const row = list[n];
+      this.bringUpToDate(row, steps);
+      const gap = steps - this.touchedAt[row];
+      // μ·(μ^gap·v): the velocity's decay over the untouched steps, then this step's.
+      const decay = gap + 1 < TABLED_GAPS ? this.powers[gap + 1] : mu ** (gap + 1);
+      const start = row * rowLength;
+      const end = start + rowLength;
+      for (let i = start; i < end; i++) {
+        const velocity = Math.fround(v[i] * decay - lr * g[i]);
         const weight = w[i] + velocity;
         v[i] = velocity;
         w[i] = weight;
         touchedWeights[i] = weight;
       }
-      this.touchedAt[column] = steps + 1;
-      this.currentAt[column] = steps + 1;
+      this.touchedAt[row] = steps + 1;
+      this.currentAt[row] = steps + 1;
     }
   }
 
-  /** Brings the active columns of params to their weights after `steps` steps. */
+  /** Brings the active rows of params to their weights after `steps` steps. */
   catchUp(steps: number): void {
     const { list, count } = this.active;
     for (let n = 0; n < count; n++) this.bringUpToDate(list[n], steps);
   }
 
-  /** Brings every column of params to its weights after `steps` steps. */
+  /** Brings every row of params to its weights after `steps` steps. */
   flush(steps: number): void {
-    for (let column = 0; column < this.columns; column++) this.bringUpToDate(column, steps);
+    for (let row = 0; row < this.currentAt.length; row++) this.bringUpToDate(row, steps);
   }
 
-  private bringUpToDate(column: number, steps: number): void {
-    if (this.currentAt[column] === steps) return;
-    const mu = this.momentum;
-    const gain = (mu * (1 - mu ** (steps - this.touchedAt[column]))) / (1 - mu);
-    const { params: w, velocity: v, touchedWeights, columns } = this;
-    // Down the column: a constant stride, which the hardware prefetches well.
-    for (let i = column; i < w.length; i += columns) w[i] = touchedWeights[i] + v[i] * gain;
-    this.currentAt[column] = steps;
+  private bringUpToDate(row: number, steps: number): void {
+    if (this.currentAt[row] === steps) return;
+    const gap = steps - this.touchedAt[row];
+    const g = gap < TABLED_GAPS ? this.gains[gap] : gain(this.momentum, gap);
+    const { params: w, velocity: v, touchedWeights, rowLength } = this;
+    const start = row * rowLength;
+    for (let i = start; i < start + rowLength; i++) w[i] = touchedWeights[i] + v[i] * g;
+    this.currentAt[row] = steps;
   }
+}
+
+const TABLED_GAPS = 1024;
+
+/** μ + μ² + … + μ^k: how far k steps of momentum alone carry a weight, per unit of velocity. */
+function gain(mu: number, k: number): number {
+  return (mu * (1 - mu ** k)) / (1 - mu);
 }
 
 /**

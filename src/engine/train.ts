@@ -93,7 +93,7 @@ export class Trainer {
     this.rng = rng;
     this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
     // Momentum defers the first layer's updates where a pixel had no ink; those
-    // columns are brought up to date just before the layer reads them.
+    // rows are brought up to date just before the layer reads them.
     network.layers[0].beforeRead = () => this.optimizer.catchUp();
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
