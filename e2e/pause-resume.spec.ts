@@ -21,9 +21,14 @@ test('pausing holds the run where it is, resuming carries on to the end', async 
   await page.waitForTimeout(1500);
   expect(await samplesDone()).toBe(pausedAt);
 
+  // An edit while the run is paused waits for the next run, and the page says so.
+  await page.getByLabel('Epochs').fill('3');
+  await expect(page.getByText(/your changes apply to the next run/)).toBeVisible();
+
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(samplesDone).toBeGreaterThan(pausedAt);
   await waitForRunEnd(page);
   await expect(page.getByText('Finished 1 epoch.')).toBeVisible();
+  await expect(page.getByText(/your changes apply to the next run/)).toHaveCount(0);
   await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
 });

@@ -145,10 +145,11 @@ export async function predictDigit(pixels: Float32Array): Promise<Float32Array |
   return connection.api.predict(pixels);
 }
 
-/** Evaluates the current model on the test set now, outside of a run's epoch ends. */
+/** Evaluates the current model on the test set now (fetching the test set first if needed). */
 export async function evaluateModel(): Promise<void> {
-  if (!connection) return;
-  const report = await connection.api.evaluate();
+  const current = connection;
+  if (!current || !(await ensureData(current))) return;
+  const report = await current.api.evaluate();
   if (report) evaluationReceived(report);
 }
 

@@ -5,6 +5,7 @@ import {
   cellImagesReceived,
   cellSelected,
   downloadFailed,
+  downloadProgressed,
   downloadStarted,
   editConfig,
   editConfigText,
@@ -146,6 +147,8 @@ describe('runs', () => {
     expect(state().status).toBe('idle');
     expect(state().download.status).toBe('error');
     expect(state().runError).toContain('HTTP 404');
+    downloadProgressed({ loadedBytes: 10, totalBytes: 20 });
+    expect(state().download.status).toBe('error');
   });
 });
 

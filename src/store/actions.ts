@@ -150,8 +150,9 @@ export function downloadStarted(): void {
   set({ download: { status: 'loading', loadedBytes: 0, totalBytes: null } });
 }
 
+/** Progress that arrives after the download ended (a message already on its way) is dropped. */
 export function downloadProgressed(progress: DownloadProgress): void {
-  set({ download: { status: 'loading', ...progress } });
+  set((state) => (state.download.status === 'loading' ? { download: { status: 'loading', ...progress } } : {}));
 }
 
 export function downloadFinished(): void {

@@ -29,11 +29,18 @@ async function loadData(onProgress: (progress: DownloadProgress) => void): Promi
       totalBytes: parts.train.total !== null && parts.test.total !== null ? parts.train.total + parts.test.total : null,
     });
   };
-  const [train, test] = await Promise.all([
-    loadMnist('train', { onProgress: report('train') }),
-    loadMnist('test', { onProgress: report('test') }),
-  ]);
-  return { train, test };
+  // When one split fails the other is cancelled rather than left downloading.
+  const both = new AbortController();
+  try {
+    const [train, test] = await Promise.all([
+      loadMnist('train', { onProgress: report('train'), signal: both.signal }),
+      loadMnist('test', { onProgress: report('test'), signal: both.signal }),
+    ]);
+    return { train, test };
+  } catch (error) {
+    both.abort();
+    throw error;
+  }
 }
 
 const session = new TrainingSession({ loadData, yieldToEvents, now: () => performance.now() });

@@ -1,3 +1,4 @@
+import { train } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
 import { Panel } from '../../components/Panel';
 import { dismissRunError } from '../../store/actions';
@@ -8,11 +9,25 @@ import { DownloadProgress, EpochProgress } from './TrainingProgress';
 
 export function TrainingPanel() {
   const runError = useAppStore((state) => state.runError);
+  const downloadFailed = useAppStore((state) => state.download.status === 'error');
   return (
     <Panel title="Training" subtitle="Runs in a background thread: the page stays responsive while the network learns." className="training-panel">
       <TrainingControls />
       <RunStatus />
-      {runError && <Alert onDismiss={dismissRunError}>{runError}</Alert>}
+      {runError && (
+        <Alert
+          onDismiss={dismissRunError}
+          action={
+            downloadFailed && (
+              <button type="button" className="small" onClick={() => void train()}>
+                Retry
+              </button>
+            )
+          }
+        >
+          {runError}
+        </Alert>
+      )}
       <div className="progress-stack">
         <EpochProgress />
         <DownloadProgress />
