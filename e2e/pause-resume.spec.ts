@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { trainButton, waitForRunEnd } from './helpers';
+import { screenshot, trainButton, waitForRunEnd } from './helpers';
 
 test('pausing holds the run where it is, resuming carries on to the end', async ({ page }) => {
   await page.goto('/');
@@ -24,6 +24,7 @@ test('pausing holds the run where it is, resuming carries on to the end', async 
   // An edit while the run is paused waits for the next run, and the page says so.
   await page.getByLabel('Epochs').fill('3');
   await expect(page.getByText(/your changes apply to the next run/)).toBeVisible();
+  await screenshot(page, '02-paused');
 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(samplesDone).toBeGreaterThan(pausedAt);

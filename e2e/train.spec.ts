@@ -28,7 +28,7 @@ test('a user trains a small network for two epochs and reads its evaluation', as
 
   await waitForRunEnd(page);
   await expect(page.getByText('Finished 2 epochs.')).toBeVisible();
-  expect(await chartPointCount(page, 'Accuracy per epoch')).toBe(2);
+  await expect.poll(() => chartPointCount(page, 'Accuracy per epoch')).toBe(2);
   expect(await chartPointCount(page, within)).toBeGreaterThan(early);
 
   const epochProgress = page.getByRole('progressbar', { name: 'Epoch progress' });
