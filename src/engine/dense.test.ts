@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, transpose, type LayerSpec } from './dense.ts';
+import { bestKernels, type Kernels } from './kernels.ts';
 import { createRng } from './rng.ts';
 
 function randomSpec(inputs: number, outputs: number, seed: number): LayerSpec {
@@ -50,7 +51,18 @@ function outputMajorGradient(layer: Dense): Float32Array {
   return layer.sparseInput ? transpose(layer.gradWeights, layer.inputs, layer.outputs) : layer.gradWeights;
 }
 
+/** Every way a layer can compute: dense input in TypeScript or WebAssembly, sparse input (TypeScript only). */
+const PATHS: [sparse: boolean, kernels: Kernels][] = [
+  [false, 'ts'],
+  [false, 'wasm'],
+  [true, 'ts'],
+];
+
 describe('Dense', () => {
+  it('has the WebAssembly kernels in Node', () => {
+    expect(bestKernels()).toBe('wasm');
+  });
+
   // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode.
   it.each([
     [13, 7, 1],
@@ -58,14 +70,15 @@ describe('Dense', () => {
     [4, 8, 3],
     [1, 1, 2],
     [30, 11, 9],
-  ])('matches a plain float64 reference: %i→%i on %i rows, dense and sparse paths', (inputs, outputs, rows) => {
+    [70, 33, 17],
+  ])('matches a plain float64 reference: %i→%i on %i rows, every path', (inputs, outputs, rows) => {
     const spec = randomSpec(inputs, outputs, inputs * 100 + outputs);
     const input = sparseInputs(rows * inputs, 0.6, rows);
     const delta = new Float32Array(rows * outputs).map((_, i) => Math.sin(i + 1));
     const expected = reference(spec, input, delta, rows);
 
-    for (const sparse of [false, true]) {
-      const layer = new Dense(spec, sparse);
+    for (const [sparse, kernels] of PATHS) {
+      const layer = new Dense(spec, sparse, kernels);
       const output = layer.forward(input, rows);
       expectClose(output.subarray(0, rows * outputs), expected.output);
       layer.delta.set(delta);
@@ -89,6 +102,22 @@ describe('Dense', () => {
       layer.backward(input, 4, null);
     }
     expectClose(outputMajorGradient(layer), reference(spec, second, new Float32Array(12).fill(1), 4).gradWeights);
+  });
+
+  it.each(PATHS)('keeps matching the reference as batches grow and shrink (sparse %s, %s)', (sparse, kernels) => {
+    const spec = randomSpec(21, 6, 5);
+    const layer = new Dense(spec, sparse, kernels);
+    [9, 2, 1, 13, 3].forEach((rows, pass) => {
+      const input = sparseInputs(rows * 21, 0.5, 10 + pass);
+      const delta = new Float32Array(rows * 6).map((_, i) => Math.cos(i + pass));
+      const expected = reference(spec, input, delta, rows);
+      expectClose(layer.forward(input, rows).subarray(0, rows * 6), expected.output);
+      layer.delta.set(delta);
+      const inputDelta = new Float32Array(rows * 21);
+      layer.backward(input, rows, inputDelta);
+      expectClose(outputMajorGradient(layer), expected.gradWeights);
+      expectClose(inputDelta, expected.inputDelta);
+    });
   });
 
   it('gives back the parameters it was made from, whichever way it stores them', () => {

@@ -1,6 +1,8 @@
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import type { Activation } from './config.ts';
+import type { Kernels } from './kernels.ts';
 import type { ActiveRows } from './optimizers.ts';
+import { kernelModule, WasmDenseKernels } from './wasm/dense-kernels.ts';
 
 /** A dense layer's shape, activation and parameters: what a model file stores. */
 export interface LayerSpec {
@@ -79,7 +81,10 @@ export class Dense {
   private readonly gradientRows: Int32Array;
   private gradientRowCount = 0;
 
-  constructor(spec: LayerSpec, sparseInput = false) {
+  /** The WebAssembly kernels of a dense-input layer, when asked for; else the TypeScript loops below run. */
+  private readonly wasm: WasmDenseKernels | null = null;
+
+  constructor(spec: LayerSpec, sparseInput = false, kernels: Kernels = 'ts') {
     if (spec.weights.length !== spec.inputs * spec.outputs || spec.biases.length !== spec.outputs) {
       throw new Error(`A ${spec.inputs}→${spec.outputs} layer needs ${spec.inputs * spec.outputs} weights and ${spec.outputs} biases`);
     }
@@ -99,6 +104,11 @@ export class Dense {
     this.bucketEnd = new Int32Array(sparseInputs);
     this.gradientRows = new Int32Array(sparseInputs);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
+    if (kernels === 'wasm' && !sparseInput) {
+      const module = kernelModule();
+      if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
+      this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, module);
+    }
   }
 
   /** Makes the batch buffers hold at least `rows` samples. */
@@ -135,6 +145,8 @@ export class Dense {
       this.findNonZeros(input, rows);
       this.beforeRead?.();
       this.forwardSparse(rows);
+    } else if (this.wasm) {
+      this.wasm.forward(input, rows, this.weights, this.biases, this.output);
     } else {
       this.forwardDense(input, rows);
     }
@@ -154,6 +166,10 @@ export class Dense {
     gradBiases.fill(0);
     for (let r = 0; r < rows; r++) {
       for (let o = 0; o < outputs; o++) gradBiases[o] += delta[r * outputs + o];
+    }
+    if (this.wasm) {
+      this.wasm.backward(delta, rows, this.gradWeights, inputDelta);
+      return;
     }
     if (this.sparseInput) {
       this.weightGradientSparse(rows);

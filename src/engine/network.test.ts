@@ -105,8 +105,9 @@ describe('predict and forwardBatch', () => {
     const zeros = seen.filter((a) => a === 0).length;
     expect(zeros).toBeGreaterThan(150);
     expect(zeros).toBeLessThan(250);
+    // As its own network the layer takes sparse inputs, whose sums run in another order: equal up to rounding.
     const top = Network.fromLayers([wide.toLayerSpecs()[1]]);
-    expect(Array.from(dropped)).toEqual(Array.from(top.predict(seen)));
+    expect(Array.from(dropped)).toEqual(Array.from(top.predict(seen)).map((p) => expect.closeTo(p, 6)));
     expect(Array.from(dropped)).not.toEqual(Array.from(plain));
 
     expect(wide.forwardBatch(input, 1).slice(0, 2)).toEqual(plain);

@@ -1,6 +1,7 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { lossFor, type Activation, type Init, type Loss, type Optimizer as OptimizerKind } from './config.ts';
 import { Dense, type LayerSpec } from './dense.ts';
+import { bestKernels, type Kernels } from './kernels.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
 import type { Rng } from './rng.ts';
@@ -21,6 +22,8 @@ export const EVALUATION_BATCH = 256;
 export class Network {
   readonly layers: Dense[];
   readonly loss: Loss;
+  /** What runs the dense layers' products (see kernels.ts). */
+  readonly kernels: Kernels;
 
   private readonly lossFunction: LossFunction;
   /** For hidden layer l with dropout: the mask (0 or 1/(1 − rate)) and the masked output fed to layer l + 1. */
@@ -28,7 +31,7 @@ export class Network {
   private readonly masked: Float32Array[];
   private dropoutApplied = false;
 
-  private constructor(layers: Dense[]) {
+  private constructor(layers: Dense[], kernels: Kernels) {
     if (layers.length === 0) throw new Error('A network needs at least one layer');
     for (let l = 1; l < layers.length; l++) {
       if (layers[l].inputs !== layers[l - 1].outputs) {
@@ -36,6 +39,7 @@ export class Network {
       }
     }
     this.layers = layers;
+    this.kernels = kernels;
     this.loss = lossFor(layers.map((layer) => layer.activation));
     this.lossFunction = LOSS_FUNCTIONS[this.loss];
     this.masks = layers.map(() => new Float32Array(0));
@@ -48,8 +52,9 @@ export class Network {
    * - 'uniform' (the seed's): weights and biases U(−1/√fanOut, +1/√fanOut);
    * - 'xavier': weights U(±√(6/(fanIn + fanOut))), biases 0;
    * - 'he': weights N(0, 2/fanIn), biases 0.
+   * `kernels` picks what runs the dense layers' products: by default the WebAssembly ones where they run.
    */
-  static create(layers: number[], activations: Activation[], init: Init, rng: Rng): Network {
+  static create(layers: number[], activations: Activation[], init: Init, rng: Rng, kernels: Kernels = bestKernels()): Network {
     if (activations.length !== layers.length - 1) {
       throw new Error(`${layers.length} layer sizes need ${layers.length - 1} activations, got ${activations.length}`);
     }
@@ -71,12 +76,12 @@ export class Network {
       }
       return { inputs, outputs, activation, weights, biases };
     });
-    return Network.fromLayers(specs);
+    return Network.fromLayers(specs, kernels);
   }
 
   /** A network holding the given parameters (not copied, except the first layer's: it keeps them transposed, see Dense). */
-  static fromLayers(specs: LayerSpec[]): Network {
-    return new Network(specs.map((spec, l) => new Dense(spec, l === 0)));
+  static fromLayers(specs: LayerSpec[], kernels: Kernels = bestKernels()): Network {
+    return new Network(specs.map((spec, l) => new Dense(spec, l === 0, kernels)), kernels);
   }
 
   get inputSize(): number {

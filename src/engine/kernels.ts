@@ -1,0 +1,14 @@
+import { kernelModule } from './wasm/dense-kernels.ts';
+
+/**
+ * Which code runs the dense layers' products: WebAssembly SIMD ('wasm', see
+ * wasm/kernels.wat), or the TypeScript loops ('ts'), which are the reference the
+ * kernels are tested against and the fallback where WebAssembly SIMD is missing.
+ * The first layer's sparse products are TypeScript either way.
+ */
+export type Kernels = 'wasm' | 'ts';
+
+/** 'wasm' where this runtime can run the kernels, else 'ts'. */
+export function bestKernels(): Kernels {
+  return kernelModule() ? 'wasm' : 'ts';
+}
