@@ -38,7 +38,7 @@ describe('median', () => {
 describe('timeTraining', () => {
   it('times whole batches of our engine and extrapolates to an epoch, across epoch ends', async () => {
     // 10 samples at batch 4: repetitions run over the end of the dataset's epoch.
-    const timing = await timeTraining(oursTrainer(tinyDataset(10), TINY_CASE), TINY_CASE.batchSize, TINY_PLAN);
+    const timing = await timeTraining(oursTrainer(tinyDataset(10), TINY_CASE, 'wasm'), TINY_CASE.batchSize, TINY_PLAN);
     expect(timing.samplesPerRepetition).toBe(4);
     expect(timing.seconds).toHaveLength(3);
     expectPositiveFinite(timing.samplesPerSecond);
@@ -66,8 +66,8 @@ describe('timeTraining', () => {
 describe('dense kernels', () => {
   const shape = { batch: 3, inputs: 8, outputs: 5 };
 
-  it('measure our forward and backward in GFLOP/s', () => {
-    const kernels = oursDenseKernels(shape);
+  it.each(['wasm', 'ts'] as const)('measure our forward and backward in GFLOP/s (%s)', (path) => {
+    const kernels = oursDenseKernels(shape, path);
     expectPositiveFinite(timeKernel(kernels.forward, 2 * 3 * 8 * 5, TINY_PLAN).gflops);
     expectPositiveFinite(timeKernel(kernels.backward, 4 * 3 * 8 * 5, TINY_PLAN).gflops);
   });
@@ -82,10 +82,10 @@ describe('dense kernels', () => {
 });
 
 describe('parseArgs', () => {
-  it('reads --quick and --only', () => {
-    expect(parseArgs([])).toEqual({ quick: false });
-    expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs' });
-    expect(parseArgs(['--only=ours'])).toEqual({ quick: false, only: 'ours' });
+  it('reads --quick, --only and --no-browser', () => {
+    expect(parseArgs([])).toEqual({ quick: false, browser: true });
+    expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs', browser: true });
+    expect(parseArgs(['--only=ours', '--no-browser'])).toEqual({ quick: false, only: 'ours', browser: false });
   });
 
   it('refuses unknown options and values', () => {

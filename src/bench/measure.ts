@@ -65,16 +65,23 @@ export async function timeTraining(train: TrainFn, batchSize: number, plan: Plan
     await train(batchSize);
     warmed += batchSize;
   } while (seconds(warmupStart) < plan.warmupSeconds);
-  const rate = warmed / seconds(warmupStart);
-
-  const wanted = Math.min(plan.maxSamples, Math.max(plan.minSamples, rate * plan.targetSeconds));
-  const samplesPerRepetition = Math.max(1, Math.round(wanted / batchSize)) * batchSize;
+  const samplesPerRepetition = repetitionSamples(warmed / seconds(warmupStart), batchSize, plan);
   const times: number[] = [];
   for (let r = 0; r < plan.repetitions; r++) {
     const start = performance.now();
     await train(samplesPerRepetition);
     times.push(seconds(start));
   }
+  return trainingTiming(samplesPerRepetition, times);
+}
+
+/** Whole batches for about the plan's target time at `samplesPerSecond`, within its bounds. */
+export function repetitionSamples(samplesPerSecond: number, batchSize: number, plan: Plan): number {
+  const wanted = Math.min(plan.maxSamples, Math.max(plan.minSamples, samplesPerSecond * plan.targetSeconds));
+  return Math.max(1, Math.round(wanted / batchSize)) * batchSize;
+}
+
+export function trainingTiming(samplesPerRepetition: number, times: number[]): TrainingTiming {
   const samplesPerSecond = samplesPerRepetition / median(times);
   return { samplesPerRepetition, seconds: times, samplesPerSecond, secondsPerEpoch: EPOCH_SAMPLES / samplesPerSecond };
 }

@@ -2,14 +2,15 @@
 import { SEED_CONFIG, type Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { Dense } from '../engine/dense.ts';
+import type { Kernels } from '../engine/kernels.ts';
 import { Network } from '../engine/network.ts';
 import { createRng, type Rng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { LEARNING_RATE, MOMENTUM, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { TrainFn } from './measure.ts';
 
-/** A Trainer on the whole dataset; each call trains the next `samples` samples, across epoch ends. */
-export function oursTrainer(data: Dataset, { layers, activations, batchSize }: TrainingCase, seed = 1): TrainFn {
+/** A Trainer on the whole dataset, on the given kernels; each call trains the next `samples` samples, across epoch ends. */
+export function oursTrainer(data: Dataset, { layers, activations, batchSize }: TrainingCase, kernels: Kernels, seed = 1): TrainFn {
   const config: Config = {
     ...SEED_CONFIG,
     layers,
@@ -22,7 +23,7 @@ export function oursTrainer(data: Dataset, { layers, activations, batchSize }: T
     seed,
   };
   const rng = createRng(seed);
-  const trainer = new Trainer(Network.create(layers, activations, config.init, rng), config, data, rng);
+  const trainer = new Trainer(Network.create(layers, activations, config.init, rng, kernels), config, data, rng);
   let doneInEpoch = 0;
   return (samples) => {
     let left = samples;
@@ -47,11 +48,12 @@ export interface DenseKernels {
 }
 
 /** A hidden-to-hidden layer (dense inputs, Linear so that only the products are timed) on random data. */
-export function oursDenseKernels({ batch, inputs, outputs }: MatMulShape, seed = 1): DenseKernels {
+export function oursDenseKernels({ batch, inputs, outputs }: MatMulShape, kernels: Kernels, seed = 1): DenseKernels {
   const rng = createRng(seed);
   const layer = new Dense(
     { inputs, outputs, activation: 'Linear', weights: randomArray(inputs * outputs, rng), biases: randomArray(outputs, rng) },
     false,
+    kernels,
   );
   const input = randomArray(batch * inputs, rng);
   const inputDelta = new Float32Array(batch * inputs);

@@ -3,11 +3,13 @@ import { LEARNING_RATE, MOMENTUM, shapeName, type MatMulShape, type TrainingCase
 import type { Plan, TrainingTiming } from './measure.ts';
 import type { TfMatMulResult } from './tfjs.ts';
 
-export const IMPLEMENTATIONS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
+export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const IMPLEMENTATION_NOTES: Record<Implementation, string> = {
-  ours: 'our engine: Trainer.trainSamples, loss/error/accuracy tracked as it trains',
+  ours: 'our engine as the app runs it: Trainer.trainSamples, loss/error/accuracy tracked, dense layers on the WebAssembly SIMD kernels',
+  'ours-ts': 'the same, every product in the TypeScript loops (the reference and fallback path)',
+  'ours-browser': 'the app\'s training worker in headless Chromium (Playwright, vite preview of a build): wall clock from the train call to its last sample trained',
   'tfjs-wasm': 'TF.js core ops + optimizer.minimize (no metrics), wasm backend',
   'tfjs-cpu': 'TF.js core ops + optimizer.minimize (no metrics), cpu backend',
   'tfjs-layers-wasm': 'TF.js Layers API, model.trainOnBatch, wasm backend',
@@ -26,7 +28,9 @@ export interface OursDenseResult {
 
 export interface KernelRow {
   shape: MatMulShape;
+  /** Our Dense layer on the WebAssembly kernels, and on the TypeScript loops. */
   ours?: OursDenseResult;
+  oursTs?: OursDenseResult;
   tfjsWasm?: TfMatMulResult;
 }
 
@@ -36,6 +40,8 @@ export interface BenchReport {
   /** The commit measured, with '+dirty' when the working tree had changes. */
   commit?: string;
   tfjs?: { version: string; wasmSimd?: boolean; wasmThreads?: number };
+  /** The browser that ran ours-browser, and the kernels our engine picked there. */
+  browser?: { userAgent: string; kernels: string };
   quick: boolean;
   plan: Plan;
   epochSamples: number;
@@ -102,24 +108,26 @@ export function kernelTable(rows: KernelRow[]): string {
     'ours fwd',
     'ours bwd',
     'ours fwd+bwd',
+    'ours-ts fwd+bwd',
     'tf fwd (new W)',
     'tf fwd (same W)',
     'tf bwd',
     'tf fwd+bwd',
     'ours ÷ tf, fwd+bwd',
   ];
-  const body = rows.map(({ shape, ours, tfjsWasm: tf }) => [
+  const body = rows.map(({ shape, ours, oursTs, tfjsWasm: tf }) => [
     shapeName(shape),
     fixed(ours?.forward, 2),
     fixed(ours?.backward, 2),
     fixed(ours?.forwardBackward, 2),
+    fixed(oursTs?.forwardBackward, 2),
     fixed(tf?.forwardFresh, 2),
     fixed(tf?.forwardCached, 2),
     fixed(tf?.backward, 2),
     fixed(tf?.forwardBackward, 2),
     ours && tf ? fixed(ours.forwardBackward / tf.forwardBackward, 2, '×') : '—',
   ]);
-  return formatTable(header, body, 'lrrrrrrrr');
+  return formatTable(header, body, 'lrrrrrrrrr');
 }
 
 export function formatReport(report: BenchReport): string {
@@ -132,6 +140,7 @@ export function formatReport(report: BenchReport): string {
         ? `; TensorFlow.js ${report.tfjs.version}` +
           (report.tfjs.wasmSimd === undefined ? '' : ` (wasm: SIMD ${report.tfjs.wasmSimd ? 'on' : 'off'}, ${report.tfjs.wasmThreads} thread(s))`)
         : ''),
+    ...(report.browser ? [`Browser: ${report.browser.userAgent}; our dense kernels there: ${report.browser.kernels}`] : []),
     '',
     `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid.`,
     `Each figure is the median of ${plan.repetitions} timed repetitions of up to ${grouped(plan.maxSamples)} samples ` +
@@ -146,7 +155,7 @@ export function formatReport(report: BenchReport): string {
     lines.push(
       '',
       'Dense layer kernels, GFLOP/s (forward 2·B·K·N flops, backward 4·B·K·N: ∂W and ∂x; medians).',
-      'ours = engine Dense layer with dense (non-sparse) input; tf = tf.matMul on the wasm backend.',
+      'ours = engine Dense layer with dense (non-sparse) input on the WebAssembly SIMD kernels, ours-ts on the TypeScript loops; tf = tf.matMul on the wasm backend.',
       '"new W": weights replaced before each call, as in training; "same W": unchanged, the backend reuses its packed copy.',
       '',
       kernelTable(report.kernels),

@@ -1,29 +1,40 @@
 /** One benchmark run: every training case on every implementation asked for, then the dense kernels. */
 import { cpus } from 'node:os';
 import type { Dataset } from '../engine/dataset.ts';
+import type { Kernels } from '../engine/kernels.ts';
 import { MATMUL_SHAPES, TRAINING_CASES, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
-import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, timeKernel, timeTraining, type Plan, type TrainingTiming } from './measure.ts';
+import type { BrowserCase } from './browser/protocol.ts';
+import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
 import { oursDenseKernels, oursTrainer } from './ours.ts';
 import { type BenchReport, type Implementation, type KernelRow, type OursDenseResult, type TrainingRow } from './report.ts';
 
 export interface BenchOptions {
   quick: boolean;
   only?: 'ours' | 'tfjs';
+  /** Also time our engine in the app's worker in headless Chromium (off with --no-browser). */
+  browser: boolean;
 }
 
 export function parseArgs(args: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false };
+  const options: BenchOptions = { quick: false, browser: true };
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-browser') options.browser = false;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? args[++a] : arg.slice('--only='.length);
       if (value !== 'ours' && value !== 'tfjs') throw new Error(`--only takes ours or tfjs, got ${value ?? 'nothing'}`);
       options.only = value;
-    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs)`);
+    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs, --no-browser)`);
   }
   return options;
 }
+
+/** Our engine on each of its paths: the one the app picks (WebAssembly where it runs), then the TypeScript reference. */
+const OUR_PATHS: [Implementation, Kernels][] = [
+  ['ours', 'wasm'],
+  ['ours-ts', 'ts'],
+];
 
 /** Which TF.js implementations time which cases: the Layers API only on the seed network at batch 32 and 128. */
 function tfImplementations(trainingCase: TrainingCase): Implementation[] {
@@ -35,8 +46,8 @@ function summary(timing: TrainingTiming): string {
   return `${Math.round(timing.samplesPerSecond)} samples/s, ${timing.secondsPerEpoch.toFixed(2)} s/epoch (${timing.samplesPerRepetition} samples × ${timing.seconds.length})`;
 }
 
-function oursDense(shape: MatMulShape, plan: Plan): OursDenseResult {
-  const kernels = oursDenseKernels(shape);
+function oursDense(shape: MatMulShape, plan: Plan, path: Kernels): OursDenseResult {
+  const kernels = oursDenseKernels(shape, path);
   const flops = forwardFlops(shape);
   const forward = timeKernel(kernels.forward, flops, plan);
   const backward = timeKernel(kernels.backward, 2 * flops, plan);
@@ -46,6 +57,31 @@ function oursDense(shape: MatMulShape, plan: Plan): OursDenseResult {
     backward: backward.gflops,
     forwardBackward: (3 * flops) / (perCall(forward) + perCall(backward)) / 1e9,
   };
+}
+
+/**
+ * Times every case in the app's worker in headless Chromium, each run about as
+ * long as the plan asks at the speed `ours` had in Node.
+ */
+async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: string) => void): Promise<void> {
+  const { timeInBrowser } = await import('./browser.ts');
+  const cases: BrowserCase[] = report.training.map(({ case: trainingCase, results }) => {
+    const rate = (results.ours as TrainingTiming).samplesPerSecond;
+    return {
+      trainingCase,
+      warmupSamples: repetitionSamples(rate * (plan.warmupSeconds / plan.targetSeconds), trainingCase.batchSize, plan),
+      samples: repetitionSamples(rate, trainingCase.batchSize, plan),
+      repetitions: plan.repetitions,
+    };
+  });
+  log('Timing the training worker in headless Chromium…');
+  const result = await timeInBrowser(cases, log);
+  report.browser = { userAgent: result.userAgent, kernels: result.kernels };
+  report.training.forEach((row, c) => {
+    const timing = trainingTiming(cases[c].samples, result.seconds[c]);
+    row.results['ours-browser'] = timing;
+    log(`${caseName(row.case)}  ours-browser: ${summary(timing)}`);
+  });
 }
 
 /** `log` hears one line per measurement as it finishes. */
@@ -73,9 +109,11 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
   for (const trainingCase of TRAINING_CASES) {
     const row: TrainingRow = { case: trainingCase, results: {} };
     if (withOurs) {
-      const timing = await timeTraining(oursTrainer(data, trainingCase), trainingCase.batchSize, plan);
-      row.results.ours = timing;
-      log(`${caseName(trainingCase)}  ours: ${summary(timing)}`);
+      for (const [impl, kernels] of OUR_PATHS) {
+        const timing = await timeTraining(oursTrainer(data, trainingCase, kernels), trainingCase.batchSize, plan);
+        row.results[impl] = timing;
+        log(`${caseName(trainingCase)}  ${impl}: ${summary(timing)}`);
+      }
     }
     if (tfjs) {
       for (const impl of tfImplementations(trainingCase)) {
@@ -93,12 +131,17 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
     report.training.push(row);
   }
 
+  if (withOurs && options.browser) await addBrowserTimings(report, plan, log);
+
   if (tfjs) await tfjs.useTfBackend('wasm');
   for (const shape of MATMUL_SHAPES) {
     const row: KernelRow = { shape };
-    if (withOurs) row.ours = oursDense(shape, plan);
+    if (withOurs) {
+      row.ours = oursDense(shape, plan, 'wasm');
+      row.oursTs = oursDense(shape, plan, 'ts');
+    }
     if (tfjs) row.tfjsWasm = tfjs.tfMatMulGflops(shape, plan);
-    log(`${shapeName(shape)}  ours fwd+bwd ${row.ours?.forwardBackward.toFixed(2) ?? '—'}  tf fwd+bwd ${row.tfjsWasm?.forwardBackward.toFixed(2) ?? '—'} GFLOP/s`);
+    log(`${shapeName(shape)}  ours fwd+bwd ${row.ours?.forwardBackward.toFixed(2) ?? '—'}  ours-ts ${row.oursTs?.forwardBackward.toFixed(2) ?? '—'}  tf fwd+bwd ${row.tfjsWasm?.forwardBackward.toFixed(2) ?? '—'} GFLOP/s`);
     report.kernels.push(row);
   }
   return report;
