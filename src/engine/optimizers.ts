@@ -137,11 +137,18 @@ export class Momentum implements Optimizer {
  * changes what is kept, so the result depends on the gradients only, not on when
  * or how often the weights were brought up to date. Up to float rounding, this
  * is the step-by-step update, for a fraction of the work at small batches.
+ *
+ * Where the kept w lives: in params while the row is not brought up to date.
+ * catchUp derives the active rows in place, which loses their kept w, but the
+ * step that follows touches exactly those rows and keeps a new one. flush, after
+ * which anything may read params, first moves the kept w of the rows it derives
+ * aside, into `saved`.
  */
 class LazyMomentumRows {
   private readonly rowLength: number;
-  /** w of each row at its last touch (params holds derived, current values). */
-  private readonly touchedWeights: Float32Array;
+  /** w at the last touch of the rows whose params flush overwrote (savedRow[row] = 1). */
+  private readonly saved: Float32Array;
+  private readonly savedRow: Uint8Array;
   /** Steps done when each row was last touched, and for which params holds its weights. */
   private readonly touchedAt: Int32Array;
   private readonly currentAt: Int32Array;
@@ -158,7 +165,8 @@ class LazyMomentumRows {
   ) {
     this.rowLength = active.rowLength;
     const rows = params.length / active.rowLength;
-    this.touchedWeights = params.slice();
+    this.saved = new Float32Array(params.length);
+    this.savedRow = new Uint8Array(rows);
     this.touchedAt = new Int32Array(rows);
     this.currentAt = new Int32Array(rows);
     this.powers = new Float64Array(TABLED_GAPS);
@@ -171,7 +179,7 @@ class LazyMomentumRows {
 
   /** The optimizer step after `steps` steps, for the gradient g of the active rows. */
   step(g: Float32Array, lr: number, steps: number): void {
-    const { params: w, velocity: v, touchedWeights, rowLength, momentum: mu } = this;
+    const { params: w, velocity: v, rowLength, momentum: mu } = this;
     const { list, count } = this.active;
     for (let n = 0; n < count; n++) {
       const row = list[n];
@@ -183,17 +191,16 @@ class LazyMomentumRows {
       const end = start + rowLength;
       for (let i = start; i < end; i++) {
         const velocity = Math.fround(v[i] * decay - lr * g[i]);
-        const weight = w[i] + velocity;
         v[i] = velocity;
-        w[i] = weight;
-        touchedWeights[i] = weight;
+        w[i] += velocity;
       }
       this.touchedAt[row] = steps + 1;
       this.currentAt[row] = steps + 1;
+      this.savedRow[row] = 0;
     }
   }
 
-  /** Brings the active rows of params to their weights after `steps` steps. */
+  /** Brings the active rows of params to their weights after `steps` steps, for the step about to use them. */
   catchUp(steps: number): void {
     const { list, count } = this.active;
     for (let n = 0; n < count; n++) this.bringUpToDate(list[n], steps);
@@ -201,16 +208,26 @@ class LazyMomentumRows {
 
   /** Brings every row of params to its weights after `steps` steps. */
   flush(steps: number): void {
+    const { params, saved, rowLength } = this;
+    for (let row = 0; row < this.currentAt.length; row++) {
+      if (this.currentAt[row] === steps || this.savedRow[row]) continue;
+      const start = row * rowLength;
+      saved.set(params.subarray(start, start + rowLength), start);
+      this.savedRow[row] = 1;
+    }
     for (let row = 0; row < this.currentAt.length; row++) this.bringUpToDate(row, steps);
   }
 
+  /** params ← the row's kept w + v·(μ + … + μ^gap). */
   private bringUpToDate(row: number, steps: number): void {
     if (this.currentAt[row] === steps) return;
     const gap = steps - this.touchedAt[row];
     const g = gap < TABLED_GAPS ? this.gains[gap] : gain(this.momentum, gap);
-    const { params: w, velocity: v, touchedWeights, rowLength } = this;
+    const { params: w, velocity: v, rowLength } = this;
+    const kept = this.savedRow[row] ? this.saved : w;
     const start = row * rowLength;
-    for (let i = start; i < start + rowLength; i++) w[i] = touchedWeights[i] + v[i] * g;
+    const end = start + rowLength;
+    for (let i = start; i < end; i++) w[i] = kept[i] + v[i] * g;
     this.currentAt[row] = steps;
   }
 }
