@@ -197,23 +197,32 @@ function allFinite(values: Float32Array): boolean {
 
 /**
  * Bytes that training `layers` at `batchSize` will allocate: parameters,
- * gradients and optimizer state, plus the batch buffers of training and of
- * evaluation. The dataset itself is not included.
+ * gradients and optimizer state, the WebAssembly kernels' copies, plus the batch
+ * buffers of training and of evaluation. The dataset itself is not included.
  */
 export function estimateTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {
   let parameters = 0;
   let units = 0;
+  let denseWeights = 0;
+  let denseValuesPerRow = 0;
   for (let l = 1; l < layers.length; l++) {
     parameters += layers[l - 1] * layers[l] + layers[l];
     units += layers[l];
+    if (l > 1) {
+      denseWeights += layers[l - 1] * layers[l];
+      denseValuesPerRow += 2 * (layers[l - 1] + layers[l]);
+    }
   }
   const rows = Math.max(batchSize, EVALUATION_BATCH);
   const valuesPerRow =
-    layers[0] * 3 + // the input batch and the first layer's non-zero (index, value) pairs
+    layers[0] * 5 + // the input batch, the first layer's non-zero (index, value) pairs and their copy grouped by input
     units * 4 + // output, delta, dropout mask and masked output of every unit
-    layers[layers.length - 1]; // targets
-  // Lazy momentum keeps a second copy of the first layer's weights (see optimizers.ts).
+    layers[layers.length - 1] + // targets
+    denseValuesPerRow; // the kernels' copies of the dense layers' x, z, δ and ∂x (wasm/dense-kernels.ts)
+  // Lazy momentum sets aside the first layer's weights on flush (see optimizers.ts).
   const lazyCopy = optimizer === 'momentum' ? layers[0] * layers[1] : 0;
+  // The kernels copy each dense layer's W and ∂W (padding aside).
+  const kernelCopies = 2 * denseWeights;
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
-  return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + rows * valuesPerRow);
+  return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
 }
