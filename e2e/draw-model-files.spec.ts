@@ -23,6 +23,9 @@ function trainedNetwork(): { config: Config; network: Network } {
     init: 'he',
     seed: 7,
     samples: 6000,
+    validation: 0,
+    patience: 0,
+    augment: null,
   };
   const rng = createRng(config.seed);
   const network = Network.create(config.layers, config.activations, config.init, rng);

@@ -38,6 +38,9 @@ const config: Config = {
   init: 'he',
   seed,
   samples: Number(values.samples),
+  validation: 0,
+  patience: 0,
+  augment: null,
 };
 
 const VARIANTS: { name: string; variant: InkVariant }[] = [

@@ -20,6 +20,17 @@ export type Init = (typeof INITS)[number];
 
 export type Loss = 'cross-entropy' | 'mse';
 
+/** Random changes to each training image, drawn afresh every time it is used. */
+export interface Augmentation {
+  /** Largest shift in pixels, along each axis. */
+  shift: number;
+  /** Largest rotation in degrees, either way. */
+  rotate: number;
+}
+
+/** What `"augment": true` means: small moves a hand-written digit could make. */
+export const DEFAULT_AUGMENTATION: Augmentation = { shift: 2, rotate: 10 };
+
 export interface Config {
   /** Layer sizes including input and output, e.g. [784, 200, 10]. */
   layers: number[];
@@ -39,8 +50,14 @@ export interface Config {
   init: Init;
   /** Seed of every random choice: initial weights, shuffling, dropout. */
   seed: number;
-  /** Train on the first N training images. */
+  /** Train on the first N training images (of those not held out for validation). */
   samples: number;
+  /** The last N training images, held out and evaluated after every epoch; 0 = no validation split. */
+  validation: number;
+  /** Stop after this many epochs without a better validation accuracy, keeping the best epoch's model; 0 = never. */
+  patience: number;
+  /** Random shifts and rotations of the training images; null = none. */
+  augment: Augmentation | null;
 }
 
 export const MNIST_INPUTS = 784;
@@ -61,6 +78,9 @@ export const SEED_CONFIG: Config = {
   init: 'uniform',
   seed: 1,
   samples: MNIST_TRAIN_SIZE,
+  validation: 0,
+  patience: 0,
+  augment: null,
 };
 
 /** Softmax outputs are trained with cross-entropy (output gradient = output − target); anything else with MSE. */

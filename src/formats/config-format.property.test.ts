@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Config, INITS, MNIST_TRAIN_SIZE, OPTIMIZERS, SEED_CONFIG } from '../engine/config.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES, Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { ConfigError, configFromJson, configToJson, MAX_SEED, parseConfig, serializeConfig } from './config-format.ts';
+import {
+  ConfigError,
+  configFromJson,
+  configToJson,
+  MAX_PATIENCE,
+  MAX_ROTATE,
+  MAX_SEED,
+  MAX_SHIFT,
+  MAX_VALIDATION,
+  parseConfig,
+  serializeConfig,
+} from './config-format.ts';
 import { jsonValue, mutatedJson, mutatedText } from './json-mutations.ts';
 
 /** Everything the engine relies on, checked on an accepted config. */
@@ -27,6 +38,14 @@ function expectUsable(config: Config): void {
   for (const count of [config.batchSize, config.epochs, config.samples]) expect(Number.isInteger(count) && count >= 1).toBe(true);
   expect(config.samples).toBeLessThanOrEqual(MNIST_TRAIN_SIZE);
   expect(Number.isInteger(config.seed) && config.seed >= 0 && config.seed <= MAX_SEED).toBe(true);
+  expect(Number.isInteger(config.validation) && config.validation >= 0 && config.validation <= MAX_VALIDATION).toBe(true);
+  expect(Number.isInteger(config.patience) && config.patience >= 0).toBe(true);
+  if (config.augment) {
+    const { shift, rotate } = config.augment;
+    expect(Number.isInteger(shift) && shift >= 0 && shift <= MAX_SHIFT).toBe(true);
+    expect(rotate >= 0 && rotate <= MAX_ROTATE).toBe(true);
+    expect(shift + rotate).toBeGreaterThan(0);
+  }
   expect(estimateTrainingBytes(layers, config.batchSize, config.optimizer)).toBeLessThanOrEqual(MAX_TRAINING_BYTES);
   let parameters = 0;
   for (let l = 1; l < layers.length; l++) parameters += layers[l - 1] * layers[l];
@@ -70,7 +89,14 @@ const rustDialect = {
   momentum: 0.5,
   regularization_rate: 0.0001,
 };
-const ourDialect = configToJson({ ...SEED_CONFIG, layers: [784, 32, 16, 10], activations: ['ReLU', 'Tanh', 'Softmax'] });
+const ourDialect = configToJson({
+  ...SEED_CONFIG,
+  layers: [784, 32, 16, 10],
+  activations: ['ReLU', 'Tanh', 'Softmax'],
+  validation: 5000,
+  patience: 3,
+  augment: { shift: 2, rotate: 10 },
+});
 
 /** Mostly a good value, rarely a bad one. */
 const rarely = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
@@ -102,6 +128,12 @@ const nearlyValid = fc
     dropout: mostly(fc.double({ min: 0, max: 0.9, noNaN: true }), fc.oneof(fc.double({ min: -0.5, max: 1.5 }), jsonValue)),
     init: mostly(fc.constantFrom(...INITS), fc.oneof(fc.constantFrom('Xavier', 'zeros'), jsonValue)),
     samples: mostly(fc.integer({ min: 1, max: MNIST_TRAIN_SIZE }), fc.oneof(fc.integer({ min: -1, max: 70_000 }), jsonValue)),
+    validation: mostly(fc.integer({ min: 0, max: MAX_VALIDATION }), fc.oneof(fc.integer({ min: -1, max: 70_000 }), jsonValue)),
+    patience: mostly(fc.integer({ min: 0, max: 20 }), fc.oneof(fc.double({ min: -1, max: 3 }), jsonValue)),
+    augment: mostly(
+      fc.oneof(fc.boolean(), fc.record({ shift: fc.integer({ min: 0, max: MAX_SHIFT }), rotate: fc.double({ min: 0, max: MAX_ROTATE, noNaN: true }) })),
+      fc.oneof(fc.record({ shift: fc.double({ min: -1, max: 10 }), rotate: jsonValue }), jsonValue),
+    ),
   })
   .map(({ first, hidden, last, activations, extraActivations, hiddenSoftmax, ...rest }) => {
     const layers = [first, ...hidden, last];
@@ -128,6 +160,9 @@ const validConfig: fc.Arbitrary<Config> = fc
     init: fc.constantFrom(...INITS),
     seed: fc.integer({ min: 0, max: MAX_SEED }),
     samples: fc.integer({ min: 1, max: MNIST_TRAIN_SIZE }),
+    validation: fc.integer({ min: 0, max: MAX_VALIDATION }),
+    patience: fc.integer({ min: 0, max: MAX_PATIENCE }),
+    augment: fc.option(fc.record({ shift: fc.integer({ min: 1, max: MAX_SHIFT }), rotate: fc.double({ min: 0, max: MAX_ROTATE, noNaN: true }) })),
   })
   .map(({ hidden, output, momentum, l2, dropout, ...rest }) => ({
     ...rest,

@@ -62,6 +62,27 @@ describe('parseConfig: the seed dialect', () => {
   });
 });
 
+describe('parseConfig: validation, early stopping and augmentation', () => {
+  it('reads a validation split, patience and augmentation', () => {
+    const config = parseConfig(JSON.stringify({ ...seedFile, validation: 5000, patience: 3, augment: { shift: 1, rotate: 15 } }));
+    expect(config).toMatchObject({ validation: 5000, patience: 3, augment: { shift: 1, rotate: 15 } });
+  });
+
+  it('takes augment true as the default moves, and false or all zeros as none', () => {
+    expect(parseConfig(JSON.stringify({ ...seedFile, augment: true })).augment).toEqual({ shift: 2, rotate: 10 });
+    expect(parseConfig(JSON.stringify({ ...seedFile, augment: false })).augment).toBeNull();
+    expect(parseConfig(JSON.stringify({ ...seedFile, augment: { shift: 0, rotate: 0 } })).augment).toBeNull();
+    expect(parseConfig(JSON.stringify(seedFile))).toMatchObject({ validation: 0, patience: 0, augment: null });
+  });
+
+  it('refuses values out of range, naming the field', () => {
+    expect(problemWith({ ...seedFile, validation: 40000 })).toBe('validation: must be an integer from 0 to 30000, got 40000');
+    expect(problemWith({ ...seedFile, patience: -1 })).toBe('patience: must be an integer from 0 to 1000, got -1');
+    expect(problemWith({ ...seedFile, augment: { shift: 9, rotate: 0 } })).toBe('augment.shift: must be an integer from 0 to 8 (pixels), got 9');
+    expect(problemWith({ ...seedFile, augment: 'yes' })).toMatch(/^augment: must be true, false or \{"shift": N, "rotate": N\}/);
+  });
+});
+
 describe('parseConfig: the neural-net-rs dialect', () => {
   const rustFile = {
     layers: [
@@ -228,6 +249,9 @@ describe('serializeConfig', () => {
     init: 'xavier',
     seed: 42,
     samples: 20000,
+    validation: 5000,
+    patience: 3,
+    augment: { shift: 1, rotate: 8 },
   };
 
   it('writes the seed keys first, lists on one line', () => {

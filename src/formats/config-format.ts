@@ -8,7 +8,9 @@
  *   out: `"layers":[{"nodes":784,"activation":"Sigmoid"},…,{"nodes":10}]`, with its
  *   defaults (batch_size 32, momentum 0.5, learning_rate 0.01, epochs 30) and
  *   `regularization_rate` (L2, λ/2·Σw², the same as our l2);
- * - ours: the seed's keys plus optimizer, batch_size, seed, l2, dropout, init, samples.
+ * - ours: the seed's keys plus optimizer, batch_size, seed, l2, dropout, init, samples,
+ *   validation (held-out count), patience (early stopping) and augment (true, false or
+ *   {"shift": pixels, "rotate": degrees}).
  *
  * Anything else is refused with a ConfigError whose message names the field and what it
  * accepts. Nothing else is ever thrown.
@@ -17,7 +19,9 @@ import { z } from 'zod';
 import {
   ACTIVATIONS,
   type Activation,
+  type Augmentation,
   type Config,
+  DEFAULT_AUGMENTATION,
   INITS,
   MNIST_CLASSES,
   MNIST_INPUTS,
@@ -44,6 +48,11 @@ export const MAX_LAYERS = 32;
 export const MAX_LAYER_SIZE = 100_000;
 export const MAX_EPOCHS = 10_000;
 export const MAX_SEED = 0xffff_ffff;
+/** At least half the training set stays for training. */
+export const MAX_VALIDATION = MNIST_TRAIN_SIZE / 2;
+export const MAX_PATIENCE = 1000;
+export const MAX_SHIFT = 8;
+export const MAX_ROTATE = 45;
 
 /** A number field checked by `ok`; the message says what it must be and what it got. */
 function numberField(rule: string, ok: (n: number) => boolean) {
@@ -73,6 +82,32 @@ const momentum = numberField('a number from 0 up to (not including) 1', (n) => n
 const epochs = numberField(`an integer from 1 to ${MAX_EPOCHS}`, isInt(1, MAX_EPOCHS));
 const batchSize = numberField(`an integer from 1 to ${MNIST_TRAIN_SIZE}`, isInt(1, MNIST_TRAIN_SIZE));
 
+const AUGMENT_RULE = 'must be true, false or {"shift": N, "rotate": N}';
+
+const augmentation = z.strictObject({
+  shift: numberField(`an integer from 0 to ${MAX_SHIFT} (pixels)`, isInt(0, MAX_SHIFT)),
+  rotate: numberField(`a number from 0 to ${MAX_ROTATE} (degrees)`, (n) => n >= 0 && n <= MAX_ROTATE),
+});
+
+/** true is the default augmentation, false none, an object its own (checked field by field). */
+const augment = z.unknown().transform((value, ctx): boolean | Augmentation => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.issues.push({ code: 'custom', input: value, message: `${AUGMENT_RULE}, got ${describeValue(value)}` });
+    return z.NEVER;
+  }
+  const parsed = augmentation.safeParse(value, { error: zodMessage });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.issues.push({ code: 'custom', input: value, path: issue.path, message: issue.message });
+  return z.NEVER;
+});
+
+function augmentationOf(value: boolean | Augmentation | undefined): Augmentation | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return { ...DEFAULT_AUGMENTATION };
+  return value.shift === 0 && value.rotate === 0 ? null : value;
+}
+
 /** Our extensions, optional in both dialects. */
 const extensions = {
   optimizer: choiceField(OPTIMIZERS, 'optimizer').optional(),
@@ -81,6 +116,9 @@ const extensions = {
   dropout: numberField('a number from 0 up to (not including) 1', (n) => n >= 0 && n < 1).optional(),
   init: choiceField(INITS, 'init').optional(),
   samples: numberField(`an integer from 1 to ${MNIST_TRAIN_SIZE}`, isInt(1, MNIST_TRAIN_SIZE)).optional(),
+  validation: numberField(`an integer from 0 to ${MAX_VALIDATION}`, isInt(0, MAX_VALIDATION)).optional(),
+  patience: numberField(`an integer from 0 to ${MAX_PATIENCE}`, isInt(0, MAX_PATIENCE)).optional(),
+  augment: augment.optional(),
 };
 
 const layerList = <T extends z.ZodType>(item: T) =>
@@ -195,6 +233,9 @@ function fromSeedDialect(value: z.output<typeof seedDialect>): Config {
     init: value.init ?? SEED_CONFIG.init,
     seed: value.seed ?? SEED_CONFIG.seed,
     samples: value.samples ?? SEED_CONFIG.samples,
+    validation: value.validation ?? 0,
+    patience: value.patience ?? 0,
+    augment: augmentationOf(value.augment),
   };
 }
 
@@ -228,6 +269,9 @@ function fromRustDialect(value: z.output<typeof rustDialect>): Config | string[]
     init: value.init ?? SEED_CONFIG.init,
     seed: value.seed ?? SEED_CONFIG.seed,
     samples: value.samples ?? MNIST_TRAIN_SIZE,
+    validation: value.validation ?? 0,
+    patience: value.patience ?? 0,
+    augment: augmentationOf(value.augment),
   };
 }
 
@@ -294,14 +338,23 @@ export function configToJson(config: Config): Record<string, unknown> {
     dropout: config.dropout,
     init: config.init,
     samples: config.samples,
+    validation: config.validation,
+    patience: config.patience,
+    augment: config.augment ? { shift: config.augment.shift, rotate: config.augment.rotate } : false,
   };
 }
 
 /** Pretty-printed, one field per line with lists kept on their line: `"layers": [784, 200, 10]`. */
 export function serializeConfig(config: Config): string {
-  const lines = Object.entries(configToJson(config)).map(([key, value]) => {
-    const shown = Array.isArray(value) ? `[${value.map((item) => JSON.stringify(item)).join(', ')}]` : JSON.stringify(value);
-    return `  ${JSON.stringify(key)}: ${shown}`;
-  });
+  const lines = Object.entries(configToJson(config)).map(([key, value]) => `  ${JSON.stringify(key)}: ${oneLine(value)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** A list or a small object on one line, with a space after each separator. */
+function oneLine(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${JSON.stringify(item)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }

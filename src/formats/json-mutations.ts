@@ -28,7 +28,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: jsonValue,
 });
 
-function apply(root: Json, { path, op, value }: Mutation): Json {
+function apply(root: Json, mutation: Mutation): Json {
+  const { path, op } = mutation;
+  // A fresh copy: fast-check hands out the same constant objects, and a later mutation may walk into this one.
+  const value = structuredClone(mutation.value);
   let parent: Record<string, Json> | Json[] | null = null;
   let key: string | number = '';
   let node = root;

@@ -32,6 +32,9 @@ const config: Config = {
   init: 'he',
   seed: 3,
   samples: 600,
+  validation: 0,
+  patience: 0,
+  augment: null,
 };
 
 function session(data: Datasets = { train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }) {

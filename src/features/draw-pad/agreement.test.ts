@@ -77,6 +77,9 @@ describe('MNIST rendered as pad ink', () => {
       init: 'he',
       seed: 3,
       samples: 5000,
+      validation: 0,
+      patience: 0,
+      augment: null,
     };
     const rng = createRng(config.seed);
     const network = Network.create(config.layers, config.activations, config.init, rng);
