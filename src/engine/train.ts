@@ -1,3 +1,4 @@
+import { Augmenter } from './augment.ts';
 import type { Config } from './config.ts';
 import { copyImage, firstSamples, type Dataset } from './dataset.ts';
 import { squaredError } from './losses.ts';
@@ -64,6 +65,8 @@ export class Trainer {
   private readonly rng: Rng;
   private readonly optimizer: Optimizer;
   private readonly dropout: Dropout | undefined;
+  /** Moves each image as it is copied into the batch; null copies it as it is. */
+  private readonly augmenter: Augmenter | null;
   /** The epoch's sample order. */
   private readonly order: Uint32Array;
   /** The batch's inputs (batchSize × inputs) and one-hot targets (batchSize × outputs). */
@@ -96,6 +99,7 @@ export class Trainer {
     // rows are brought up to date just before the layer reads them.
     network.layers[0].beforeRead = () => this.optimizer.catchUp();
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
+    this.augmenter = config.augment ? new Augmenter(config.augment, data.inputSize, rng) : null;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
     this.inputs = new Float32Array(config.batchSize * network.inputSize);
     this.targets = new Float32Array(config.batchSize * network.outputSize);
@@ -170,7 +174,8 @@ export class Trainer {
     targets.fill(0, 0, rows * outputs);
     for (let r = 0; r < rows; r++) {
       const sample = this.order[start + r];
-      copyImage(data, sample, inputs, r * data.inputSize);
+      if (this.augmenter) this.augmenter.copy(data, sample, inputs, r * data.inputSize);
+      else copyImage(data, sample, inputs, r * data.inputSize);
       targets[r * outputs + data.labels[sample]] = 1;
     }
 
