@@ -1,6 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { terminateWorkerForTesting } from './bridge/training-bridge';
+
+declare global {
+  interface Window {
+    /** Lets the e2e suite kill the training worker as a browser would; see terminateWorkerForTesting. */
+    mnistPlayground: { terminateWorkerForTesting: () => void };
+  }
+}
+window.mnistPlayground = { terminateWorkerForTesting };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

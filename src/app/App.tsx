@@ -2,6 +2,7 @@ import { DrawPad } from '../features/draw-pad/DrawPad';
 import { TrainingCharts } from '../features/charts/TrainingCharts';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
+import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
 import './app.css';
 
@@ -25,6 +26,7 @@ export function App() {
           <TrainingPanel />
           <TrainingCharts />
           <EvaluationPanel />
+          <RunsPanel />
           <DrawPad />
         </div>
       </main>

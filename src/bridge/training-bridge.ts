@@ -1,9 +1,11 @@
 /**
  * The one module that owns the training worker. It starts the worker on first need, turns
  * user commands into worker calls, and turns the worker's answers and events into store
- * actions. When the worker dies it says so; the next command starts a fresh one.
+ * actions. When the worker dies (an error event, or a heartbeat it no longer answers) it
+ * says so, starts a fresh one and loads the last epoch's model into it.
  */
 import * as Comlink from 'comlink';
+import type { Config } from '../engine/config';
 import {
   cellImagesReceived,
   cellSelected,
@@ -21,31 +23,68 @@ import {
   runStarting,
   trainingEventReceived,
 } from '../store/actions';
+import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import type { ConfusionCell } from '../store/state';
 import { useAppStore } from '../store/store';
-import type { ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { EpochReport, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import { startHeartbeat } from './heartbeat';
 
 /** How many images a confusion cell shows at most. */
 export const CELL_IMAGE_LIMIT = 48;
+
+const HEARTBEAT_MS = 2000;
+/** Generous: evaluation slices and dataset decoding hold the worker for a moment on a slow machine. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 interface Connection {
   worker: Worker;
   api: Comlink.Remote<TrainingWorkerApi>;
   dataLoaded: boolean;
+  /** Rejects when the worker dies, so calls still waiting on it end instead of hanging. */
+  dead: Promise<never>;
+  kill(reason: string): void;
+}
+
+/** A trained model saved at the end of an epoch: what a new worker gets when the old one died. */
+export interface Checkpoint {
+  runId: string | null;
+  epoch: number;
+  modelText: string;
 }
 
 let connection: Connection | null = null;
+let lastCheckpoint: Checkpoint | null = null;
+const checkpointListeners = new Set<(checkpoint: Checkpoint) => void>();
+
+/** Calls `listener` with the model after each completed epoch; returns the unsubscribe function. */
+export function onCheckpoint(listener: (checkpoint: Checkpoint) => void): () => void {
+  checkpointListeners.add(listener);
+  return () => checkpointListeners.delete(listener);
+}
 
 function connect(): Connection {
   if (connection) return connection;
   const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<TrainingWorkerApi>(worker);
-  const current: Connection = { worker, api, dataLoaded: false };
+  let kill: (reason: string) => void = () => {};
+  const dead = new Promise<never>((_, reject) => {
+    kill = (reason) => reject(new Error(reason));
+  });
+  // Nobody may be waiting on it; the rejection is still expected.
+  dead.catch(() => {});
+  const current: Connection = { worker, api, dataLoaded: false, dead, kill };
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
   });
-  void api.subscribe(Comlink.proxy(onTrainingEvent));
+  const stopHeartbeat = startHeartbeat({
+    ping: () => api.ping(),
+    onDead: (reason) => workerDied(current, reason),
+    intervalMs: HEARTBEAT_MS,
+    timeoutMs: HEARTBEAT_TIMEOUT_MS,
+  });
+  void dead.catch(stopHeartbeat);
+  void api.subscribe(Comlink.proxy((event: TrainingEvent) => onTrainingEvent(current, event)));
   connection = current;
   return current;
 }
@@ -53,15 +92,57 @@ function connect(): Connection {
 function workerDied(dead: Connection, reason: string): void {
   if (connection !== dead) return;
   dead.worker.terminate();
+  dead.kill(reason);
   connection = null;
-  runFailed(`The training worker stopped (${reason}). A new one starts with your next action; the model was lost.`, true);
+  runRecordInterrupted(`The training worker stopped (${reason}).`);
+  const checkpoint = lastCheckpoint;
+  const kept = !checkpoint
+    ? ' No epoch had completed, so there is no model to restore;'
+    : checkpoint.epoch > 0
+      ? ` The model of epoch ${checkpoint.epoch} was loaded into a new worker;`
+      : ' The loaded model was put into a new worker;';
+  runFailed(`The training worker stopped (${reason}).${kept} the runs history is kept.`, checkpoint === null);
+  if (checkpoint) void restoreCheckpoint(checkpoint);
 }
 
-function onTrainingEvent(event: TrainingEvent): void {
+async function restoreCheckpoint(checkpoint: Checkpoint): Promise<void> {
+  try {
+    await connect().api.importModel(checkpoint.modelText);
+  } catch (error) {
+    runFailed(`The training worker stopped, and the last model could not be restored: ${describe(error)}`, true);
+  }
+}
+
+function onTrainingEvent(current: Connection, event: TrainingEvent): void {
   trainingEventReceived(event);
+  if (event.type !== 'epoch') return;
+  runRecordEpoch(event.report);
+  void saveCheckpoint(current, event.report);
   // A new evaluation changes which images sit in the open confusion cell.
   const { selectedCell } = useAppStore.getState();
-  if (event.type === 'epoch' && selectedCell) void loadCellImages(selectedCell);
+  if (selectedCell) void loadCellImages(selectedCell);
+}
+
+/**
+ * Exported right after the epoch event; the worker answers between two training slices,
+ * so these weights may include a slice of the next epoch.
+ */
+async function saveCheckpoint(current: Connection, report: EpochReport): Promise<void> {
+  const runId = useAppStore.getState().currentRunId;
+  const modelText = await Promise.race([current.api.exportModel(), current.dead]).catch(() => null);
+  if (modelText === null) return;
+  lastCheckpoint = { runId, epoch: report.epoch, modelText };
+  for (const listener of checkpointListeners) listener(lastCheckpoint);
+}
+
+/**
+ * Kills the training worker the way the browser would (no error event, no goodbye), so the
+ * heartbeat's recovery can be exercised end to end. The page exposes it as
+ * `window.mnistPlayground.terminateWorkerForTesting`; it can do nothing a user could not
+ * do by closing the worker in the browser's task manager.
+ */
+export function terminateWorkerForTesting(): void {
+  connection?.worker.terminate();
 }
 
 function describe(error: unknown): string {
@@ -83,22 +164,33 @@ async function ensureData(current: Connection): Promise<boolean> {
   }
 }
 
-async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<void> {
+/** Waits for the training loop to return; null when it failed or its worker died. */
+async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<RunOutcome | null> {
   try {
-    runEnded(await loop);
+    const outcome = await Promise.race([loop, current.dead]);
+    runEnded(outcome);
+    runRecordEnded(outcome);
+    return outcome;
   } catch (error) {
-    if (connection === current) runFailed(`Training stopped with an error: ${describe(error)}`, false);
+    if (connection === current) {
+      runRecordInterrupted(`Training stopped with an error: ${describe(error)}`);
+      runFailed(`Training stopped with an error: ${describe(error)}`, false);
+    }
+    return null;
   }
 }
 
-/** Starts a new run with the editor's last valid config. */
-export async function train(): Promise<void> {
-  const { config } = useAppStore.getState();
+/**
+ * Starts a new run, with the editor's last valid config unless given one; resolves with
+ * how the run ended (null when it could not start or failed).
+ */
+export async function train(config: Config = useAppStore.getState().config): Promise<RunOutcome | null> {
   const current = connect();
   runStarting(config, !current.dataLoaded);
-  if (!(await ensureData(current))) return;
+  if (!(await ensureData(current))) return null;
+  runRecordStarted(config);
   runContinuing();
-  await settle(current, current.api.train(config));
+  return settle(current, current.api.train(config));
 }
 
 export async function resume(): Promise<void> {
@@ -115,6 +207,7 @@ export async function stepEpoch(): Promise<void> {
   if (status !== 'paused') {
     runStarting(config, !current.dataLoaded);
     if (!(await ensureData(current))) return;
+    runRecordStarted(config);
   }
   runContinuing();
   await settle(current, current.api.stepEpoch(config));
@@ -131,11 +224,16 @@ export function stop(): void {
   const { status } = useAppStore.getState();
   void connection.api.stop();
   // A paused run has no loop that would report the stop.
-  if (status === 'paused') runEnded({ status: 'stopped' });
+  if (status === 'paused') {
+    runEnded({ status: 'stopped' });
+    runRecordEnded({ status: 'stopped' });
+  }
 }
 
 export async function reset(): Promise<void> {
   if (connection) await connection.api.reset();
+  lastCheckpoint = null;
+  runRecordEnded({ status: 'stopped' });
   runReset();
 }
 
@@ -177,6 +275,7 @@ export async function exportModel(): Promise<string | null> {
 export async function importModel(text: string): Promise<ModelSummary> {
   const current = connect();
   const summary = await current.api.importModel(text);
+  lastCheckpoint = { runId: null, epoch: 0, modelText: text };
   modelImported();
   return summary;
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../engine/config';
 import type { EvaluationReport, LiveProgress, RunningPoint, TestImages } from '../worker/api';
 import { configStateFor, type ConfigState } from './config-slice';
+import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
 
 export type RunStatus =
@@ -60,7 +61,7 @@ export interface DownloadState {
   };
 }
 
-export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState;
+export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & RunsState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
@@ -80,6 +81,7 @@ export function initialState(config: Config): AppState {
     selectedCell: null,
     cellImages: null,
     download: { status: 'idle', loadedBytes: 0, totalBytes: null },
+    ...initialRunsState(),
   };
 }
 

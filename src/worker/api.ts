@@ -103,6 +103,8 @@ export interface ModelSummary {
 }
 
 export interface TrainingWorkerApi {
+  /** Answers at once; the page's heartbeat uses it to notice a worker that is gone. */
+  ping(): Promise<true>;
   /** Registers the one listener of training events; replaces any earlier one. */
   subscribe(listener: (event: TrainingEvent) => void): void;
   /** Fetches (or reads from cache) and decodes the training and test sets; idempotent. */

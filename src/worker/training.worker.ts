@@ -46,6 +46,7 @@ async function loadData(onProgress: (progress: DownloadProgress) => void): Promi
 const session = new TrainingSession({ loadData, yieldToEvents, now: () => performance.now() });
 
 const api: TrainingWorkerApi = {
+  ping: async () => true,
   subscribe: (listener) => session.subscribe(listener),
   loadData: (onProgress) => session.loadData(onProgress),
   train: (config) => session.train(config),

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { drawStroke, prediction, verticalLine } from './draw-helpers';
+import { SMALL_RUN, trainButton, typeConfigJson } from './helpers';
+
+test('a reload in the middle of a run keeps its finished epochs and its model', async ({ page }) => {
+  await page.goto('/');
+  await typeConfigJson(page, { ...SMALL_RUN, epochs: 30 });
+  await trainButton(page).click();
+
+  const runs = page.getByRole('table', { name: 'Runs' });
+  const row = runs.getByRole('row').filter({ has: page.getByRole('textbox', { name: 'Run name' }) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('cell', { name: /^[2-9] of 30$/ })).toBeVisible({ timeout: 120_000 });
+  await expect(row).toContainText('running');
+  await page.reload();
+
+  // The run comes back as interrupted, with the epochs it finished and their accuracy.
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('interrupted');
+  const reached = Number(/(\d+) of 30/.exec((await row.textContent()) ?? '')?.[1]);
+  expect(reached).toBeGreaterThanOrEqual(2);
+  expect(reached).toBeLessThan(30);
+  await expect(row).toContainText(/\d+\.\d\d%/);
+
+  // The model of the last finished epoch is back and reads a drawn digit.
+  await expect(page.getByText(/Restored your last model \(784-32-10 ReLU\/Softmax\)/)).toBeVisible();
+  await drawStroke(page, verticalLine(140, 50, 230));
+  await expect(prediction(page)).toHaveText(/^\d$/);
+  await expect(trainButton(page)).toBeEnabled();
+});

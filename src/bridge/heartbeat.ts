@@ -1,0 +1,45 @@
+/**
+ * A worker the browser terminates (or that crashes hard) sends no error event, and every
+ * call to it then waits forever. The heartbeat pings it; a ping that is not answered in
+ * time means the worker is gone. The training loop yields every few tens of milliseconds,
+ * so a live worker answers well within the timeout even mid-epoch.
+ */
+export interface HeartbeatOptions {
+  ping(): Promise<unknown>;
+  onDead(reason: string): void;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** Starts pinging; returns the function that stops it. `onDead` is called at most once. */
+export function startHeartbeat({ ping, onDead, intervalMs, timeoutMs }: HeartbeatOptions): () => void {
+  let stopped = false;
+  let waiting = false;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+    clearTimeout(deadline);
+  };
+  const die = (reason: string) => {
+    if (stopped) return;
+    stop();
+    onDead(reason);
+  };
+
+  const timer = setInterval(() => {
+    // One ping at a time: a slow answer is not counted twice.
+    if (waiting) return;
+    waiting = true;
+    deadline = setTimeout(() => die(`it did not answer for ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    ping().then(
+      () => {
+        waiting = false;
+        clearTimeout(deadline);
+      },
+      (error: unknown) => die(error instanceof Error ? error.message : String(error)),
+    );
+  }, intervalMs);
+  return stop;
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import { Alert } from '../../components/Alert';
+import { formatDuration, formatPercent } from '../../components/format';
+import { Panel } from '../../components/Panel';
+import { deleteRun, renameRun, toggleRunSelected } from '../../store/runs-actions';
+import type { RunRecord } from '../../store/runs';
+import { isBusy } from '../../store/state';
+import { useAppStore } from '../../store/store';
+import { batchExperiment, BATCH_SIZES, runQueue } from './experiment';
+import { HyperparameterTable } from './HyperparameterTable';
+import { startRunHistory } from './run-recorder';
+import { RunsOverlay } from './RunsOverlay';
+import './runs.css';
+
+const STATUS_TEXT: Record<RunRecord['status'], string> = {
+  running: 'running',
+  paused: 'paused',
+  finished: 'finished',
+  stopped: 'stopped',
+  diverged: 'diverged',
+  interrupted: 'interrupted',
+};
+
+/** Every run kept in this browser; tick several to compare them. */
+export function RunsPanel() {
+  const runs = useAppStore((state) => state.runs);
+  const selectedIds = useAppStore((state) => state.selectedRunIds);
+  const currentId = useAppStore((state) => state.currentRunId);
+  const busy = useAppStore((state) => isBusy(state.status));
+  const [error, setError] = useState<string | null>(null);
+  const [experimentStep, setExperimentStep] = useState<number | null>(null);
+
+  useEffect(() => {
+    void startRunHistory(setError);
+  }, []);
+
+  const selected = selectedIds.map((id) => runs.find((run) => run.id === id)).filter((run) => run !== undefined);
+
+  const startExperiment = async () => {
+    await runQueue(batchExperiment(useAppStore.getState().config), setExperimentStep);
+    setExperimentStep(null);
+  };
+
+  return (
+    <Panel
+      title="Runs"
+      subtitle="Every run is kept in this browser. Tick two or more to compare their curves and settings."
+      actions={
+        <button type="button" onClick={() => void startExperiment()} disabled={busy || experimentStep !== null} title="Trains the editor's config three times, changing only the batch size">
+          Experiment: per-sample vs batch 32 vs batch 128
+        </button>
+      }
+    >
+      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {experimentStep !== null && (
+        <p role="status">
+          Experiment: run {experimentStep + 1} of {BATCH_SIZES.length} (batch size {BATCH_SIZES[experimentStep]}).
+        </p>
+      )}
+      {runs.length === 0 ? (
+        <p className="runs-empty">No runs yet. Each run you train appears here.</p>
+      ) : (
+        <div className="matrix-wrap">
+          <table className="metrics runs-table" aria-label="Runs">
+            <thead>
+              <tr>
+                <th scope="col">Compare</th>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Epochs</th>
+                <th scope="col">Test accuracy</th>
+                <th scope="col">Training time</th>
+                <th scope="col">
+                  <span className="visually-hidden">Delete</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((run) => (
+                <RunRow key={run.id} run={run} selected={selectedIds.includes(run.id)} current={run.id === currentId} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {selected.length >= 2 && (
+        <div className="runs-compare">
+          <div className="charts">
+            <RunsOverlay runs={selected} axis="epoch" />
+            <RunsOverlay runs={selected} axis="time" />
+          </div>
+          <HyperparameterTable runs={selected} />
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+function RunRow({ run, selected, current }: { run: RunRecord; selected: boolean; current: boolean }) {
+  const last = run.epochs[run.epochs.length - 1];
+  return (
+    <tr>
+      <td>
+        <input type="checkbox" checked={selected} onChange={() => toggleRunSelected(run.id)} aria-label={`Compare ${run.name}`} />
+      </td>
+      <td>
+        <input className="run-name" value={run.name} onChange={(event) => renameRun(run.id, event.currentTarget.value)} aria-label="Run name" />
+      </td>
+      <td title={run.note ?? undefined}>{STATUS_TEXT[run.status]}</td>
+      <td>
+        {run.epochs.length} of {run.config.epochs}
+      </td>
+      <td>{last ? formatPercent(last.testAccuracy) : '—'}</td>
+      <td>{last ? formatDuration(last.elapsed) : '—'}</td>
+      <td>
+        <button type="button" className="small" disabled={current} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>
+          ×
+        </button>
+      </td>
+    </tr>
+  );
+}

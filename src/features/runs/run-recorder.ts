@@ -1,0 +1,42 @@
+/**
+ * Keeps the runs history in IndexedDB: reads it back once at page load, then writes each
+ * run whenever it changes (at most once per epoch and at its end) and each epoch's model.
+ */
+import { onCheckpoint } from '../../bridge/training-bridge';
+import { runsLoaded } from '../../store/runs-actions';
+import type { RunRecord } from '../../store/runs';
+import { useAppStore } from '../../store/store';
+import { loadRuns, removeRun, saveRun, saveRunModel } from './run-storage';
+
+let started: Promise<void> | null = null;
+
+/** Starts recording once per page; resolves when the stored runs are in the store. */
+export function startRunHistory(onError: (message: string) => void): Promise<void> {
+  started ??= record(onError);
+  return started;
+}
+
+async function record(onError: (message: string) => void): Promise<void> {
+  const fail = (what: string) => (error: unknown) => onError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  onCheckpoint(({ runId, modelText }) => {
+    if (runId) saveRunModel(runId, modelText).catch(fail('A run’s model could not be kept in this browser'));
+  });
+  useAppStore.subscribe((state, previous) => {
+    if (state.runs === previous.runs) return;
+    const before = new Map(previous.runs.map((run) => [run.id, run]));
+    const now = new Set(state.runs.map((run) => run.id));
+    for (const run of state.runs) {
+      if (before.get(run.id) !== run) saveRun(run).catch(fail('A run could not be kept in this browser'));
+    }
+    for (const id of before.keys()) {
+      if (!now.has(id)) removeRun(id).catch(fail('A run could not be deleted from this browser'));
+    }
+  });
+  let stored: RunRecord[] = [];
+  try {
+    stored = await loadRuns();
+  } catch (error) {
+    fail('The runs kept in this browser could not be read')(error);
+  }
+  runsLoaded(stored);
+}

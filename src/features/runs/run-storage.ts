@@ -1,0 +1,45 @@
+/**
+ * The runs history in this browser's IndexedDB: one entry per run (config, epochs, last
+ * evaluation), written each time the run changes, and each run's model (model-file JSON)
+ * in a database of its own so listing runs never reads megabytes of weights.
+ */
+import { createStore, del, get, set, values } from 'idb-keyval';
+import { interrupted, type RunRecord } from '../../store/runs';
+
+let runStore: ReturnType<typeof createStore> | null = null;
+let modelStore: ReturnType<typeof createStore> | null = null;
+const runsDb = () => (runStore ??= createStore('mnist-playground-runs', 'runs'));
+const modelsDb = () => (modelStore ??= createStore('mnist-playground-run-models', 'models'));
+
+export const RELOAD_NOTE = 'The page was closed or reloaded during this run.';
+
+export function saveRun(run: RunRecord): Promise<void> {
+  return set(run.id, run, runsDb());
+}
+
+export function saveRunModel(id: string, modelText: string): Promise<void> {
+  return set(id, modelText, modelsDb());
+}
+
+export function loadRunModel(id: string): Promise<string | undefined> {
+  return get<string>(id, modelsDb());
+}
+
+export async function removeRun(id: string): Promise<void> {
+  await Promise.all([del(id, runsDb()), del(id, modelsDb())]);
+}
+
+/**
+ * Every stored run, oldest first. A run stored as running or paused belonged to a page
+ * that is gone: it is marked interrupted (and stored so) with the epochs it had reached.
+ */
+export async function loadRuns(): Promise<RunRecord[]> {
+  const stored = (await values<RunRecord>(runsDb())).sort((a, b) => a.startedAt - b.startedAt);
+  return Promise.all(
+    stored.map(async (run) => {
+      const after = interrupted(run, RELOAD_NOTE);
+      if (after !== run) await saveRun(after);
+      return after;
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+/** Changes to the runs history; the bridge calls these as a run starts, ends each epoch and ends. */
+import type { Config } from '../engine/config';
+import type { EpochReport, RunOutcome } from '../worker/api';
+import { interrupted, newRunRecord, updateRun, withEpoch, withOutcome, type RunRecord } from './runs';
+import { useAppStore } from './store';
+
+const set = useAppStore.setState;
+let counter = 0;
+
+/** Adds a run to the history and makes it the current one; returns its id. */
+export function runRecordStarted(config: Config, now = Date.now()): string {
+  const id = `run-${now.toString(36)}-${(counter++).toString(36)}`;
+  set((state) => {
+    // A paused run that a new one replaces ends as stopped: its worker has dropped it.
+    const runs = updateRun(state.runs, state.currentRunId, (run) => (run.status === 'paused' ? withOutcome(run, { status: 'stopped' }) : run));
+    return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now)], currentRunId: id };
+  });
+  return id;
+}
+
+export function runRecordEpoch(report: EpochReport): void {
+  set((state) => ({ runs: updateRun(state.runs, state.currentRunId, (run) => withEpoch(run, report)) }));
+}
+
+export function runRecordEnded(outcome: RunOutcome): void {
+  set((state) => ({
+    runs: updateRun(state.runs, state.currentRunId, (run) => withOutcome(run, outcome)),
+    currentRunId: outcome.status === 'paused' ? state.currentRunId : null,
+  }));
+}
+
+/** The current run cannot go on (its worker died, or it was reset while paused). */
+export function runRecordInterrupted(note: string): void {
+  set((state) => ({
+    runs: updateRun(state.runs, state.currentRunId, (run) => interrupted(run, note)),
+    currentRunId: null,
+  }));
+}
+
+/**
+ * Runs read back from storage at page load. Runs started before storage answered stay,
+ * after the stored ones.
+ */
+export function runsLoaded(stored: RunRecord[]): void {
+  set((state) => {
+    const known = new Set(state.runs.map((run) => run.id));
+    return { runs: [...stored.filter((run) => !known.has(run.id)), ...state.runs] };
+  });
+}
+
+export function renameRun(id: string, name: string): void {
+  set((state) => ({ runs: updateRun(state.runs, id, (run) => ({ ...run, name })) }));
+}
+
+export function deleteRun(id: string): void {
+  set((state) => ({
+    runs: state.runs.filter((run) => run.id !== id),
+    selectedRunIds: state.selectedRunIds.filter((selected) => selected !== id),
+  }));
+}
+
+export function toggleRunSelected(id: string): void {
+  set((state) => ({
+    selectedRunIds: state.selectedRunIds.includes(id)
+      ? state.selectedRunIds.filter((selected) => selected !== id)
+      : [...state.selectedRunIds, id],
+  }));
+}
+
+export function selectRuns(ids: string[]): void {
+  set({ selectedRunIds: ids });
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEED_CONFIG } from '../engine/config';
+import type { EpochReport } from '../worker/api';
+import { hyperparameterTable, interrupted, newRunRecord, withEpoch, withOutcome } from './runs';
+import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted, runsLoaded } from './runs-actions';
+import { resetStore, useAppStore } from './store';
+
+afterEach(resetStore);
+
+function report(epoch: number, seconds: number, accuracy: number): EpochReport {
+  return {
+    epoch,
+    seconds,
+    averageError: 0.1,
+    loss: 0.3,
+    trainAccuracy: 0.9,
+    samples: 100,
+    test: { epoch, confusion: [], correct: accuracy * 100, total: 100, accuracy, perDigit: [] },
+  };
+}
+
+describe('run records', () => {
+  it('adds up training time over epochs and keeps the last evaluation', () => {
+    let run = newRunRecord('a', SEED_CONFIG, 1, 0);
+    run = withEpoch(withEpoch(run, report(1, 2.5, 0.9)), report(2, 3, 0.95));
+    expect(run.epochs.map((e) => [e.epoch, e.elapsed, e.testAccuracy])).toEqual([
+      [1, 2.5, 0.9],
+      [2, 5.5, 0.95],
+    ]);
+    expect(run.evaluation?.accuracy).toBe(0.95);
+  });
+
+  it('marks only unfinished runs interrupted', () => {
+    const running = newRunRecord('a', SEED_CONFIG, 1, 0);
+    expect(interrupted(running, 'reloaded')).toMatchObject({ status: 'interrupted', note: 'reloaded' });
+    const finished = withOutcome(running, { status: 'finished' });
+    expect(interrupted(finished, 'reloaded')).toBe(finished);
+  });
+
+  it('marks exactly the fields that differ between configs', () => {
+    const a = newRunRecord('a', { ...SEED_CONFIG, batchSize: 32 }, 1, 0);
+    const b = newRunRecord('b', { ...SEED_CONFIG, batchSize: 128 }, 2, 0);
+    const c = newRunRecord('c', { ...SEED_CONFIG, batchSize: 32, layers: [784, 100, 10] }, 3, 0);
+    expect(hyperparameterTable([a, b]).filter((row) => row.differs).map((row) => row.key)).toEqual(['batchSize']);
+    const rows = hyperparameterTable([a, b, c]);
+    expect(rows.filter((row) => row.differs).map((row) => row.key).sort()).toEqual(['batchSize', 'layers']);
+    expect(rows.find((row) => row.key === 'layers')?.values).toEqual(['784-200-10', '784-200-10', '784-100-10']);
+  });
+});
+
+describe('runs history actions', () => {
+  const state = () => useAppStore.getState();
+
+  it('records a run from start to finish, and the next run beside it', () => {
+    const first = runRecordStarted(SEED_CONFIG, 1000);
+    runRecordEpoch(report(1, 1, 0.9));
+    runRecordEnded({ status: 'finished' });
+    expect(state().currentRunId).toBeNull();
+    const second = runRecordStarted({ ...SEED_CONFIG, batchSize: 32 }, 2000);
+    expect(second).not.toBe(first);
+    runRecordInterrupted('The training worker stopped.');
+    expect(state().runs.map((run) => [run.status, run.epochs.length, run.name])).toEqual([
+      ['finished', 1, 'Run 1 · 784-200-10 · per-sample'],
+      ['interrupted', 0, 'Run 2 · 784-200-10 · batch 32'],
+    ]);
+  });
+
+  it('stops a paused run that a new run replaces', () => {
+    runRecordStarted(SEED_CONFIG, 1000);
+    runRecordEnded({ status: 'paused' });
+    runRecordStarted(SEED_CONFIG, 2000);
+    expect(state().runs.map((run) => run.status)).toEqual(['stopped', 'running']);
+  });
+
+  it('puts stored runs before those started while storage was read, without duplicates', () => {
+    const id = runRecordStarted(SEED_CONFIG, 5000);
+    const stored = newRunRecord('old', SEED_CONFIG, 1, 10);
+    runsLoaded([stored, { ...state().runs[0] }]);
+    expect(state().runs.map((run) => run.id)).toEqual(['old', id]);
+  });
+});

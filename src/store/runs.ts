@@ -1,0 +1,105 @@
+/**
+ * The runs history: every run's config, per-epoch metrics and last evaluation, kept so
+ * runs can be compared and so a reload or a dead worker loses at most the epoch in progress.
+ * Pure functions over the list; the actions that apply them live in runs-actions.ts.
+ */
+import type { Config } from '../engine/config';
+import type { EpochReport, EvaluationReport, RunOutcome } from '../worker/api';
+
+export type RunRecordStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'interrupted';
+
+export interface RunEpoch {
+  epoch: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** Training seconds from the start of the run to the end of this epoch (evaluation and pauses excluded). */
+  elapsed: number;
+}
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  config: Config;
+  /** Date.now() when the run started. */
+  startedAt: number;
+  status: RunRecordStatus;
+  /** Every completed epoch; a 200-epoch run holds 200 small rows. */
+  epochs: RunEpoch[];
+  /** The test-set evaluation after the last completed epoch: the final one once the run finished. */
+  evaluation: EvaluationReport | null;
+  /** Why the run is interrupted or diverged. */
+  note: string | null;
+}
+
+export interface RunsState {
+  runs: RunRecord[];
+  /** The run the worker is training (or has paused); null between runs. */
+  currentRunId: string | null;
+  /** Runs ticked for the overlay, in the order they were ticked. */
+  selectedRunIds: string[];
+}
+
+export const initialRunsState = (): RunsState => ({ runs: [], currentRunId: null, selectedRunIds: [] });
+
+/** A short default name saying what tells runs apart most often. */
+export function defaultRunName(config: Config, index: number): string {
+  const batch = config.batchSize === 1 ? 'per-sample' : `batch ${config.batchSize}`;
+  return `Run ${index} · ${config.layers.join('-')} · ${batch}`;
+}
+
+export function newRunRecord(id: string, config: Config, index: number, startedAt: number): RunRecord {
+  return { id, name: defaultRunName(config, index), config, startedAt, status: 'running', epochs: [], evaluation: null, note: null };
+}
+
+export function withEpoch(run: RunRecord, report: EpochReport): RunRecord {
+  const before = run.epochs[run.epochs.length - 1]?.elapsed ?? 0;
+  const epoch: RunEpoch = {
+    epoch: report.epoch,
+    loss: report.loss,
+    trainAccuracy: report.trainAccuracy,
+    testAccuracy: report.test.accuracy,
+    elapsed: before + report.seconds,
+  };
+  return { ...run, epochs: [...run.epochs, epoch], evaluation: report.test };
+}
+
+export function withOutcome(run: RunRecord, outcome: RunOutcome): RunRecord {
+  if (outcome.status === 'diverged') return { ...run, status: 'diverged', note: outcome.message };
+  return { ...run, status: outcome.status };
+}
+
+/** A run whose training ended without an outcome: the page was reloaded or the worker died. */
+export function interrupted(run: RunRecord, note: string): RunRecord {
+  return run.status === 'running' || run.status === 'paused' ? { ...run, status: 'interrupted', note } : run;
+}
+
+/** Applies `change` to the run with this id, leaving the list untouched when there is none. */
+export function updateRun(runs: RunRecord[], id: string | null, change: (run: RunRecord) => RunRecord): RunRecord[] {
+  return runs.map((run) => (run.id === id ? change(run) : run));
+}
+
+export interface Hyperparameter {
+  key: string;
+  values: string[];
+  /** True when the selected runs do not all share this value. */
+  differs: boolean;
+}
+
+/**
+ * The configs of `runs` side by side, one row per config field (whatever fields the config
+ * has), each value shown as its JSON so arrays compare by content.
+ */
+export function hyperparameterTable(runs: readonly RunRecord[]): Hyperparameter[] {
+  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.config)))];
+  return keys.map((key) => {
+    const values = runs.map((run) => formatValue((run.config as unknown as Record<string, unknown>)[key]));
+    return { key, values, differs: new Set(values).size > 1 };
+  });
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return '—';
+  if (Array.isArray(value)) return value.map((item) => String(item)).join('-');
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
