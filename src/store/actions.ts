@@ -43,6 +43,7 @@ export function runStarting(config: Config, needsData: boolean): void {
     runConfig: config,
     progress: null,
     runError: null,
+    bestKept: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,
@@ -80,6 +81,7 @@ export function runReset(): void {
     progress: null,
     hasModel: false,
     runError: null,
+    bestKept: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,
@@ -109,6 +111,10 @@ export function trainingEventReceived(event: TrainingEvent): void {
     }));
     return;
   }
+  if (event.type === 'best-kept') {
+    set({ bestKept: event, evaluation: event.test, selectedCell: null, cellImages: null });
+    return;
+  }
   const { report } = event;
   set((state) => ({
     epochs: appendPoint(
@@ -120,6 +126,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
         loss: report.loss,
         trainAccuracy: report.trainAccuracy,
         testAccuracy: report.test.accuracy,
+        validationAccuracy: report.validationAccuracy,
       },
       EPOCH_POINTS_CAP,
     ),
@@ -136,6 +143,7 @@ export function modelImported(): void {
     progress: null,
     hasModel: true,
     runError: null,
+    bestKept: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,

@@ -1,6 +1,6 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
-import type { EvaluationReport, LiveProgress, RunningPoint, TestImages } from '../worker/api';
+import type { BestKept, EvaluationReport, LiveProgress, RunningPoint, TestImages } from '../worker/api';
 import { configStateFor, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -24,6 +24,8 @@ export interface RunState {
   hasModel: boolean;
   /** A problem the user must know about: divergence, a dead worker, a failed download. */
   runError: string | null;
+  /** Set when a run with patience ended and kept its best epoch's model. */
+  bestKept: BestKept | null;
 }
 
 export interface EpochPoint {
@@ -33,6 +35,8 @@ export interface EpochPoint {
   loss: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Absent without a validation split. */
+  validationAccuracy?: number;
 }
 
 export interface MetricsState {
@@ -75,6 +79,7 @@ export function initialState(config: Config): AppState {
     progress: null,
     hasModel: false,
     runError: null,
+    bestKept: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,

@@ -69,12 +69,27 @@ export interface EpochReport {
   loss: number;
   trainAccuracy: number;
   samples: number;
+  /** Accuracy on the held-out validation images; absent without a validation split. */
+  validationAccuracy?: number;
+  test: EvaluationReport;
+}
+
+/** A run with patience on ended (early or after its last epoch) and kept its best epoch's model. */
+export interface BestKept {
+  type: 'best-kept';
+  bestEpoch: number;
+  epochsRun: number;
+  /** True when validation accuracy stalled for `patience` epochs before the last epoch. */
+  stoppedEarly: boolean;
+  validationAccuracy: number;
+  /** The kept model on the test set. */
   test: EvaluationReport;
 }
 
 export type TrainingEvent =
   | { type: 'progress'; progress: LiveProgress; points: RunningPoint[] }
-  | { type: 'epoch'; report: EpochReport };
+  | { type: 'epoch'; report: EpochReport }
+  | BestKept;
 
 /** Why a training loop returned. */
 export type RunOutcome =

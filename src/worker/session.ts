@@ -11,6 +11,7 @@ import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { DivergenceError, Trainer } from '../engine/train.ts';
+import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { parseModel, serializeModel } from '../formats/model-format.ts';
 import type {
   DatasetSummary,
@@ -57,6 +58,11 @@ interface Run {
   epochsDone: number;
   /** Epoch-so-far totals at the last chart point, to average the samples since. */
   lastPoint: { samples: number; lossSum: number; correct: number };
+  /** The held-out images evaluated after each epoch; null without a validation split. */
+  validation: Dataset | null;
+  stopping: EarlyStopping | null;
+  /** With patience on, the best epoch's model so far: the one kept when the run ends. */
+  best: LayerSpec[] | null;
 }
 
 /** The model behind the last evaluation, kept so a confusion cell's images show the probabilities it counted. */
@@ -219,12 +225,16 @@ export class TrainingSession {
     this.modelMetrics = null;
     this.lastGood = null;
     this.modelEpoch = 0;
+    const split = splitValidation(data.train, config.samples, config.validation);
     this.run = {
       config,
-      trainer: new Trainer(network, config, data.train, rng),
-      samplesTotal: Math.min(config.samples, data.train.count),
+      trainer: new Trainer(network, config, split.train, rng),
+      samplesTotal: split.train.count,
       epochsDone: 0,
       lastPoint: { samples: 0, lossSum: 0, correct: 0 },
+      validation: split.validation,
+      stopping: split.validation ? new EarlyStopping(config.patience) : null,
+      best: null,
     };
   }
 
@@ -298,6 +308,9 @@ export class TrainingSession {
         run.lastPoint = { samples: 0, lossSum: 0, correct: 0 };
         const test = await this.evaluateNetwork(trainer.network, run.epochsDone);
         this.lastGood = trainer.network.toLayerSpecs();
+        const validationAccuracy = run.validation ? await this.accuracyOn(trainer.network, run.validation) : null;
+        const verdict = validationAccuracy === null ? null : run.stopping?.update(run.epochsDone, validationAccuracy);
+        if (verdict === 'best' && config.patience > 0) run.best = this.lastGood;
         const epoch = progress.lastEpoch;
         this.listener({
           type: 'epoch',
@@ -308,10 +321,12 @@ export class TrainingSession {
             loss: epoch.loss,
             trainAccuracy: epoch.accuracy,
             samples: epoch.samples,
+            validationAccuracy: validationAccuracy ?? undefined,
             test,
           },
         });
-        if (run.epochsDone >= config.epochs) {
+        if (verdict === 'stop' || run.epochsDone >= config.epochs) {
+          if (run.best) await this.keepBest(run, verdict === 'stop');
           this.run = null;
           return { status: 'finished' };
         }
@@ -353,6 +368,34 @@ export class TrainingSession {
       runningLoss,
       runningAccuracy,
     };
+  }
+
+  /** Ends a run with patience on: the best epoch's model replaces the last one, and its test figures are reported. */
+  private async keepBest(run: Run, stoppedEarly: boolean): Promise<void> {
+    const stopping = run.stopping as EarlyStopping;
+    const best = run.best as LayerSpec[];
+    this.network = Network.fromLayers(best.map(copySpec));
+    this.modelEpoch = stopping.bestEpoch;
+    this.lastGood = best;
+    const test = await this.evaluateNetwork(this.network, stopping.bestEpoch);
+    this.listener({
+      type: 'best-kept',
+      bestEpoch: stopping.bestEpoch,
+      epochsRun: run.epochsDone,
+      stoppedEarly,
+      validationAccuracy: stopping.bestAccuracy,
+      test,
+    });
+  }
+
+  /** Accuracy on a dataset, in slices like the test evaluation. */
+  private async accuracyOn(network: Network, data: Dataset): Promise<number> {
+    let correct = 0;
+    for (let start = 0; start < data.count; start += EVALUATION_SLICE) {
+      correct += evaluate(network, slice(data, start, Math.min(data.count, start + EVALUATION_SLICE))).correct;
+      await this.options.yieldToEvents();
+    }
+    return correct / data.count;
   }
 
   private diverged(error: DivergenceError): RunOutcome {
