@@ -1,5 +1,5 @@
-import { memo, type ReactNode } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useMemo, type ReactNode } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatLoss, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { useThrottledValue } from '../../components/use-throttled-value';
@@ -7,6 +7,7 @@ import type { EpochPoint } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import type { RunningPoint } from '../../worker/api';
 import { accuracyTicks, compactNumber, niceTicks } from './axes';
+import { EpochTable } from './EpochTable';
 
 /*
  * Drawing a recharts chart is the page's most expensive work while a run streams in, so:
@@ -20,6 +21,8 @@ import { accuracyTicks, compactNumber, niceTicks } from './axes';
 const COLORS = {
   train: '#4f46e5',
   test: '#059669',
+  validation: '#d97706',
+  gap: '#fca5a5',
   error: '#dc2626',
   loss: '#f59e0b',
   running: '#94a3b8',
@@ -97,26 +100,56 @@ const ACCURACY_LEGEND = [
   { name: 'Test accuracy', color: COLORS.test },
 ];
 
+const VALIDATION_LEGEND = [
+  { name: 'Training accuracy', color: COLORS.train },
+  { name: 'Validation accuracy', color: COLORS.validation },
+  { name: 'Gap (overfitting)', color: COLORS.gap },
+];
+
+/** Only the lines' values: the shaded gap's [low, high] pairs are not worth a tooltip row. */
+const accuracyValue = (value: unknown) => (Array.isArray(value) ? [] : percentValue(value));
+
+/**
+ * With a validation split the curve to watch is validation accuracy: the test set is
+ * kept for the final report, so nothing is tuned on it.
+ */
 const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoint[] }) {
+  const validation = points.some((p) => p.validationAccuracy !== undefined);
+  const data = useMemo(
+    () => (validation ? points.map((p) => ({ ...p, gap: [p.validationAccuracy ?? p.trainAccuracy, p.trainAccuracy] })) : points),
+    [points, validation],
+  );
+  const other = (p: EpochPoint) => (validation ? (p.validationAccuracy ?? p.trainAccuracy) : p.testAccuracy);
   // Zoomed to the data, so 97% against 98% stays visible.
-  const ticks = accuracyTicks(Math.min(...points.flatMap((p) => [p.trainAccuracy, p.testAccuracy])));
+  const ticks = accuracyTicks(Math.min(...points.flatMap((p) => [p.trainAccuracy, other(p)])));
   const xTicks = epochTicks(points);
   const dot = points.length <= 30 ? DOT : false;
   return (
     <ChartFigure
       title="Accuracy per epoch"
-      caption="Training accuracy above test accuracy is overfitting."
-      legend={ACCURACY_LEGEND}
+      caption={
+        validation
+          ? 'Training against held-out validation images; the shaded gap is overfitting. The test set is kept for the final report below.'
+          : 'Training accuracy above test accuracy is overfitting. Hold out validation images to watch it without the test set.'
+      }
+      legend={validation ? VALIDATION_LEGEND : ACCURACY_LEGEND}
       empty={points.length === 0}
     >
-      <LineChart responsive style={CHART_STYLE} data={points.length > 0 ? points : NO_EPOCHS} margin={MARGIN}>
+      <ComposedChart responsive style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
         <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} tickFormatter={percentTick} width={44} />
-        <Tooltip formatter={percentValue} labelFormatter={epochLabel} />
+        <Tooltip formatter={accuracyValue} labelFormatter={epochLabel} />
+        {validation && (
+          <Area name="Gap" dataKey="gap" fill={COLORS.gap} fillOpacity={0.45} stroke="none" isAnimationActive={false} type="linear" />
+        )}
         <Line name="Training accuracy" dataKey="trainAccuracy" stroke={COLORS.train} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-        <Line name="Test accuracy" dataKey="testAccuracy" stroke={COLORS.test} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-      </LineChart>
+        {validation ? (
+          <Line name="Validation accuracy" dataKey="validationAccuracy" stroke={COLORS.validation} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+        ) : (
+          <Line name="Test accuracy" dataKey="testAccuracy" stroke={COLORS.test} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+        )}
+      </ComposedChart>
     </ChartFigure>
   );
 });
@@ -196,6 +229,7 @@ export function TrainingCharts() {
         <AccuracyChart points={useThrottledValue(epochs, REDRAW_MS, STAGGER_MS)} />
         <ErrorChart points={useThrottledValue(epochs, REDRAW_MS, 2 * STAGGER_MS)} />
       </div>
+      <EpochTable />
     </Panel>
   );
 }

@@ -1,8 +1,10 @@
-import type { Activation, Config } from '../../engine/config';
+import { useId } from 'react';
+import { DEFAULT_AUGMENTATION, type Activation, type Config } from '../../engine/config';
 import { NumberField } from '../../components/NumberField';
 import { SelectField } from '../../components/SelectField';
 import { editConfig } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import { ACTIVATION_HELP, HINTS, INIT_HELP, OPTIMIZER_HELP, SOFTMAX_NOTE } from './help';
 import { DEFAULT_HIDDEN, HIDDEN_ACTIVATION_OPTIONS, INIT_OPTIONS, OPTIMIZER_OPTIONS, OUTPUT_ACTIVATION_OPTIONS } from './options';
 
 /** The config as a form; every change goes through the same validation as the JSON editor. */
@@ -19,14 +21,14 @@ export function ConfigForm() {
             value={config.optimizer}
             options={OPTIMIZER_OPTIONS}
             onChange={(optimizer) => editConfig({ optimizer })}
-            hint="How each gradient becomes a weight change."
+            hint={OPTIMIZER_HELP[config.optimizer]}
           />
           <NumberField
             label="Learning rate"
             value={config.learningRate}
             min={0}
             onCommit={(learningRate) => editConfig({ learningRate })}
-            hint="Step size. Adam: ~0.001; SGD: 0.01–0.1."
+            hint={HINTS.learningRate}
           />
           <NumberField
             label="Momentum"
@@ -35,7 +37,7 @@ export function ConfigForm() {
             max={1}
             onCommit={(momentum) => editConfig({ momentum })}
             disabled={config.optimizer !== 'momentum'}
-            hint="Used by SGD with momentum; 0.9 is usual."
+            hint={HINTS.momentum}
           />
           <NumberField
             label="Batch size"
@@ -43,7 +45,7 @@ export function ConfigForm() {
             min={1}
             integer
             onCommit={(batchSize) => editConfig({ batchSize })}
-            hint="Samples per weight update; 1 is the seed post's."
+            hint={HINTS.batchSize}
           />
           <NumberField
             label="Epochs"
@@ -51,7 +53,7 @@ export function ConfigForm() {
             min={1}
             integer
             onCommit={(epochs) => editConfig({ epochs })}
-            hint="Passes over the training samples."
+            hint={HINTS.epochs}
           />
           <NumberField
             label="Training samples"
@@ -60,14 +62,14 @@ export function ConfigForm() {
             max={60000}
             integer
             onCommit={(samples) => editConfig({ samples })}
-            hint="The first N of the 60,000 training images."
+            hint={HINTS.samples}
           />
           <NumberField
             label="L2 weight decay"
             value={config.l2}
             min={0}
             onCommit={(l2) => editConfig({ l2 })}
-            hint="Pulls weights toward 0 against overfitting; try 1e-4."
+            hint={HINTS.l2}
           />
           <NumberField
             label="Dropout"
@@ -75,24 +77,93 @@ export function ConfigForm() {
             min={0}
             max={0.9}
             onCommit={(dropout) => editConfig({ dropout })}
-            hint="Share of hidden units switched off per sample."
+            hint={HINTS.dropout}
           />
           <SelectField
             label="Weight init"
             value={config.init}
             options={INIT_OPTIONS}
             onChange={(init) => editConfig({ init })}
+            hint={INIT_HELP[config.init]}
           />
           <NumberField
             label="Seed"
             value={config.seed}
             integer
             onCommit={(seed) => editConfig({ seed })}
-            hint="Same seed, same run."
+            hint={HINTS.seed}
           />
         </div>
       </fieldset>
+      <OverfittingFields config={config} />
     </form>
+  );
+}
+
+/** Validation split, early stopping and augmentation: the switches that show and fight overfitting. */
+function OverfittingFields({ config }: { config: Config }) {
+  const augmentId = useId();
+  const augment = config.augment;
+  return (
+    <fieldset>
+      <legend>Overfitting</legend>
+      <div className="field-grid">
+        <NumberField
+          label="Validation images"
+          value={config.validation}
+          min={0}
+          max={30000}
+          integer
+          onCommit={(validation) => editConfig({ validation })}
+          hint={HINTS.validation}
+        />
+        <NumberField
+          label="Early stopping patience"
+          value={config.patience}
+          min={0}
+          integer
+          disabled={config.validation === 0}
+          onCommit={(patience) => editConfig({ patience })}
+          hint={HINTS.patience}
+        />
+        <div className="field field-check">
+          <label htmlFor={augmentId}>
+            <input
+              id={augmentId}
+              type="checkbox"
+              checked={augment !== null}
+              aria-describedby={`${augmentId}-hint`}
+              onChange={(event) => editConfig({ augment: event.target.checked ? { ...DEFAULT_AUGMENTATION } : null })}
+            />
+            Augment images
+          </label>
+          <small id={`${augmentId}-hint`} className="field-hint">
+            {HINTS.augment}
+          </small>
+        </div>
+        {augment && (
+          <>
+            <NumberField
+              label="Shift (pixels)"
+              value={augment.shift}
+              min={0}
+              max={8}
+              integer
+              onCommit={(shift) => editConfig({ augment: { ...augment, shift } })}
+              hint={HINTS.shift}
+            />
+            <NumberField
+              label="Rotation (degrees)"
+              value={augment.rotate}
+              min={0}
+              max={45}
+              onCommit={(rotate) => editConfig({ augment: { ...augment, rotate } })}
+              hint={HINTS.rotate}
+            />
+          </>
+        )}
+      </div>
+    </fieldset>
   );
 }
 
@@ -123,12 +194,14 @@ function LayersEditor({ config }: { config: Config }) {
               min={1}
               integer
               onCommit={(value) => setHidden(hidden.map((s, j) => (j === i ? value : s)), hiddenActivations)}
+              hint={i === 0 ? HINTS.hiddenUnits : undefined}
             />
             <SelectField
               label={<LayerLabel layer={i + 1}>Activation</LayerLabel>}
               value={hiddenActivations[i]}
               options={HIDDEN_ACTIVATION_OPTIONS}
               onChange={(value) => setHidden(hidden, hiddenActivations.map((a, j) => (j === i ? value : a)))}
+              hint={ACTIVATION_HELP[hiddenActivations[i]]}
             />
             <button
               type="button"
@@ -154,8 +227,14 @@ function LayersEditor({ config }: { config: Config }) {
             value={outputActivation}
             options={OUTPUT_ACTIVATION_OPTIONS}
             onChange={(value) => editConfig({ activations: [...hiddenActivations, value] })}
-            hint="Softmax gives probabilities and trains with cross-entropy."
+            hint={ACTIVATION_HELP[outputActivation]}
           />
+          {outputActivation === 'Softmax' && (
+            <details className="help-note">
+              <summary>Why Softmax with cross-entropy?</summary>
+              <p>{SOFTMAX_NOTE}</p>
+            </details>
+          )}
         </li>
       </ol>
       <button
