@@ -123,13 +123,18 @@ function onTrainingEvent(current: Connection, event: TrainingEvent): void {
   if (selectedCell) void loadCellImages(selectedCell);
 }
 
+/** A call's answer, or a rejection as soon as its worker dies (a dead worker never answers). */
+function answer<T>(current: Connection, call: Promise<T>): Promise<T> {
+  return Promise.race([call, current.dead]);
+}
+
 /**
  * Exported right after the epoch event; the worker answers between two training slices,
  * so these weights may include a slice of the next epoch.
  */
 async function saveCheckpoint(current: Connection, report: EpochReport): Promise<void> {
   const runId = useAppStore.getState().currentRunId;
-  const modelText = await Promise.race([current.api.exportModel(), current.dead]).catch(() => null);
+  const modelText = await answer(current, current.api.exportModel()).catch(() => null);
   if (modelText === null) return;
   lastCheckpoint = { runId, epoch: report.epoch, modelText };
   for (const listener of checkpointListeners) listener(lastCheckpoint);
@@ -154,12 +159,13 @@ async function ensureData(current: Connection): Promise<boolean> {
   if (current.dataLoaded) return true;
   downloadStarted();
   try {
-    await current.api.loadData(Comlink.proxy(downloadProgressed));
+    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed)));
     current.dataLoaded = true;
     downloadFinished();
     return true;
   } catch (error) {
-    downloadFailed(describe(error));
+    // A dead worker has already been reported; its download did not fail.
+    if (connection === current) downloadFailed(describe(error));
     return false;
   }
 }
@@ -167,7 +173,7 @@ async function ensureData(current: Connection): Promise<boolean> {
 /** Waits for the training loop to return; null when it failed or its worker died. */
 async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<RunOutcome | null> {
   try {
-    const outcome = await Promise.race([loop, current.dead]);
+    const outcome = await answer(current, loop);
     runEnded(outcome);
     runRecordEnded(outcome);
     return outcome;
@@ -240,14 +246,14 @@ export async function reset(): Promise<void> {
 /** Output probabilities for a 28×28 image in [0, 1]; null while there is no model. */
 export async function predictDigit(pixels: Float32Array): Promise<Float32Array | null> {
   if (!connection) return null;
-  return connection.api.predict(pixels);
+  return answer(connection, connection.api.predict(pixels)).catch(() => null);
 }
 
 /** Evaluates the current model on the test set now (fetching the test set first if needed). */
 export async function evaluateModel(): Promise<void> {
   const current = connection;
   if (!current || !(await ensureData(current))) return;
-  const report = await current.api.evaluate();
+  const report = await answer(current, current.api.evaluate());
   if (report) evaluationReceived(report);
 }
 
@@ -258,14 +264,14 @@ export async function showCell(cell: ConfusionCell): Promise<void> {
 
 async function loadCellImages(cell: ConfusionCell): Promise<void> {
   if (!connection) return;
-  const images = await connection.api.getTestImages(cell.actual, cell.predicted, CELL_IMAGE_LIMIT);
+  const images = await answer(connection, connection.api.getTestImages(cell.actual, cell.predicted, CELL_IMAGE_LIMIT));
   cellImagesReceived(cell, images);
 }
 
 /** The current model as model-file JSON; null while there is none. */
 export async function exportModel(): Promise<string | null> {
   if (!connection) return null;
-  return connection.api.exportModel();
+  return answer(connection, connection.api.exportModel());
 }
 
 /**
@@ -274,7 +280,7 @@ export async function exportModel(): Promise<string | null> {
  */
 export async function importModel(text: string): Promise<ModelSummary> {
   const current = connect();
-  const summary = await current.api.importModel(text);
+  const summary = await answer(current, current.api.importModel(text));
   lastCheckpoint = { runId: null, epoch: 0, modelText: text };
   modelImported();
   return summary;
