@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { syncConfigWithUrl } from './app/url-config';
 import { terminateWorkerForTesting } from './bridge/training-bridge';
 
 declare global {
@@ -10,6 +11,7 @@ declare global {
   }
 }
 window.mnistPlayground = { terminateWorkerForTesting };
+syncConfigWithUrl();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

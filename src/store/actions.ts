@@ -34,6 +34,11 @@ export function importConfigFile(fileName: string, text: string): void {
   });
 }
 
+/** A config that came from outside (a link) and was refused: the editor says why and keeps its config. */
+export function configRefused(message: string): void {
+  set({ configError: message, configErrorSource: 'file' });
+}
+
 // Runs
 
 /** A new run begins: its config is frozen and the previous run's metrics are cleared. */

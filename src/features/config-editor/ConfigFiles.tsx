@@ -1,5 +1,6 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { serializeConfig } from '../../formats/config-format';
+import { configToHash } from '../../formats/config-hash';
 import { importConfigFile, loadConfig } from '../../store/actions';
 import { PRESETS } from '../../store/presets';
 import { useAppStore } from '../../store/store';
@@ -53,8 +54,37 @@ export function ConfigFiles() {
         <button type="button" className="secondary" onClick={() => download('mnist-config.json', current)}>
           Export config
         </button>
+        <CopyLink />
       </div>
     </div>
+  );
+}
+
+/** Copies a link that opens the page with this config; where the clipboard is refused, shows the link to copy by hand. */
+function CopyLink() {
+  const config = useAppStore((state) => state.config);
+  const [copied, setCopied] = useState<{ link: string; ok: boolean } | null>(null);
+  const link = `${window.location.origin}${window.location.pathname}#${configToHash(config)}`;
+  const shown = copied?.link === link ? copied : null;
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() =>
+          navigator.clipboard.writeText(link).then(
+            () => setCopied({ link, ok: true }),
+            () => setCopied({ link, ok: false }),
+          )
+        }
+      >
+        Copy link
+      </button>
+      <span className="copy-link-result" aria-live="polite">
+        {shown?.ok && 'Link copied: it opens this page with these settings.'}
+        {shown && !shown.ok && <input readOnly aria-label="Link to these settings" value={link} onFocus={(e) => e.target.select()} />}
+      </span>
+    </>
   );
 }
 

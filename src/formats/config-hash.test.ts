@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SEED_CONFIG, type Config } from '../engine/config.ts';
+import { ConfigError } from './config-format.ts';
+import { configFromHash, configToHash } from './config-hash.ts';
+
+describe('config in a URL hash', () => {
+  it('writes every field readably and reads it back', () => {
+    const config: Config = { ...SEED_CONFIG, layers: [784, 64, 32, 10], activations: ['ReLU', 'Tanh', 'Softmax'], validation: 5000, patience: 3, augment: { shift: 2, rotate: 7.5 } };
+    const hash = configToHash(config);
+    expect(hash).toBe(
+      'layers=784,64,32,10&activations=ReLU,Tanh,Softmax&learning_rate=0.01&momentum=0.9&epochs=30&optimizer=momentum&batch_size=1' +
+        '&seed=1&l2=0&dropout=0&init=uniform&samples=60000&validation=5000&patience=3&augment=2,7.5',
+    );
+    expect(configFromHash(`#${hash}`)).toEqual(config);
+    expect(configFromHash(configToHash(SEED_CONFIG))).toEqual(SEED_CONFIG);
+  });
+
+  it('round-trips any learning rate, sizes and seed', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-8, max: 10, noNaN: true }),
+        fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 3 }),
+        fc.integer({ min: 0, max: 0xffff_ffff }),
+        (learningRate, hidden, seed) => {
+          const config: Config = { ...SEED_CONFIG, learningRate, seed, layers: [784, ...hidden, 10], activations: [...hidden.map(() => 'ReLU' as const), 'Softmax'] };
+          expect(configFromHash(configToHash(config))).toEqual(config);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a hash without a config is none; a short one takes the defaults of a config file', () => {
+    expect(configFromHash('')).toBeNull();
+    expect(configFromHash('#')).toBeNull();
+    expect(configFromHash('#layers=784,200,10&activations=Sigmoid,Softmax&learning_rate=0.01&epochs=30')).toEqual(SEED_CONFIG);
+  });
+
+  it('a wrong link is refused with the field named', () => {
+    expect(() => configFromHash('#layers=784,abc,10&activations=ReLU,Softmax&learning_rate=0.01&epochs=3')).toThrow(
+      new ConfigError(['layers[1]: must be an integer from 1 to 100000, got "abc"']),
+    );
+    expect(() => configFromHash('#layers=784,10&activations=Softmax&learning_rate=0.01&epochs=3&colour=red')).toThrow(/unknown field "colour"/);
+  });
+});
