@@ -84,7 +84,6 @@ function connect(): Connection {
     timeoutMs: HEARTBEAT_TIMEOUT_MS,
   });
   void dead.catch(stopHeartbeat);
-  void api.subscribe(Comlink.proxy((event: TrainingEvent) => onTrainingEvent(current, event)));
   connection = current;
   return current;
 }
@@ -113,11 +112,21 @@ async function restoreCheckpoint(checkpoint: Checkpoint): Promise<void> {
   }
 }
 
-function onTrainingEvent(current: Connection, event: TrainingEvent): void {
+/**
+ * Each run gets a listener of its own (a port of its own), bound to its id: an event of a
+ * run that a newer one replaced still lands in its own record, and never on the page's charts.
+ */
+function listenToRun(current: Connection, runId: string): void {
+  void current.api.subscribe(Comlink.proxy((event: TrainingEvent) => onTrainingEvent(current, runId, event)));
+}
+
+function onTrainingEvent(current: Connection, runId: string, event: TrainingEvent): void {
+  const latest = useAppStore.getState().currentRunId === runId;
+  if (event.type === 'epoch') runRecordEpoch(runId, event.report);
+  if (!latest) return;
   trainingEventReceived(event);
   if (event.type !== 'epoch') return;
-  runRecordEpoch(event.report);
-  void saveCheckpoint(current, event.report);
+  void saveCheckpoint(current, runId, event.report);
   // A new evaluation changes which images sit in the open confusion cell.
   const { selectedCell } = useAppStore.getState();
   if (selectedCell) void loadCellImages(selectedCell);
@@ -132,8 +141,7 @@ function answer<T>(current: Connection, call: Promise<T>): Promise<T> {
  * Exported right after the epoch event; the worker answers between two training slices,
  * so these weights may include a slice of the next epoch.
  */
-async function saveCheckpoint(current: Connection, report: EpochReport): Promise<void> {
-  const runId = useAppStore.getState().currentRunId;
+async function saveCheckpoint(current: Connection, runId: string, report: EpochReport): Promise<void> {
   const modelText = await answer(current, current.api.exportModel()).catch(() => null);
   if (modelText === null) return;
   lastCheckpoint = { runId, epoch: report.epoch, modelText };
@@ -194,7 +202,7 @@ export async function train(config: Config = useAppStore.getState().config): Pro
   const current = connect();
   runStarting(config, !current.dataLoaded);
   if (!(await ensureData(current))) return null;
-  runRecordStarted(config);
+  listenToRun(current, runRecordStarted(config));
   runContinuing();
   return settle(current, current.api.train(config));
 }
@@ -213,7 +221,7 @@ export async function stepEpoch(): Promise<void> {
   if (status !== 'paused') {
     runStarting(config, !current.dataLoaded);
     if (!(await ensureData(current))) return;
-    runRecordStarted(config);
+    listenToRun(current, runRecordStarted(config));
   }
   runContinuing();
   await settle(current, current.api.stepEpoch(config));

@@ -18,23 +18,21 @@ export function runRecordStarted(config: Config, now = Date.now()): string {
   return id;
 }
 
-export function runRecordEpoch(report: EpochReport): void {
-  set((state) => ({ runs: updateRun(state.runs, state.currentRunId, (run) => withEpoch(run, report)) }));
+/**
+ * Keyed by run: a run's last epoch event can arrive after its end (events and answers come
+ * through different message ports), even after the next run started.
+ */
+export function runRecordEpoch(id: string, report: EpochReport): void {
+  set((state) => ({ runs: updateRun(state.runs, id, (run) => withEpoch(run, report)) }));
 }
 
 export function runRecordEnded(outcome: RunOutcome): void {
-  set((state) => ({
-    runs: updateRun(state.runs, state.currentRunId, (run) => withOutcome(run, outcome)),
-    currentRunId: outcome.status === 'paused' ? state.currentRunId : null,
-  }));
+  set((state) => ({ runs: updateRun(state.runs, state.currentRunId, (run) => withOutcome(run, outcome)) }));
 }
 
-/** The current run cannot go on (its worker died, or it was reset while paused). */
+/** The current run cannot go on: its worker died, or training failed. */
 export function runRecordInterrupted(note: string): void {
-  set((state) => ({
-    runs: updateRun(state.runs, state.currentRunId, (run) => interrupted(run, note)),
-    currentRunId: null,
-  }));
+  set((state) => ({ runs: updateRun(state.runs, state.currentRunId, (run) => interrupted(run, note)) }));
 }
 
 /**

@@ -53,14 +53,15 @@ describe('runs history actions', () => {
 
   it('records a run from start to finish, and the next run beside it', () => {
     const first = runRecordStarted(SEED_CONFIG, 1000);
-    runRecordEpoch(report(1, 1, 0.9));
+    runRecordEpoch(first, report(1, 1, 0.9));
     runRecordEnded({ status: 'finished' });
-    expect(state().currentRunId).toBeNull();
     const second = runRecordStarted({ ...SEED_CONFIG, batchSize: 32 }, 2000);
     expect(second).not.toBe(first);
     runRecordInterrupted('The training worker stopped.');
+    // The first run's last epoch, arriving late, still goes to the first run.
+    runRecordEpoch(first, report(2, 1, 0.92));
     expect(state().runs.map((run) => [run.status, run.epochs.length, run.name])).toEqual([
-      ['finished', 1, 'Run 1 · 784-200-10 · per-sample'],
+      ['finished', 2, 'Run 1 · 784-200-10 · per-sample'],
       ['interrupted', 0, 'Run 2 · 784-200-10 · batch 32'],
     ]);
   });

@@ -34,7 +34,7 @@ export interface RunRecord {
 
 export interface RunsState {
   runs: RunRecord[];
-  /** The run the worker is training (or has paused); null between runs. */
+  /** The latest run started: the one the worker trains, has paused, or last trained; null before any. */
   currentRunId: string | null;
   /** Runs ticked for the overlay, in the order they were ticked. */
   selectedRunIds: string[];

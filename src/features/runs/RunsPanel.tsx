@@ -25,7 +25,6 @@ const STATUS_TEXT: Record<RunRecord['status'], string> = {
 export function RunsPanel() {
   const runs = useAppStore((state) => state.runs);
   const selectedIds = useAppStore((state) => state.selectedRunIds);
-  const currentId = useAppStore((state) => state.currentRunId);
   const busy = useAppStore((state) => isBusy(state.status));
   const [error, setError] = useState<string | null>(null);
   const [experimentStep, setExperimentStep] = useState<number | null>(null);
@@ -77,7 +76,7 @@ export function RunsPanel() {
             </thead>
             <tbody>
               {runs.map((run) => (
-                <RunRow key={run.id} run={run} selected={selectedIds.includes(run.id)} current={run.id === currentId} />
+                <RunRow key={run.id} run={run} selected={selectedIds.includes(run.id)} />
               ))}
             </tbody>
           </table>
@@ -96,7 +95,7 @@ export function RunsPanel() {
   );
 }
 
-function RunRow({ run, selected, current }: { run: RunRecord; selected: boolean; current: boolean }) {
+function RunRow({ run, selected }: { run: RunRecord; selected: boolean }) {
   const last = run.epochs[run.epochs.length - 1];
   return (
     <tr>
@@ -113,7 +112,7 @@ function RunRow({ run, selected, current }: { run: RunRecord; selected: boolean;
       <td>{last ? formatPercent(last.testAccuracy) : '—'}</td>
       <td>{last ? formatDuration(last.elapsed) : '—'}</td>
       <td>
-        <button type="button" className="small" disabled={current} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>
+        <button type="button" className="small" disabled={run.status === 'running' || run.status === 'paused'} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>
           ×
         </button>
       </td>
