@@ -3,6 +3,7 @@ import { TrainingCharts } from '../features/charts/TrainingCharts';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { RunsPanel } from '../features/runs/RunsPanel';
+import { NetworkView } from '../features/network-view/NetworkView';
 import { TrainingPanel } from '../features/training/TrainingPanel';
 import './app.css';
 
@@ -28,6 +29,7 @@ export function App() {
           <EvaluationPanel />
           <RunsPanel />
           <DrawPad />
+          <NetworkView />
         </div>
       </main>
       <footer className="app-footer">

@@ -26,7 +26,7 @@ import {
 import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import type { ConfusionCell } from '../store/state';
 import { useAppStore } from '../store/store';
-import type { EpochReport, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { EpochReport, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 
 /** How many images a confusion cell shows at most. */
@@ -255,6 +255,18 @@ export async function reset(): Promise<void> {
 export async function predictDigit(pixels: Float32Array): Promise<Float32Array | null> {
   if (!connection) return null;
   return answer(connection, connection.api.predict(pixels)).catch(() => null);
+}
+
+/** The first layer's weights, one row per hidden unit; null while there is no model. */
+export async function firstLayerWeights(): Promise<FirstLayerWeights | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.firstLayerWeights()).catch(() => null);
+}
+
+/** Each hidden layer's outputs for a 28×28 image in [0, 1]; null while there is no model. */
+export async function hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.hiddenActivations(pixels)).catch(() => null);
 }
 
 /** Evaluates the current model on the test set now (fetching the test set first if needed). */

@@ -112,6 +112,16 @@ export interface TestImages {
   indices: Uint32Array;
 }
 
+/** The first layer's weights: one 28×28 picture per hidden unit of what it responds to. */
+export interface FirstLayerWeights {
+  inputs: number;
+  units: number;
+  /** units × inputs: row u holds unit u's incoming weights, pixel by pixel. */
+  weights: Float32Array;
+  /** The epoch of the model they come from; 0 for an imported model. */
+  epoch: number;
+}
+
 export interface ModelSummary {
   layers: number[];
   activations: string[];
@@ -138,6 +148,10 @@ export interface TrainingWorkerApi {
   reset(): Promise<void>;
   /** Evaluates the current model on the test set; null when there is no model. */
   evaluate(): Promise<EvaluationReport | null>;
+  /** The current model's first-layer weights (a copy, transferred); null when there is no model. */
+  firstLayerWeights(): Promise<FirstLayerWeights | null>;
+  /** Each hidden layer's outputs for one 784-pixel image in [0, 1]; null when there is no model. */
+  hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */
   predict(pixels: Float32Array): Promise<Float32Array | null>;
   /** The current model as a model-file JSON text; null when there is no model. */

@@ -7,6 +7,7 @@
 import type { Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import type { LayerSpec } from '../engine/dense.ts';
+import { layerOutputs } from '../engine/inspect.ts';
 import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -17,6 +18,7 @@ import type {
   DatasetSummary,
   DownloadProgress,
   EvaluationReport,
+  FirstLayerWeights,
   LiveProgress,
   ModelSummary,
   RunOutcome,
@@ -160,6 +162,17 @@ export class TrainingSession {
   predict(pixels: Float32Array): Float32Array | null {
     if (!this.network || pixels.length !== this.network.inputSize) return null;
     return this.network.predict(pixels);
+  }
+
+  firstLayerWeights(): FirstLayerWeights | null {
+    if (!this.network) return null;
+    const { inputs, outputs, weights } = this.network.layers[0].toSpec();
+    return { inputs, units: outputs, weights, epoch: this.modelEpoch };
+  }
+
+  hiddenActivations(pixels: Float32Array): Float32Array[] | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    return layerOutputs(this.network.layers.slice(0, -1).map((layer) => layer.toSpec()), pixels);
   }
 
   exportModel(): string | null {

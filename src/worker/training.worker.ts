@@ -60,6 +60,14 @@ const api: TrainingWorkerApi = {
     const probabilities = session.predict(pixels);
     return probabilities && Comlink.transfer(probabilities, [probabilities.buffer]);
   },
+  firstLayerWeights: async () => {
+    const found = session.firstLayerWeights();
+    return found && Comlink.transfer(found, [found.weights.buffer]);
+  },
+  hiddenActivations: async (pixels) => {
+    const outputs = session.hiddenActivations(pixels);
+    return outputs && Comlink.transfer(outputs, outputs.map((output) => output.buffer));
+  },
   exportModel: async () => session.exportModel(),
   importModel: async (text) => session.importModel(text),
   getTestImages: async (actual, predicted, limit) => {

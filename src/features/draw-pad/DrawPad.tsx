@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store';
 import { predictDigit } from '../../bridge/training-bridge';
 import { PAD_SIZE, type Point } from './ink';
 import { EMPTY_VIEW, livePrediction, type PredictionView } from './live-prediction';
+import { HiddenActivations } from './HiddenActivations';
 import { ModelFiles } from './ModelFiles';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
@@ -106,6 +107,7 @@ export function DrawPad() {
           {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} /> : <p className="draw-pad-hint">{hint(view)}</p>}
         </div>
       </div>
+      {view.image && view.probabilities && <HiddenActivations image={view.image} modelKey={view.probabilities} />}
       <ModelFiles onModelLoaded={live.now} />
     </Panel>
   );
