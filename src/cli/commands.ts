@@ -5,6 +5,7 @@ import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
+import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { loadMnistNode } from '../data/node-mnist.ts';
 import { checkConfig, ConfigError, parseConfig } from '../formats/config-format.ts';
 import { ModelError, parseModel, serializeModel } from '../formats/model-format.ts';
@@ -62,9 +63,12 @@ export function train(args: string[], print: Print): void {
   const config = loadConfig(flags.config, overrides);
   print('Creating network...');
   const rng = createRng(config.seed);
-  const network = Network.create(config.layers, config.activations, config.init, rng);
-  const trainer = new Trainer(network, config, loadMnistNode('train'), rng);
+  const trained = Network.create(config.layers, config.activations, config.init, rng);
+  const split = splitValidation(loadMnistNode('train'), config.samples, config.validation);
+  const trainer = new Trainer(trained, config, split.train, rng);
   const test = loadMnistNode('test');
+  const stopping = split.validation ? new EarlyStopping(config.patience) : null;
+  let best: Network | null = null;
 
   print('Training network...');
   const bar = createProgressBar();
@@ -74,8 +78,19 @@ export function train(args: string[], print: Print): void {
     bar.clear();
     seconds.push(result.seconds);
     print(formatEpoch(result));
+    if (!stopping || !split.validation) continue;
+    const accuracy = evaluate(trained, split.validation).accuracy;
+    print(`  Validation accuracy (${split.validation.count} held-out images) = ${(accuracy * 100).toFixed(2)}%`);
+    const verdict = stopping.update(epoch, accuracy);
+    if (verdict === 'best' && config.patience > 0) best = Network.fromLayers(trained.toLayerSpecs());
+    if (verdict === 'stop') {
+      print(`Early stopping: no better validation accuracy since epoch ${stopping.bestEpoch}.`);
+      break;
+    }
   }
   formatTrainingTimes(seconds).forEach(print);
+  if (best && stopping) print(`Keeping the model of epoch ${stopping.bestEpoch} (best validation accuracy).`);
+  const network = best ?? trained;
 
   const evaluation = evaluate(network, test);
   if (flags.out) {
