@@ -19,6 +19,9 @@ test('early stopping ends a run whose validation accuracy stalls and keeps the b
     ?.map(Number) ?? [0, 0, 0];
   expect(stoppedAfter).toBeLessThan(40);
   expect(stoppedAfter).toBe(bestEpoch + 2);
+  await expect(page.locator('.run-status')).toContainText(
+    `Finished ${stoppedAfter} epochs (stopped early). Kept the model of epoch ${bestEpoch}, the best on validation`,
+  );
 
   // The accuracy chart shows validation with the gap shaded, and the test set is not on it.
   const chart = page.getByRole('figure', { name: 'Accuracy per epoch' });

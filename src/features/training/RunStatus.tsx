@@ -33,7 +33,11 @@ function statusText(state: AppState): string {
       return `Stopped.${reached}`;
     case 'finished': {
       const epochs = last?.epoch ?? 0;
-      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}.${reached}`;
+      const kept = state.bestKept;
+      const keptText = kept
+        ? ` Kept the model of epoch ${kept.bestEpoch}, the best on validation: test accuracy ${formatPercent(kept.test.accuracy)}.`
+        : reached;
+      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}${kept?.stoppedEarly ? ' (stopped early)' : ''}.${keptText}`;
     }
     case 'diverged':
       return 'The run diverged.';
