@@ -4,6 +4,7 @@
  */
 import type { Config } from '../engine/config';
 import { configFromJson } from '../formats/config-format';
+import best from '../presets/best.json';
 import deeper from '../presets/deeper.json';
 import fast from '../presets/fast.json';
 import seed from '../presets/seed.json';
@@ -17,7 +18,7 @@ export interface Preset {
 export const PRESETS: readonly Preset[] = [
   {
     name: 'Fast (784-128-10 ReLU/Softmax, Adam)',
-    description: 'About 97.3% test accuracy after 2 epochs and 97.9% after 5, a few seconds per epoch.',
+    description: 'Measured with the CLI: 97.66% test accuracy after 5 epochs, 20 s of training (2–7 s per epoch).',
     config: configFromJson(fast),
   },
   {
@@ -29,6 +30,13 @@ export const PRESETS: readonly Preset[] = [
     name: 'Deeper (784-256-128-10 ReLU/Softmax, Adam, dropout)',
     description: 'Two hidden layers with dropout: about 98.2% test accuracy after 10 epochs, slower per epoch.',
     config: configFromJson(deeper),
+  },
+  {
+    name: 'Best MLP (784-800-10 ReLU, Adam, dropout, augmentation)',
+    description:
+      'LeCun’s classic 784-800-10 with dropout 0.2 and shifted, rotated images: 98.62% test accuracy after 16 epochs ' +
+      '(CLI: 9 min 22 s of training on a busy 2-core machine). Beats the 98.4% of the original.',
+    config: configFromJson(best),
   },
 ];
 
