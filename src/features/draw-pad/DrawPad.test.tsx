@@ -8,6 +8,7 @@ import { PAD_SIZE } from './ink';
 
 vi.mock('../../bridge/training-bridge', () => ({
   predictDigit: vi.fn(),
+  hiddenActivations: vi.fn(async () => [Float32Array.from([0, 0.5, 2])]),
   exportModel: vi.fn(async () => null),
   importModel: vi.fn(),
 }));
@@ -83,6 +84,7 @@ describe('DrawPad', () => {
     expect(screen.getAllByRole('meter')).toHaveLength(10);
     expect(screen.getByRole('meter', { name: 'Digit 1' }).getAttribute('value')).toBe(String(oneHot(1)[1]));
     expect(screen.getByRole('img', { name: 'What the network sees (28×28)' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('group', { name: 'Hidden activations' }).textContent).toContain('Hidden layer 1: 2 of 3 units above zero'));
   });
 
   it('shows a hint, not an error, when there is no model yet', async () => {
