@@ -44,8 +44,7 @@ test('the batch-size experiment queues three runs and overlays them', async ({ p
   await page.goto('/');
   await typeConfigJson(page, { ...SMALL_RUN, samples: 1000 });
   await page.getByRole('button', { name: 'Experiment: per-sample vs batch 32 vs batch 128' }).click();
-  await expect(page.getByRole('status').filter({ hasText: /^Experiment: run 3 of 3/ })).toBeVisible({ timeout: 120_000 });
-  await expect(runRows(page)).toHaveCount(3);
+  await expect(runRows(page)).toHaveCount(3, { timeout: 120_000 });
   await expect(runRows(page).nth(2)).toContainText('finished', { timeout: 120_000 });
   await expect(page.getByRole('status').filter({ hasText: /^Experiment:/ })).toHaveCount(0);
   await expectOverlay(page, ['Run 1 · 784-32-10 · per-sample', 'Run 2 · 784-32-10 · batch 32', 'Run 3 · 784-32-10 · batch 128']);
