@@ -27,4 +27,9 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   await drawStroke(page, verticalLine(140, 50, 230));
   await expect(prediction(page)).toHaveText(/^\d$/);
   await expect(trainButton(page)).toBeEnabled();
+
+  // The run's own model was kept too, and can be put back into use.
+  await row.getByRole('button', { name: /^Use the model of Run 1/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'A model is loaded.' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { importModel } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
 import { formatDuration, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
@@ -9,6 +10,7 @@ import { useAppStore } from '../../store/store';
 import { batchExperiment, BATCH_SIZES, runQueue } from './experiment';
 import { HyperparameterTable } from './HyperparameterTable';
 import { startRunHistory } from './run-recorder';
+import { loadRunModel } from './run-storage';
 import { RunsOverlay } from './RunsOverlay';
 import './runs.css';
 
@@ -70,13 +72,13 @@ export function RunsPanel() {
                 <th scope="col">Test accuracy</th>
                 <th scope="col">Training time</th>
                 <th scope="col">
-                  <span className="visually-hidden">Delete</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
             <tbody>
               {runs.map((run) => (
-                <RunRow key={run.id} run={run} selected={selectedIds.includes(run.id)} />
+                <RunRow key={run.id} run={run} selected={selectedIds.includes(run.id)} busy={busy} onError={setError} />
               ))}
             </tbody>
           </table>
@@ -95,8 +97,24 @@ export function RunsPanel() {
   );
 }
 
-function RunRow({ run, selected }: { run: RunRecord; selected: boolean }) {
+interface RunRowProps {
+  run: RunRecord;
+  selected: boolean;
+  busy: boolean;
+  onError: (message: string) => void;
+}
+
+function RunRow({ run, selected, busy, onError }: RunRowProps) {
   const last = run.epochs[run.epochs.length - 1];
+  const loadModel = async () => {
+    try {
+      const text = await loadRunModel(run.id);
+      if (text === undefined) throw new Error('no model was kept for this run');
+      await importModel(text);
+    } catch (error) {
+      onError(`The model of ${run.name} was not loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   return (
     <tr>
       <td>
@@ -111,7 +129,10 @@ function RunRow({ run, selected }: { run: RunRecord; selected: boolean }) {
       </td>
       <td>{last ? formatPercent(last.testAccuracy) : '—'}</td>
       <td>{last ? formatDuration(last.elapsed) : '—'}</td>
-      <td>
+      <td className="run-actions">
+        <button type="button" className="small" disabled={busy || run.epochs.length === 0} onClick={() => void loadModel()} aria-label={`Use the model of ${run.name}`}>
+          Use model
+        </button>
         <button type="button" className="small" disabled={run.status === 'running' || run.status === 'paused'} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>
           ×
         </button>
