@@ -18,7 +18,7 @@ export interface Preset {
 export const PRESETS: readonly Preset[] = [
   {
     name: 'Fast (784-128-10 ReLU/Softmax, Adam)',
-    description: 'Measured with the CLI: 97.66% test accuracy after 5 epochs, 20 s of training (2–7 s per epoch).',
+    description: '97.66% test accuracy after 5 epochs: 20 s of training with the CLI, 17 s from Train to Finished in Chromium here.',
     config: configFromJson(fast),
   },
   {
