@@ -23,7 +23,9 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     name: 'Seed post (784-200-10 Sigmoid/Softmax)',
-    description: 'The blog post’s network: one sample at a time, learning rate 0.01, momentum 0.9, 30 epochs.',
+    description:
+      'The blog post’s network: one sample at a time, learning rate 0.01, momentum 0.9, 30 epochs. ' +
+      '98.35% test accuracy (training accuracy 100%: it overfits), 6 min 24 s of training with the CLI.',
     config: configFromJson(seed),
   },
   {
@@ -35,7 +37,8 @@ export const PRESETS: readonly Preset[] = [
     name: 'Best MLP (784-800-10 ReLU, Adam, dropout, augmentation)',
     description:
       'LeCun’s classic 784-800-10 with dropout 0.2 and shifted, rotated images: 98.62% test accuracy after 16 epochs ' +
-      '(CLI, twice: 6 min 22 s and 9 min 22 s of training on a busy 2-core machine). Beats the 98.4% of the original.',
+      '(the same in the CLI and in Chromium: 3 min 40 s from Train to Finished in the browser here, 6–9 min of training ' +
+      'in the CLI while other jobs ran). Beats the 98.4% of the original.',
     config: configFromJson(best),
   },
 ];
