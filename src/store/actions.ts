@@ -6,7 +6,7 @@ import type { Config } from '../engine/config';
 import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, withConfigPatch, withConfigText } from './config-slice';
 import { appendPoint, appendPoints, emptySeries } from './series';
-import { EPOCH_POINTS_CAP, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -80,19 +80,7 @@ export function runEnded(outcome: RunOutcome): void {
 }
 
 export function runReset(): void {
-  set({
-    status: 'idle',
-    runConfig: null,
-    progress: null,
-    hasModel: false,
-    runError: null,
-    bestKept: null,
-    epochs: emptySeries(),
-    running: emptySeries(),
-    evaluation: null,
-    selectedCell: null,
-    cellImages: null,
-  });
+  set(initialRunState());
 }
 
 /** Something went wrong outside the training maths (a dead worker, a failed call): say so and stop. */

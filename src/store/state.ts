@@ -71,9 +71,9 @@ export type AppState = ConfigState & RunState & MetricsState & EvaluationState &
 export const EPOCH_POINTS_CAP = 300;
 export const RUNNING_POINTS_CAP = 400;
 
-export function initialState(config: Config): AppState {
+/** A page with no run, no model and no evaluation: where the app starts and where Reset returns. */
+export function initialRunState(): RunState & MetricsState & EvaluationState {
   return {
-    ...configStateFor(config),
     status: 'idle',
     runConfig: null,
     progress: null,
@@ -85,6 +85,13 @@ export function initialState(config: Config): AppState {
     evaluation: null,
     selectedCell: null,
     cellImages: null,
+  };
+}
+
+export function initialState(config: Config): AppState {
+  return {
+    ...configStateFor(config),
+    ...initialRunState(),
     download: { status: 'idle', loadedBytes: 0, totalBytes: null },
     ...initialRunsState(),
   };
