@@ -43,18 +43,12 @@ export function configRefused(message: string): void {
 
 /** A new run begins: its config is frozen and the previous run's metrics are cleared. */
 export function runStarting(config: Config, needsData: boolean): void {
-  set({
+  set((state) => ({
+    ...initialRunState(),
     status: needsData ? 'loading' : 'running',
     runConfig: config,
-    progress: null,
-    runError: null,
-    bestKept: null,
-    epochs: emptySeries(),
-    running: emptySeries(),
-    evaluation: null,
-    selectedCell: null,
-    cellImages: null,
-  });
+    hasModel: state.hasModel,
+  }));
 }
 
 export function runContinuing(): void {
