@@ -13,6 +13,8 @@ import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
 import { loadMnistNode } from '../src/data/node-mnist.ts';
 import { measureAgreement, type InkVariant } from '../src/features/draw-pad/agreement.ts';
+import { configFromJson } from '../src/formats/config-format.ts';
+import fastPreset from '../src/presets/fast.json';
 
 const { values } = parseArgs({
   options: {
@@ -24,23 +26,12 @@ const { values } = parseArgs({
 });
 const seed = Number(values.seed);
 
-// The playground's "Fast" preset.
+// The playground's "Fast" preset, read from the same file the page and the CLI use.
 const config: Config = {
-  layers: [784, 128, 10],
-  activations: ['ReLU', 'Softmax'],
-  optimizer: 'adam',
-  learningRate: 0.001,
-  momentum: 0.9,
-  batchSize: 32,
+  ...configFromJson(fastPreset),
   epochs: Number(values.epochs),
-  l2: 0,
-  dropout: 0,
-  init: 'he',
   seed,
   samples: Number(values.samples),
-  validation: 0,
-  patience: 0,
-  augment: null,
 };
 
 const VARIANTS: { name: string; variant: InkVariant }[] = [
