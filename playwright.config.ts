@@ -3,7 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Debian's Chromium where it exists (CI and this project's machines); Playwright's own browser elsewhere.
 const debianChromium = '/usr/bin/chromium';
-const PORT = 4173;
+// E2E_PORT lets several checkouts run their e2e suites side by side without reusing each other's server.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
