@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'artifacts'] },
+  { ignores: ['dist', 'node_modules', '.venv', 'public', 'test-results', 'playwright-report', 'artifacts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
