@@ -86,10 +86,11 @@ describe('parseArgs', () => {
     expect(parseArgs([])).toEqual({ quick: false, browser: true });
     expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs', browser: true });
     expect(parseArgs(['--only=ours', '--no-browser'])).toEqual({ quick: false, only: 'ours', browser: false });
+    expect(parseArgs(['--only', 'responsiveness'])).toEqual({ quick: false, only: 'responsiveness', browser: true });
   });
 
   it('refuses unknown options and values', () => {
-    expect(() => parseArgs(['--only', 'torch'])).toThrow(/ours or tfjs/);
+    expect(() => parseArgs(['--only', 'torch'])).toThrow(/ours, tfjs or responsiveness/);
     expect(() => parseArgs(['--fast'])).toThrow(/Unknown option --fast/);
   });
 });

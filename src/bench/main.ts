@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only ours|tfjs]`: training speed of our engine
- * beside TensorFlow.js on real MNIST, and dense-kernel GFLOP/s, in one run.
+ * `npm run bench [-- --quick] [-- --only ours|tfjs|responsiveness]`: training speed of our engine
+ * beside TensorFlow.js on real MNIST, dense-kernel GFLOP/s, and the app's longest main-thread
+ * task while it trains, in one run.
  * Prints tables and writes artifacts/bench-node.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log('Loading the MNIST training set…');
   const report = { ...(await runBench(options, loadMnistNode('train'), log)), commit: gitCommit() };
+  if (options.browser && (options.only === undefined || options.only === 'responsiveness')) {
+    log('Measuring the app\'s responsiveness while it trains, in headless Chromium…');
+    const { measureResponsiveness } = await import('./responsiveness.ts');
+    report.responsiveness = await measureResponsiveness(options.quick ? 1 : 3, log);
+  }
   console.log(`\n${formatReport(report)}`);
   mkdirSync(dirname(OUTPUT_FILE), { recursive: true });
   writeFileSync(OUTPUT_FILE, `${JSON.stringify(report, null, 2)}\n`);

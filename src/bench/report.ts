@@ -1,6 +1,7 @@
 /** The benchmark's results as plain data (for the JSON file) and as text tables (for the terminal). */
 import { LEARNING_RATE, MOMENTUM, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { Plan, TrainingTiming } from './measure.ts';
+import { formatResponsiveness, type ResponsivenessResult } from './responsiveness.ts';
 import type { TfMatMulResult } from './tfjs.ts';
 
 export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
@@ -47,6 +48,8 @@ export interface BenchReport {
   epochSamples: number;
   training: TrainingRow[];
   kernels: KernelRow[];
+  /** The app's longest main-thread tasks while it trains, in headless Chromium. */
+  responsiveness?: ResponsivenessResult;
 }
 
 /** How many times faster ours is than `other`, from samples per second. */
@@ -141,17 +144,21 @@ export function formatReport(report: BenchReport): string {
           (report.tfjs.wasmSimd === undefined ? '' : ` (wasm: SIMD ${report.tfjs.wasmSimd ? 'on' : 'off'}, ${report.tfjs.wasmThreads} thread(s))`)
         : ''),
     ...(report.browser ? [`Browser: ${report.browser.userAgent}; our dense kernels there: ${report.browser.kernels}`] : []),
-    '',
-    `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid.`,
-    `Each figure is the median of ${plan.repetitions} timed repetitions of up to ${grouped(plan.maxSamples)} samples ` +
-      `(about ${plan.targetSeconds} s each, after ${plan.warmupSeconds} s of warm-up); ` +
-      `s/epoch is extrapolated to ${grouped(report.epochSamples)} samples.`,
-    'ours ÷ this = our samples/s over this implementation\'s in the same run (above 1: ours is faster).',
-    ...impls.map((impl) => `  ${impl}: ${IMPLEMENTATION_NOTES[impl]}`),
-    '',
-    trainingTable(report.training),
   ];
-  if (report.kernels.length > 0) {
+  if (impls.length > 0) {
+    lines.push(
+      '',
+      `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid.`,
+      `Each figure is the median of ${plan.repetitions} timed repetitions of up to ${grouped(plan.maxSamples)} samples ` +
+        `(about ${plan.targetSeconds} s each, after ${plan.warmupSeconds} s of warm-up); ` +
+        `s/epoch is extrapolated to ${grouped(report.epochSamples)} samples.`,
+      'ours ÷ this = our samples/s over this implementation\'s in the same run (above 1: ours is faster).',
+      ...impls.map((impl) => `  ${impl}: ${IMPLEMENTATION_NOTES[impl]}`),
+      '',
+      trainingTable(report.training),
+    );
+  }
+  if (report.kernels.some((row) => row.ours ?? row.tfjsWasm)) {
     lines.push(
       '',
       'Dense layer kernels, GFLOP/s (forward 2·B·K·N flops, backward 4·B·K·N: ∂W and ∂x; medians).',
@@ -161,6 +168,7 @@ export function formatReport(report: BenchReport): string {
       kernelTable(report.kernels),
     );
   }
+  if (report.responsiveness) lines.push('', formatResponsiveness(report.responsiveness));
   if (report.quick) lines.push('', '(--quick: short repetitions; figures are rough.)');
   return lines.join('\n');
 }

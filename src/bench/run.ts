@@ -10,7 +10,7 @@ import { type BenchReport, type Implementation, type OursDenseResult } from './r
 
 export interface BenchOptions {
   quick: boolean;
-  only?: 'ours' | 'tfjs';
+  only?: 'ours' | 'tfjs' | 'responsiveness';
   /** Also time our engine in the app's worker in headless Chromium (off with --no-browser). */
   browser: boolean;
 }
@@ -23,9 +23,10 @@ export function parseArgs(args: readonly string[]): BenchOptions {
     else if (arg === '--no-browser') options.browser = false;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? args[++a] : arg.slice('--only='.length);
-      if (value !== 'ours' && value !== 'tfjs') throw new Error(`--only takes ours or tfjs, got ${value ?? 'nothing'}`);
+      if (value !== 'ours' && value !== 'tfjs' && value !== 'responsiveness')
+        throw new Error(`--only takes ours, tfjs or responsiveness, got ${value ?? 'nothing'}`);
       options.only = value;
-    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs, --no-browser)`);
+    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs|responsiveness, --no-browser)`);
   }
   return options;
 }
@@ -87,8 +88,8 @@ async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: st
 /** `log` hears one line per measurement as it finishes. */
 export async function runBench(options: BenchOptions, data: Dataset, log: (line: string) => void = () => {}): Promise<BenchReport> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
-  const withOurs = options.only !== 'tfjs';
-  const withTf = options.only !== 'ours';
+  const withOurs = options.only === undefined || options.only === 'ours';
+  const withTf = options.only === undefined || options.only === 'tfjs';
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.versions.node },
