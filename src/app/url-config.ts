@@ -6,13 +6,14 @@
 import { configFromHash, configToHash } from '../formats/config-hash';
 import { configRefused, loadConfig } from '../store/actions';
 import { useAppStore } from '../store/store';
+import { errorText } from '../formats/error-text';
 
 function readHash(): void {
   try {
     const config = configFromHash(window.location.hash);
     if (config) loadConfig(config);
   } catch (error) {
-    configRefused(`The config in this link was not loaded: ${error instanceof Error ? error.message : String(error)}`);
+    configRefused(`The config in this link was not loaded: ${errorText(error)}`);
   }
 }
 

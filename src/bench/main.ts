@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { loadMnistNode } from '../data/node-mnist.ts';
 import { formatReport } from './report.ts';
 import { parseArgs, runBench } from './run.ts';
+import { errorText } from '../formats/error-text.ts';
 
 const OUTPUT_FILE = 'artifacts/bench-node.json';
 
@@ -40,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorText(error));
   process.exitCode = 1;
 });

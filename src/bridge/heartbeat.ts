@@ -4,6 +4,7 @@
  * time means the worker is gone. The training loop yields every few tens of milliseconds,
  * so a live worker answers well within the timeout even mid-epoch.
  */
+import { errorText } from '../formats/error-text';
 export interface HeartbeatOptions {
   ping(): Promise<unknown>;
   onDead(reason: string): void;
@@ -38,7 +39,7 @@ export function startHeartbeat({ ping, onDead, intervalMs, timeoutMs }: Heartbea
         waiting = false;
         clearTimeout(deadline);
       },
-      (error: unknown) => die(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => die(errorText(error)),
     );
   }, intervalMs);
   return stop;

@@ -28,6 +28,7 @@ import type { ConfusionCell } from '../store/state';
 import { useAppStore } from '../store/store';
 import type { EpochReport, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
+import { errorText } from '../formats/error-text';
 
 /** How many images a confusion cell shows at most. */
 export const CELL_IMAGE_LIMIT = 48;
@@ -108,7 +109,7 @@ async function restoreCheckpoint(checkpoint: Checkpoint): Promise<void> {
   try {
     await connect().api.importModel(checkpoint.modelText);
   } catch (error) {
-    runFailed(`The training worker stopped, and the last model could not be restored: ${describe(error)}`, true);
+    runFailed(`The training worker stopped, and the last model could not be restored: ${errorText(error)}`, true);
   }
 }
 
@@ -158,10 +159,6 @@ export function terminateWorkerForTesting(): void {
   connection?.worker.terminate();
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Loads the dataset into the worker once; false when it failed (the store already says why). */
 async function ensureData(current: Connection): Promise<boolean> {
   if (current.dataLoaded) return true;
@@ -173,7 +170,7 @@ async function ensureData(current: Connection): Promise<boolean> {
     return true;
   } catch (error) {
     // A dead worker has already been reported; its download did not fail.
-    if (connection === current) downloadFailed(describe(error));
+    if (connection === current) downloadFailed(errorText(error));
     return false;
   }
 }
@@ -187,8 +184,8 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
     return outcome;
   } catch (error) {
     if (connection === current) {
-      runRecordInterrupted(`Training stopped with an error: ${describe(error)}`);
-      runFailed(`Training stopped with an error: ${describe(error)}`, false);
+      runRecordInterrupted(`Training stopped with an error: ${errorText(error)}`);
+      runFailed(`Training stopped with an error: ${errorText(error)}`, false);
     }
     return null;
   }

@@ -8,6 +8,7 @@ import { DivergenceError } from '../engine/train.ts';
 import { IdxError } from '../data/idx.ts';
 import { InputError, USAGE, UsageError } from './args.ts';
 import { evaluateModel, train } from './commands.ts';
+import { errorText } from '../formats/error-text.ts';
 
 const COMMANDS = { train, evaluate: evaluateModel };
 
@@ -24,7 +25,7 @@ function run(argv: string[]): void {
 /** Our own errors carry a message meant for the user; anything else is a bug, still reported in one line. */
 function report(error: unknown): number {
   const known = error instanceof UsageError || error instanceof InputError || error instanceof IdxError || error instanceof DivergenceError;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   process.stderr.write(`error: ${known ? '' : 'internal error: '}${message.replaceAll('\n', ' ')}\n`);
   return error instanceof UsageError ? 2 : 1;
 }

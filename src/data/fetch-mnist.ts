@@ -9,6 +9,7 @@ import { createStore, delMany, getMany, setMany } from 'idb-keyval';
 import type { Dataset } from '../engine/dataset.ts';
 import { IdxError, readMnist } from './idx.ts';
 import { MNIST_FILES, type MnistSplit } from './mnist-files.ts';
+import { errorText } from '../formats/error-text.ts';
 
 export type DownloadFailure = 'http' | 'network' | 'aborted' | 'corrupt';
 
@@ -70,7 +71,6 @@ export function indexedDbStore(): BytesStore | null {
 }
 
 const cacheKey = (file: string) => `mnist/${file}`;
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function abortedError(file: string): DownloadError {
   return new DownloadError(`${file}.gz: the download was cancelled`, file, 'aborted');
@@ -99,7 +99,7 @@ async function readBody(
     }
   } catch (error) {
     if (signal?.aborted) throw abortedError(file);
-    throw new DownloadError(`${file}.gz: the download was interrupted (${describe(error)})`, file, 'network');
+    throw new DownloadError(`${file}.gz: the download was interrupted (${errorText(error)})`, file, 'network');
   }
   // A server that applied Content-Encoding reports the compressed length but delivers more bytes.
   if (total !== null && received < total) {
@@ -119,7 +119,7 @@ async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (error) {
-    throw new DownloadError(`${file}.gz: the file is not valid gzip data (${describe(error)})`, file, 'corrupt');
+    throw new DownloadError(`${file}.gz: the file is not valid gzip data (${errorText(error)})`, file, 'corrupt');
   }
 }
 
@@ -138,7 +138,7 @@ export async function fetchIdxFile(
     response = await fetchFn(`${baseUrl}${file}.gz`, { signal });
   } catch (error) {
     if (signal?.aborted) throw abortedError(file);
-    throw new DownloadError(`${file}.gz: network error (${describe(error)})`, file, 'network');
+    throw new DownloadError(`${file}.gz: network error (${errorText(error)})`, file, 'network');
   }
   if (!response.ok) {
     const status = `${response.status} ${response.statusText}`.trim();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { AUGMENT_FIELDS, MAX_PATIENCE, MAX_SEED, MAX_VALIDATION } from './config-fields.ts';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Config, INITS, MNIST_TRAIN_SIZE, OPTIMIZERS, SEED_CONFIG } from '../engine/config.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES, Network } from '../engine/network.ts';
@@ -7,11 +8,6 @@ import {
   ConfigError,
   configFromJson,
   configToJson,
-  MAX_PATIENCE,
-  MAX_ROTATE,
-  MAX_SEED,
-  MAX_SHIFT,
-  MAX_VALIDATION,
   parseConfig,
   serializeConfig,
 } from './config-format.ts';
@@ -42,8 +38,8 @@ function expectUsable(config: Config): void {
   expect(Number.isInteger(config.patience) && config.patience >= 0).toBe(true);
   if (config.augment) {
     const { shift, rotate } = config.augment;
-    expect(Number.isInteger(shift) && shift >= 0 && shift <= MAX_SHIFT).toBe(true);
-    expect(rotate >= 0 && rotate <= MAX_ROTATE).toBe(true);
+    expect(Number.isInteger(shift) && shift >= 0 && shift <= AUGMENT_FIELDS.shift.max).toBe(true);
+    expect(rotate >= 0 && rotate <= AUGMENT_FIELDS.rotate.max).toBe(true);
     expect(shift + rotate).toBeGreaterThan(0);
   }
   expect(estimateTrainingBytes(layers, config.batchSize, config.optimizer)).toBeLessThanOrEqual(MAX_TRAINING_BYTES);
@@ -131,7 +127,7 @@ const nearlyValid = fc
     validation: mostly(fc.integer({ min: 0, max: MAX_VALIDATION }), fc.oneof(fc.integer({ min: -1, max: 70_000 }), jsonValue)),
     patience: mostly(fc.integer({ min: 0, max: 20 }), fc.oneof(fc.double({ min: -1, max: 3 }), jsonValue)),
     augment: mostly(
-      fc.oneof(fc.boolean(), fc.record({ shift: fc.integer({ min: 0, max: MAX_SHIFT }), rotate: fc.double({ min: 0, max: MAX_ROTATE, noNaN: true }) })),
+      fc.oneof(fc.boolean(), fc.record({ shift: fc.integer({ min: 0, max: AUGMENT_FIELDS.shift.max }), rotate: fc.double({ min: 0, max: AUGMENT_FIELDS.rotate.max, noNaN: true }) })),
       fc.oneof(fc.record({ shift: fc.double({ min: -1, max: 10 }), rotate: jsonValue }), jsonValue),
     ),
   })
@@ -162,7 +158,7 @@ const validConfig: fc.Arbitrary<Config> = fc
     samples: fc.integer({ min: 1, max: MNIST_TRAIN_SIZE }),
     validation: fc.integer({ min: 0, max: MAX_VALIDATION }),
     patience: fc.integer({ min: 0, max: MAX_PATIENCE }),
-    augment: fc.option(fc.record({ shift: fc.integer({ min: 1, max: MAX_SHIFT }), rotate: fc.double({ min: 0, max: MAX_ROTATE, noNaN: true }) })),
+    augment: fc.option(fc.record({ shift: fc.integer({ min: 1, max: AUGMENT_FIELDS.shift.max }), rotate: fc.double({ min: 0, max: AUGMENT_FIELDS.rotate.max, noNaN: true }) })),
   })
   .map(({ hidden, output, momentum, l2, dropout, ...rest }) => ({
     ...rest,

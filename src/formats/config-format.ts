@@ -22,13 +22,22 @@ import {
   type Augmentation,
   type Config,
   DEFAULT_AUGMENTATION,
-  INITS,
   MNIST_CLASSES,
   MNIST_INPUTS,
-  MNIST_TRAIN_SIZE,
-  OPTIMIZERS,
   SEED_CONFIG,
 } from '../engine/config.ts';
+import {
+  AUGMENT_FIELDS,
+  boundsText,
+  FIELDS,
+  MAX_LAYERS,
+  SCALAR_KEYS,
+  UNITS_FIELD,
+  withinBounds,
+  type NumberSpec,
+  type ScalarJsonKey,
+  type ScalarKey,
+} from './config-fields.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES } from '../engine/network.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
 import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
@@ -44,20 +53,11 @@ export class ConfigError extends Error {
   }
 }
 
-export const MAX_LAYERS = 32;
-export const MAX_LAYER_SIZE = 100_000;
-export const MAX_EPOCHS = 10_000;
-export const MAX_SEED = 0xffff_ffff;
-/** At least half the training set stays for training. */
-export const MAX_VALIDATION = MNIST_TRAIN_SIZE / 2;
-export const MAX_PATIENCE = 1000;
-export const MAX_SHIFT = 8;
-export const MAX_ROTATE = 45;
-
-/** A number field checked by `ok`; the message says what it must be and what it got. */
-function numberField(rule: string, ok: (n: number) => boolean) {
+/** A number field checked against its row of the field table; the message says what it must be and what it got. */
+function numberField(spec: NumberSpec) {
+  const rule = boundsText(spec);
   return z.unknown().transform((value, ctx) => {
-    if (typeof value === 'number' && Number.isFinite(value) && ok(value)) return value;
+    if (typeof value === 'number' && withinBounds(spec, value)) return value;
     ctx.issues.push({ code: 'custom', input: value, message: `must be ${rule}, got ${describeValue(value)}` });
     return z.NEVER;
   });
@@ -73,20 +73,42 @@ function choiceField<T extends string>(choices: readonly T[], what: string) {
   });
 }
 
-const isInt = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
-
-const layerSize = numberField(`an integer from 1 to ${MAX_LAYER_SIZE}`, isInt(1, MAX_LAYER_SIZE));
+const layerSize = numberField(UNITS_FIELD);
 const activation = choiceField(ACTIVATIONS, 'activation');
-const learningRate = numberField('a positive number', (n) => n > 0);
-const momentum = numberField('a number from 0 up to (not including) 1', (n) => n >= 0 && n < 1);
-const epochs = numberField(`an integer from 1 to ${MAX_EPOCHS}`, isInt(1, MAX_EPOCHS));
-const batchSize = numberField(`an integer from 1 to ${MNIST_TRAIN_SIZE}`, isInt(1, MNIST_TRAIN_SIZE));
+
+/** The validator of one scalar field, from its row of the table. */
+function scalarSchema(key: ScalarKey) {
+  const spec = FIELDS[key];
+  return spec.kind === 'number' ? numberField(spec) : choiceField<string>(spec.choices, spec.json);
+}
+
+/** Every scalar field under its JSON key; the `required` ones must be there, the rest may be left out. */
+function scalarShape(required: readonly ScalarKey[]): Record<ScalarJsonKey, z.ZodType> {
+  const shape: Partial<Record<ScalarJsonKey, z.ZodType>> = {};
+  for (const key of SCALAR_KEYS) shape[FIELDS[key].json] = required.includes(key) ? scalarSchema(key) : scalarSchema(key).optional();
+  return shape as Record<ScalarJsonKey, z.ZodType>;
+}
+
+/** A checked scalar field's value, or undefined where the file left it out. */
+function scalarValue<K extends ScalarKey>(value: Record<string, unknown>, key: K): Config[K] | undefined {
+  return value[FIELDS[key].json] as Config[K] | undefined;
+}
+
+/** Each scalar field from the file, or from `defaults` where it was left out. */
+function scalarsFrom(value: Record<string, unknown>, defaults: Pick<Config, ScalarKey>): Pick<Config, ScalarKey> {
+  const scalars = { ...defaults };
+  for (const key of SCALAR_KEYS) {
+    const given = scalarValue(value, key);
+    if (given !== undefined) (scalars as Record<ScalarKey, unknown>)[key] = given;
+  }
+  return scalars;
+}
 
 const AUGMENT_RULE = 'must be true, false or {"shift": N, "rotate": N}';
 
 const augmentation = z.strictObject({
-  shift: numberField(`an integer from 0 to ${MAX_SHIFT} (pixels)`, isInt(0, MAX_SHIFT)),
-  rotate: numberField(`a number from 0 to ${MAX_ROTATE} (degrees)`, (n) => n >= 0 && n <= MAX_ROTATE),
+  shift: numberField(AUGMENT_FIELDS.shift),
+  rotate: numberField(AUGMENT_FIELDS.rotate),
 });
 
 /** true is the default augmentation, false none, an object its own (checked field by field). */
@@ -108,33 +130,18 @@ function augmentationOf(value: boolean | Augmentation | undefined): Augmentation
   return value.shift === 0 && value.rotate === 0 ? null : value;
 }
 
-/** Our extensions, optional in both dialects. */
-const extensions = {
-  optimizer: choiceField(OPTIMIZERS, 'optimizer').optional(),
-  seed: numberField(`an integer from 0 to ${MAX_SEED}`, isInt(0, MAX_SEED)).optional(),
-  l2: numberField('a number ≥ 0', (n) => n >= 0).optional(),
-  dropout: numberField('a number from 0 up to (not including) 1', (n) => n >= 0 && n < 1).optional(),
-  init: choiceField(INITS, 'init').optional(),
-  samples: numberField(`an integer from 1 to ${MNIST_TRAIN_SIZE}`, isInt(1, MNIST_TRAIN_SIZE)).optional(),
-  validation: numberField(`an integer from 0 to ${MAX_VALIDATION}`, isInt(0, MAX_VALIDATION)).optional(),
-  patience: numberField(`an integer from 0 to ${MAX_PATIENCE}`, isInt(0, MAX_PATIENCE)).optional(),
-  augment: augment.optional(),
-};
-
 const layerList = <T extends z.ZodType>(item: T) =>
   z
     .array(item, { error: (issue) => `must be a list of layers, got ${describeValue(issue.input)}` })
     .min(2, { error: 'needs at least an input and an output layer' })
     .max(MAX_LAYERS, { error: `at most ${MAX_LAYERS} layers` });
 
+/** The seed post's program required a learning rate and a number of epochs. */
 const seedDialect = z.strictObject({
   layers: layerList(layerSize),
   activations: z.array(activation, { error: (issue) => `must be a list of activation names, got ${describeValue(issue.input)}` }),
-  learning_rate: learningRate,
-  momentum: momentum.optional(),
-  epochs,
-  batch_size: batchSize.optional(),
-  ...extensions,
+  ...scalarShape(['learningRate', 'epochs']),
+  augment: augment.optional(),
 });
 
 const rustLayer = z.strictObject(
@@ -144,11 +151,9 @@ const rustLayer = z.strictObject(
 
 const rustDialect = z.strictObject({
   layers: layerList(rustLayer),
-  learning_rate: learningRate.optional(),
-  momentum: momentum.optional(),
-  epochs: epochs.optional(),
-  batch_size: batchSize.optional(),
-  regularization_rate: numberField('a number ≥ 0', (n) => n >= 0).optional(),
+  ...scalarShape([]),
+  augment: augment.optional(),
+  regularization_rate: numberField(FIELDS.l2).optional(),
   regularization_type: z
     .unknown()
     .transform((value, ctx) => {
@@ -158,11 +163,17 @@ const rustDialect = z.strictObject({
       return z.NEVER;
     })
     .optional(),
-  ...extensions,
 });
 
-/** neural-net-rs's Default for NetworkConfig. */
-const RUST_DEFAULTS = { learningRate: 0.01, momentum: 0.5, epochs: 30, batchSize: 32 };
+/** neural-net-rs's Default for NetworkConfig; what it lacks, as the seed program. */
+const RUST_DEFAULTS: Pick<Config, ScalarKey> = {
+  ...SEED_CONFIG,
+  optimizer: 'momentum',
+  learningRate: 0.01,
+  momentum: 0.5,
+  epochs: 30,
+  batchSize: 32,
+};
 
 /** zod's issues as problems; an unknown top-level field also lists the known ones, to help with typos. */
 function zodProblems(error: z.ZodError, known: readonly string[]): string[] {
@@ -221,20 +232,9 @@ function crossFieldProblems(config: Config, names: FieldNames): string[] {
 
 function fromSeedDialect(value: z.output<typeof seedDialect>): Config {
   return {
+    ...scalarsFrom(value, SEED_CONFIG),
     layers: value.layers,
     activations: value.activations,
-    optimizer: value.optimizer ?? SEED_CONFIG.optimizer,
-    learningRate: value.learning_rate,
-    momentum: value.momentum ?? SEED_CONFIG.momentum,
-    batchSize: value.batch_size ?? SEED_CONFIG.batchSize,
-    epochs: value.epochs,
-    l2: value.l2 ?? SEED_CONFIG.l2,
-    dropout: value.dropout ?? SEED_CONFIG.dropout,
-    init: value.init ?? SEED_CONFIG.init,
-    seed: value.seed ?? SEED_CONFIG.seed,
-    samples: value.samples ?? SEED_CONFIG.samples,
-    validation: value.validation ?? 0,
-    patience: value.patience ?? 0,
     augment: augmentationOf(value.augment),
   };
 }
@@ -252,25 +252,17 @@ function fromRustDialect(value: z.output<typeof rustDialect>): Config | string[]
       activations.push(layer.activation);
     }
   });
-  if (value.l2 !== undefined && value.regularization_rate !== undefined) {
+  const l2 = scalarValue(value, 'l2');
+  if (l2 !== undefined && value.regularization_rate !== undefined) {
     problems.push('l2: give either l2 or regularization_rate, not both');
   }
   if (problems.length > 0) return problems;
+  const scalars = scalarsFrom(value, RUST_DEFAULTS);
   return {
+    ...scalars,
     layers: value.layers.map((layer) => layer.nodes),
     activations,
-    optimizer: value.optimizer ?? 'momentum',
-    learningRate: value.learning_rate ?? RUST_DEFAULTS.learningRate,
-    momentum: value.momentum ?? RUST_DEFAULTS.momentum,
-    batchSize: value.batch_size ?? RUST_DEFAULTS.batchSize,
-    epochs: value.epochs ?? RUST_DEFAULTS.epochs,
-    l2: value.l2 ?? value.regularization_rate ?? 0,
-    dropout: value.dropout ?? 0,
-    init: value.init ?? SEED_CONFIG.init,
-    seed: value.seed ?? SEED_CONFIG.seed,
-    samples: value.samples ?? MNIST_TRAIN_SIZE,
-    validation: value.validation ?? 0,
-    patience: value.patience ?? 0,
+    l2: l2 ?? value.regularization_rate ?? 0,
     augment: augmentationOf(value.augment),
   };
 }
@@ -315,31 +307,54 @@ export function parseConfig(text: string): Config {
   return configFromJson(value);
 }
 
-/**
- * Checks a Config built in code (CLI overrides, the UI's form) with the same rules and
- * messages as a file in our dialect.
- */
-export function checkConfig(config: Config): Config {
-  return configFromJson(configToJson(config));
+/** What is wrong with one scalar field's value, without the field's name; null when it is allowed. */
+export function scalarProblem(key: ScalarKey, value: unknown): string | null {
+  const spec = FIELDS[key];
+  if (spec.kind === 'choice') {
+    if ((spec.choices as readonly unknown[]).includes(value)) return null;
+    return `unknown ${spec.json} ${describeValue(value)}; known: ${spec.choices.map((choice) => JSON.stringify(choice)).join(', ')}`;
+  }
+  return typeof value === 'number' && withinBounds(spec, value) ? null : `must be ${boundsText(spec)}, got ${describeValue(value)}`;
 }
 
+/**
+ * Checks a Config built in code (CLI overrides, the UI's form) field by field, with the
+ * same rules and messages as a file in our dialect; throws ConfigError.
+ */
+export function checkConfig(config: Config): Config {
+  const problems: string[] = [];
+  for (const key of SCALAR_KEYS) {
+    const problem = scalarProblem(key, config[key]);
+    if (problem) problems.push(`${FIELDS[key].json}: ${problem}`);
+  }
+  if (config.layers.length < 2) problems.push('layers: needs at least an input and an output layer');
+  if (config.layers.length > MAX_LAYERS) problems.push(`layers: at most ${MAX_LAYERS} layers`);
+  config.layers.forEach((size, i) => {
+    if (!withinBounds(UNITS_FIELD, size)) problems.push(`layers[${i}]: must be ${boundsText(UNITS_FIELD)}, got ${describeValue(size)}`);
+  });
+  if (config.augment) {
+    for (const key of ['shift', 'rotate'] as const) {
+      const spec = AUGMENT_FIELDS[key];
+      const value = config.augment[key];
+      if (!withinBounds(spec, value)) problems.push(`augment.${key}: must be ${boundsText(spec)}, got ${describeValue(value)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return checked(config, SEED_NAMES);
+}
+
+/** A config in our dialect, as files and links carry it. */
+export type ConfigJson = { layers: number[]; activations: Activation[] } & Record<ScalarJsonKey, number | string> & {
+  augment: Augmentation | false;
+};
+
 /** Our dialect, with the seed's keys first. */
-export function configToJson(config: Config): Record<string, unknown> {
+export function configToJson(config: Config): ConfigJson {
+  const scalars = Object.fromEntries(SCALAR_KEYS.map((key) => [FIELDS[key].json, config[key]])) as Record<ScalarJsonKey, number | string>;
   return {
     layers: config.layers,
     activations: config.activations,
-    learning_rate: config.learningRate,
-    momentum: config.momentum,
-    epochs: config.epochs,
-    optimizer: config.optimizer,
-    batch_size: config.batchSize,
-    seed: config.seed,
-    l2: config.l2,
-    dropout: config.dropout,
-    init: config.init,
-    samples: config.samples,
-    validation: config.validation,
-    patience: config.patience,
+    ...scalars,
     augment: config.augment ? { shift: config.augment.shift, rotate: config.augment.rotate } : false,
   };
 }

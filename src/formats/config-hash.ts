@@ -1,12 +1,14 @@
 /**
  * The config in a URL hash, so a link opens the same setup:
  * `#layers=784,200,10&activations=Sigmoid,Softmax&learning_rate=0.01&…&augment=2,10`.
- * One table says how each field of our JSON dialect is written; parsing reverses it and
- * then goes through configFromJson, so a hand-edited link gets the same checks and
- * messages as a config file.
+ * Scalar fields are written under their JSON key, as the field table says (config-fields.ts);
+ * the three structured fields have codecs of their own below. Parsing reverses it and then
+ * goes through configFromJson, so a hand-edited link gets the same checks and messages as
+ * a config file.
  */
 import type { Config } from '../engine/config.ts';
-import { configFromJson, configToJson } from './config-format.ts';
+import { FIELDS, SCALAR_KEYS } from './config-fields.ts';
+import { configFromJson, configToJson, type ConfigJson } from './config-format.ts';
 
 interface Codec {
   write(value: unknown): string;
@@ -34,28 +36,20 @@ const augment: Codec = {
   },
 };
 
-/** Every field of our dialect, in configToJson's order. */
-const FIELDS: Record<keyof ReturnType<typeof configToJson>, Codec> = {
+/** Every field of our dialect: the structured ones by hand, the scalar ones by their kind in the field table. */
+const CODECS: { [K in keyof ConfigJson]: Codec } = {
   layers: numbers,
   activations: texts,
-  learning_rate: number,
-  momentum: number,
-  epochs: number,
-  optimizer: text,
-  batch_size: number,
-  seed: number,
-  l2: number,
-  dropout: number,
-  init: text,
-  samples: number,
-  validation: number,
-  patience: number,
   augment,
+  ...(Object.fromEntries(SCALAR_KEYS.map((key) => [FIELDS[key].json, FIELDS[key].kind === 'number' ? number : text])) as Record<
+    Exclude<keyof ConfigJson, 'layers' | 'activations' | 'augment'>,
+    Codec
+  >),
 };
 
 export function configToHash(config: Config): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(configToJson(config))) params.set(key, FIELDS[key as keyof typeof FIELDS].write(value));
+  for (const [key, value] of Object.entries(configToJson(config))) params.set(key, CODECS[key as keyof ConfigJson].write(value));
   // Commas are safe in a fragment; keeping them readable keeps links readable.
   return params.toString().replaceAll('%2C', ',');
 }
@@ -66,7 +60,7 @@ export function configFromHash(hash: string): Config | null {
   if ([...params.keys()].length === 0) return null;
   const json: Record<string, unknown> = {};
   for (const [key, value] of params) {
-    const codec = Object.hasOwn(FIELDS, key) ? FIELDS[key as keyof typeof FIELDS] : text;
+    const codec = Object.hasOwn(CODECS, key) ? CODECS[key as keyof ConfigJson] : text;
     json[key] = codec.read(value);
   }
   return configFromJson(json);

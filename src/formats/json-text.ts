@@ -3,6 +3,7 @@
  * a character offset for some errors and none for others, Firefox a line and column), so
  * when JSON.parse fails we scan the text ourselves to find the first bad character.
  */
+import { errorText } from './error-text';
 
 export class JsonTextError extends Error {
   override name = 'JsonTextError';
@@ -21,7 +22,7 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const found = locateJsonError(text) ?? { offset: 0, problem: error instanceof Error ? error.message : String(error) };
+    const found = locateJsonError(text) ?? { offset: 0, problem: errorText(error) };
     const { line, column } = lineAndColumn(text, found.offset);
     throw new JsonTextError(found.problem, line, column);
   }

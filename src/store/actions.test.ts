@@ -7,7 +7,8 @@ import {
   downloadFailed,
   downloadProgressed,
   downloadStarted,
-  editConfig,
+  configFieldReverted,
+  editConfigField,
   editConfigText,
   importConfigFile,
   loadConfig,
@@ -55,15 +56,29 @@ describe('config editing', () => {
 
   it('takes form edits through the same validation, and rewrites the JSON to match', () => {
     editConfigText('{ broken');
-    editConfig({ learningRate: 0.5, batchSize: 8 });
+    editConfigField('learning_rate', { learningRate: 0.5 });
+    editConfigField('batch_size', { batchSize: 8 });
     expect(state().config).toMatchObject({ learningRate: 0.5, batchSize: 8 });
     expect(JSON.parse(state().configText)).toMatchObject({ learning_rate: 0.5, batch_size: 8 });
     expect(state().configError).toBeNull();
 
-    editConfig({ dropout: 2 });
+    editConfigField('dropout', { dropout: 2 });
     expect(state().config.dropout).toBe(0);
-    expect(state().configError).toContain('dropout');
-    expect(state().configErrorSource).toBe('form');
+    expect(state().fieldErrors).toEqual({ dropout: 'dropout: must be a number from 0 up to (not including) 1, got 2' });
+  });
+
+  it('forgets a field’s refused edit once the field holds a valid value, and only that field’s', () => {
+    editConfigField('learning_rate', { learningRate: -1 });
+    editConfigField('dropout', { dropout: 2 });
+    expect(Object.keys(state().fieldErrors)).toEqual(['learning_rate', 'dropout']);
+    // Typing the value the config already has is a valid edit too.
+    editConfigField('learning_rate', { learningRate: state().config.learningRate });
+    expect(Object.keys(state().fieldErrors)).toEqual(['dropout']);
+    configFieldReverted('dropout');
+    expect(state().fieldErrors).toEqual({});
+
+    editConfigField('layers[1]', { layers: [784, 1.5, 10] });
+    expect(state().fieldErrors['layers[1]']).toBe('layers[1]: must be an integer from 1 to 100000, got 1.5');
   });
 
   it('loads presets, and refuses a bad config file without touching the editor', () => {
@@ -83,7 +98,7 @@ describe('runs', () => {
     runStarting(config, true);
     expect(state().status).toBe('loading');
     runContinuing();
-    editConfig({ epochs: 99 });
+    editConfigField('epochs', { epochs: 99 });
     expect(state().runConfig).toEqual(config);
     expect(state().config.epochs).toBe(99);
   });

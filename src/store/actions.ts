@@ -4,7 +4,7 @@
  */
 import type { Config } from '../engine/config';
 import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
-import { configStateFor, withConfigPatch, withConfigText } from './config-slice';
+import { configStateFor, withConfigPatch, withConfigText, withFieldReverted } from './config-slice';
 import { appendPoint, appendPoints, emptySeries } from './series';
 import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
 import { useAppStore } from './store';
@@ -17,8 +17,14 @@ export function editConfigText(text: string): void {
   set((state) => withConfigText(state, text));
 }
 
-export function editConfig(patch: Partial<Config>): void {
-  set((state) => withConfigPatch(state, patch));
+/** A form edit of one field; `field` names it as messages do ("learning_rate", "layers[1]"). */
+export function editConfigField(field: string, patch: Partial<Config>): void {
+  set((state) => withConfigPatch(state, field, patch));
+}
+
+/** The field shows the config's value again (it lost focus with a refused edit): its message goes. */
+export function configFieldReverted(field: string): void {
+  set((state) => withFieldReverted(state, field));
 }
 
 export function loadConfig(config: Config): void {

@@ -27,7 +27,6 @@ export function ConfigEditor() {
         </p>
       )}
       <ConfigForm />
-      {source === 'form' && alert}
       <ConfigJsonEditor />
       {source === 'json' && alert}
     </Panel>

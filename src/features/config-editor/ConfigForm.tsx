@@ -1,10 +1,60 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { DEFAULT_AUGMENTATION, type Activation, type Config } from '../../engine/config';
 import { NumberField } from '../../components/NumberField';
 import { SelectField } from '../../components/SelectField';
-import { editConfig } from '../../store/actions';
+import { AUGMENT_FIELDS, AUGMENT_HINT, FIELDS, inputBounds, UNITS_FIELD, type NumberKey, type NumberSpec } from '../../formats/config-fields';
+import { configFieldReverted, editConfigField } from '../../store/actions';
 import { useAppStore } from '../../store/store';
-import { ACTIVATION_HELP, HINTS, INIT_HELP, OPTIMIZER_HELP, SOFTMAX_NOTE } from './help';
+import { ACTIVATION_HELP, INIT_HELP, OPTIMIZER_HELP, SOFTMAX_NOTE } from './help';
+
+/** A number field of the form, as its row of the field table describes it; its refused edits are shown under it. */
+function FormNumber({
+  spec,
+  field,
+  value,
+  onCommit,
+  disabled,
+  label = spec.label,
+  hint = spec.hint,
+}: {
+  spec: NumberSpec;
+  /** The field's name in messages and in the store's field errors. */
+  field: string;
+  value: number;
+  onCommit: (value: number) => void;
+  disabled?: boolean;
+  label?: ReactNode;
+  hint?: string;
+}) {
+  const error = useAppStore((state) => state.fieldErrors[field]);
+  return (
+    <NumberField
+      label={label}
+      value={value}
+      {...inputBounds(spec)}
+      error={error}
+      onCommit={onCommit}
+      onRevert={() => configFieldReverted(field)}
+      disabled={disabled}
+      hint={hint}
+    />
+  );
+}
+
+/** A scalar number field of the config. */
+function ConfigNumber({ name, disabled }: { name: NumberKey; disabled?: boolean }) {
+  const value = useAppStore((state) => state.config[name]);
+  const spec = FIELDS[name];
+  return (
+    <FormNumber
+      spec={spec}
+      field={spec.json}
+      value={value}
+      disabled={disabled}
+      onCommit={(next) => editConfigField(spec.json, { [name]: next })}
+    />
+  );
+}
 import { DEFAULT_HIDDEN, HIDDEN_ACTIVATION_OPTIONS, INIT_OPTIONS, OPTIMIZER_OPTIONS, OUTPUT_ACTIVATION_OPTIONS } from './options';
 
 /** The config as a form; every change goes through the same validation as the JSON editor. */
@@ -17,82 +67,27 @@ export function ConfigForm() {
         <legend>Training</legend>
         <div className="field-grid">
           <SelectField
-            label="Optimizer"
+            label={FIELDS.optimizer.label}
             value={config.optimizer}
             options={OPTIMIZER_OPTIONS}
-            onChange={(optimizer) => editConfig({ optimizer })}
+            onChange={(optimizer) => editConfigField('optimizer', { optimizer })}
             hint={OPTIMIZER_HELP[config.optimizer]}
           />
-          <NumberField
-            label="Learning rate"
-            value={config.learningRate}
-            min={0}
-            onCommit={(learningRate) => editConfig({ learningRate })}
-            hint={HINTS.learningRate}
-          />
-          <NumberField
-            label="Momentum"
-            value={config.momentum}
-            min={0}
-            max={1}
-            onCommit={(momentum) => editConfig({ momentum })}
-            disabled={config.optimizer !== 'momentum'}
-            hint={HINTS.momentum}
-          />
-          <NumberField
-            label="Batch size"
-            value={config.batchSize}
-            min={1}
-            integer
-            onCommit={(batchSize) => editConfig({ batchSize })}
-            hint={HINTS.batchSize}
-          />
-          <NumberField
-            label="Epochs"
-            value={config.epochs}
-            min={1}
-            integer
-            onCommit={(epochs) => editConfig({ epochs })}
-            hint={HINTS.epochs}
-          />
-          <NumberField
-            label="Training samples"
-            value={config.samples}
-            min={1}
-            max={60000}
-            integer
-            onCommit={(samples) => editConfig({ samples })}
-            hint={HINTS.samples}
-          />
-          <NumberField
-            label="L2 weight decay"
-            value={config.l2}
-            min={0}
-            onCommit={(l2) => editConfig({ l2 })}
-            hint={HINTS.l2}
-          />
-          <NumberField
-            label="Dropout"
-            value={config.dropout}
-            min={0}
-            max={0.9}
-            onCommit={(dropout) => editConfig({ dropout })}
-            hint={HINTS.dropout}
-          />
+          <ConfigNumber name="learningRate" />
+          <ConfigNumber name="momentum" disabled={config.optimizer !== 'momentum'} />
+          <ConfigNumber name="batchSize" />
+          <ConfigNumber name="epochs" />
+          <ConfigNumber name="samples" />
+          <ConfigNumber name="l2" />
+          <ConfigNumber name="dropout" />
           <SelectField
-            label="Weight init"
+            label={FIELDS.init.label}
             value={config.init}
             options={INIT_OPTIONS}
-            onChange={(init) => editConfig({ init })}
+            onChange={(init) => editConfigField('init', { init })}
             hint={INIT_HELP[config.init]}
           />
-          <NumberField
-            label="Seed"
-            value={config.seed}
-            integer
-            onCommit={(seed) => editConfig({ seed })}
-            hint={HINTS.seed}
-          />
+          <ConfigNumber name="seed" />
         </div>
       </fieldset>
       <OverfittingFields config={config} />
@@ -108,24 +103,8 @@ function OverfittingFields({ config }: { config: Config }) {
     <fieldset>
       <legend>Overfitting</legend>
       <div className="field-grid">
-        <NumberField
-          label="Validation images"
-          value={config.validation}
-          min={0}
-          max={30000}
-          integer
-          onCommit={(validation) => editConfig({ validation })}
-          hint={HINTS.validation}
-        />
-        <NumberField
-          label="Early stopping patience"
-          value={config.patience}
-          min={0}
-          integer
-          disabled={config.validation === 0}
-          onCommit={(patience) => editConfig({ patience })}
-          hint={HINTS.patience}
-        />
+        <ConfigNumber name="validation" />
+        <ConfigNumber name="patience" disabled={config.validation === 0} />
         <div className="field field-check">
           <label htmlFor={augmentId}>
             <input
@@ -133,32 +112,27 @@ function OverfittingFields({ config }: { config: Config }) {
               type="checkbox"
               checked={augment !== null}
               aria-describedby={`${augmentId}-hint`}
-              onChange={(event) => editConfig({ augment: event.target.checked ? { ...DEFAULT_AUGMENTATION } : null })}
+              onChange={(event) => editConfigField('augment', { augment: event.target.checked ? { ...DEFAULT_AUGMENTATION } : null })}
             />
             Augment images
           </label>
           <small id={`${augmentId}-hint`} className="field-hint">
-            {HINTS.augment}
+            {AUGMENT_HINT}
           </small>
         </div>
         {augment && (
           <>
-            <NumberField
-              label="Shift (pixels)"
+            <FormNumber
+              spec={AUGMENT_FIELDS.shift}
+              field="augment.shift"
               value={augment.shift}
-              min={0}
-              max={8}
-              integer
-              onCommit={(shift) => editConfig({ augment: { ...augment, shift } })}
-              hint={HINTS.shift}
+              onCommit={(shift) => editConfigField('augment.shift', { augment: { ...augment, shift } })}
             />
-            <NumberField
-              label="Rotation (degrees)"
+            <FormNumber
+              spec={AUGMENT_FIELDS.rotate}
+              field="augment.rotate"
               value={augment.rotate}
-              min={0}
-              max={45}
-              onCommit={(rotate) => editConfig({ augment: { ...augment, rotate } })}
-              hint={HINTS.rotate}
+              onCommit={(rotate) => editConfigField('augment.rotate', { augment: { ...augment, rotate } })}
             />
           </>
         )}
@@ -173,8 +147,8 @@ function LayersEditor({ config }: { config: Config }) {
   const output = config.layers[config.layers.length - 1];
   const outputActivation = config.activations[config.activations.length - 1];
 
-  const setHidden = (sizes: number[], activations: Activation[]) =>
-    editConfig({ layers: [input, ...sizes, output], activations: [...activations, outputActivation] });
+  const setHidden = (sizes: number[], activations: Activation[], field = 'layers') =>
+    editConfigField(field, { layers: [input, ...sizes, output], activations: [...activations, outputActivation] });
   const hiddenActivations = config.activations.slice(0, -1);
 
   return (
@@ -188,13 +162,13 @@ function LayersEditor({ config }: { config: Config }) {
         {hidden.map((size, i) => (
           <li className="layer" key={i}>
             <span className="layer-name">Hidden {i + 1}</span>
-            <NumberField
+            <FormNumber
+              spec={UNITS_FIELD}
+              field={`layers[${i + 1}]`}
               label={<LayerLabel layer={i + 1}>Units</LayerLabel>}
               value={size}
-              min={1}
-              integer
-              onCommit={(value) => setHidden(hidden.map((s, j) => (j === i ? value : s)), hiddenActivations)}
-              hint={i === 0 ? HINTS.hiddenUnits : undefined}
+              onCommit={(value) => setHidden(hidden.map((s, j) => (j === i ? value : s)), hiddenActivations, `layers[${i + 1}]`)}
+              hint={i === 0 ? UNITS_FIELD.hint : undefined}
             />
             <SelectField
               label={<LayerLabel layer={i + 1}>Activation</LayerLabel>}
@@ -226,7 +200,7 @@ function LayersEditor({ config }: { config: Config }) {
             label="Output activation"
             value={outputActivation}
             options={OUTPUT_ACTIVATION_OPTIONS}
-            onChange={(value) => editConfig({ activations: [...hiddenActivations, value] })}
+            onChange={(value) => editConfigField(`layers[${config.layers.length - 1}]`, { activations: [...hiddenActivations, value] })}
             hint={ACTIVATION_HELP[outputActivation]}
           />
           {outputActivation === 'Softmax' && (

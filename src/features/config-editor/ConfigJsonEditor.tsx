@@ -7,6 +7,7 @@ export function ConfigJsonEditor() {
   const id = useId();
   const text = useAppStore((state) => state.configText);
   const error = useAppStore((state) => state.configError);
+  const source = useAppStore((state) => state.configErrorSource);
   return (
     <div className="field json-field">
       <label htmlFor={id}>Config JSON</label>
@@ -18,7 +19,7 @@ export function ConfigJsonEditor() {
         autoCapitalize="off"
         autoComplete="off"
         rows={14}
-        aria-invalid={error !== null}
+        aria-invalid={error !== null && source === 'json'}
         onChange={(event) => editConfigText(event.target.value)}
       />
       <small className="field-hint">

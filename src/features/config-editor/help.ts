@@ -31,20 +31,3 @@ export const SOFTMAX_NOTE =
   'softmax, the exponentials cancel and the error at each output is simply output − target: e.g. 0.7 − 1 for the ' +
   'right digit, 0.1 − 0 for a wrong one. Other output activations train with squared error, whose gradient also ' +
   'carries the activation’s slope and learns slower when outputs saturate.';
-
-export const HINTS = {
-  learningRate: 'Step size. Adam ~0.001; SGD 0.01–0.1. Too big diverges, too small crawls.',
-  momentum: 'Share of the last step kept (SGD with momentum only); 0.9 is usual.',
-  batchSize: 'Samples per weight update; 1 is the seed post’s. 32–128 is smoother and faster per epoch.',
-  epochs: 'Passes over the training samples; 5–30.',
-  samples: 'The first N of the 60,000 training images (after any held out for validation).',
-  l2: 'Pulls weights toward 0 against overfitting; try 1e-5–1e-4.',
-  dropout: 'Share of hidden units switched off per sample, against overfitting; 0.2–0.5.',
-  seed: 'Same seed, same run: weights, order, dropout and augmentation.',
-  validation: 'Last N training images held out and checked each epoch (0 = off); 5,000 is usual. The test set stays for the final report.',
-  patience: 'Stop after N epochs without a better validation accuracy and keep the best epoch’s model (0 = off); 2–5.',
-  augment: 'Randomly shift and rotate each training image each time it is used, against overfitting.',
-  shift: 'Largest shift in pixels; 1–3.',
-  rotate: 'Largest rotation in degrees; 5–15.',
-  hiddenUnits: 'More units learn more detail and overfit sooner; 64–1024.',
-};

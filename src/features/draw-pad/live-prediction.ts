@@ -3,6 +3,7 @@
  * moves, one at once when it lifts, and only the newest request's reply is shown — a reply
  * to an older drawing (or to one cleared since) is dropped.
  */
+import { errorText } from '../../formats/error-text';
 
 export interface PredictionView {
   /** The 28×28 input the network sees; null for an empty pad. */
@@ -67,7 +68,7 @@ export function livePrediction(
         if (id === latest) show({ image, probabilities, error: null });
       },
       (error: unknown) => {
-        if (id === latest) show({ image, probabilities: null, error: error instanceof Error ? error.message : String(error) });
+        if (id === latest) show({ image, probabilities: null, error: errorText(error) });
       },
     );
   };

@@ -13,6 +13,7 @@ import { startRunHistory } from './run-recorder';
 import { loadRunModel } from './run-storage';
 import { RunsOverlay } from './RunsOverlay';
 import './runs.css';
+import { errorText } from '../../formats/error-text';
 
 const STATUS_TEXT: Record<RunRecord['status'], string> = {
   running: 'running',
@@ -112,7 +113,7 @@ function RunRow({ run, selected, busy, onError }: RunRowProps) {
       if (text === undefined) throw new Error('no model was kept for this run');
       await importModel(text);
     } catch (error) {
-      onError(`The model of ${run.name} was not loaded: ${error instanceof Error ? error.message : String(error)}`);
+      onError(`The model of ${run.name} was not loaded: ${errorText(error)}`);
     }
   };
   return (

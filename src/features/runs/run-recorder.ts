@@ -7,6 +7,7 @@ import { runsLoaded } from '../../store/runs-actions';
 import type { RunRecord } from '../../store/runs';
 import { useAppStore } from '../../store/store';
 import { loadRuns, removeRun, saveRun, saveRunModel } from './run-storage';
+import { errorText } from '../../formats/error-text';
 
 let started: Promise<void> | null = null;
 
@@ -17,7 +18,7 @@ export function startRunHistory(onError: (message: string) => void): Promise<voi
 }
 
 async function record(onError: (message: string) => void): Promise<void> {
-  const fail = (what: string) => (error: unknown) => onError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const fail = (what: string) => (error: unknown) => onError(`${what}: ${errorText(error)}`);
   onCheckpoint(({ runId, modelText }) => {
     if (runId) saveRunModel(runId, modelText).catch(fail('A run’s model could not be kept in this browser'));
   });
