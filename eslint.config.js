@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/lint-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', '.venv', 'public', 'test-results', 'playwright-report', 'artifacts'] },
@@ -19,11 +20,16 @@ export default tseslint.config(
     },
   },
   {
+    // Which folder may import which: scripts/lint-boundaries.js.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { local: boundaries },
+    rules: { 'local/boundaries': 'error' },
+  },
+  {
     // The engine is framework-free: it runs unchanged in Node, the worker and tests.
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'zustand', 'comlink', '*/worker/*', '*/store/*', '*/features/*', 'node:*'] }],
-      'no-restricted-globals': ['error', 'window', 'document', 'self', 'fetch'],
+      'no-restricted-globals': ['error', 'window', 'document', 'self', 'fetch', 'performance'],
     },
   },
 );

@@ -4,7 +4,7 @@ import type { Config } from '../src/engine/config.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
-import { loadMnistNode } from '../src/data/node-mnist.ts';
+import { loadMnistNode } from '../src/cli/node-mnist.ts';
 import { serializeModel } from '../src/formats/model-format.ts';
 import { clearPad, drawStroke, prediction, verticalLine } from './draw-helpers';
 

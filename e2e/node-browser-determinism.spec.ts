@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadMnistNode } from '../src/data/node-mnist.ts';
+import { loadMnistNode } from '../src/cli/node-mnist.ts';
 import { evaluate } from '../src/engine/metrics.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';

@@ -11,8 +11,8 @@ import { firstSamples } from '../src/engine/dataset.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
-import { loadMnistNode } from '../src/data/node-mnist.ts';
-import { measureAgreement, type InkVariant } from '../src/features/draw-pad/agreement.ts';
+import { loadMnistNode } from '../src/cli/node-mnist.ts';
+import { measureAgreement, type InkVariant } from './draw-agreement/agreement.ts';
 import { configFromJson } from '../src/formats/config-format.ts';
 import fastPreset from '../src/presets/fast.json';
 

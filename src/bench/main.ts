@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadMnistNode } from '../data/node-mnist.ts';
+import { loadMnistNode } from '../cli/node-mnist.ts';
 import { formatReport } from './report.ts';
 import { parseArgs, runBench } from './run.ts';
 import { errorText } from '../formats/error-text.ts';

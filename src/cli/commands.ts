@@ -6,7 +6,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
-import { loadMnistNode } from '../data/node-mnist.ts';
+import { loadMnistNode } from './node-mnist.ts';
 import { checkConfig, ConfigError, parseConfig } from '../formats/config-format.ts';
 import { ModelError, parseModel, serializeModel } from '../formats/model-format.ts';
 import { fileProblem, InputError, integerFlag, parseFlags, readTextFile, UsageError } from './args.ts';
@@ -65,7 +65,7 @@ export function train(args: string[], print: Print): void {
   const rng = createRng(config.seed);
   const trained = Network.create(config.layers, config.activations, config.init, rng);
   const split = splitValidation(loadMnistNode('train'), config.samples, config.validation);
-  const trainer = new Trainer(trained, config, split.train, rng);
+  const trainer = new Trainer(trained, config, split.train, rng, () => performance.now());
   const test = loadMnistNode('test');
   const stopping = split.validation ? new EarlyStopping(config.patience) : null;
   let best: Network | null = null;

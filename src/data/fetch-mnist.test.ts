@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type BytesStore, type DownloadProgress, DownloadError, loadMnist } from './fetch-mnist.ts';
-import { idxImages, idxLabels } from './idx-fixtures.ts';
+import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 import { IdxError } from './idx.ts';
 
 type Reply = Uint8Array | number | 'network-error' | { stallAfter: Uint8Array };

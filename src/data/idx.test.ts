@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdxError, readIdxImages, readIdxLabels, readMnist } from './idx.ts';
-import { idxImages, idxLabels } from './idx-fixtures.ts';
+import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 
 describe('readIdxImages', () => {
   it('reads the count and the pixels after the 16-byte header', () => {

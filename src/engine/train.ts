@@ -80,7 +80,14 @@ export class Trainer {
   private squaredErrorSum = 0;
   private correct = 0;
 
-  constructor(network: Network, config: Config, data: Dataset, rng: Rng) {
+  /** `now` is the caller's clock in milliseconds (the worker's performance.now, say); the engine reads no clock of its own. */
+  constructor(
+    network: Network,
+    config: Config,
+    data: Dataset,
+    rng: Rng,
+    private readonly now: () => number = Date.now,
+  ) {
     if (data.inputSize !== network.inputSize) {
       throw new Error(`The network takes ${network.inputSize} inputs but the images have ${data.inputSize} pixels`);
     }
@@ -112,7 +119,7 @@ export class Trainer {
    * weight is not finite at the end of the call.
    */
   trainSamples(maxSamples: number): EpochProgress {
-    const started = performance.now();
+    const started = this.now();
     if (this.samplesDone === 0) this.startEpoch();
     const total = this.data.count;
     const stop = Math.min(total, this.samplesDone + Math.max(1, maxSamples));
@@ -125,7 +132,7 @@ export class Trainer {
     this.optimizer.flush();
     // A weight can overflow before any loss shows it: never hand back a broken network.
     if (!this.network.isFinite()) throw new DivergenceError(this.epoch, this.samplesDone);
-    this.seconds += (performance.now() - started) / 1000;
+    this.seconds += (this.now() - started) / 1000;
 
     const progress: EpochProgress = {
       epoch: this.epoch,

@@ -11,7 +11,7 @@ import {
   parseConfig,
   serializeConfig,
 } from './config-format.ts';
-import { jsonValue, mutatedJson, mutatedText } from './json-mutations.ts';
+import { jsonValue, mutatedJson, mutatedText } from '../testing/json-mutations.ts';
 
 /** Everything the engine relies on, checked on an accepted config. */
 function expectUsable(config: Config): void {

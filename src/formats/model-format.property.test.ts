@@ -4,7 +4,7 @@ import { ACTIVATIONS, type Config, SEED_CONFIG } from '../engine/config.ts';
 import { metricsFromConfusion } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { jsonValue, mutatedJson, mutatedText } from './json-mutations.ts';
+import { jsonValue, mutatedJson, mutatedText } from '../testing/json-mutations.ts';
 import { type LoadedModel, ModelError, parseModel, serializeModel } from './model-format.ts';
 
 /** Everything Network.fromLayers and the UI rely on, checked on an accepted model. */

@@ -241,7 +241,7 @@ export class TrainingSession {
     const split = splitValidation(data.train, config.samples, config.validation);
     this.run = {
       config,
-      trainer: new Trainer(network, config, split.train, rng),
+      trainer: new Trainer(network, config, split.train, rng, this.options.now),
       samplesTotal: split.train.count,
       epochsDone: 0,
       lastPoint: { samples: 0, lossSum: 0, correct: 0 },

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../engine/config';
-import { firstSamples } from '../../engine/dataset';
-import { Network } from '../../engine/network';
-import { createRng } from '../../engine/rng';
-import { Trainer } from '../../engine/train';
-import { loadMnistNode } from '../../data/node-mnist';
-import { preprocess } from '../../data/preprocess';
+import type { Config } from '../../src/engine/config';
+import { firstSamples } from '../../src/engine/dataset';
+import { Network } from '../../src/engine/network';
+import { createRng } from '../../src/engine/rng';
+import { Trainer } from '../../src/engine/train';
+import { loadMnistNode } from '../../src/cli/node-mnist';
+import { preprocess } from '../../src/data/preprocess';
 import { measureAgreement, randomPlacement, renderAsInk, withPenWidth, type InkVariant } from './agreement';
-import { PAD_SIZE } from './ink';
+import { PAD_SIZE } from '../../src/features/draw-pad/ink';
 
 const test = loadMnistNode('test');
 const imageOf = (i: number) => test.images.subarray(i * 784, (i + 1) * 784);

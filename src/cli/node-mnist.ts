@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dataset } from '../engine/dataset.ts';
-import { readMnist } from './idx.ts';
-import { MNIST_FILES, type MnistSplit } from './mnist-files.ts';
+import { readMnist } from '../data/idx.ts';
+import { MNIST_FILES, type MnistSplit } from '../data/mnist-files.ts';
 
 /** The folder holding the four raw IDX files. */
 export function mnistDataDir(): string {

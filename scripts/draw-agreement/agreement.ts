@@ -15,13 +15,13 @@
  * estimate below on 500 test images enlarged to a 200 px box: median stroke 25 px (10th–90th
  * percentile 19–36 px), so at that size the 22 px brush draws MNIST's pen.
  */
-import type { Dataset } from '../../engine/dataset.ts';
-import { argmax } from '../../engine/metrics.ts';
-import type { Network } from '../../engine/network.ts';
-import type { Rng } from '../../engine/rng.ts';
-import { MNIST_SIDE, preprocess } from '../../data/preprocess.ts';
+import type { Dataset } from '../../src/engine/dataset.ts';
+import { argmax } from '../../src/engine/metrics.ts';
+import type { Network } from '../../src/engine/network.ts';
+import type { Rng } from '../../src/engine/rng.ts';
+import { MNIST_SIDE, preprocess } from '../../src/data/preprocess.ts';
 import { distanceTransform } from './distance.ts';
-import { BRUSH_WIDTH, PAD_SIZE } from './ink.ts';
+import { BRUSH_WIDTH, PAD_SIZE } from '../../src/features/draw-pad/ink.ts';
 
 export type InkLook = 'grey' | 'brush' | 'pen';
 

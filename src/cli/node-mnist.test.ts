@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { idxImages, idxLabels } from './idx-fixtures.ts';
+import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 import { loadMnistNode } from './node-mnist.ts';
 
 describe('loadMnistNode', () => {

@@ -1,5 +1,5 @@
 /** Small IDX files built in memory for tests: one image per entry, every pixel set to that value. */
-import { IMAGE_MAGIC, LABEL_MAGIC } from './idx.ts';
+import { IMAGE_MAGIC, LABEL_MAGIC } from '../data/idx.ts';
 
 export function idxImages(pixelValues: readonly number[]): Uint8Array {
   const bytes = new Uint8Array(16 + pixelValues.length * 784);
