@@ -1,3 +1,5 @@
+// The shared look first, so each feature's stylesheet can refine it.
+import './app.css';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { TrainingCharts } from '../features/charts/TrainingCharts';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
@@ -5,7 +7,6 @@ import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { RunsPanel } from '../features/runs/RunsPanel';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { TrainingPanel } from '../features/training/TrainingPanel';
-import './app.css';
 
 export function App() {
   return (

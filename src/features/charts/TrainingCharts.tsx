@@ -8,6 +8,7 @@ import { useAppStore } from '../../store/store';
 import type { RunningPoint } from '../../worker/api';
 import { accuracyTicks, compactNumber, niceTicks } from './axes';
 import { EpochTable } from './EpochTable';
+import './charts.css';
 
 /*
  * Drawing a recharts chart is the page's most expensive work while a run streams in, so:

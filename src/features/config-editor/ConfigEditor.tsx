@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store';
 import { ConfigFiles } from './ConfigFiles';
 import { ConfigForm } from './ConfigForm';
 import { ConfigJsonEditor } from './ConfigJsonEditor';
+import './config-editor.css';
 
 export function ConfigEditor() {
   const error = useAppStore((state) => state.configError);

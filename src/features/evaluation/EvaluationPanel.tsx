@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store';
 import { CellImages } from './CellImages';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerDigitTable } from './PerDigitTable';
+import './evaluation.css';
 
 export function EvaluationPanel() {
   const evaluation = useAppStore((state) => state.evaluation);

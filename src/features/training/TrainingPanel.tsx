@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store';
 import { RunStatus } from './RunStatus';
 import { TrainingControls } from './TrainingControls';
 import { DownloadProgress, EpochProgress } from './TrainingProgress';
+import './training.css';
 
 export function TrainingPanel() {
   const runError = useAppStore((state) => state.runError);
