@@ -17,7 +17,7 @@ test.use({ trace: 'off', screenshot: 'off' });
  * that trained on its main thread, or copied the dataset there, would show. CI shares two
  * cores with other jobs, so the bounds leave room for a slow machine.
  */
-const FROZEN_TASK_MS = 500;
+const FROZEN_TASK_MS = 1000;
 const PROGRESS_SILENCE_MS = 5000;
 
 test('the page keeps streaming progress and answering input while a network trains', async ({ page }) => {

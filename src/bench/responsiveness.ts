@@ -8,17 +8,13 @@
  * This is a measurement, not a test: e2e/responsiveness.spec.ts only checks that the page
  * keeps answering, with bounds a loaded CI machine cannot break.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
+import type { Page } from '@playwright/test';
+import { ROOT, withPageInChromium } from './chromium.ts';
 import { median } from './measure.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const OUT_DIR = join(ROOT, 'artifacts', 'responsiveness-app');
 /** Apart from the e2e server's 4173, the browser bench's 4183 and the soak's 4193. */
-const PORT = 4203;
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const SITE = { root: ROOT, outDir: join(ROOT, 'artifacts', 'responsiveness-app'), port: 4203 };
 const EPOCHS = 2;
 
 export interface ResponsivenessRun {
@@ -68,23 +64,8 @@ async function oneRun(page: Page, url: string): Promise<ResponsivenessRun> {
 
 /** `runs` fresh page loads, each training EPOCHS epochs of the default preset. */
 export async function measureResponsiveness(runs: number, log: (line: string) => void): Promise<ResponsivenessResult> {
-  const inline = {
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'warn' as const,
-    build: { outDir: OUT_DIR, emptyOutDir: true },
-    preview: { port: PORT, strictPort: false },
-  };
-  await build(inline);
-  const server = await preview(inline);
-  const browser = await chromium.launch({
-    executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const results: ResponsivenessRun[] = [];
-  try {
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite preview gave no local URL');
+  const results = await withPageInChromium(SITE, async (browser, url) => {
+    const done: ResponsivenessRun[] = [];
     for (let r = 0; r < runs; r++) {
       // A fresh context per run: each run starts as a first visit, dataset download included.
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -95,14 +76,12 @@ export async function measureResponsiveness(runs: number, log: (line: string) =>
         }).observe({ type: 'longtask', buffered: true });
       });
       const run = await oneRun(page, url);
-      results.push(run);
+      done.push(run);
       log(`responsiveness run ${r + 1}/${runs}: longest task ${run.longestTaskMs} ms, ${run.longTasks} over 50 ms, run ${(run.runMs / 1000).toFixed(1)} s`);
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    return done;
+  });
   return { epochs: EPOCHS, runs: results, medianLongestTaskMs: median(results.map((run) => run.longestTaskMs)) };
 }
 

@@ -8,17 +8,14 @@
  *
  * Prints a table and writes artifacts/soak.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
+import type { CDPSession, Page } from '@playwright/test';
+import { ROOT, withPageInChromium } from './chromium.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const OUT_DIR = join(ROOT, 'artifacts', 'soak-app');
-/** Apart from the e2e server's 4173 and the browser bench's 4183. */
-const PORT = 4193;
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+/** Apart from the e2e server's 4173 and the browser bench's 4183; eager memory measurement answers at once instead of at the next natural GC. */
+const SITE = { root: ROOT, outDir: join(ROOT, 'artifacts', 'soak-app'), port: 4193, extraFlags: ['--enable-blink-features=ForceEagerMeasureMemory'] };
 
 interface Sample {
   epoch: number;
@@ -64,19 +61,9 @@ async function measure(page: Page, cdp: CDPSession): Promise<Omit<Sample, 'epoch
 const mb = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1e6).toFixed(1)} MB`);
 
 async function main(): Promise<void> {
-  const inline = { configFile: join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'warn' as const, build: { outDir: OUT_DIR, emptyOutDir: true }, preview: { port: PORT, strictPort: false } };
-  await build(inline);
-  const server = await preview(inline);
-  const browser = await chromium.launch({
-    executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
-    // Eager memory measurement answers at once instead of at the next natural GC.
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--enable-blink-features=ForceEagerMeasureMemory'],
-  });
   const samples: Sample[] = [];
-  try {
+  await withPageInChromium(SITE, async (browser, url) => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite preview gave no local URL');
     await page.goto(url);
     const cdp = await page.context().newCDPSession(page);
     await page.getByLabel('Config JSON').fill(JSON.stringify(CONFIG));
@@ -90,10 +77,7 @@ async function main(): Promise<void> {
       samples.push(sample);
       console.log(`epoch ${String(sample.epoch).padStart(4)}  ${sample.seconds.toFixed(0).padStart(5)} s  page heap ${mb(sample.pageHeapBytes).padStart(9)}  page+worker ${mb(sample.allBytes).padStart(9)}`);
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   const first = samples[0];
   const last = samples[samples.length - 1];
   console.log(`\nPage heap: ${mb(first.pageHeapBytes)} at epoch ${first.epoch}, ${mb(last.pageHeapBytes)} at epoch ${last.epoch}`);

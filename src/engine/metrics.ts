@@ -1,5 +1,5 @@
 import { copyImage, type Dataset } from './dataset.ts';
-import type { Network } from './network.ts';
+import { EVALUATION_BATCH, type Network } from './network.ts';
 
 export interface DigitMetrics {
   digit: number;
@@ -31,7 +31,7 @@ export interface Evaluation extends ConfusionMetrics {
 }
 
 /** Classifies every sample of `data` and scores the predictions against its labels. */
-export function evaluate(network: Network, data: Dataset, batchSize = 256): Evaluation {
+export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION_BATCH): Evaluation {
   const classes = network.outputSize;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const predicted = new Uint8Array(data.count);

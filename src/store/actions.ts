@@ -5,7 +5,7 @@
 import type { Config } from '../engine/config';
 import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, withConfigPatch, withConfigText, withFieldReverted } from './config-slice';
-import { appendPoint, appendPoints, emptySeries } from './series';
+import { appendPoint, appendPoints } from './series';
 import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
 import { useAppStore } from './store';
 
@@ -130,19 +130,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
 
 /** A model from a file replaces the run's: its metrics no longer describe the model in use. */
 export function modelImported(): void {
-  set({
-    status: 'idle',
-    runConfig: null,
-    progress: null,
-    hasModel: true,
-    runError: null,
-    bestKept: null,
-    epochs: emptySeries(),
-    running: emptySeries(),
-    evaluation: null,
-    selectedCell: null,
-    cellImages: null,
-  });
+  set({ ...initialRunState(), hasModel: true });
 }
 
 // Dataset download

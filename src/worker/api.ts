@@ -4,6 +4,9 @@
  * code never ends up in the page's bundle.
  */
 import type { Config } from '../engine/config';
+import type { DigitMetrics } from '../engine/metrics';
+
+export type { DigitMetrics };
 
 export interface DownloadProgress {
   /** Bytes received so far, over all four files. */
@@ -38,15 +41,6 @@ export interface LiveProgress {
   samplesPerSecond: number;
   runningLoss: number;
   runningAccuracy: number;
-}
-
-export interface DigitMetrics {
-  digit: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
 }
 
 export interface EvaluationReport {

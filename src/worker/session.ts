@@ -4,7 +4,7 @@
  * them, and reports progress to one listener. The worker file only exposes this over Comlink,
  * so tests drive it directly in Node.
  */
-import type { Config } from '../engine/config.ts';
+import { MNIST_CLASSES, type Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import type { LayerSpec } from '../engine/dense.ts';
 import { layerOutputs } from '../engine/inspect.ts';
@@ -45,7 +45,6 @@ const SLICE_MS = 50;
 const PROGRESS_MS = 200;
 /** Test images evaluated between two looks at the message queue. */
 const EVALUATION_SLICE = 2000;
-const CLASSES = 10;
 
 /** Chart points every 1% of an epoch, but at least every 500 and at most every 100 samples. */
 export function pointSpacing(samplesTotal: number): number {
@@ -209,13 +208,13 @@ export class TrainingSession {
     evaluated.network ??= Network.fromLayers(evaluated.specs);
     const size = test.inputSize;
     const images = new Uint8Array(found.length * size);
-    const probabilities = new Float32Array(found.length * CLASSES);
+    const probabilities = new Float32Array(found.length * MNIST_CLASSES);
     const input = new Float32Array(size);
     found.forEach((index, k) => {
       const pixels = test.images.subarray(index * size, (index + 1) * size);
       images.set(pixels, k * size);
       for (let p = 0; p < size; p++) input[p] = pixels[p] / 255;
-      probabilities.set((evaluated.network as Network).predict(input).subarray(0, CLASSES), k * CLASSES);
+      probabilities.set((evaluated.network as Network).predict(input).subarray(0, MNIST_CLASSES), k * MNIST_CLASSES);
     });
     return { count: found.length, images, probabilities, indices: Uint32Array.from(found) };
   }
@@ -422,7 +421,7 @@ export class TrainingSession {
   /** The test set in slices, so messages still get through during an evaluation. */
   private async evaluateNetwork(network: Network, epoch: number): Promise<EvaluationReport> {
     const test = this.requireData().test;
-    const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
+    const confusion = Array.from({ length: MNIST_CLASSES }, () => new Array<number>(MNIST_CLASSES).fill(0));
     const predicted = new Uint8Array(test.count);
     for (let start = 0; start < test.count; start += EVALUATION_SLICE) {
       const part = slice(test, start, Math.min(test.count, start + EVALUATION_SLICE));

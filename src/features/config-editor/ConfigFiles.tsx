@@ -4,6 +4,7 @@ import { configToHash } from '../../formats/config-hash';
 import { importConfigFile, loadConfig } from '../../store/actions';
 import { PRESETS } from '../../store/presets';
 import { useAppStore } from '../../store/store';
+import { saveFile } from '../../components/save-file';
 
 /** Presets, and config files in and out. */
 export function ConfigFiles() {
@@ -51,7 +52,7 @@ export function ConfigFiles() {
             input.value = '';
           }}
         />
-        <button type="button" className="secondary" onClick={() => download('mnist-config.json', current)}>
+        <button type="button" className="secondary" onClick={() => saveFile('mnist-config.json', current)}>
           Export config
         </button>
         <CopyLink />
@@ -86,14 +87,4 @@ function CopyLink() {
       </span>
     </>
   );
-}
-
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  // The click has started the download by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

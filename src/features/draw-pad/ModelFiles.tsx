@@ -5,6 +5,8 @@ import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import type { ModelSummary } from '../../worker/api';
 import { keepLatestModel, restoreLatestModel } from './model-persistence';
+import { errorText } from '../../formats/error-text';
+import { saveFile } from '../../components/save-file';
 
 interface ModelFilesProps {
   /** A model from a file or from the browser's storage has replaced the current one. */
@@ -26,7 +28,7 @@ export function ModelFiles({ onModelLoaded }: ModelFilesProps) {
         setNote(`Restored your last model (${shape(summary)}) from this browser.`);
         onModelLoaded();
       },
-      (reason: unknown) => setNote(`Your last model could not be restored: ${message(reason)}`),
+      (reason: unknown) => setNote(`Your last model could not be restored: ${errorText(reason)}`),
     );
   }, [onModelLoaded]);
 
@@ -39,7 +41,7 @@ export function ModelFiles({ onModelLoaded }: ModelFilesProps) {
 
   const save = async () => {
     const text = await exportModel();
-    if (text !== null) download(text, 'mnist-model.json');
+    if (text !== null) saveFile('mnist-model.json', text);
   };
 
   const load = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -55,7 +57,7 @@ export function ModelFiles({ onModelLoaded }: ModelFilesProps) {
       onModelLoaded();
       keep(setNote);
     } catch (reason) {
-      setError(`${file.name} was not loaded: ${message(reason)} The current model is unchanged.`);
+      setError(`${file.name} was not loaded: ${errorText(reason)} The current model is unchanged.`);
     }
   };
 
@@ -75,22 +77,9 @@ export function ModelFiles({ onModelLoaded }: ModelFilesProps) {
 }
 
 function keep(setNote: (note: string) => void): void {
-  keepLatestModel().catch((reason: unknown) => setNote(`The model could not be kept in this browser: ${message(reason)}`));
+  keepLatestModel().catch((reason: unknown) => setNote(`The model could not be kept in this browser: ${errorText(reason)}`));
 }
 
 function shape(summary: ModelSummary): string {
   return `${summary.layers.join('-')} ${summary.activations.join('/')}`;
-}
-
-function message(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
-}
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
 }

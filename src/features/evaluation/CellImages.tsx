@@ -1,3 +1,4 @@
+import { MNIST_CLASSES } from '../../engine/config';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatPercent } from '../../components/format';
 import { CELL_IMAGE_LIMIT } from '../../bridge/training-bridge';
@@ -5,7 +6,6 @@ import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
 const PIXELS = 784;
-const CLASSES = 10;
 
 /** The test images behind one confusion cell, each with what the network thought of it. */
 export function CellImages() {
@@ -33,7 +33,7 @@ export function CellImages() {
       ) : (
         <ul className="image-grid">
           {Array.from({ length: images.count }, (_, i) => {
-            const probabilities = images.probabilities.subarray(i * CLASSES, (i + 1) * CLASSES);
+            const probabilities = images.probabilities.subarray(i * MNIST_CLASSES, (i + 1) * MNIST_CLASSES);
             const top = topClasses(probabilities, 3);
             return (
               <li key={images.indices[i]} className="image-card">
