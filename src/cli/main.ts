@@ -1,5 +1,6 @@
 /**
- * The Node CLI, run with tsx: `npm run train -- --config FILE`, `npm run evaluate -- --model FILE`
+ * The Node CLI, run with tsx: `npm run train -- --config FILE`, `npm run evaluate -- --model FILE`,
+ * `npm run export -- --model FILE --format F --out PATH`
  * (`npm run bench` is the separate harness in src/bench/). Problems with the input end the
  * program with one line on stderr and a non-zero exit code: 2 for a mistake in the command
  * line, 1 for anything else.
@@ -9,8 +10,9 @@ import { IdxError } from '../data/idx.ts';
 import { InputError, USAGE, UsageError } from './args.ts';
 import { evaluateModel, train } from './commands.ts';
 import { errorText } from '../formats/error-text.ts';
+import { exportModel } from './export.ts';
 
-const COMMANDS = { train, evaluate: evaluateModel };
+const COMMANDS = { train, evaluate: evaluateModel, export: exportModel };
 
 function run(argv: string[]): void {
   const [name, ...args] = argv;

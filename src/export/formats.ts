@@ -1,0 +1,24 @@
+/**
+ * The export formats, as files: one list used by the CLI (written to disk) and the UI
+ * (downloaded, several files zipped).
+ */
+import { exportOnnx, type ExportModel } from './onnx.ts';
+
+export const EXPORT_FORMATS = ['onnx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const FORMAT_LABELS: Record<ExportFormat, string> = {
+  onnx: 'ONNX (.onnx)',
+};
+
+export interface ExportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export function exportFiles(model: ExportModel, format: ExportFormat): ExportFile[] {
+  switch (format) {
+    case 'onnx':
+      return [{ name: 'model.onnx', bytes: exportOnnx(model) }];
+  }
+}

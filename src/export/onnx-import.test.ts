@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { describe, expect, it } from 'vitest';
+import { mnistDataDir } from '../data/node-mnist.ts';
+import { Network } from '../engine/network.ts';
+import { ModelError } from '../formats/model-format.ts';
+import { exportOnnx } from './onnx.ts';
+import { importOnnx } from './onnx-import.ts';
+import { projectPython, runPythonScript, temporaryFolder } from './python-env.ts';
+import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick } from './test-models.ts';
+
+const { onnx } = onnxProto;
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+function sameClassFraction(a: Float32Array, b: Float32Array, classes: number): number {
+  let same = 0;
+  const rows = a.length / classes;
+  const argmax = (v: Float32Array, r: number) => {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (v[r * classes + k] > v[r * classes + best]) best = k;
+    return best;
+  };
+  for (let r = 0; r < rows; r++) if (argmax(a, r) === argmax(b, r)) same++;
+  return same / rows;
+}
+
+describe('ONNX import', () => {
+  it.each(Object.keys(TEST_CONFIGS))('reads back our own %s export, which predicts identically', (name) => {
+    const model = trainQuick(TEST_CONFIGS[name]);
+    const imported = importOnnx(exportOnnx(model));
+    expect(imported.producer).toBe('mnist-playground');
+    expect(imported.config.layers).toEqual(model.config.layers);
+    expect(imported.config.activations).toEqual(model.config.activations);
+    imported.layers.forEach((layer, l) => {
+      expect(layer.weights).toEqual(model.layers[l].weights);
+      expect(layer.biases).toEqual(model.layers[l].biases);
+    });
+    const test = mnistTest();
+    expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
+  });
+
+  it('refuses a graph with operators we lack, naming them', () => {
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        node: [
+          { opType: 'Conv', input: ['x', 'w'], output: ['c'] },
+          { opType: 'MaxPool', input: ['c'], output: ['p'] },
+          { opType: 'Relu', input: ['p'], output: ['y'] },
+        ],
+        input: [{ name: 'x' }],
+        output: [{ name: 'y' }],
+      },
+    }).finish();
+    expect(() => importOnnx(bytes)).toThrow(ModelError);
+    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: Conv, MaxPool/);
+  });
+
+  it('refuses bytes that are not ONNX', () => {
+    expect(() => importOnnx(new TextEncoder().encode('{"format": "mnist-playground-model"}'))).toThrow(ModelError);
+  });
+});
+
+const python = projectPython();
+
+describe.skipIf(!python)('ONNX import of a PyTorch MLP exported with torch.onnx.export', () => {
+  it('loads Flatten/Gemm/ReLU/Tanh/Sigmoid/Softmax and predicts as PyTorch does', () => {
+    const folder = temporaryFolder('torch-onnx-');
+    runPythonScript(python as string, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
+    const imported = importOnnx(readFileSync(join(folder, 'torch-mlp.onnx')));
+    expect(imported.producer).toBe('pytorch');
+    expect(imported.config.layers).toEqual([784, 64, 32, 16, 10]);
+    expect(imported.config.activations).toEqual(['ReLU', 'Tanh', 'Sigmoid', 'Softmax']);
+
+    const raw = readFileSync(join(folder, 'torch-outputs.f32'));
+    const theirs = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const ours = outputsOn(Network.fromLayers(imported.layers), mnistTest());
+    expect(sameClassFraction(ours, theirs, 10)).toBeGreaterThanOrEqual(0.999);
+    expect(maxDifference(ours, theirs)).toBeLessThanOrEqual(1e-4);
+  });
+});

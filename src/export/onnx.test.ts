@@ -1,0 +1,29 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mnistDataDir } from '../data/node-mnist.ts';
+import { exportOnnx } from './onnx.ts';
+import { projectPython, runPythonScript, temporaryFolder } from './python-env.ts';
+import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeOutputs } from './test-models.ts';
+
+const python = projectPython();
+
+describe.skipIf(!python)('ONNX export, checked by onnx.checker and onnxruntime on the 10,000 test images', () => {
+  it.each(Object.keys(TEST_CONFIGS))('%s predicts as the playground does', (name) => {
+    const model = trainQuick(TEST_CONFIGS[name]);
+    const folder = temporaryFolder('onnx-export-');
+    const onnxPath = join(folder, 'model.onnx');
+    writeFileSync(onnxPath, exportOnnx(model));
+    const ours = writeOutputs(folder, outputsOn(model.network, mnistTest()));
+
+    const verdict = JSON.parse(
+      runPythonScript(python as string, 'check_predictions.py', ['--mnist', mnistDataDir(), '--ours', ours, '--onnx', onnxPath]),
+    ) as Agreement;
+    console.log(`ONNX ${name}: ${JSON.stringify(verdict)}`);
+    expect(verdict.images).toBe(10_000);
+    expect(verdict.sameClass / verdict.images).toBeGreaterThanOrEqual(0.999);
+    expect(verdict.maxDifference).toBeLessThanOrEqual(1e-4);
+    // A model that learned something: an export of noise could agree trivially.
+    expect(verdict.accuracy).toBeGreaterThan(0.8);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * The project's Python (.venv, made by scripts/setup-python.sh) for the tests that check our
+ * exports with onnx, onnxruntime and torch. Outside CI a machine without it skips those tests;
+ * in CI (CI set) its absence is an error, so the checks cannot silently stop running.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const PYTHON_SCRIPTS = resolve('scripts/python');
+
+/** The venv's python, or null where it is missing and not required. */
+export function projectPython(): string | null {
+  const python = resolve('.venv/bin/python');
+  const ready =
+    existsSync(python) &&
+    (() => {
+      try {
+        execFileSync(python, ['-c', 'import torch, onnx, onnxruntime, safetensors, numpy'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+  if (ready) return python;
+  if (process.env.CI) {
+    throw new Error('CI needs the Python venv with torch, onnx, onnxruntime, safetensors and numpy: run bash scripts/setup-python.sh');
+  }
+  return null;
+}
+
+/** Runs a script of scripts/python with the venv's python; its stdout. Failures throw with its stderr. */
+export function runPythonScript(python: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    return execFileSync(python, [join(PYTHON_SCRIPTS, script), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+    throw new Error(`${script} failed: ${stderr || stdout || String(error)}`, { cause: error });
+  }
+}
+
+export function temporaryFolder(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

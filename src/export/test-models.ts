@@ -1,0 +1,77 @@
+/**
+ * Small, quickly trained networks for the export tests, and their outputs on the 10,000
+ * MNIST test images as the playground computes them.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Config, SEED_CONFIG } from '../engine/config.ts';
+import type { Dataset } from '../engine/dataset.ts';
+import { copyImage } from '../engine/dataset.ts';
+import { Network } from '../engine/network.ts';
+import { createRng } from '../engine/rng.ts';
+import { Trainer } from '../engine/train.ts';
+import { loadMnistNode } from '../data/node-mnist.ts';
+import { littleEndianBytes, type ExportModel } from './onnx.ts';
+
+/** The seed network, and a deeper ReLU network trained with dropout, each for one epoch on a few thousand images. */
+export const TEST_CONFIGS: Record<string, Config> = {
+  seed: { ...SEED_CONFIG, epochs: 1, samples: 3000 },
+  deeperReluDropout: {
+    ...SEED_CONFIG,
+    layers: [784, 64, 32, 10],
+    activations: ['ReLU', 'ReLU', 'Softmax'],
+    optimizer: 'adam',
+    learningRate: 0.002,
+    batchSize: 32,
+    dropout: 0.2,
+    init: 'he',
+    epochs: 1,
+    samples: 3000,
+  },
+};
+
+let train: Dataset | null = null;
+let test: Dataset | null = null;
+
+export function mnistTest(): Dataset {
+  test ??= loadMnistNode('test');
+  return test;
+}
+
+export function trainQuick(config: Config): ExportModel & { network: Network } {
+  train ??= loadMnistNode('train');
+  const rng = createRng(config.seed);
+  const network = Network.create(config.layers, config.activations, config.init, rng);
+  const trainer = new Trainer(network, config, train, rng);
+  for (let epoch = 0; epoch < config.epochs; epoch++) trainer.runEpoch();
+  return { config, layers: network.toLayerSpecs(), network };
+}
+
+/** The network's outputs on every test image, row after row. */
+export function outputsOn(network: Network, data: Dataset): Float32Array {
+  const classes = network.outputSize;
+  const result = new Float32Array(data.count * classes);
+  const batch = 256;
+  const inputs = new Float32Array(batch * data.inputSize);
+  for (let start = 0; start < data.count; start += batch) {
+    const rows = Math.min(batch, data.count - start);
+    for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
+    result.set(network.forwardBatch(inputs, rows).subarray(0, rows * classes), start * classes);
+  }
+  return result;
+}
+
+/** Writes the outputs where check_predictions.py reads them; the path. */
+export function writeOutputs(folder: string, outputs: Float32Array): string {
+  const path = join(folder, 'ours.f32');
+  writeFileSync(path, littleEndianBytes(outputs));
+  return path;
+}
+
+/** check_predictions.py's verdict. */
+export interface Agreement {
+  images: number;
+  sameClass: number;
+  maxDifference: number;
+  accuracy: number;
+}
