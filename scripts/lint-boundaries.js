@@ -10,7 +10,7 @@ import { dirname, join, relative, sep } from 'node:path';
 const ROOT = dirname(import.meta.dirname);
 
 /** Folders whose code runs in the browser (tests beside it excepted). */
-const BROWSER = ['src/app', 'src/features', 'src/components', 'src/store', 'src/bridge', 'src/worker', 'src/engine', 'src/data', 'src/formats', 'src/presets'];
+const BROWSER = ['src/app', 'src/features', 'src/components', 'src/store', 'src/bridge', 'src/worker', 'src/engine', 'src/data', 'src/formats', 'src/presets', 'src/export'];
 
 /**
  * Each rule: files under `in` may not import `what` (folders of the project, or bare

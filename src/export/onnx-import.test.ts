@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { mnistDataDir } from '../data/node-mnist.ts';
+import { mnistDataDir } from '../cli/node-mnist.ts';
 import { Network } from '../engine/network.ts';
 import { ModelError } from '../formats/model-format.ts';
 import { exportOnnx } from './onnx.ts';
 import { importOnnx } from './onnx-import.ts';
-import { projectPython, runPythonScript, temporaryFolder } from './python-env.ts';
-import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick } from './test-models.ts';
+import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
+import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick } from '../testing/export-models.ts';
 
 const { onnx } = onnxProto;
 

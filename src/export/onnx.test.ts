@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mnistDataDir } from '../data/node-mnist.ts';
+import { mnistDataDir } from '../cli/node-mnist.ts';
 import { exportOnnx } from './onnx.ts';
-import { projectPython, runPythonScript, temporaryFolder } from './python-env.ts';
-import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeOutputs } from './test-models.ts';
+import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
+import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeOutputs } from '../testing/export-models.ts';
 
 const python = projectPython();
 
