@@ -120,7 +120,7 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     [['train'], 2, /^train: --config FILE is required/],
     [['evaluate', '--model', badModel], 1, `${badModel}: unsupported model version 7; this app reads version 1`],
     [['evaluate', '--model', smallConfig], 1, /^.*small\.json: not a model file/],
-    [['fly'], 2, 'unknown command "fly"; commands: train, evaluate'],
+    [['fly'], 2, 'unknown command "fly"; commands: train, evaluate, export'],
     [['train', '--config', diverging, '--samples', '500'], 1, /^Training diverged at epoch 1, sample \d+: .*Try a smaller learning rate\.$/],
   ])('%j exits with %i', async (args, code, message) => {
     const outcome = await cli(...args);
