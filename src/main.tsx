@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { startPersistence } from './app/persistence';
 import { syncConfigWithUrl } from './app/url-config';
 import { terminateWorkerForTesting } from './bridge/training-bridge';
 
@@ -12,6 +13,7 @@ declare global {
 }
 window.mnistPlayground = { terminateWorkerForTesting };
 syncConfigWithUrl();
+startPersistence();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -4,6 +4,7 @@ import { DrawPad } from '../features/draw-pad/DrawPad';
 import { TrainingCharts } from '../features/charts/TrainingCharts';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
+import { ModelFiles } from '../features/model-files/ModelFiles';
 import { RunsPanel } from '../features/runs/RunsPanel';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { TrainingPanel } from '../features/training/TrainingPanel';
@@ -29,7 +30,9 @@ export function App() {
           <TrainingCharts />
           <EvaluationPanel />
           <RunsPanel />
-          <DrawPad />
+          <DrawPad>
+            <ModelFiles />
+          </DrawPad>
           <NetworkView />
         </div>
       </main>

@@ -130,7 +130,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
 
 /** A model from a file replaces the run's: its metrics no longer describe the model in use. */
 export function modelImported(): void {
-  set({ ...initialRunState(), hasModel: true });
+  set((state) => ({ ...initialRunState(), hasModel: true, modelVersion: state.modelVersion + 1 }));
 }
 
 // Dataset download
@@ -177,4 +177,18 @@ export function cellImagesReceived(cell: ConfusionCell, images: TestImages): voi
 
 export function cellClosed(): void {
   set({ selectedCell: null, cellImages: null });
+}
+
+// What this browser keeps
+
+export function modelNoted(note: string): void {
+  set({ modelNote: note });
+}
+
+export function storageFailed(message: string): void {
+  set({ storageError: message });
+}
+
+export function storageErrorDismissed(): void {
+  set({ storageError: null });
 }

@@ -65,7 +65,17 @@ export interface DownloadState {
   };
 }
 
-export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & RunsState;
+/** What this browser keeps between visits, as the page tells the user about it. */
+export interface StorageState {
+  /** Counts the models loaded from a file, a run or this browser's storage: each is a new model to read drawings with. */
+  modelVersion: number;
+  /** What happened to the model last loaded: restored from this browser, loaded from a file. */
+  modelNote: string | null;
+  /** Something could not be kept in or read from this browser's storage. */
+  storageError: string | null;
+}
+
+export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & RunsState & StorageState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
@@ -94,6 +104,9 @@ export function initialState(config: Config): AppState {
     ...initialRunState(),
     download: { status: 'idle', loadedBytes: 0, totalBytes: null },
     ...initialRunsState(),
+    modelVersion: 0,
+    modelNote: null,
+    storageError: null,
   };
 }
 

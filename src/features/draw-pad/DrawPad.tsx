@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { Panel } from '../../components/Panel';
 import { argmax } from '../../engine/metrics';
@@ -7,27 +7,28 @@ import { predictDigit } from '../../bridge/training-bridge';
 import { PAD_SIZE, type Point } from './ink';
 import { EMPTY_VIEW, livePrediction, type PredictionView } from './live-prediction';
 import { HiddenActivations } from './HiddenActivations';
-import { ModelFiles } from './ModelFiles';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
 import './draw-pad.css';
 
 /** Draw a digit and watch the current model read it, live. */
-export function DrawPad() {
+/** `children` sit under the pad: the app puts the model files there. */
+export function DrawPad({ children }: { children?: ReactNode }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [pad] = useState(() => new Pad());
   const [view, setView] = useState<PredictionView>(EMPTY_VIEW);
   const [live] = useState(() => livePrediction(pad.read, predictDigit, setView));
   const [strokeCount, setStrokeCount] = useState(0);
-  // A new epoch or a run reset changes `evaluation` or `hasModel`: the drawing is read again.
+  // A new epoch, a run reset or a loaded model changes what reads the drawing: it is read again.
   const evaluation = useAppStore((state) => state.evaluation);
   const hasModel = useAppStore((state) => state.hasModel);
+  const modelVersion = useAppStore((state) => state.modelVersion);
 
   useEffect(() => pad.attach(canvasRef.current), [pad]);
 
   useEffect(() => {
     if (pad.strokeCount > 0) live.now();
-  }, [pad, live, evaluation, hasModel]);
+  }, [pad, live, evaluation, hasModel, modelVersion]);
 
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
     if (event.pointerType === 'mouse' && event.button !== 0) return;
@@ -108,7 +109,7 @@ export function DrawPad() {
         </div>
       </div>
       {view.image && view.probabilities && <HiddenActivations image={view.image} modelKey={view.probabilities} />}
-      <ModelFiles onModelLoaded={live.now} />
+      {children}
     </Panel>
   );
 }

@@ -1,16 +1,15 @@
-import { useEffect, useState } from 'react';
-import { importModel } from '../../bridge/training-bridge';
+import { useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { formatDuration, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { deleteRun, renameRun, toggleRunSelected } from '../../store/runs-actions';
+import { storageErrorDismissed } from '../../store/actions';
 import type { RunRecord } from '../../store/runs';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { batchExperiment, BATCH_SIZES, runQueue } from './experiment';
 import { HyperparameterTable } from './HyperparameterTable';
-import { startRunHistory } from './run-recorder';
-import { loadRunModel } from './run-storage';
+import { restoreRunModel } from '../../bridge/model-store';
 import { RunsOverlay } from './RunsOverlay';
 import './runs.css';
 import { errorText } from '../../formats/error-text';
@@ -30,11 +29,8 @@ export function RunsPanel() {
   const selectedIds = useAppStore((state) => state.selectedRunIds);
   const busy = useAppStore((state) => isBusy(state.status));
   const [error, setError] = useState<string | null>(null);
+  const storageError = useAppStore((state) => state.storageError);
   const [experimentStep, setExperimentStep] = useState<number | null>(null);
-
-  useEffect(() => {
-    void startRunHistory(setError);
-  }, []);
 
   const selected = selectedIds.map((id) => runs.find((run) => run.id === id)).filter((run) => run !== undefined);
 
@@ -54,6 +50,7 @@ export function RunsPanel() {
       }
     >
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {storageError && <Alert onDismiss={storageErrorDismissed}>{storageError}</Alert>}
       {experimentStep !== null && (
         <p role="status">
           Experiment: run {experimentStep + 1} of {BATCH_SIZES.length} (batch size {BATCH_SIZES[experimentStep]}).
@@ -109,9 +106,7 @@ function RunRow({ run, selected, busy, onError }: RunRowProps) {
   const last = run.epochs[run.epochs.length - 1];
   const loadModel = async () => {
     try {
-      const text = await loadRunModel(run.id);
-      if (text === undefined) throw new Error('no model was kept for this run');
-      await importModel(text);
+      await restoreRunModel(run.id);
     } catch (error) {
       onError(`The model of ${run.name} was not loaded: ${errorText(error)}`);
     }

@@ -1,15 +1,14 @@
 /**
  * The runs history in this browser's IndexedDB: one entry per run (config, epochs, last
- * evaluation), written each time the run changes, and each run's model (model-file JSON)
- * in a database of its own so listing runs never reads megabytes of weights.
+ * evaluation), written each time the run changes. Each run's model is kept by the bridge's
+ * model store.
  */
-import { createStore, del, get, set, values } from 'idb-keyval';
-import { interrupted, type RunRecord } from '../../store/runs';
+import { createStore, del, set, values } from 'idb-keyval';
+import { removeRunModel } from '../bridge/model-store';
+import { interrupted, type RunRecord } from '../store/runs';
 
 let runStore: ReturnType<typeof createStore> | null = null;
-let modelStore: ReturnType<typeof createStore> | null = null;
 const runsDb = () => (runStore ??= createStore('mnist-playground-runs', 'runs'));
-const modelsDb = () => (modelStore ??= createStore('mnist-playground-run-models', 'models'));
 
 export const RELOAD_NOTE = 'The page was closed or reloaded during this run.';
 
@@ -17,16 +16,8 @@ export function saveRun(run: RunRecord): Promise<void> {
   return set(run.id, run, runsDb());
 }
 
-export function saveRunModel(id: string, modelText: string): Promise<void> {
-  return set(id, modelText, modelsDb());
-}
-
-export function loadRunModel(id: string): Promise<string | undefined> {
-  return get<string>(id, modelsDb());
-}
-
 export async function removeRun(id: string): Promise<void> {
-  await Promise.all([del(id, runsDb()), del(id, modelsDb())]);
+  await Promise.all([del(id, runsDb()), removeRunModel(id)]);
 }
 
 /**

@@ -2,23 +2,15 @@
  * Keeps the runs history in IndexedDB: reads it back once at page load, then writes each
  * run whenever it changes (at most once per epoch and at its end) and each epoch's model.
  */
-import { onCheckpoint } from '../../bridge/training-bridge';
-import { runsLoaded } from '../../store/runs-actions';
-import type { RunRecord } from '../../store/runs';
-import { useAppStore } from '../../store/store';
-import { loadRuns, removeRun, saveRun, saveRunModel } from './run-storage';
-import { errorText } from '../../formats/error-text';
+import { saveRunModel } from '../bridge/model-store';
+import { onCheckpoint } from '../bridge/training-bridge';
+import { runsLoaded } from '../store/runs-actions';
+import type { RunRecord } from '../store/runs';
+import { useAppStore } from '../store/store';
+import { loadRuns, removeRun, saveRun } from './run-storage';
 
-let started: Promise<void> | null = null;
-
-/** Starts recording once per page; resolves when the stored runs are in the store. */
-export function startRunHistory(onError: (message: string) => void): Promise<void> {
-  started ??= record(onError);
-  return started;
-}
-
-async function record(onError: (message: string) => void): Promise<void> {
-  const fail = (what: string) => (error: unknown) => onError(`${what}: ${errorText(error)}`);
+/** Starts recording; resolves when the stored runs are in the store. `fail` hears what could not be kept or read. */
+export async function startRunHistory(fail: (what: string) => (error: unknown) => void): Promise<void> {
   onCheckpoint(({ runId, modelText }) => {
     if (runId) saveRunModel(runId, modelText).catch(fail('A run’s model could not be kept in this browser'));
   });

@@ -1,0 +1,56 @@
+import { useState, type ChangeEvent } from 'react';
+import { Alert } from '../../components/Alert';
+import { saveFile } from '../../components/save-file';
+import { exportModel, importModel } from '../../bridge/training-bridge';
+import { errorText } from '../../formats/error-text';
+import { modelNoted } from '../../store/actions';
+import { isBusy } from '../../store/state';
+import { useAppStore } from '../../store/store';
+import type { ModelSummary } from '../../worker/api';
+import './model-files.css';
+
+/** Save the current model as a file, or load one (ours or neural-net-rs's). */
+export function ModelFiles() {
+  const hasModel = useAppStore((state) => state.hasModel);
+  const busy = useAppStore((state) => isBusy(state.status));
+  const note = useAppStore((state) => state.modelNote);
+  const [error, setError] = useState<string | null>(null);
+
+  const save = async () => {
+    const text = await exportModel();
+    if (text !== null) saveFile('mnist-model.json', text);
+  };
+
+  const load = async (event: ChangeEvent<HTMLInputElement>) => {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    // Cleared so that choosing the same file again loads it again.
+    input.value = '';
+    if (!file) return;
+    try {
+      const summary = await importModel(await file.text());
+      setError(null);
+      modelNoted(`Loaded ${file.name}: ${shape(summary)}.`);
+    } catch (reason) {
+      setError(`${file.name} was not loaded: ${errorText(reason)} The current model is unchanged.`);
+    }
+  };
+
+  return (
+    <div className="model-files">
+      <button type="button" onClick={save} disabled={!hasModel}>
+        Save model
+      </button>
+      <label>
+        Load model{' '}
+        <input type="file" accept=".json,application/json" aria-label="Load model" onChange={load} disabled={busy} />
+      </label>
+      {note && <p className="model-files-note">{note}</p>}
+      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+    </div>
+  );
+}
+
+function shape(summary: ModelSummary): string {
+  return `${summary.layers.join('-')} ${summary.activations.join('/')}`;
+}
