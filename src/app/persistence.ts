@@ -38,7 +38,10 @@ export function startPersistence(): void {
     (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
   );
   useAppStore.subscribe((state, previous) => {
-    if (newerModelSettled(state, previous)) keepLatestModel().catch(fail('The model could not be kept in this browser'));
+    // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
+    if (newerModelSettled(state, previous)) {
+      keepLatestModel().catch((error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`));
+    }
   });
   void startRunHistory(fail);
 }

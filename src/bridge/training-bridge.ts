@@ -13,6 +13,7 @@ import {
   downloadFinished,
   downloadProgressed,
   downloadStarted,
+  workerDataLost,
   evaluationReceived,
   modelImported,
   pauseRequested,
@@ -40,7 +41,6 @@ const HEARTBEAT_TIMEOUT_MS = 10_000;
 interface Connection {
   worker: Worker;
   api: Comlink.Remote<TrainingWorkerApi>;
-  dataLoaded: boolean;
   /** Rejects when the worker dies, so calls still waiting on it end instead of hanging. */
   dead: Promise<never>;
   kill(reason: string): void;
@@ -73,7 +73,7 @@ function connect(): Connection {
   });
   // Nobody may be waiting on it; the rejection is still expected.
   dead.catch(() => {});
-  const current: Connection = { worker, api, dataLoaded: false, dead, kill };
+  const current: Connection = { worker, api, dead, kill };
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
@@ -94,6 +94,7 @@ function workerDied(dead: Connection, reason: string): void {
   dead.worker.terminate();
   dead.kill(reason);
   connection = null;
+  workerDataLost();
   runRecordInterrupted(`The training worker stopped (${reason}).`);
   const checkpoint = lastCheckpoint;
   const kept = !checkpoint
@@ -160,12 +161,14 @@ export function terminateWorkerForTesting(): void {
 }
 
 /** Loads the dataset into the worker once; false when it failed (the store already says why). */
+/** Whether the worker holds the dataset: the store's download status says so, and a dead worker's data is forgotten with it. */
+const dataReady = () => useAppStore.getState().download.status === 'ready';
+
 async function ensureData(current: Connection): Promise<boolean> {
-  if (current.dataLoaded) return true;
+  if (dataReady()) return true;
   downloadStarted();
   try {
     await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed)));
-    current.dataLoaded = true;
     downloadFinished();
     return true;
   } catch (error) {
@@ -197,7 +200,7 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
  */
 export async function train(config: Config = useAppStore.getState().config): Promise<RunOutcome | null> {
   const current = connect();
-  runStarting(config, !current.dataLoaded);
+  runStarting(config, !dataReady());
   if (!(await ensureData(current))) return null;
   listenToRun(current, runRecordStarted(config));
   runContinuing();
@@ -216,7 +219,7 @@ export async function stepEpoch(): Promise<void> {
   const { status, config } = useAppStore.getState();
   const current = connect();
   if (status !== 'paused') {
-    runStarting(config, !current.dataLoaded);
+    runStarting(config, !dataReady());
     if (!(await ensureData(current))) return;
     listenToRun(current, runRecordStarted(config));
   }

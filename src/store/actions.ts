@@ -144,6 +144,11 @@ export function downloadProgressed(progress: DownloadProgress): void {
   set((state) => (state.download.status === 'loading' ? { download: { status: 'loading', ...progress } } : {}));
 }
 
+/** A new worker starts without the dataset: the next run loads it again (from this browser's cache). */
+export function workerDataLost(): void {
+  set({ download: { status: 'idle', loadedBytes: 0, totalBytes: null } });
+}
+
 export function downloadFinished(): void {
   set((state) => ({ download: { ...state.download, status: 'ready' } }));
 }
