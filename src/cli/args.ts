@@ -1,6 +1,7 @@
 /** Command-line flags, with messages in the words of the usage text. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
 
 export const USAGE = `usage:
   npm run train -- --config FILE [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
@@ -65,5 +66,15 @@ export function readTextFile(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read ${what} ${path}: ${fileProblem(error)}`);
+  }
+}
+
+/** A model file (ours or neural-net-rs's); a file that is not one is an InputError naming it. */
+export function readModelFile(path: string): LoadedModel {
+  try {
+    return parseModel(readTextFile(path, 'model file'));
+  } catch (error) {
+    if (error instanceof ModelError) throw new InputError(`${path}: ${error.message}`);
+    throw error;
   }
 }

@@ -8,8 +8,8 @@ import { Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { loadMnistNode } from './node-mnist.ts';
 import { checkConfig, ConfigError, parseConfig } from '../formats/config-format.ts';
-import { ModelError, parseModel, serializeModel } from '../formats/model-format.ts';
-import { fileProblem, InputError, integerFlag, parseFlags, readTextFile, UsageError } from './args.ts';
+import { serializeModel } from '../formats/model-format.ts';
+import { fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
 
@@ -110,13 +110,7 @@ export function evaluateModel(args: string[], print: Print): void {
   const flags = parseFlags('evaluate', args, { model: { type: 'string' } });
   if (!flags.model) throw new UsageError('evaluate: --model FILE is required');
   print('Loading trained network...');
-  let model;
-  try {
-    model = parseModel(readTextFile(flags.model, 'model file'));
-  } catch (error) {
-    if (error instanceof ModelError) throw new InputError(`${flags.model}: ${error.message}`);
-    throw error;
-  }
+  const model = readModelFile(flags.model);
   const { layers, activations } = model.config;
   print(`Network: ${layers.join('-')} ${activations.join('/')}${model.source === 'neural-net-rs' ? ' (a neural-net-rs model)' : ''}`);
   print('Testing network...');

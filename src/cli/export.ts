@@ -2,8 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORT_FORMATS, exportFiles, type ExportFormat } from '../export/formats.ts';
-import { ModelError, parseModel } from '../formats/model-format.ts';
-import { fileProblem, InputError, parseFlags, readTextFile, UsageError } from './args.ts';
+import { fileProblem, InputError, parseFlags, readModelFile, UsageError } from './args.ts';
 import type { Print } from './commands.ts';
 
 export function exportModel(args: string[], print: Print): void {
@@ -14,13 +13,7 @@ export function exportModel(args: string[], print: Print): void {
   if (!EXPORT_FORMATS.includes(format)) {
     throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(flags.format ?? '')}`);
   }
-  let model;
-  try {
-    model = parseModel(readTextFile(flags.model, 'model file'));
-  } catch (error) {
-    if (error instanceof ModelError) throw new InputError(`${flags.model}: ${error.message}`);
-    throw error;
-  }
+  const model = readModelFile(flags.model);
   const files = exportFiles(model, format);
   // One file is written as PATH itself; several go into the folder PATH.
   const single = files.length === 1;
