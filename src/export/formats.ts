@@ -3,12 +3,14 @@
  * (downloaded, several files zipped).
  */
 import { exportOnnx, type ExportModel } from './onnx.ts';
+import { exportPytorch } from './pytorch.ts';
 
-export const EXPORT_FORMATS = ['onnx'] as const;
+export const EXPORT_FORMATS = ['onnx', 'pytorch'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const FORMAT_LABELS: Record<ExportFormat, string> = {
   onnx: 'ONNX (.onnx)',
+  pytorch: 'PyTorch (model.py, train.py, .safetensors)',
 };
 
 export interface ExportFile {
@@ -20,5 +22,7 @@ export function exportFiles(model: ExportModel, format: ExportFormat): ExportFil
   switch (format) {
     case 'onnx':
       return [{ name: 'model.onnx', bytes: exportOnnx(model) }];
+    case 'pytorch':
+      return exportPytorch(model);
   }
 }
