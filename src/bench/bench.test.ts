@@ -5,6 +5,7 @@ import type { TrainingCase } from './cases.ts';
 import { median, timeKernel, timeTraining, type Plan } from './measure.ts';
 import { oursDenseKernels, oursTrainer } from './ours.ts';
 import { formatReport, type BenchReport } from './report.ts';
+import { PHASES, profileTraining } from './profile.ts';
 import { parseArgs } from './run.ts';
 import { tfCoreTrainer, tfLayersTrainer, tfMatMulGflops, tfTensorCount, useTfBackend } from './tfjs.ts';
 
@@ -81,16 +82,29 @@ describe('dense kernels', () => {
   });
 });
 
+describe('profileTraining', () => {
+  it('splits the training time into phases that add up, every phase seen', () => {
+    const profile = profileTraining(tinyDataset(64), { ...TINY_CASE, batchSize: 8 }, 'wasm', 64, 16);
+    expect(profile.samples).toBe(64);
+    for (const phase of PHASES) expect(profile.secondsPerEpoch[phase]).toBeGreaterThanOrEqual(0);
+    expect(profile.totalPerEpoch).toBeCloseTo(PHASES.reduce((sum, phase) => sum + profile.secondsPerEpoch[phase], 0), 9);
+    expect(profile.secondsPerEpoch['first layer forward']).toBeGreaterThan(0);
+    expect(profile.secondsPerEpoch.optimizer).toBeGreaterThan(0);
+  });
+});
+
 describe('parseArgs', () => {
-  it('reads --quick, --only and --no-browser', () => {
-    expect(parseArgs([])).toEqual({ quick: false, browser: true });
-    expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs', browser: true });
-    expect(parseArgs(['--only=ours', '--no-browser'])).toEqual({ quick: false, only: 'ours', browser: false });
-    expect(parseArgs(['--only', 'responsiveness'])).toEqual({ quick: false, only: 'responsiveness', browser: true });
+  it('reads --quick, --only, --no-browser and --case', () => {
+    expect(parseArgs([])).toEqual({ quick: false, browser: true, cases: [] });
+    expect(parseArgs(['--quick', '--only', 'tfjs'])).toEqual({ quick: true, only: 'tfjs', browser: true, cases: [] });
+    expect(parseArgs(['--only=torch', '--no-browser'])).toEqual({ quick: false, only: 'torch', browser: false, cases: [] });
+    expect(parseArgs(['--only', 'responsiveness'])).toEqual({ quick: false, only: 'responsiveness', browser: true, cases: [] });
+    expect(parseArgs(['--case', '784-200-10/32', '--case=784-800-10/32']).cases).toEqual(['784-200-10/32', '784-800-10/32']);
   });
 
   it('refuses unknown options and values', () => {
-    expect(() => parseArgs(['--only', 'torch'])).toThrow(/ours, tfjs or responsiveness/);
+    expect(() => parseArgs(['--only', 'onnx'])).toThrow(/ours, tfjs, torch or responsiveness/);
+    expect(() => parseArgs(['--case', '784-200-10/7'])).toThrow(/--case takes one of 784-200-10\/1, .*got 784-200-10\/7/);
     expect(() => parseArgs(['--fast'])).toThrow(/Unknown option --fast/);
   });
 });
@@ -115,5 +129,14 @@ describe('formatReport', () => {
     const text = formatReport(report);
     expect(text).toMatch(/784-200-10\s+32\s+ours\s+6,000\s+10\.0/);
     expect(text).toMatch(/tfjs-wasm\s+2,000\s+30\.0\s+3\.00×/);
+    expect(text).not.toMatch(/PyTorch/);
+
+    report.torch = { version: '2.13.0', blas: 'mkl' };
+    report.training[0].results['torch-1t'] = timing(12_000);
+    report.training[0].results['torch-2t'] = timing(3_000);
+    const withTorch = formatReport(report);
+    expect(withTorch).toMatch(/BLAS \(torch.__config__.show\(\)\): mkl/);
+    // Our 10 s over torch's faster 5 s: twice its time.
+    expect(withTorch).toMatch(/784-200-10\s+32\s+10\.0\s+—\s+5\.00\s+20\.0\s+2\.00\s+—/);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only ours|tfjs|responsiveness]`: training speed of our engine
- * beside TensorFlow.js on real MNIST, dense-kernel GFLOP/s, and the app's longest main-thread
- * task while it trains, in one run.
+  * `npm run bench [-- --quick] [--only ours|tfjs|torch|responsiveness] [--case 784-200-10/32 …] [--no-browser]`:
+ * training speed of our engine beside TensorFlow.js and native PyTorch (when .venv or
+ * python3 has torch) on real MNIST, where our time goes by phase, dense-kernel GFLOP/s
+ * (not with --case), and the app's longest main-thread task while it trains, in one run.
  * Prints tables and writes artifacts/bench-node.json.
  */
 import { execFileSync } from 'node:child_process';

@@ -2,15 +2,18 @@
 import { LEARNING_RATE, MOMENTUM, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { Plan, TrainingTiming } from './measure.ts';
 import { formatResponsiveness, type ResponsivenessResult } from './responsiveness.ts';
+import { PHASES, type Profile } from './profile.ts';
 import type { TfMatMulResult } from './tfjs.ts';
 
-export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
+export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'torch-1t', 'torch-2t', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const IMPLEMENTATION_NOTES: Record<Implementation, string> = {
   ours: 'our engine as the app runs it: Trainer.trainSamples, loss/error/accuracy tracked, dense layers on the WebAssembly SIMD kernels',
   'ours-ts': 'the same, every product in the TypeScript loops (the reference and fallback path)',
   'ours-browser': 'the app\'s training worker in headless Chromium (Playwright, vite preview of a build): wall clock from the train call to its last sample trained',
+  'torch-1t': 'PyTorch (CPU, native BLAS) in its own process, 1 thread: nn.Sequential, CrossEntropyLoss, optim.SGD with momentum, a gathered batch per step',
+  'torch-2t': 'the same at 2 threads',
   'tfjs-wasm': 'TF.js core ops + optimizer.minimize (no metrics), wasm backend',
   'tfjs-cpu': 'TF.js core ops + optimizer.minimize (no metrics), cpu backend',
   'tfjs-layers-wasm': 'TF.js Layers API, model.trainOnBatch, wasm backend',
@@ -19,6 +22,8 @@ export const IMPLEMENTATION_NOTES: Record<Implementation, string> = {
 export interface TrainingRow {
   case: TrainingCase;
   results: Partial<Record<Implementation, TrainingTiming>>;
+  /** Where ours (Node, wasm) spends an epoch. */
+  profile?: Profile;
 }
 
 export interface OursDenseResult {
@@ -41,6 +46,7 @@ export interface BenchReport {
   /** The commit measured, with '+dirty' when the working tree had changes. */
   commit?: string;
   tfjs?: { version: string; wasmSimd?: boolean; wasmThreads?: number };
+  torch?: { version: string; blas: string };
   /** The browser that ran ours-browser, and the kernels our engine picked there. */
   browser?: { userAgent: string; kernels: string };
   quick: boolean;
@@ -105,6 +111,39 @@ export function trainingTable(rows: TrainingRow[]): string {
   return formatTable(header, body, 'lrlrrr');
 }
 
+/** Per case: ours in Node and in the browser worker beside PyTorch, and our time over its best. */
+export function torchTable(rows: TrainingRow[]): string {
+  const header = ['network', 'batch', 'ours s/epoch', 'ours-browser', 'torch 1 thread', 'torch 2 threads', 'ours ÷ torch (time)', 'ours-browser ÷ torch'];
+  const body = rows
+    .filter((row) => row.results['torch-1t'] || row.results['torch-2t'])
+    .map(({ case: c, results }) => {
+      const torchTimes = [results['torch-1t'], results['torch-2t']].filter((t) => t !== undefined).map((t) => t.secondsPerEpoch);
+      const best = Math.min(...torchTimes);
+      const ratio = (t: TrainingTiming | undefined) => (t ? `${(t.secondsPerEpoch / best).toFixed(2)}` : '—');
+      const seconds = (t: TrainingTiming | undefined) => (t ? epochSeconds(t.secondsPerEpoch) : '—');
+      return [c.layers.join('-'), String(c.batchSize), seconds(results.ours), seconds(results['ours-browser']), seconds(results['torch-1t']), seconds(results['torch-2t']), ratio(results.ours), ratio(results['ours-browser'])];
+    });
+  return formatTable(header, body, 'lrrrrrrr');
+}
+
+/** One line per profiled case: seconds per epoch in each phase, and the phases' sum. */
+export function profileTable(rows: TrainingRow[]): string {
+  const header = ['network', 'batch', ...PHASES, 'sum', 'timed'];
+  const body = rows
+    .filter((row) => row.profile)
+    .map(({ case: c, profile, results }) => {
+      const p = profile as Profile;
+      return [
+        c.layers.join('-'),
+        String(c.batchSize),
+        ...PHASES.map((phase) => p.secondsPerEpoch[phase].toFixed(2)),
+        p.totalPerEpoch.toFixed(2),
+        results.ours ? epochSeconds(results.ours.secondsPerEpoch) : '—',
+      ];
+    });
+  return formatTable(header, body, `ll${'r'.repeat(PHASES.length + 2)}`);
+}
+
 export function kernelTable(rows: KernelRow[]): string {
   const header = [
     'B×K · K×N',
@@ -144,11 +183,12 @@ export function formatReport(report: BenchReport): string {
           (report.tfjs.wasmSimd === undefined ? '' : ` (wasm: SIMD ${report.tfjs.wasmSimd ? 'on' : 'off'}, ${report.tfjs.wasmThreads} thread(s))`)
         : ''),
     ...(report.browser ? [`Browser: ${report.browser.userAgent}; our dense kernels there: ${report.browser.kernels}`] : []),
+    ...(report.torch ? [`PyTorch ${report.torch.version}, BLAS (torch.__config__.show()): ${report.torch.blas}`] : []),
   ];
   if (impls.length > 0) {
     lines.push(
       '',
-      `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid.`,
+      `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid, except 784-800-10's ReLU.`,
       `Each figure is the median of ${plan.repetitions} timed repetitions of up to ${grouped(plan.maxSamples)} samples ` +
         `(about ${plan.targetSeconds} s each, after ${plan.warmupSeconds} s of warm-up); ` +
         `s/epoch is extrapolated to ${grouped(report.epochSamples)} samples.`,
@@ -156,6 +196,19 @@ export function formatReport(report: BenchReport): string {
       ...impls.map((impl) => `  ${impl}: ${IMPLEMENTATION_NOTES[impl]}`),
       '',
       trainingTable(report.training),
+    );
+  }
+  if (report.training.some((row) => row.results['torch-1t'] || row.results['torch-2t'])) {
+    lines.push('', 'Beside native PyTorch: seconds per epoch, and ours ÷ torch = our time over the faster of torch\'s two (below 1: ours is faster).', '', torchTable(report.training));
+  }
+  if (report.training.some((row) => row.profile)) {
+    lines.push(
+      '',
+      'Where ours (Node, wasm) spends an epoch, seconds per phase: a profiling copy of the training loop with a clock read between phases',
+      '(the activation forward, run inside a layer, is timed on a copy of its output; the optimizer includes the lazy momentum catch-up).',
+      '"timed" is the same case\'s figure above, without the clocks.',
+      '',
+      profileTable(report.training),
     );
   }
   if (report.kernels.some((row) => row.ours ?? row.tfjsWasm)) {

@@ -2,31 +2,43 @@
 import { cpus } from 'node:os';
 import type { Dataset } from '../engine/dataset.ts';
 import type { Kernels } from '../engine/kernels.ts';
-import { MATMUL_SHAPES, TRAINING_CASES, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
+import { MATMUL_SHAPES, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
 import { oursDenseKernels, oursTrainer } from './ours.ts';
+import { profileTraining } from './profile.ts';
 import { type BenchReport, type Implementation, type OursDenseResult } from './report.ts';
 
 export interface BenchOptions {
   quick: boolean;
-  only?: 'ours' | 'tfjs' | 'responsiveness';
+  only?: 'ours' | 'tfjs' | 'torch' | 'responsiveness';
   /** Also time our engine in the app's worker in headless Chromium (off with --no-browser). */
   browser: boolean;
+  /** Only these cases (caseKey, e.g. 784-200-10/32), and no kernel table; all when empty. */
+  cases: string[];
 }
 
+const ONLY = ['ours', 'tfjs', 'torch', 'responsiveness'] as const;
+const KNOWN = '--quick, --only ours|tfjs|torch|responsiveness, --no-browser, --case NETWORK/BATCH';
+
 export function parseArgs(args: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, browser: true };
+  const options: BenchOptions = { quick: false, browser: true, cases: [] };
+  const keys = TRAINING_CASES.map(caseKey);
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? args[++a];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--no-browser') options.browser = false;
-    else if (arg === '--only' || arg.startsWith('--only=')) {
-      const value = arg === '--only' ? args[++a] : arg.slice('--only='.length);
-      if (value !== 'ours' && value !== 'tfjs' && value !== 'responsiveness')
-        throw new Error(`--only takes ours, tfjs or responsiveness, got ${value ?? 'nothing'}`);
-      options.only = value;
-    } else throw new Error(`Unknown option ${arg} (known: --quick, --only ours|tfjs|responsiveness, --no-browser)`);
+    else if (name === '--only') {
+      const only = value();
+      if (!ONLY.includes(only as (typeof ONLY)[number])) throw new Error(`--only takes ours, tfjs, torch or responsiveness, got ${only ?? 'nothing'}`);
+      options.only = only as (typeof ONLY)[number];
+    } else if (name === '--case') {
+      const key = value();
+      if (!keys.includes(key)) throw new Error(`--case takes one of ${keys.join(', ')}; got ${key ?? 'nothing'}`);
+      options.cases.push(key);
+    } else throw new Error(`Unknown option ${arg} (known: ${KNOWN})`);
   }
   return options;
 }
@@ -85,6 +97,25 @@ async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: st
   });
 }
 
+async function addTorchTimings(report: BenchReport, plan: Plan, log: (line: string) => void): Promise<void> {
+  const { timeTorch, torchPython } = await import('./torch.ts');
+  const python = torchPython();
+  if (!python) {
+    log('No Python with torch (.venv or python3): PyTorch is left out (bash scripts/setup-python.sh makes .venv).');
+    return;
+  }
+  for (const threads of [1, 2] as const) {
+    log(`Timing PyTorch at ${threads} thread(s)…`);
+    const run = timeTorch(python, report.training.map((row) => row.case), threads, plan);
+    report.torch = { version: run.version, blas: run.blas };
+    const impl: Implementation = threads === 1 ? 'torch-1t' : 'torch-2t';
+    report.training.forEach((row, c) => {
+      row.results[impl] = run.results[c];
+      log(`${caseName(row.case)}  ${impl}: ${summary(run.results[c])}`);
+    });
+  }
+}
+
 /** `log` hears one line per measurement as it finishes. */
 export async function runBench(options: BenchOptions, data: Dataset, log: (line: string) => void = () => {}): Promise<BenchReport> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
@@ -96,9 +127,13 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
     quick: options.quick,
     plan,
     epochSamples: EPOCH_SAMPLES,
-    training: TRAINING_CASES.map((trainingCase) => ({ case: trainingCase, results: {} })),
-    kernels: MATMUL_SHAPES.map((shape) => ({ shape })),
+    training: TRAINING_CASES.filter((c) => options.cases.length === 0 || options.cases.includes(caseKey(c))).map((trainingCase) => ({
+      case: trainingCase,
+      results: {},
+    })),
+    kernels: options.cases.length === 0 ? MATMUL_SHAPES.map((shape) => ({ shape })) : [],
   };
+  const withTorch = options.only === undefined || options.only === 'torch';
 
   // Ours runs before TF.js is even imported: with TF.js loaded in the same process our
   // per-sample training measured 10.4 s per epoch instead of 8.0 s (same machine, same
@@ -116,8 +151,16 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       row.oursTs = oursDense(row.shape, plan, 'ts');
       log(`${shapeName(row.shape)}  ours fwd+bwd ${row.ours.forwardBackward.toFixed(2)}  ours-ts ${row.oursTs.forwardBackward.toFixed(2)} GFLOP/s`);
     }
+    for (const row of report.training) {
+      const timing = row.results.ours as TrainingTiming;
+      row.profile = profileTraining(data, row.case, 'wasm', timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition);
+      log(`${caseName(row.case)}  profile: ${row.profile.totalPerEpoch.toFixed(2)} s/epoch in its phases`);
+    }
     if (options.browser) await addBrowserTimings(report, plan, log);
   }
+
+  // Native code next, in a process of its own: it does not share our JIT or heap.
+  if (withTorch) await addTorchTimings(report, plan, log);
 
   if (withTf) {
     const tfjs = await import('./tfjs.ts');
