@@ -6,7 +6,7 @@ import { ModelError, parseModel, type LoadedModel } from '../formats/model-forma
 export const USAGE = `usage:
   npm run train -- --config FILE [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
   npm run evaluate -- --model FILE
-  npm run export -- --model FILE --format onnx|pytorch --out PATH`;
+  npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH`;
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {

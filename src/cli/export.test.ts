@@ -54,3 +54,15 @@ describe('npm run export', () => {
     expect(result.stderr).toMatch(/^error: .*bad\.json: /);
   });
 });
+
+describe('npm run export to folders', () => {
+  it.each([
+    ['pytorch', ['model.py', 'train.py', 'model.safetensors']],
+    ['tfjs', ['model.json', 'model.weights.bin']],
+  ])('--format %s writes its files into the --out folder', async (format, names) => {
+    const out = join(dir, format);
+    const result = await cli('export', '--model', modelPath, '--format', format, '--out', out);
+    expect(result.code).toBe(0);
+    for (const name of names) expect(readFileSync(join(out, name)).length).toBeGreaterThan(100);
+  });
+});
