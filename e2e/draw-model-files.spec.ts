@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { Config } from '../src/engine/config.ts';
+import type { Dense } from '../src/engine/dense.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
@@ -9,7 +10,7 @@ import { serializeModel } from '../src/formats/model-format.ts';
 import { clearPad, drawStroke, prediction, verticalLine } from './draw-helpers';
 
 /** A model trained here in Node by the same engine: the page gets it as a file, with no training at all. */
-function trainedNetwork(): { config: Config; network: Network } {
+function trainedNetwork(): { config: Config; network: Network<Dense> } {
   const config: Config = {
     layers: [784, 64, 10],
     activations: ['ReLU', 'Softmax'],

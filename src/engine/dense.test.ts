@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, transpose, type LayerSpec } from './dense.ts';
+import { Dense, transpose } from './dense.ts';
+import type { DenseSpec as LayerSpec } from './layer.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
 import { createRng } from './rng.ts';
 

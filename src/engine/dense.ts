@@ -1,18 +1,9 @@
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import type { Activation } from './config.ts';
 import type { Kernels } from './kernels.ts';
-import type { ActiveRows } from './optimizers.ts';
+import type { DenseSpec, Layer, Shape } from './layer.ts';
+import type { ActiveRows, ParamGroup } from './optimizers.ts';
 import { kernelModule, WasmDenseKernels } from './wasm/dense-kernels.ts';
-
-/** A dense layer's shape, activation and parameters: what a model file stores. */
-export interface LayerSpec {
-  inputs: number;
-  outputs: number;
-  activation: Activation;
-  /** outputs × inputs, row-major: weights[o * inputs + i] connects input i to output o. */
-  weights: Float32Array;
-  biases: Float32Array;
-}
 
 /**
  * A fully connected layer, z = W·x + b, a = f(z), on batches of `rows` samples
@@ -26,10 +17,12 @@ export interface LayerSpec {
  * Batch buffers are allocated once by `reserve` and reused, so training allocates
  * nothing per batch.
  */
-export class Dense {
+export class Dense implements Layer {
   readonly inputs: number;
   readonly outputs: number;
   readonly activation: Activation;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
   /** W[o * inputs + i] (output-major), or W[i * outputs + o] for a sparse-input layer (input-major). */
   readonly weights: Float32Array;
   readonly biases: Float32Array;
@@ -84,13 +77,16 @@ export class Dense {
   /** The WebAssembly kernels of a dense-input layer, when asked for; else the TypeScript loops below run. */
   private readonly wasm: WasmDenseKernels | null = null;
 
-  constructor(spec: LayerSpec, sparseInput = false, kernels: Kernels = 'ts') {
+  /** `inputShape` is what the layer below gives (its values taken in order); [1, 1, inputs] by default. */
+  constructor(spec: DenseSpec, sparseInput = false, kernels: Kernels = 'ts', inputShape?: Shape) {
     if (spec.weights.length !== spec.inputs * spec.outputs || spec.biases.length !== spec.outputs) {
       throw new Error(`A ${spec.inputs}→${spec.outputs} layer needs ${spec.inputs * spec.outputs} weights and ${spec.outputs} biases`);
     }
     this.inputs = spec.inputs;
     this.outputs = spec.outputs;
     this.activation = spec.activation;
+    this.inputShape = inputShape ?? [1, 1, spec.inputs];
+    this.outputShape = [1, 1, spec.outputs];
     this.weights = sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights;
     this.biases = spec.biases;
     this.gradWeights = new Float32Array(spec.weights.length);
@@ -126,10 +122,22 @@ export class Dense {
     }
   }
 
-  /** A copy of the layer's shape and parameters, W output-major as in LayerSpec. */
-  toSpec(): LayerSpec {
+  /**
+   * Weights with decay `l2`, biases without. A sparse-input layer's weights come
+   * with their active rows, which lets an optimizer skip or defer the others.
+   */
+  paramGroups(l2: number): ParamGroup[] {
+    return [
+      { params: this.weights, grads: this.gradWeights, l2, activeRows: this.activeRows ?? undefined },
+      { params: this.biases, grads: this.gradBiases, l2: 0 },
+    ];
+  }
+
+  /** A copy of the layer's shape and parameters, W output-major as in DenseSpec. */
+  toSpec(): DenseSpec {
     const { inputs, outputs, activation, weights, biases } = this;
     return {
+      type: 'dense',
       inputs,
       outputs,
       activation,

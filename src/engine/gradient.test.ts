@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { ACTIVATIONS, type Activation } from './config.ts';
+import type { Dense } from './dense.ts';
 import { LOSS_FUNCTIONS } from './losses.ts';
 import { Network, type Dropout } from './network.ts';
 import { Sgd } from './optimizers.ts';
@@ -25,7 +26,7 @@ function batch(seed: number): { input: Float32Array; target: Float32Array } {
 }
 
 /** Mean loss over the batch plus λ/2·Σw² (biases excluded); dropout replays the same masks from a fixed seed. */
-function objective(network: Network, input: Float32Array, target: Float32Array, l2: number, dropoutRate: number): number {
+function objective(network: Network<Dense>, input: Float32Array, target: Float32Array, l2: number, dropoutRate: number): number {
   const output = network.forwardBatch(input, ROWS, dropoutOf(dropoutRate));
   let loss = LOSS_FUNCTIONS[network.loss].sum(output, target, ROWS, 3) / ROWS;
   for (const layer of network.layers) for (const w of layer.weights) loss += (l2 / 2) * w * w;

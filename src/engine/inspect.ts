@@ -4,13 +4,13 @@
  * specs (copies), never on the training network's buffers.
  */
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
-import type { LayerSpec } from './dense.ts';
+import type { DenseSpec } from './layer.ts';
 
 /**
  * Every layer's outputs for one input, in order (the last is the network's output):
  * a_l = f_l(W_l·a_{l−1} + b_l), the same sums as Network.predict.
  */
-export function layerOutputs(specs: readonly LayerSpec[], input: Float32Array): Float32Array[] {
+export function layerOutputs(specs: readonly DenseSpec[], input: Float32Array): Float32Array[] {
   const outputs: Float32Array[] = [];
   let previous = input;
   for (const { inputs, outputs: size, activation, weights, biases } of specs) {

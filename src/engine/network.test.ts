@@ -130,3 +130,39 @@ describe('estimateTrainingBytes', () => {
     expect(estimateTrainingBytes([784, 20_000, 20_000, 10], 32, 'sgd')).toBeGreaterThan(MAX_TRAINING_BYTES);
   });
 });
+
+describe('Network.build with convolution and pooling', () => {
+  const convnetjs = () =>
+    Network.build(
+      [28, 28, 1],
+      [
+        { type: 'conv2d', filters: 8, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
+        { type: 'maxpool2d', poolSize: 2, stride: 2 },
+        { type: 'conv2d', filters: 16, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
+        { type: 'maxpool2d', poolSize: 3, stride: 3 },
+        { type: 'dense', units: 10, activation: 'Softmax' },
+      ],
+      'he',
+      createRng(1),
+    );
+
+  it("gives ConvNetJS's MNIST network its shapes and parameter count", () => {
+    const network = convnetjs();
+    expect(network.layers.map((layer) => layer.outputShape)).toEqual([[28, 28, 8], [14, 14, 8], [14, 14, 16], [4, 4, 16], [1, 1, 10]]);
+    expect(network.parameterCount()).toBe(8 * 25 + 8 + 16 * 200 + 16 + 256 * 10 + 10);
+    expect(network.loss).toBe('cross-entropy');
+  });
+
+  it('round-trips through layer specs and predicts the same', () => {
+    const network = convnetjs();
+    const copy = Network.fromLayers(network.toLayerSpecs());
+    const input = new Float32Array(784).map((_, i) => (i % 7) / 7);
+    expect(copy.predict(input)).toEqual(network.predict(input));
+    expect(copy.toLayerSpecs()).toEqual(network.toLayerSpecs());
+  });
+
+  it('refuses a spatial layer whose input shape is not what the layer below gives', () => {
+    const specs = convnetjs().toLayerSpecs();
+    expect(() => Network.fromLayers([specs[0], specs[2]])).toThrow(/Layer 2 takes 14×14×8 inputs but layer 1 gives 28×28×8/);
+  });
+});

@@ -1,9 +1,12 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
-import { lossFor, type Activation, type Init, type Loss, type Optimizer as OptimizerKind } from './config.ts';
-import { Dense, type LayerSpec } from './dense.ts';
+import { lossFor, type Init, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
+import { Conv2D, convGeometry } from './conv2d.ts';
+import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
+import { formatShape, isDenseSpec, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Shape } from './layer.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
+import { Flatten, MaxPool2D } from './pool.ts';
 import type { Rng } from './rng.ts';
 
 /** Inverted dropout during training: each hidden unit is zeroed with probability `rate`, survivors scaled by 1/(1 − rate). */
@@ -18,78 +21,97 @@ export const MAX_TRAINING_BYTES = 1.5 * 1024 ** 3;
 /** Rows of the batches that `evaluate` pushes through the network. */
 export const EVALUATION_BATCH = 256;
 
-/** A stack of dense layers trained with the loss its output activation calls for. */
-export class Network {
-  readonly layers: Dense[];
+/**
+ * A sequence of layers trained with the loss its output activation calls for.
+ * `L` narrows what the layers are known to be: Network<Dense> for a stack of dense layers.
+ */
+export class Network<L extends Layer = Layer> {
+  readonly layers: L[];
   readonly loss: Loss;
-  /** What runs the dense layers' products (see kernels.ts). */
+  /** What runs the dense and convolution layers' products (see kernels.ts). */
   readonly kernels: Kernels;
 
   private readonly lossFunction: LossFunction;
-  /** For hidden layer l with dropout: the mask (0 or 1/(1 − rate)) and the masked output fed to layer l + 1. */
+  /** For hidden dense layer l with dropout: the mask (0 or 1/(1 − rate)) and the masked output fed to layer l + 1. */
   private readonly masks: Float32Array[];
   private readonly masked: Float32Array[];
   private dropoutApplied = false;
 
-  private constructor(layers: Dense[], kernels: Kernels) {
+  private constructor(layers: L[], kernels: Kernels) {
     if (layers.length === 0) throw new Error('A network needs at least one layer');
     for (let l = 1; l < layers.length; l++) {
-      if (layers[l].inputs !== layers[l - 1].outputs) {
-        throw new Error(`Layer ${l + 1} takes ${layers[l].inputs} inputs but layer ${l} gives ${layers[l - 1].outputs}`);
-      }
+      const given = layers[l - 1].outputShape;
+      const taken = layers[l].inputShape;
+      const fits = layers[l] instanceof Dense ? shapeSize(given) === shapeSize(taken) : given.every((size, axis) => size === taken[axis]);
+      if (!fits) throw new Error(`Layer ${l + 1} takes ${formatShape(taken)} inputs but layer ${l} gives ${formatShape(given)}`);
     }
+    const top = layers[layers.length - 1];
     this.layers = layers;
     this.kernels = kernels;
-    this.loss = lossFor(layers.map((layer) => layer.activation));
+    this.loss = lossFor([top.activation ?? 'Linear']);
     this.lossFunction = LOSS_FUNCTIONS[this.loss];
     this.masks = layers.map(() => new Float32Array(0));
     this.masked = layers.map(() => new Float32Array(0));
   }
 
   /**
-   * A freshly initialised network; `layers` are the sizes including input and
-   * output, `activations` one per weight layer. Inits (fanIn = inputs, fanOut = outputs of a layer):
-   * - 'uniform' (the seed's): weights and biases U(−1/√fanOut, +1/√fanOut);
-   * - 'xavier': weights U(±√(6/(fanIn + fanOut))), biases 0;
-   * - 'he': weights N(0, 2/fanIn), biases 0.
-   * `kernels` picks what runs the dense layers' products: by default the WebAssembly ones where they run.
+   * A freshly initialised stack of dense layers; `layers` are the sizes including input and
+   * output, `activations` one per weight layer (see build for the inits).
    */
-  static create(layers: number[], activations: Activation[], init: Init, rng: Rng, kernels: Kernels = bestKernels()): Network {
+  static create(layers: number[], activations: Activation[], init: Init, rng: Rng, kernels: Kernels = bestKernels()): Network<Dense> {
     if (activations.length !== layers.length - 1) {
       throw new Error(`${layers.length} layer sizes need ${layers.length - 1} activations, got ${activations.length}`);
     }
-    const specs = activations.map((activation, l): LayerSpec => {
-      const inputs = layers[l];
-      const outputs = layers[l + 1];
-      const weights = new Float32Array(inputs * outputs);
-      const biases = new Float32Array(outputs);
-      if (init === 'uniform') {
-        const limit = 1 / Math.sqrt(outputs);
-        for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
-        for (let o = 0; o < outputs; o++) biases[o] = (2 * rng.next() - 1) * limit;
-      } else if (init === 'xavier') {
-        const limit = Math.sqrt(6 / (inputs + outputs));
-        for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
-      } else {
-        const deviation = Math.sqrt(2 / inputs);
-        for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * deviation;
-      }
-      return { inputs, outputs, activation, weights, biases };
+    const dense = activations.map((activation, l): LayerDescription => ({ type: 'dense', units: layers[l + 1], activation }));
+    return Network.build([1, 1, layers[0]], dense, init, rng, kernels) as Network<Dense>;
+  }
+
+  /**
+   * A freshly initialised network taking inputs of `inputShape`. Inits, with fanIn the
+   * values each output sums (inputs, or k·k·channels of a convolution) and fanOut the
+   * values each input feeds (outputs, or k·k·filters):
+   * - 'uniform' (the seed's): weights and biases U(−1/√fanOut, +1/√fanOut);
+   * - 'xavier': weights U(±√(6/(fanIn + fanOut))), biases 0;
+   * - 'he': weights N(0, 2/fanIn), biases 0.
+   * Layers are drawn in order, weights before biases.
+   * `kernels` picks what runs the products: by default the WebAssembly ones where they run.
+   */
+  static build(inputShape: Shape, layers: readonly LayerDescription[], init: Init, rng: Rng, kernels: Kernels = bestKernels()): Network {
+    let shape = inputShape;
+    const specs = layers.map((layer): LayerSpec => {
+      const spec = initialSpec(shape, layer, init, rng);
+      shape = outputShapeOf(spec);
+      return spec;
     });
     return Network.fromLayers(specs, kernels);
   }
 
-  /** A network holding the given parameters (not copied, except the first layer's: it keeps them transposed, see Dense). */
-  static fromLayers(specs: LayerSpec[], kernels: Kernels = bestKernels()): Network {
-    return new Network(specs.map((spec, l) => new Dense(spec, l === 0, kernels)), kernels);
+  /**
+   * A network holding the given parameters (not copied, except a first dense
+   * layer's: it keeps them transposed, see Dense).
+   */
+  static fromLayers(specs: readonly DenseSpec[], kernels?: Kernels): Network<Dense>;
+  static fromLayers(specs: readonly LayerSpec[], kernels?: Kernels): Network;
+  static fromLayers(specs: readonly LayerSpec[], kernels: Kernels = bestKernels()): Network {
+    let below: Shape | null = null;
+    const layers = specs.map((spec, l): Layer => {
+      const layer = createLayer(spec, l === 0, kernels, below);
+      below = layer.outputShape;
+      return layer;
+    });
+    return new Network(layers, kernels);
+  }
+
+  get inputShape(): Shape {
+    return this.layers[0].inputShape;
   }
 
   get inputSize(): number {
-    return this.layers[0].inputs;
+    return shapeSize(this.inputShape);
   }
 
   get outputSize(): number {
-    return this.layers[this.layers.length - 1].outputs;
+    return shapeSize(this.layers[this.layers.length - 1].outputShape);
   }
 
   /** The outputs (class probabilities for a Softmax output) for one input, e.g. an image scaled to [0, 1]; a fresh array. */
@@ -100,7 +122,7 @@ export class Network {
   /**
    * Outputs for `rows` inputs stored row after row. The result is the output
    * layer's buffer: valid until the next forward call, possibly longer than rows × outputs.
-   * With `dropout`, hidden units are dropped as in training, and the next
+   * With `dropout`, hidden dense units are dropped as in training, and the next
    * backwardBatch uses the same masks.
    */
   forwardBatch(input: Float32Array, rows: number, dropout?: Dropout): Float32Array {
@@ -109,21 +131,22 @@ export class Network {
     let x = input;
     for (let l = 0; l < layers.length; l++) {
       x = layers[l].forward(x, rows);
-      if (this.dropoutApplied && l < layers.length - 1) x = this.drop(l, rows, dropout as Dropout);
+      if (this.drops(l)) x = this.drop(l, rows, dropout as Dropout);
     }
     return x;
   }
 
   /**
-   * Fills every layer's gradWeights and gradBiases with the gradient of the mean
+   * Fills every layer's parameter gradients with the gradient of the mean
    * loss over the batch of the last forwardBatch (same `input` and `rows`), for
    * one-hot or real-valued `target` rows. Returns the batch's summed loss.
    */
   backwardBatch(input: Float32Array, target: Float32Array, rows: number): number {
     const { layers } = this;
     const top = layers[layers.length - 1];
-    const topFunction = ACTIVATION_FUNCTIONS[top.activation];
-    this.lossFunction.outputDelta(top.output, target, top.delta, rows, top.outputs, topFunction);
+    const outputs = this.outputSize;
+    const topFunction = ACTIVATION_FUNCTIONS[top.activation ?? 'Linear'];
+    this.lossFunction.outputDelta(top.output, target, top.delta, rows, outputs, topFunction);
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       if (l === 0) {
@@ -132,48 +155,57 @@ export class Network {
       }
       const below = layers[l - 1];
       layer.backward(this.inputOf(l), rows, below.delta);
-      const length = rows * below.outputs;
-      if (this.dropoutApplied) {
+      const length = rows * shapeSize(below.outputShape);
+      if (this.drops(l - 1)) {
         const mask = this.masks[l - 1];
         for (let i = 0; i < length; i++) below.delta[i] *= mask[i];
       }
-      ACTIVATION_FUNCTIONS[below.activation].backward(below.output, below.delta, length, below.outputs);
+      // Softmax, if any, runs over each position's channels, as the layer's forward did.
+      if (below.activation) ACTIVATION_FUNCTIONS[below.activation].backward(below.output, below.delta, length, below.outputShape[2]);
     }
-    return this.lossFunction.sum(top.output, target, rows, top.outputs);
+    return this.lossFunction.sum(top.output, target, rows, outputs);
   }
 
-  /** The optimizer's view: weights with weight decay `l2`, biases without. */
+  /** The optimizer's view: every layer's parameters and gradients, weights with decay `l2`. */
   paramGroups(l2: number): ParamGroup[] {
-    return this.layers.flatMap((layer) => [
-      { params: layer.weights, grads: layer.gradWeights, l2, activeRows: layer.activeRows ?? undefined },
-      { params: layer.biases, grads: layer.gradBiases, l2: 0 },
-    ]);
+    return this.layers.flatMap((layer) => layer.paramGroups(l2));
+  }
+
+  /**
+   * A sparse-input dense layer calls `catchUp` once it knows which rows of its
+   * weights the batch reads, before reading them: a lazy optimizer brings those
+   * rows up to date there.
+   */
+  onSparseRead(catchUp: () => void): void {
+    for (const layer of this.layers) if (layer instanceof Dense && layer.sparseInput) layer.beforeRead = catchUp;
   }
 
   /** Copies of every layer's shape and parameters. */
-  toLayerSpecs(): LayerSpec[] {
-    return this.layers.map((layer) => layer.toSpec());
+  toLayerSpecs(): ReturnType<L['toSpec']>[] {
+    return this.layers.map((layer) => layer.toSpec() as ReturnType<L['toSpec']>);
   }
 
   parameterCount(): number {
-    return this.layers.reduce((total, layer) => total + layer.weights.length + layer.biases.length, 0);
+    return this.paramGroups(0).reduce((total, group) => total + group.params.length, 0);
   }
 
   /** Whether every weight and bias is a finite number. */
   isFinite(): boolean {
-    for (const layer of this.layers) {
-      if (!allFinite(layer.weights) || !allFinite(layer.biases)) return false;
-    }
-    return true;
+    return this.paramGroups(0).every((group) => allFinite(group.params));
+  }
+
+  /** Dropout applies to the outputs of hidden dense layers. */
+  private drops(l: number): boolean {
+    return this.dropoutApplied && l < this.layers.length - 1 && this.layers[l] instanceof Dense;
   }
 
   /** The input that layer l saw in the last forward pass (l ≥ 1). */
   private inputOf(l: number): Float32Array {
-    return this.dropoutApplied ? this.masked[l - 1] : this.layers[l - 1].output;
+    return this.drops(l - 1) ? this.masked[l - 1] : this.layers[l - 1].output;
   }
 
   private drop(l: number, rows: number, { rate, rng }: Dropout): Float32Array {
-    const length = rows * this.layers[l].outputs;
+    const length = rows * shapeSize(this.layers[l].outputShape);
     if (this.masks[l].length < length) {
       this.masks[l] = new Float32Array(length);
       this.masked[l] = new Float32Array(length);
@@ -188,6 +220,80 @@ export class Network {
     }
     return masked;
   }
+}
+
+/** The layer a spec describes; `below` is the output shape of the layer under it (null for the first). */
+function createLayer(spec: LayerSpec, first: boolean, kernels: Kernels, below: Shape | null): Layer {
+  if (isDenseSpec(spec)) {
+    // A dense layer reads whatever is below it in order; it keeps the shape only to describe itself.
+    const inputShape = below && shapeSize(below) === spec.inputs ? below : undefined;
+    // The first layer's inputs are pixels, mostly background: see Dense.sparseInput.
+    return new Dense(spec, first, kernels, inputShape);
+  }
+  switch (spec.type) {
+    case 'conv2d':
+      return new Conv2D(spec, kernels);
+    case 'maxpool2d':
+      return new MaxPool2D(spec);
+    case 'flatten':
+      return new Flatten(spec);
+  }
+}
+
+export function outputShapeOf(spec: LayerSpec): Shape {
+  if (isDenseSpec(spec)) return [1, 1, spec.outputs];
+  const [height, width, channels] = spec.inputShape;
+  switch (spec.type) {
+    case 'conv2d': {
+      const { kernelSize: k, stride, padding } = spec;
+      return [convGeometry(height, k, stride, padding).out, convGeometry(width, k, stride, padding).out, spec.filters];
+    }
+    case 'maxpool2d': {
+      const { poolSize, stride } = spec;
+      return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
+    }
+    case 'flatten':
+      return [1, 1, height * width * channels];
+  }
+}
+
+/** A spec for `layer` on inputs of `shape`, with parameters drawn as `init` says. */
+function initialSpec(shape: Shape, layer: LayerDescription, init: Init, rng: Rng): LayerSpec {
+  switch (layer.type) {
+    case 'dense': {
+      const inputs = shapeSize(shape);
+      const outputs = layer.units;
+      const { weights, biases } = initialParams(inputs * outputs, outputs, inputs, outputs, init, rng);
+      return { type: 'dense', inputs, outputs, activation: layer.activation, weights, biases };
+    }
+    case 'conv2d': {
+      const { filters, kernelSize: k } = layer;
+      const fanIn = k * k * shape[2];
+      const { weights, biases } = initialParams(filters * fanIn, filters, fanIn, k * k * filters, init, rng);
+      return { type: 'conv2d', inputShape: shape, filters, kernelSize: k, stride: layer.stride, padding: layer.padding, activation: layer.activation, weights, biases };
+    }
+    case 'maxpool2d':
+      return { type: 'maxpool2d', inputShape: shape, poolSize: layer.poolSize, stride: layer.stride };
+    case 'flatten':
+      return { type: 'flatten', inputShape: shape };
+  }
+}
+
+function initialParams(count: number, units: number, fanIn: number, fanOut: number, init: Init, rng: Rng): { weights: Float32Array; biases: Float32Array } {
+  const weights = new Float32Array(count);
+  const biases = new Float32Array(units);
+  if (init === 'uniform') {
+    const limit = 1 / Math.sqrt(fanOut);
+    for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
+    for (let o = 0; o < units; o++) biases[o] = (2 * rng.next() - 1) * limit;
+  } else if (init === 'xavier') {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
+  } else {
+    const deviation = Math.sqrt(2 / fanIn);
+    for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * deviation;
+  }
+  return { weights, biases };
 }
 
 function allFinite(values: Float32Array): boolean {

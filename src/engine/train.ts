@@ -104,7 +104,7 @@ export class Trainer {
     this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
     // Momentum defers the first layer's updates where a pixel had no ink; those
     // rows are brought up to date just before the layer reads them.
-    network.layers[0].beforeRead = () => this.optimizer.catchUp();
+    network.onSparseRead(() => this.optimizer.catchUp());
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
     this.augmenter = config.augment ? new Augmenter(config.augment, data.inputSize, rng) : null;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);

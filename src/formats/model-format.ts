@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../engine/config.ts';
-import type { LayerSpec } from '../engine/dense.ts';
+import { isDenseSpec, type DenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
 import { ConfigError, configFromJson, serializeConfig } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
@@ -40,6 +40,7 @@ export interface SavedModel {
 }
 
 export interface LoadedModel extends SavedModel {
+  layers: DenseSpec[];
   source: 'mnist-playground' | 'neural-net-rs';
   /** ISO time of saving (our files only). */
   savedAt: string | null;
@@ -65,7 +66,9 @@ function floatList(values: Float32Array): string {
   return `[${parts.join(',')}]`;
 }
 
-function checkSpecs(config: Config, layers: LayerSpec[], where: string): void {
+function checkSpecs(config: Config, specs: LayerSpec[], where: string): asserts specs is DenseSpec[] {
+  const layers = specs.filter(isDenseSpec);
+  if (layers.length < specs.length) throw new ModelError(`${where}: only dense layers can be saved with this config`);
   if (layers.length !== config.layers.length - 1) {
     throw new ModelError(`${where}: the config has ${config.layers.length - 1} weight layers but the model has ${layers.length}`);
   }
@@ -189,7 +192,7 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
   if (file.layers.length !== config.activations.length) {
     throw new ModelError(`layers: the config has ${config.activations.length} weight layers but the model has ${file.layers.length}`);
   }
-  const layers = file.layers.map((layer, l): LayerSpec => {
+  const layers = file.layers.map((layer, l): DenseSpec => {
     const where = `layers[${l}]`;
     const [inputs, outputs] = [config.layers[l], config.layers[l + 1]];
     if (layer.inputs !== inputs || layer.outputs !== outputs) {
@@ -248,7 +251,7 @@ function matrixShape(matrix: z.output<typeof rustMatrix>): { rows: number; cols:
  * Standardised inputs (x − mean) / std feed W·x' + b = (W / std)·x + (b − (mean / std)·Σᵢ W[o][i]),
  * so the first layer can take the plain [0, 1] pixels.
  */
-function foldStandardisation(layer: LayerSpec, mean: number, std: number): void {
+function foldStandardisation(layer: DenseSpec, mean: number, std: number): void {
   for (let o = 0; o < layer.outputs; o++) {
     let rowSum = 0;
     for (let i = 0; i < layer.inputs; i++) {
@@ -284,7 +287,7 @@ function parseRust(json: Record<string, unknown>): LoadedModel {
   if (file.weights.length !== sizes.length - 1) {
     throw new ModelError(`weights: ${sizes.length} layers need ${sizes.length - 1} weight matrices, got ${file.weights.length}`);
   }
-  const layers = file.weights.map((matrix, l): LayerSpec => {
+  const layers = file.weights.map((matrix, l): DenseSpec => {
     const { rows, cols, data } = matrixShape(matrix);
     const [inputs, outputs] = [sizes[l], sizes[l + 1]];
     if (rows !== outputs || cols !== inputs + 1) {

@@ -6,7 +6,7 @@
  */
 import { MNIST_CLASSES, type Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
-import type { LayerSpec } from '../engine/dense.ts';
+import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { layerOutputs } from '../engine/inspect.ts';
 import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
@@ -165,13 +165,16 @@ export class TrainingSession {
 
   firstLayerWeights(): FirstLayerWeights | null {
     if (!this.network) return null;
-    const { inputs, outputs, weights } = this.network.layers[0].toSpec();
+    const first = this.network.layers[0].toSpec();
+    if (!isDenseSpec(first)) return null;
+    const { inputs, outputs, weights } = first;
     return { inputs, units: outputs, weights, epoch: this.modelEpoch };
   }
 
   hiddenActivations(pixels: Float32Array): Float32Array[] | null {
     if (!this.network || pixels.length !== this.network.inputSize) return null;
-    return layerOutputs(this.network.layers.slice(0, -1).map((layer) => layer.toSpec()), pixels);
+    const hidden = this.network.layers.slice(0, -1).map((layer) => layer.toSpec());
+    return hidden.every(isDenseSpec) ? layerOutputs(hidden, pixels) : null;
   }
 
   exportModel(): string | null {
@@ -192,8 +195,8 @@ export class TrainingSession {
     this.lastGood = network.toLayerSpecs();
     this.evaluated = null;
     return {
-      layers: [specs[0].inputs, ...specs.map((spec) => spec.outputs)],
-      activations: specs.map((spec) => spec.activation),
+      layers: model.config.layers,
+      activations: model.config.activations,
     };
   }
 
@@ -447,5 +450,5 @@ function slice(data: Dataset, start: number, end: number): Dataset {
 }
 
 function copySpec(spec: LayerSpec): LayerSpec {
-  return { ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() };
+  return 'weights' in spec ? { ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() } : { ...spec };
 }

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { Conv2D, convGeometry } from './conv2d.ts';
+import type { Conv2DSpec, Padding, Shape } from './layer.ts';
+import { shapeSize } from './layer.ts';
+import { createRng } from './rng.ts';
+
+/** The convolution written as its definition, in float64, one output at a time. */
+function reference(spec: Conv2DSpec, input: Float64Array, rows: number, delta: Float64Array) {
+  const [height, width, channels] = spec.inputShape;
+  const { kernelSize: k, stride, padding, filters, weights, biases } = spec;
+  const gy = convGeometry(height, k, stride, padding);
+  const gx = convGeometry(width, k, stride, padding);
+  const inputSize = shapeSize(spec.inputShape);
+  const z = new Float64Array(rows * gy.out * gx.out * filters);
+  const gradWeights = new Float64Array(weights.length);
+  const gradBiases = new Float64Array(filters);
+  const inputDelta = new Float64Array(rows * inputSize);
+  for (let r = 0; r < rows; r++) {
+    for (let y = 0; y < gy.out; y++) {
+      for (let x = 0; x < gx.out; x++) {
+        for (let f = 0; f < filters; f++) {
+          const out = ((r * gy.out + y) * gx.out + x) * filters + f;
+          let sum = biases[f];
+          gradBiases[f] += delta[out];
+          for (let ky = 0; ky < k; ky++) {
+            for (let kx = 0; kx < k; kx++) {
+              const iy = y * stride + ky - gy.before;
+              const ix = x * stride + kx - gx.before;
+              if (iy < 0 || iy >= height || ix < 0 || ix >= width) continue;
+              for (let c = 0; c < channels; c++) {
+                const w = ((f * k + ky) * k + kx) * channels + c;
+                const i = r * inputSize + (iy * width + ix) * channels + c;
+                sum += weights[w] * input[i];
+                gradWeights[w] += delta[out] * input[i];
+                inputDelta[i] += delta[out] * weights[w];
+              }
+            }
+          }
+          z[out] = sum;
+        }
+      }
+    }
+  }
+  return { z, gradWeights, gradBiases, inputDelta };
+}
+
+/** Largest error relative to the largest value: float32 sums over thousands of terms carry about 1e-6. */
+function worstRelative(actual: Float32Array, expected: Float64Array): number {
+  let scale = 0;
+  for (const value of expected) scale = Math.max(scale, Math.abs(value));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / scale);
+  return worst;
+}
+
+const CASES: [Shape, number, number, number, Padding][] = [
+  // input shape, filters, kernel, stride, padding
+  [[28, 28, 1], 8, 5, 1, 'same'],
+  [[14, 14, 8], 16, 5, 1, 'same'],
+  [[9, 7, 3], 5, 3, 2, 'valid'],
+  [[8, 9, 2], 3, 4, 3, 'same'],
+  [[5, 5, 6], 4, 1, 1, 'valid'],
+];
+
+describe('Conv2D against a float64 reference', () => {
+  for (const kernels of ['ts', 'wasm'] as const) {
+    for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
+      it(`${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} stride ${stride} ${padding} (${kernels})`, () => {
+        const rng = createRng(kernelSize * 31 + filters);
+        const fieldSize = kernelSize * kernelSize * inputShape[2];
+        const spec: Conv2DSpec = {
+          type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation: 'Linear',
+          weights: new Float32Array(filters * fieldSize).map(() => rng.next() - 0.5),
+          biases: new Float32Array(filters).map(() => rng.next() - 0.5),
+        };
+        const rows = 3;
+        const input = new Float32Array(rows * shapeSize(inputShape)).map(() => (rng.next() < 0.3 ? 0 : rng.next()));
+        const layer = new Conv2D({ ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() }, kernels);
+        // A larger batch first: leftovers in the buffers must not leak into a smaller one.
+        layer.forward(new Float32Array(5 * shapeSize(inputShape)).fill(7), 5);
+        const z = layer.forward(input, rows);
+        const outputSize = shapeSize(layer.outputShape);
+        layer.delta.set(new Float32Array(rows * outputSize).map(() => rng.next() - 0.5));
+        const inputDelta = new Float32Array(rows * shapeSize(inputShape));
+        layer.backward(input, rows, inputDelta);
+
+        const expected = reference(spec, Float64Array.from(input), rows, Float64Array.from(layer.delta.subarray(0, rows * outputSize)));
+        expect(layer.outputShape).toEqual([convGeometry(inputShape[0], kernelSize, stride, padding).out, convGeometry(inputShape[1], kernelSize, stride, padding).out, filters]);
+        expect(worstRelative(z.subarray(0, expected.z.length), expected.z)).toBeLessThan(1e-5);
+        expect(worstRelative(layer.gradWeights, expected.gradWeights)).toBeLessThan(1e-5);
+        expect(worstRelative(layer.gradBiases, expected.gradBiases)).toBeLessThan(1e-5);
+        expect(worstRelative(inputDelta, expected.inputDelta)).toBeLessThan(1e-5);
+      });
+    }
+  }
+
+  it("sizes outputs as TensorFlow does: 'same' is ⌈n/s⌉ with the odd padding after, 'valid' ⌊(n − k)/s⌋ + 1", () => {
+    expect(convGeometry(28, 5, 1, 'same')).toEqual({ out: 28, before: 2 });
+    expect(convGeometry(7, 3, 2, 'same')).toEqual({ out: 4, before: 1 });
+    expect(convGeometry(8, 4, 3, 'same')).toEqual({ out: 3, before: 1 });
+    expect(convGeometry(9, 3, 2, 'valid')).toEqual({ out: 4, before: 0 });
+  });
+
+  it('refuses a kernel larger than its input', () => {
+    const spec: Conv2DSpec = { type: 'conv2d', inputShape: [3, 3, 1], filters: 1, kernelSize: 5, stride: 1, padding: 'valid', activation: 'ReLU', weights: new Float32Array(25), biases: new Float32Array(1) };
+    expect(() => new Conv2D(spec)).toThrow(/5×5 convolution does not fit a 3×3 input/);
+  });
+});

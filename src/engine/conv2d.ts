@@ -1,0 +1,186 @@
+import type { Activation } from './config.ts';
+import { Dense } from './dense.ts';
+import type { Kernels } from './kernels.ts';
+import type { Conv2DSpec, Layer, Padding, Shape } from './layer.ts';
+import type { ParamGroup } from './optimizers.ts';
+
+/** Output size along one axis, and the padding before the first input (TensorFlow's convention: the odd one goes after). */
+export function convGeometry(size: number, kernel: number, stride: number, padding: Padding): { out: number; before: number } {
+  if (padding === 'valid') return { out: Math.floor((size - kernel) / stride) + 1, before: 0 };
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + kernel - size, 0);
+  return { out, before: Math.floor(total / 2) };
+}
+
+/**
+ * A 2-D convolution, z[y][x][f] = b[f] + Σ_{ky,kx,c} W[f][ky][kx][c]·in[y·s + ky − pad][x·s + kx − pad][c],
+ * a = f(z), computed as im2col + a dense product: every output position's
+ * receptive field is copied into a row of `columns` (k·k·channels values, zero
+ * outside the image), so the convolution is a dense layer from those rows to the
+ * filters, run by the same kernels (WebAssembly SIMD or TypeScript) as Dense,
+ * and its output rows are already the channels-last output map.
+ */
+export class Conv2D implements Layer {
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly activation: Activation;
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: Padding;
+  /** W[f][ky][kx][c] and ∂L/∂W laid out alike (see Conv2DSpec). */
+  readonly weights: Float32Array;
+  readonly biases: Float32Array;
+
+  /** The product from receptive fields to filters; it holds the parameters, their gradients, output and delta. */
+  private readonly product: Dense;
+  private readonly padTop: number;
+  private readonly padLeft: number;
+  /** Output positions per sample, and values per receptive field. */
+  private readonly positions: number;
+  private readonly fieldSize: number;
+  private capacity = 0;
+  /** rows·positions receptive fields of fieldSize values: the last forward batch's, and their gradients. */
+  private columns = new Float32Array(0);
+  private columnDelta = new Float32Array(0);
+
+  constructor(spec: Conv2DSpec, kernels: Kernels = 'ts') {
+    const [height, width, channels] = spec.inputShape;
+    const { filters, kernelSize: k, stride, padding } = spec;
+    const rows = convGeometry(height, k, stride, padding);
+    const columns = convGeometry(width, k, stride, padding);
+    if (rows.out < 1 || columns.out < 1) throw new Error(`A ${k}×${k} convolution does not fit a ${height}×${width} input`);
+    this.inputShape = spec.inputShape;
+    this.outputShape = [rows.out, columns.out, filters];
+    this.activation = spec.activation;
+    this.filters = filters;
+    this.kernelSize = k;
+    this.stride = stride;
+    this.padding = padding;
+    this.padTop = rows.before;
+    this.padLeft = columns.before;
+    this.positions = rows.out * columns.out;
+    this.fieldSize = k * k * channels;
+    this.product = new Dense(
+      { inputs: this.fieldSize, outputs: filters, activation: spec.activation, weights: spec.weights, biases: spec.biases },
+      false,
+      kernels,
+    );
+    this.weights = this.product.weights;
+    this.biases = this.product.biases;
+  }
+
+  get output(): Float32Array {
+    return this.product.output;
+  }
+
+  get delta(): Float32Array {
+    return this.product.delta;
+  }
+
+  reserve(rows: number): void {
+    this.product.reserve(rows * this.positions);
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    this.columns = new Float32Array(rows * this.positions * this.fieldSize);
+    this.columnDelta = new Float32Array(rows * this.positions * this.fieldSize);
+  }
+
+  forward(input: Float32Array, rows: number): Float32Array {
+    this.reserve(rows);
+    this.gatherFields(input, rows);
+    return this.product.forward(this.columns, rows * this.positions);
+  }
+
+  /**
+   * ∂L/∂W and ∂L/∂b are the dense product's over all output positions; ∂L/∂in
+   * adds each receptive field's gradient back where the field was taken from.
+   */
+  backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
+    this.product.backward(this.columns, rows * this.positions, inputDelta ? this.columnDelta : null);
+    if (inputDelta) this.scatterFields(inputDelta, rows);
+  }
+
+  paramGroups(l2: number): ParamGroup[] {
+    return this.product.paramGroups(l2);
+  }
+
+  get gradWeights(): Float32Array {
+    return this.product.gradWeights;
+  }
+
+  get gradBiases(): Float32Array {
+    return this.product.gradBiases;
+  }
+
+  toSpec(): Conv2DSpec {
+    const { inputShape, filters, kernelSize, stride, padding, activation } = this;
+    return { type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights: this.weights.slice(), biases: this.biases.slice() };
+  }
+
+  /** im2col: columns[(r·positions + y·outWidth + x)·fieldSize + (ky·k + kx)·channels + c] = in[r][y·s + ky − padTop][x·s + kx − padLeft][c], or 0 outside. */
+  private gatherFields(input: Float32Array, rows: number): void {
+    const [height, width, channels] = this.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const { kernelSize: k, stride, padTop, padLeft, columns } = this;
+    const inputSize = height * width * channels;
+    let at = 0;
+    for (let r = 0; r < rows; r++) {
+      const sample = r * inputSize;
+      for (let y = 0; y < outHeight; y++) {
+        for (let x = 0; x < outWidth; x++) {
+          for (let ky = 0; ky < k; ky++) {
+            const iy = y * stride + ky - padTop;
+            if (iy < 0 || iy >= height) {
+              columns.fill(0, at, at + k * channels);
+              at += k * channels;
+              continue;
+            }
+            for (let kx = 0; kx < k; kx++) {
+              const ix = x * stride + kx - padLeft;
+              if (ix < 0 || ix >= width) {
+                columns.fill(0, at, at + channels);
+              } else {
+                const from = sample + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++) columns[at + c] = input[from + c];
+              }
+              at += channels;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** col2im: the transpose of gatherFields, summing where receptive fields overlap. */
+  private scatterFields(inputDelta: Float32Array, rows: number): void {
+    const [height, width, channels] = this.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const { kernelSize: k, stride, padTop, padLeft, columnDelta } = this;
+    const inputSize = height * width * channels;
+    inputDelta.fill(0, 0, rows * inputSize);
+    let at = 0;
+    for (let r = 0; r < rows; r++) {
+      const sample = r * inputSize;
+      for (let y = 0; y < outHeight; y++) {
+        for (let x = 0; x < outWidth; x++) {
+          for (let ky = 0; ky < k; ky++) {
+            const iy = y * stride + ky - padTop;
+            if (iy < 0 || iy >= height) {
+              at += k * channels;
+              continue;
+            }
+            for (let kx = 0; kx < k; kx++) {
+              const ix = x * stride + kx - padLeft;
+              if (ix >= 0 && ix < width) {
+                const to = sample + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++) inputDelta[to + c] += columnDelta[at + c];
+              }
+              at += channels;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Kernels } from './kernels.ts';
+import type { LayerDescription, Shape } from './layer.ts';
+import { shapeSize } from './layer.ts';
+import { LOSS_FUNCTIONS } from './losses.ts';
+import { Network } from './network.ts';
+import { Sgd } from './optimizers.ts';
+import { createRng } from './rng.ts';
+
+// Central differences on float32 sums: a step of 1e-2 keeps rounding well below the
+// curvature error, as in gradient.test.ts; smooth activations keep the check honest.
+const H = 1e-2;
+const TOLERANCE = 2e-3;
+const ROWS = 3;
+
+interface Case {
+  name: string;
+  input: Shape;
+  layers: LayerDescription[];
+}
+
+const conv = (filters: number, kernelSize: number, stride: number, padding: 'same' | 'valid', activation: 'Tanh' | 'Sigmoid' = 'Tanh'): LayerDescription => ({
+  type: 'conv2d', filters, kernelSize, stride, padding, activation,
+});
+const pool = (poolSize: number, stride = poolSize): LayerDescription => ({ type: 'maxpool2d', poolSize, stride });
+const dense = (units: number, activation: 'Softmax' | 'Tanh' | 'Sigmoid'): LayerDescription => ({ type: 'dense', units, activation });
+
+const CASES: Case[] = [
+  { name: 'conv first (valid, stride 1, one channel) → dense', input: [7, 7, 1], layers: [conv(2, 3, 1, 'valid'), dense(3, 'Softmax')] },
+  { name: 'conv first (same, stride 2, odd non-square, two channels) → pool → dense', input: [7, 5, 2], layers: [conv(3, 3, 2, 'same'), pool(2), dense(3, 'Softmax')] },
+  { name: 'conv (same, even kernel) → conv in the middle (valid, stride 2, several channels) → flatten → dense', input: [8, 7, 1], layers: [conv(3, 2, 1, 'same'), conv(4, 3, 2, 'valid'), { type: 'flatten' }, dense(3, 'Softmax')] },
+  { name: 'pool first (3, stride 2, overlapping) → conv (same, stride 1) → dense', input: [9, 7, 2], layers: [pool(3, 2), conv(2, 3, 1, 'same'), dense(3, 'Softmax')] },
+  { name: 'dense → dense after conv → pool (valid stride 2 windows)', input: [6, 6, 3], layers: [conv(2, 1, 1, 'valid', 'Sigmoid'), pool(2), dense(4, 'Tanh'), dense(3, 'Softmax')] },
+  { name: 'conv last (valid, stride 2, squared error)', input: [7, 7, 2], layers: [conv(3, 3, 1, 'same'), conv(2, 3, 2, 'valid', 'Sigmoid')] },
+  { name: 'pool last (2, stride 1), squared error', input: [4, 5, 1], layers: [conv(2, 3, 1, 'same'), pool(2, 1)] },
+];
+
+function batch(size: number, outputs: number, seed: number): { input: Float32Array; target: Float32Array } {
+  const rng = createRng(seed);
+  const input = new Float32Array(ROWS * size).map(() => rng.next());
+  const target = new Float32Array(ROWS * outputs);
+  for (let r = 0; r < ROWS; r++) target[r * outputs + rng.nextInt(outputs)] = 1;
+  return { input, target };
+}
+
+/** Central difference of the objective in parameter i of `params`, with step h. */
+function centralDifference(objective: () => number, params: Float32Array, i: number, h: number): number {
+  const original = params[i];
+  params[i] = original + h;
+  const up = params[i];
+  const lossUp = objective();
+  params[i] = original - h;
+  const down = params[i];
+  const lossDown = objective();
+  params[i] = original;
+  return (lossUp - lossDown) / (up - down);
+}
+
+const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-2, Math.abs(a) + Math.abs(b));
+
+/**
+ * The largest relative disagreement between the analytic gradient and central
+ * differences over every parameter, and the share of parameters skipped because
+ * they sit at a kink: a max-pooling window whose winner changes within ±H, seen as
+ * two step sizes disagreeing with each other (a wrong gradient disagrees with both alike).
+ */
+function gradientCheck({ input: shape, layers }: Case, kernels: Kernels): { worst: number; skipped: number } {
+  const network = Network.build(shape, layers, 'xavier', createRng(3), kernels);
+  // Xavier leaves biases at zero, where ties in max pooling are likely: give them values.
+  const rng = createRng(4);
+  for (const group of network.paramGroups(0)) if (group.l2 === 0) group.params.forEach((_, i, b) => (b[i] = rng.next() - 0.5));
+  const { input, target } = batch(shapeSize(shape), network.outputSize, 5);
+  const objective = () => LOSS_FUNCTIONS[network.loss].sum(network.forwardBatch(input, ROWS), target, ROWS, network.outputSize) / ROWS;
+
+  network.forwardBatch(input, ROWS);
+  network.backwardBatch(input, target, ROWS);
+  const groups = network.paramGroups(0);
+  // One SGD step of rate 1 reads back exactly the gradient the optimizer is handed.
+  const before = groups.map((group) => Float64Array.from(group.params));
+  new Sgd(groups, 1).step();
+  const analytic = groups.map((group, g) => before[g].map((value, i) => value - group.params[i]));
+  groups.forEach((group, g) => group.params.set(before[g]));
+
+  let worst = 0;
+  let skipped = 0;
+  let total = 0;
+  groups.forEach((group, g) => {
+    for (let i = 0; i < group.params.length; i++) {
+      total++;
+      const numeric = centralDifference(objective, group.params, i, H);
+      if (relative(numeric, centralDifference(objective, group.params, i, H / 4)) > 1e-3) {
+        skipped++;
+        continue;
+      }
+      worst = Math.max(worst, relative(numeric, analytic[g][i]));
+    }
+  });
+  return { worst, skipped: skipped / total };
+}
+
+describe('gradients of every layer type and position agree with central differences', () => {
+  for (const kernels of ['ts', 'wasm'] as const) {
+    for (const testCase of CASES) {
+      it(`${testCase.name} (${kernels})`, () => {
+        const { worst, skipped } = gradientCheck(testCase, kernels);
+        expect(worst).toBeLessThan(TOLERANCE);
+        expect(skipped).toBeLessThan(0.1);
+      });
+    }
+  }
+
+  it('the check fails for a wrong gradient', () => {
+    const network = Network.build([5, 5, 1], [conv(2, 3, 1, 'same'), dense(3, 'Softmax')], 'xavier', createRng(3), 'ts');
+    const { input, target } = batch(25, 3, 5);
+    network.forwardBatch(input, ROWS);
+    network.backwardBatch(input, target, ROWS);
+    const [weights] = network.paramGroups(0);
+    const loss = () => LOSS_FUNCTIONS[network.loss].sum(network.forwardBatch(input, ROWS), target, ROWS, 3) / ROWS;
+    const analytic = weights.grads[4];
+    weights.params[4] += H;
+    const up = loss();
+    weights.params[4] -= 2 * H;
+    const numeric = (up - loss()) / (2 * H);
+    expect(Math.abs(numeric - analytic)).toBeLessThan(1e-3);
+    expect(Math.abs(numeric - 1.1 * analytic)).toBeGreaterThan(1e-4);
+  });
+});

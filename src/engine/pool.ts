@@ -1,0 +1,136 @@
+import type { FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
+import { shapeSize } from './layer.ts';
+import type { ParamGroup } from './optimizers.ts';
+
+/**
+ * Max pooling over poolSize × poolSize windows, `stride` apart, per channel, no
+ * padding: out[y][x][c] = max over the window at (y·stride, x·stride) of in[·][·][c].
+ * The gradient goes to the input that won each window (the first one, on ties).
+ */
+export class MaxPool2D implements Layer {
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly activation = null;
+  readonly poolSize: number;
+  readonly stride: number;
+  output = new Float32Array(0);
+  delta = new Float32Array(0);
+  /** For each output value of the last forward batch: the index (within its sample) of the input that won. */
+  private winners = new Int32Array(0);
+  private capacity = 0;
+
+  constructor(spec: MaxPool2DSpec) {
+    const [height, width, channels] = spec.inputShape;
+    const outHeight = Math.floor((height - spec.poolSize) / spec.stride) + 1;
+    const outWidth = Math.floor((width - spec.poolSize) / spec.stride) + 1;
+    if (outHeight < 1 || outWidth < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
+    this.inputShape = spec.inputShape;
+    this.outputShape = [outHeight, outWidth, channels];
+    this.poolSize = spec.poolSize;
+    this.stride = spec.stride;
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    const size = rows * shapeSize(this.outputShape);
+    this.output = new Float32Array(size);
+    this.delta = new Float32Array(size);
+    this.winners = new Int32Array(size);
+  }
+
+  forward(input: Float32Array, rows: number): Float32Array {
+    this.reserve(rows);
+    const [, width, channels] = this.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const { poolSize, stride, output, winners } = this;
+    const inputSize = shapeSize(this.inputShape);
+    let at = 0;
+    for (let r = 0; r < rows; r++) {
+      const sample = r * inputSize;
+      for (let y = 0; y < outHeight; y++) {
+        for (let x = 0; x < outWidth; x++) {
+          for (let c = 0; c < channels; c++) {
+            let best = -Infinity;
+            let winner = 0;
+            for (let py = 0; py < poolSize; py++) {
+              const row = (y * stride + py) * width + x * stride;
+              for (let px = 0; px < poolSize; px++) {
+                const index = (row + px) * channels + c;
+                const value = input[sample + index];
+                if (value > best) {
+                  best = value;
+                  winner = index;
+                }
+              }
+            }
+            output[at] = best;
+            winners[at++] = winner;
+          }
+        }
+      }
+    }
+    return output;
+  }
+
+  /** ∂L/∂in[i] = Σ of δ over the windows that input i won. */
+  backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
+    if (!inputDelta) return;
+    const inputSize = shapeSize(this.inputShape);
+    const outputSize = shapeSize(this.outputShape);
+    const { delta, winners } = this;
+    inputDelta.fill(0, 0, rows * inputSize);
+    for (let r = 0; r < rows; r++) {
+      const sample = r * inputSize;
+      for (let o = r * outputSize; o < (r + 1) * outputSize; o++) inputDelta[sample + winners[o]] += delta[o];
+    }
+  }
+
+  paramGroups(): ParamGroup[] {
+    return [];
+  }
+
+  toSpec(): MaxPool2DSpec {
+    return { type: 'maxpool2d', inputShape: this.inputShape, poolSize: this.poolSize, stride: this.stride };
+  }
+}
+
+/**
+ * [h, w, c] → [1, 1, h·w·c]. Channels-last maps are already flat arrays in the
+ * order a dense layer reads them, so the output is the input itself.
+ */
+export class Flatten implements Layer {
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly activation = null;
+  output: Float32Array = new Float32Array(0);
+  delta = new Float32Array(0);
+
+  constructor(spec: FlattenSpec) {
+    this.inputShape = spec.inputShape;
+    this.outputShape = [1, 1, shapeSize(spec.inputShape)];
+  }
+
+  reserve(rows: number): void {
+    const size = rows * shapeSize(this.inputShape);
+    if (this.delta.length < size) this.delta = new Float32Array(size);
+  }
+
+  forward(input: Float32Array, rows: number): Float32Array {
+    this.reserve(rows);
+    this.output = input;
+    return input;
+  }
+
+  backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
+    inputDelta?.set(this.delta.subarray(0, rows * shapeSize(this.inputShape)));
+  }
+
+  paramGroups(): ParamGroup[] {
+    return [];
+  }
+
+  toSpec(): FlattenSpec {
+    return { type: 'flatten', inputShape: this.inputShape };
+  }
+}
