@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMnistNode } from '../data/node-mnist.ts';
+import { loadMnistNode } from '../cli/node-mnist.ts';
 import { SEED_CONFIG, type Config } from './config.ts';
 import type { Kernels } from './kernels.ts';
 import { evaluate } from './metrics.ts';

@@ -6,7 +6,7 @@
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 import { type Activation, type Config, SEED_CONFIG } from '../engine/config.ts';
-import type { LayerSpec } from '../engine/dense.ts';
+import type { DenseSpec } from '../engine/layer.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
 import { checkConfig, ConfigError } from '../formats/config-format.ts';
 import { ModelError } from '../formats/model-format.ts';
@@ -16,7 +16,7 @@ const { onnx } = onnxProto;
 
 export interface ImportedModel {
   config: Config;
-  layers: LayerSpec[];
+  layers: DenseSpec[];
   /** Who wrote the file (its producer_name), e.g. "pytorch" or "mnist-playground". */
   producer: string;
 }
@@ -162,7 +162,7 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
   const outputName = graph.output?.[0]?.name;
   if (layers.length === 0) throw new ModelError('this ONNX model has no dense layer');
   if (outputName !== current) throw new ModelError('the ONNX graph\'s output is not the end of its chain of layers');
-  const specs = layers.map((layer, l): LayerSpec => {
+  const specs = layers.map((layer, l): DenseSpec => {
     if (l > 0 && layer.inputs !== layers[l - 1].outputs) {
       throw new ModelError(`ONNX layer ${l + 1} takes ${layer.inputs} inputs but layer ${l} gives ${layers[l - 1].outputs}`);
     }

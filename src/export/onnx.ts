@@ -6,7 +6,7 @@
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 import type { Config } from '../engine/config.ts';
-import type { LayerSpec } from '../engine/dense.ts';
+import type { DenseSpec } from '../engine/layer.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
 
 const { onnx } = onnxProto;
@@ -20,7 +20,7 @@ export const ONNX_OUTPUT = 'output';
 /** What every exporter takes: a config and its trained layers. */
 export interface ExportModel {
   config: Config;
-  layers: LayerSpec[];
+  layers: DenseSpec[];
 }
 
 /** Float32 values as little-endian bytes, whatever the machine's own order. */

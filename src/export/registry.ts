@@ -6,7 +6,7 @@
  */
 import type { Activation } from '../engine/config.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
-import type { LayerSpec } from '../engine/dense.ts';
+import type { DenseSpec } from '../engine/layer.ts';
 
 /** An ONNX node that applies an activation to one tensor. */
 export interface OnnxActivation {
@@ -82,7 +82,7 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return result;
 }
 
-export const LAYER_EXPORTS: { readonly [K in LayerKind]: LayerExport<LayerSpec> } = {
+export const LAYER_EXPORTS: { readonly [K in LayerKind]: LayerExport<DenseSpec> } = {
   dense: {
     // Gemm with transB = 1 takes W as [outputs, inputs]: our layout, unchanged.
     onnx: (spec, name) => ({
