@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type BytesStore, type DownloadProgress, DownloadError, loadMnist } from './fetch-mnist.ts';
 import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
@@ -6,8 +6,12 @@ import { IdxError } from './idx.ts';
 
 type Reply = Uint8Array | number | 'network-error' | { stallAfter: Uint8Array };
 
-/** A fetch that serves the given bodies by file name, in 1000-byte chunks, honouring AbortSignal. */
-function fakeServer(files: Record<string, Reply>) {
+/**
+ * A fetch that serves the given bodies by file name, in 1000-byte chunks, honouring AbortSignal.
+ * `contentEncoding` plays a server that sent the .gz files with Content-Encoding: gzip, as
+ * `vite preview` does: the browser inflates the body, while Content-Length keeps the packed size.
+ */
+function fakeServer(files: Record<string, Reply>, { contentEncoding = false } = {}) {
   const requests: string[] = [];
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = String(input);
@@ -15,7 +19,8 @@ function fakeServer(files: Record<string, Reply>) {
     const reply = files[url.slice(url.lastIndexOf('/') + 1)] ?? 404;
     if (reply === 'network-error') throw new TypeError('fetch failed');
     if (typeof reply === 'number') return new Response('nope', { status: reply, statusText: 'Not Found' });
-    const bytes = reply instanceof Uint8Array ? reply : reply.stallAfter;
+    const sent = reply instanceof Uint8Array ? reply : reply.stallAfter;
+    const bytes = contentEncoding ? new Uint8Array(gunzipSync(sent)) : sent;
     const stall = !(reply instanceof Uint8Array);
     let offset = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -31,7 +36,9 @@ function fakeServer(files: Record<string, Reply>) {
         offset += 1000;
       },
     });
-    return new Response(body, { headers: { 'content-length': String(bytes.length) } });
+    const headers: Record<string, string> = { 'content-length': String(sent.length) };
+    if (contentEncoding) headers['content-encoding'] = 'gzip';
+    return new Response(body, { headers });
   };
   return { fetch: fetch as typeof globalThis.fetch, requests };
 }
@@ -138,6 +145,20 @@ describe('loadMnist', () => {
     expect(error).toBeInstanceOf(IdxError);
     expect((error as Error).message).toMatch(/^test-images: wrong magic number 0x00000801/);
     expect(store.entries.size).toBe(0);
+  });
+
+  it.each([
+    { server: 'without Content-Encoding', contentEncoding: false },
+    { server: 'with Content-Encoding: gzip (the browser inflates the body)', contentEncoding: true },
+  ])('reports progress that rises to exactly 100% and never past it, from a server $server', async ({ contentEncoding }) => {
+    const progress: DownloadProgress[] = [];
+    const server = fakeServer(goodFiles(), { contentEncoding });
+    await loadMnist('test', { fetch: server.fetch, store: null, onProgress: (p) => progress.push(p) });
+
+    const last = progress.at(-1)!;
+    expect(last.total).not.toBeNull();
+    expect(last.received).toBe(last.total);
+    for (const p of progress) if (p.total !== null) expect(p.received).toBeLessThanOrEqual(p.total);
   });
 
   it('accepts a body the server already decompressed (Content-Encoding: gzip)', async () => {

@@ -76,6 +76,17 @@ function abortedError(file: string): DownloadError {
   return new DownloadError(`${file}.gz: the download was cancelled`, file, 'aborted');
 }
 
+/** Byte length of a whole IDX file from its header (magic, then one 32-bit size per dimension), or null if not IDX. */
+function idxLength(head: Uint8Array): number | null {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || head[2] !== 0x08) return null;
+  const dimensions = head[3];
+  if (head.length < 4 + 4 * dimensions) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let length = 1;
+  for (let i = 0; i < dimensions; i++) length *= view.getUint32(4 + 4 * i);
+  return 4 + 4 * dimensions + length;
+}
+
 async function readBody(
   response: Response,
   file: string,
@@ -83,7 +94,11 @@ async function readBody(
   onBytes: (received: number, total: number | null) => void,
 ): Promise<Uint8Array> {
   const length = Number(response.headers.get('content-length'));
-  const total = Number.isFinite(length) && length > 0 ? length : null;
+  // With Content-Encoding the browser inflates the body while Content-Length keeps the
+  // packed size, so the length would be outgrown; the IDX header in the first bytes gives the true one.
+  const encoding = response.headers.get('content-encoding');
+  const inflated = encoding !== null && encoding !== '' && encoding !== 'identity';
+  let total = !inflated && Number.isFinite(length) && length > 0 ? length : null;
   if (!response.body) throw new DownloadError(`${file}.gz: the server sent no body`, file, 'network');
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -95,16 +110,18 @@ async function readBody(
       if (done) break;
       chunks.push(value);
       received += value.length;
-      onBytes(received, total);
+      if (inflated && total === null && chunks.length === 1) total = idxLength(value);
+      onBytes(Math.min(received, total ?? received), total);
     }
   } catch (error) {
     if (signal?.aborted) throw abortedError(file);
     throw new DownloadError(`${file}.gz: the download was interrupted (${errorText(error)})`, file, 'network');
   }
-  // A server that applied Content-Encoding reports the compressed length but delivers more bytes.
   if (total !== null && received < total) {
     throw new DownloadError(`${file}.gz: the download stopped after ${received} of ${total} bytes`, file, 'network');
   }
+  // Whatever the server said, a complete download is 100%.
+  onBytes(received, received);
   const bytes = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) {
