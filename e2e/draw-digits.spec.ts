@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { clearPad, drawStroke, ellipse, expectBarsAgree, prediction, verticalLine } from './draw-helpers';
-import { screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { openTab, screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('a user trains for two epochs, draws digits the network reads, and finds the model again after a reload', async ({ page }) => {
   await page.goto('/');
@@ -36,6 +36,7 @@ test('a user trains for two epochs, draws digits the network reads, and finds th
 
   // The latest model was kept in IndexedDB: after a reload it reads a 1 without training.
   await page.reload();
+  await openTab(page, 'Draw a digit');
   await expect(page.getByText(/Restored your last model \(784-64-10 ReLU\/Softmax\)/)).toBeVisible();
   await drawStroke(page, verticalLine(150, 40, 220));
   await expect(prediction(page)).toHaveText('1');

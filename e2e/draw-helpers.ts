@@ -1,10 +1,12 @@
 import { expect, type Page } from '@playwright/test';
+import { openTab } from './helpers';
 
 type Point = [x: number, y: number];
 
-/** The pad's box on screen, scrolled into view: drawing coordinates are relative to it. */
+/** The pad's box on screen, its tab opened and scrolled into view: drawing coordinates are relative to it. */
 async function padBox(page: Page) {
   const pad = page.getByRole('img', { name: 'Drawing pad' });
+  if (!(await pad.isVisible())) await openTab(page, 'Draw a digit');
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
   if (!box) throw new Error('The drawing pad is not visible');

@@ -8,6 +8,7 @@ import { Trainer } from '../src/engine/train.ts';
 import { loadMnistNode } from '../src/cli/node-mnist.ts';
 import { serializeModel } from '../src/formats/model-format.ts';
 import { clearPad, drawStroke, prediction, verticalLine } from './draw-helpers';
+import { openTab } from './helpers';
 
 /** A model trained here in Node by the same engine: the page gets it as a file, with no training at all. */
 function trainedNetwork(): { config: Config; network: Network<Dense> } {
@@ -58,6 +59,7 @@ const file = (name: string, text: string) => ({ name, mimeType: 'application/jso
 test('a user loads a model file, is told why a bad one is refused, keeps reading digits, and saves the model', async ({ page }) => {
   const trained = trainedNetwork();
   await page.goto('/');
+  await openTab(page, 'Draw a digit');
   await expect(page.getByRole('button', { name: 'Save model' })).toBeDisabled();
   const loadModel = page.getByLabel('Load model');
 

@@ -87,3 +87,9 @@ export async function overallAccuracy(page: Page): Promise<number> {
   const text = await page.getByText(/^Overall accuracy: \d+\.\d\d%$/).textContent();
   return Number(/([\d.]+)%/.exec(text ?? '')?.[1]);
 }
+
+/** Opens one of the workbench's tabs: the drawing pad, the runs, the inside of the network. */
+export async function openTab(page: Page, name: 'Curves and evaluation' | 'Draw a digit' | 'Runs' | 'Inside the network'): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+  await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+}

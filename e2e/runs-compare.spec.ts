@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { openTab, screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 const runRows = (page: Page) =>
   page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ has: page.getByRole('textbox', { name: 'Run name' }) });
@@ -19,6 +19,7 @@ test('two runs with different batch sizes overlaid, and the table marks the batc
     await trainButton(page).click();
     await waitForRunEnd(page);
   }
+  await openTab(page, 'Runs');
   const rows = runRows(page);
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0)).toContainText('finished');
@@ -43,6 +44,7 @@ test('two runs with different batch sizes overlaid, and the table marks the batc
 test('the batch-size experiment queues three runs and overlays them', async ({ page }) => {
   await page.goto('/');
   await typeConfigJson(page, { ...SMALL_RUN, samples: 1000 });
+  await openTab(page, 'Runs');
   await page.getByRole('button', { name: 'Experiment: per-sample vs batch 32 vs batch 128' }).click();
   await expect(runRows(page)).toHaveCount(3, { timeout: 120_000 });
   await expect(runRows(page).nth(2)).toContainText('finished', { timeout: 120_000 });

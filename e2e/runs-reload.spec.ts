@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { drawStroke, prediction, verticalLine } from './draw-helpers';
-import { SMALL_RUN, trainButton, typeConfigJson } from './helpers';
+import { openTab, SMALL_RUN, trainButton, typeConfigJson } from './helpers';
 
 test('a reload in the middle of a run keeps its finished epochs and its model', async ({ page }) => {
   await page.goto('/');
   await typeConfigJson(page, { ...SMALL_RUN, epochs: 30 });
   await trainButton(page).click();
+  await openTab(page, 'Runs');
 
   const runs = page.getByRole('table', { name: 'Runs' });
   const row = runs.getByRole('row').filter({ has: page.getByRole('textbox', { name: 'Run name' }) });
@@ -13,6 +14,7 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   await expect(row.getByRole('cell', { name: /^[2-9] of 30$/ })).toBeVisible({ timeout: 120_000 });
   await expect(row).toContainText('running');
   await page.reload();
+  await openTab(page, 'Runs');
 
   // The run comes back as interrupted, with the epochs it finished and their accuracy.
   await expect(row).toHaveCount(1);
@@ -23,12 +25,14 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   await expect(row).toContainText(/\d+\.\d\d%/);
 
   // The model of the last finished epoch is back and reads a drawn digit.
+  await openTab(page, 'Draw a digit');
   await expect(page.getByText(/Restored your last model \(784-32-10 ReLU\/Softmax\)/)).toBeVisible();
   await drawStroke(page, verticalLine(140, 50, 230));
   await expect(prediction(page)).toHaveText(/^\d$/);
   await expect(trainButton(page)).toBeEnabled();
 
   // The run's own model was kept too, and can be put back into use.
+  await openTab(page, 'Runs');
   await row.getByRole('button', { name: /^Use the model of Run 1/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'A model is loaded.' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { drawStroke, prediction, verticalLine } from './draw-helpers';
-import { screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { openTab, screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 /** The distinct colours of a canvas's pixels, as "r,g,b" strings. */
 async function colours(tile: Locator): Promise<Set<string>> {
@@ -21,6 +21,7 @@ test('after an epoch the first layer’s weights show as varied images, and a dr
   await trainButton(page).click();
   await waitForRunEnd(page);
 
+  await openTab(page, 'Inside the network');
   await expect(grid).toBeVisible();
   const tiles = grid.getByRole('img');
   await expect(tiles).toHaveCount(32);

@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { drawStroke, prediction, verticalLine } from './draw-helpers';
-import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { openTab, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('a training worker that dies is noticed, replaced, and the last model and the runs history survive', async ({ page }) => {
   await page.goto('/');
   await typeConfigJson(page, { ...SMALL_RUN, epochs: 30 });
   await trainButton(page).click();
+  await openTab(page, 'Runs');
   const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ has: page.getByRole('textbox', { name: 'Run name' }) });
   await expect(row.getByRole('cell', { name: /^[2-9] of 30$/ })).toBeVisible({ timeout: 120_000 });
 
@@ -24,6 +25,7 @@ test('a training worker that dies is noticed, replaced, and the last model and t
   await typeConfigJson(page, { ...SMALL_RUN, epochs: 1 });
   await trainButton(page).click();
   await waitForRunEnd(page);
+  await openTab(page, 'Runs');
   await expect(row).toHaveCount(2);
   await expect(row.nth(1)).toContainText('finished');
 });

@@ -1,44 +1,78 @@
 // The shared look first, so each feature's stylesheet can refine it.
 import './app.css';
-import { DrawPad } from '../features/draw-pad/DrawPad';
-import { TrainingCharts } from '../features/charts/TrainingCharts';
+import { lazy, Suspense } from 'react';
+import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
+import { DrawPad } from '../features/draw-pad/DrawPad';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
-import { RunsPanel } from '../features/runs/RunsPanel';
 import { NetworkView } from '../features/network-view/NetworkView';
+import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
 
+// The charts bring recharts, the largest library here; the page is usable before it arrives.
+const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').then((module) => ({ default: module.TrainingCharts })));
+
+/**
+ * A workbench: the config beside the controls, the live curves and the evaluation, all on
+ * one laptop screen; the drawing pad, the runs and the inside of the network one tab away.
+ */
 export function App() {
   return (
-    <div className="app">
-      <header className="app-header">
-        <div>
+    <>
+      <a className="skip-link" href="#training">
+        Skip to training controls
+      </a>
+      <div className="app">
+        <header className="app-header">
           <h1>MNIST Playground</h1>
           <p className="tagline">
-            Teach a neural network to read handwritten digits, right in your browser: pick a network, press Train, and
-            watch it learn from 60,000 examples.
+            Teach a neural network to read handwritten digits in your browser: pick a network, press Train, watch it
+            learn from 60,000 examples.
           </p>
-        </div>
-      </header>
-      <main className="layout">
-        <aside className="sidebar">
-          <ConfigEditor />
-        </aside>
-        <div className="content">
-          <TrainingPanel />
-          <TrainingCharts />
-          <EvaluationPanel />
-          <RunsPanel />
-          <DrawPad>
-            <ModelFiles />
-          </DrawPad>
-          <NetworkView />
-        </div>
-      </main>
-      <footer className="app-footer">
-        Everything runs on this device: the data comes from this site and training happens in a background thread.
-      </footer>
-    </div>
+        </header>
+        <main className="workbench">
+          <aside className="sidebar" aria-label="Network settings">
+            <ConfigEditor />
+          </aside>
+          <div className="bench">
+            <div id="training" tabIndex={-1} className="skip-target">
+              <TrainingPanel />
+            </div>
+            <Tabs
+              label="Views"
+              tabs={[
+                {
+                  id: 'results',
+                  label: 'Curves and evaluation',
+                  content: (
+                    <div className="results">
+                      <Suspense fallback={<div className="panel charts-loading" aria-busy="true" />}>
+                        <TrainingCharts />
+                      </Suspense>
+                      <EvaluationPanel />
+                    </div>
+                  ),
+                },
+                {
+                  id: 'draw',
+                  label: 'Draw a digit',
+                  content: (
+                    <DrawPad>
+                      <ModelFiles />
+                    </DrawPad>
+                  ),
+                },
+                { id: 'runs', label: 'Runs', content: <RunsPanel /> },
+                { id: 'network', label: 'Inside the network', content: <NetworkView /> },
+              ]}
+            />
+          </div>
+        </main>
+        <footer className="app-footer">
+          Everything runs on this device: the data comes from this site and training happens in a background thread.
+        </footer>
+      </div>
+    </>
   );
 }

@@ -67,7 +67,8 @@ interface ChartFigureProps {
   title: string;
   caption: string;
   legend: LegendEntry[];
-  empty: boolean;
+  /** Shown over the chart while it has no points. */
+  empty: string | false;
   children: ReactNode;
 }
 
@@ -91,10 +92,12 @@ function ChartFigure({ title, caption, legend, empty, children }: ChartFigurePro
           </li>
         ))}
       </ul>
-      {empty && <p className="chart-empty">Press Train to draw this curve.</p>}
+      {empty && <p className="chart-empty">{empty}</p>}
     </figure>
   );
 }
+
+const EPOCH_EMPTY = 'A point appears at the end of each epoch.';
 
 const ACCURACY_LEGEND = [
   { name: 'Training accuracy', color: COLORS.train },
@@ -134,7 +137,7 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
           : 'Training accuracy above test accuracy is overfitting. Hold out validation images to watch it without the test set.'
       }
       legend={validation ? VALIDATION_LEGEND : ACCURACY_LEGEND}
-      empty={points.length === 0}
+      empty={points.length === 0 && EPOCH_EMPTY}
     >
       <ComposedChart responsive style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
@@ -170,7 +173,7 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
       title="Error per epoch"
       caption="The seed post’s average error and the training loss, both falling as it learns."
       legend={ERROR_LEGEND}
-      empty={points.length === 0}
+      empty={points.length === 0 && EPOCH_EMPTY}
     >
       <LineChart responsive style={CHART_STYLE} data={points.length > 0 ? points : NO_EPOCHS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
@@ -199,7 +202,7 @@ const WithinEpochChart = memo(function WithinEpochChart({ points }: { points: Ru
       title="Within-epoch learning"
       caption="Accuracy of the last few hundred samples climbs within epoch 1; the epoch average lags behind it."
       legend={WITHIN_LEGEND}
-      empty={points.length === 0}
+      empty={points.length === 0 && 'Press Train to draw this curve.'}
     >
       <LineChart responsive style={CHART_STYLE} data={points.length > 0 ? points : NO_POINTS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
@@ -224,10 +227,10 @@ export function TrainingCharts() {
   const epochs = useAppStore((state) => state.epochs.points);
   const running = useAppStore((state) => state.running.points);
   return (
-    <Panel title="Learning curves" subtitle="Updated live during training." className="charts-panel">
+    <Panel title="Learning curves" className="charts-panel">
       <div className="charts">
-        <WithinEpochChart points={useThrottledValue(running, REDRAW_MS)} />
         <AccuracyChart points={useThrottledValue(epochs, REDRAW_MS, STAGGER_MS)} />
+        <WithinEpochChart points={useThrottledValue(running, REDRAW_MS)} />
         <ErrorChart points={useThrottledValue(epochs, REDRAW_MS, 2 * STAGGER_MS)} />
       </div>
       <EpochTable />

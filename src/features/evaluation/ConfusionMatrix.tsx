@@ -17,7 +17,8 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, select
   return (
     <div className="matrix-wrap">
       <table className="confusion">
-        <caption>Confusion matrix</caption>
+        {/* The panel and the corner labels say what the table is; the caption names it for screen readers. */}
+        <caption className="visually-hidden">Confusion matrix</caption>
         <thead>
           <tr>
             <th scope="col" className="corner">

@@ -13,7 +13,7 @@ export function EvaluationPanel() {
   const selected = useAppStore((state) => state.selectedCell);
   const canEvaluate = useAppStore((state) => state.hasModel && !isBusy(state.status));
   const subtitle = evaluation
-    ? `The ${formatCount(evaluation.total)} test images, never used for training${evaluation.epoch > 0 ? `, after epoch ${evaluation.epoch}` : ''}.`
+    ? `Test images never used in training${evaluation.epoch > 0 ? `, after epoch ${evaluation.epoch}` : ''}.`
     : 'After each epoch the network reads the 10,000 test images it never trained on.';
   return (
     <Panel

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { formatDuration, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
@@ -10,9 +10,11 @@ import { useAppStore } from '../../store/store';
 import { batchExperiment, BATCH_SIZES, runQueue } from './experiment';
 import { HyperparameterTable } from './HyperparameterTable';
 import { restoreRunModel } from '../../bridge/model-store';
-import { RunsOverlay } from './RunsOverlay';
 import './runs.css';
 import { errorText } from '../../formats/error-text';
+
+// Charts load with recharts when two runs are first compared.
+const RunsOverlay = lazy(() => import('./RunsOverlay').then((module) => ({ default: module.RunsOverlay })));
 
 const STATUS_TEXT: Record<RunRecord['status'], string> = {
   running: 'running',
@@ -84,10 +86,12 @@ export function RunsPanel() {
       )}
       {selected.length >= 2 && (
         <div className="runs-compare">
-          <div className="charts">
-            <RunsOverlay runs={selected} axis="epoch" />
-            <RunsOverlay runs={selected} axis="time" />
-          </div>
+          <Suspense fallback={<p className="muted">Loading the charts…</p>}>
+            <div className="charts">
+              <RunsOverlay runs={selected} axis="epoch" />
+              <RunsOverlay runs={selected} axis="time" />
+            </div>
+          </Suspense>
           <HyperparameterTable runs={selected} />
         </div>
       )}

@@ -13,8 +13,10 @@ export function TrainingPanel() {
   const downloadFailed = useAppStore((state) => state.download.status === 'error');
   return (
     <Panel title="Training" subtitle="Runs in a background thread: the page stays responsive while the network learns." className="training-panel">
-      <TrainingControls />
-      <RunStatus />
+      <div className="training-bar">
+        <TrainingControls />
+        <RunStatus />
+      </div>
       {runError && (
         <Alert
           onDismiss={dismissRunError}

@@ -17,7 +17,7 @@ export function EpochProgress() {
       detail={
         <>
           Epoch {epoch} of {epochs} · {formatCount(samplesDone)} / {formatCount(samplesTotal)} samples
-          {rate && ` · ${formatCount(rate)} samples/s`}
+          {rate && ` · ${formatCount(rate)}/s`}
           {epochLeft !== null && samplesDone < samplesTotal && ` · ETA ${formatDuration(epochLeft)}`}
           {runLeft !== null && epoch < epochs && ` (run ${formatDuration(runLeft)})`}
         </>
@@ -31,9 +31,9 @@ export function DownloadProgress() {
   const { status, loadedBytes, totalBytes } = download;
   const detail =
     status === 'idle'
-      ? 'Fetched on the first run (11 MB, then kept in the browser)'
+      ? '11 MB, fetched on the first run and kept'
       : status === 'ready'
-        ? 'Ready: 60,000 training and 10,000 test images'
+        ? 'Ready: 60,000 + 10,000 test images'
         : status === 'error'
           ? 'Failed'
           : totalBytes

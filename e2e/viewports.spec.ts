@@ -1,0 +1,90 @@
+import { expect, test, type Page } from '@playwright/test';
+import { openTab, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+
+/** The page never scrolls sideways: everything wide scrolls inside its own box. */
+async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `page width ${scrollWidth} px on a ${innerWidth} px screen (${state})`).toBeLessThanOrEqual(innerWidth);
+}
+
+async function expectInViewport(page: Page, locator: ReturnType<Page['locator']>, what: string): Promise<void> {
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(box, what).not.toBeNull();
+  expect(box!.y, `${what}: top`).toBeGreaterThanOrEqual(0);
+  expect(box!.x, `${what}: left`).toBeGreaterThanOrEqual(0);
+  expect(box!.y + box!.height, `${what}: bottom`).toBeLessThanOrEqual(viewport.height);
+  expect(box!.x + box!.width, `${what}: right`).toBeLessThanOrEqual(viewport.width);
+}
+
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844, touch: true },
+  { name: 'laptop', width: 1280, height: 720, touch: false },
+  { name: 'desktop', width: 1440, height: 900, touch: false },
+];
+
+for (const viewport of VIEWPORTS) {
+  test.describe(`${viewport.width}×${viewport.height}`, () => {
+    test.use({
+      viewport: { width: viewport.width, height: viewport.height },
+      hasTouch: viewport.touch,
+      isMobile: viewport.touch,
+    });
+
+    test(`${viewport.name}: no sideways scrolling in any state; results beside the controls`, async ({ page }) => {
+      await page.goto('/');
+      await expectNoSidewaysScroll(page, 'empty');
+
+      await page.getByLabel('Learning rate').fill('-1');
+      await page.getByLabel('Learning rate').blur();
+      await expectNoSidewaysScroll(page, 'form error');
+
+      // Four-digit counts in the matrix: a run on 12,000 samples.
+      await typeConfigJson(page, { ...SMALL_RUN, samples: 12_000, epochs: 1 });
+      await trainButton(page).click();
+      await expect(page.locator('.run-status')).toHaveText(/^Training epoch/, { timeout: 60_000 });
+      await expectNoSidewaysScroll(page, 'training');
+      await waitForRunEnd(page);
+      const matrix = page.getByRole('table', { name: 'Confusion matrix' });
+      await expect(matrix).toBeVisible();
+      await expectNoSidewaysScroll(page, 'evaluated');
+
+      if (viewport.width >= 1280) {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.getByRole('complementary', { name: 'Network settings' }).evaluate((sidebar) => sidebar.scrollTo(0, 0));
+        await expectInViewport(page, page.getByRole('figure', { name: 'Accuracy per epoch' }), 'the accuracy curve');
+        await expectInViewport(page, matrix, 'the confusion matrix');
+        await expectInViewport(page, trainButton(page), 'the Train button');
+        await expectInViewport(page, page.getByRole('combobox', { name: 'Preset' }), 'the preset picker');
+      }
+      // The README's pictures: the visible screen only, which keeps them small.
+      await page.screenshot({ path: `docs/screenshot-${viewport.width}x${viewport.height}.png` });
+
+      await matrix.getByRole('button', { name: /^Actual 4, predicted 9/ }).or(matrix.getByRole('button').first()).first().click();
+      await expect(page.getByRole('region', { name: 'Images of the selected cell' })).toBeVisible();
+      await expectNoSidewaysScroll(page, 'cell images');
+
+      // A second run, so that the runs tab has two to compare.
+      await trainButton(page).click();
+      await waitForRunEnd(page);
+      await openTab(page, 'Runs');
+      const compare = page.getByRole('checkbox', { name: /^Compare/ });
+      for (const box of [compare.nth(0), compare.nth(1)]) {
+        await (viewport.touch ? box.tap() : box.click());
+        await expect(box).toBeChecked();
+      }
+      await expect(page.getByRole('figure').first()).toBeVisible();
+      await expectNoSidewaysScroll(page, 'runs compared');
+
+      await openTab(page, 'Draw a digit');
+      await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
+      await expectNoSidewaysScroll(page, 'drawing pad');
+
+      await openTab(page, 'Inside the network');
+      await expectNoSidewaysScroll(page, 'inside the network');
+    });
+  });
+}
