@@ -2,11 +2,13 @@ import { expect, test } from '@playwright/test';
 import { screenshot, trainButton, waitForRunEnd } from './helpers';
 
 test('pausing holds the run where it is, resuming carries on to the end', async ({ page }) => {
+  // One sample at a time on a CPU shared with other jobs can crawl (576 samples/s was seen).
+  test.setTimeout(480_000);
   await page.goto('/');
   // The default network, one sample at a time: long enough to pause in the middle.
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Batch size').fill('1');
-  await page.getByLabel('Training samples').fill('30000');
+  await page.getByLabel('Training samples').fill('20000');
   await trainButton(page).click();
 
   const progress = page.getByRole('progressbar', { name: 'Epoch progress' });
@@ -19,7 +21,7 @@ test('pausing holds the run where it is, resuming carries on to the end', async 
 
   const pausedAt = await samplesDone();
   expect(pausedAt).toBeGreaterThan(2000);
-  expect(pausedAt).toBeLessThan(30_000);
+  expect(pausedAt).toBeLessThan(20_000);
   await page.waitForTimeout(1500);
   expect(await samplesDone()).toBe(pausedAt);
 
@@ -30,7 +32,7 @@ test('pausing holds the run where it is, resuming carries on to the end', async 
 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(samplesDone).toBeGreaterThan(pausedAt);
-  await waitForRunEnd(page);
+  await waitForRunEnd(page, 300_000);
   await expect(page.getByText('Finished 1 epoch.')).toBeVisible();
   await expect(page.getByText(/your changes apply to the next run/)).toHaveCount(0);
   await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
