@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -43,6 +44,9 @@ export default defineConfig({
   plugins: [react(), cspMeta()],
   server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('dev') } },
   preview: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('build') } },
+  // onnx-proto's generated code runs on protobufjs's minimal runtime; version 8's has no eval
+  // (version 6's, which onnx-proto depends on, probes for `require` with one).
+  resolve: { alias: { 'protobufjs/minimal': fileURLToPath(new URL('node_modules/protobufjs/minimal.js', import.meta.url)) } },
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {

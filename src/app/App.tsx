@@ -5,6 +5,7 @@ import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
+import { ExportPanel } from '../features/export/ExportPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { RunsPanel } from '../features/runs/RunsPanel';
@@ -65,6 +66,7 @@ export function App() {
                 },
                 { id: 'runs', label: 'Runs', content: <RunsPanel /> },
                 { id: 'network', label: 'Inside the network', content: <NetworkView /> },
+                { id: 'export', label: 'Take it further', content: <ExportPanel /> },
               ]}
             />
           </div>

@@ -1,7 +1,8 @@
 /** `npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH`: a saved model in another framework's files. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPORT_FORMATS, exportFiles, type ExportFormat } from '../export/formats.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/format-names.ts';
+import { exportFiles } from '../export/formats.ts';
 import { fileProblem, InputError, parseFlags, readModelFile, UsageError } from './args.ts';
 import type { Print } from './commands.ts';
 

@@ -2,18 +2,12 @@
  * The export formats, as files: one list used by the CLI (written to disk) and the UI
  * (downloaded, several files zipped).
  */
-import { exportOnnx, type ExportModel } from './onnx.ts';
+import type { ExportModel } from './export-model.ts';
+import { exportOnnx } from './onnx.ts';
 import { exportPytorch } from './pytorch.ts';
 import { exportTfjs } from './tfjs.ts';
 
-export const EXPORT_FORMATS = ['onnx', 'pytorch', 'tfjs'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const FORMAT_LABELS: Record<ExportFormat, string> = {
-  onnx: 'ONNX (.onnx)',
-  pytorch: 'PyTorch (model.py, train.py, .safetensors)',
-  tfjs: 'TensorFlow.js Layers (model.json + weights)',
-};
+import type { ExportFormat } from './format-names.ts';
 
 export interface ExportFile {
   name: string;

@@ -9,7 +9,7 @@ import { type Activation, type Config, SEED_CONFIG } from '../engine/config.ts';
 import type { DenseSpec } from '../engine/layer.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
 import { checkConfig, ConfigError } from '../formats/config-format.ts';
-import { ModelError } from '../formats/model-format.ts';
+import { ModelError, serializeModel } from '../formats/model-format.ts';
 import { transpose } from './registry.ts';
 
 const { onnx } = onnxProto;
@@ -93,7 +93,7 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
   if (unsupported.length > 0) {
     throw new ModelError(
       `this ONNX model uses operators the playground does not have: ${unsupported.join(', ')} ` +
-        `(it reads ${SUPPORTED_ONNX_OPS.join(', ')}); the current model stays`,
+        `(it reads ${SUPPORTED_ONNX_OPS.join(', ')})`,
     );
   }
 
@@ -182,4 +182,10 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
     throw error;
   }
   return { config, layers: specs, producer: model.producerName || 'unknown' };
+}
+
+/** An ONNX file as the text of our model file, which the worker loads like any other. */
+export function onnxModelText(bytes: Uint8Array): string {
+  const { config, layers } = importOnnx(bytes);
+  return serializeModel({ config, layers, metrics: null });
 }

@@ -5,8 +5,7 @@
  * probabilities for a Softmax output).
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
-import type { Config } from '../engine/config.ts';
-import type { DenseSpec } from '../engine/layer.ts';
+import { type ExportModel, littleEndianBytes } from './export-model.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
 
 const { onnx } = onnxProto;

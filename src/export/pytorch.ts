@@ -5,7 +5,7 @@
  */
 import type { Config } from '../engine/config.ts';
 import { configToJson } from '../formats/config-format.ts';
-import type { ExportModel } from './onnx.ts';
+import type { ExportModel } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
 import { encodeSafetensors, type NamedTensor } from './safetensors.ts';

@@ -2,7 +2,7 @@
  * The safetensors format: 8 bytes of little-endian header length, a JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian tensors back to back.
  */
-import { littleEndianBytes } from './onnx.ts';
+import { littleEndianBytes } from './export-model.ts';
 
 export interface NamedTensor {
   name: string;

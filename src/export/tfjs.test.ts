@@ -6,7 +6,7 @@ import { ACTIVATIONS, SEED_CONFIG } from '../engine/config.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick } from '../testing/export-models.ts';
-import type { ExportModel } from './onnx.ts';
+import type { ExportModel } from './export-model.ts';
 import { exportTfjs } from './tfjs.ts';
 
 /** Loads our export with tf.loadLayersModel through an IOHandler that hands over the files' contents. */

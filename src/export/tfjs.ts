@@ -4,7 +4,7 @@
  * converter turns into a Keras model (`tensorflowjs_converter --input_format=tfjs_layers_model
  * --output_format=keras model.json model.h5`).
  */
-import { littleEndianBytes, type ExportModel } from './onnx.ts';
+import { littleEndianBytes, type ExportModel } from './export-model.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
 
 export const TFJS_WEIGHTS_FILE = 'model.weights.bin';

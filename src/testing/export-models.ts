@@ -11,7 +11,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { loadMnistNode } from '../cli/node-mnist.ts';
-import { littleEndianBytes, type ExportModel } from '../export/onnx.ts';
+import { littleEndianBytes, type ExportModel } from '../export/export-model.ts';
 
 /** The seed network, and a deeper ReLU network trained with dropout, each for one epoch on a few thousand images. */
 export const TEST_CONFIGS: Record<string, Config> = {

@@ -9,7 +9,7 @@ import { useAppStore } from '../../store/store';
 import type { ModelSummary } from '../../worker/api';
 import './model-files.css';
 
-/** Save the current model as a file, or load one (ours or neural-net-rs's). */
+/** Save the current model as a file, or load one (ours, neural-net-rs's, or ONNX). */
 export function ModelFiles() {
   const hasModel = useAppStore((state) => state.hasModel);
   const busy = useAppStore((state) => isBusy(state.status));
@@ -28,7 +28,11 @@ export function ModelFiles() {
     input.value = '';
     if (!file) return;
     try {
-      const summary = await importModel(await file.text());
+      // An ONNX file (ours or another framework's) becomes our model file first.
+      const text = /\.onnx$/i.test(file.name)
+        ? (await import('../../export/onnx-import')).onnxModelText(new Uint8Array(await file.arrayBuffer()))
+        : await file.text();
+      const summary = await importModel(text);
       setError(null);
       modelNoted(`Loaded ${file.name}: ${shape(summary)}.`);
     } catch (reason) {
@@ -43,7 +47,7 @@ export function ModelFiles() {
       </button>
       <label>
         Load model{' '}
-        <input type="file" accept=".json,application/json" aria-label="Load model" onChange={load} disabled={busy} />
+        <input type="file" accept=".json,.onnx,application/json" aria-label="Load model" onChange={load} disabled={busy} />
       </label>
       {note && <p className="model-files-note">{note}</p>}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
