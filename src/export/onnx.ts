@@ -16,20 +16,6 @@ export const ONNX_IR_VERSION = 7;
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'output';
 
-/** What every exporter takes: a config and its trained layers. */
-export interface ExportModel {
-  config: Config;
-  layers: DenseSpec[];
-}
-
-/** Float32 values as little-endian bytes, whatever the machine's own order. */
-export function littleEndianBytes(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-  return bytes;
-}
-
 function attributes(floats: Record<string, number> = {}, ints: Record<string, number> = {}): Onnx.IAttributeProto[] {
   return [
     ...Object.entries(floats).map(([name, f]) => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f })),
