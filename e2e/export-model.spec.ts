@@ -7,6 +7,7 @@ import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers
 test('a user reads the PyTorch code for an edited config, trains briefly, and exports the model to ONNX, PyTorch and TF.js', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/');
+  await page.getByRole('tab', { name: 'Take it further' }).click();
   const panel = page.getByRole('region', { name: 'Take it further' });
   await expect(panel.getByRole('button', { name: 'Export model' })).toBeDisabled();
 
