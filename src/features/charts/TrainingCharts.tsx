@@ -139,7 +139,7 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
       legend={validation ? VALIDATION_LEGEND : ACCURACY_LEGEND}
       empty={points.length === 0 && EPOCH_EMPTY}
     >
-      <ComposedChart responsive style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN}>
+      <ComposedChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
         <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} tickFormatter={percentTick} width={44} />
@@ -175,7 +175,7 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
       legend={ERROR_LEGEND}
       empty={points.length === 0 && EPOCH_EMPTY}
     >
-      <LineChart responsive style={CHART_STYLE} data={points.length > 0 ? points : NO_EPOCHS} margin={MARGIN}>
+      <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? points : NO_EPOCHS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
         <YAxis yAxisId="error" domain={domainOf(errorTicks)} ticks={errorTicks} tickFormatter={compactNumber} interval={0} width={48} />
@@ -204,7 +204,7 @@ const WithinEpochChart = memo(function WithinEpochChart({ points }: { points: Ru
       legend={WITHIN_LEGEND}
       empty={points.length === 0 && 'Press Train to draw this curve.'}
     >
-      <LineChart responsive style={CHART_STYLE} data={points.length > 0 ? points : NO_POINTS} margin={MARGIN}>
+      <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? points : NO_POINTS} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="x" type="number" domain={domainOf(xTicks)} ticks={xTicks} tickFormatter={epochTick} interval={0} label={RUN_LABEL} />
         <YAxis yAxisId="accuracy" domain={FULL_RANGE} ticks={FULL_RANGE_TICKS} interval={0} tickFormatter={percentTick} width={44} />

@@ -33,11 +33,11 @@ describe('chart axes', () => {
   });
 
   it('ends accuracy axes at 100% and starts them at a round value below the data', () => {
-    expect(accuracyTicks(0.97)).toEqual([0.95, 1]);
+    expect(accuracyTicks(0.97)).toEqual([0.9, 0.95, 1]);
     expect(accuracyTicks(0.76)).toEqual([0.75, 0.8, 0.85, 0.9, 0.95, 1]);
     expect(accuracyTicks(0.62)).toEqual([0.6, 0.7, 0.8, 0.9, 1]);
     expect(accuracyTicks(0.08)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(accuracyTicks(1)).toEqual([0.95, 1]);
+    expect(accuracyTicks(1)).toEqual([0.9, 0.95, 1]);
     expect(accuracyTicks(NaN)[0]).toBe(0);
   });
 
@@ -46,5 +46,17 @@ describe('chart axes', () => {
     expect(compactNumber(2.2)).toBe('2.2');
     expect(compactNumber(0.000369)).toBe('0.00037');
     expect(compactNumber(0)).toBe('0');
+  });
+});
+
+describe('accuracyTicks never runs past 100%', () => {
+  it('ends at exactly 1 and starts at or below the lowest accuracy, for every lowest value', () => {
+    for (let i = 0; i <= 1000; i++) {
+      const lowest = i / 1000;
+      const ticks = accuracyTicks(lowest);
+      expect(ticks.at(-1), `lowest ${lowest}`).toBe(1);
+      expect(ticks[0]).toBeLessThanOrEqual(lowest);
+      expect(ticks[0]).toBeGreaterThanOrEqual(0);
+    }
   });
 });

@@ -24,8 +24,9 @@ export function niceTicks(low: number, high: number, maxIntervals: number, minSt
 
 /** An accuracy axis ending at 100%, starting at a round value at or below the lowest accuracy. */
 export function accuracyTicks(lowest: number): number[] {
-  // A run at 100% still gets an axis with some height.
-  const low = Number.isFinite(lowest) ? Math.max(0, Math.min(0.95, lowest)) : 0;
+  // A run near 100% still gets an axis with some height: 90% to 100% at least, in 5-point
+  // steps; a narrower span found no round step and ran past 100% (to 102% and 105%).
+  const low = Number.isFinite(lowest) ? Math.max(0, Math.min(0.9, lowest)) : 0;
   return niceTicks(low, 1, 7, 0.05);
 }
 

@@ -28,7 +28,7 @@ export const RunsOverlay = memo(function RunsOverlay({ runs, axis }: OverlayProp
         <strong>{title}</strong>
         <span>{axis === 'epoch' ? 'Which setting learns more per pass over the data.' : 'Which setting gets there sooner on this machine (seconds of training).'}</span>
       </figcaption>
-      <LineChart responsive style={CHART_STYLE} margin={MARGIN}>
+      <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey={x} type="number" domain={[axis === 'epoch' ? 1 : 0, 'auto']} allowDecimals={axis === 'time'} label={{ value: axis === 'epoch' ? 'epoch' : 'seconds', position: 'insideBottomRight', offset: -2 }} />
         <YAxis domain={accuracyDomain(lowest)} tickFormatter={percentTick} width={44} />

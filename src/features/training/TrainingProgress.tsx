@@ -4,9 +4,11 @@ import { useAppStore } from '../../store/store';
 
 export function EpochProgress() {
   const progress = useAppStore((state) => state.progress);
+  // Time left only while the run is going: a stopped or paused run has none to count down.
+  const going = useAppStore((state) => state.status === 'running');
   if (!progress) return <ProgressBar label="Epoch progress" value={0} max={1} detail="No run yet" />;
   const { epoch, epochs, samplesDone, samplesTotal, samplesPerSecond } = progress;
-  const rate = samplesPerSecond > 0 ? samplesPerSecond : null;
+  const rate = going && samplesPerSecond > 0 ? samplesPerSecond : null;
   const epochLeft = rate ? (samplesTotal - samplesDone) / rate : null;
   const runLeft = rate ? ((epochs - epoch) * samplesTotal + samplesTotal - samplesDone) / rate : null;
   return (
