@@ -1,11 +1,12 @@
 /** Our engine, driven exactly as the CLI and the worker drive it. */
 import { SEED_CONFIG, type Config } from '../engine/config.ts';
-import type { Dataset } from '../engine/dataset.ts';
+import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { Dense } from '../engine/dense.ts';
 import type { Kernels } from '../engine/kernels.ts';
 import { Network } from '../engine/network.ts';
 import { createRng, type Rng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
+import { WasmSparseLayer } from '../engine/wasm/sparse-kernels.ts';
 import { LEARNING_RATE, MOMENTUM, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { TrainFn } from './measure.ts';
 
@@ -63,5 +64,41 @@ export function oursDenseKernels({ batch, inputs, outputs }: MatMulShape, kernel
   return {
     forward: () => layer.forward(input, batch),
     backward: () => layer.backward(input, batch, inputDelta),
+  };
+}
+
+/**
+ * The first layer's sparse products on real MNIST batches (forward, then ∂W from a
+ * fixed δ; Linear, so only the products and the non-zero scan are timed): Dense's
+ * TypeScript path, or the WebAssembly kernels on weights in their memory.
+ */
+export function oursSparseFirstLayer(data: Dataset, batch: number, outputs: number, path: Kernels, seed = 1): () => void {
+  const rng = createRng(seed);
+  const inputs = data.inputSize;
+  const batches = 16;
+  const input = new Float32Array(batches * batch * inputs);
+  for (let r = 0; r < batches * batch; r++) copyImage(data, rng.nextInt(data.count), input, r * inputs);
+  const rowsOf = (b: number) => input.subarray(b * batch * inputs, (b + 1) * batch * inputs);
+  const delta = randomArray(batch * outputs, rng);
+  let next = 0;
+  if (path === 'wasm') {
+    const layer = new WasmSparseLayer(inputs, outputs, batch);
+    layer.weights.set(randomArray(inputs * outputs, rng));
+    layer.delta.set(delta);
+    return () => {
+      layer.load(rowsOf(next), batch);
+      layer.forward();
+      layer.weightGradient();
+      next = (next + 1) % batches;
+    };
+  }
+  const layer = new Dense({ inputs, outputs, activation: 'Linear', weights: randomArray(inputs * outputs, rng), biases: new Float32Array(outputs) }, true, 'ts');
+  layer.reserve(batch);
+  return () => {
+    const x = rowsOf(next);
+    layer.forward(x, batch);
+    layer.delta.set(delta);
+    layer.backward(x, batch, null);
+    next = (next + 1) % batches;
   };
 }

@@ -24,6 +24,8 @@ export interface TrainingRow {
   results: Partial<Record<Implementation, TrainingTiming>>;
   /** Where ours (Node, wasm) spends an epoch. */
   profile?: Profile;
+  /** Seconds per batch of the first layer's sparse forward + ∂W: Dense's TypeScript path, and the WebAssembly kernels. */
+  firstLayer?: { ts: number; wasm: number };
 }
 
 export interface OursDenseResult {
@@ -144,6 +146,18 @@ export function profileTable(rows: TrainingRow[]): string {
   return formatTable(header, body, `ll${'r'.repeat(PHASES.length + 2)}`);
 }
 
+export function firstLayerTable(rows: TrainingRow[]): string {
+  const header = ['network', 'batch', 'TypeScript µs/batch', 'wasm µs/batch', 'TS ÷ wasm', 's/epoch saved'];
+  const body = rows
+    .filter((row) => row.firstLayer)
+    .map(({ case: c, firstLayer }) => {
+      const { ts, wasm } = firstLayer as { ts: number; wasm: number };
+      const batches = 60_000 / c.batchSize;
+      return [c.layers.join('-'), String(c.batchSize), (ts * 1e6).toFixed(0), (wasm * 1e6).toFixed(0), `${(ts / wasm).toFixed(2)}×`, ((ts - wasm) * batches).toFixed(2)];
+    });
+  return formatTable(header, body, 'lrrrrr');
+}
+
 export function kernelTable(rows: KernelRow[]): string {
   const header = [
     'B×K · K×N',
@@ -209,6 +223,15 @@ export function formatReport(report: BenchReport): string {
       '"timed" is the same case\'s figure above, without the clocks.',
       '',
       profileTable(report.training),
+    );
+  }
+  if (report.training.some((row) => row.firstLayer)) {
+    lines.push(
+      '',
+      'The first layer\'s sparse products (non-zero scan, forward, ∂W; real MNIST batches, medians): Dense\'s TypeScript path (what "first layer" above runs)',
+      'beside the WebAssembly SIMD kernel on weights kept in its memory (engine/wasm/sparse-kernels.ts).',
+      '',
+      firstLayerTable(report.training),
     );
   }
   if (report.kernels.some((row) => row.ours ?? row.tfjsWasm)) {

@@ -5,7 +5,7 @@ import type { Kernels } from '../engine/kernels.ts';
 import { MATMUL_SHAPES, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
-import { oursDenseKernels, oursTrainer } from './ours.ts';
+import { oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { profileTraining } from './profile.ts';
 import { type BenchReport, type Implementation, type OursDenseResult } from './report.ts';
 
@@ -155,6 +155,12 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       const timing = row.results.ours as TrainingTiming;
       row.profile = profileTraining(data, row.case, 'wasm', timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition);
       log(`${caseName(row.case)}  profile: ${row.profile.totalPerEpoch.toFixed(2)} s/epoch in its phases`);
+      const perBatch = (path: Kernels) => {
+        const t = timeKernel(oursSparseFirstLayer(data, row.case.batchSize, row.case.layers[1], path), 1, plan);
+        return median(t.seconds) / t.calls;
+      };
+      row.firstLayer = { ts: perBatch('ts'), wasm: perBatch('wasm') };
+      log(`${caseName(row.case)}  first layer forward + ∂W: ${(row.firstLayer.ts * 1e6).toFixed(0)} µs (TS), ${(row.firstLayer.wasm * 1e6).toFixed(0)} µs (wasm) per batch`);
     }
     if (options.browser) await addBrowserTimings(report, plan, log);
   }

@@ -216,4 +216,101 @@
       (local.set $o (i32.add (local.get $o) (i32.const 4)))
       (br $each_outputs)))
   )
+
+  ;; The sparse first layer's two products, one kernel: rows of a sum of scaled rows.
+  ;;   out[t][o] = init[o] + Σ_{e = start[t] … end[t] − 1} value[e]·m[index[e]][o],   o < n
+  ;; for each t = targets[j], j < count (init = 0 when $init is 0). m and out have rows of n
+  ;; floats, unpadded: n need not be a multiple of 4, and the last columns go one by one.
+  ;; Forward: t = batch row, entries = the row's non-zero pixels (index = pixel, value = x),
+  ;; m = input-major W, init = b. Weight gradient: t = an active pixel, entries = the rows
+  ;; where it is non-zero (index = row, value = x), m = δ, init = 0.
+  ;; Each output element sums its terms in entry order, in float32, with no fused
+  ;; multiply-add: the result does not depend on the vector width.
+  (func (export "sparseRows")
+    (param $targets i32) (param $count i32) (param $start i32) (param $end i32)
+    (param $index i32) (param $value i32) (param $m i32) (param $init i32)
+    (param $out i32) (param $n i32)
+    (local $stride i32) (local $j i32) (local $t i32) (local $first i32) (local $last i32)
+    (local $e i32) (local $o i32) (local $row i32) (local $src i32) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
+    (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $done_targets (loop $each_target
+      (br_if $done_targets (i32.ge_u (local.get $j) (local.get $count)))
+      (local.set $t (i32.load (i32.add (local.get $targets) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $first (i32.load (i32.add (local.get $start) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $last (i32.load (i32.add (local.get $end) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $row (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $stride))))
+      ;; $o: byte offset along the row. Sixteen columns at a time …
+      (local.set $o (i32.const 0))
+      (block $done_wide (loop $each_wide
+        (br_if $done_wide (i32.gt_u (i32.add (local.get $o) (i32.const 64)) (local.get $stride)))
+        (if (local.get $init)
+          (then
+            (local.set $a0 (v128.load (i32.add (local.get $init) (local.get $o))))
+            (local.set $a1 (v128.load offset=16 (i32.add (local.get $init) (local.get $o))))
+            (local.set $a2 (v128.load offset=32 (i32.add (local.get $init) (local.get $o))))
+            (local.set $a3 (v128.load offset=48 (i32.add (local.get $init) (local.get $o)))))
+          (else
+            (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))))
+        (local.set $e (local.get $first))
+        (block $done_entries (loop $each_entry
+          (br_if $done_entries (i32.ge_u (local.get $e) (local.get $last)))
+          (local.set $v (f32x4.splat (f32.load (i32.add (local.get $value) (i32.shl (local.get $e) (i32.const 2))))))
+          (local.set $src (i32.add (i32.add (local.get $m) (local.get $o))
+            (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $e) (i32.const 2)))) (local.get $stride))))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $src)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $src)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $src)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $src)))))
+          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (br $each_entry)))
+        (v128.store (i32.add (local.get $row) (local.get $o)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $row) (local.get $o)) (local.get $a1))
+        (v128.store offset=32 (i32.add (local.get $row) (local.get $o)) (local.get $a2))
+        (v128.store offset=48 (i32.add (local.get $row) (local.get $o)) (local.get $a3))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))
+        (br $each_wide)))
+      ;; … then four …
+      (block $done_narrow (loop $each_narrow
+        (br_if $done_narrow (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $stride)))
+        (local.set $a0 (if (result v128) (local.get $init)
+          (then (v128.load (i32.add (local.get $init) (local.get $o))))
+          (else (v128.const i32x4 0 0 0 0))))
+        (local.set $e (local.get $first))
+        (block $done_entries4 (loop $each_entry4
+          (br_if $done_entries4 (i32.ge_u (local.get $e) (local.get $last)))
+          (local.set $src (i32.add (i32.add (local.get $m) (local.get $o))
+            (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $e) (i32.const 2)))) (local.get $stride))))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+            (f32x4.splat (f32.load (i32.add (local.get $value) (i32.shl (local.get $e) (i32.const 2)))))
+            (v128.load (local.get $src)))))
+          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (br $each_entry4)))
+        (v128.store (i32.add (local.get $row) (local.get $o)) (local.get $a0))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $each_narrow)))
+      ;; … then one.
+      (block $done_single (loop $each_single
+        (br_if $done_single (i32.ge_u (local.get $o) (local.get $stride)))
+        (local.set $s (if (result f32) (local.get $init)
+          (then (f32.load (i32.add (local.get $init) (local.get $o))))
+          (else (f32.const 0))))
+        (local.set $e (local.get $first))
+        (block $done_entries1 (loop $each_entry1
+          (br_if $done_entries1 (i32.ge_u (local.get $e) (local.get $last)))
+          (local.set $src (i32.add (i32.add (local.get $m) (local.get $o))
+            (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $e) (i32.const 2)))) (local.get $stride))))
+          (local.set $s (f32.add (local.get $s) (f32.mul
+            (f32.load (i32.add (local.get $value) (i32.shl (local.get $e) (i32.const 2))))
+            (f32.load (local.get $src)))))
+          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (br $each_entry1)))
+        (f32.store (i32.add (local.get $row) (local.get $o)) (local.get $s))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $each_single)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $each_target)))
+  )
 )

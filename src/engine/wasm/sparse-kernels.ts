@@ -1,0 +1,156 @@
+import { kernelModule } from './dense-kernels.ts';
+
+interface SparseExports {
+  sparseRows(targets: number, count: number, start: number, end: number, index: number, value: number, m: number, init: number, out: number, n: number): void;
+}
+
+const PAGE_BYTES = 65536;
+
+/**
+ * The sparse-input first layer's products in WebAssembly, on arrays that live in
+ * the kernel's own memory: weights W (input-major, inputs × outputs), biases b,
+ * the weight gradient ∂W, the outputs z and the deltas δ are views of it, so an
+ * optimizer updating W in place and the kernels share one copy, with nothing
+ * copied per batch. Sized once for up to `maxRows` rows: the memory never grows,
+ * so the views stay valid.
+ *
+ * load() scans a batch for its non-zero pixels; forward() and weightGradient()
+ * then skip the zeros, as the TypeScript path in dense.ts does.
+ */
+export class WasmSparseLayer {
+  readonly weights: Float32Array;
+  readonly biases: Float32Array;
+  readonly gradWeights: Float32Array;
+  readonly output: Float32Array;
+  readonly delta: Float32Array;
+  /** The inputs non-zero somewhere in the loaded batch (activeList[0 … activeCount − 1]). */
+  readonly activeList: Int32Array;
+  activeCount = 0;
+
+  private readonly kernels: SparseExports;
+  private readonly memory: WebAssembly.Memory;
+  private top = 0;
+  private rows = 0;
+  /** Per row r: its non-zeros (pixel, x) at r·inputs … rowEnd[r] − 1. */
+  private readonly pixel: Int32Array;
+  private readonly value: Float32Array;
+  private readonly rowStart: Int32Array;
+  private readonly rowEnd: Int32Array;
+  private readonly identity: Int32Array;
+  /** Per pixel i: the rows (row, x) where it is non-zero, at bucketStart[i] … bucketEnd[i] − 1. */
+  private readonly bucketRow: Int32Array;
+  private readonly bucketValue: Float32Array;
+  private readonly bucketStart: Int32Array;
+  private readonly bucketEnd: Int32Array;
+  private readonly seenIn: Int32Array;
+  private readonly rowsOf: Int32Array;
+  private pass = 0;
+
+  constructor(
+    readonly inputs: number,
+    readonly outputs: number,
+    readonly maxRows: number,
+    module: WebAssembly.Module | null = kernelModule(),
+  ) {
+    if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
+    const entries = maxRows * inputs;
+    const floats = 2 * inputs * outputs + outputs + 2 * maxRows * outputs + 2 * entries;
+    const ints = 2 * entries + 3 * maxRows + 5 * inputs;
+    // 16 bytes of slack per array keep each one 16-byte aligned.
+    const bytes = 4 * (floats + ints) + 16 * 20;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as SparseExports;
+    this.weights = this.floats(inputs * outputs);
+    this.biases = this.floats(outputs);
+    this.gradWeights = this.floats(inputs * outputs);
+    this.output = this.floats(maxRows * outputs);
+    this.delta = this.floats(maxRows * outputs);
+    this.value = this.floats(entries);
+    this.bucketValue = this.floats(entries);
+    this.pixel = this.ints(entries);
+    this.bucketRow = this.ints(entries);
+    this.rowStart = this.ints(maxRows);
+    this.rowEnd = this.ints(maxRows);
+    this.identity = this.ints(maxRows);
+    this.activeList = this.ints(inputs);
+    this.bucketStart = this.ints(inputs);
+    this.bucketEnd = this.ints(inputs);
+    this.seenIn = this.ints(inputs);
+    this.rowsOf = this.ints(inputs);
+    for (let r = 0; r < maxRows; r++) {
+      this.identity[r] = r;
+      this.rowStart[r] = r * inputs;
+    }
+  }
+
+  /** Reads `rows` input rows: each row's non-zeros, their union (activeList), and the rows of each pixel. */
+  load(input: Float32Array, rows: number): void {
+    if (rows > this.maxRows) throw new Error(`This layer was sized for ${this.maxRows} rows, not ${rows}`);
+    const { inputs, pixel, value, rowEnd, seenIn, rowsOf, activeList } = this;
+    const pass = ++this.pass;
+    let active = 0;
+    for (let r = 0; r < rows; r++) {
+      const start = r * inputs;
+      let k = start;
+      for (let i = 0; i < inputs; i++) {
+        const x = input[start + i];
+        if (x === 0) continue;
+        pixel[k] = i;
+        value[k++] = x;
+        if (seenIn[i] !== pass) {
+          seenIn[i] = pass;
+          activeList[active++] = i;
+          rowsOf[i] = 0;
+        }
+        rowsOf[i]++;
+      }
+      rowEnd[r] = k;
+    }
+    this.activeCount = active;
+    this.rows = rows;
+    // Group the (row, x) pairs by pixel, rows in order within each group.
+    const { bucketStart, bucketEnd, bucketRow, bucketValue } = this;
+    let offset = 0;
+    for (let n = 0; n < active; n++) {
+      const i = activeList[n];
+      bucketStart[i] = offset;
+      bucketEnd[i] = offset;
+      offset += rowsOf[i];
+    }
+    for (let r = 0; r < rows; r++) {
+      for (let k = r * inputs; k < rowEnd[r]; k++) {
+        const e = bucketEnd[pixel[k]]++;
+        bucketRow[e] = r;
+        bucketValue[e] = value[k];
+      }
+    }
+  }
+
+  /** z[r][o] = b[o] + Σ_{x[r][i] ≠ 0} x[r][i]·W[i][o] into `output`, for the loaded batch. */
+  forward(): void {
+    const p = this.pointer.bind(this);
+    this.kernels.sparseRows(p(this.identity), this.rows, p(this.rowStart), p(this.rowEnd), p(this.pixel), p(this.value), p(this.weights), p(this.biases), p(this.output), this.outputs);
+  }
+
+  /** ∂W[i][o] = Σ_r x[r][i]·δ[r][o] for the active pixels i, from `delta`; the other rows of gradWeights are left as they were. */
+  weightGradient(): void {
+    const p = this.pointer.bind(this);
+    this.kernels.sparseRows(p(this.activeList), this.activeCount, p(this.bucketStart), p(this.bucketEnd), p(this.bucketRow), p(this.bucketValue), p(this.delta), 0, p(this.gradWeights), this.outputs);
+  }
+
+  private pointer(view: Int32Array | Float32Array): number {
+    return view.byteOffset;
+  }
+
+  private floats(length: number): Float32Array {
+    const view = new Float32Array(this.memory.buffer, this.top, length);
+    this.top += 16 * Math.ceil((4 * length) / 16) + 16;
+    return view;
+  }
+
+  private ints(length: number): Int32Array {
+    const view = new Int32Array(this.memory.buffer, this.top, length);
+    this.top += 16 * Math.ceil((4 * length) / 16) + 16;
+    return view;
+  }
+}
