@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
 
 export const USAGE = `usage:
-  npm run train -- --config FILE [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
-  npm run evaluate -- --model FILE
-  npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH`;
+  npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
+  npm run evaluate -- --model FILE [--data DIR]
+  npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH
+  (--data DIR: a folder with the four IDX files of an MNIST-like set, .gz or raw, and optionally labels.txt)`;
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {

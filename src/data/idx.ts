@@ -6,15 +6,15 @@
  *   labels: magic 0x00000801, count, then count label bytes
  */
 import type { Dataset } from '../engine/dataset.ts';
+import { MNIST_SHAPE, tooLargeProblem } from './image-set.ts';
 
 export const IMAGE_MAGIC = 0x00000803;
 export const LABEL_MAGIC = 0x00000801;
-export const IMAGE_SIDE = 28;
 
 const IMAGE_HEADER_BYTES = 16;
 const LABEL_HEADER_BYTES = 8;
 
-/** A file that is not a usable MNIST IDX file; the message names the file and what is wrong. */
+/** A file that is not a usable IDX file; the message names the file and what is wrong. */
 export class IdxError extends Error {
   override name = 'IdxError';
 }
@@ -56,28 +56,54 @@ function checkLength(bytes: Uint8Array, name: string, expected: number, what: st
   }
 }
 
-/** Reads an IDX image file of 28×28 images; throws IdxError naming `name` if anything is off. */
-export function readIdxImages(bytes: Uint8Array, name: string): IdxImages {
+/** The count and image size an IDX image file's header announces, checked against the memory limit. */
+export function readIdxImageHeader(bytes: Uint8Array, name: string): Omit<IdxImages, 'pixels'> {
   const view = checkMagic(bytes, name, IMAGE_MAGIC, 'an image', IMAGE_HEADER_BYTES);
   const count = view.getUint32(4);
   const rows = view.getUint32(8);
   const cols = view.getUint32(12);
-  if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
-    throw new IdxError(`${name}: images are ${rows}×${cols}, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
+  const tooLarge = tooLargeProblem(count * rows * cols, `${count} images of ${rows}×${cols}`);
+  if (tooLarge) throw new IdxError(`${name}: ${tooLarge}`);
+  return { count, rows, cols };
+}
+
+/**
+ * Reads an IDX image file (one channel, any size); with `shape`, its images must be that size.
+ * Throws IdxError naming `name` if anything is off.
+ */
+export function readIdxImages(bytes: Uint8Array, name: string, shape?: { height: number; width: number }): IdxImages {
+  const { count, rows, cols } = readIdxImageHeader(bytes, name);
+  if (shape && (rows !== shape.height || cols !== shape.width)) {
+    throw new IdxError(`${name}: images are ${rows}×${cols}, expected ${shape.height}×${shape.width}`);
   }
   checkLength(bytes, name, IMAGE_HEADER_BYTES + count * rows * cols, `${count} images of ${rows}×${cols}`);
   return { count, rows, cols, pixels: bytes.subarray(IMAGE_HEADER_BYTES) };
 }
 
-/** Reads an IDX label file; every label must be a digit 0–9. */
-export function readIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
+/** Reads an IDX label file; with `classes`, every label must be below it. */
+export function readIdxLabels(bytes: Uint8Array, name: string, classes?: number): Uint8Array {
   const view = checkMagic(bytes, name, LABEL_MAGIC, 'a label', LABEL_HEADER_BYTES);
   const count = view.getUint32(4);
   checkLength(bytes, name, LABEL_HEADER_BYTES + count, `${count} labels`);
   const labels = bytes.subarray(LABEL_HEADER_BYTES);
-  const bad = labels.findIndex((label) => label > 9);
-  if (bad >= 0) throw new IdxError(`${name}: label ${labels[bad]} at index ${bad} is not a digit 0–9`);
+  if (classes !== undefined) checkLabels(labels, name, classes);
   return labels;
+}
+
+/** Throws IdxError naming the first label that is not one of `classes` classes. */
+export function checkLabels(labels: Uint8Array, name: string, classes: number): void {
+  const bad = labels.findIndex((label) => label >= classes);
+  if (bad >= 0) {
+    throw new IdxError(`${name}: label ${labels[bad]} at index ${bad} is not one of the ${classes} classes (0–${classes - 1})`);
+  }
+}
+
+/** Images and labels of one split, from files already read; the counts must agree. */
+export function pairSplit(images: IdxImages, labels: Uint8Array, name: string): Dataset {
+  if (images.count !== labels.length) {
+    throw new IdxError(`${name}: the image and label files disagree: ${images.count} images but ${labels.length} labels`);
+  }
+  return { images: images.pixels, labels, count: images.count, inputSize: images.rows * images.cols };
 }
 
 /**
@@ -85,12 +111,7 @@ export function readIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
  * "train-images: file is truncated: …".
  */
 export function readMnist(imagesBytes: Uint8Array, labelsBytes: Uint8Array, name: string): Dataset {
-  const images = readIdxImages(imagesBytes, `${name}-images`);
-  const labels = readIdxLabels(labelsBytes, `${name}-labels`);
-  if (images.count !== labels.length) {
-    throw new IdxError(
-      `${name}: the image and label files disagree: ${images.count} images but ${labels.length} labels`,
-    );
-  }
-  return { images: images.pixels, labels, count: images.count, inputSize: images.rows * images.cols };
+  const images = readIdxImages(imagesBytes, `${name}-images`, MNIST_SHAPE);
+  const labels = readIdxLabels(labelsBytes, `${name}-labels`, MNIST_SHAPE.classes);
+  return pairSplit(images, labels, name);
 }

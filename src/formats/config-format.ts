@@ -196,16 +196,64 @@ interface FieldNames {
 const SEED_NAMES: FieldNames = { layer: (i) => `layers[${i}]`, activation: (i) => `activations[${i}]` };
 const RUST_NAMES: FieldNames = { layer: (i) => `layers[${i}].nodes`, activation: (i) => `layers[${i}].activation` };
 
+/** The input and output sizes the data asks for, with the words that explain them in messages. */
+export interface IoShape {
+  inputs: number;
+  classes: number;
+  /** "28×28 pixels" */
+  inputWhat: string;
+  /** "one per digit" */
+  classWhat: string;
+}
+
+export const MNIST_IO: IoShape = { inputs: MNIST_INPUTS, classes: MNIST_CLASSES, inputWhat: '28×28 pixels', classWhat: 'one per digit' };
+
+/** What a model file records of the data it was trained on. */
+export interface DatasetRecord {
+  name: string;
+  height: number;
+  width: number;
+  classNames: string[];
+}
+
+export const MNIST_RECORD: DatasetRecord = {
+  name: 'MNIST',
+  height: 28,
+  width: 28,
+  classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+};
+
+/** "MNIST (28×28 images, 10 classes)" */
+export function describeRecord(set: DatasetRecord): string {
+  return `${set.name} (${set.height}×${set.width} images, ${set.classNames.length} classes)`;
+}
+
+/** Why a model trained on `trained` cannot run on `active`, naming both shapes; null when the shapes agree. */
+export function shapeMismatch(trained: DatasetRecord, active: DatasetRecord): string | null {
+  const same = trained.height === active.height && trained.width === active.width && trained.classNames.length === active.classNames.length;
+  return same ? null : `the model was trained on ${describeRecord(trained)} and cannot run on ${describeRecord(active)}`;
+}
+
+/** The sizes a network for `set` must have, in the words config messages use. */
+export function ioShapeOf(set: DatasetRecord): IoShape {
+  return {
+    inputs: set.height * set.width,
+    classes: set.classNames.length,
+    inputWhat: `${set.height}×${set.width} pixels of ${set.name}`,
+    classWhat: `one per class of ${set.name}`,
+  };
+}
+
 /** The checks that span fields; every problem found, empty if the config is usable. */
-function crossFieldProblems(config: Config, names: FieldNames): string[] {
+function crossFieldProblems(config: Config, names: FieldNames, io: IoShape): string[] {
   const { layers, activations } = config;
   const problems: string[] = [];
-  if (layers[0] !== MNIST_INPUTS) {
-    problems.push(`${names.layer(0)}: the input layer must have ${MNIST_INPUTS} nodes (28×28 pixels), got ${layers[0]}`);
+  if (layers[0] !== io.inputs) {
+    problems.push(`${names.layer(0)}: the input layer must have ${io.inputs} nodes (${io.inputWhat}), got ${layers[0]}`);
   }
   const last = layers.length - 1;
-  if (layers[last] !== MNIST_CLASSES) {
-    problems.push(`${names.layer(last)}: the output layer must have ${MNIST_CLASSES} nodes (one per digit), got ${layers[last]}`);
+  if (layers[last] !== io.classes) {
+    problems.push(`${names.layer(last)}: the output layer must have ${io.classes} nodes (${io.classWhat}), got ${layers[last]}`);
   }
   if (activations.length !== layers.length - 1) {
     problems.push(
@@ -272,7 +320,7 @@ function isRustDialect(value: Record<string, unknown>): boolean {
 }
 
 /** A parsed JSON value (any dialect) as a Config; throws ConfigError. */
-export function configFromJson(value: unknown): Config {
+export function configFromJson(value: unknown, io: IoShape = MNIST_IO): Config {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError([`a config must be a JSON object, got ${describeValue(value)}`]);
   }
@@ -282,21 +330,21 @@ export function configFromJson(value: unknown): Config {
     if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(rustDialect.shape)));
     const config = fromRustDialect(parsed.data);
     if (Array.isArray(config)) throw new ConfigError(config);
-    return checked(config, RUST_NAMES);
+    return checked(config, RUST_NAMES, io);
   }
   const parsed = seedDialect.safeParse(record, { error: zodMessage });
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(seedDialect.shape)));
-  return checked(fromSeedDialect(parsed.data), SEED_NAMES);
+  return checked(fromSeedDialect(parsed.data), SEED_NAMES, io);
 }
 
-function checked(config: Config, names: FieldNames): Config {
-  const problems = crossFieldProblems(config, names);
+function checked(config: Config, names: FieldNames, io: IoShape): Config {
+  const problems = crossFieldProblems(config, names, io);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
 /** Config file text (any dialect) as a Config; throws ConfigError, with line and column for bad JSON. */
-export function parseConfig(text: string): Config {
+export function parseConfig(text: string, io: IoShape = MNIST_IO): Config {
   let value: unknown;
   try {
     value = parseJsonText(text);
@@ -304,7 +352,7 @@ export function parseConfig(text: string): Config {
     if (error instanceof JsonTextError) throw new ConfigError([`the config is not valid JSON: ${error.message}`]);
     throw error;
   }
-  return configFromJson(value);
+  return configFromJson(value, io);
 }
 
 /** What is wrong with one scalar field's value, without the field's name; null when it is allowed. */
@@ -321,7 +369,7 @@ export function scalarProblem(key: ScalarKey, value: unknown): string | null {
  * Checks a Config built in code (CLI overrides, the UI's form) field by field, with the
  * same rules and messages as a file in our dialect; throws ConfigError.
  */
-export function checkConfig(config: Config): Config {
+export function checkConfig(config: Config, io: IoShape = MNIST_IO): Config {
   const problems: string[] = [];
   for (const key of SCALAR_KEYS) {
     const problem = scalarProblem(key, config[key]);
@@ -340,7 +388,7 @@ export function checkConfig(config: Config): Config {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return checked(config, SEED_NAMES);
+  return checked(config, SEED_NAMES, io);
 }
 
 /** A config in our dialect, as files and links carry it. */

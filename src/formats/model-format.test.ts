@@ -5,6 +5,7 @@ import { metricsFromConfusion } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { float32Text, ModelError, parseModel, serializeModel } from './model-format.ts';
+import { MNIST_RECORD, shapeMismatch } from './config-format.ts';
 
 const config: Config = { ...SEED_CONFIG, layers: [784, 16, 10], activations: ['Tanh', 'Softmax'], seed: 3 };
 
@@ -240,5 +241,28 @@ describe('a neural-net-rs model file', () => {
     const error = modelError(JSON.stringify(model).replace('"HUGE"', '1e999'));
     if (typeof message === 'string') expect(error).toBe(message);
     else expect(error).toMatch(message);
+  });
+});
+
+describe('the dataset a model file records', () => {
+  const fashion = { name: 'Fashion-MNIST', height: 28, width: 28, classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] };
+  const small = { name: 'shapes', height: 12, width: 12, classNames: ['circle', 'square', 'star'] };
+
+  it('reads back its name, shape and class names, and checks the config against that shape', () => {
+    const rng = createRng(1);
+    const network = Network.create([144, 4, 3], ['ReLU', 'Softmax'], 'he', rng);
+    const smallConfig = { ...config, layers: [144, 4, 3], activations: ['ReLU', 'Softmax'] } as Config;
+    const text = serializeModel({ config: smallConfig, layers: network.toLayerSpecs(), metrics: null, dataset: small });
+    expect(parseModel(text).dataset).toEqual(small);
+    // Without the record the file is an MNIST model, and 144 inputs are wrong for MNIST.
+    const withoutRecord = text.replace(/ {2}"dataset": .*\n/, '');
+    expect(modelError(withoutRecord)).toMatch(/the input layer must have 784 nodes \(28×28 pixels\), got 144/);
+  });
+
+  it('names both shapes when a model meets data of another shape', () => {
+    expect(shapeMismatch(fashion, MNIST_RECORD)).toBeNull();
+    expect(shapeMismatch(small, fashion)).toBe(
+      'the model was trained on shapes (12×12 images, 3 classes) and cannot run on Fashion-MNIST (28×28 images, 10 classes)',
+    );
   });
 });

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { Config } from '../engine/config.ts';
 import { isDenseSpec, type DenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
-import { ConfigError, configFromJson, serializeConfig } from './config-format.ts';
+import { ConfigError, configFromJson, ioShapeOf, MNIST_IO, serializeConfig, type DatasetRecord } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
 import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
@@ -37,6 +37,8 @@ export interface SavedModel {
   layers: LayerSpec[];
   /** The test-set evaluation the model reached, or null if it was not evaluated. */
   metrics: ConfusionMetrics | null;
+  /** The data it was trained on; files without one (and neural-net-rs models) are MNIST's. */
+  dataset?: DatasetRecord;
 }
 
 export interface LoadedModel extends SavedModel {
@@ -114,6 +116,7 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
     `  "savedAt": ${JSON.stringify(savedAt)},\n` +
     `  "config": ${indent(serializeConfig(model.config))},\n` +
     `  "metrics": ${metrics ? JSON.stringify(metrics) : 'null'},\n` +
+    (model.dataset ? `  "dataset": ${JSON.stringify(model.dataset)},\n` : '') +
     `  "layers": [\n${layers.join(',\n')}\n  ]\n}\n`
   );
 }
@@ -133,9 +136,9 @@ function float32s(values: readonly unknown[], expected: number, where: string): 
   return result;
 }
 
-function configOrModelError(json: unknown, where: string): Config {
+function configOrModelError(json: unknown, where: string, dataset?: DatasetRecord): Config {
   try {
-    return configFromJson(json);
+    return configFromJson(json, dataset ? ioShapeOf(dataset) : MNIST_IO);
   } catch (error) {
     if (error instanceof ConfigError) throw new ModelError(`${where}: ${error.message}`);
     throw error;
@@ -158,6 +161,14 @@ const ourModel = z.strictObject({
   savedAt: z.string().nullable().optional(),
   config: z.unknown(),
   metrics: z.strictObject({ accuracy: z.number(), correct: count, total: count, confusion: z.array(z.array(count)) }).nullable(),
+  dataset: z
+    .strictObject({
+      name: z.string().min(1),
+      height: z.number().int().min(1).max(4096),
+      width: z.number().int().min(1).max(4096),
+      classNames: z.array(z.string()).min(2).max(256),
+    })
+    .optional(),
   layers: z.array(ourLayer),
 });
 
@@ -188,7 +199,7 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
   const parsed = ourModel.safeParse(json, { error: zodMessage });
   if (!parsed.success) throw new ModelError(issueTexts(parsed.error)[0]);
   const file = parsed.data;
-  const config = configOrModelError(file.config, 'config');
+  const config = configOrModelError(file.config, 'config', file.dataset);
   if (file.layers.length !== config.activations.length) {
     throw new ModelError(`layers: the config has ${config.activations.length} weight layers but the model has ${file.layers.length}`);
   }
@@ -210,7 +221,7 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
     };
   });
   const metrics = file.metrics ? checkMetrics(file.metrics, config.layers[config.layers.length - 1]) : null;
-  return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null };
+  return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null, ...(file.dataset && { dataset: file.dataset }) };
 }
 
 /** A matrix as neural-net-rs's own Matrix wrote it, or as ndarray's serde (bare or wrapped in {data}). */

@@ -1,14 +1,15 @@
 /** Small IDX files built in memory for tests: one image per entry, every pixel set to that value. */
 import { IMAGE_MAGIC, LABEL_MAGIC } from '../data/idx.ts';
 
-export function idxImages(pixelValues: readonly number[]): Uint8Array {
-  const bytes = new Uint8Array(16 + pixelValues.length * 784);
+export function idxImages(pixelValues: readonly number[], { height = 28, width = 28 } = {}): Uint8Array {
+  const size = height * width;
+  const bytes = new Uint8Array(16 + pixelValues.length * size);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, IMAGE_MAGIC);
   view.setUint32(4, pixelValues.length);
-  view.setUint32(8, 28);
-  view.setUint32(12, 28);
-  pixelValues.forEach((value, i) => bytes.fill(value, 16 + i * 784, 16 + (i + 1) * 784));
+  view.setUint32(8, height);
+  view.setUint32(12, width);
+  pixelValues.forEach((value, i) => bytes.fill(value, 16 + i * size, 16 + (i + 1) * size));
   return bytes;
 }
 
