@@ -34,11 +34,11 @@ export class Conv2D implements Layer {
 
   /** The product from receptive fields to filters; it holds the parameters, their gradients, output and delta. */
   private readonly product: Dense;
-  private readonly padTop: number;
-  private readonly padLeft: number;
   /** Output positions per sample, and values per receptive field. */
   private readonly positions: number;
   private readonly fieldSize: number;
+  private readonly inputSize: number;
+  private readonly fieldSource: Int32Array;
   private capacity = 0;
   /** rows·positions receptive fields of fieldSize values: the last forward batch's, and their gradients. */
   private columns = new Float32Array(0);
@@ -57,10 +57,10 @@ export class Conv2D implements Layer {
     this.kernelSize = k;
     this.stride = stride;
     this.padding = padding;
-    this.padTop = rows.before;
-    this.padLeft = columns.before;
     this.positions = rows.out * columns.out;
     this.fieldSize = k * k * channels;
+    this.inputSize = height * width * channels;
+    this.fieldSource = receptiveFieldSources(spec.inputShape, this.outputShape, k, stride, rows.before, columns.before);
     this.product = new Dense(
       { inputs: this.fieldSize, outputs: filters, activation: spec.activation, weights: spec.weights, biases: spec.biases },
       false,
@@ -118,69 +118,63 @@ export class Conv2D implements Layer {
     return { type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights: this.weights.slice(), biases: this.biases.slice() };
   }
 
-  /** im2col: columns[(r·positions + y·outWidth + x)·fieldSize + (ky·k + kx)·channels + c] = in[r][y·s + ky − padTop][x·s + kx − padLeft][c], or 0 outside. */
+  /** im2col: columns[r·positions·fieldSize + i] = in[r][fieldSource[i]], or 0 where the field lies in the padding. */
   private gatherFields(input: Float32Array, rows: number): void {
-    const [height, width, channels] = this.inputShape;
-    const [outHeight, outWidth] = this.outputShape;
-    const { kernelSize: k, stride, padTop, padLeft, columns } = this;
-    const inputSize = height * width * channels;
-    let at = 0;
+    const { columns, fieldSource, inputSize } = this;
+    const perSample = fieldSource.length;
     for (let r = 0; r < rows; r++) {
       const sample = r * inputSize;
-      for (let y = 0; y < outHeight; y++) {
-        for (let x = 0; x < outWidth; x++) {
-          for (let ky = 0; ky < k; ky++) {
-            const iy = y * stride + ky - padTop;
-            if (iy < 0 || iy >= height) {
-              columns.fill(0, at, at + k * channels);
-              at += k * channels;
-              continue;
-            }
-            for (let kx = 0; kx < k; kx++) {
-              const ix = x * stride + kx - padLeft;
-              if (ix < 0 || ix >= width) {
-                columns.fill(0, at, at + channels);
-              } else {
-                const from = sample + (iy * width + ix) * channels;
-                for (let c = 0; c < channels; c++) columns[at + c] = input[from + c];
-              }
-              at += channels;
-            }
-          }
-        }
+      const at = r * perSample;
+      for (let i = 0; i < perSample; i++) {
+        const from = fieldSource[i];
+        columns[at + i] = from < 0 ? 0 : input[sample + from];
       }
     }
   }
 
   /** col2im: the transpose of gatherFields, summing where receptive fields overlap. */
   private scatterFields(inputDelta: Float32Array, rows: number): void {
-    const [height, width, channels] = this.inputShape;
-    const [outHeight, outWidth] = this.outputShape;
-    const { kernelSize: k, stride, padTop, padLeft, columnDelta } = this;
-    const inputSize = height * width * channels;
+    const { columnDelta, fieldSource, inputSize } = this;
+    const perSample = fieldSource.length;
     inputDelta.fill(0, 0, rows * inputSize);
-    let at = 0;
     for (let r = 0; r < rows; r++) {
       const sample = r * inputSize;
-      for (let y = 0; y < outHeight; y++) {
-        for (let x = 0; x < outWidth; x++) {
-          for (let ky = 0; ky < k; ky++) {
-            const iy = y * stride + ky - padTop;
-            if (iy < 0 || iy >= height) {
-              at += k * channels;
-              continue;
-            }
-            for (let kx = 0; kx < k; kx++) {
-              const ix = x * stride + kx - padLeft;
-              if (ix >= 0 && ix < width) {
-                const to = sample + (iy * width + ix) * channels;
-                for (let c = 0; c < channels; c++) inputDelta[to + c] += columnDelta[at + c];
-              }
-              at += channels;
-            }
-          }
+      const at = r * perSample;
+      for (let i = 0; i < perSample; i++) {
+        const to = fieldSource[i];
+        if (to >= 0) inputDelta[sample + to] += columnDelta[at + i];
+      }
+    }
+  }
+}
+
+/**
+ * Where each receptive-field value of one sample comes from: entry
+ * (y·outWidth + x)·fieldSize + (ky·k + kx)·channels + c holds the input offset
+ * of [y·s + ky − padTop][x·s + kx − padLeft][c], or −1 in the padding. Computed
+ * once, so im2col and its transpose are one indexed loop each.
+ */
+function receptiveFieldSources(
+  [height, width, channels]: Shape,
+  [outHeight, outWidth]: Shape,
+  k: number,
+  stride: number,
+  padTop: number,
+  padLeft: number,
+): Int32Array {
+  const sources = new Int32Array(outHeight * outWidth * k * k * channels);
+  let at = 0;
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      for (let ky = 0; ky < k; ky++) {
+        const iy = y * stride + ky - padTop;
+        for (let kx = 0; kx < k; kx++) {
+          const ix = x * stride + kx - padLeft;
+          const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+          for (let c = 0; c < channels; c++) sources[at++] = inside ? (iy * width + ix) * channels + c : -1;
         }
       }
     }
   }
+  return sources;
 }
