@@ -98,25 +98,34 @@ function cropOf(ink: Float32Array, stride: number, box: Box): Float32Array {
  * are resized first, then columns.
  */
 export function areaResample(src: Float32Array, width: number, height: number, toWidth: number, toHeight: number): Float32Array {
-  const across = overlapWeights(width, toWidth);
-  const down = overlapWeights(height, toHeight);
   const rows = new Float32Array(toWidth * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < toWidth; x++) {
-      let sum = 0;
-      for (const [from, weight] of across[x]) sum += weight * src[y * width + from];
-      rows[y * toWidth + x] = sum;
-    }
-  }
+  resampleAxis(src, rows, overlapWeights(width, toWidth), height, { from: width, to: toWidth }, 1);
   const out = new Float32Array(toWidth * toHeight);
-  for (let y = 0; y < toHeight; y++) {
-    for (let x = 0; x < toWidth; x++) {
+  resampleAxis(rows, out, overlapWeights(height, toHeight), toWidth, { from: 1, to: 1 }, toWidth);
+  return out;
+}
+
+/**
+ * Resizes every line of an image along one axis: line l's cell i becomes Σ share·src[l·lineStride.from + j·step]
+ * over the cells j it overlaps. Rows are lines of step 1; columns are lines of step width.
+ */
+function resampleAxis(
+  src: Float32Array,
+  out: Float32Array,
+  weights: [number, number][][],
+  lines: number,
+  lineStride: { from: number; to: number },
+  step: number,
+): void {
+  for (let line = 0; line < lines; line++) {
+    const from = line * lineStride.from;
+    const to = line * lineStride.to;
+    for (let i = 0; i < weights.length; i++) {
       let sum = 0;
-      for (const [from, weight] of down[y]) sum += weight * rows[from * toWidth + x];
-      out[y * toWidth + x] = sum;
+      for (const [j, share] of weights[i]) sum += share * src[from + j * step];
+      out[to + i * step] = sum;
     }
   }
-  return out;
 }
 
 /**

@@ -38,7 +38,6 @@ const MARGIN = { top: 8, right: 8, bottom: 4, left: 0 };
 const NO_EPOCHS = [{ epoch: 1 }, { epoch: 2 }];
 const NO_POINTS = [{ x: 0 }, { x: 1 }];
 const FULL_RANGE_TICKS = [0, 0.25, 0.5, 0.75, 1];
-const FULL_RANGE: [number, number] = [0, 1];
 /** Dots help while a run has only a few epochs; past that they clutter the line. */
 const DOT = { r: 3 };
 const EPOCH_LABEL = { value: 'epoch', position: 'insideBottomRight', offset: -2 } as const;
@@ -56,6 +55,7 @@ const runValue = (value: unknown, name: unknown) =>
 const domainOf = (ticks: number[]): [number, number] => [ticks[0], ticks[ticks.length - 1]];
 const epochTicks = (points: EpochPoint[]) => niceTicks(1, points[points.length - 1]?.epoch ?? 1, 8, 1);
 const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
+const lossTicksOf = (losses: number[]) => niceTicks(0, maxOf(losses), 4);
 
 interface LegendEntry {
   name: string;
@@ -158,6 +158,41 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
   );
 });
 
+interface AxisSpec {
+  ticks: number[];
+  tickFormatter?: (value: number) => string;
+}
+
+/** A line chart with a numeric x axis, a left axis of its own and the loss on the right. */
+function DualAxisChart({
+  data,
+  x,
+  left,
+  lossTicks,
+  formatter,
+  labelFormatter,
+  children,
+}: {
+  data: object[];
+  x: AxisSpec & { dataKey: string; label: typeof EPOCH_LABEL | typeof RUN_LABEL };
+  left: AxisSpec & { id: string; width: number };
+  lossTicks: number[];
+  formatter: (value: unknown, name: unknown) => string;
+  labelFormatter: (label: unknown) => string;
+  children: ReactNode;
+}) {
+  return (
+    <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={data} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+      <XAxis dataKey={x.dataKey} type="number" domain={domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} label={x.label} />
+      <YAxis yAxisId={left.id} domain={domainOf(left.ticks)} ticks={left.ticks} tickFormatter={left.tickFormatter} interval={0} width={left.width} />
+      <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} width={48} />
+      <Tooltip formatter={formatter} labelFormatter={labelFormatter} />
+      {children}
+    </LineChart>
+  );
+}
+
 const ERROR_LEGEND = [
   { name: 'Average error (left)', color: COLORS.error },
   { name: 'Loss (right)', color: COLORS.loss },
@@ -167,7 +202,6 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
   const dot = points.length <= 30 ? DOT : false;
   const xTicks = epochTicks(points);
   const errorTicks = niceTicks(0, maxOf(points.map((p) => p.averageError)), 4);
-  const lossTicks = niceTicks(0, maxOf(points.map((p) => p.loss)), 4);
   return (
     <ChartFigure
       title="Error per epoch"
@@ -175,15 +209,17 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
       legend={ERROR_LEGEND}
       empty={points.length === 0 && EPOCH_EMPTY}
     >
-      <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? points : NO_EPOCHS} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
-        <YAxis yAxisId="error" domain={domainOf(errorTicks)} ticks={errorTicks} tickFormatter={compactNumber} interval={0} width={48} />
-        <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} width={48} />
-        <Tooltip formatter={lossValue} labelFormatter={epochLabel} />
+      <DualAxisChart
+        data={points.length > 0 ? points : NO_EPOCHS}
+        x={{ dataKey: 'epoch', ticks: xTicks, label: EPOCH_LABEL }}
+        left={{ id: 'error', ticks: errorTicks, tickFormatter: compactNumber, width: 48 }}
+        lossTicks={lossTicksOf(points.map((p) => p.loss))}
+        formatter={lossValue}
+        labelFormatter={epochLabel}
+      >
         <Line yAxisId="error" name="Average error" dataKey="averageError" stroke={COLORS.error} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
         <Line yAxisId="loss" name="Loss" dataKey="loss" stroke={COLORS.loss} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-      </LineChart>
+      </DualAxisChart>
     </ChartFigure>
   );
 });
@@ -196,7 +232,6 @@ const WITHIN_LEGEND = [
 
 const WithinEpochChart = memo(function WithinEpochChart({ points }: { points: RunningPoint[] }) {
   const xTicks = niceTicks(0, Math.max(1, Math.ceil(points[points.length - 1]?.x ?? 1)), 8);
-  const lossTicks = niceTicks(0, maxOf(points.map((p) => p.windowLoss)), 4);
   return (
     <ChartFigure
       title="Within-epoch learning"
@@ -204,16 +239,18 @@ const WithinEpochChart = memo(function WithinEpochChart({ points }: { points: Ru
       legend={WITHIN_LEGEND}
       empty={points.length === 0 && 'Press Train to draw this curve.'}
     >
-      <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? points : NO_POINTS} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="x" type="number" domain={domainOf(xTicks)} ticks={xTicks} tickFormatter={epochTick} interval={0} label={RUN_LABEL} />
-        <YAxis yAxisId="accuracy" domain={FULL_RANGE} ticks={FULL_RANGE_TICKS} interval={0} tickFormatter={percentTick} width={44} />
-        <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} width={48} />
-        <Tooltip formatter={runValue} labelFormatter={runLabel} />
+      <DualAxisChart
+        data={points.length > 0 ? points : NO_POINTS}
+        x={{ dataKey: 'x', ticks: xTicks, tickFormatter: epochTick, label: RUN_LABEL }}
+        left={{ id: 'accuracy', ticks: FULL_RANGE_TICKS, tickFormatter: percentTick, width: 44 }}
+        lossTicks={lossTicksOf(points.map((p) => p.windowLoss))}
+        formatter={runValue}
+        labelFormatter={runLabel}
+      >
         <Line yAxisId="accuracy" name="Recent accuracy" dataKey="windowAccuracy" stroke={COLORS.train} strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
         <Line yAxisId="accuracy" name="Epoch-average accuracy" dataKey="runningAccuracy" stroke={COLORS.running} strokeDasharray="4 3" dot={false} isAnimationActive={false} type="linear" />
         <Line yAxisId="loss" name="Recent loss" dataKey="windowLoss" stroke={COLORS.loss} dot={false} isAnimationActive={false} type="linear" />
-      </LineChart>
+      </DualAxisChart>
     </ChartFigure>
   );
 });

@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react';
 import { DEFAULT_AUGMENTATION, type Activation, type Config } from '../../engine/config';
 import { NumberField } from '../../components/NumberField';
 import { SelectField } from '../../components/SelectField';
-import { AUGMENT_FIELDS, AUGMENT_HINT, FIELDS, inputBounds, UNITS_FIELD, type NumberKey, type NumberSpec } from '../../formats/config-fields';
+import { AUGMENT_FIELDS, AUGMENT_HINT, FIELDS, inputBounds, UNITS_FIELD, type ChoiceKey, type NumberKey, type NumberSpec } from '../../formats/config-fields';
 import { configFieldReverted, editConfigField } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 import { ACTIVATION_HELP, INIT_HELP, OPTIMIZER_HELP, SOFTMAX_NOTE } from './help';
@@ -57,6 +57,23 @@ function ConfigNumber({ name, disabled }: { name: NumberKey; disabled?: boolean 
 }
 import { DEFAULT_HIDDEN, HIDDEN_ACTIVATION_OPTIONS, INIT_OPTIONS, OPTIMIZER_OPTIONS, OUTPUT_ACTIVATION_OPTIONS } from './options';
 
+/** A choice field of the config; its hint explains the chosen value. */
+function ConfigChoice<K extends ChoiceKey>({
+  name,
+  options,
+  help,
+}: {
+  name: K;
+  options: { value: Config[K]; label: string }[];
+  help: Record<Config[K], string>;
+}) {
+  const value = useAppStore((state) => state.config[name]);
+  const spec = FIELDS[name];
+  return (
+    <SelectField label={spec.label} value={value} options={options} onChange={(next) => editConfigField(spec.json, { [name]: next })} hint={help[value]} />
+  );
+}
+
 /** The config as a form; every change goes through the same validation as the JSON editor. */
 export function ConfigForm() {
   const config = useAppStore((state) => state.config);
@@ -66,13 +83,7 @@ export function ConfigForm() {
       <fieldset>
         <legend>Training</legend>
         <div className="field-grid">
-          <SelectField
-            label={FIELDS.optimizer.label}
-            value={config.optimizer}
-            options={OPTIMIZER_OPTIONS}
-            onChange={(optimizer) => editConfigField('optimizer', { optimizer })}
-            hint={OPTIMIZER_HELP[config.optimizer]}
-          />
+          <ConfigChoice name="optimizer" options={OPTIMIZER_OPTIONS} help={OPTIMIZER_HELP} />
           <ConfigNumber name="learningRate" />
           <ConfigNumber name="momentum" disabled={config.optimizer !== 'momentum'} />
           <ConfigNumber name="batchSize" />
@@ -80,13 +91,7 @@ export function ConfigForm() {
           <ConfigNumber name="samples" />
           <ConfigNumber name="l2" />
           <ConfigNumber name="dropout" />
-          <SelectField
-            label={FIELDS.init.label}
-            value={config.init}
-            options={INIT_OPTIONS}
-            onChange={(init) => editConfigField('init', { init })}
-            hint={INIT_HELP[config.init]}
-          />
+          <ConfigChoice name="init" options={INIT_OPTIONS} help={INIT_HELP} />
           <ConfigNumber name="seed" />
         </div>
       </fieldset>
