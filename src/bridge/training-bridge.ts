@@ -233,18 +233,22 @@ export function pause(): void {
   void connection.api.pause();
 }
 
-export function stop(): void {
-  if (!connection) return;
-  const { status } = useAppStore.getState();
-  void connection.api.stop();
-  // A paused run has no loop that would report the stop.
-  if (status === 'paused') {
-    runEnded({ status: 'stopped' });
-    runRecordEnded({ status: 'stopped' });
+/** The worker decides what stopping ends: a paused run is answered here, a running loop reports through train's settle. */
+export async function stop(): Promise<void> {
+  const current = connection;
+  if (!current) return;
+  const outcome: RunOutcome | null = await answer<RunOutcome | null>(current, current.api.stop()).catch(() => null);
+  if (outcome) {
+    runEnded(outcome);
+    runRecordEnded(outcome);
   }
 }
 
+/** Counts resets, so an answer about a model that a reset has since forgotten is dropped. */
+let resets = 0;
+
 export async function reset(): Promise<void> {
+  resets++;
   if (connection) await connection.api.reset();
   lastCheckpoint = null;
   runRecordEnded({ status: 'stopped' });
@@ -272,9 +276,10 @@ export async function hiddenActivations(pixels: Float32Array): Promise<Float32Ar
 /** Evaluates the current model on the test set now (fetching the test set first if needed). */
 export async function evaluateModel(): Promise<void> {
   const current = connection;
+  const asked = resets;
   if (!current || !(await ensureData(current))) return;
   const report = await answer(current, current.api.evaluate());
-  if (report) evaluationReceived(report);
+  if (report && asked === resets) evaluationReceived(report);
 }
 
 export async function showCell(cell: ConfusionCell): Promise<void> {

@@ -136,8 +136,12 @@ export interface TrainingWorkerApi {
   stepEpoch(config: Config): Promise<RunOutcome>;
   /** Asks the running loop to pause after its current chunk; the loop's promise resolves 'paused'. */
   pause(): void;
-  /** Ends the run; the model trained so far is kept for evaluation and prediction. */
-  stop(): void;
+  /**
+   * Ends the run; the model trained so far is kept for evaluation and prediction. A paused
+   * run ends here and its outcome is the answer; a running loop ends after its current
+   * slice and reports through its own promise, so the answer is then null (as with no run).
+   */
+  stop(): RunOutcome | null;
   /** Forgets the run and the model. */
   reset(): Promise<void>;
   /** Evaluates the current model on the test set; null when there is no model. */

@@ -140,6 +140,23 @@ describe('training session', () => {
     expect(await s.resume()).toEqual({ status: 'stopped' });
   });
 
+  it('answers a stop itself only for a paused run; a running loop reports through its own promise', async () => {
+    const { session: s } = session();
+    await s.loadData(() => {});
+    expect(s.stop()).toBeNull();
+    let answeredWhileRunning: unknown = 'not called';
+    s.subscribe((event) => {
+      if (event.type === 'progress' && answeredWhileRunning === 'not called') answeredWhileRunning = s.stop();
+    });
+    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped' });
+    expect(answeredWhileRunning).toBeNull();
+    s.subscribe(() => {});
+    expect(await s.stepEpoch({ ...config, epochs: 3 })).toEqual({ status: 'paused' });
+    expect(s.stop()).toEqual({ status: 'stopped' });
+    expect(s.stop()).toBeNull();
+    expect(await s.resume()).toEqual({ status: 'stopped' });
+  });
+
   it('stops a diverging run and falls back to the last complete epoch', async () => {
     const { session: s } = session();
     await s.loadData(() => {});

@@ -138,9 +138,14 @@ export class TrainingSession {
     if (this.loop) this.pauseRequested = true;
   }
 
-  stop(): void {
-    if (this.loop) this.stopRequested = true;
-    else this.run = null;
+  stop(): RunOutcome | null {
+    if (this.loop) {
+      this.stopRequested = true;
+      return null;
+    }
+    if (!this.run) return null;
+    this.run = null;
+    return { status: 'stopped' };
   }
 
   async reset(): Promise<void> {
@@ -261,9 +266,13 @@ export class TrainingSession {
   private runLoop(untilEpochEnd: boolean): Promise<RunOutcome> {
     this.pauseRequested = false;
     this.stopRequested = false;
-    this.loop = this.trainSlices(this.run as Run, untilEpochEnd).finally(() => {
-      this.loop = null;
-    });
+    const run = this.run as Run;
+    // The first slice starts a microtask later, so a listener that pauses or stops on its first event already sees the loop.
+    this.loop = Promise.resolve()
+      .then(() => this.trainSlices(run, untilEpochEnd))
+      .finally(() => {
+        this.loop = null;
+      });
     return this.loop;
   }
 
