@@ -88,14 +88,12 @@ export function locateJsonError(text: string): Located | null {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
     if (i >= text.length) return expect === 'end' ? null : { offset: i, problem: 'unexpected end of input' };
     const c = text[i];
+    // A container closed right after it opened ends like one closed after its last element.
+    if ((expect === 'first-value' && c === ']') || (expect === 'first-key' && c === '}')) expect = 'comma-or-close';
     switch (expect) {
       case 'value':
       case 'first-value': {
-        if (c === ']' && expect === 'first-value') {
-          stack.pop();
-          i++;
-          expect = afterValue();
-        } else if (c === ']' && stack.at(-1) === 'array') {
+        if (c === ']' && stack.at(-1) === 'array') {
           return { offset: i, problem: "trailing comma before ']'" };
         } else if (c === '{' || c === '[') {
           stack.push(c === '{' ? 'object' : 'array');
@@ -122,11 +120,7 @@ export function locateJsonError(text: string): Located | null {
       }
       case 'key':
       case 'first-key': {
-        if (c === '}' && expect === 'first-key') {
-          stack.pop();
-          i++;
-          expect = afterValue();
-        } else if (c === '}') {
+        if (c === '}') {
           return { offset: i, problem: "trailing comma before '}'" };
         } else if (c === '"') {
           const end = scanString(text, i);
