@@ -9,14 +9,10 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { configToJson } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
-import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeOutputs } from '../testing/export-models.ts';
+import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeExport, writeOutputs } from '../testing/export-models.ts';
 import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
 import { exportPytorch, modelPy } from './pytorch.ts';
 import { encodeSafetensors } from './safetensors.ts';
-
-function writeExport(folder: string, files: { name: string; bytes: Uint8Array }[]): void {
-  for (const file of files) writeFileSync(join(folder, file.name), file.bytes);
-}
 
 describe('safetensors', () => {
   it('writes the length-prefixed JSON header, aligned to 8 bytes, then little-endian float32 tensors', () => {

@@ -75,3 +75,8 @@ export interface Agreement {
   maxDifference: number;
   accuracy: number;
 }
+
+/** Writes an exporter's files into a folder. */
+export function writeExport(folder: string, files: { name: string; bytes: Uint8Array }[]): void {
+  for (const file of files) writeFileSync(join(folder, file.name), file.bytes);
+}
