@@ -93,7 +93,7 @@ export function train(args: string[], print: Print): void {
   const config = loadConfig(flags.config, overrides, data.io);
   print('Creating network...');
   const rng = createRng(config.seed);
-  const trained = Network.create(config.layers, config.activations, config.init, rng);
+  const trained = Network.forConfig(config, rng);
   const split = splitValidation(data.train(), config.samples, config.validation);
   const trainer = new Trainer(trained, config, split.train, rng, () => performance.now());
   const test = data.test();

@@ -3,6 +3,7 @@
  * External formats (the seed's config.json, neural-net-rs's, our own) are parsed
  * and validated into this shape in `src/formats/`; the engine trusts it.
  */
+import type { LayerDescription, Shape } from './layer.ts';
 
 export const ACTIVATIONS = ['Sigmoid', 'ReLU', 'LeakyReLU', 'Tanh', 'Linear', 'Softmax'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -20,6 +21,13 @@ export type Init = (typeof INITS)[number];
 
 export type Loss = 'cross-entropy' | 'mse';
 
+/** A network of typed layers (convolution, pooling, flatten, dense) taking inputs of one shape. */
+export interface LayerStack {
+  input: Shape;
+  /** The layers after the input, in order; a dense layer after a spatial one reads its map flattened. */
+  layers: LayerDescription[];
+}
+
 /** Random changes to each training image, drawn afresh every time it is used. */
 export interface Augmentation {
   /** Largest shift in pixels, along each axis. */
@@ -32,10 +40,18 @@ export interface Augmentation {
 export const DEFAULT_AUGMENTATION: Augmentation = { shift: 2, rotate: 10 };
 
 export interface Config {
-  /** Layer sizes including input and output, e.g. [784, 200, 10]. */
+  /**
+   * Layer sizes including input and output, e.g. [784, 200, 10]. With a `stack`, only
+   * the input and output sizes, so code that needs no more can ignore the stack.
+   */
   layers: number[];
-  /** One activation per weight layer: activations[i] is applied to the output of layer i+1. */
+  /** One activation per weight layer: activations[i] is applied to the output of layer i+1. With a `stack`, the output's only. */
   activations: Activation[];
+  /**
+   * The network as typed layers, when it has any that are not dense; absent for a stack of
+   * dense layers, which `layers` and `activations` describe (and which keep the dense path's tricks).
+   */
+  stack?: LayerStack;
   optimizer: Optimizer;
   learningRate: number;
   /** Momentum coefficient, used by the 'momentum' optimizer. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Activation } from './config.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES, Network } from './network.ts';
 import { createRng } from './rng.ts';
 
@@ -125,6 +126,29 @@ describe('estimateTrainingBytes', () => {
     expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + 16_000 + 512 * 5190 * 4);
   });
 
+  it('counts a typed stack layer by layer: receptive fields, pools, dense kernels', () => {
+    // [6, 6, 1] → conv 2×3×3 valid → [4, 4, 2] → pool 2 → [2, 2, 2] → dense 10, sgd, batch 1 (256 evaluation rows):
+    // parameters 2·(9 + 1) + 8·10 + 10 = 110, × (value + gradient)                      = 220
+    // kernel copies of W and ∂W: conv 2·2·9, dense 2·8·10                                = 196
+    // per row: input 36 + conv 4·16·(9 + 2) + pool 3·8 + dense 10·4 + 2·(8 + 10) + targets 10 = 850
+    const stack = {
+      input: [6, 6, 1] as const,
+      layers: [
+        { type: 'conv2d' as const, filters: 2, kernelSize: 3, stride: 1, padding: 'valid' as const, activation: 'ReLU' as const },
+        { type: 'maxpool2d' as const, poolSize: 2, stride: 2 },
+        { type: 'dense' as const, units: 10, activation: 'Softmax' as const },
+      ],
+    };
+    expect(estimateTrainingBytes(stack, 1, 'sgd')).toBe(4 * (220 + 196 + 256 * 850));
+  });
+
+  it('counts a stack of dense layers as the dense sizes are counted', () => {
+    const stack = { input: [28, 28, 1] as const, layers: [{ type: 'dense' as const, units: 200, activation: 'Sigmoid' as const }, { type: 'dense' as const, units: 10, activation: 'Softmax' as const }] };
+    for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+      expect(estimateTrainingBytes(stack, 64, optimizer)).toBe(estimateTrainingBytes([784, 200, 10], 64, optimizer));
+    }
+  });
+
   it('puts an ordinary network far below the limit and a huge one above it', () => {
     expect(estimateTrainingBytes([784, 800, 10], 128, 'adam')).toBeLessThan(MAX_TRAINING_BYTES / 20);
     expect(estimateTrainingBytes([784, 20_000, 20_000, 10], 32, 'sgd')).toBeGreaterThan(MAX_TRAINING_BYTES);
@@ -159,6 +183,20 @@ describe('Network.build with convolution and pooling', () => {
     const input = new Float32Array(784).map((_, i) => (i % 7) / 7);
     expect(copy.predict(input)).toEqual(network.predict(input));
     expect(copy.toLayerSpecs()).toEqual(network.toLayerSpecs());
+  });
+
+  it('Network.forConfig builds a typed stack, and a dense config exactly as Network.create', () => {
+    const dense = { layers: [784, 30, 10], activations: ['ReLU', 'Softmax'] as Activation[], init: 'he' as const };
+    expect(Network.forConfig(dense, createRng(3)).toLayerSpecs()).toEqual(Network.create(dense.layers, dense.activations, 'he', createRng(3)).toLayerSpecs());
+    const described = [
+      { type: 'conv2d' as const, filters: 8, kernelSize: 5, stride: 1, padding: 'same' as const, activation: 'ReLU' as const },
+      { type: 'maxpool2d' as const, poolSize: 2, stride: 2 },
+      { type: 'conv2d' as const, filters: 16, kernelSize: 5, stride: 1, padding: 'same' as const, activation: 'ReLU' as const },
+      { type: 'maxpool2d' as const, poolSize: 3, stride: 3 },
+      { type: 'dense' as const, units: 10, activation: 'Softmax' as const },
+    ];
+    const built = Network.forConfig({ ...dense, layers: [784, 10], activations: ['Softmax'], stack: { input: [28, 28, 1], layers: described } }, createRng(1));
+    expect(built.toLayerSpecs()).toEqual(convnetjs().toLayerSpecs());
   });
 
   it('refuses a spatial layer whose input shape is not what the layer below gives', () => {

@@ -1,5 +1,5 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
-import { lossFor, type Init, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
+import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
@@ -64,6 +64,12 @@ export class Network<L extends Layer = Layer> {
     }
     const dense = activations.map((activation, l): LayerDescription => ({ type: 'dense', units: layers[l + 1], activation }));
     return Network.build([1, 1, layers[0]], dense, init, rng, kernels) as Network<Dense>;
+  }
+
+  /** A freshly initialised network as a config describes it: its typed stack, or its dense sizes. */
+  static forConfig(config: Pick<Config, 'layers' | 'activations' | 'init' | 'stack'>, rng: Rng, kernels: Kernels = bestKernels()): Network {
+    if (config.stack) return Network.build(config.stack.input, config.stack.layers, config.init, rng, kernels);
+    return Network.create(config.layers, config.activations, config.init, rng, kernels);
   }
 
   /**
@@ -241,15 +247,21 @@ function createLayer(spec: LayerSpec, first: boolean, kernels: Kernels, below: S
 }
 
 export function outputShapeOf(spec: LayerSpec): Shape {
-  if (isDenseSpec(spec)) return [1, 1, spec.outputs];
-  const [height, width, channels] = spec.inputShape;
-  switch (spec.type) {
+  return isDenseSpec(spec) ? [1, 1, spec.outputs] : outputShapeAfter(spec.inputShape, spec);
+}
+
+/** The shape a layer gives for inputs of `shape` (a size may come out below 1 for a layer that does not fit). */
+export function outputShapeAfter(shape: Shape, layer: LayerDescription): Shape {
+  const [height, width, channels] = shape;
+  switch (layer.type) {
+    case 'dense':
+      return [1, 1, layer.units];
     case 'conv2d': {
-      const { kernelSize: k, stride, padding } = spec;
-      return [convGeometry(height, k, stride, padding).out, convGeometry(width, k, stride, padding).out, spec.filters];
+      const { kernelSize: k, stride, padding } = layer;
+      return [convGeometry(height, k, stride, padding).out, convGeometry(width, k, stride, padding).out, layer.filters];
     }
     case 'maxpool2d': {
-      const { poolSize, stride } = spec;
+      const { poolSize, stride } = layer;
       return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
     }
     case 'flatten':
@@ -302,12 +314,16 @@ function allFinite(values: Float32Array): boolean {
 }
 
 /**
- * Bytes that training `layers` at `batchSize` will allocate: parameters,
- * gradients and optimizer state, the WebAssembly kernels' copies, plus the batch
- * buffers of training and of evaluation. The dataset itself is not included.
+ * Bytes that training `layers` (dense sizes, or a typed stack) at `batchSize` will
+ * allocate: parameters, gradients and optimizer state, the WebAssembly kernels'
+ * copies, plus the batch buffers of training and of evaluation. The dataset itself
+ * is not included.
  */
-export function estimateTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {
-  let parameters = 0;
+export function estimateTrainingBytes(layers: number[] | LayerStack, batchSize: number, optimizer: OptimizerKind): number {
+  return Array.isArray(layers) ? denseTrainingBytes(layers, batchSize, optimizer) : stackTrainingBytes(layers, batchSize, optimizer);
+}
+
+function denseTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {  let parameters = 0;
   let units = 0;
   let denseWeights = 0;
   let denseValuesPerRow = 0;
@@ -330,5 +346,58 @@ export function estimateTrainingBytes(layers: number[], batchSize: number, optim
   // The kernels copy each dense layer's W and ∂W (padding aside).
   const kernelCopies = 2 * denseWeights;
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
+  return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
+}
+
+/**
+ * The same count layer by layer for a typed stack. Per sample row: a dense layer
+ * keeps output, delta, dropout mask and masked output, and its kernels copy x, z, δ
+ * and ∂x; a convolution keeps its receptive fields and their gradients, output and
+ * delta, and its product's kernels copy the same four per output position; a pool
+ * keeps output, delta and the winners; a flatten its delta. A first dense layer is
+ * sparse as in a dense stack.
+ */
+function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind): number {
+  let shape = stack.input;
+  let parameters = 0;
+  let kernelCopies = 0;
+  let valuesPerRow = shapeSize(stack.input);
+  let lazyCopy = 0;
+  stack.layers.forEach((layer, l) => {
+    const inputs = shapeSize(shape);
+    const next = outputShapeAfter(shape, layer);
+    const outputs = shapeSize(next);
+    switch (layer.type) {
+      case 'dense': {
+        parameters += inputs * outputs + outputs;
+        valuesPerRow += outputs * 4;
+        if (l === 0) {
+          valuesPerRow += inputs * 4;
+          if (optimizer === 'momentum') lazyCopy = inputs * outputs;
+        } else {
+          kernelCopies += 2 * inputs * outputs;
+          valuesPerRow += 2 * (inputs + outputs);
+        }
+        break;
+      }
+      case 'conv2d': {
+        const field = layer.kernelSize * layer.kernelSize * shape[2];
+        const positions = next[0] * next[1];
+        parameters += layer.filters * (field + 1);
+        kernelCopies += 2 * layer.filters * field;
+        valuesPerRow += 4 * positions * (field + layer.filters);
+        break;
+      }
+      case 'maxpool2d':
+        valuesPerRow += 3 * outputs;
+        break;
+      case 'flatten':
+        valuesPerRow += inputs;
+        break;
+    }
+    shape = next;
+  });
+  valuesPerRow += shapeSize(shape); // targets
+  const rows = Math.max(batchSize, EVALUATION_BATCH);
   return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
 }

@@ -10,7 +10,12 @@
  *   `regularization_rate` (L2, λ/2·Σw², the same as our l2);
  * - ours: the seed's keys plus optimizer, batch_size, seed, l2, dropout, init, samples,
  *   validation (held-out count), patience (early stopping) and augment (true, false or
- *   {"shift": pixels, "rotate": degrees}).
+ *   {"shift": pixels, "rotate": degrees});
+ * - ours with typed layers, for networks with convolutions: `"layers": [{"type": "input",
+ *   "shape": [28, 28, 1]}, {"type": "conv2d", "filters": 8, "kernel_size": 5, "padding":
+ *   "same", "activation": "ReLU"}, {"type": "maxpool2d", "pool_size": 2}, …, {"type":
+ *   "dense", "units": 10, "activation": "Softmax"}]` and no "activations" (each layer
+ *   names its own); the other keys as ours, missing ones as the seed program.
  *
  * Anything else is refused with a ConfigError whose message names the field and what it
  * accepts. Nothing else is ever thrown.
@@ -21,6 +26,7 @@ import {
   type Activation,
   type Augmentation,
   type Config,
+  type LayerStack,
   DEFAULT_AUGMENTATION,
   MNIST_CLASSES,
   MNIST_INPUTS,
@@ -30,7 +36,12 @@ import {
   AUGMENT_FIELDS,
   boundsText,
   FIELDS,
+  LAYER_FIELDS,
+  LAYER_TYPES,
   MAX_LAYERS,
+  MAX_SIDE,
+  type LayerFieldSpec,
+  type LayerType,
   SCALAR_KEYS,
   UNITS_FIELD,
   withinBounds,
@@ -38,7 +49,8 @@ import {
   type ScalarJsonKey,
   type ScalarKey,
 } from './config-fields.ts';
-import { estimateTrainingBytes, MAX_TRAINING_BYTES } from '../engine/network.ts';
+import { formatShape, shapeSize, type LayerDescription, type Shape } from '../engine/layer.ts';
+import { estimateTrainingBytes, MAX_TRAINING_BYTES, outputShapeAfter } from '../engine/network.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
 import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
@@ -199,6 +211,8 @@ const RUST_NAMES: FieldNames = { layer: (i) => `layers[${i}].nodes`, activation:
 /** The input and output sizes the data asks for, with the words that explain them in messages. */
 export interface IoShape {
   inputs: number;
+  /** The images' [height, width, channels], which a typed network's input layer must have. */
+  shape: Shape;
   classes: number;
   /** "28×28 pixels" */
   inputWhat: string;
@@ -206,7 +220,7 @@ export interface IoShape {
   classWhat: string;
 }
 
-export const MNIST_IO: IoShape = { inputs: MNIST_INPUTS, classes: MNIST_CLASSES, inputWhat: '28×28 pixels', classWhat: 'one per digit' };
+export const MNIST_IO: IoShape = { inputs: MNIST_INPUTS, shape: [28, 28, 1], classes: MNIST_CLASSES, inputWhat: '28×28 pixels', classWhat: 'one per digit' };
 
 /** What a model file records of the data it was trained on. */
 export interface DatasetRecord {
@@ -238,6 +252,7 @@ export function shapeMismatch(trained: DatasetRecord, active: DatasetRecord): st
 export function ioShapeOf(set: DatasetRecord): IoShape {
   return {
     inputs: set.height * set.width,
+    shape: [set.height, set.width, 1],
     classes: set.classNames.length,
     inputWhat: `${set.height}×${set.width} pixels of ${set.name}`,
     classWhat: `one per class of ${set.name}`,
@@ -266,16 +281,19 @@ function crossFieldProblems(config: Config, names: FieldNames, io: IoShape): str
       }
     });
   }
-  if (problems.length === 0) {
-    const bytes = estimateTrainingBytes(layers, config.batchSize, config.optimizer);
-    if (bytes > MAX_TRAINING_BYTES) {
-      problems.push(
-        `layers: network too large: training ${layers.join('-')} with batch size ${config.batchSize} needs about ` +
-          `${formatBytes(bytes)} of memory, more than the ${formatBytes(MAX_TRAINING_BYTES)} allowed; use smaller layers`,
-      );
-    }
-  }
+  if (problems.length === 0) problems.push(...memoryProblems(config));
   return problems;
+}
+
+/** The network, too large to train, refused with its estimate. */
+function memoryProblems(config: Config): string[] {
+  const bytes = estimateTrainingBytes(config.stack ?? config.layers, config.batchSize, config.optimizer);
+  if (bytes <= MAX_TRAINING_BYTES) return [];
+  const network = config.stack ? 'this network' : config.layers.join('-');
+  return [
+    `layers: network too large: training ${network} with batch size ${config.batchSize} needs about ` +
+      `${formatBytes(bytes)} of memory, more than the ${formatBytes(MAX_TRAINING_BYTES)} allowed; use smaller layers`,
+  ];
 }
 
 function fromSeedDialect(value: z.output<typeof seedDialect>): Config {
@@ -315,6 +333,181 @@ function fromRustDialect(value: z.output<typeof rustDialect>): Config | string[]
   };
 }
 
+/** A typed layer as files write it: `{"type": "conv2d", "filters": 8, …}`. */
+export type LayerJson = { type: LayerType } & Record<string, unknown>;
+
+/** The typed dialect: layers are objects with a "type", and there is no "activations". */
+const typedDialect = z.strictObject({
+  layers: z.array(z.unknown()),
+  ...scalarShape([]),
+  augment: augment.optional(),
+});
+
+function isTypedDialect(value: Record<string, unknown>): boolean {
+  return Array.isArray(value.layers) && value.layers.some((layer) => typeof layer === 'object' && layer !== null && 'type' in layer);
+}
+
+/** What is wrong with one field of a typed layer, without its name; null when it is allowed. */
+function layerFieldProblem(spec: LayerFieldSpec, value: unknown): string | null {
+  if (spec.kind === 'number') return typeof value === 'number' && withinBounds(spec, value) ? null : `must be ${boundsText(spec)}, got ${describeValue(value)}`;
+  return typeof value === 'string' && spec.choices.some((choice) => choice.toLowerCase() === value.toLowerCase())
+    ? null
+    : `must be one of ${spec.choices.map((choice) => JSON.stringify(choice)).join(', ')}, got ${describeValue(value)}`;
+}
+
+/** A choice as the table spells it ("relu" → "ReLU"). */
+function canonical(spec: LayerFieldSpec, value: unknown): unknown {
+  if (spec.kind === 'number' || typeof value !== 'string') return value;
+  return spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+}
+
+const INPUT_SHAPE_RULE = `must be [height, width, channels], integers from 1 to ${MAX_SIDE}`;
+
+/** One typed layer's fields checked against its row of LAYER_FIELDS, with each problem named `layers[i].field`. */
+function checkedLayerJson(value: unknown, i: number, problems: string[]): LayerJson | null {
+  const where = `layers[${i}]`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where}: must be a layer {"type": …}, got ${describeValue(value)}`);
+    return null;
+  }
+  const record = value as Record<string, unknown>;
+  const type = LAYER_TYPES.find((known) => known === record.type);
+  if (!type) {
+    problems.push(`${where}.type: unknown layer type ${describeValue(record.type)}; known: ${LAYER_TYPES.map((known) => JSON.stringify(known)).join(', ')}`);
+    return null;
+  }
+  const fields = type === 'input' ? { shape: null } : LAYER_FIELDS[type];
+  const unknown = Object.keys(record).filter((key) => key !== 'type' && !Object.hasOwn(fields, key));
+  if (unknown.length > 0) {
+    const known = Object.keys(fields).join(', ') || 'none';
+    problems.push(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}; a ${type} layer's fields: ${known}`);
+    return null;
+  }
+  const before = problems.length;
+  const layer: LayerJson = { type };
+  if (type === 'input') {
+    const shape = record.shape;
+    const valid = Array.isArray(shape) && shape.length === 3 && shape.every((side) => Number.isInteger(side) && side >= 1 && side <= MAX_SIDE);
+    if (!valid) problems.push(`${where}.shape: ${INPUT_SHAPE_RULE}, got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`);
+    layer.shape = shape;
+  }
+  for (const [key, spec] of Object.entries(LAYER_FIELDS[type === 'input' ? 'flatten' : type])) {
+    if (record[key] === undefined) {
+      if (!spec.optional) problems.push(`${where}.${key}: missing; a ${type} layer needs it (${spec.kind === 'number' ? boundsText(spec) : spec.choices.join(', ')})`);
+      continue;
+    }
+    const problem = layerFieldProblem(spec, record[key]);
+    if (problem) problems.push(`${where}.${key}: ${problem}`);
+    else layer[key] = canonical(spec, record[key]);
+  }
+  return problems.length === before ? layer : null;
+}
+
+/** A checked typed layer (not the input) as the engine describes it, with the defaults filled in. */
+function describedLayer(layer: LayerJson): LayerDescription {
+  const number = (key: string) => layer[key] as number;
+  const activation = layer.activation as Activation;
+  switch (layer.type) {
+    case 'conv2d':
+      return {
+        type: 'conv2d',
+        filters: number('filters'),
+        kernelSize: number('kernel_size'),
+        stride: (layer.stride as number | undefined) ?? 1,
+        padding: (layer.padding as 'same' | 'valid' | undefined) ?? 'valid',
+        activation,
+      };
+    case 'maxpool2d':
+      return { type: 'maxpool2d', poolSize: number('pool_size'), stride: (layer.stride as number | undefined) ?? number('pool_size') };
+    case 'dense':
+      return { type: 'dense', units: number('units'), activation };
+    default:
+      return { type: 'flatten' };
+  }
+}
+
+/** The stack's layers as files write them, every field spelled out. */
+export function stackToJson(stack: LayerStack): LayerJson[] {
+  const layers = stack.layers.map((layer): LayerJson => {
+    switch (layer.type) {
+      case 'conv2d':
+        return { type: 'conv2d', filters: layer.filters, kernel_size: layer.kernelSize, stride: layer.stride, padding: layer.padding, activation: layer.activation };
+      case 'maxpool2d':
+        return { type: 'maxpool2d', pool_size: layer.poolSize, stride: layer.stride };
+      case 'dense':
+        return { type: 'dense', units: layer.units, activation: layer.activation };
+      case 'flatten':
+        return { type: 'flatten' };
+    }
+  });
+  return [{ type: 'input', shape: [...stack.input] }, ...layers];
+}
+
+/** "a 3×3 input" */
+const sides = (shape: Shape) => `${shape[0]}×${shape[1]}`;
+
+/**
+ * A typed layer list as a stack, following the shape through it: a window larger than
+ * what reaches it, Softmax before the output, or an output that is not one dense unit
+ * per class is named with its layer and field.
+ */
+function stackFromJson(list: unknown[], io: IoShape, problems: string[]): LayerStack | null {
+  if (list.length < 2) problems.push('layers: needs at least an input and an output layer');
+  if (list.length > MAX_LAYERS) problems.push(`layers: at most ${MAX_LAYERS} layers`);
+  const checked = list.map((value, i) => checkedLayerJson(value, i, problems));
+  if (problems.length > 0) return null;
+  const [first, ...rest] = checked as LayerJson[];
+  if (first.type !== 'input') {
+    problems.push(`layers[0]: the first layer must be {"type": "input", "shape": [${io.shape.join(', ')}]}, got a ${first.type} layer`);
+    return null;
+  }
+  const input = first.shape as Shape;
+  if (input.some((side, axis) => side !== io.shape[axis])) {
+    problems.push(`layers[0].shape: the input must be ${io.shape.join('×')} (${io.inputWhat}), got ${input.join('×')}`);
+  }
+  let shape = input;
+  const layers = rest.map((layer, j): LayerDescription | null => {
+    const i = j + 1;
+    if (layer.type === 'input') {
+      problems.push(`layers[${i}].type: "input" is only allowed as the first layer`);
+      return null;
+    }
+    const described = describedLayer(layer);
+    const window = described.type === 'conv2d' ? { key: 'kernel_size', size: described.kernelSize } : described.type === 'maxpool2d' ? { key: 'pool_size', size: described.poolSize } : null;
+    if (window && (window.size > shape[0] || window.size > shape[1])) {
+      problems.push(`layers[${i}].${window.key}: ${window.size} is larger than its ${sides(shape)} input`);
+      return null;
+    }
+    if ('activation' in described && described.activation === 'Softmax' && i < list.length - 1) {
+      problems.push(`layers[${i}].activation: Softmax is only allowed on the output layer`);
+    }
+    shape = outputShapeAfter(shape, described);
+    return described;
+  });
+  if (problems.length > 0) return null;
+  const last = list.length - 1;
+  const output = layers[layers.length - 1] as LayerDescription;
+  if (output.type !== 'dense') {
+    problems.push(`layers[${last}]: the output layer must be a dense layer of ${io.classes} units (${io.classWhat}), got a ${output.type} layer giving ${formatShape(shape)}`);
+  } else if (output.units !== io.classes) {
+    problems.push(`layers[${last}].units: the output layer must have ${io.classes} units (${io.classWhat}), got ${output.units}`);
+  }
+  return problems.length > 0 ? null : { input, layers: layers as LayerDescription[] };
+}
+
+/** The engine's view of a stack: the dense fields carry only input and output sizes (see Config.stack). */
+function stackConfig(scalars: Pick<Config, ScalarKey>, stack: LayerStack, augment: Augmentation | null): Config {
+  const output = stack.layers[stack.layers.length - 1] as Extract<LayerDescription, { type: 'dense' }>;
+  return { ...scalars, layers: [shapeSize(stack.input), output.units], activations: [output.activation], stack, augment };
+}
+
+function fromTypedDialect(value: z.output<typeof typedDialect>, io: IoShape): Config {
+  const problems: string[] = [];
+  const stack = stackFromJson(value.layers, io, problems);
+  if (!stack) throw new ConfigError(problems);
+  return stackConfig(scalarsFrom(value, SEED_CONFIG), stack, augmentationOf(value.augment));
+}
+
 function isRustDialect(value: Record<string, unknown>): boolean {
   return Array.isArray(value.layers) && value.layers.some((layer) => typeof layer === 'object' && layer !== null);
 }
@@ -325,6 +518,11 @@ export function configFromJson(value: unknown, io: IoShape = MNIST_IO): Config {
     throw new ConfigError([`a config must be a JSON object, got ${describeValue(value)}`]);
   }
   const record = value as Record<string, unknown>;
+  if (isTypedDialect(record)) {
+    const parsed = typedDialect.safeParse(record, { error: zodMessage });
+    if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(typedDialect.shape)));
+    return checked(fromTypedDialect(parsed.data, io), SEED_NAMES, io);
+  }
   if (isRustDialect(record)) {
     const parsed = rustDialect.safeParse(record, { error: zodMessage });
     if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, Object.keys(rustDialect.shape)));
@@ -375,11 +573,16 @@ export function checkConfig(config: Config, io: IoShape = MNIST_IO): Config {
     const problem = scalarProblem(key, config[key]);
     if (problem) problems.push(`${FIELDS[key].json}: ${problem}`);
   }
-  if (config.layers.length < 2) problems.push('layers: needs at least an input and an output layer');
-  if (config.layers.length > MAX_LAYERS) problems.push(`layers: at most ${MAX_LAYERS} layers`);
-  config.layers.forEach((size, i) => {
-    if (!withinBounds(UNITS_FIELD, size)) problems.push(`layers[${i}]: must be ${boundsText(UNITS_FIELD)}, got ${describeValue(size)}`);
-  });
+  if (config.stack) {
+    const stack = stackFromJson(stackToJson(config.stack), io, problems);
+    if (stack) config = stackConfig(config, stack, config.augment);
+  } else {
+    if (config.layers.length < 2) problems.push('layers: needs at least an input and an output layer');
+    if (config.layers.length > MAX_LAYERS) problems.push(`layers: at most ${MAX_LAYERS} layers`);
+    config.layers.forEach((size, i) => {
+      if (!withinBounds(UNITS_FIELD, size)) problems.push(`layers[${i}]: must be ${boundsText(UNITS_FIELD)}, got ${describeValue(size)}`);
+    });
+  }
   if (config.augment) {
     for (const key of ['shift', 'rotate'] as const) {
       const spec = AUGMENT_FIELDS[key];
@@ -391,8 +594,8 @@ export function checkConfig(config: Config, io: IoShape = MNIST_IO): Config {
   return checked(config, SEED_NAMES, io);
 }
 
-/** A config in our dialect, as files and links carry it. */
-export type ConfigJson = { layers: number[]; activations: Activation[] } & Record<ScalarJsonKey, number | string> & {
+/** A config in our dialect, as files and links carry it: dense sizes and activations, or typed layers. */
+export type ConfigJson = { layers: number[] | LayerJson[]; activations?: Activation[] } & Record<ScalarJsonKey, number | string> & {
   augment: Augmentation | false;
 };
 
@@ -400,16 +603,18 @@ export type ConfigJson = { layers: number[]; activations: Activation[] } & Recor
 export function configToJson(config: Config): ConfigJson {
   const scalars = Object.fromEntries(SCALAR_KEYS.map((key) => [FIELDS[key].json, config[key]])) as Record<ScalarJsonKey, number | string>;
   return {
-    layers: config.layers,
-    activations: config.activations,
+    ...(config.stack ? { layers: stackToJson(config.stack) } : { layers: config.layers, activations: config.activations }),
     ...scalars,
     augment: config.augment ? { shift: config.augment.shift, rotate: config.augment.rotate } : false,
   };
 }
 
-/** Pretty-printed, one field per line with lists kept on their line: `"layers": [784, 200, 10]`. */
+/** Pretty-printed, one field per line with lists kept on their line (`"layers": [784, 200, 10]`), typed layers one a line. */
 export function serializeConfig(config: Config): string {
-  const lines = Object.entries(configToJson(config)).map(([key, value]) => `  ${JSON.stringify(key)}: ${oneLine(value)}`);
+  const lines = Object.entries(configToJson(config)).map(([key, value]) => {
+    const text = key === 'layers' && config.stack ? `[\n    ${(value as LayerJson[]).map(oneLine).join(',\n    ')}\n  ]` : oneLine(value);
+    return `  ${JSON.stringify(key)}: ${text}`;
+  });
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config.ts';
-import { ConfigError } from './config-format.ts';
+import { ConfigError, parseConfig } from './config-format.ts';
 import { configFromHash, configToHash } from './config-hash.ts';
 
 describe('config in a URL hash', () => {
@@ -42,5 +44,22 @@ describe('config in a URL hash', () => {
       new ConfigError(['layers[1]: must be an integer from 1 to 100000, got "abc"']),
     );
     expect(() => configFromHash('#layers=784,10&activations=Softmax&learning_rate=0.01&epochs=3&colour=red')).toThrow(/unknown field "colour"/);
+  });
+
+  it('carries a CNN config: each typed layer as its type and values, read back to the same config', () => {
+    const cnn = parseConfig(readFileSync(join(import.meta.dirname, '../presets/convnetjs.json'), 'utf8'));
+    const hash = configToHash(cnn);
+    expect(hash).toMatch(/^layers=input_28_28_1,conv2d_8_5_1_same_ReLU,maxpool2d_2_2,conv2d_16_5_1_same_ReLU,maxpool2d_3_3,dense_10_Softmax&learning_rate=0\.001&/);
+    expect(hash).not.toContain('activations');
+    expect(configFromHash(`#${hash}`)).toEqual(cnn);
+    const flat = { ...cnn, stack: { input: [28, 28, 1] as const, layers: [{ type: 'flatten' as const }, { type: 'dense' as const, units: 10, activation: 'Softmax' as const }] } };
+    expect(configFromHash(configToHash(flat))).toEqual(flat);
+  });
+
+  it('a wrong typed layer in a link is refused with the layer and field named', () => {
+    expect(() => configFromHash('#layers=input_28_28_1,conv2d_8_40_1_same_ReLU,dense_10_Softmax')).toThrow(
+      new ConfigError(['layers[1].kernel_size: must be an integer from 1 to 32, got 40']),
+    );
+    expect(() => configFromHash('#layers=input_28_28_1,maxpool2d_2_2_9,dense_10_Softmax')).toThrow(/^layers\[1\]: unknown field "field 3"/);
   });
 });

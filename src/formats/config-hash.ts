@@ -7,8 +7,8 @@
  * a config file.
  */
 import type { Config } from '../engine/config.ts';
-import { FIELDS, SCALAR_KEYS } from './config-fields.ts';
-import { configFromJson, configToJson, type ConfigJson } from './config-format.ts';
+import { FIELDS, LAYER_FIELDS, LAYER_TYPES, SCALAR_KEYS, type LayerType } from './config-fields.ts';
+import { configFromJson, configToJson, type ConfigJson, type LayerJson } from './config-format.ts';
 
 interface Codec {
   write(value: unknown): string;
@@ -20,7 +20,36 @@ const toNumber = (text: string): unknown => (text.trim() !== '' && Number.isFini
 
 const number: Codec = { write: String, read: toNumber };
 const text: Codec = { write: String, read: (value) => value };
-const numbers: Codec = { write: (value) => (value as number[]).join(','), read: (value) => value.split(',').map(toNumber) };
+
+/**
+ * Dense sizes ("784,200,10"), or typed layers, each its type and its fields' values in
+ * the field table's order joined by "_": "input_28_28_1,conv2d_8_5_1_same_ReLU,maxpool2d_2_2,dense_10_Softmax".
+ */
+const layers: Codec = {
+  write: (value) => {
+    const list = value as number[] | LayerJson[];
+    return list.map((layer) => (typeof layer === 'number' ? String(layer) : layerText(layer))).join(',');
+  },
+  read: (value) => {
+    const items = value.split(',');
+    const typed = items.some((item) => (LAYER_TYPES as readonly string[]).includes(item.split('_')[0]));
+    return typed ? items.map(layerFromText) : items.map(toNumber);
+  },
+};
+
+function layerText(layer: LayerJson): string {
+  const values = layer.type === 'input' ? (layer.shape as number[]) : Object.keys(LAYER_FIELDS[layer.type]).map((key) => layer[key]);
+  return [layer.type, ...values].join('_');
+}
+
+/** A layer's text back as JSON; what does not fit is left for the config's checks to name. */
+function layerFromText(item: string): unknown {
+  const [type, ...values] = item.split('_');
+  if (type === 'input') return { type, shape: values.map(toNumber) };
+  if (!Object.hasOwn(LAYER_FIELDS, type)) return { type };
+  const keys = Object.keys(LAYER_FIELDS[type as LayerType]);
+  return { type, ...Object.fromEntries(values.map((text, i) => [keys[i] ?? `field ${i + 1}`, toNumber(text)])) };
+}
 const texts: Codec = { write: (value) => (value as string[]).join(','), read: (value) => value.split(',') };
 /** "false", or "shift,rotate". */
 const augment: Codec = {
@@ -37,8 +66,8 @@ const augment: Codec = {
 };
 
 /** Every field of our dialect: the structured ones by hand, the scalar ones by their kind in the field table. */
-const CODECS: { [K in keyof ConfigJson]: Codec } = {
-  layers: numbers,
+const CODECS: { [K in keyof ConfigJson]-?: Codec } = {
+  layers,
   activations: texts,
   augment,
   ...(Object.fromEntries(SCALAR_KEYS.map((key) => [FIELDS[key].json, FIELDS[key].kind === 'number' ? number : text])) as Record<

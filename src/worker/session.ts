@@ -239,7 +239,7 @@ export class TrainingSession {
   private startRun(config: Config): void {
     const data = this.requireData();
     const rng = createRng(config.seed);
-    const network = Network.create(config.layers, config.activations, config.init, rng);
+    const network = Network.forConfig(config, rng);
     this.network = network;
     this.modelConfig = config;
     this.modelMetrics = null;
