@@ -1,6 +1,7 @@
 // The shared look first, so each feature's stylesheet can refine it.
 import './app.css';
 import { lazy, Suspense } from 'react';
+import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DrawPad } from '../features/draw-pad/DrawPad';
@@ -21,9 +22,7 @@ const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').th
 export function App() {
   return (
     <>
-      <a className="skip-link" href="#training">
-        Skip to training controls
-      </a>
+      <SkipLink target="training">Skip to training controls</SkipLink>
       <div className="app">
         <header className="app-header">
           <h1>MNIST Playground</h1>

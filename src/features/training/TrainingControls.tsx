@@ -1,44 +1,78 @@
+import { useEffect, useRef } from 'react';
 import { pause, reset, resume, stepEpoch, stop, train } from '../../bridge/training-bridge';
-import { isBusy } from '../../store/state';
+import { ActionButton } from '../../components/ActionButton';
+import { isBusy, type RunStatus } from '../../store/state';
 import { useAppStore } from '../../store/store';
+
+type Primary = 'train' | 'pause' | 'resume';
+
+/** The control that can act in each state: where the focus goes when the one it was on cannot. */
+function primaryControl(status: RunStatus): Primary | null {
+  switch (status) {
+    case 'running':
+      return 'pause';
+    case 'paused':
+      return 'resume';
+    case 'loading':
+    case 'pausing':
+      return null;
+    default:
+      return 'train';
+  }
+}
 
 export function TrainingControls() {
   const status = useAppStore((state) => state.status);
   const hasModel = useAppStore((state) => state.hasModel);
   const configInvalid = useAppStore((state) => state.configError !== null);
   const busy = isBusy(status);
+  const group = useRef<HTMLDivElement>(null);
+  const trainButton = useRef<HTMLButtonElement>(null);
+  const pauseButton = useRef<HTMLButtonElement>(null);
+  const resumeButton = useRef<HTMLButtonElement>(null);
+
+  // Pressing Train, Pause, Stop or Reset makes that very button unavailable; hand the focus on
+  // to the control that can act now rather than leave it on one that cannot.
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (!(focused instanceof HTMLElement) || !group.current?.contains(focused)) return;
+    if (focused.getAttribute('aria-disabled') !== 'true') return;
+    const next = primaryControl(status);
+    const button = next === 'train' ? trainButton : next === 'pause' ? pauseButton : next === 'resume' ? resumeButton : null;
+    button?.current?.focus();
+  }, [status]);
+
   return (
-    <div className="controls" role="group" aria-label="Training controls">
-      <button
-        type="button"
+    <div className="controls" role="group" aria-label="Training controls" ref={group}>
+      <ActionButton
+        ref={trainButton}
         className="primary"
-        disabled={busy}
+        unavailable={busy}
         onClick={() => void train()}
         title={configInvalid ? 'Trains with the last valid config' : 'Start a new run from fresh weights'}
       >
         Train
-      </button>
-      <button type="button" disabled={status !== 'running'} onClick={pause}>
+      </ActionButton>
+      <ActionButton ref={pauseButton} unavailable={status !== 'running'} onClick={pause}>
         Pause
-      </button>
-      <button type="button" disabled={status !== 'paused'} onClick={() => void resume()}>
+      </ActionButton>
+      <ActionButton ref={resumeButton} unavailable={status !== 'paused'} onClick={() => void resume()}>
         Resume
-      </button>
-      <button type="button" disabled={busy} onClick={() => void stepEpoch()} title="Train to the end of the epoch, then pause">
+      </ActionButton>
+      <ActionButton unavailable={busy} onClick={() => void stepEpoch()} title="Train to the end of the epoch, then pause">
         Step one epoch
-      </button>
-      <button type="button" disabled={!(status === 'running' || status === 'pausing' || status === 'paused')} onClick={stop}>
+      </ActionButton>
+      <ActionButton unavailable={!(status === 'running' || status === 'pausing' || status === 'paused')} onClick={stop}>
         Stop
-      </button>
-      <button
-        type="button"
+      </ActionButton>
+      <ActionButton
         className="danger"
-        disabled={busy || (status === 'idle' && !hasModel)}
+        unavailable={busy || (status === 'idle' && !hasModel)}
         onClick={() => void reset()}
         title="Forget the run and its model"
       >
         Reset
-      </button>
+      </ActionButton>
     </div>
   );
 }
