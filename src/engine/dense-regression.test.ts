@@ -8,22 +8,43 @@ import { createRng } from './rng.ts';
 import { Trainer } from './train.ts';
 
 /**
- * Dense networks train exactly as before layers had types: these figures were
- * measured on the engine at commit 1708d7f (before the layer interface), with the
- * same seeds. Any change to them must be explained.
+ * Dense networks train as before layers had types: these figures were measured on the
+ * engine at commit 1708d7f (before the layer interface), with the same seeds. Any change
+ * to them must be explained. One is: since the first layer runs on the WebAssembly sparse
+ * kernel, which sums in float32 in a fixed SIMD order where the TypeScript loop summed in
+ * float64, the wasm rows' epoch losses moved in the ninth significant digit. Their
+ * accuracies and test counts are unchanged; `loss` is pinned as of that kernel and
+ * `lossAt1708d7f` (the old figure) must stay within 1e-7 of it.
  */
-const BEFORE: [string, Config, Kernels, { loss: number[]; accuracy: number[]; testCorrect: number }][] = [
+interface Pinned {
+  loss: number[];
+  lossAt1708d7f?: number[];
+  accuracy: number[];
+  testCorrect: number;
+}
+
+const BEFORE: [string, Config, Kernels, Pinned][] = [
   [
     "the seed's network: per-sample momentum, sparse first layer, lazy momentum",
     { ...SEED_CONFIG, samples: 1500, epochs: 2 },
     'wasm',
-    { loss: [0.8620576421127055, 0.37017411444427817], accuracy: [0.7233333333333334, 0.8846666666666667], testCorrect: 805 },
+    {
+      loss: [0.8620576391413887, 0.37017410924474364],
+      lossAt1708d7f: [0.8620576421127055, 0.37017411444427817],
+      accuracy: [0.7233333333333334, 0.8846666666666667],
+      testCorrect: 805,
+    },
   ],
   [
     'Adam, batch 32, dropout, two hidden layers',
     { ...SEED_CONFIG, layers: [784, 64, 32, 10], activations: ['ReLU', 'Tanh', 'Softmax'], optimizer: 'adam', learningRate: 0.001, batchSize: 32, init: 'he', samples: 3000, epochs: 2, dropout: 0.2 },
     'wasm',
-    { loss: [1.3780735542261557, 0.6511322119027232], accuracy: [0.5753333333333334, 0.818], testCorrect: 848 },
+    {
+      loss: [1.3780735680648302, 0.6511322147461936],
+      lossAt1708d7f: [1.3780735542261557, 0.6511322119027232],
+      accuracy: [0.5753333333333334, 0.818],
+      testCorrect: 848,
+    },
   ],
   [
     'momentum batch 16, L2 and augmentation, TypeScript kernels',
@@ -43,6 +64,7 @@ describe('dense configs keep their results', () => {
       const trainer = new Trainer(network, config, train, rng);
       const epochs = Array.from({ length: config.epochs }, () => trainer.runEpoch());
       expect(epochs.map((epoch) => epoch.loss)).toEqual(before.loss);
+      before.lossAt1708d7f?.forEach((loss, e) => expect(Math.abs(loss - epochs[e].loss)).toBeLessThan(1e-7));
       expect(epochs.map((epoch) => epoch.accuracy)).toEqual(before.accuracy);
       expect(evaluate(network, { ...test, count: 1000 }).correct).toBe(before.testCorrect);
     });

@@ -4,6 +4,10 @@ import type { Kernels } from './kernels.ts';
 import type { DenseSpec, Layer, Shape } from './layer.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
 import { kernelModule, WasmDenseKernels } from './wasm/dense-kernels.ts';
+import { WasmSparseLayer } from './wasm/sparse-kernels.ts';
+
+/** Rows a sparse-input layer's WebAssembly buffers hold: the evaluation batch, above any usual training batch. */
+const SPARSE_WASM_ROWS = 256;
 
 /**
  * A fully connected layer, z = W·x + b, a = f(z), on batches of `rows` samples
@@ -76,6 +80,12 @@ export class Dense implements Layer {
 
   /** The WebAssembly kernels of a dense-input layer, when asked for; else the TypeScript loops below run. */
   private readonly wasm: WasmDenseKernels | null = null;
+  /**
+   * Those of a sparse-input layer, which hold its weights, biases, gradient and batch
+   * buffers in their memory (this layer's arrays are views of it), for batches of up
+   * to SPARSE_WASM_ROWS rows; larger ones take the TypeScript loops on the same arrays.
+   */
+  private readonly sparseWasm: WasmSparseLayer | null = null;
 
   /** `inputShape` is what the layer below gives (its values taken in order); [1, 1, inputs] by default. */
   constructor(spec: DenseSpec, sparseInput = false, kernels: Kernels = 'ts', inputShape?: Shape) {
@@ -87,12 +97,17 @@ export class Dense implements Layer {
     this.activation = spec.activation;
     this.inputShape = inputShape ?? [1, 1, spec.inputs];
     this.outputShape = [1, 1, spec.outputs];
-    this.weights = sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights;
-    this.biases = spec.biases;
-    this.gradWeights = new Float32Array(spec.weights.length);
+    if (kernels === 'wasm' && sparseInput) {
+      this.sparseWasm = new WasmSparseLayer(spec.inputs, spec.outputs, SPARSE_WASM_ROWS);
+      this.sparseWasm.weights.set(transpose(spec.weights, spec.outputs, spec.inputs));
+      this.sparseWasm.biases.set(spec.biases);
+    }
+    this.weights = this.sparseWasm?.weights ?? (sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights);
+    this.biases = this.sparseWasm?.biases ?? spec.biases;
+    this.gradWeights = this.sparseWasm?.gradWeights ?? new Float32Array(spec.weights.length);
     this.gradBiases = new Float32Array(spec.outputs);
     this.sparseInput = sparseInput;
-    this.activeRows = sparseInput ? { rowLength: spec.outputs, list: new Int32Array(spec.inputs), count: 0 } : null;
+    this.activeRows = sparseInput ? { rowLength: spec.outputs, list: this.sparseWasm?.activeList ?? new Int32Array(spec.inputs), count: 0 } : null;
     const sparseInputs = sparseInput ? spec.inputs : 0;
     this.inputSeenIn = new Int32Array(sparseInputs);
     this.nonZeroRows = new Int32Array(sparseInputs);
@@ -109,8 +124,15 @@ export class Dense implements Layer {
 
   /** Makes the batch buffers hold at least `rows` samples. */
   reserve(rows: number): void {
-    if (rows <= this.capacity) return;
-    this.capacity = rows;
+    if (this.usesSparseWasm(rows)) {
+      const kernels = this.sparseWasm as WasmSparseLayer;
+      this.output = kernels.output;
+      this.delta = kernels.delta;
+      return;
+    }
+    if (rows <= this.capacity && this.output !== this.sparseWasm?.output) return;
+    this.capacity = Math.max(rows, this.capacity);
+    rows = this.capacity;
     this.output = new Float32Array(rows * this.outputs);
     this.delta = new Float32Array(rows * this.outputs);
     if (this.sparseInput) {
@@ -149,7 +171,13 @@ export class Dense implements Layer {
   /** z[r][o] = b[o] + Σ_i W[o][i]·x[r][i];  a = f(z). Returns `output`. */
   forward(input: Float32Array, rows: number): Float32Array {
     this.reserve(rows);
-    if (this.sparseInput) {
+    if (this.usesSparseWasm(rows)) {
+      const kernels = this.sparseWasm as WasmSparseLayer;
+      kernels.load(input, rows);
+      (this.activeRows as ActiveRows).count = kernels.activeCount;
+      this.beforeRead?.();
+      kernels.forward();
+    } else if (this.sparseInput) {
       this.findNonZeros(input, rows);
       this.beforeRead?.();
       this.forwardSparse(rows);
@@ -179,6 +207,11 @@ export class Dense implements Layer {
       this.wasm.backward(delta, rows, this.gradWeights, inputDelta);
       return;
     }
+    if (this.usesSparseWasm(rows)) {
+      (this.sparseWasm as WasmSparseLayer).weightGradient();
+      if (inputDelta) this.inputGradientInputMajor(rows, inputDelta);
+      return;
+    }
     if (this.sparseInput) {
       this.weightGradientSparse(rows);
     } else {
@@ -188,6 +221,10 @@ export class Dense implements Layer {
       if (this.sparseInput) this.inputGradientInputMajor(rows, inputDelta);
       else this.inputGradient(rows, inputDelta);
     }
+  }
+
+  private usesSparseWasm(rows: number): boolean {
+    return this.sparseWasm !== null && rows <= this.sparseWasm.maxRows;
   }
 
   // The kernels below take output units four (or eight) at a time: each input value

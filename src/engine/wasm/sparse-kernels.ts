@@ -21,8 +21,8 @@ export class WasmSparseLayer {
   readonly weights: Float32Array;
   readonly biases: Float32Array;
   readonly gradWeights: Float32Array;
-  readonly output: Float32Array;
-  readonly delta: Float32Array;
+  readonly output: Float32Array<ArrayBuffer>;
+  readonly delta: Float32Array<ArrayBuffer>;
   /** The inputs non-zero somewhere in the loaded batch (activeList[0 … activeCount − 1]). */
   readonly activeList: Int32Array;
   activeCount = 0;
@@ -45,6 +45,9 @@ export class WasmSparseLayer {
   private readonly seenIn: Int32Array;
   private readonly rowsOf: Int32Array;
   private pass = 0;
+  /** The rows of gradWeights the last weightGradient wrote (the others are zero). */
+  private readonly gradientRows: Int32Array;
+  private gradientRowCount = 0;
 
   constructor(
     readonly inputs: number,
@@ -55,7 +58,7 @@ export class WasmSparseLayer {
     if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
     const entries = maxRows * inputs;
     const floats = 2 * inputs * outputs + outputs + 2 * maxRows * outputs + 2 * entries;
-    const ints = 2 * entries + 3 * maxRows + 5 * inputs;
+    const ints = 2 * entries + 3 * maxRows + 6 * inputs;
     // 16 bytes of slack per array keep each one 16-byte aligned.
     const bytes = 4 * (floats + ints) + 16 * 20;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
@@ -77,6 +80,7 @@ export class WasmSparseLayer {
     this.bucketEnd = this.ints(inputs);
     this.seenIn = this.ints(inputs);
     this.rowsOf = this.ints(inputs);
+    this.gradientRows = this.ints(inputs);
     for (let r = 0; r < maxRows; r++) {
       this.identity[r] = r;
       this.rowStart[r] = r * inputs;
@@ -132,8 +136,15 @@ export class WasmSparseLayer {
     this.kernels.sparseRows(p(this.identity), this.rows, p(this.rowStart), p(this.rowEnd), p(this.pixel), p(this.value), p(this.weights), p(this.biases), p(this.output), this.outputs);
   }
 
-  /** ∂W[i][o] = Σ_r x[r][i]·δ[r][o] for the active pixels i, from `delta`; the other rows of gradWeights are left as they were. */
+  /** ∂W[i][o] = Σ_r x[r][i]·δ[r][o] from `delta`: the active pixels' rows computed, the other rows zero. */
   weightGradient(): void {
+    const { gradWeights, gradientRows, seenIn, outputs } = this;
+    for (let n = 0; n < this.gradientRowCount; n++) {
+      const i = gradientRows[n];
+      if (seenIn[i] !== this.pass) gradWeights.fill(0, i * outputs, (i + 1) * outputs);
+    }
+    gradientRows.set(this.activeList.subarray(0, this.activeCount));
+    this.gradientRowCount = this.activeCount;
     const p = this.pointer.bind(this);
     this.kernels.sparseRows(p(this.activeList), this.activeCount, p(this.bucketStart), p(this.bucketEnd), p(this.bucketRow), p(this.bucketValue), p(this.delta), 0, p(this.gradWeights), this.outputs);
   }
@@ -142,7 +153,7 @@ export class WasmSparseLayer {
     return view.byteOffset;
   }
 
-  private floats(length: number): Float32Array {
+  private floats(length: number): Float32Array<ArrayBuffer> {
     const view = new Float32Array(this.memory.buffer, this.top, length);
     this.top += 16 * Math.ceil((4 * length) / 16) + 16;
     return view;
