@@ -228,7 +228,7 @@ export function formatReport(report: BenchReport): string {
   if (report.training.some((row) => row.firstLayer)) {
     lines.push(
       '',
-      'The first layer\'s sparse products (non-zero scan, forward, ∂W; real MNIST batches, medians): Dense\'s TypeScript path (what "first layer" above runs)',
+      'The first layer\'s sparse products (non-zero scan, forward, ∂W; real MNIST batches, medians): Dense\'s TypeScript path (the fallback; "first layer" above runs the kernel)',
       'beside the WebAssembly SIMD kernel on weights kept in its memory (engine/wasm/sparse-kernels.ts).',
       '',
       firstLayerTable(report.training),
