@@ -87,6 +87,39 @@ describe('npm run train', () => {
   });
 });
 
+describe('npm run train with typed layers', () => {
+  const modelPath = join(dir, 'cnn.json');
+  const preset = join(import.meta.dirname, '../presets/convnetjs.json');
+  let trained: Outcome;
+  beforeAll(async () => {
+    trained = await cli('train', '--config', preset, '--samples', '1000', '--out', modelPath);
+  }, 120_000);
+
+  it("trains issue 11's ConvNetJS network and saves it with its layers", () => {
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    expect(lines(trained.stdout)[3]).toMatch(/^Epoch 1 \(/);
+    const model = parseModel(readFileSync(modelPath, 'utf8'));
+    expect(model.layers.map((layer) => layer.type)).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'dense']);
+    expect(model.config.stack).toBeDefined();
+    // 1,000 images are enough to do far better than chance (10%).
+    expect(model.metrics?.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('evaluate describes the network and prints the same report for the saved model', async () => {
+    const evaluated = await cli('evaluate', '--model', modelPath);
+    expect(evaluated.code).toBe(0);
+    expect(lines(evaluated.stdout)[1]).toBe('Network: 28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → conv2d 16×5×5 same ReLU → maxpool2d 3 → dense 10 Softmax');
+    expect(reportOf(evaluated.stdout)).toEqual(reportOf(trained.stdout));
+  });
+
+  it('export refuses it with one line: convolutions are not exported yet', async () => {
+    const exported = await cli('export', '--model', modelPath, '--format', 'onnx', '--out', join(dir, 'cnn.onnx'));
+    expect(exported.code).toBe(1);
+    expect(exported.stderr.trim()).toBe(`error: ${modelPath}: the model has a conv2d layer; only networks of dense layers can be exported so far`);
+  });
+});
+
 describe('npm run evaluate', () => {
   it('evaluates a neural-net-rs model file', async () => {
     // 784-1-10: one hidden unit; every output's weights and biases are equal but digit 1's bias, so every image is a 1.
@@ -118,7 +151,7 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     [['train', '--config', smallConfig, '--epochs', 'ten'], 2, '--epochs must be a whole number, got "ten"'],
     [['train', '--config', smallConfig, '--learning-rate', '1'], 2, /^train: unknown option --learning-rate; options: --config, /],
     [['train'], 2, /^train: --config FILE is required/],
-    [['evaluate', '--model', badModel], 1, `${badModel}: unsupported model version 7; this app reads version 1`],
+    [['evaluate', '--model', badModel], 1, `${badModel}: unsupported model version 7; this app reads versions 1 and 2`],
     [['evaluate', '--model', smallConfig], 1, /^.*small\.json: not a model file/],
     [['fly'], 2, 'unknown command "fly"; commands: train, evaluate, export'],
     [['train', '--config', diverging, '--samples', '500'], 1, /^Training diverged at epoch 1, sample \d+: .*Try a smaller learning rate\.$/],

@@ -10,7 +10,7 @@ import { loadMnistNode } from './node-mnist.ts';
 import { loadIdxDir } from './node-data.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { describeShape, MNIST_CLASS_NAMES, shapeOf, type ImageSet } from '../data/image-set.ts';
-import { checkConfig, ConfigError, ioShapeOf, MNIST_IO, MNIST_RECORD, parseConfig, shapeMismatch, type DatasetRecord, type IoShape } from '../formats/config-format.ts';
+import { checkConfig, ConfigError, describeNetwork, ioShapeOf, MNIST_IO, MNIST_RECORD, parseConfig, shapeMismatch, type DatasetRecord, type IoShape } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
 import { fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
@@ -142,8 +142,7 @@ export function evaluateModel(args: string[], print: Print): void {
   const data = loadData(flags.data, print);
   print('Loading trained network...');
   const model = readModelFile(flags.model);
-  const { layers, activations } = model.config;
-  print(`Network: ${layers.join('-')} ${activations.join('/')}${model.source === 'neural-net-rs' ? ' (a neural-net-rs model)' : ''}`);
+  print(`Network: ${describeNetwork(model.config)}${model.source === 'neural-net-rs' ? ' (a neural-net-rs model)' : ''}`);
   const mismatch = shapeMismatch(model.dataset ?? MNIST_RECORD, data.record ?? MNIST_RECORD);
   if (mismatch) throw new InputError(`${flags.model}: ${mismatch}`);
   print('Testing network...');

@@ -426,6 +426,24 @@ function describedLayer(layer: LayerJson): LayerDescription {
   }
 }
 
+/** A network in a few words: "784-32-10 ReLU/Softmax", or "28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → dense 10 Softmax". */
+export function describeNetwork(config: Config): string {
+  if (!config.stack) return `${config.layers.join('-')} ${config.activations.join('/')}`;
+  const layers = config.stack.layers.map((layer) => {
+    switch (layer.type) {
+      case 'conv2d':
+        return `conv2d ${layer.filters}×${layer.kernelSize}×${layer.kernelSize}${layer.stride > 1 ? ` stride ${layer.stride}` : ''} ${layer.padding} ${layer.activation}`;
+      case 'maxpool2d':
+        return `maxpool2d ${layer.poolSize}${layer.stride !== layer.poolSize ? ` stride ${layer.stride}` : ''}`;
+      case 'dense':
+        return `dense ${layer.units} ${layer.activation}`;
+      case 'flatten':
+        return 'flatten';
+    }
+  });
+  return [config.stack.input.join('×'), ...layers].join(' → ');
+}
+
 /** The stack's layers as files write them, every field spelled out. */
 export function stackToJson(stack: LayerStack): LayerJson[] {
   const layers = stack.layers.map((layer): LayerJson => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Config, SEED_CONFIG } from '../engine/config.ts';
+import { isDenseSpec } from '../engine/layer.ts';
 import { metricsFromConfusion } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -9,7 +10,14 @@ import { type LoadedModel, ModelError, parseModel, serializeModel } from './mode
 
 /** Everything Network.fromLayers and the UI rely on, checked on an accepted model. */
 function expectValidModel(model: LoadedModel): void {
-  const { config, layers } = model;
+  const { config } = model;
+  if (config.stack) {
+    expect(model.layers.map((layer) => layer.type)).toEqual(config.stack.layers.map((layer) => layer.type));
+    expect(Network.fromLayers(model.layers).predict(new Float32Array(784))).toHaveLength(10);
+    return;
+  }
+  const layers = model.layers.filter(isDenseSpec);
+  expect(layers).toHaveLength(model.layers.length);
   expect(layers).toHaveLength(config.layers.length - 1);
   expect(layers[0].inputs).toBe(784);
   expect(layers.at(-1)?.outputs).toBe(10);
@@ -50,6 +58,22 @@ const network = Network.create(config.layers, config.activations, 'xavier', crea
 const confusion = Array.from({ length: 10 }, (_, a) => Array.from({ length: 10 }, (_, p) => (a === p ? 90 : 1)));
 const ours = JSON.parse(serializeModel({ config, layers: network.toLayerSpecs(), metrics: metricsFromConfusion(confusion) })) as unknown;
 
+const cnnConfig: Config = {
+  ...SEED_CONFIG,
+  layers: [784, 10],
+  activations: ['Softmax'],
+  stack: {
+    input: [28, 28, 1],
+    layers: [
+      { type: 'conv2d', filters: 2, kernelSize: 3, stride: 2, padding: 'valid', activation: 'ReLU' },
+      { type: 'maxpool2d', poolSize: 3, stride: 3 },
+      { type: 'flatten' },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ],
+  },
+};
+const cnn = JSON.parse(serializeModel({ config: cnnConfig, layers: Network.forConfig(cnnConfig, createRng(6)).toLayerSpecs(), metrics: null })) as unknown;
+
 const rng = createRng(8);
 const matrix = (rows: number, cols: number) => ({ rows, cols, data: Array.from({ length: rows * cols }, () => rng.next() - 0.5) });
 const rust = { layers: [784, 2, 10], weights: [matrix(2, 785), matrix(10, 3)], activation_types: ['Sigmoid', 'Softmax'], learning_rate: 0.1, momentum: 0.9 };
@@ -57,6 +81,7 @@ const rust = { layers: [784, 2, 10], weights: [matrix(2, 785), matrix(10, 3)], a
 describe('model parser properties', () => {
   it('the unmutated files are accepted', () => {
     expect(accepts(JSON.stringify(ours))).toBe(true);
+    expect(accepts(JSON.stringify(cnn))).toBe(true);
     expect(accepts(JSON.stringify(rust))).toBe(true);
   });
 
@@ -67,6 +92,7 @@ describe('model parser properties', () => {
 
   it.each([
     ['our', ours],
+    ['our CNN', cnn],
     ['a neural-net-rs', rust],
   ])('mutations of %s model file: a valid model or a ModelError', (_, base) => {
     fc.assert(fc.property(mutatedJson(base), (value) => void accepts(JSON.stringify(value) ?? 'null')), { numRuns: 300 });

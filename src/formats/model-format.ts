@@ -5,6 +5,17 @@
  *    "config": <our config dialect>, "metrics": {accuracy, correct, total, confusion} | null,
  *    "layers": [{"inputs", "outputs", "activation", "weights": [outputs × inputs, row-major], "biases"}]}
  *
+ * A config with typed layers (convolutions, pools) is saved as version 2, whose layers
+ * carry their type and shape beside their parameters:
+ *
+ *    {"type": "conv2d", "input_shape": [28, 28, 1], "filters": 8, "kernel_size": 5, "stride": 1,
+ *     "padding": "same", "activation": "ReLU", "weights": [filters × k × k × channels], "biases": [filters]}
+ *    {"type": "maxpool2d", "input_shape": [28, 28, 8], "pool_size": 2, "stride": 2}
+ *    {"type": "flatten", "input_shape": [4, 4, 16]}
+ *    {"type": "dense", "inputs": 256, "outputs": 10, "activation": "Softmax", "weights": [outputs × inputs], "biases": [outputs]}
+ *
+ * and must be exactly the layers the config's stack gives, shapes included.
+ *
  * Weights are written with the fewest digits that read back as the same float32, so a
  * saved model predicts exactly as the trained one.
  *
@@ -18,8 +29,9 @@
  * Anything inconsistent is refused with a ModelError; nothing else is thrown.
  */
 import { z } from 'zod';
-import type { Config } from '../engine/config.ts';
-import { isDenseSpec, type DenseSpec, type LayerSpec } from '../engine/layer.ts';
+import type { Config, LayerStack } from '../engine/config.ts';
+import { isDenseSpec, shapeSize, type DenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
+import { outputShapeAfter } from '../engine/network.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
 import { ConfigError, configFromJson, ioShapeOf, MNIST_IO, serializeConfig, type DatasetRecord } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
@@ -27,6 +39,8 @@ import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
 export const MODEL_FORMAT = 'mnist-playground-model';
 export const MODEL_VERSION = 1;
+/** Files whose config has typed layers. */
+export const TYPED_MODEL_VERSION = 2;
 
 export class ModelError extends Error {
   override name = 'ModelError';
@@ -42,7 +56,6 @@ export interface SavedModel {
 }
 
 export interface LoadedModel extends SavedModel {
-  layers: DenseSpec[];
   source: 'mnist-playground' | 'neural-net-rs';
   /** ISO time of saving (our files only). */
   savedAt: string | null;
@@ -87,12 +100,67 @@ function checkSpecs(config: Config, specs: LayerSpec[], where: string): asserts 
   });
 }
 
+/** A layer's type and shape as a version 2 file writes them: everything but its parameters. */
+function layerHeader(spec: LayerSpec): Record<string, unknown> {
+  if (isDenseSpec(spec)) return { type: 'dense', inputs: spec.inputs, outputs: spec.outputs, activation: spec.activation };
+  const input_shape = [...spec.inputShape];
+  switch (spec.type) {
+    case 'conv2d': {
+      const { filters, kernelSize: kernel_size, stride, padding, activation } = spec;
+      return { type: 'conv2d', input_shape, filters, kernel_size, stride, padding, activation };
+    }
+    case 'maxpool2d':
+      return { type: 'maxpool2d', input_shape, pool_size: spec.poolSize, stride: spec.stride };
+    case 'flatten':
+      return { type: 'flatten', input_shape };
+  }
+}
+
+/** The layers a stack gives, shapes followed from its input, with no parameters yet. */
+function stackSpecs(stack: LayerStack): LayerSpec[] {
+  let shape: Shape = stack.input;
+  const none = new Float32Array(0);
+  return stack.layers.map((layer): LayerSpec => {
+    const inputShape = shape;
+    shape = outputShapeAfter(shape, layer);
+    switch (layer.type) {
+      case 'dense':
+        return { type: 'dense', inputs: shapeSize(inputShape), outputs: layer.units, activation: layer.activation, weights: none, biases: none };
+      case 'conv2d':
+        return { ...layer, inputShape, weights: none, biases: none };
+      default:
+        return { ...layer, inputShape };
+    }
+  });
+}
+
+/** The parameters a layer's shape declares, in words and numbers: "8×5×5×1 (filters × kernel × kernel × channels)". */
+function declaredParams(spec: LayerSpec): { weights: number; biases: number; shape: string } | null {
+  if (isDenseSpec(spec)) return { weights: spec.inputs * spec.outputs, biases: spec.outputs, shape: `${spec.outputs}×${spec.inputs} (outputs × inputs)` };
+  if (spec.type !== 'conv2d') return null;
+  const [k, channels] = [spec.kernelSize, spec.inputShape[2]];
+  return { weights: spec.filters * k * k * channels, biases: spec.filters, shape: `${spec.filters}×${k}×${k}×${channels} (filters × kernel × kernel × channels)` };
+}
+
+/** Each layer must be the one the stack gives at its place; `where` names the list. */
+function checkTypedSpecs(stack: LayerStack, specs: readonly LayerSpec[], where: string): void {
+  const expected = stackSpecs(stack);
+  if (specs.length !== expected.length) throw new ModelError(`${where}: the config has ${expected.length} layers after the input but the model has ${specs.length}`);
+  specs.forEach((spec, l) => {
+    const [is, should] = [layerHeader(spec), layerHeader(expected[l])];
+    if (JSON.stringify(is) !== JSON.stringify(should)) throw new ModelError(`${where}[${l}]: is ${JSON.stringify(is)} but the config's layers give ${JSON.stringify(should)}`);
+  });
+}
+
 /** Our model file as pretty JSON text; throws ModelError for a model that could not be read back. */
 export function serializeModel(model: SavedModel, savedAt = new Date().toISOString()): string {
-  checkSpecs(model.config, model.layers, 'layers');
+  if (model.config.stack) checkTypedSpecs(model.config.stack, model.layers, 'layers');
+  else checkSpecs(model.config, model.layers, 'layers');
   model.layers.forEach((layer, l) => {
-    if (layer.weights.length !== layer.inputs * layer.outputs || layer.biases.length !== layer.outputs) {
-      throw new ModelError(`layers[${l}]: ${layer.weights.length} weights and ${layer.biases.length} biases do not fit ${layer.inputs}→${layer.outputs}`);
+    const declared = declaredParams(layer);
+    if (!declared || !('weights' in layer)) return;
+    if (layer.weights.length !== declared.weights || layer.biases.length !== declared.biases) {
+      throw new ModelError(`layers[${l}]: ${layer.weights.length} weights and ${layer.biases.length} biases do not fit ${declared.shape}`);
     }
     if (!layer.weights.every(Number.isFinite) || !layer.biases.every(Number.isFinite)) {
       throw new ModelError(`layers[${l}]: cannot save NaN or infinite parameters (did training diverge?)`);
@@ -105,14 +173,14 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
     confusion: model.metrics.confusion,
   };
   const indent = (text: string) => text.trimEnd().replaceAll('\n', '\n  ');
-  const layers = model.layers.map(
-    (layer) =>
-      `    {"inputs": ${layer.inputs}, "outputs": ${layer.outputs}, "activation": ${JSON.stringify(layer.activation)},\n` +
-      `     "weights": ${floatList(layer.weights)},\n` +
-      `     "biases": ${floatList(layer.biases)}}`,
-  );
+  const typed = model.config.stack !== undefined;
+  const layers = model.layers.map((layer) => {
+    const header = typed ? JSON.stringify(layerHeader(layer)).slice(1, -1) : `"inputs": ${(layer as DenseSpec).inputs}, "outputs": ${(layer as DenseSpec).outputs}, "activation": ${JSON.stringify((layer as DenseSpec).activation)}`;
+    if (!('weights' in layer)) return `    {${header}}`;
+    return `    {${header},\n     "weights": ${floatList(layer.weights)},\n     "biases": ${floatList(layer.biases)}}`;
+  });
   return (
-    `{\n  "format": ${JSON.stringify(MODEL_FORMAT)},\n  "version": ${MODEL_VERSION},\n` +
+    `{\n  "format": ${JSON.stringify(MODEL_FORMAT)},\n  "version": ${typed ? TYPED_MODEL_VERSION : MODEL_VERSION},\n` +
     `  "savedAt": ${JSON.stringify(savedAt)},\n` +
     `  "config": ${indent(serializeConfig(model.config))},\n` +
     `  "metrics": ${metrics ? JSON.stringify(metrics) : 'null'},\n` +
@@ -157,7 +225,7 @@ const ourLayer = z.strictObject({
 
 const ourModel = z.strictObject({
   format: z.literal(MODEL_FORMAT),
-  version: z.literal(MODEL_VERSION),
+  version: z.union([z.literal(MODEL_VERSION), z.literal(TYPED_MODEL_VERSION)]),
   savedAt: z.string().nullable().optional(),
   config: z.unknown(),
   metrics: z.strictObject({ accuracy: z.number(), correct: count, total: count, confusion: z.array(z.array(count)) }).nullable(),
@@ -169,7 +237,7 @@ const ourModel = z.strictObject({
       classNames: z.array(z.string()).min(2).max(256),
     })
     .optional(),
-  layers: z.array(ourLayer),
+  layers: z.array(z.unknown()),
 });
 
 function checkMetrics(stored: NonNullable<z.output<typeof ourModel>['metrics']>, classes: number): ConfusionMetrics {
@@ -192,18 +260,59 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
     const found = json.format === undefined ? 'no "format" field' : `unknown model format ${describeValue(json.format)}`;
     throw new ModelError(`${found}; this app reads "${MODEL_FORMAT}" and neural-net-rs models`);
   }
-  if (json.version !== MODEL_VERSION) {
+  if (json.version !== MODEL_VERSION && json.version !== TYPED_MODEL_VERSION) {
     const found = json.version === undefined ? 'no "version" field' : `unsupported model version ${describeValue(json.version)}`;
-    throw new ModelError(`${found}; this app reads version ${MODEL_VERSION}`);
+    throw new ModelError(`${found}; this app reads versions ${MODEL_VERSION} and ${TYPED_MODEL_VERSION}`);
   }
   const parsed = ourModel.safeParse(json, { error: zodMessage });
   if (!parsed.success) throw new ModelError(issueTexts(parsed.error)[0]);
   const file = parsed.data;
   const config = configOrModelError(file.config, 'config', file.dataset);
+  const layers = config.stack ? typedLayers(config.stack, file.layers) : denseLayers(config, file.layers);
+  const classes = config.layers[config.layers.length - 1];
+  const metrics = file.metrics ? checkMetrics(file.metrics, classes) : null;
+  return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null, ...(file.dataset && { dataset: file.dataset }) };
+}
+
+/**
+ * A version 2 file's layers: each must be the layer the config's stack gives there
+ * (both named when not), and its parameters as many as its declared shape needs.
+ */
+function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
+  const expected = stackSpecs(stack);
+  if (list.length !== expected.length) throw new ModelError(`layers: the config has ${expected.length} layers after the input but the model has ${list.length}`);
+  return expected.map((spec, l) => {
+    const where = `layers[${l}]`;
+    const value = list[l];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelError(`${where}: must be a layer {"type": …}, got ${describeValue(value)}`);
+    const { weights, biases, ...header } = value as Record<string, unknown>;
+    const should = layerHeader(spec);
+    if (JSON.stringify(header) !== JSON.stringify(should)) {
+      throw new ModelError(`${where}: is ${JSON.stringify(header)} but the config's layers give ${JSON.stringify(should)}`);
+    }
+    const declared = declaredParams(spec);
+    if (!declared) {
+      if (weights !== undefined || biases !== undefined) throw new ModelError(`${where}: a ${should.type as string} layer has no weights or biases`);
+      return spec;
+    }
+    const params = (values: unknown, count: number, name: string) => {
+      if (!Array.isArray(values)) throw new ModelError(`${where}.${name}: must be a list of numbers, got ${describeValue(values)}`);
+      if (values.length !== count) throw new ModelError(`${where}.${name}: has ${values.length} values but its declared shape ${declared.shape} needs ${count}`);
+      return float32s(values, count, `${where}.${name}`);
+    };
+    return { ...spec, weights: params(weights, declared.weights, 'weights'), biases: params(biases, declared.biases, 'biases') };
+  });
+}
+
+/** A version 1 file's dense layers, each checked against the config's sizes and activations. */
+function denseLayers(config: Config, list: unknown[]): DenseSpec[] {
+  const parsed = z.array(ourLayer).safeParse(list, { error: zodMessage });
+  if (!parsed.success) throw new ModelError(issueTexts(parsed.error).map((text) => `layers${text.startsWith('[') ? '' : ': '}${text}`)[0]);
+  const file = { layers: parsed.data };
   if (file.layers.length !== config.activations.length) {
     throw new ModelError(`layers: the config has ${config.activations.length} weight layers but the model has ${file.layers.length}`);
   }
-  const layers = file.layers.map((layer, l): DenseSpec => {
+  return file.layers.map((layer, l): DenseSpec => {
     const where = `layers[${l}]`;
     const [inputs, outputs] = [config.layers[l], config.layers[l + 1]];
     if (layer.inputs !== inputs || layer.outputs !== outputs) {
@@ -220,8 +329,6 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
       biases: float32s(layer.biases, outputs, `${where}.biases`),
     };
   });
-  const metrics = file.metrics ? checkMetrics(file.metrics, config.layers[config.layers.length - 1]) : null;
-  return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null, ...(file.dataset && { dataset: file.dataset }) };
 }
 
 /** A matrix as neural-net-rs's own Matrix wrote it, or as ndarray's serde (bare or wrapped in {data}). */
