@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
 import { createRng } from '../engine/rng';
+import { parseConfig } from '../formats/config-format';
 import type { TrainingEvent } from './api';
 import { pointSpacing, TrainingSession, type Datasets } from './session';
 
@@ -200,5 +201,44 @@ describe('training session', () => {
     expect(s.predict(input)).toEqual(before);
     const report = await s.evaluate();
     expect(report?.total).toBe(300);
+  });
+});
+
+/** A small CNN as the JSON editor would hand it over: parsed from the typed dialect. */
+const cnn: Config = parseConfig(
+  JSON.stringify({
+    layers: [
+      { type: 'input', shape: [28, 28, 1] },
+      { type: 'conv2d', filters: 4, kernel_size: 5, stride: 2, activation: 'ReLU' },
+      { type: 'maxpool2d', pool_size: 2 },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ],
+    optimizer: 'adam',
+    learning_rate: 0.01,
+    batch_size: 16,
+    epochs: 2,
+    init: 'he',
+    seed: 3,
+    samples: 600,
+  }),
+);
+
+describe('training session with a typed config', () => {
+  it('trains a CNN, evaluates it, and saves and loads it with the same predictions', async () => {
+    const { session: s, events } = session();
+    await s.loadData(() => {});
+    expect(await s.train(cnn)).toEqual({ status: 'finished' });
+    const reports = epochReports(events);
+    expect(reports.map((r) => r.epoch)).toEqual([1, 2]);
+    expect(reports[1].test.accuracy).toBeGreaterThan(0.9);
+
+    const text = s.exportModel() as string;
+    expect(JSON.parse(text).layers.map((layer: { type: string }) => layer.type)).toEqual(['conv2d', 'maxpool2d', 'dense']);
+    const input = Float32Array.from({ length: 784 }, (_, i) => (i % 5) / 5);
+    const before = s.predict(input);
+    await s.reset();
+    s.importModel(text);
+    expect(s.predict(input)).toEqual(before);
+    expect((await s.evaluate())?.accuracy).toBe(reports[1].test.accuracy);
   });
 });
