@@ -8,12 +8,14 @@ interface SelectFieldProps<T extends string> {
   onChange: (value: T) => void;
   disabled?: boolean;
   hint?: string;
+  /** Spans every column of a field grid: for options whose words are longer than a narrow column. */
+  wide?: boolean;
 }
 
-export function SelectField<T extends string>({ label, value, options, onChange, disabled, hint }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({ label, value, options, onChange, disabled, hint, wide }: SelectFieldProps<T>) {
   const id = useId();
   return (
-    <div className="field">
+    <div className={wide ? 'field field-wide' : 'field'}>
       <label htmlFor={id}>{label}</label>
       <select
         id={id}

@@ -233,6 +233,13 @@ describe('parseConfig: refusals name the field and what it accepts', () => {
     })();
     expect(error?.problems).toHaveLength(3);
   });
+
+  it('shows three problems and counts the rest in words', () => {
+    const problems = ['a: one', 'b: two', 'c: three', 'd: four'];
+    expect(new ConfigError(problems).message).toBe('a: one; b: two; c: three; and 1 more problem');
+    expect(new ConfigError([...problems, 'e: five']).message).toBe('a: one; b: two; c: three; and 2 more problems');
+    expect(new ConfigError(problems.slice(0, 3)).message).toBe('a: one; b: two; c: three');
+  });
 });
 
 describe('serializeConfig', () => {

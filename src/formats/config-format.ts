@@ -60,7 +60,8 @@ export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
     const shown = problems.slice(0, 3).join('; ');
-    super(problems.length > 3 ? `${shown}; and ${problems.length - 3} more problems` : shown);
+    const more = problems.length - 3;
+    super(more > 0 ? `${shown}; and ${more} more problem${more === 1 ? '' : 's'}` : shown);
     this.problems = problems;
   }
 }

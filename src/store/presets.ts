@@ -17,26 +17,26 @@ export interface Preset {
 
 export const PRESETS: readonly Preset[] = [
   {
-    name: 'Fast (784-128-10 ReLU/Softmax, Adam)',
-    description: 'A good first run: about 97.7% test accuracy after 5 epochs, in well under a minute.',
+    name: 'Fast',
+    description: '784-128-10 ReLU/Softmax, Adam. A good first run: about 97.7% test accuracy after 5 epochs, in well under a minute.',
     config: configFromJson(fast),
   },
   {
-    name: 'Seed post (784-200-10 Sigmoid/Softmax)',
+    name: 'Seed post',
     description:
-      'The blog post’s network: one sample at a time, learning rate 0.01, momentum 0.9, 30 epochs. ' +
+      'The blog post’s network, 784-200-10 Sigmoid/Softmax: one sample at a time, learning rate 0.01, momentum 0.9, 30 epochs. ' +
       'About 98.3% test accuracy while training accuracy reaches 100%: it overfits. Takes several minutes.',
     config: configFromJson(seed),
   },
   {
-    name: 'Deeper (784-256-128-10 ReLU/Softmax, Adam, dropout)',
-    description: 'Two hidden layers with dropout: about 98.2% test accuracy after 10 epochs, slower per epoch.',
+    name: 'Deeper',
+    description: '784-256-128-10 ReLU/Softmax, Adam: two hidden layers with dropout: about 98.2% test accuracy after 10 epochs, slower per epoch.',
     config: configFromJson(deeper),
   },
   {
-    name: 'Best MLP (784-800-10 ReLU, Adam, dropout, augmentation)',
+    name: 'Best MLP',
     description:
-      'LeCun’s classic 784-800-10 with dropout 0.2 and shifted, rotated images: about 98.6% test accuracy after ' +
+      'LeCun’s classic 784-800-10 (ReLU, Adam) with dropout 0.2 and shifted, rotated images: about 98.6% test accuracy after ' +
       '16 epochs, beating the 98.4% of the original. Takes a few minutes.',
     config: configFromJson(best),
   },

@@ -70,7 +70,7 @@ function ConfigChoice<K extends ChoiceKey>({
   const value = useAppStore((state) => state.config[name]);
   const spec = FIELDS[name];
   return (
-    <SelectField label={spec.label} value={value} options={options} onChange={(next) => editConfigField(spec.json, { [name]: next })} hint={help[value]} />
+    <SelectField label={spec.label} value={value} options={options} onChange={(next) => editConfigField(spec.json, { [name]: next })} hint={help[value]} wide />
   );
 }
 
@@ -166,38 +166,50 @@ function LayersEditor({ config }: { config: Config }) {
         </li>
         {hidden.map((size, i) => (
           <li className="layer" key={i}>
-            <span className="layer-name">Hidden {i + 1}</span>
+            <span className="layer-name">
+              Hidden {i + 1}
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove hidden layer ${i + 1}`}
+                title="Remove this layer"
+                onClick={() =>
+                  setHidden(
+                    hidden.filter((_, j) => j !== i),
+                    hiddenActivations.filter((_, j) => j !== i),
+                  )
+                }
+              >
+                ×
+              </button>
+            </span>
             <FormNumber
               spec={UNITS_FIELD}
               field={`layers[${i + 1}]`}
               label={<LayerLabel layer={i + 1}>Units</LayerLabel>}
               value={size}
               onCommit={(value) => setHidden(hidden.map((s, j) => (j === i ? value : s)), hiddenActivations, `layers[${i + 1}]`)}
-              hint={i === 0 ? UNITS_FIELD.hint : undefined}
+              hint=""
             />
             <SelectField
               label={<LayerLabel layer={i + 1}>Activation</LayerLabel>}
               value={hiddenActivations[i]}
               options={HIDDEN_ACTIVATION_OPTIONS}
               onChange={(value) => setHidden(hidden, hiddenActivations.map((a, j) => (j === i ? value : a)))}
-              hint={ACTIVATION_HELP[hiddenActivations[i]]}
             />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Remove hidden layer ${i + 1}`}
-              title="Remove this layer"
-              onClick={() =>
-                setHidden(
-                  hidden.filter((_, j) => j !== i),
-                  hiddenActivations.filter((_, j) => j !== i),
-                )
-              }
-            >
-              ×
-            </button>
           </li>
         ))}
+        {hidden.length > 0 && (
+          <li className="layers-help field-hint">
+            {/* Said once for all hidden layers rather than under each, which also keeps their fields in line. */}
+            <span>Units: {UNITS_FIELD.hint}</span>
+            {[...new Set(hiddenActivations)].map((activation) => (
+              <span key={activation}>
+                {activation}: {ACTIVATION_HELP[activation]}
+              </span>
+            ))}
+          </li>
+        )}
         <li className="layer layer-fixed">
           <span className="layer-name">Output</span>
           <span className="layer-size">{output} digits</span>

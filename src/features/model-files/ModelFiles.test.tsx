@@ -33,6 +33,14 @@ describe('ModelFiles', () => {
     expect(useAppStore.getState().modelVersion).toBe(0);
   });
 
+  it('ends the reason with a full stop before the next sentence, whatever the reason ends with', async () => {
+    vi.mocked(importModel).mockRejectedValue(new Error('layers[1] has 783 inputs, expected 784'));
+    render(<ModelFiles />);
+    chooseFile('short.json', '{}');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('short.json was not loaded: layers[1] has 783 inputs, expected 784. The current model is unchanged.');
+  });
+
   it('loads a good model file and says what it is', async () => {
     // The real bridge tells the store a model was imported; the pad reads drawings again on that.
     vi.mocked(importModel).mockImplementation(async () => {

@@ -2,7 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { Alert } from '../../components/Alert';
 import { saveFile } from '../../components/save-file';
 import { exportModel, importModel } from '../../bridge/training-bridge';
-import { errorText } from '../../formats/error-text';
+import { asSentence, errorText } from '../../formats/error-text';
 import { modelNoted } from '../../store/actions';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -36,7 +36,7 @@ export function ModelFiles() {
       setError(null);
       modelNoted(`Loaded ${file.name}: ${shape(summary)}.`);
     } catch (reason) {
-      setError(`${file.name} was not loaded: ${errorText(reason)} The current model is unchanged.`);
+      setError(`${file.name} was not loaded: ${asSentence(errorText(reason))} The current model is unchanged.`);
     }
   };
 
