@@ -1,10 +1,11 @@
 import { useId, type ReactNode } from 'react';
-import { DEFAULT_AUGMENTATION, type Activation, type Config } from '../../engine/config';
+import { DEFAULT_AUGMENTATION, type Activation, type Config, type LayerStack } from '../../engine/config';
 import { NumberField } from '../../components/NumberField';
 import { SelectField } from '../../components/SelectField';
 import { AUGMENT_FIELDS, AUGMENT_HINT, FIELDS, inputBounds, UNITS_FIELD, type ChoiceKey, type NumberKey, type NumberSpec } from '../../formats/config-fields';
 import { configFieldReverted, editConfigField } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import { stackRows } from './stack-summary';
 import { ACTIVATION_HELP, INIT_HELP, OPTIMIZER_HELP, SOFTMAX_NOTE } from './help';
 
 /** A number field of the form, as its row of the field table describes it; its refused edits are shown under it. */
@@ -79,7 +80,7 @@ export function ConfigForm() {
   const config = useAppStore((state) => state.config);
   return (
     <form className="config-form" onSubmit={(event) => event.preventDefault()} aria-label="Network and training settings">
-      <LayersEditor config={config} />
+      {config.stack ? <StackView stack={config.stack} /> : <LayersEditor config={config} />}
       <fieldset>
         <legend>Training</legend>
         <div className="field-grid">
@@ -235,6 +236,53 @@ function LayersEditor({ config }: { config: Config }) {
       >
         Add hidden layer
       </button>
+    </fieldset>
+  );
+}
+
+/**
+ * A network with convolution or pooling layers: each layer with its output shape and what it
+ * learns. The dense rows' editor would rewrite it as a dense network, so its layers are
+ * edited in the JSON box for now; the training settings below still apply.
+ */
+function StackView({ stack }: { stack: LayerStack }) {
+  const rows = stackRows(stack);
+  const total = rows.reduce((sum, row) => sum + row.parameters, 0);
+  return (
+    <fieldset>
+      <legend>Layers</legend>
+      <table className="stack-table">
+        <thead>
+          <tr>
+            <th scope="col">Layer</th>
+            <th scope="col">Output</th>
+            <th scope="col" className="numeric">
+              Parameters
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              <th scope="row">
+                {row.name}
+                <small className="field-hint">{row.settings}</small>
+              </th>
+              <td>{row.output}</td>
+              <td className="numeric">{row.parameters.toLocaleString('en-US')}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2}>
+              Total
+            </th>
+            <td className="numeric">{total.toLocaleString('en-US')}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <p className="field-hint">A convolutional network: change its layers in the Config JSON below.</p>
     </fieldset>
   );
 }
