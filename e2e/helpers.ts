@@ -50,6 +50,14 @@ export const SMALL_RUN = {
   init: 'he',
 };
 
+/**
+ * A link to one sample at a time through 50 epochs: a run that is still going, whatever the
+ * machine's speed, while a test looks at the page mid-run (it ends the run with Stop).
+ */
+export const LONG_RUN =
+  '/#layers=784,32,10&activations=ReLU,Softmax&learning_rate=0.002&momentum=0.9&epochs=50&optimizer=adam&batch_size=1' +
+  '&seed=1&l2=0&dropout=0&init=he&samples=60000&validation=0&patience=0&augment=false';
+
 export function trainButton(page: Page) {
   return page.getByRole('button', { name: 'Train', exact: true });
 }
@@ -92,4 +100,20 @@ export async function overallAccuracy(page: Page): Promise<number> {
 export async function openTab(page: Page, name: 'Curves and evaluation' | 'Draw a digit' | 'Runs' | 'Inside the network'): Promise<void> {
   await page.getByRole('tab', { name }).click();
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+}
+
+/** The screens the issue names: a phone with touch, a laptop and a desktop. */
+export const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844, touch: true },
+  { name: 'laptop', width: 1280, height: 720, touch: false },
+  { name: 'desktop', width: 1440, height: 900, touch: false },
+] as const;
+
+/** Playwright's options for one of VIEWPORTS (for `test.use`). */
+export function atViewport(viewport: (typeof VIEWPORTS)[number]) {
+  return {
+    viewport: { width: viewport.width, height: viewport.height },
+    hasTouch: viewport.touch,
+    isMobile: viewport.touch,
+  };
 }

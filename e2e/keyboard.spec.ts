@@ -1,10 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-// One sample at a time through many epochs: a run that is still going whatever the machine's
-// speed when the keys below are pressed (the story ends it with Stop).
-const LONG_RUN =
-  '/#layers=784,32,10&activations=ReLU,Softmax&learning_rate=0.002&momentum=0.9&epochs=50&optimizer=adam&batch_size=1' +
-  '&seed=1&l2=0&dropout=0&init=he&samples=60000&validation=0&patience=0&augment=false';
+import { LONG_RUN } from './helpers';
 
 /** What has the keyboard focus: its tag, a button's label, and whether its focus ring shows. */
 async function focused(page: Page): Promise<{ tag: string; text: string; ring: boolean }> {
@@ -22,6 +17,7 @@ async function expectFocusOn(page: Page, name: string): Promise<void> {
   await expect.poll(() => focused(page)).toEqual({ tag: 'BUTTON', text: name, ring: true });
 }
 
+// The story ends the run with Stop.
 test('keyboard only: skip link, Train, Pause, Resume and Stop keep the focus on a visible control', async ({ page }) => {
   await page.goto(LONG_RUN);
   const status = page.getByRole('status').filter({ hasText: /^(Ready|Training|Starting|Loading|Paused|Pausing|Stopped)/ });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openTab, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { atViewport, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
 
 /** The page never scrolls sideways: everything wide scrolls inside its own box. */
 async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> {
@@ -20,19 +20,9 @@ async function expectInViewport(page: Page, locator: ReturnType<Page['locator']>
   expect(box!.x + box!.width, `${what}: right`).toBeLessThanOrEqual(viewport.width);
 }
 
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844, touch: true },
-  { name: 'laptop', width: 1280, height: 720, touch: false },
-  { name: 'desktop', width: 1440, height: 900, touch: false },
-];
-
 for (const viewport of VIEWPORTS) {
   test.describe(`${viewport.width}×${viewport.height}`, () => {
-    test.use({
-      viewport: { width: viewport.width, height: viewport.height },
-      hasTouch: viewport.touch,
-      isMobile: viewport.touch,
-    });
+    test.use(atViewport(viewport));
 
     test(`${viewport.name}: no sideways scrolling in any state; results beside the controls`, async ({ page }) => {
       await page.goto('/');

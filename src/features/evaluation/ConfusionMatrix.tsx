@@ -1,6 +1,5 @@
 import { memo } from 'react';
 import { showCell } from '../../bridge/training-bridge';
-import { formatCount } from '../../components/format';
 import type { ConfusionCell } from '../../store/state';
 import { cellStyle, largestMistake } from './heatmap';
 
@@ -47,7 +46,8 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, select
                           type="button"
                           className={isSelected ? 'cell selected' : 'cell'}
                           aria-pressed={isSelected}
-                          aria-label={`Actual ${actual}, predicted ${predicted}: ${formatCount(count)} images`}
+                          // The count as the cell writes it (no thousands comma), so a voice user can say what they see.
+                          aria-label={`Actual ${actual}, predicted ${predicted}: ${count} images`}
                           onClick={() => void showCell({ actual, predicted })}
                         >
                           {count}

@@ -8,11 +8,14 @@ export interface CellStyle {
   color: string;
 }
 
-const GREEN = '5, 150, 105';
-const RED = '220, 38, 38';
+const GREEN = [5, 150, 105];
+const RED = [220, 38, 38];
 
-/** Opacity above which the count is written in white to stay readable. */
-const DARK = 0.55;
+/**
+ * Counts are black on every shade: white on the full green reaches only 3.8:1, and both
+ * palettes stay above the 4.5:1 that small text needs against black (the tests sweep them).
+ */
+const TEXT = '#000000';
 
 export function cellStyle(count: number, rowTotal: number, diagonal: boolean, largestMistake: number): CellStyle {
   const strength = diagonal
@@ -22,10 +25,8 @@ export function cellStyle(count: number, rowTotal: number, diagonal: boolean, la
     : count > 0 && largestMistake > 0
       ? 0.12 + 0.78 * (count / largestMistake)
       : 0;
-  return {
-    backgroundColor: `rgba(${diagonal ? GREEN : RED}, ${strength.toFixed(3)})`,
-    color: strength > DARK ? '#ffffff' : '#111827',
-  };
+  const backgroundColor = `rgba(${(diagonal ? GREEN : RED).join(', ')}, ${strength.toFixed(3)})`;
+  return { backgroundColor, color: TEXT };
 }
 
 /** The largest count off the diagonal: the worst confusion. */

@@ -1,0 +1,74 @@
+import { expect, test, type Page } from '@playwright/test';
+import axe, { type AxeResults, type Result } from 'axe-core';
+import { ellipse, drawStroke } from './draw-helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+
+declare global {
+  interface Window {
+    axe: typeof axe;
+  }
+}
+
+/** One line per violation: rule, impact and the first few elements it names. */
+function describe(violations: Result[]): string[] {
+  return violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
+        .slice(0, 3)
+        .map((node) => node.target.join(' '))
+        .join(' | ')}${violation.nodes.length > 3 ? ` and ${violation.nodes.length - 3} more` : ''}`,
+  );
+}
+
+/** Runs axe-core over the whole page as it is now and expects no violation of any impact. */
+async function expectNoViolations(page: Page, state: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }) as Promise<AxeResults>);
+  // Soft: one run lists what every state has.
+  expect.soft(describe(results.violations), `axe violations (${state})`).toEqual([]);
+}
+
+// A phone and a laptop: the desktop's layout is the laptop's, wider.
+for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) {
+  test.describe(`${viewport.width}×${viewport.height}`, () => {
+    test.use({
+      ...atViewport(viewport),
+      // The page's policy allows no inline script, and axe arrives as one; the app's own
+      // behaviour under that policy is e2e/security's business.
+      bypassCSP: true,
+    });
+
+    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated and on the drawing pad`, async ({
+      page,
+    }) => {
+      await page.goto(LONG_RUN);
+      await expect(trainButton(page)).toBeVisible();
+      await expectNoViolations(page, 'empty');
+
+      const learningRate = page.getByLabel('Learning rate');
+      await learningRate.fill('-1');
+      await expect(page.getByRole('alert').filter({ hasText: 'learning_rate' })).toBeVisible();
+      await expectNoViolations(page, 'form error');
+      await learningRate.fill('0.002');
+      await expect(page.getByRole('alert')).toHaveCount(0);
+
+      await trainButton(page).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Training epoch 1/ })).toBeVisible({ timeout: 90_000 });
+      await expect(page.getByRole('figure').first()).toBeVisible();
+      await expectNoViolations(page, 'training');
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Stopped/ })).toBeVisible();
+
+      await typeConfigJson(page, SMALL_RUN);
+      await trainButton(page).click();
+      await waitForRunEnd(page);
+      await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
+      await expectNoViolations(page, 'evaluated');
+
+      await openTab(page, 'Draw a digit');
+      await drawStroke(page, ellipse(140, 140, 60, 90));
+      await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
+      await expectNoViolations(page, 'drawing pad');
+    });
+  });
+}
