@@ -41,6 +41,12 @@ describe('model.py', () => {
     expect(text).toContain('x = F.leaky_relu(x, 0.01)\n        x = self.dropout(x)\n        x = self.dense[1](x)\n        x = torch.tanh(x)');
     expect(text).toContain('SOFTMAX_OUTPUT = True');
   });
+
+  it('says that a config with typed layers is not exported, rather than writing a dense module for it', () => {
+    const stack = { input: [28, 28, 1] as const, layers: [{ type: 'conv2d' as const, filters: 4, kernelSize: 3, stride: 1, padding: 'valid' as const, activation: 'ReLU' as const }, { type: 'dense' as const, units: 10, activation: 'Softmax' as const }] };
+    const text = modelPy({ ...SEED_CONFIG, layers: [784, 10], activations: ['Softmax'], stack });
+    expect(text).toBe('# 28×28×1 → conv2d 4×3×3 valid ReLU → dense 10 Softmax\n# Convolution, pooling and flatten layers are not exported to PyTorch yet.\n');
+  });
 });
 
 const python = projectPython();

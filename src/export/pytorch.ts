@@ -4,7 +4,7 @@
  * weights as model.safetensors, keyed as model.py's state_dict names them.
  */
 import type { Config } from '../engine/config.ts';
-import { configToJson } from '../formats/config-format.ts';
+import { configToJson, describeNetwork } from '../formats/config-format.ts';
 import type { ExportModel } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
@@ -22,7 +22,9 @@ function forwardLines(config: Config): string[] {
   });
 }
 
+/** model.py for the config; for one with typed layers, a note that they are not exported yet instead of a wrong module. */
 export function modelPy(config: Config): string {
+  if (config.stack) return `# ${describeNetwork(config)}\n# Convolution, pooling and flatten layers are not exported to PyTorch yet.\n`;
   const output = config.activations[config.activations.length - 1];
   const softmaxOutput = output === 'Softmax';
   const modules = config.activations.map((activation, l) =>
