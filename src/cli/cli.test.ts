@@ -113,10 +113,14 @@ describe('npm run train with typed layers', () => {
     expect(reportOf(evaluated.stdout)).toEqual(reportOf(trained.stdout));
   });
 
-  it('export refuses it with one line: convolutions are not exported yet', async () => {
+  it('exports it to ONNX and PyTorch (their predictions are checked in src/export)', async () => {
     const exported = await cli('export', '--model', modelPath, '--format', 'onnx', '--out', join(dir, 'cnn.onnx'));
-    expect(exported.code).toBe(1);
-    expect(exported.stderr.trim()).toBe(`error: ${modelPath}: the model has a conv2d layer; only networks of dense layers can be exported so far`);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(readFileSync(join(dir, 'cnn.onnx')).length).toBeGreaterThan(4 * (8 * 25 + 16 * 8 * 25 + 10 * 16 * 16));
+    const torch = await cli('export', '--model', modelPath, '--format', 'pytorch', '--out', join(dir, 'cnn-torch'));
+    expect(torch.code).toBe(0);
+    expect(readFileSync(join(dir, 'cnn-torch', 'model.py'), 'utf8')).toContain('nn.Conv2d(8, 16, 5, stride=1, padding=(2, 2))');
   });
 });
 

@@ -2,7 +2,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/format-names.ts';
-import { UnsupportedLayerError } from '../export/export-model.ts';
 import { exportFiles } from '../export/formats.ts';
 import { fileProblem, InputError, parseFlags, readModelFile, UsageError } from './args.ts';
 import type { Print } from './commands.ts';
@@ -16,13 +15,7 @@ export function exportModel(args: string[], print: Print): void {
     throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(flags.format ?? '')}`);
   }
   const model = readModelFile(flags.model);
-  let files;
-  try {
-    files = exportFiles(model, format);
-  } catch (error) {
-    if (error instanceof UnsupportedLayerError) throw new InputError(`${flags.model}: ${error.message}`);
-    throw error;
-  }
+  const files = exportFiles(model, format);
   // One file is written as PATH itself; several go into the folder PATH.
   const single = files.length === 1;
   try {

@@ -68,6 +68,13 @@ export interface FlattenSpec {
 /** What a model file stores of one layer: its type, shape and parameters. */
 export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | FlattenSpec;
 
+/** Every layer type the engine has: the `type`s of LayerSpec (checked both ways where the list is used). */
+export const LAYER_TYPES = ['dense', 'conv2d', 'maxpool2d', 'flatten'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
+export type LayerType = (typeof LAYER_TYPES)[number];
+
+/** The spec of one layer type. */
+export type SpecOf<T extends LayerType> = T extends 'dense' ? DenseSpec : Extract<LayerSpec, { type: T }>;
+
 export function isDenseSpec(spec: LayerSpec): spec is DenseSpec {
   return spec.type === undefined || spec.type === 'dense';
 }

@@ -1,23 +1,11 @@
 /** What every exporter takes, and the byte order every format stores floats in. */
 import type { Config } from '../engine/config.ts';
-import { isDenseSpec, type DenseSpec, type LayerSpec } from '../engine/layer.ts';
+import { formatShape, isDenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
 
 /** A config and its trained layers. */
 export interface ExportModel {
   config: Config;
-  layers: DenseSpec[];
-}
-
-/** Convolution, pooling and flatten layers are not exported yet. */
-export class UnsupportedLayerError extends Error {
-  override name = 'UnsupportedLayerError';
-}
-
-/** The model, if all its layers are dense: the only ones the exporters write. */
-export function denseModel(model: { config: Config; layers: LayerSpec[] }): ExportModel {
-  const other = model.layers.find((layer) => !isDenseSpec(layer));
-  if (other) throw new UnsupportedLayerError(`the model has a ${other.type} layer; only networks of dense layers can be exported so far`);
-  return { config: model.config, layers: model.layers as DenseSpec[] };
+  layers: LayerSpec[];
 }
 
 /** Float32 values as little-endian bytes, whatever the machine's own order. */
@@ -26,4 +14,52 @@ export function littleEndianBytes(values: Float32Array): Uint8Array {
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
   return bytes;
+}
+
+/**
+ * The shape of one image: the first layer's map, or a vector for a dense first layer.
+ * Every export takes [batch, size] pixels, as the dense ones always have, and shapes
+ * them into this map itself, so the code that feeds one exported model feeds any.
+ */
+export function imageShape(layers: readonly LayerSpec[]): Shape {
+  const first = layers[0];
+  return isDenseSpec(first) ? [1, 1, first.inputs] : first.inputShape;
+}
+
+/**
+ * How each layer reads its input: `reshape` for the first layer of a network on image
+ * maps (the [batch, size] input becomes a map), `flatten` for a dense layer on a map
+ * (it reads the map channels-last, as our Dense does), nothing otherwise.
+ */
+export function inputSteps(layers: readonly LayerSpec[]): ('reshape' | 'flatten' | null)[] {
+  let spatial = false;
+  return layers.map((spec, l) => {
+    let step: 'reshape' | 'flatten' | null = null;
+    if (isDenseSpec(spec)) {
+      if (spatial) step = 'flatten';
+      spatial = false;
+    } else {
+      if (l === 0) step = 'reshape';
+      spatial = spec.type !== 'flatten';
+    }
+    return step;
+  });
+}
+
+/** "784-200-10 Sigmoid/Softmax", or the typed layers in order for a network with convolutions. */
+export function describeNetwork(config: Config): string {
+  if (!config.stack) return `${config.layers.join('-')} ${config.activations.join('/')}`;
+  const layers = config.stack.layers.map((layer) => {
+    switch (layer.type) {
+      case 'conv2d':
+        return `conv ${layer.kernelSize}x${layer.kernelSize}x${layer.filters} ${layer.padding} stride ${layer.stride} ${layer.activation}`;
+      case 'maxpool2d':
+        return `maxpool ${layer.poolSize} stride ${layer.stride}`;
+      case 'flatten':
+        return 'flatten';
+      case 'dense':
+        return `dense ${layer.units} ${layer.activation}`;
+    }
+  });
+  return `${formatShape(config.stack.input).replaceAll('×', 'x')} input, ${layers.join(', ')}`;
 }

@@ -183,7 +183,14 @@ def numbers(tensor):
 
 
 def save_checkpoint(net, args, global_batch, confusion, folder):
+    """model-trained.safetensors, and for a network of dense layers model-trained.json (our model
+    files do not hold convolutions yet: a CNN's checkpoint is the .safetensors alone). Its path."""
     os.makedirs(folder, exist_ok=True)
+    from safetensors.torch import save_file
+    weights_path = os.path.join(folder, "model-trained.safetensors")
+    save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, weights_path, metadata={"format": "pt"})
+    if not hasattr(net, "dense"):
+        return weights_path
     config = dict(CONFIG)
     config.update(epochs=args.epochs, samples=args.samples, batch_size=global_batch, learning_rate=args.lr, optimizer=args.optimizer,
                   momentum=args.momentum, l2=args.l2, dropout=args.dropout, seed=args.seed,
@@ -202,8 +209,6 @@ def save_checkpoint(net, args, global_batch, confusion, folder):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
-    from safetensors.torch import save_file
-    save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, "model-trained.safetensors"), metadata={"format": "pt"})
     return path
 
 

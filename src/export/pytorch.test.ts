@@ -9,7 +9,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { configToJson } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
-import { type Agreement, mnistTest, outputsOn, TEST_CONFIGS, trainQuick, writeExport, writeOutputs } from '../testing/export-models.ts';
+import { AGREEMENT_CASES, type Agreement, mnistTest, outputsOn, TEST_CONFIGS, writeExport, writeOutputs } from '../testing/export-models.ts';
 import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
 import { exportPytorch, modelPy } from './pytorch.ts';
 import { encodeSafetensors } from './safetensors.ts';
@@ -42,10 +42,13 @@ describe('model.py', () => {
     expect(text).toContain('SOFTMAX_OUTPUT = True');
   });
 
-  it('says that a config with typed layers is not exported, rather than writing a dense module for it', () => {
-    const stack = { input: [28, 28, 1] as const, layers: [{ type: 'conv2d' as const, filters: 4, kernelSize: 3, stride: 1, padding: 'valid' as const, activation: 'ReLU' as const }, { type: 'dense' as const, units: 10, activation: 'Softmax' as const }] };
-    const text = modelPy({ ...SEED_CONFIG, layers: [784, 10], activations: ['Softmax'], stack });
-    expect(text).toBe('# 28×28×1 → conv2d 4×3×3 valid ReLU → dense 10 Softmax\n# Convolution, pooling and flatten layers are not exported to PyTorch yet.\n');
+  it('shapes a CNN\'s pixels into NCHW maps, pads an odd \'same\' through F.pad and flattens channels-last', () => {
+    const text = modelPy(TEST_CONFIGS.cnn);
+    expect(text).toContain('self.layers = nn.ModuleList([\n            nn.Conv2d(1, 4, 5, stride=1, padding=(2, 2)),\n            nn.MaxPool2d(2, stride=2),');
+    expect(text).toContain('x = x.reshape(-1, 28, 28, 1).permute(0, 3, 1, 2)\n        x = self.layers[0](x)\n        x = torch.relu(x)');
+    // 14 → 7 at stride 2 with a 3×3 kernel: one zero, after.
+    expect(text).toContain('x = self.layers[2](F.pad(x, (0, 1, 0, 1)))');
+    expect(text).toContain('x = self.layers[5](x.permute(0, 2, 3, 1))\n        x = self.layers[6](x)\n        return x');
   });
 });
 
@@ -78,8 +81,8 @@ const MAIN = join(import.meta.dirname, '../cli/main.ts');
 const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', MAIN, ...args], process.cwd());
 
 describe.skipIf(!python)('PyTorch export, run by torch', () => {
-  it.each(Object.keys(TEST_CONFIGS))('%s: model.py + model.safetensors predict as the playground does on the 10,000 test images', (name) => {
-    const model = trainQuick(TEST_CONFIGS[name]);
+  it.each(AGREEMENT_CASES)('$name: model.py + model.safetensors predict as the playground does on the 10,000 test images', ({ name, model: build, trained }) => {
+    const model = build();
     const folder = temporaryFolder('torch-export-');
     writeExport(folder, exportPytorch(model));
     const ours = writeOutputs(folder, outputsOn(model.network, mnistTest()));
@@ -88,7 +91,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     expect(verdict.images).toBe(10_000);
     expect(verdict.sameClass / verdict.images).toBeGreaterThanOrEqual(0.999);
     expect(verdict.maxDifference).toBeLessThanOrEqual(1e-4);
-    expect(verdict.accuracy).toBeGreaterThan(0.8);
+    if (trained) expect(verdict.accuracy).toBeGreaterThan(0.8);
   });
 
   it.each(['uniform', 'xavier', 'he'] as const)("our_init draws the playground's %s initial weights exactly", (init) => {
@@ -98,6 +101,34 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
     const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
     expect(largestDifference).toBe(0);
+  });
+
+  it.each(['uniform', 'he'] as const)("our_init draws the playground's %s initial weights of a CNN exactly, kernels included", (init) => {
+    const config: Config = { ...TEST_CONFIGS.cnn, init, seed: 78 };
+    const network = Network.forConfig(config, createRng(config.seed));
+    const folder = temporaryFolder('torch-init-');
+    writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
+    const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
+    expect(largestDifference).toBe(0);
+  });
+
+  it('train.py trains the CNN for an epoch and checkpoints its weights as .safetensors', { timeout: 300_000 }, async () => {
+    const config = TEST_CONFIGS.cnn;
+    const folder = temporaryFolder('torch-cnn-');
+    writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
+    const trained = await run(python as string, [
+      join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000',
+      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
+    ], folder);
+    expect(trained.code, trained.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
+    console.log(`CNN, 1 epoch on 10,000: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
+    expect(report.checkpoint).toBe(join(folder, 'checkpoints', 'model-trained.safetensors'));
+    expect(report.testAccuracy).toBeGreaterThan(0.8);
+    // The checkpoint continues where it stopped.
+    const resumed = await run(python as string, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);
   });
 
   it("train.py, one epoch on 10,000 images, lands within 1.5 points of the CLI's accuracy for the same config and seed", { timeout: 300_000 }, async () => {

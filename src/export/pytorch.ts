@@ -4,34 +4,74 @@
  * weights as model.safetensors, keyed as model.py's state_dict names them.
  */
 import type { Config } from '../engine/config.ts';
-import { configToJson, describeNetwork } from '../formats/config-format.ts';
-import type { ExportModel } from './export-model.ts';
+import { configToJson } from '../formats/config-format.ts';
+import { outputShapeAfter } from '../engine/network.ts';
+import { isDenseSpec, type LayerDescription, type LayerSpec, type Shape, shapeSize } from '../engine/layer.ts';
+import { describeNetwork, type ExportModel, imageShape, inputSteps } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
-import { ACTIVATION_EXPORTS, LAYER_EXPORTS } from './registry.ts';
+import { ACTIVATION_EXPORTS, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './registry.ts';
 import { encodeSafetensors, type NamedTensor } from './safetensors.ts';
 
+/**
+ * The layers a config builds, without their parameters: enough to write model.py before
+ * any training ("Show code").
+ */
+function configLayers(config: Config): LayerSpec[] {
+  const stack = config.stack ?? {
+    input: [1, 1, config.layers[0]] as const,
+    layers: config.activations.map((activation, l): LayerDescription => ({ type: 'dense', units: config.layers[l + 1], activation })),
+  };
+  let shape: Shape = stack.input;
+  const none = new Float32Array(0);
+  return stack.layers.map((layer): LayerSpec => {
+    const inputShape = shape;
+    shape = outputShapeAfter(shape, layer);
+    switch (layer.type) {
+      case 'dense':
+        return { type: 'dense', inputs: shapeSize(inputShape), outputs: layer.units, activation: layer.activation, weights: none, biases: none };
+      case 'conv2d':
+        return { ...layer, inputShape, weights: none, biases: none };
+      case 'maxpool2d':
+        return { ...layer, inputShape };
+      case 'flatten':
+        return { type: 'flatten', inputShape };
+    }
+  });
+}
+
+/** model.py's list of modules: "dense" for a stack of dense layers (as checkpoints have always named them), "layers" otherwise. */
+function moduleList(layers: readonly LayerSpec[]): string {
+  return layers.every(isDenseSpec) ? 'dense' : 'layers';
+}
+
 /** The forward pass, one line per step; a Softmax output is left to `probabilities`. */
-function forwardLines(config: Config): string[] {
-  const last = config.activations.length - 1;
-  return config.activations.flatMap((activation, l) => {
-    const lines = [`x = self.dense[${l}](x)`];
-    if (l === last && activation === 'Softmax') return lines;
-    if (activation !== 'Linear') lines.push(`x = ${ACTIVATION_EXPORTS[activation].torch}`);
-    if (l < last && config.dropout > 0) lines.push('x = self.dropout(x)');
+function forwardLines(config: Config, layers: readonly LayerSpec[]): string[] {
+  const last = layers.length - 1;
+  const list = moduleList(layers);
+  const steps = inputSteps(layers);
+  const [height, width, channels] = imageShape(layers);
+  return layers.flatMap((spec, l) => {
+    const lines: string[] = [];
+    if (l === 0) {
+      lines.push(steps[0] === 'reshape' ? `x = x.reshape(-1, ${height}, ${width}, ${channels}).permute(${TO_CHANNELS_FIRST.join(', ')})` : 'x = x.reshape(x.shape[0], -1)');
+    }
+    if (steps[l] === 'flatten') lines.push(`x = x.permute(${TO_CHANNELS_LAST.join(', ')}).flatten(1)`);
+    lines.push(`x = ${layerExport(spec).torch(spec).call(`self.${list}[${l}]`)}`);
+    if (!('activation' in spec) || (l === last && spec.activation === 'Softmax')) return lines;
+    if (spec.activation !== 'Linear') lines.push(`x = ${ACTIVATION_EXPORTS[spec.activation].torch}`);
+    if (isDenseSpec(spec) && l < last && config.dropout > 0) lines.push('x = self.dropout(x)');
     return lines;
   });
 }
 
-/** model.py for the config; for one with typed layers, a note that they are not exported yet instead of a wrong module. */
 export function modelPy(config: Config): string {
-  if (config.stack) return `# ${describeNetwork(config)}\n# Convolution, pooling and flatten layers are not exported to PyTorch yet.\n`;
   const output = config.activations[config.activations.length - 1];
   const softmaxOutput = output === 'Softmax';
-  const modules = config.activations.map((activation, l) =>
-    LAYER_EXPORTS.dense.torch({ inputs: config.layers[l], outputs: config.layers[l + 1], activation, weights: new Float32Array(0), biases: new Float32Array(0) }).module,
-  );
+  const layers = configLayers(config);
+  const list = moduleList(layers);
+  const modules = layers.map((spec) => layerExport(spec).torch(spec).module);
   const json = JSON.stringify(configToJson(config));
-  return String.raw`"""${config.layers.join('-')} ${config.activations.join('/')}, exported from MNIST Playground.
+  return String.raw`"""${describeNetwork(config)}, exported from MNIST Playground.
 
 Net is the playground's network as a PyTorch module. Inputs are 28x28 images scaled to [0, 1]
 (any shape [batch, ...] with 784 values per image). ${
@@ -39,7 +79,10 @@ Net is the playground's network as a PyTorch module. Inputs are 28x28 images sca
       ? 'forward() returns logits (train them with nn.CrossEntropyLoss, as the playground trains its Softmax output);\nprobabilities() applies the Softmax.'
       : `forward() returns the ${output} outputs (the playground trains them with half the squared error).`
   }
-Weights load from model.safetensors (PyTorch's [out_features, in_features] layout, our own).
+Weights load from model.safetensors in PyTorch's layouts: [out_features, in_features] (our own)
+for nn.Linear, [out, in, kh, kw] for nn.Conv2d (ours is [out, kh, kw, in]). Image maps are NCHW
+inside; they go back to our channels-last order before they are flattened, so a Linear after
+them keeps our weights.
 our_init() draws the initial weights exactly as the playground does for the same seed.
 """
 import json
@@ -56,15 +99,14 @@ SOFTMAX_OUTPUT = ${softmaxOutput ? 'True' : 'False'}
 class Net(nn.Module):
     def __init__(self, dropout=CONFIG["dropout"]):
         super().__init__()
-        self.dense = nn.ModuleList([
+        self.${list} = nn.ModuleList([
             ${modules.join(',\n            ')},
         ])
-        # Inverted dropout on every hidden layer's output, as in the playground.
+        # Inverted dropout on every hidden dense layer's output, as in the playground.
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x):
-        x = x.reshape(x.shape[0], -1)
-        ${forwardLines(config).join('\n        ')}
+        ${forwardLines(config, layers).join('\n        ')}
         return x
 
     def probabilities(self, x):
@@ -88,38 +130,49 @@ def mulberry32(seed):
 
 
 def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"]):
-    """Initial weights as the playground draws them (fan_in = inputs, fan_out = outputs of a layer):
-    'uniform': weights and biases U(-1/sqrt(fan_out), +1/sqrt(fan_out)); 'xavier': weights
-    U(+-sqrt(6/(fan_in + fan_out))), biases 0; 'he': weights N(0, 2/fan_in) by Box-Muller, biases 0."""
+    """Initial weights as the playground draws them, layer by layer, weights then biases. fan_in is
+    the values each output sums (inputs, or kh*kw*in of a convolution), fan_out the values each
+    input feeds (outputs, or kh*kw*out): 'uniform': weights and biases U(-1/sqrt(fan_out),
+    +1/sqrt(fan_out)); 'xavier': weights U(+-sqrt(6/(fan_in + fan_out))), biases 0; 'he': weights
+    N(0, 2/fan_in) by Box-Muller, biases 0. Convolution weights are drawn in our [out, kh, kw, in] order."""
     rand = mulberry32(seed)
     with torch.no_grad():
-        for layer in net.dense:
-            outputs, inputs = layer.weight.shape
-            count = outputs * inputs
+        for layer in net.${list}:
+            if not hasattr(layer, "weight"):
+                continue
+            shape = layer.weight.shape
+            outputs, inputs = shape[0], shape[1]
+            window = shape[2] * shape[3] if len(shape) == 4 else 1
+            fan_in, fan_out = inputs * window, outputs * window
+            count = outputs * fan_in
             if init == "uniform":
-                limit = 1 / math.sqrt(outputs)
+                limit = 1 / math.sqrt(fan_out)
                 weights = [(2 * rand() - 1) * limit for _ in range(count)]
                 biases = [(2 * rand() - 1) * limit for _ in range(outputs)]
             elif init == "xavier":
-                limit = math.sqrt(6 / (inputs + outputs))
+                limit = math.sqrt(6 / (fan_in + fan_out))
                 weights = [(2 * rand() - 1) * limit for _ in range(count)]
                 biases = [0.0] * outputs
             else:
-                deviation = math.sqrt(2 / inputs)
+                deviation = math.sqrt(2 / fan_in)
                 weights = []
                 for _ in range(count):
                     radius = math.sqrt(-2 * math.log(1 - rand()))
                     weights.append(radius * math.cos(2 * math.pi * rand()) * deviation)
                 biases = [0.0] * outputs
-            layer.weight.copy_(torch.tensor(weights, dtype=torch.float64).reshape(outputs, inputs))
+            drawn = torch.tensor(weights, dtype=torch.float64)
+            if len(shape) == 4:
+                drawn = drawn.reshape(outputs, shape[2], shape[3], inputs).permute(0, 3, 1, 2)
+            layer.weight.copy_(drawn.reshape(shape))
             layer.bias.copy_(torch.tensor(biases, dtype=torch.float64))
     return net
 `;
 }
 
 export function safetensorsOf(model: ExportModel): Uint8Array {
+  const list = moduleList(model.layers);
   const tensors: NamedTensor[] = model.layers.flatMap((spec, l) =>
-    LAYER_EXPORTS.dense.torch(spec).parameters.map((p) => ({ name: `dense.${l}.${p.name}`, shape: p.shape, values: p.values })),
+    layerExport(spec).torch(spec).parameters.map((p) => ({ name: `${list}.${l}.${p.name}`, shape: p.shape, values: p.values })),
   );
   return encodeSafetensors(tensors, { format: 'pt', producer: 'mnist-playground' });
 }

@@ -2,11 +2,12 @@
  * How each layer type and each activation of the engine is written in every export
  * format, in one table. The tables are typed by the engine's own lists, so a new
  * activation or layer type does not compile until it has an entry for every format
- * (and registry.test.ts checks the same at run time).
+ * (and registry.test.ts checks the same at run time, from the engine's lists).
  */
 import type { Activation } from '../engine/config.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
-import type { DenseSpec } from '../engine/layer.ts';
+import { convGeometry } from '../engine/conv2d.ts';
+import type { Conv2DSpec, LayerSpec, LayerType, SpecOf } from '../engine/layer.ts';
 
 /** An ONNX node that applies an activation to one tensor. */
 export interface OnnxActivation {
@@ -44,29 +45,44 @@ export const ACTIVATION_EXPORTS: { readonly [A in Activation]: ActivationExport 
   Softmax: { onnx: { opType: 'Softmax', ints: { axis: -1 } }, torch: 'torch.softmax(x, dim=-1)', tfjs: { activation: 'softmax' } },
 };
 
-/** The engine's layer types. Each gets an entry in LAYER_EXPORTS. */
-export const LAYER_KINDS = ['dense'] as const;
-export type LayerKind = (typeof LAYER_KINDS)[number];
+/** Values with a name and shape, as a format stores them. */
+export interface NamedValues {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
 
-/** A PyTorch module constructor call and how its parameters are named, for model.py. */
+/** An ONNX operator and its attributes. */
+export interface OnnxNode {
+  opType: string;
+  ints?: Record<string, number>;
+  /** INTS attributes: kernel_shape, strides, pads, perm. */
+  intLists?: Record<string, number[]>;
+}
+
+/**
+ * A layer as ONNX nodes in a chain, on NCHW tensors; the first node takes the parameters
+ * (named after the layer) as its inputs after the data.
+ */
+export interface OnnxLayer {
+  nodes: OnnxNode[];
+  parameters: NamedValues[];
+}
+
+/** A PyTorch module constructor call, how model.py's forward calls it, and its parameters. */
 export interface TorchLayer {
   module: string;
+  /** The forward step as an expression of `x`, given how the module is reached (self.layers[2]). */
+  call(module: string): string;
   /** Parameter name (after the module's name) → shape, and its values in PyTorch's layout. */
-  parameters: { name: string; shape: number[]; values: Float32Array }[];
+  parameters: NamedValues[];
 }
 
 export interface TfjsLayer {
   className: string;
   config: Record<string, unknown>;
   /** Weights in Keras's order and layout. */
-  weights: { name: string; shape: number[]; values: Float32Array }[];
-}
-
-export interface OnnxLayer {
-  opType: string;
-  /** Names of the parameter inputs after the data input, with their shapes and values. */
-  parameters: { name: string; shape: number[]; values: Float32Array }[];
-  ints?: Record<string, number>;
+  weights: NamedValues[];
 }
 
 export interface LayerExport<S> {
@@ -82,20 +98,51 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return result;
 }
 
-export const LAYER_EXPORTS: { readonly [K in LayerKind]: LayerExport<DenseSpec> } = {
+/** Our W[f][ky][kx][c] as W[f][c][ky][kx] (ONNX's and PyTorch's OIHW). */
+export function kernelToOihw(spec: Conv2DSpec): Float32Array {
+  const { filters, kernelSize: k } = spec;
+  const channels = spec.inputShape[2];
+  const result = new Float32Array(spec.weights.length);
+  for (let f = 0; f < filters; f++)
+    for (let c = 0; c < channels; c++)
+      for (let ky = 0; ky < k; ky++)
+        for (let kx = 0; kx < k; kx++) result[((f * channels + c) * k + ky) * k + kx] = spec.weights[((f * k + ky) * k + kx) * channels + c];
+  return result;
+}
+
+/** The zeros around the input that a convolution reads: 'same' puts the odd one after (see convGeometry). */
+export function convPads(spec: Conv2DSpec): { top: number; left: number; bottom: number; right: number } {
+  const along = (size: number) => {
+    const { out, before } = convGeometry(size, spec.kernelSize, spec.stride, spec.padding);
+    // A 'valid' window that does not reach the last rows leaves them out: no padding after.
+    return { before, after: Math.max(0, (out - 1) * spec.stride + spec.kernelSize - size - before) };
+  };
+  const rows = along(spec.inputShape[0]);
+  const columns = along(spec.inputShape[1]);
+  return { top: rows.before, left: columns.before, bottom: rows.after, right: columns.after };
+}
+
+/** NCHW → NHWC: ONNX and PyTorch hold maps channels-first, our flattened maps are channels-last. */
+export const TO_CHANNELS_LAST = [0, 2, 3, 1];
+/** NHWC → NCHW. */
+export const TO_CHANNELS_FIRST = [0, 3, 1, 2];
+
+const plainCall = (module: string) => `${module}(x)`;
+
+export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> } = {
   dense: {
     // Gemm with transB = 1 takes W as [outputs, inputs]: our layout, unchanged.
     onnx: (spec, name) => ({
-      opType: 'Gemm',
+      nodes: [{ opType: 'Gemm', ints: { transB: 1 } }],
       parameters: [
         { name: `${name}.weight`, shape: [spec.outputs, spec.inputs], values: spec.weights },
         { name: `${name}.bias`, shape: [spec.outputs], values: spec.biases },
       ],
-      ints: { transB: 1 },
     }),
     // nn.Linear keeps weight as [out_features, in_features]: our layout too.
     torch: (spec) => ({
       module: `nn.Linear(${spec.inputs}, ${spec.outputs})`,
+      call: plainCall,
       parameters: [
         { name: 'weight', shape: [spec.outputs, spec.inputs], values: spec.weights },
         { name: 'bias', shape: [spec.outputs], values: spec.biases },
@@ -110,4 +157,79 @@ export const LAYER_EXPORTS: { readonly [K in LayerKind]: LayerExport<DenseSpec> 
       ],
     }),
   },
+  conv2d: {
+    onnx: (spec, name) => {
+      const { top, left, bottom, right } = convPads(spec);
+      const k = spec.kernelSize;
+      return {
+        nodes: [{ opType: 'Conv', intLists: { kernel_shape: [k, k], strides: [spec.stride, spec.stride], pads: [top, left, bottom, right] } }],
+        parameters: [
+          { name: `${name}.weight`, shape: [spec.filters, spec.inputShape[2], k, k], values: kernelToOihw(spec) },
+          { name: `${name}.bias`, shape: [spec.filters], values: spec.biases },
+        ],
+      };
+    },
+    // nn.Conv2d pads both sides alike; an odd 'same' padding goes through F.pad first.
+    torch: (spec) => {
+      const { top, left, bottom, right } = convPads(spec);
+      const k = spec.kernelSize;
+      const symmetric = top === bottom && left === right;
+      const padding = symmetric && top + left > 0 ? `, padding=(${top}, ${left})` : '';
+      return {
+        module: `nn.Conv2d(${spec.inputShape[2]}, ${spec.filters}, ${k}, stride=${spec.stride}${padding})`,
+        call: symmetric ? plainCall : (module) => `${module}(F.pad(x, (${left}, ${right}, ${top}, ${bottom})))`,
+        parameters: [
+          { name: 'weight', shape: [spec.filters, spec.inputShape[2], k, k], values: kernelToOihw(spec) },
+          { name: 'bias', shape: [spec.filters], values: spec.biases },
+        ],
+      };
+    },
+    // Keras's kernel is [ky][kx][c][f]: ours with the filter axis moved last.
+    tfjs: (spec, name) => {
+      const k = spec.kernelSize;
+      const channels = spec.inputShape[2];
+      return {
+        className: 'Conv2D',
+        config: {
+          name,
+          filters: spec.filters,
+          kernel_size: [k, k],
+          strides: [spec.stride, spec.stride],
+          padding: spec.padding,
+          data_format: 'channels_last',
+          dilation_rate: [1, 1],
+          use_bias: true,
+          dtype: 'float32',
+          trainable: true,
+        },
+        weights: [
+          { name: `${name}/kernel`, shape: [k, k, channels, spec.filters], values: transpose(spec.weights, spec.filters, k * k * channels) },
+          { name: `${name}/bias`, shape: [spec.filters], values: spec.biases },
+        ],
+      };
+    },
+  },
+  maxpool2d: {
+    onnx: (spec) => ({
+      nodes: [{ opType: 'MaxPool', intLists: { kernel_shape: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride] } }],
+      parameters: [],
+    }),
+    torch: (spec) => ({ module: `nn.MaxPool2d(${spec.poolSize}, stride=${spec.stride})`, call: plainCall, parameters: [] }),
+    tfjs: (spec, name) => ({
+      className: 'MaxPooling2D',
+      config: { name, pool_size: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride], padding: 'valid', data_format: 'channels_last', trainable: true },
+      weights: [],
+    }),
+  },
+  // Our flattened maps are channels-last: NCHW goes back to NHWC before it is flattened.
+  flatten: {
+    onnx: () => ({ nodes: [{ opType: 'Transpose', intLists: { perm: TO_CHANNELS_LAST } }, { opType: 'Flatten', ints: { axis: 1 } }], parameters: [] }),
+    torch: () => ({ module: 'nn.Flatten()', call: (module) => `${module}(x.permute(${TO_CHANNELS_LAST.join(', ')}))`, parameters: [] }),
+    tfjs: (_spec, name) => ({ className: 'Flatten', config: { name, data_format: 'channels_last', trainable: true }, weights: [] }),
+  },
 };
+
+/** The export of one layer, whichever its type. */
+export function layerExport(spec: LayerSpec): LayerExport<LayerSpec> {
+  return LAYER_EXPORTS[spec.type ?? 'dense'] as LayerExport<LayerSpec>;
+}

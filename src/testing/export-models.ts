@@ -13,7 +13,7 @@ import { Trainer } from '../engine/train.ts';
 import { loadMnistNode } from '../cli/node-mnist.ts';
 import { littleEndianBytes, type ExportModel } from '../export/export-model.ts';
 
-/** The seed network, and a deeper ReLU network trained with dropout, each for one epoch on a few thousand images. */
+/** The seed network, a deeper ReLU network trained with dropout, and a small CNN, each for one epoch on a few thousand images. */
 export const TEST_CONFIGS: Record<string, Config> = {
   seed: { ...SEED_CONFIG, epochs: 1, samples: 3000 },
   deeperReluDropout: {
@@ -28,7 +28,68 @@ export const TEST_CONFIGS: Record<string, Config> = {
     epochs: 1,
     samples: 3000,
   },
+  /**
+   * 'same' and 'valid' convolutions, several channels, stride 2 with an odd 'same'
+   * padding (14 → 7 pads 0 before and 1 after), pooling and flatten. (A dense layer
+   * reading a map without a flatten is checked in registry.test.ts.)
+   */
+  cnn: {
+    ...SEED_CONFIG,
+    layers: [784, 10],
+    activations: ['Softmax'],
+    stack: {
+      input: [28, 28, 1],
+      layers: [
+        { type: 'conv2d', filters: 4, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
+        { type: 'maxpool2d', poolSize: 2, stride: 2 },
+        { type: 'conv2d', filters: 8, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
+        { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', activation: 'Tanh' },
+        { type: 'maxpool2d', poolSize: 2, stride: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10, activation: 'Softmax' },
+      ],
+    },
+    optimizer: 'adam',
+    learningRate: 0.01,
+    batchSize: 32,
+    init: 'he',
+    epochs: 1,
+    samples: 3000,
+  },
 };
+
+/**
+ * An untrained CNN whose dense layer reads the last map with no flatten layer, pooling
+ * windows that overlap (3 wide, stride 2) and a 'valid' convolution that leaves the last
+ * row out: layout checks that need no training.
+ */
+export function unflattenedCnn(): ExportModel & { network: Network } {
+  const config: Config = {
+    ...SEED_CONFIG,
+    layers: [784, 10],
+    activations: ['Softmax'],
+    stack: {
+      input: [28, 28, 1],
+      layers: [
+        { type: 'conv2d', filters: 3, kernelSize: 5, stride: 3, padding: 'valid', activation: 'LeakyReLU' },
+        { type: 'maxpool2d', poolSize: 3, stride: 2 },
+        { type: 'dense', units: 10, activation: 'Softmax' },
+      ],
+    },
+    init: 'xavier',
+  };
+  const network = Network.forConfig(config, createRng(5));
+  return { config, layers: network.toLayerSpecs(), network };
+}
+
+/** What the agreement tests check: each of TEST_CONFIGS trained, and unflattenedCnn (untrained, so its accuracy is not checked). */
+export const AGREEMENT_CASES: { name: string; model: () => ExportModel & { network: Network }; trained: boolean }[] = [
+  ...Object.keys(TEST_CONFIGS).map((name) => ({ name, model: () => trainQuick(TEST_CONFIGS[name]), trained: true })),
+  { name: 'untrained CNN with no flatten layer', model: unflattenedCnn, trained: false },
+];
+
+/** The configs of dense networks only. */
+export const DENSE_TEST_CONFIGS = Object.keys(TEST_CONFIGS).filter((name) => !TEST_CONFIGS[name].stack);
 
 let train: Dataset | null = null;
 let test: Dataset | null = null;
@@ -41,7 +102,7 @@ export function mnistTest(): Dataset {
 export function trainQuick(config: Config): ExportModel & { network: Network } {
   train ??= loadMnistNode('train');
   const rng = createRng(config.seed);
-  const network = Network.create(config.layers, config.activations, config.init, rng);
+  const network = Network.forConfig(config, rng);
   const trainer = new Trainer(network, config, train, rng);
   for (let epoch = 0; epoch < config.epochs; epoch++) trainer.runEpoch();
   return { config, layers: network.toLayerSpecs(), network };
