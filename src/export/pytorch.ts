@@ -5,8 +5,8 @@
  */
 import type { Config } from '../engine/config.ts';
 import { configToJson } from '../formats/config-format.ts';
-import { outputShapeAfter } from '../engine/network.ts';
-import { isDenseSpec, type LayerDescription, type LayerSpec, type Shape, shapeSize } from '../engine/layer.ts';
+import { isDenseSpec, type LayerDescription, type LayerSpec } from '../engine/layer.ts';
+import { stackSpecs } from '../formats/model-format.ts';
 import { describeNetwork, type ExportModel, imageShape, inputSteps } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './registry.ts';
@@ -17,26 +17,12 @@ import { encodeSafetensors, type NamedTensor } from './safetensors.ts';
  * any training ("Show code").
  */
 function configLayers(config: Config): LayerSpec[] {
-  const stack = config.stack ?? {
-    input: [1, 1, config.layers[0]] as const,
-    layers: config.activations.map((activation, l): LayerDescription => ({ type: 'dense', units: config.layers[l + 1], activation })),
-  };
-  let shape: Shape = stack.input;
-  const none = new Float32Array(0);
-  return stack.layers.map((layer): LayerSpec => {
-    const inputShape = shape;
-    shape = outputShapeAfter(shape, layer);
-    switch (layer.type) {
-      case 'dense':
-        return { type: 'dense', inputs: shapeSize(inputShape), outputs: layer.units, activation: layer.activation, weights: none, biases: none };
-      case 'conv2d':
-        return { ...layer, inputShape, weights: none, biases: none };
-      case 'maxpool2d':
-        return { ...layer, inputShape };
-      case 'flatten':
-        return { type: 'flatten', inputShape };
-    }
-  });
+  return stackSpecs(
+    config.stack ?? {
+      input: [1, 1, config.layers[0]],
+      layers: config.activations.map((activation, l): LayerDescription => ({ type: 'dense', units: config.layers[l + 1], activation })),
+    },
+  );
 }
 
 /** model.py's list of modules: "dense" for a stack of dense layers (as checkpoints have always named them), "layers" otherwise. */

@@ -117,7 +117,7 @@ function layerHeader(spec: LayerSpec): Record<string, unknown> {
 }
 
 /** The layers a stack gives, shapes followed from its input, with no parameters yet. */
-function stackSpecs(stack: LayerStack): LayerSpec[] {
+export function stackSpecs(stack: LayerStack): LayerSpec[] {
   let shape: Shape = stack.input;
   const none = new Float32Array(0);
   return stack.layers.map((layer): LayerSpec => {

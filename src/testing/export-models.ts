@@ -6,12 +6,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, SEED_CONFIG } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
+import type { LayerDescription } from '../engine/layer.ts';
 import { copyImage } from '../engine/dataset.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { loadMnistNode } from '../cli/node-mnist.ts';
 import { littleEndianBytes, type ExportModel } from '../export/export-model.ts';
+
+/** The seed's recipe for a network of typed layers on MNIST images, ending in 10 Softmax units. */
+function mnistStack(layers: LayerDescription[]): Config {
+  return { ...SEED_CONFIG, layers: [784, 10], activations: ['Softmax'], stack: { input: [28, 28, 1], layers } };
+}
 
 /** The seed network, a deeper ReLU network trained with dropout, and a small CNN, each for one epoch on a few thousand images. */
 export const TEST_CONFIGS: Record<string, Config> = {
@@ -34,21 +40,15 @@ export const TEST_CONFIGS: Record<string, Config> = {
    * reading a map without a flatten is checked in registry.test.ts.)
    */
   cnn: {
-    ...SEED_CONFIG,
-    layers: [784, 10],
-    activations: ['Softmax'],
-    stack: {
-      input: [28, 28, 1],
-      layers: [
-        { type: 'conv2d', filters: 4, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
-        { type: 'maxpool2d', poolSize: 2, stride: 2 },
-        { type: 'conv2d', filters: 8, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
-        { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', activation: 'Tanh' },
-        { type: 'maxpool2d', poolSize: 2, stride: 2 },
-        { type: 'flatten' },
-        { type: 'dense', units: 10, activation: 'Softmax' },
-      ],
-    },
+    ...mnistStack([
+      { type: 'conv2d', filters: 4, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
+      { type: 'maxpool2d', poolSize: 2, stride: 2 },
+      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
+      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', activation: 'Tanh' },
+      { type: 'maxpool2d', poolSize: 2, stride: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ]),
     optimizer: 'adam',
     learningRate: 0.01,
     batchSize: 32,
@@ -65,17 +65,11 @@ export const TEST_CONFIGS: Record<string, Config> = {
  */
 export function unflattenedCnn(): ExportModel & { network: Network } {
   const config: Config = {
-    ...SEED_CONFIG,
-    layers: [784, 10],
-    activations: ['Softmax'],
-    stack: {
-      input: [28, 28, 1],
-      layers: [
-        { type: 'conv2d', filters: 3, kernelSize: 5, stride: 3, padding: 'valid', activation: 'LeakyReLU' },
-        { type: 'maxpool2d', poolSize: 3, stride: 2 },
-        { type: 'dense', units: 10, activation: 'Softmax' },
-      ],
-    },
+    ...mnistStack([
+      { type: 'conv2d', filters: 3, kernelSize: 5, stride: 3, padding: 'valid', activation: 'LeakyReLU' },
+      { type: 'maxpool2d', poolSize: 3, stride: 2 },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ]),
     init: 'xavier',
   };
   const network = Network.forConfig(config, createRng(5));
