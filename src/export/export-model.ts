@@ -1,6 +1,6 @@
 /** What every exporter takes, and the byte order every format stores floats in. */
 import type { Config } from '../engine/config.ts';
-import { formatShape, isDenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
+import { isDenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
 
 /** A config and its trained layers. */
 export interface ExportModel {
@@ -44,22 +44,4 @@ export function inputSteps(layers: readonly LayerSpec[]): ('reshape' | 'flatten'
     }
     return step;
   });
-}
-
-/** "784-200-10 Sigmoid/Softmax", or the typed layers in order for a network with convolutions. */
-export function describeNetwork(config: Config): string {
-  if (!config.stack) return `${config.layers.join('-')} ${config.activations.join('/')}`;
-  const layers = config.stack.layers.map((layer) => {
-    switch (layer.type) {
-      case 'conv2d':
-        return `conv ${layer.kernelSize}x${layer.kernelSize}x${layer.filters} ${layer.padding} stride ${layer.stride} ${layer.activation}`;
-      case 'maxpool2d':
-        return `maxpool ${layer.poolSize} stride ${layer.stride}`;
-      case 'flatten':
-        return 'flatten';
-      case 'dense':
-        return `dense ${layer.units} ${layer.activation}`;
-    }
-  });
-  return `${formatShape(config.stack.input).replaceAll('×', 'x')} input, ${layers.join(', ')}`;
 }

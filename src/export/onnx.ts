@@ -5,7 +5,8 @@
  * probabilities for a Softmax output).
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
-import { describeNetwork, type ExportModel, imageShape, inputSteps, littleEndianBytes } from './export-model.ts';
+import { describeNetwork } from '../formats/config-format.ts';
+import { type ExportModel, imageShape, inputSteps, littleEndianBytes } from './export-model.ts';
 import { ACTIVATION_EXPORTS, LAYER_EXPORTS, layerExport, type OnnxActivation, type OnnxNode, TO_CHANNELS_FIRST } from './registry.ts';
 
 const { onnx } = onnxProto;

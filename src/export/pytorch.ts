@@ -4,10 +4,10 @@
  * weights as model.safetensors, keyed as model.py's state_dict names them.
  */
 import type { Config } from '../engine/config.ts';
-import { configToJson } from '../formats/config-format.ts';
+import { configToJson, describeNetwork } from '../formats/config-format.ts';
 import { isDenseSpec, type LayerDescription, type LayerSpec } from '../engine/layer.ts';
 import { stackSpecs } from '../formats/model-format.ts';
-import { describeNetwork, type ExportModel, imageShape, inputSteps } from './export-model.ts';
+import { type ExportModel, imageShape, inputSteps } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './registry.ts';
 import { encodeSafetensors, type NamedTensor } from './safetensors.ts';
