@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import onnxProto from 'onnx-proto';
+import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
 import { Network } from '../engine/network.ts';
@@ -8,8 +8,7 @@ import { ModelError } from '../formats/model-format.ts';
 import { exportOnnx } from './onnx.ts';
 import { importOnnx } from './onnx-import.ts';
 import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
-import { DENSE_TEST_CONFIGS, mnistTest, outputsOn, TEST_CONFIGS, trainQuick } from '../testing/export-models.ts';
-import type { DenseSpec } from '../engine/layer.ts';
+import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick, unflattenedCnn } from '../testing/export-models.ts';
 
 const { onnx } = onnxProto;
 
@@ -32,15 +31,20 @@ function sameClassFraction(a: Float32Array, b: Float32Array, classes: number): n
 }
 
 describe('ONNX import', () => {
-  it.each(DENSE_TEST_CONFIGS)('reads back our own %s export, which predicts identically', (name) => {
+  it.each(Object.keys(TEST_CONFIGS))('reads back our own %s export, which predicts identically', (name) => {
     const model = trainQuick(TEST_CONFIGS[name]);
     const imported = importOnnx(exportOnnx(model));
     expect(imported.producer).toBe('mnist-playground');
     expect(imported.config.layers).toEqual(model.config.layers);
     expect(imported.config.activations).toEqual(model.config.activations);
+    expect(imported.config.stack).toEqual(model.config.stack);
     imported.layers.forEach((layer, l) => {
-      expect(layer.weights).toEqual((model.layers[l] as DenseSpec).weights);
-      expect(layer.biases).toEqual((model.layers[l] as DenseSpec).biases);
+      const original = model.layers[l];
+      expect(layer.type ?? 'dense').toBe(original.type ?? 'dense');
+      if ('weights' in layer && 'weights' in original) {
+        expect(layer.weights).toEqual(original.weights);
+        expect(layer.biases).toEqual(original.biases);
+      }
     });
     const test = mnistTest();
     expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
@@ -52,8 +56,8 @@ describe('ONNX import', () => {
       opsetImport: [{ version: 13 }],
       graph: {
         node: [
-          { opType: 'Conv', input: ['x', 'w'], output: ['c'] },
-          { opType: 'MaxPool', input: ['c'], output: ['p'] },
+          { opType: 'BatchNormalization', input: ['x', 'w'], output: ['c'] },
+          { opType: 'AveragePool', input: ['c'], output: ['p'] },
           { opType: 'Relu', input: ['p'], output: ['y'] },
         ],
         input: [{ name: 'x' }],
@@ -61,12 +65,25 @@ describe('ONNX import', () => {
       },
     }).finish();
     expect(() => importOnnx(bytes)).toThrow(ModelError);
-    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: Conv, MaxPool/);
+    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: BatchNormalization, AveragePool/);
   });
 
-  it('refuses our own CNN export, naming the operators it lacks, until model files carry convolutions', () => {
-    const model = trainQuick({ ...TEST_CONFIGS.cnn, samples: 64 });
-    expect(() => importOnnx(exportOnnx(model))).toThrow(/operators the playground does not have: Reshape, Transpose, Conv, MaxPool/);
+  it('reads a dense layer on a map as a flatten then the dense layer, which predicts identically', () => {
+    const model = unflattenedCnn();
+    const imported = importOnnx(exportOnnx(model));
+    expect(imported.layers.map((layer) => layer.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'flatten', 'dense']);
+    const test = mnistTest();
+    expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
+  });
+
+  it('refuses a map flattened channels-first, whose values would come in another order than ours', () => {
+    const graph = onnx.ModelProto.decode(exportOnnx(unflattenedCnn())).graph as Onnx.IGraphProto;
+    const nodes = graph.node ?? [];
+    const back = nodes.findIndex((node) => node.opType === 'Transpose' && node !== nodes.find((n) => n.opType === 'Transpose'));
+    nodes[back + 1].input = nodes[back].input;
+    nodes.splice(back, 1);
+    const bytes = onnx.ModelProto.encode({ irVersion: 7, opsetImport: [{ version: 13 }], graph }).finish();
+    expect(() => importOnnx(bytes)).toThrow(/Flatten of a channels-first map; the playground flattens maps channels-last/);
   });
 
   it('refuses bytes that are not ONNX', () => {

@@ -98,17 +98,28 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return result;
 }
 
-/** Our W[f][ky][kx][c] as W[f][c][ky][kx] (ONNX's and PyTorch's OIHW). */
-export function kernelToOihw(spec: Conv2DSpec): Float32Array {
-  const { filters, kernelSize: k } = spec;
+/**
+ * Our W[f][ky][kx][c] to W[f][c][ky][kx] (ONNX's and PyTorch's OIHW), or back when
+ * `fromOihw`: spec.weights are then in OIHW.
+ */
+function moveChannels(spec: Conv2DSpec, fromOihw: boolean): Float32Array {
+  const { filters, kernelSize: k, weights } = spec;
   const channels = spec.inputShape[2];
-  const result = new Float32Array(spec.weights.length);
+  const result = new Float32Array(weights.length);
   for (let f = 0; f < filters; f++)
     for (let c = 0; c < channels; c++)
       for (let ky = 0; ky < k; ky++)
-        for (let kx = 0; kx < k; kx++) result[((f * channels + c) * k + ky) * k + kx] = spec.weights[((f * k + ky) * k + kx) * channels + c];
+        for (let kx = 0; kx < k; kx++) {
+          const ours = ((f * k + ky) * k + kx) * channels + c;
+          const oihw = ((f * channels + c) * k + ky) * k + kx;
+          if (fromOihw) result[ours] = weights[oihw];
+          else result[oihw] = weights[ours];
+        }
   return result;
 }
+
+export const kernelToOihw = (spec: Conv2DSpec): Float32Array => moveChannels(spec, false);
+export const kernelFromOihw = (spec: Conv2DSpec): Float32Array => moveChannels(spec, true);
 
 /** The zeros around the input that a convolution reads: 'same' puts the odd one after (see convGeometry). */
 export function convPads(spec: Conv2DSpec): { top: number; left: number; bottom: number; right: number } {

@@ -82,9 +82,6 @@ export const AGREEMENT_CASES: { name: string; model: () => ExportModel & { netwo
   { name: 'untrained CNN with no flatten layer', model: unflattenedCnn, trained: false },
 ];
 
-/** The configs of dense networks only. */
-export const DENSE_TEST_CONFIGS = Object.keys(TEST_CONFIGS).filter((name) => !TEST_CONFIGS[name].stack);
-
 let train: Dataset | null = null;
 let test: Dataset | null = null;
 
