@@ -40,7 +40,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data.distributed import DistributedSampler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import CONFIG, SOFTMAX_OUTPUT, Net, our_init  # noqa: E402
+from model import CONFIG, LAYER_HEADERS, SOFTMAX_OUTPUT, Net, our_init  # noqa: E402
 
 BATCH_MODES = """learning rate and batch size with W processes (--batch-mode):
   global       (default) --batch-size is the global batch: each process takes batch/W samples
@@ -106,9 +106,19 @@ def load_weights(net, path):
         if saved.get("format") != "mnist-playground-model":
             sys.exit(f"{path}: not a playground model file (no \"format\": \"mnist-playground-model\")")
         state = {}
+        prefix = "dense" if saved.get("version", 1) == 1 else "layers"
         for l, layer in enumerate(saved["layers"]):
-            state[f"dense.{l}.weight"] = torch.tensor(layer["weights"], dtype=torch.float32).reshape(layer["outputs"], layer["inputs"])
-            state[f"dense.{l}.bias"] = torch.tensor(layer["biases"], dtype=torch.float32)
+            if "weights" not in layer:
+                continue
+            weights = torch.tensor(layer["weights"], dtype=torch.float32)
+            if layer.get("type") == "conv2d":
+                # Ours is [out, kh, kw, in]; nn.Conv2d's is [out, in, kh, kw].
+                k = layer["kernel_size"]
+                weights = weights.reshape(layer["filters"], k, k, layer["input_shape"][2]).permute(0, 3, 1, 2).contiguous()
+            else:
+                weights = weights.reshape(layer["outputs"], layer["inputs"])
+            state[f"{prefix}.{l}.weight"] = weights
+            state[f"{prefix}.{l}.bias"] = torch.tensor(layer["biases"], dtype=torch.float32)
     else:
         from safetensors.torch import load_file
         state = load_file(path)
@@ -183,32 +193,37 @@ def numbers(tensor):
 
 
 def save_checkpoint(net, args, global_batch, confusion, folder):
-    """model-trained.safetensors, and for a network of dense layers model-trained.json (our model
-    files do not hold convolutions yet: a CNN's checkpoint is the .safetensors alone). Its path."""
+    """model-trained.json (version 1 for dense layers, 2 with layer types, as the playground saves
+    them) and model-trained.safetensors. The JSON's path."""
     os.makedirs(folder, exist_ok=True)
-    from safetensors.torch import save_file
-    weights_path = os.path.join(folder, "model-trained.safetensors")
-    save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, weights_path, metadata={"format": "pt"})
-    if not hasattr(net, "dense"):
-        return weights_path
     config = dict(CONFIG)
     config.update(epochs=args.epochs, samples=args.samples, batch_size=global_batch, learning_rate=args.lr, optimizer=args.optimizer,
                   momentum=args.momentum, l2=args.l2, dropout=args.dropout, seed=args.seed,
                   augment={"shift": args.augment_shift, "rotate": args.augment_rotate} if args.augment_shift or args.augment_rotate else False)
     correct, total = int(confusion.trace()), int(confusion.sum())
     metrics = {"accuracy": correct / total, "correct": correct, "total": total, "confusion": confusion.tolist()}
-    layers = [
-        f'    {{"inputs": {layer.in_features}, "outputs": {layer.out_features}, "activation": {json.dumps(CONFIG["activations"][l])},\n'
-        f'     "weights": {numbers(layer.weight)},\n     "biases": {numbers(layer.bias)}}}'
-        for l, layer in enumerate(net.dense)
-    ]
+    if LAYER_HEADERS is None:
+        version = 1
+        entries = [({"inputs": m.in_features, "outputs": m.out_features, "activation": CONFIG["activations"][l]}, m) for l, m in enumerate(net.dense)]
+    else:
+        version, entries = 2, list(zip(LAYER_HEADERS, net.layers))
+    layers = []
+    for header, module in entries:
+        text = "    {" + json.dumps(header)[1:-1]
+        if hasattr(module, "weight"):
+            # nn.Conv2d's [out, in, kh, kw] back to our [out, kh, kw, in].
+            weight = module.weight.permute(0, 2, 3, 1) if module.weight.dim() == 4 else module.weight
+            text += f',\n     "weights": {numbers(weight)},\n     "biases": {numbers(module.bias)}'
+        layers.append(text + "}")
     saved_at = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
-    text = (f'{{\n  "format": "mnist-playground-model",\n  "version": 1,\n  "savedAt": {json.dumps(saved_at)},\n'
+    text = (f'{{\n  "format": "mnist-playground-model",\n  "version": {version},\n  "savedAt": {json.dumps(saved_at)},\n'
             f'  "config": {json.dumps(config)},\n  "metrics": {json.dumps(metrics)},\n  "layers": [\n' + ",\n".join(layers) + "\n  ]\n}\n")
     path = os.path.join(folder, "model-trained.json")
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
+    from safetensors.torch import save_file
+    save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, "model-trained.safetensors"), metadata={"format": "pt"})
     return path
 
 

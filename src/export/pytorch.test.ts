@@ -112,7 +112,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     expect(largestDifference).toBe(0);
   });
 
-  it('train.py trains the CNN for an epoch and checkpoints its weights as .safetensors', { timeout: 300_000 }, async () => {
+  it('train.py trains the CNN for an epoch; its checkpoint evaluates in our CLI as PyTorch reported, and training continues from it', { timeout: 300_000 }, async () => {
     const config = TEST_CONFIGS.cnn;
     const folder = temporaryFolder('torch-cnn-');
     writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
@@ -123,9 +123,15 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     expect(trained.code, trained.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
     console.log(`CNN, 1 epoch on 10,000: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
-    expect(report.checkpoint).toBe(join(folder, 'checkpoints', 'model-trained.safetensors'));
+    expect(report.checkpoint).toBe(join(folder, 'checkpoints', 'model-trained.json'));
     expect(report.testAccuracy).toBeGreaterThan(0.8);
-    // The checkpoint continues where it stopped.
+
+    const evaluated = await cli(['evaluate', '--model', report.checkpoint]);
+    expect(evaluated.stderr).toBe('');
+    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
+    // Float rounding may flip an image or two between the two engines.
+    expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
+
     const resumed = await run(python as string, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);

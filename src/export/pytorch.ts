@@ -6,7 +6,7 @@
 import type { Config } from '../engine/config.ts';
 import { configToJson, describeNetwork } from '../formats/config-format.ts';
 import { isDenseSpec, type LayerDescription, type LayerSpec } from '../engine/layer.ts';
-import { stackSpecs } from '../formats/model-format.ts';
+import { layerHeader, stackSpecs } from '../formats/model-format.ts';
 import { type ExportModel, imageShape, inputSteps } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './registry.ts';
@@ -80,6 +80,8 @@ from torch import nn
 
 CONFIG = json.loads(r'''${json}''')
 SOFTMAX_OUTPUT = ${softmaxOutput ? 'True' : 'False'}
+# Each layer's type and shape as the playground's model files write them (None: dense layers, version 1 files).
+LAYER_HEADERS = ${list === 'layers' ? `json.loads(r'''${JSON.stringify(layers.map(layerHeader))}''')` : 'None'}
 
 
 class Net(nn.Module):

@@ -101,7 +101,7 @@ function checkSpecs(config: Config, specs: LayerSpec[], where: string): asserts 
 }
 
 /** A layer's type and shape as a version 2 file writes them: everything but its parameters. */
-function layerHeader(spec: LayerSpec): Record<string, unknown> {
+export function layerHeader(spec: LayerSpec): Record<string, unknown> {
   if (isDenseSpec(spec)) return { type: 'dense', inputs: spec.inputs, outputs: spec.outputs, activation: spec.activation };
   const input_shape = [...spec.inputShape];
   switch (spec.type) {
