@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../engine/config';
 import type { EpochReport } from '../worker/api';
-import { hyperparameterTable, interrupted, newRunRecord, withEpoch, withOutcome } from './runs';
+import { defaultRunName, hyperparameterTable, interrupted, newRunRecord, withEpoch, withOutcome } from './runs';
 import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted, runsLoaded } from './runs-actions';
 import { resetStore, useAppStore } from './store';
 
@@ -78,5 +78,21 @@ describe('runs history actions', () => {
     const stored = newRunRecord('old', SEED_CONFIG, 1, 10);
     runsLoaded([stored, { ...state().runs[0] }]);
     expect(state().runs.map((run) => run.id)).toEqual(['old', id]);
+  });
+});
+
+describe('defaultRunName', () => {
+  it('names a typed network by its layers, not by its input and output sizes alone', () => {
+    const stack = {
+      input: [28, 28, 1] as const,
+      layers: [
+        { type: 'conv2d' as const, filters: 8, kernelSize: 5, stride: 1, padding: 'same' as const, activation: 'ReLU' as const },
+        { type: 'maxpool2d' as const, poolSize: 2, stride: 2 },
+        { type: 'flatten' as const },
+        { type: 'dense' as const, units: 10, activation: 'Softmax' as const },
+      ],
+    };
+    expect(defaultRunName({ ...SEED_CONFIG, layers: [784, 10], activations: ['Softmax'], batchSize: 32, stack }, 4)).toBe('Run 4 · conv8-pool2-10 · batch 32');
+    expect(defaultRunName(SEED_CONFIG, 1)).toBe('Run 1 · 784-200-10 · per-sample');
   });
 });

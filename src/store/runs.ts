@@ -45,7 +45,26 @@ export const initialRunsState = (): RunsState => ({ runs: [], currentRunId: null
 /** A short default name saying what tells runs apart most often. */
 export function defaultRunName(config: Config, index: number): string {
   const batch = config.batchSize === 1 ? 'per-sample' : `batch ${config.batchSize}`;
-  return `Run ${index} · ${config.layers.join('-')} · ${batch}`;
+  return `Run ${index} · ${layersName(config)} · ${batch}`;
+}
+
+/** "784-200-10", or for typed layers "conv8-pool2-conv16-pool3-10" (a flatten says nothing). */
+function layersName(config: Config): string {
+  if (!config.stack) return config.layers.join('-');
+  return config.stack.layers
+    .flatMap((layer) => {
+      switch (layer.type) {
+        case 'conv2d':
+          return [`conv${layer.filters}`];
+        case 'maxpool2d':
+          return [`pool${layer.poolSize}`];
+        case 'dense':
+          return [String(layer.units)];
+        case 'flatten':
+          return [];
+      }
+    })
+    .join('-');
 }
 
 export function newRunRecord(id: string, config: Config, index: number, startedAt: number): RunRecord {
