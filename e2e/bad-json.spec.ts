@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { screenshot, SMALL_RUN, trainButton, typeConfigJson } from './helpers';
 
-test('a bad JSON edit is explained, and Train keeps using the last valid config', async ({ page }) => {
+test('a bad JSON edit is explained, and Train refuses to run the last valid config in its place', async ({ page }) => {
   await page.goto('/');
   const lastValid = { ...SMALL_RUN, samples: 2000, epochs: 1 };
   await typeConfigJson(page, lastValid);
@@ -22,11 +22,12 @@ test('a bad JSON edit is explained, and Train keeps using the last valid config'
   await expect(alert).toContainText(/line \d+/);
   await screenshot(page, '05-bad-json');
 
+  // Train does not quietly run the last valid config: nothing starts, and the JSON box has the focus.
   await trainButton(page).click();
-  await waitForRunEnd(page);
-  await expect(page.getByText(/Epoch 1 of 1 · 2,000 \/ 2,000 samples/)).toBeVisible();
-  await expect(page.getByText('Finished 1 epoch.')).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Not started:' })).toContainText(/Config JSON: .*not valid JSON/);
+  await expect(json).toBeFocused();
+  await expect(page.getByRole('status')).toHaveText(/^Ready/);
   // The invalid text is still there to be fixed, and still explained.
   await expect(json).toHaveValue(/"samples": 5000,/);
-  await expect(alert).toContainText(/not valid JSON/);
+  await expect(alert.filter({ hasNotText: 'Not started:' })).toContainText(/not valid JSON/);
 });

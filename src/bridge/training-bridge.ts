@@ -22,10 +22,12 @@ import {
   runFailed,
   runReset,
   runStarting,
+  trainRefused,
   trainingEventReceived,
 } from '../store/actions';
 import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import type { ConfusionCell } from '../store/state';
+import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import type { EpochReport, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
@@ -195,10 +197,22 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
 }
 
 /**
- * Starts a new run, with the editor's last valid config unless given one; resolves with
- * how the run ended (null when it could not start or failed).
+ * Starts a new run with `config`, or with the editor's config when none is given, unless a
+ * refused edit is on screen (then nothing starts and the page says why); resolves with how
+ * the run ended (null when it could not start or failed).
  */
-export async function train(config: Config = useAppStore.getState().config): Promise<RunOutcome | null> {
+export async function train(config?: Config): Promise<RunOutcome | null> {
+  if (!config) {
+    const problem = configProblem(useAppStore.getState());
+    if (problem) {
+      trainRefused(problem);
+      return null;
+    }
+  }
+  return trainConfig(config ?? useAppStore.getState().config);
+}
+
+async function trainConfig(config: Config): Promise<RunOutcome | null> {
   const current = connect();
   runStarting(config, !dataReady());
   if (!(await ensureData(current))) return null;

@@ -92,6 +92,11 @@ export function runFailed(message: string, modelLost: boolean): void {
   }));
 }
 
+/** Train was pressed with a refused edit on screen: nothing starts, and the page says which field. */
+export function trainRefused(problem: string): void {
+  set({ runError: `Not started: fix this first, or Train would run the last valid config instead. ${problem}` });
+}
+
 export function dismissRunError(): void {
   set({ runError: null });
 }

@@ -45,6 +45,17 @@ export function withConfigPatch(state: ConfigState, field: string, patch: Partia
   }
 }
 
+/**
+ * Why the editor's config cannot train as shown: a refused form field or JSON edit is still on
+ * screen, so Train would silently run the last valid config instead. Null when what is shown
+ * is what trains (a refused file leaves the shown config as it was).
+ */
+export function configProblem(state: ConfigState): string | null {
+  const fieldError = Object.values(state.fieldErrors)[0];
+  if (fieldError !== undefined) return fieldError;
+  return state.configErrorSource === 'json' ? `Config JSON: ${state.configError}` : null;
+}
+
 /** The field shows the config's value again: its refused edit is gone. */
 export function withFieldReverted(state: ConfigState, field: string): Pick<ConfigState, 'fieldErrors'> {
   return { fieldErrors: withoutField(state.fieldErrors, field) };

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { pause, reset, resume, stepEpoch, stop, train } from '../../bridge/training-bridge';
 import { ActionButton } from '../../components/ActionButton';
 import { isBusy, type RunStatus } from '../../store/state';
+import { configProblem } from '../../store/config-slice';
 import { useAppStore } from '../../store/store';
 
 type Primary = 'train' | 'pause' | 'resume';
@@ -24,7 +25,7 @@ function primaryControl(status: RunStatus): Primary | null {
 export function TrainingControls() {
   const status = useAppStore((state) => state.status);
   const hasModel = useAppStore((state) => state.hasModel);
-  const configInvalid = useAppStore((state) => state.configError !== null);
+  const configInvalid = useAppStore((state) => configProblem(state) !== null);
   const busy = isBusy(status);
   const group = useRef<HTMLDivElement>(null);
   const trainButton = useRef<HTMLButtonElement>(null);
@@ -48,8 +49,16 @@ export function TrainingControls() {
         ref={trainButton}
         className="primary"
         unavailable={busy}
-        onClick={() => void train()}
-        title={configInvalid ? 'Trains with the last valid config' : 'Start a new run from fresh weights'}
+        // A field with a refused edit would lose it (and its message) on blur before the click.
+        onMouseDown={(event) => {
+          if (configInvalid) event.preventDefault();
+        }}
+        onClick={() => {
+          void train();
+          // A refused start names the field; take the user there.
+          if (configInvalid) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+        }}
+        title="Start a new run from fresh weights"
       >
         Train
       </ActionButton>
