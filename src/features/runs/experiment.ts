@@ -19,9 +19,11 @@ export function batchExperiment(config: Config): Config[] {
  */
 export async function runQueue(configs: Config[], onStep: (step: number) => void): Promise<string[]> {
   const made: string[] = [];
+  // The page's last run stays current until the queue's first one starts; it is not one of ours.
+  const earlier = useAppStore.getState().currentRunId;
   const unsubscribe = useAppStore.subscribe((state) => {
     const id = state.currentRunId;
-    if (id && !made.includes(id)) {
+    if (id && id !== earlier && !made.includes(id)) {
       made.push(id);
       selectRuns([...made]);
     }
