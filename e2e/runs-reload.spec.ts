@@ -23,6 +23,7 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   expect(reached).toBeGreaterThanOrEqual(2);
   expect(reached).toBeLessThan(30);
   await expect(row).toContainText(/\d+\.\d\d%/);
+  const lastEpochAccuracy = await row.getByRole('cell', { name: /^\d+\.\d\d%$/ }).first().textContent();
 
   // The model of the last finished epoch is back and reads a drawn digit.
   await openTab(page, 'Draw a digit');
@@ -36,4 +37,8 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   await row.getByRole('button', { name: /^Use the model of Run 1/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'A model is loaded.' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
+  // It is that epoch's model exactly: none of the next epoch's training went into it.
+  await openTab(page, 'Curves and evaluation');
+  await page.getByRole('button', { name: 'Evaluate now' }).click();
+  await expect(page.getByText(`Overall accuracy: ${lastEpochAccuracy}`)).toBeVisible({ timeout: 60_000 });
 });

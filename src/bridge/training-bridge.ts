@@ -29,7 +29,7 @@ import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted 
 import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
-import type { EpochReport, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 
@@ -121,16 +121,17 @@ async function restoreCheckpoint(checkpoint: Checkpoint): Promise<void> {
  * run that a newer one replaced still lands in its own record, and never on the page's charts.
  */
 function listenToRun(current: Connection, runId: string): void {
-  void current.api.subscribe(Comlink.proxy((event: TrainingEvent) => onTrainingEvent(current, runId, event)));
+  void current.api.subscribe(Comlink.proxy((event: TrainingEvent) => onTrainingEvent(runId, event)));
 }
 
-function onTrainingEvent(current: Connection, runId: string, event: TrainingEvent): void {
+function onTrainingEvent(runId: string, event: TrainingEvent): void {
   const latest = useAppStore.getState().currentRunId === runId;
   if (event.type === 'epoch') runRecordEpoch(runId, event.report);
   if (!latest) return;
   trainingEventReceived(event);
+  if (event.type === 'best-kept') keepCheckpoint({ runId, epoch: event.bestEpoch, modelText: event.model });
   if (event.type !== 'epoch') return;
-  void saveCheckpoint(current, runId, event.report);
+  keepCheckpoint({ runId, epoch: event.report.epoch, modelText: event.model });
   // A new evaluation changes which images sit in the open confusion cell.
   const { selectedCell } = useAppStore.getState();
   if (selectedCell) void loadCellImages(selectedCell);
@@ -141,15 +142,10 @@ function answer<T>(current: Connection, call: Promise<T>): Promise<T> {
   return Promise.race([call, current.dead]);
 }
 
-/**
- * Exported right after the epoch event; the worker answers between two training slices,
- * so these weights may include a slice of the next epoch.
- */
-async function saveCheckpoint(current: Connection, runId: string, report: EpochReport): Promise<void> {
-  const modelText = await answer(current, current.api.exportModel()).catch(() => null);
-  if (modelText === null) return;
-  lastCheckpoint = { runId, epoch: report.epoch, modelText };
-  for (const listener of checkpointListeners) listener(lastCheckpoint);
+/** The model a run has settled on: each epoch's, then the early-stopping kept one. */
+function keepCheckpoint(checkpoint: Checkpoint): void {
+  lastCheckpoint = checkpoint;
+  for (const listener of checkpointListeners) listener(checkpoint);
 }
 
 /**

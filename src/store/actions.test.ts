@@ -110,7 +110,7 @@ describe('runs', () => {
       progress: { epoch: 1, epochs: 2, samplesDone: 50, samplesTotal: 100, samplesPerSecond: 10, runningLoss: 1, runningAccuracy: 0.5 },
       points: [point(0.25), point(0.5)],
     });
-    trainingEventReceived({ type: 'epoch', report: epochReport(1) });
+    trainingEventReceived({ type: 'epoch', report: epochReport(1), model: '{}' });
     expect(state().running.points.map((p) => p.x)).toEqual([0.25, 0.5]);
     expect(state().epochs.points).toEqual([{ epoch: 1, seconds: 1, averageError: 0.1, loss: 0.2, trainAccuracy: 0.9, testAccuracy: 0.81 }]);
     expect(state().evaluation?.epoch).toBe(1);
@@ -148,7 +148,7 @@ describe('runs', () => {
 
   it('forgets everything on reset', () => {
     runStarting(state().config, false);
-    trainingEventReceived({ type: 'epoch', report: epochReport(1) });
+    trainingEventReceived({ type: 'epoch', report: epochReport(1), model: '{}' });
     runEnded({ status: 'stopped' });
     runReset();
     expect(state()).toMatchObject({ status: 'idle', runConfig: null, hasModel: false, evaluation: null });

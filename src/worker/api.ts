@@ -78,11 +78,14 @@ export interface BestKept {
   validationAccuracy: number;
   /** The kept model on the test set. */
   test: EvaluationReport;
+  /** The kept model as a model file. */
+  model: string;
 }
 
 export type TrainingEvent =
   | { type: 'progress'; progress: LiveProgress; points: RunningPoint[] }
-  | { type: 'epoch'; report: EpochReport }
+  /** `model` is the model file as the epoch left it, before the next epoch's first slice. */
+  | { type: 'epoch'; report: EpochReport; model: string }
   | BestKept;
 
 /** Why a training loop returned. */

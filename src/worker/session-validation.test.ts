@@ -4,6 +4,9 @@ import type { Dataset } from '../engine/dataset';
 import { createRng } from '../engine/rng';
 import type { BestKept, TrainingEvent } from './api';
 import { TrainingSession } from './session';
+import { evaluate } from '../engine/metrics';
+import { Network } from '../engine/network';
+import { parseModel } from '../formats/model-format';
 
 /** Digit d lights pixels [78·d, 78·d + 78) over some noise. */
 function syntheticDigits(count: number, seed: number): Dataset {
@@ -34,7 +37,7 @@ const config: Config = {
 async function train(train: Dataset, runConfig: Config) {
   const events: TrainingEvent[] = [];
   const session = new TrainingSession({
-    loadData: async () => ({ train, test: syntheticDigits(300, 2) }),
+    loadData: async () => ({ train, test: TEST }),
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     now: () => 0,
   });
@@ -44,6 +47,13 @@ async function train(train: Dataset, runConfig: Config) {
   const reports = events.flatMap((e) => (e.type === 'epoch' ? [e.report] : []));
   const kept = events.find((e): e is BestKept => e.type === 'best-kept');
   return { session, outcome, reports, kept };
+}
+
+const TEST = syntheticDigits(300, 2);
+
+/** The confusion matrix of a model file on the test images. */
+function confusionOf(modelText: string): number[][] {
+  return evaluate(Network.fromLayers(parseModel(modelText).layers), TEST).confusion;
 }
 
 describe('training session with a validation split', () => {
@@ -79,6 +89,8 @@ describe('training session with a validation split', () => {
     expect(kept.test.confusion).toEqual(best.test.confusion);
     expect(kept.test.epoch).toBe(kept.bestEpoch);
     expect((await session.evaluate())?.confusion).toEqual(best.test.confusion);
+    // The model the runs history keeps for this run is the kept one, not the last epoch's.
+    expect(confusionOf(kept.model)).toEqual(best.test.confusion);
     // Same seed, same run: stopping a run by hand at the best and at the last epoch gives those two models.
     const probe = new Float32Array(784).map((_, p) => ((p * 37) % 100) / 100);
     const atBest = await train(data, { ...config, validation: 200, epochs: kept.bestEpoch });

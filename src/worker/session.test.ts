@@ -3,6 +3,9 @@ import type { Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
 import { createRng } from '../engine/rng';
 import { parseConfig } from '../formats/config-format';
+import { evaluate } from '../engine/metrics';
+import { Network } from '../engine/network';
+import { parseModel } from '../formats/model-format';
 import type { TrainingEvent } from './api';
 import { pointSpacing, TrainingSession, type Datasets } from './session';
 
@@ -117,6 +120,20 @@ describe('training session', () => {
     expect(model.layers).toHaveLength(2);
     expect(model.layers).toEqual(expected.layers);
     expect(model.metrics).toEqual(expected.metrics);
+  });
+
+  it("hands over each epoch's model as that epoch left it, before the next epoch trains on", async () => {
+    const test = syntheticDigits(300, 2);
+    const { session: s, events } = session({ train: syntheticDigits(1000, 1), test });
+    await s.loadData(() => {});
+    await s.train({ ...config, epochs: 3 });
+    const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e] : []));
+    expect(epochs).toHaveLength(3);
+    for (const { report, model } of epochs) {
+      const network = Network.fromLayers(parseModel(model).layers);
+      expect(evaluate(network, test).confusion).toEqual(report.test.confusion);
+    }
+    expect(epochs[0].model).not.toBe(epochs[1].model);
   });
 
   it('steps to the end of the epoch and pauses there', async () => {

@@ -348,6 +348,7 @@ export class TrainingSession {
             validationAccuracy: validationAccuracy ?? undefined,
             test,
           },
+          model: this.exportModel() as string,
         });
         if (verdict === 'stop' || run.epochsDone >= config.epochs) {
           if (run.best) await this.keepBest(run, verdict === 'stop');
@@ -409,6 +410,7 @@ export class TrainingSession {
       stoppedEarly,
       validationAccuracy: stopping.bestAccuracy,
       test,
+      model: this.exportModel() as string,
     });
   }
 
