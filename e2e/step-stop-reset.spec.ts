@@ -17,7 +17,7 @@ test('stepping one epoch at a time, then stopping and resetting', async ({ page 
   await expect.poll(() => chartPointCount(page, 'Accuracy per epoch')).toBe(2);
 
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(status).toHaveText(/^Stopped\. Test accuracy after epoch 2/);
+  await expect(status).toHaveText(/^Stopped after epoch 2\. Kept its model: test accuracy \d+\.\d\d%\./);
   await expect(page.getByRole('button', { name: 'Resume' })).toBeDisabled();
   // The stopped run's model still answers.
   await page.getByRole('button', { name: 'Evaluate now' }).click();

@@ -25,7 +25,7 @@ import {
   trainRefused,
   trainingEventReceived,
 } from '../store/actions';
-import { runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
+import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
@@ -261,7 +261,7 @@ export async function reset(): Promise<void> {
   resets++;
   if (connection) await connection.api.reset();
   lastCheckpoint = null;
-  runRecordEnded({ status: 'stopped' });
+  runRecordDropped();
   runReset();
 }
 

@@ -149,7 +149,7 @@ describe('runs', () => {
   it('forgets everything on reset', () => {
     runStarting(state().config, false);
     trainingEventReceived({ type: 'epoch', report: epochReport(1), model: '{}' });
-    runEnded({ status: 'stopped' });
+    runEnded({ status: 'stopped', keptEpoch: 1, droppedSamples: 0 });
     runReset();
     expect(state()).toMatchObject({ status: 'idle', runConfig: null, hasModel: false, evaluation: null });
     expect(state().epochs.points).toEqual([]);

@@ -74,6 +74,8 @@ export function runEnded(outcome: RunOutcome): void {
         `${outcome.message} ` +
         (outcome.modelKept ? 'The model of the last complete epoch was kept.' : 'No epoch had completed, so no model was kept.'),
     });
+  } else if (outcome.status === 'stopped') {
+    set(outcome.test ? { status: 'stopped', stopped: outcome, evaluation: outcome.test, selectedCell: null, cellImages: null } : { status: 'stopped', stopped: outcome });
   } else {
     set({ status: outcome.status });
   }

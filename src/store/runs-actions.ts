@@ -1,7 +1,7 @@
 /** Changes to the runs history; the bridge calls these as a run starts, ends each epoch and ends. */
 import type { Config } from '../engine/config';
 import type { EpochReport, RunOutcome } from '../worker/api';
-import { interrupted, newRunRecord, updateRun, withEpoch, withOutcome, type RunRecord } from './runs';
+import { dropped, interrupted, newRunRecord, updateRun, withEpoch, withOutcome, type RunRecord } from './runs';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -12,7 +12,7 @@ export function runRecordStarted(config: Config, now = Date.now()): string {
   const id = `run-${now.toString(36)}-${(counter++).toString(36)}`;
   set((state) => {
     // A paused run that a new one replaces ends as stopped: its worker has dropped it.
-    const runs = updateRun(state.runs, state.currentRunId, (run) => (run.status === 'paused' ? withOutcome(run, { status: 'stopped' }) : run));
+    const runs = updateRun(state.runs, state.currentRunId, (run) => (run.status === 'paused' ? dropped(run) : run));
     return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now)], currentRunId: id };
   });
   return id;
@@ -28,6 +28,11 @@ export function runRecordEpoch(id: string, report: EpochReport): void {
 
 export function runRecordEnded(outcome: RunOutcome): void {
   set((state) => ({ runs: updateRun(state.runs, state.currentRunId, (run) => withOutcome(run, outcome)) }));
+}
+
+/** The page forgot the current run (a reset): it ends as stopped if it had not ended. */
+export function runRecordDropped(): void {
+  set((state) => ({ runs: updateRun(state.runs, state.currentRunId, dropped) }));
 }
 
 /** The current run cannot go on: its worker died, or training failed. */

@@ -85,7 +85,15 @@ export function withEpoch(run: RunRecord, report: EpochReport): RunRecord {
 
 export function withOutcome(run: RunRecord, outcome: RunOutcome): RunRecord {
   if (outcome.status === 'diverged') return { ...run, status: 'diverged', note: outcome.message };
+  if (outcome.status === 'stopped' && outcome.droppedSamples > 0) {
+    return { ...run, status: 'stopped', note: `Stopped during epoch ${outcome.keptEpoch + 1}; keeps the model of epoch ${outcome.keptEpoch}.` };
+  }
   return { ...run, status: outcome.status };
+}
+
+/** A run the page ended without the worker's word: a reset, or a new run replacing a paused one. */
+export function dropped(run: RunRecord): RunRecord {
+  return run.status === 'running' || run.status === 'paused' ? { ...run, status: 'stopped' } : run;
 }
 
 /** A run whose training ended without an outcome: the page was reloaded or the worker died. */

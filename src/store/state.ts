@@ -1,6 +1,6 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
-import type { BestKept, EvaluationReport, LiveProgress, RunningPoint, TestImages } from '../worker/api';
+import type { BestKept, EvaluationReport, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -26,6 +26,8 @@ export interface RunState {
   runError: string | null;
   /** Set when a run with patience ended and kept its best epoch's model. */
   bestKept: BestKept | null;
+  /** Set when the run was stopped by hand: which model it kept. */
+  stopped: StoppedOutcome | null;
 }
 
 export interface EpochPoint {
@@ -90,6 +92,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     hasModel: false,
     runError: null,
     bestKept: null,
+    stopped: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,

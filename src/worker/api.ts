@@ -88,9 +88,21 @@ export type TrainingEvent =
   | { type: 'epoch'; report: EpochReport; model: string }
   | BestKept;
 
+/** A run stopped by hand, and which model it left. */
+export interface StoppedOutcome {
+  status: 'stopped';
+  /** Complete epochs of the model kept (0: none completed, and the weights at the stop stay). */
+  keptEpoch: number;
+  /** Samples of the unfinished epoch dropped by going back to the last complete epoch's model. */
+  droppedSamples: number;
+  /** The kept model's test evaluation, when going back made it current again. */
+  test?: EvaluationReport;
+}
+
 /** Why a training loop returned. */
 export type RunOutcome =
-  | { status: 'finished' | 'paused' | 'stopped' }
+  | { status: 'finished' | 'paused' }
+  | StoppedOutcome
   | {
       status: 'diverged';
       message: string;

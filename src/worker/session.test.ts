@@ -151,12 +151,49 @@ describe('training session', () => {
     s.subscribe((event) => {
       if (event.type === 'progress') s.stop();
     });
-    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped' });
+    // No epoch completed: there is nothing to go back to, so the weights at the stop stay.
+    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped', keptEpoch: 0, droppedSamples: 0 });
     const probabilities = s.predict(new Float32Array(784));
     expect(probabilities).toHaveLength(10);
     expect(Array.from(probabilities ?? []).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    expect(await s.resume()).toEqual({ status: 'stopped' });
+    expect(await s.resume()).toEqual({ status: 'stopped', keptEpoch: 0, droppedSamples: 0 });
   });
+
+  it.each(['while running', 'while paused'])(
+    "a stop part-way through an epoch goes back to the last complete epoch's model and its evaluation (%s)",
+    async (when) => {
+      const test = syntheticDigits(300, 2);
+      const { session: s } = session({ train: syntheticDigits(1000, 1), test });
+      await s.loadData(() => {});
+      let epochOne: Extract<TrainingEvent, { type: 'epoch' }> | null = null;
+      s.subscribe((event) => {
+        if (event.type === 'epoch') epochOne ??= event;
+        if (epochOne && event.type === 'progress' && event.progress.epoch === 2 && event.progress.samplesDone > 100) {
+          if (when === 'while running') s.stop();
+          else s.pause();
+        }
+      });
+      let outcome = await s.train({ ...config, epochs: 3 });
+      if (when === 'while paused') {
+        expect(outcome).toEqual({ status: 'paused' });
+        // Evaluating the part-epoch weights must not leave them as what the stop keeps.
+        await s.evaluate();
+        outcome = s.stop() as typeof outcome;
+      }
+      const kept = epochOne as unknown as Extract<TrainingEvent, { type: 'epoch' }>;
+      expect(outcome).toMatchObject({ status: 'stopped', keptEpoch: 1 });
+      if (outcome.status !== 'stopped') return;
+      expect(outcome.droppedSamples).toBeGreaterThan(100);
+      expect(outcome.droppedSamples).toBeLessThan(600);
+      expect(outcome.test).toEqual(kept.report.test);
+      expect(parseModel(s.exportModel() as string).layers).toEqual(parseModel(kept.model).layers);
+      expect((await s.evaluate())?.confusion).toEqual(kept.report.test.confusion);
+      const cell = s.getTestImages(3, 3, 5);
+      const network = Network.fromLayers(parseModel(kept.model).layers);
+      const first = Float32Array.from(cell.images.subarray(0, 784), (v) => v / 255);
+      expect(Array.from(cell.probabilities.subarray(0, 10))).toEqual(Array.from(network.predict(first)));
+    },
+  );
 
   it('answers a stop itself only for a paused run; a running loop reports through its own promise', async () => {
     const { session: s } = session();
@@ -166,13 +203,14 @@ describe('training session', () => {
     s.subscribe((event) => {
       if (event.type === 'progress' && answeredWhileRunning === 'not called') answeredWhileRunning = s.stop();
     });
-    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped' });
+    expect(await s.train({ ...config, epochs: 50 })).toEqual({ status: 'stopped', keptEpoch: 0, droppedSamples: 0 });
     expect(answeredWhileRunning).toBeNull();
     s.subscribe(() => {});
     expect(await s.stepEpoch({ ...config, epochs: 3 })).toEqual({ status: 'paused' });
-    expect(s.stop()).toEqual({ status: 'stopped' });
+    // Paused at an epoch's end: nothing to drop.
+    expect(s.stop()).toEqual({ status: 'stopped', keptEpoch: 1, droppedSamples: 0 });
     expect(s.stop()).toBeNull();
-    expect(await s.resume()).toEqual({ status: 'stopped' });
+    expect(await s.resume()).toEqual({ status: 'stopped', keptEpoch: 1, droppedSamples: 0 });
   });
 
   it('stops a diverging run and falls back to the last complete epoch', async () => {

@@ -64,6 +64,10 @@ interface Run {
   stopping: EarlyStopping | null;
   /** With patience on, the best epoch's model so far: the one kept when the run ends. */
   best: LayerSpec[] | null;
+  /** Samples trained in the epoch under way (0 at an epoch's end). */
+  epochSamples: number;
+  /** The last complete epoch's test evaluation, restored with its model when a stop drops a part epoch. */
+  lastTest: { report: EvaluationReport; evaluated: Evaluated } | null;
 }
 
 /** The model behind the last evaluation, kept so a confusion cell's images show the probabilities it counted. */
@@ -121,7 +125,7 @@ export class TrainingSession {
 
   async resume(): Promise<RunOutcome> {
     if (this.loop) return this.loop;
-    if (!this.run) return { status: 'stopped' };
+    if (!this.run) return { status: 'stopped', keptEpoch: this.modelEpoch, droppedSamples: 0 };
     return this.runLoop(false);
   }
 
@@ -144,8 +148,7 @@ export class TrainingSession {
       return null;
     }
     if (!this.run) return null;
-    this.run = null;
-    return { status: 'stopped' };
+    return this.stopRun(this.run);
   }
 
   async reset(): Promise<void> {
@@ -255,7 +258,27 @@ export class TrainingSession {
       validation: split.validation,
       stopping: split.validation ? new EarlyStopping(config.patience) : null,
       best: null,
+      epochSamples: 0,
+      lastTest: null,
     };
+  }
+
+  /**
+   * Ends the run by hand. Weights part-way through an epoch were never tested and are not the
+   * model the runs history holds, so the model goes back to the last complete epoch's, with its
+   * evaluation; before the first epoch completes there is nothing to go back to, and the
+   * weights at the stop stay.
+   */
+  private stopRun(run: Run): RunOutcome {
+    this.run = null;
+    const { lastTest, epochSamples } = run;
+    if (epochSamples === 0 || !lastTest || !this.lastGood) {
+      return { status: 'stopped', keptEpoch: run.epochsDone, droppedSamples: 0 };
+    }
+    this.network = Network.fromLayers(this.lastGood.map(copySpec));
+    this.evaluated = lastTest.evaluated;
+    this.modelMetrics = lastTest.report;
+    return { status: 'stopped', keptEpoch: run.epochsDone, droppedSamples: epochSamples, test: lastTest.report };
   }
 
   private requireData(): Datasets {
@@ -285,10 +308,7 @@ export class TrainingSession {
     let rate = 0;
 
     for (;;) {
-      if (this.stopRequested) {
-        this.run = null;
-        return { status: 'stopped' };
-      }
+      if (this.stopRequested) return this.stopRun(run);
       if (this.pauseRequested) return { status: 'paused' };
 
       const spacing = pointSpacing(run.samplesTotal);
@@ -303,6 +323,7 @@ export class TrainingSession {
       }
       const elapsed = now() - started;
       const done = progress.done ? progress.samplesTotal : progress.samplesDone;
+      run.epochSamples = progress.done ? 0 : done;
       const trained = done - run.lastPoint.samples;
       if (elapsed > 0) {
         const sliceRate = (trained * 1000) / elapsed;
@@ -332,6 +353,7 @@ export class TrainingSession {
         run.lastPoint = { samples: 0, lossSum: 0, correct: 0 };
         const test = await this.evaluateNetwork(trainer.network, run.epochsDone);
         this.lastGood = trainer.network.toLayerSpecs();
+        run.lastTest = { report: test, evaluated: this.evaluated as Evaluated };
         const validationAccuracy = run.validation ? await this.accuracyOn(trainer.network, run.validation) : null;
         const verdict = validationAccuracy === null ? null : run.stopping?.update(run.epochsDone, validationAccuracy);
         if (verdict === 'best' && config.patience > 0) run.best = this.lastGood;

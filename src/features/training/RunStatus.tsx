@@ -30,7 +30,7 @@ function statusText(state: AppState): string {
         ? `Paused in epoch ${progress.epoch} after ${formatCount(progress.samplesDone)} samples.${reached}`
         : 'Paused.';
     case 'stopped':
-      return `Stopped.${reached}`;
+      return stoppedText(state);
     case 'finished': {
       const epochs = last?.epoch ?? 0;
       const kept = state.bestKept;
@@ -42,4 +42,22 @@ function statusText(state: AppState): string {
     case 'diverged':
       return 'The run diverged.';
   }
+}
+
+/** Which model a hand-stopped run left, so nobody reads the last epoch's accuracy as the model's when it is not. */
+function stoppedText({ stopped, progress, evaluation }: AppState): string {
+  if (!stopped) return 'Stopped.';
+  const { keptEpoch, droppedSamples } = stopped;
+  const accuracy = evaluation ? `: test accuracy ${formatPercent(evaluation.accuracy)}` : '';
+  if (droppedSamples > 0) {
+    return (
+      `Stopped during epoch ${keptEpoch + 1}. Kept the model of epoch ${keptEpoch}, the last complete one${accuracy}; ` +
+      `the ${formatCount(droppedSamples)} samples trained since were never tested, so they are dropped.`
+    );
+  }
+  if (keptEpoch > 0) return `Stopped after epoch ${keptEpoch}. Kept its model${accuracy}.`;
+  const trained = progress?.samplesDone ?? 0;
+  return trained > 0
+    ? `Stopped in epoch 1 after ${formatCount(trained)} samples. Kept the weights as they were; no epoch completed, so they are not tested yet (Evaluate now tests them).`
+    : 'Stopped before training began.';
 }

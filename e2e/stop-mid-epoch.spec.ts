@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { typeConfigJson } from './helpers';
+
+// A hand stop part-way through an epoch says which model it keeps, and keeps the one whose
+// accuracy the page showed: the last complete epoch's, not weights that were never tested.
+test('a run stopped during an epoch keeps the last complete epoch model and says so', async ({ page }) => {
+  await page.goto('/');
+  // One sample at a time: epoch 2 lasts long enough to be paused in the middle.
+  await typeConfigJson(page, { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.002, batch_size: 1, epochs: 3, samples: 20000, seed: 5 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const status = page.getByRole('status').filter({ hasText: /^(Training|Paused|Stopped|Starting|Loading)/ });
+  await expect(status).toHaveText(/^Training epoch 2 of 3/, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+
+  await expect(status).toHaveText(/^Paused in epoch 2 after [\d,]+ samples\. Test accuracy after epoch 1: \d+\.\d\d%\./);
+  const paused = (await status.textContent()) ?? '';
+  const [, samples, accuracy] = /after ([\d,]+) samples\. Test accuracy after epoch 1: (\d+\.\d\d%)/.exec(paused) ?? [];
+
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(status).toHaveText(
+    `Stopped during epoch 2. Kept the model of epoch 1, the last complete one: test accuracy ${accuracy}; ` +
+      `the ${samples} samples trained since were never tested, so they are dropped.`,
+  );
+  // Evaluating the kept model gives the accuracy the page showed for it.
+  await page.getByRole('button', { name: 'Evaluate now' }).click();
+  await expect(page.getByText(`Overall accuracy: ${accuracy}`)).toBeVisible();
+});
