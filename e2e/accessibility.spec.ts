@@ -38,7 +38,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       bypassCSP: true,
     });
 
-    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated and on the drawing pad`, async ({
+    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, with a cell's images and on the drawing pad`, async ({
       page,
     }) => {
       await page.goto(LONG_RUN);
@@ -64,6 +64,12 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await waitForRunEnd(page);
       await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
       await expectNoViolations(page, 'evaluated');
+
+      await page.getByRole('button', { name: /^Actual 1, predicted 1: / }).click();
+      await expect(page.getByRole('dialog', { name: '1s read correctly' }).getByRole('img').first()).toBeVisible();
+      await expectNoViolations(page, 'a confusion cell’s images');
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
 
       await openTab(page, 'Draw a digit');
       await drawStroke(page, ellipse(140, 140, 60, 90));

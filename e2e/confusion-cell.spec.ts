@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { confusionCounts, screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('clicking a confusion cell shows its test images and what the network thought of them', async ({ page }) => {
@@ -20,7 +20,8 @@ test('clicking a confusion cell shows its test images and what the network thoug
   expect(count).toBeGreaterThan(0);
 
   await page.getByRole('button', { name: `Actual ${actual}, predicted ${predicted}: ${count} images` }).click();
-  const images = page.getByRole('region', { name: 'Images of the selected cell' });
+  const images = page.getByRole('dialog', { name: `${actual}s read as ${predicted}` });
+  await expect(images).toBeVisible();
   await expect(images.getByRole('heading')).toHaveText(`${actual}s read as ${predicted}`);
   const shown = Math.min(count, 48);
   await expect(images.getByRole('img')).toHaveCount(shown);
@@ -39,10 +40,36 @@ test('clicking a confusion cell shows its test images and what the network thoug
   expect(inked).toBeGreaterThan(20);
   await screenshot(page, '06-confusion-cell');
 
-  // A diagonal cell: correctly read images.
-  await page.getByRole('button', { name: new RegExp(`^Actual 3, predicted 3: `) }).click();
-  await expect(images.getByRole('heading')).toHaveText('3s read correctly');
-  await expect(images.getByRole('img')).toHaveCount(Math.min(confusion[3][3], 48));
   await images.getByRole('button', { name: 'Close' }).click();
   await expect(images).toHaveCount(0);
+
+  // A diagonal cell holds hundreds of images: every one is reachable, a page at a time.
+  const threes = confusion[3][3];
+  expect(threes).toBeGreaterThan(96);
+  const threesCell = page.getByRole('button', { name: new RegExp(`^Actual 3, predicted 3: `) });
+  await threesCell.click();
+  const correct = page.getByRole('dialog', { name: '3s read correctly' });
+  await expect(correct.getByText(`1–48 of ${threes.toLocaleString('en-US')}`)).toBeVisible();
+  await expect(correct.getByRole('img')).toHaveCount(48);
+  const firstPage = await imageLabels(correct);
+  await expect(correct.getByRole('button', { name: 'Previous' })).toBeDisabled();
+  await correct.getByRole('button', { name: 'Next' }).click();
+  await expect(correct.getByText(`49–96 of ${threes.toLocaleString('en-US')}`)).toBeVisible();
+  await expect(correct.getByRole('img')).toHaveCount(48);
+  const secondPage = await imageLabels(correct);
+  expect(secondPage.filter((label) => firstPage.includes(label))).toEqual([]);
+  // The last page ends exactly at the cell's count.
+  const pages = Math.ceil(threes / 48);
+  for (let page = 2; page < pages; page++) await correct.getByRole('button', { name: 'Next' }).click();
+  await expect(correct.getByText(`${((pages - 1) * 48 + 1).toLocaleString('en-US')}–${threes.toLocaleString('en-US')} of`)).toBeVisible();
+  await expect(correct.getByRole('img')).toHaveCount(threes - (pages - 1) * 48);
+  await expect(correct.getByRole('button', { name: 'Next' })).toBeDisabled();
+  // Escape closes the dialog and gives the focus back to the cell that opened it.
+  await page.keyboard.press('Escape');
+  await expect(correct).toHaveCount(0);
+  await expect(threesCell).toBeFocused();
 });
+
+async function imageLabels(dialog: Locator): Promise<string[]> {
+  return dialog.getByRole('img').evaluateAll((canvases) => canvases.map((canvas) => canvas.getAttribute('aria-label') ?? ''));
+}

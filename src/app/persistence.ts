@@ -5,8 +5,9 @@
  */
 import { keepLatestModel, restoreLatestModel } from '../bridge/model-store';
 import { errorText } from '../formats/error-text';
-import { modelNoted, storageFailed } from '../store/actions';
-import type { AppState } from '../store/state';
+import { onCheckpoint } from '../bridge/training-bridge';
+import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
+import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
 import type { ModelSummary } from '../worker/api';
 import { startRunHistory } from './run-history';
@@ -16,12 +17,13 @@ function modelShape(summary: ModelSummary): string {
 }
 
 /**
- * Each epoch's evaluation, a run that ends or pauses, and a model loaded from a file mark a
- * newer model worth keeping; the fresh weights of a run that has just started are not.
+ * Outside a run, a new evaluation, a run that ends and a model loaded from a file mark a newer
+ * model worth keeping. Within a run each epoch's checkpoint is kept instead: the worker's
+ * weights have moved on since the evaluation on screen, and a pause can fall mid-epoch.
  */
 function newerModelSettled(state: AppState, previous: AppState): boolean {
-  if (!state.hasModel) return false;
-  const settled = (s: AppState) => s.status === 'finished' || s.status === 'stopped' || s.status === 'paused' || s.status === 'diverged';
+  if (!state.hasModel || isBusy(state.status) || state.status === 'paused') return false;
+  const settled = (s: AppState) => s.status === 'finished' || s.status === 'stopped' || s.status === 'diverged';
   return (
     (state.evaluation !== null && state.evaluation !== previous.evaluation) ||
     (settled(state) && !settled(previous)) ||
@@ -32,16 +34,20 @@ function newerModelSettled(state: AppState, previous: AppState): boolean {
 export function startPersistence(): void {
   const fail = (what: string) => (error: unknown) => storageFailed(`${what}: ${errorText(error)}`);
   restoreLatestModel().then(
-    (summary) => {
-      if (summary) modelNoted(`Restored your last model (${modelShape(summary)}) from this browser.`);
+    (restored) => {
+      if (!restored) return;
+      if (restored.view) resultsRestored(restored.view);
+      const results = restored.view?.evaluation ? ' and its results' : '';
+      modelNoted(`Restored your last model (${modelShape(restored.summary)})${results} from this browser.`);
     },
     (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
   );
+  // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
+  const keepFailed = (error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`);
   useAppStore.subscribe((state, previous) => {
-    // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
-    if (newerModelSettled(state, previous)) {
-      keepLatestModel().catch((error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`));
-    }
+    if (newerModelSettled(state, previous)) keepLatestModel(resultsView(state)).catch(keepFailed);
   });
+  // The bridge has put the epoch's results in the store before it announces the checkpoint.
+  onCheckpoint(({ modelText }) => keepLatestModel(resultsView(useAppStore.getState()), modelText).catch(keepFailed));
   void startRunHistory(fail);
 }

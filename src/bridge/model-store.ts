@@ -4,35 +4,52 @@
  * reload finds again, and each run's model, in a database of its own so that listing runs
  * never reads megabytes of weights.
  */
-import { createStore, del, get, set } from 'idb-keyval';
-import { isBusy } from '../store/state';
+import { createStore, del, get, getMany, set, setMany } from 'idb-keyval';
+import { isBusy, type ResultsView } from '../store/state';
 import { useAppStore } from '../store/store';
 import type { ModelSummary } from '../worker/api';
 import { exportModel, importModel } from './training-bridge';
 
 const LATEST = 'latest';
+const LATEST_VIEW = 'latest-view';
 let latestDb: ReturnType<typeof createStore> | null = null;
 let runModelsDb: ReturnType<typeof createStore> | null = null;
 const latest = () => (latestDb ??= createStore('mnist-playground-models', 'models'));
 const runModels = () => (runModelsDb ??= createStore('mnist-playground-run-models', 'models'));
 
-/** Stores the worker's current model, if it has one. */
-export async function keepLatestModel(): Promise<void> {
-  const text = await exportModel();
-  if (text !== null) await set(LATEST, text, latest());
+/**
+ * Stores a model with the results on screen for it: `modelText` when the caller has the exact
+ * model those results belong to (an epoch's checkpoint), else the worker's current model.
+ */
+export async function keepLatestModel(view: ResultsView, modelText?: string): Promise<void> {
+  const text = modelText ?? (await exportModel());
+  if (text === null) return;
+  await setMany(
+    [
+      [LATEST, text],
+      [LATEST_VIEW, view],
+    ],
+    latest(),
+  );
 }
 
-let restoring: Promise<ModelSummary | null> | null = null;
+let restoring: Promise<Restored | null> | null = null;
+
+export interface Restored {
+  summary: ModelSummary;
+  /** Absent for a model kept before results were kept with it. */
+  view: ResultsView | undefined;
+}
 
 /**
  * Loads the stored model into the worker once per page, unless a model or a run got
  * there first; resolves to what was loaded, or null.
  */
-export function restoreLatestModel(): Promise<ModelSummary | null> {
-  restoring ??= get<string>(LATEST, latest()).then((text) => {
+export function restoreLatestModel(): Promise<Restored | null> {
+  restoring ??= getMany<unknown>([LATEST, LATEST_VIEW], latest()).then(async ([text, view]) => {
     const { hasModel, status } = useAppStore.getState();
-    if (text === undefined || hasModel || isBusy(status)) return null;
-    return importModel(text);
+    if (typeof text !== 'string' || hasModel || isBusy(status)) return null;
+    return { summary: await importModel(text), view: view as ResultsView | undefined };
   });
   return restoring;
 }

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import type { Config } from '../engine/config';
 import {
   cellImagesReceived,
+  cellPageSelected,
   cellSelected,
   downloadFailed,
   downloadFinished,
@@ -297,9 +298,20 @@ export async function showCell(cell: ConfusionCell): Promise<void> {
   await loadCellImages(cell);
 }
 
+/** Another page of the open cell's images. */
+export async function showCellPage(offset: number): Promise<void> {
+  const { selectedCell } = useAppStore.getState();
+  if (!selectedCell) return;
+  cellPageSelected(offset);
+  await loadCellImages(selectedCell);
+}
+
 async function loadCellImages(cell: ConfusionCell): Promise<void> {
-  if (!connection) return;
-  const images = await answer(connection, connection.api.getTestImages(cell.actual, cell.predicted, CELL_IMAGE_LIMIT));
+  const current = connection;
+  // After a reload the model's evaluation came from storage; its images need the test set.
+  if (!current || !(await ensureData(current))) return;
+  const offset = useAppStore.getState().cellOffset;
+  const images = await answer(current, current.api.getTestImages(cell.actual, cell.predicted, offset, CELL_IMAGE_LIMIT));
   cellImagesReceived(cell, images);
 }
 

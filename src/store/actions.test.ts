@@ -3,6 +3,7 @@ import { serializeConfig } from '../formats/config-format';
 import type { EpochReport, EvaluationReport, RunningPoint, TestImages } from '../worker/api';
 import {
   cellImagesReceived,
+  cellPageSelected,
   cellSelected,
   downloadFailed,
   downloadProgressed,
@@ -168,7 +169,7 @@ describe('runs', () => {
 });
 
 describe('confusion cells', () => {
-  const images: TestImages = { count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
+  const images: TestImages = { offset: 0, count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
 
   it('shows the images of the selected cell and drops those of a cell no longer selected', () => {
     cellSelected({ actual: 4, predicted: 9 });
@@ -178,5 +179,12 @@ describe('confusion cells', () => {
     expect(state().cellImages).toBeNull();
     cellImagesReceived({ actual: 7, predicted: 1 }, images);
     expect(state().cellImages).toBe(images);
+    // Turning the page drops an answer for the page before.
+    cellPageSelected(48);
+    cellImagesReceived({ actual: 7, predicted: 1 }, images);
+    expect(state().cellImages).toBeNull();
+    const second = { ...images, offset: 48 };
+    cellImagesReceived({ actual: 7, predicted: 1 }, second);
+    expect(state().cellImages).toBe(second);
   });
 });

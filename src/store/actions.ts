@@ -6,7 +6,7 @@ import type { Config } from '../engine/config';
 import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, withConfigPatch, withConfigText, withFieldReverted } from './config-slice';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -175,23 +175,32 @@ export function evaluationReceived(report: EvaluationReport): void {
 }
 
 export function cellSelected(cell: ConfusionCell): void {
-  set({ selectedCell: cell, cellImages: null });
+  set({ selectedCell: cell, cellOffset: 0, cellImages: null });
 }
 
-/** Images that arrive after the user picked another cell are dropped. */
+export function cellPageSelected(offset: number): void {
+  set({ cellOffset: offset, cellImages: null });
+}
+
+/** Images that arrive after the user picked another cell or page are dropped. */
 export function cellImagesReceived(cell: ConfusionCell, images: TestImages): void {
   set((state) =>
-    state.selectedCell?.actual === cell.actual && state.selectedCell.predicted === cell.predicted
+    state.selectedCell?.actual === cell.actual && state.selectedCell.predicted === cell.predicted && state.cellOffset === images.offset
       ? { cellImages: images }
       : {},
   );
 }
 
 export function cellClosed(): void {
-  set({ selectedCell: null, cellImages: null });
+  set({ selectedCell: null, cellOffset: 0, cellImages: null });
 }
 
 // What this browser keeps
+
+/** The latest model came back from this browser with the results it had on screen. */
+export function resultsRestored(view: ResultsView): void {
+  set(view);
+}
 
 export function modelNoted(note: string): void {
   set({ modelNote: note });

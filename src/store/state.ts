@@ -55,6 +55,8 @@ export interface ConfusionCell {
 export interface EvaluationState {
   evaluation: EvaluationReport | null;
   selectedCell: ConfusionCell | null;
+  /** Position of the page of the selected cell's images on screen. */
+  cellOffset: number;
   /** The selected cell's images; null while they load. */
   cellImages: TestImages | null;
 }
@@ -77,6 +79,23 @@ export interface StorageState {
   storageError: string | null;
 }
 
+/**
+ * The results on screen for the latest model, kept with it in this browser so that a reload
+ * shows its curves and evaluation again, not just the bare model.
+ */
+export interface ResultsView {
+  runConfig: Config | null;
+  epochs: DecimatedSeries<EpochPoint>;
+  running: DecimatedSeries<RunningPoint>;
+  evaluation: EvaluationReport | null;
+  bestKept: BestKept | null;
+}
+
+export function resultsView(state: AppState): ResultsView {
+  const { runConfig, epochs, running, evaluation, bestKept } = state;
+  return { runConfig, epochs, running, evaluation, bestKept };
+}
+
 export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & RunsState & StorageState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
@@ -97,6 +116,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     running: emptySeries(),
     evaluation: null,
     selectedCell: null,
+    cellOffset: 0,
     cellImages: null,
   };
 }

@@ -112,6 +112,8 @@ export type RunOutcome =
     };
 
 export interface TestImages {
+  /** Position of the first image among the cell's images. */
+  offset: number;
   count: number;
   /** count × 784 bytes. */
   images: Uint8Array;
@@ -171,6 +173,9 @@ export interface TrainingWorkerApi {
   exportModel(): Promise<string | null>;
   /** Replaces the current model with one read from a model file; throws a message naming the problem. */
   importModel(text: string): Promise<ModelSummary>;
-  /** Test images the last evaluation counted in cell (actual, predicted), at most `limit`. */
-  getTestImages(actual: number, predicted: number, limit: number): Promise<TestImages>;
+  /**
+   * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
+   * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.
+   */
+  getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages>;
 }

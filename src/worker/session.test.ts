@@ -188,7 +188,7 @@ describe('training session', () => {
       expect(outcome.test).toEqual(kept.report.test);
       expect(parseModel(s.exportModel() as string).layers).toEqual(parseModel(kept.model).layers);
       expect((await s.evaluate())?.confusion).toEqual(kept.report.test.confusion);
-      const cell = s.getTestImages(3, 3, 5);
+      const cell = await s.getTestImages(3, 3, 0, 5);
       const network = Network.fromLayers(parseModel(kept.model).layers);
       const first = Float32Array.from(cell.images.subarray(0, 784), (v) => v / 255);
       expect(Array.from(cell.probabilities.subarray(0, 10))).toEqual(Array.from(network.predict(first)));
@@ -230,15 +230,23 @@ describe('training session', () => {
     await s.loadData(() => {});
     await s.train({ ...config, epochs: 1 });
     const confusion = epochReports(events)[0].test.confusion;
-    const cell = s.getTestImages(4, 4, 5);
+    const cell = await s.getTestImages(4, 4, 0, 5);
     expect(cell.count).toBe(Math.min(5, confusion[4][4]));
     expect(cell.images).toHaveLength(cell.count * 784);
     for (let k = 0; k < cell.count; k++) {
       const probabilities = Array.from(cell.probabilities.subarray(k * 10, k * 10 + 10));
       expect(probabilities.indexOf(Math.max(...probabilities))).toBe(4);
     }
-    const all = s.getTestImages(4, 4, 1000);
+    const all = await s.getTestImages(4, 4, 0, 1000);
     expect(all.count).toBe(confusion[4][4]);
+    // Pages follow one another: the second starts where the first ended.
+    const second = await s.getTestImages(4, 4, 5, 5);
+    expect(second.offset).toBe(5);
+    expect(Array.from(second.indices)).toEqual(Array.from(all.indices.subarray(5, 10)));
+    // A model loaded from a file has no per-image answers yet: they are worked out on demand.
+    s.importModel(s.exportModel() as string);
+    const reloaded = await s.getTestImages(4, 4, 0, 1000);
+    expect(Array.from(reloaded.indices)).toEqual(Array.from(all.indices));
   });
 
   it('exports and imports models, refusing a bad file without losing the current one', async () => {

@@ -208,13 +208,18 @@ export class TrainingSession {
     };
   }
 
-  getTestImages(actual: number, predicted: number, limit: number): TestImages {
-    const evaluated = this.evaluated;
+  async getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages> {
     const test = this.data?.test;
-    if (!evaluated || !test) return { count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
+    // A model restored from storage comes with the evaluation it had, but not the per-image answers behind it.
+    if (!this.evaluated && this.network && test) await this.evaluateNetwork(this.network, this.modelEpoch);
+    const evaluated = this.evaluated;
+    if (!evaluated || !test) return { offset, count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
     const found: number[] = [];
+    let skipped = 0;
     for (let i = 0; i < test.count && found.length < limit; i++) {
-      if (test.labels[i] === actual && evaluated.predicted[i] === predicted) found.push(i);
+      if (test.labels[i] !== actual || evaluated.predicted[i] !== predicted) continue;
+      if (skipped < offset) skipped++;
+      else found.push(i);
     }
     evaluated.network ??= Network.fromLayers(evaluated.specs);
     const size = test.inputSize;
@@ -227,7 +232,7 @@ export class TrainingSession {
       for (let p = 0; p < size; p++) input[p] = pixels[p] / 255;
       probabilities.set((evaluated.network as Network).predict(input).subarray(0, MNIST_CLASSES), k * MNIST_CLASSES);
     });
-    return { count: found.length, images, probabilities, indices: Uint32Array.from(found) };
+    return { offset, count: found.length, images, probabilities, indices: Uint32Array.from(found) };
   }
 
   /** Stops any running loop and waits for it to return. */

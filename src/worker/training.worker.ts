@@ -70,8 +70,8 @@ const api: TrainingWorkerApi = {
   },
   exportModel: async () => session.exportModel(),
   importModel: async (text) => session.importModel(text),
-  getTestImages: async (actual, predicted, limit) => {
-    const found = session.getTestImages(actual, predicted, limit);
+  getTestImages: async (actual, predicted, offset, limit) => {
+    const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);
   },
 };

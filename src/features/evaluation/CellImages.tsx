@@ -1,33 +1,57 @@
+import { useEffect, useRef } from 'react';
 import { MNIST_CLASSES } from '../../engine/config';
 import { DigitCanvas } from '../../components/DigitCanvas';
-import { formatPercent } from '../../components/format';
-import { CELL_IMAGE_LIMIT } from '../../bridge/training-bridge';
+import { formatCount, formatPercent } from '../../components/format';
+import { CELL_IMAGE_LIMIT, showCellPage } from '../../bridge/training-bridge';
 import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
 const PIXELS = 784;
 
-/** The test images behind one confusion cell, each with what the network thought of it. */
+/**
+ * The test images behind one confusion cell, each with what the network thought of it, in a
+ * dialog over the matrix (so they open where the eye is) and in pages, so all of them are reachable.
+ */
 export function CellImages() {
   const cell = useAppStore((state) => state.selectedCell);
+  const offset = useAppStore((state) => state.cellOffset);
   const images = useAppStore((state) => state.cellImages);
   const cellCount = useAppStore((state) => (cell ? (state.evaluation?.confusion[cell.actual][cell.predicted] ?? 0) : 0));
+  const dialog = useRef<HTMLDialogElement>(null);
+  const open = cell !== null;
+  useEffect(() => {
+    const element = dialog.current;
+    if (!open || !element) return;
+    element.showModal();
+    // Closing (not just removing) the dialog hands the focus back to the cell that opened it.
+    return () => element.close();
+  }, [open]);
   if (!cell) return null;
   const title =
     cell.actual === cell.predicted
       ? `${cell.actual}s read correctly`
       : `${cell.actual}s read as ${cell.predicted}`;
+  const last = Math.min(cellCount, offset + CELL_IMAGE_LIMIT);
+  const range = cellCount === 0 ? 'no images' : `${formatCount(offset + 1)}–${formatCount(last)} of ${formatCount(cellCount)}`;
   return (
-    <section className="cell-images" aria-label="Images of the selected cell">
+    <dialog ref={dialog} className="cell-images" aria-labelledby="cell-images-title" onClose={cellClosed}>
       <header>
-        <h3>{title}</h3>
-        <span className="muted">
-          {cellCount > CELL_IMAGE_LIMIT ? `first ${CELL_IMAGE_LIMIT} of ${cellCount}` : `${cellCount} image${cellCount === 1 ? '' : 's'}`}
-        </span>
+        <h3 id="cell-images-title">{title}</h3>
+        <span className="muted">{range}</span>
         <button type="button" className="secondary small" onClick={cellClosed}>
           Close
         </button>
       </header>
+      {cellCount > CELL_IMAGE_LIMIT && (
+        <nav className="cell-pages" aria-label="Pages of images">
+          <button type="button" className="secondary small" disabled={offset === 0} onClick={() => void showCellPage(Math.max(0, offset - CELL_IMAGE_LIMIT))}>
+            Previous
+          </button>
+          <button type="button" className="secondary small" disabled={last >= cellCount} onClick={() => void showCellPage(offset + CELL_IMAGE_LIMIT)}>
+            Next
+          </button>
+        </nav>
+      )}
       {images === null ? (
         <p className="muted">Loading images…</p>
       ) : (
@@ -56,7 +80,7 @@ export function CellImages() {
           })}
         </ul>
       )}
-    </section>
+    </dialog>
   );
 }
 

@@ -1,0 +1,51 @@
+import { expect, test, type Page } from '@playwright/test';
+import { chartPointCount, confusionCounts, overallAccuracy, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+
+test('a reload after a run shows its curves and evaluation again, and its cell images', async ({ page }) => {
+  await page.goto('/');
+  await typeConfigJson(page, { ...SMALL_RUN, epochs: 2 });
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  const accuracy = await overallAccuracy(page);
+  const confusion = await confusionCounts(page);
+  const running = await chartPointCount(page, 'Within-epoch learning');
+  // The results are written to IndexedDB in the background: reload once the last epoch's are there.
+  await expect.poll(() => keptEpochs(page)).toBe(2);
+
+  await page.reload();
+  // The note sits with the model files, on the drawing tab.
+  await expect(page.getByText(/Restored your last model \(784-32-10 ReLU\/Softmax\) and its results/)).toBeAttached();
+  await expect(page.getByText(/^Overall accuracy: \d+\.\d\d%$/)).toBeVisible();
+  expect(await overallAccuracy(page)).toBe(accuracy);
+  expect(await confusionCounts(page)).toEqual(confusion);
+  await expect.poll(() => chartPointCount(page, 'Accuracy per epoch')).toBe(2);
+  expect(await chartPointCount(page, 'Within-epoch learning')).toBe(running);
+
+  // Its images come from the restored model, answering as the evaluation counted.
+  const count = confusion[7][7];
+  await page.getByRole('button', { name: `Actual 7, predicted 7: ${count} images` }).click();
+  const images = page.getByRole('dialog', { name: '7s read correctly' });
+  await expect(images.getByRole('img')).toHaveCount(Math.min(48, count), { timeout: 60_000 });
+  const topDigits = await images.getByRole('list', { name: 'Predicted probabilities' }).evaluateAll((lists) =>
+    lists.map((list) => Number(list.querySelector('.digit')?.textContent)),
+  );
+  expect(topDigits).toEqual(new Array(Math.min(48, count)).fill(7));
+});
+
+/** Epoch points of the results kept with the latest model in this browser. */
+function keptEpochs(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const opened = indexedDB.open('mnist-playground-models');
+        opened.onsuccess = () => {
+          const db = opened.result;
+          if (!db.objectStoreNames.contains('models')) return resolve(0);
+          const read = db.transaction('models').objectStore('models').get('latest-view');
+          read.onsuccess = () => resolve((read.result as { epochs?: { points: unknown[] } } | undefined)?.epochs?.points.length ?? 0);
+          read.onerror = () => resolve(0);
+        };
+        opened.onerror = () => resolve(0);
+      }),
+  );
+}
