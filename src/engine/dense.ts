@@ -105,7 +105,7 @@ export class Dense implements Layer {
     this.weights = this.sparseWasm?.weights ?? (sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights);
     this.biases = this.sparseWasm?.biases ?? spec.biases;
     this.gradWeights = this.sparseWasm?.gradWeights ?? new Float32Array(spec.weights.length);
-    this.gradBiases = new Float32Array(spec.outputs);
+    this.gradBiases = this.sparseWasm?.gradBiases ?? new Float32Array(spec.outputs);
     this.sparseInput = sparseInput;
     this.activeRows = sparseInput ? { rowLength: spec.outputs, list: this.sparseWasm?.activeList ?? new Int32Array(spec.inputs), count: 0 } : null;
     const sparseInputs = sparseInput ? spec.inputs : 0;
@@ -149,9 +149,10 @@ export class Dense implements Layer {
    * with their active rows, which lets an optimizer skip or defer the others.
    */
   paramGroups(l2: number): ParamGroup[] {
+    const arena = this.sparseWasm?.arena;
     return [
-      { params: this.weights, grads: this.gradWeights, l2, activeRows: this.activeRows ?? undefined },
-      { params: this.biases, grads: this.gradBiases, l2: 0 },
+      { params: this.weights, grads: this.gradWeights, l2, activeRows: this.activeRows ?? undefined, arena },
+      { params: this.biases, grads: this.gradBiases, l2: 0, arena },
     ];
   }
 

@@ -4,7 +4,8 @@ import { kernelModule } from './wasm/dense-kernels.ts';
  * Which code runs the dense layers' products: WebAssembly SIMD ('wasm', see
  * wasm/kernels.wat), or the TypeScript loops ('ts'), which are the reference the
  * kernels are tested against and the fallback where WebAssembly SIMD is missing.
- * The first layer's sparse products are TypeScript either way.
+ * With 'wasm', the sparse first layer keeps its parameters in WebAssembly memory,
+ * where the optimizer's kernels (wasm/optimizer-kernels.wat) update them in place.
  */
 export type Kernels = 'wasm' | 'ts';
 

@@ -2,13 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { Network } from './network.ts';
 import { Adam, createOptimizer, Momentum, Sgd, type Optimizer, type ParamGroup } from './optimizers.ts';
 import { createRng } from './rng.ts';
+import { WasmArena } from './wasm/arena.ts';
+import { optimizerStateBytes } from './wasm/optimizer-kernels.ts';
+
+/** Where the groups' values live: plain arrays (the TypeScript updates) or a WebAssembly arena (the kernels'). */
+type Place = 'arrays' | 'arena';
+const PLACES: Place[] = ['arrays', 'arena'];
 
 /** One weight group (decayed with l2) and one bias group (never decayed), each starting at the given values. */
-function groups(weights: number[], biases: number[], l2 = 0): ParamGroup[] {
-  return [
-    { params: Float32Array.from(weights), grads: new Float32Array(weights.length), l2 },
-    { params: Float32Array.from(biases), grads: new Float32Array(biases.length), l2: 0 },
-  ];
+function groups(weights: number[], biases: number[], l2 = 0, place: Place = 'arrays'): ParamGroup[] {
+  if (place === 'arrays') {
+    return [
+      { params: Float32Array.from(weights), grads: new Float32Array(weights.length), l2 },
+      { params: Float32Array.from(biases), grads: new Float32Array(biases.length), l2: 0 },
+    ];
+  }
+  const arena = new WasmArena(4 * WasmArena.cost(weights.length + biases.length, 4) + optimizerStateBytes(1, weights.length + biases.length));
+  const group = (values: number[], decay: number): ParamGroup => {
+    const params = arena.floats(values.length);
+    params.set(values);
+    return { params, grads: arena.floats(values.length), l2: decay, arena };
+  };
+  const made = [group(weights, l2), group(biases, 0)];
+  arena.seal();
+  return made;
 }
 
 function expectValues(actual: Float32Array, expected: number[]): void {
@@ -39,14 +56,16 @@ describe('Sgd', () => {
   });
 });
 
-describe('Momentum', () => {
+describe.each(PLACES)('Momentum, values in %s', (place) => {
   it('keeps a velocity v ← μv − lr·g and adds it: w ← w + v', () => {
-    const [w] = groups([1], []);
+    const [w] = groups([1], [], 0, place);
     const optimizer = new Momentum([w], 0.1, 0.9);
     // step 1, g = 0.5: v = 0 − 0.05 = −0.05;           w = 1 − 0.05 = 0.95
     w.grads[0] = 0.5;
     optimizer.step();
     expectValues(w.params, [0.95]);
+    // In an arena the velocity is kept there, beside the weights, by the kernels.
+    if (w.arena) expect(new Float32Array(w.arena.memory.buffer).includes(Math.fround(-0.05))).toBe(true);
     // step 2, g = 0.5: v = 0.9·(−0.05) − 0.05 = −0.095; w = 0.95 − 0.095 = 0.855
     optimizer.step();
     expectValues(w.params, [0.855]);
@@ -57,7 +76,7 @@ describe('Momentum', () => {
   });
 
   it('with μ = 0 is plain gradient descent, decay included', () => {
-    const a = groups([1, -2], [0.5], 0.1);
+    const a = groups([1, -2], [0.5], 0.1, place);
     const b = groups([1, -2], [0.5], 0.1);
     for (const g of [a, b]) {
       g[0].grads.set([0.5, 0.25]);
@@ -70,9 +89,9 @@ describe('Momentum', () => {
   });
 });
 
-describe('Adam', () => {
+describe.each(PLACES)('Adam, values in %s', (place) => {
   it('divides by the bias corrections 1 − β^t', () => {
-    const [w, b] = groups([1], [0]);
+    const [w, b] = groups([1], [0], 0, place);
     const optimizer = new Adam([w, b], 0.1);
     // β1 = 0.9, β2 = 0.999, ε = 1e−8, lr = 0.1
     // t = 1, g = 0.5: m = 0.05, v = 0.001·0.25 = 0.00025
@@ -97,7 +116,7 @@ describe('Adam', () => {
   });
 
   it('decays weights through the gradient, not biases', () => {
-    const [w, b] = groups([2], [2], 0.5);
+    const [w, b] = groups([2], [2], 0.5, place);
     // g + λw = 0 + 0.5·2 = 1 → the first step moves w by −lr = −0.1; the bias has g = 0 and stays
     new Adam([w, b], 0.1).step();
     expectValues(w.params, [1.9]);

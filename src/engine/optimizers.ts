@@ -1,4 +1,6 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
+import type { WasmArena } from './wasm/arena.ts';
+import { arenasFor, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
 /**
  * Parameters and their gradients, as the optimizer sees them: it knows nothing
@@ -11,6 +13,13 @@ export interface ParamGroup {
   l2: number;
   /** Set when the gradient is zero outside a few rows, which lets optimizers skip the rest. */
   activeRows?: ActiveRows;
+  /**
+   * The WebAssembly memory params and grads (and activeRows.list) are views of, with
+   * room for optimizer state: momentum and Adam then keep their state there and
+   * update in place with WebAssembly kernels (wasm/optimizer-kernels.ts), bit for
+   * bit as the TypeScript loops below, which run for every other group.
+   */
+  arena?: WasmArena;
 }
 
 /**
@@ -83,7 +92,9 @@ export class Sgd implements Optimizer {
  */
 export class Momentum implements Optimizer {
   private readonly velocities: Float32Array[];
-  private readonly lazy: (LazyMomentumRows | null)[];
+  private readonly lazy: (LazyRows | null)[];
+  /** Groups that live in an arena and are updated there, eagerly. */
+  private readonly kernels: (WasmMomentum | null)[];
   private steps = 0;
 
   constructor(
@@ -91,12 +102,18 @@ export class Momentum implements Optimizer {
     private readonly learningRate: number,
     private readonly momentum: number,
   ) {
-    this.velocities = groups.map((group) => new Float32Array(group.params.length));
-    this.lazy = groups.map((group, index) =>
-      group.activeRows && group.l2 === 0
-        ? new LazyMomentumRows(group.params, group.activeRows, this.velocities[index], momentum)
-        : null,
-    );
+    const arenas = arenasFor(groups);
+    const series: MomentumSeries = { power: (k) => momentum ** k, gain: (k) => gain(momentum, k) };
+    this.lazy = groups.map((group, index) => {
+      if (!group.activeRows || group.l2 !== 0) return null;
+      const arena = arenas[index];
+      return arena ? new WasmLazyMomentumRows(arena, group.params, group.activeRows, series) : new LazyMomentumRows(group.params, group.activeRows, series);
+    });
+    this.kernels = groups.map((group, index) => {
+      const arena = arenas[index];
+      return arena && !this.lazy[index] ? new WasmMomentum(arena, group.params, group.grads, group.l2) : null;
+    });
+    this.velocities = groups.map((group, index) => (arenas[index] ? new Float32Array(0) : new Float32Array(group.params.length)));
   }
 
   step(): void {
@@ -106,6 +123,11 @@ export class Momentum implements Optimizer {
       const lazy = this.lazy[index];
       if (lazy) {
         lazy.step(this.groups[index].grads, lr, this.steps);
+        continue;
+      }
+      const kernel = this.kernels[index];
+      if (kernel) {
+        kernel.step(lr, mu);
         continue;
       }
       const { params: w, grads: g, l2 } = this.groups[index];
@@ -127,6 +149,13 @@ export class Momentum implements Optimizer {
   }
 }
 
+/** Lazy momentum on the rows of one group, in TypeScript or in WebAssembly. */
+interface LazyRows {
+  step(g: Float32Array, lr: number, steps: number): void;
+  catchUp(steps: number): void;
+  flush(steps: number): void;
+}
+
 /**
  * Momentum on a matrix whose gradient is zero outside its active rows. A row
  * whose gradient stays zero for k steps only sees v ← μ·v, w ← w + v each time,
@@ -144,7 +173,7 @@ export class Momentum implements Optimizer {
  * which anything may read params, first moves the kept w of the rows it derives
  * aside, into `saved`.
  */
-class LazyMomentumRows {
+class LazyMomentumRows implements LazyRows {
   private readonly rowLength: number;
   /** w at the last touch of the rows whose params flush overwrote (savedRow[row] = 1). */
   private readonly saved: Float32Array;
@@ -156,15 +185,17 @@ class LazyMomentumRows {
   private readonly powers: Float64Array;
   private readonly gains: Float64Array;
 
+  /** v of each row at its last touch. */
+  private readonly velocity: Float32Array;
+
   constructor(
     private readonly params: Float32Array,
     private readonly active: ActiveRows,
-    /** v of each row at its last touch. */
-    private readonly velocity: Float32Array,
-    private readonly momentum: number,
+    private readonly series: MomentumSeries,
   ) {
     this.rowLength = active.rowLength;
     const rows = params.length / active.rowLength;
+    this.velocity = new Float32Array(params.length);
     this.saved = new Float32Array(params.length);
     this.savedRow = new Uint8Array(rows);
     this.touchedAt = new Int32Array(rows);
@@ -172,21 +203,21 @@ class LazyMomentumRows {
     this.powers = new Float64Array(TABLED_GAPS);
     this.gains = new Float64Array(TABLED_GAPS);
     for (let k = 0; k < TABLED_GAPS; k++) {
-      this.powers[k] = momentum ** k;
-      this.gains[k] = gain(momentum, k);
+      this.powers[k] = series.power(k);
+      this.gains[k] = series.gain(k);
     }
   }
 
   /** The optimizer step after `steps` steps, for the gradient g of the active rows. */
   step(g: Float32Array, lr: number, steps: number): void {
-    const { params: w, velocity: v, rowLength, momentum: mu } = this;
+    const { params: w, velocity: v, rowLength, series } = this;
     const { list, count } = this.active;
     for (let n = 0; n < count; n++) {
       const row = list[n];
       this.bringUpToDate(row, steps);
       const gap = steps - this.touchedAt[row];
       // μ·(μ^gap·v): the velocity's decay over the untouched steps, then this step's.
-      const decay = gap + 1 < TABLED_GAPS ? this.powers[gap + 1] : mu ** (gap + 1);
+      const decay = gap + 1 < TABLED_GAPS ? this.powers[gap + 1] : series.power(gap + 1);
       const start = row * rowLength;
       const end = start + rowLength;
       for (let i = start; i < end; i++) {
@@ -222,7 +253,7 @@ class LazyMomentumRows {
   private bringUpToDate(row: number, steps: number): void {
     if (this.currentAt[row] === steps) return;
     const gap = steps - this.touchedAt[row];
-    const g = gap < TABLED_GAPS ? this.gains[gap] : gain(this.momentum, gap);
+    const g = gap < TABLED_GAPS ? this.gains[gap] : this.series.gain(gap);
     const { params: w, velocity: v, rowLength } = this;
     const kept = this.savedRow[row] ? this.saved : w;
     const start = row * rowLength;
@@ -231,8 +262,6 @@ class LazyMomentumRows {
     this.currentAt[row] = steps;
   }
 }
-
-const TABLED_GAPS = 1024;
 
 /** μ + μ² + … + μ^k: how far k steps of momentum alone carry a weight, per unit of velocity. */
 function gain(mu: number, k: number): number {
@@ -253,14 +282,22 @@ export class Adam implements Optimizer {
 
   private readonly firstMoments: Float32Array[];
   private readonly secondMoments: Float32Array[];
+  /** Groups that live in an arena and are updated there. */
+  private readonly kernels: (WasmAdam | null)[];
   private t = 0;
 
   constructor(
     private readonly groups: readonly ParamGroup[],
     private readonly learningRate: number,
   ) {
-    this.firstMoments = groups.map((group) => new Float32Array(group.params.length));
-    this.secondMoments = groups.map((group) => new Float32Array(group.params.length));
+    const arenas = arenasFor(groups);
+    this.kernels = groups.map((group, index) => {
+      const arena = arenas[index];
+      return arena ? new WasmAdam(arena, group.params, group.grads, group.l2) : null;
+    });
+    const state = (index: number) => new Float32Array(arenas[index] ? 0 : this.groups[index].params.length);
+    this.firstMoments = groups.map((_, index) => state(index));
+    this.secondMoments = groups.map((_, index) => state(index));
   }
 
   step(): void {
@@ -270,6 +307,11 @@ export class Adam implements Optimizer {
     const correction1 = 1 - beta1 ** this.t;
     const correction2 = 1 - beta2 ** this.t;
     for (let index = 0; index < this.groups.length; index++) {
+      const kernel = this.kernels[index];
+      if (kernel) {
+        kernel.step(lr, beta1, beta2, epsilon, correction1, correction2);
+        continue;
+      }
       const { params: w, grads, l2 } = this.groups[index];
       const m = this.firstMoments[index];
       const v = this.secondMoments[index];

@@ -1,18 +1,18 @@
+import { WasmArena } from './arena.ts';
 import { kernelModule } from './dense-kernels.ts';
+import { optimizerStateBytes } from './optimizer-kernels.ts';
 
 interface SparseExports {
   sparseRows(targets: number, count: number, start: number, end: number, index: number, value: number, m: number, init: number, out: number, n: number): void;
 }
 
-const PAGE_BYTES = 65536;
-
 /**
  * The sparse-input first layer's products in WebAssembly, on arrays that live in
- * the kernel's own memory: weights W (input-major, inputs × outputs), biases b,
- * the weight gradient ∂W, the outputs z and the deltas δ are views of it, so an
- * optimizer updating W in place and the kernels share one copy, with nothing
- * copied per batch. Sized once for up to `maxRows` rows: the memory never grows,
- * so the views stay valid.
+ * the kernel's own memory (`arena`): weights W (input-major, inputs × outputs),
+ * biases b, the gradients ∂W and ∂b, the outputs z and the deltas δ are views of
+ * it, and it has room for an optimizer's state, so the optimizer's kernels update
+ * W in place and nothing is copied per batch. Sized once for up to `maxRows` rows:
+ * the memory never grows, so the views stay valid.
  *
  * load() scans a batch for its non-zero pixels; forward() and weightGradient()
  * then skip the zeros, as the TypeScript path in dense.ts does.
@@ -21,15 +21,15 @@ export class WasmSparseLayer {
   readonly weights: Float32Array;
   readonly biases: Float32Array;
   readonly gradWeights: Float32Array;
+  readonly gradBiases: Float32Array;
   readonly output: Float32Array<ArrayBuffer>;
   readonly delta: Float32Array<ArrayBuffer>;
   /** The inputs non-zero somewhere in the loaded batch (activeList[0 … activeCount − 1]). */
   readonly activeList: Int32Array;
   activeCount = 0;
+  readonly arena: WasmArena;
 
   private readonly kernels: SparseExports;
-  private readonly memory: WebAssembly.Memory;
-  private top = 0;
   private rows = 0;
   /** Per row r: its non-zeros (pixel, x) at r·inputs … rowEnd[r] − 1. */
   private readonly pixel: Int32Array;
@@ -57,30 +57,33 @@ export class WasmSparseLayer {
   ) {
     if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
     const entries = maxRows * inputs;
-    const floats = 2 * inputs * outputs + outputs + 2 * maxRows * outputs + 2 * entries;
-    const ints = 2 * entries + 3 * maxRows + 6 * inputs;
-    // 16 bytes of slack per array keep each one 16-byte aligned.
-    const bytes = 4 * (floats + ints) + 16 * 20;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
-    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as SparseExports;
-    this.weights = this.floats(inputs * outputs);
-    this.biases = this.floats(outputs);
-    this.gradWeights = this.floats(inputs * outputs);
-    this.output = this.floats(maxRows * outputs);
-    this.delta = this.floats(maxRows * outputs);
-    this.value = this.floats(entries);
-    this.bucketValue = this.floats(entries);
-    this.pixel = this.ints(entries);
-    this.bucketRow = this.ints(entries);
-    this.rowStart = this.ints(maxRows);
-    this.rowEnd = this.ints(maxRows);
-    this.identity = this.ints(maxRows);
-    this.activeList = this.ints(inputs);
-    this.bucketStart = this.ints(inputs);
-    this.bucketEnd = this.ints(inputs);
-    this.seenIn = this.ints(inputs);
-    this.rowsOf = this.ints(inputs);
-    this.gradientRows = this.ints(inputs);
+    const { cost } = WasmArena;
+    const floats = [inputs * outputs, outputs, inputs * outputs, outputs, maxRows * outputs, maxRows * outputs, entries, entries];
+    const ints = [entries, entries, maxRows, maxRows, maxRows, inputs, inputs, inputs, inputs, inputs, inputs];
+    const bytes = [...floats, ...ints].reduce((sum, length) => sum + cost(length, 4), 0) + optimizerStateBytes(inputs, outputs);
+    const arena = new WasmArena(bytes);
+    this.arena = arena;
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: arena.memory } }).exports as unknown as SparseExports;
+    this.weights = arena.floats(inputs * outputs);
+    this.biases = arena.floats(outputs);
+    this.gradWeights = arena.floats(inputs * outputs);
+    this.gradBiases = arena.floats(outputs);
+    this.output = arena.floats(maxRows * outputs);
+    this.delta = arena.floats(maxRows * outputs);
+    this.value = arena.floats(entries);
+    this.bucketValue = arena.floats(entries);
+    this.pixel = arena.ints(entries);
+    this.bucketRow = arena.ints(entries);
+    this.rowStart = arena.ints(maxRows);
+    this.rowEnd = arena.ints(maxRows);
+    this.identity = arena.ints(maxRows);
+    this.activeList = arena.ints(inputs);
+    this.bucketStart = arena.ints(inputs);
+    this.bucketEnd = arena.ints(inputs);
+    this.seenIn = arena.ints(inputs);
+    this.rowsOf = arena.ints(inputs);
+    this.gradientRows = arena.ints(inputs);
+    arena.seal();
     for (let r = 0; r < maxRows; r++) {
       this.identity[r] = r;
       this.rowStart[r] = r * inputs;
@@ -151,17 +154,5 @@ export class WasmSparseLayer {
 
   private pointer(view: Int32Array | Float32Array): number {
     return view.byteOffset;
-  }
-
-  private floats(length: number): Float32Array<ArrayBuffer> {
-    const view = new Float32Array(this.memory.buffer, this.top, length);
-    this.top += 16 * Math.ceil((4 * length) / 16) + 16;
-    return view;
-  }
-
-  private ints(length: number): Int32Array {
-    const view = new Int32Array(this.memory.buffer, this.top, length);
-    this.top += 16 * Math.ceil((4 * length) / 16) + 16;
-    return view;
   }
 }

@@ -1,0 +1,69 @@
+const PAGE_BYTES = 65536;
+
+/**
+ * A WebAssembly memory of fixed size, handed out as typed-array views: a layer's
+ * weights and batch buffers, then an optimizer's state beside them, so kernels
+ * of either module read and write them in place, with nothing copied per batch.
+ * The memory never grows (growing would detach every view), so the owner sizes
+ * it once for everything that will live in it.
+ *
+ * Each view starts 16-byte aligned and is followed by 16 bytes of slack, so a
+ * kernel may read one vector past a row's end.
+ */
+export class WasmArena {
+  readonly memory: WebAssembly.Memory;
+  private top = 0;
+  private sealedTop = 0;
+
+  constructor(bytes: number) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+  }
+
+  /** Bytes a view of `length` elements of `bytesPerElement` takes here, slack included. */
+  static cost(length: number, bytesPerElement: number): number {
+    return 16 * Math.ceil((bytesPerElement * length) / 16) + 16;
+  }
+
+  floats(length: number): Float32Array<ArrayBuffer> {
+    return new Float32Array(this.memory.buffer, this.take(length, 4), length);
+  }
+
+  ints(length: number): Int32Array<ArrayBuffer> {
+    return new Int32Array(this.memory.buffer, this.take(length, 4), length);
+  }
+
+  doubles(length: number): Float64Array<ArrayBuffer> {
+    return new Float64Array(this.memory.buffer, this.take(length, 8), length);
+  }
+
+  bytes(length: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(this.memory.buffer, this.take(length, 1), length);
+  }
+
+  /** Whether `view` lies in this memory. */
+  holds(view: ArrayBufferView): boolean {
+    return view.buffer === this.memory.buffer;
+  }
+
+  /** What is allocated so far stays for good; release() frees only what comes after. */
+  seal(): void {
+    this.sealedTop = this.top;
+  }
+
+  /**
+   * Frees everything allocated since seal(), zeroed for the next owner: a new
+   * optimizer takes over the parameters and the state of the one before it is gone.
+   */
+  release(): void {
+    new Uint8Array(this.memory.buffer, this.sealedTop, this.top - this.sealedTop).fill(0);
+    this.top = this.sealedTop;
+  }
+
+  private take(length: number, bytesPerElement: number): number {
+    const start = this.top;
+    const end = start + WasmArena.cost(length, bytesPerElement);
+    if (end > this.memory.buffer.byteLength) throw new Error(`This WebAssembly memory holds ${this.memory.buffer.byteLength} bytes; ${end} were asked for`);
+    this.top = end;
+    return start;
+  }
+}

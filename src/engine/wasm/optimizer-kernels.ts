@@ -1,0 +1,183 @@
+import { WasmArena } from './arena.ts';
+import { OPTIMIZER_KERNELS_WASM_BASE64 } from './optimizer-kernels.generated.ts';
+
+/** The exports of optimizer-kernels.wat: pointers are byte offsets, lengths count floats. */
+interface OptimizerExports {
+  lazyCatchUp(list: number, count: number, steps: number, n: number, w: number, v: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, tabled: number): void;
+  lazyStep(list: number, count: number, steps: number, n: number, w: number, v: number, grad: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, powers: number, tabled: number, lr: number): void;
+  momentumStep(w: number, v: number, grad: number, length: number, lr: number, mu: number, l2: number): void;
+  adamStep(w: number, m: number, v: number, grad: number, length: number, lr: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, l2: number): void;
+}
+
+/** μ^k and μ + μ² + … + μ^k, as the TypeScript lazy momentum computes them. */
+export interface MomentumSeries {
+  power(k: number): number;
+  gain(k: number): number;
+}
+
+/** Gaps k below this have μ^k and the gain tabled (a row is touched every few steps). */
+export const TABLED_GAPS = 1024;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The optimizer kernels compiled for this runtime, or null where WebAssembly or its SIMD instructions are missing. */
+export function optimizerModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(OPTIMIZER_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Bytes the state of any of our optimizers takes at most, for a weight matrix of
+ * rows × columns and its `columns` biases: two floats per parameter (Adam's moments;
+ * momentum's velocity and the weights lazy momentum sets aside), plus lazy momentum's
+ * per-row bookkeeping and tables. A layer reserves this much in its arena.
+ */
+export function optimizerStateBytes(rows: number, columns: number): number {
+  const cost = WasmArena.cost;
+  return 2 * cost(rows * columns, 4) + 2 * cost(columns, 4) + 3 * cost(rows, 4) + cost(rows, 1) + 2 * cost(TABLED_GAPS, 8);
+}
+
+const NO_SERIES: MomentumSeries = {
+  power: () => Number.NaN,
+  gain: () => Number.NaN,
+};
+
+/** The kernels on `arena`'s memory, calling `series` for gaps beyond the tables. */
+function instantiate(arena: WasmArena, module: WebAssembly.Module, series: MomentumSeries): OptimizerExports {
+  const env = { memory: arena.memory, power: series.power, gain: series.gain };
+  return new WebAssembly.Instance(module, { env }).exports as unknown as OptimizerExports;
+}
+
+/**
+ * Where a group's params, grads (and active rows) all live in one arena, its
+ * state goes there too and kernels update it: the arena, else null. Every arena
+ * met is released first, once: a new optimizer owns the parameters from now on.
+ */
+export function arenasFor(groups: readonly { params: Float32Array; grads: Float32Array; arena?: WasmArena; activeRows?: { list: Int32Array } }[]): (WasmArena | null)[] {
+  if (!optimizerModule()) return groups.map(() => null);
+  const arenas = groups.map(({ params, grads, arena, activeRows }) =>
+    arena && arena.holds(params) && arena.holds(grads) && (!activeRows || arena.holds(activeRows.list)) ? arena : null,
+  );
+  for (const arena of new Set(arenas)) arena?.release();
+  return arenas;
+}
+
+/** Momentum on every element of one group, state in its arena: see Momentum in optimizers.ts. */
+export class WasmMomentum {
+  private readonly kernels: OptimizerExports;
+  private readonly velocity: Float32Array;
+
+  constructor(
+    arena: WasmArena,
+    private readonly params: Float32Array,
+    private readonly grads: Float32Array,
+    private readonly l2: number,
+  ) {
+    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.velocity = arena.floats(params.length);
+  }
+
+  step(lr: number, mu: number): void {
+    const { params, velocity, grads } = this;
+    this.kernels.momentumStep(params.byteOffset, velocity.byteOffset, grads.byteOffset, params.length, lr, mu, this.l2);
+  }
+}
+
+/** Adam on one group, moments in its arena: see Adam in optimizers.ts. */
+export class WasmAdam {
+  private readonly kernels: OptimizerExports;
+  private readonly first: Float32Array;
+  private readonly second: Float32Array;
+
+  constructor(
+    arena: WasmArena,
+    private readonly params: Float32Array,
+    private readonly grads: Float32Array,
+    private readonly l2: number,
+  ) {
+    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.first = arena.floats(params.length);
+    this.second = arena.floats(params.length);
+  }
+
+  /** One step with the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t. */
+  step(lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void {
+    const { params, grads, first, second } = this;
+    this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, params.length, lr, beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, epsilon, this.l2);
+  }
+}
+
+/**
+ * LazyMomentumRows (optimizers.ts) with its state in the arena and its loops in
+ * WebAssembly: the same bookkeeping (kept weights, touchedAt, currentAt, savedRow)
+ * and the same arithmetic, so the weights come out bit for bit the same.
+ */
+export class WasmLazyMomentumRows {
+  private readonly kernels: OptimizerExports;
+  private readonly rowLength: number;
+  private readonly rows: number;
+  private readonly velocity: Float32Array;
+  private readonly saved: Float32Array;
+  private readonly savedRow: Uint8Array;
+  private readonly touchedAt: Int32Array;
+  private readonly currentAt: Int32Array;
+  /** 0, 1, …, rows − 1: the list flush brings up to date. */
+  private readonly everyRow: Int32Array;
+  private readonly powers: Float64Array;
+  private readonly gains: Float64Array;
+
+  constructor(
+    arena: WasmArena,
+    private readonly params: Float32Array,
+    private readonly active: { rowLength: number; list: Int32Array; count: number },
+    series: MomentumSeries,
+  ) {
+    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, series);
+    this.rowLength = active.rowLength;
+    this.rows = params.length / active.rowLength;
+    this.velocity = arena.floats(params.length);
+    this.saved = arena.floats(params.length);
+    this.savedRow = arena.bytes(this.rows);
+    this.touchedAt = arena.ints(this.rows);
+    this.currentAt = arena.ints(this.rows);
+    this.everyRow = arena.ints(this.rows);
+    this.powers = arena.doubles(TABLED_GAPS);
+    this.gains = arena.doubles(TABLED_GAPS);
+    for (let row = 0; row < this.rows; row++) this.everyRow[row] = row;
+    for (let k = 0; k < TABLED_GAPS; k++) {
+      this.powers[k] = series.power(k);
+      this.gains[k] = series.gain(k);
+    }
+  }
+
+  step(g: Float32Array, lr: number, steps: number): void {
+    const { list, count } = this.active;
+    this.kernels.lazyStep(list.byteOffset, count, steps, this.rowLength, this.params.byteOffset, this.velocity.byteOffset, g.byteOffset, this.saved.byteOffset, this.savedRow.byteOffset, this.touchedAt.byteOffset, this.currentAt.byteOffset, this.gains.byteOffset, this.powers.byteOffset, TABLED_GAPS, lr);
+  }
+
+  catchUp(steps: number): void {
+    const { list, count } = this.active;
+    this.bring(list, count, steps);
+  }
+
+  flush(steps: number): void {
+    const { params, saved, rowLength, currentAt, savedRow } = this;
+    for (let row = 0; row < this.rows; row++) {
+      if (currentAt[row] === steps || savedRow[row]) continue;
+      const start = row * rowLength;
+      saved.set(params.subarray(start, start + rowLength), start);
+      savedRow[row] = 1;
+    }
+    this.bring(this.everyRow, this.rows, steps);
+  }
+
+  private bring(list: Int32Array, count: number, steps: number): void {
+    this.kernels.lazyCatchUp(list.byteOffset, count, steps, this.rowLength, this.params.byteOffset, this.velocity.byteOffset, this.saved.byteOffset, this.savedRow.byteOffset, this.touchedAt.byteOffset, this.currentAt.byteOffset, this.gains.byteOffset, TABLED_GAPS);
+  }
+}
