@@ -60,6 +60,11 @@ const CASES: [Shape, number, number, number, Padding][] = [
   [[9, 7, 3], 5, 3, 2, 'valid'],
   [[8, 9, 2], 3, 4, 3, 'same'],
   [[5, 5, 6], 4, 1, 1, 'valid'],
+  // One channel, odd sizes, stride 2 with the odd 'same' padding after; filters not a multiple of 8.
+  [[11, 13, 1], 9, 3, 2, 'same'],
+  [[7, 9, 1], 3, 5, 2, 'valid'],
+  // Several channels, stride 2 'same' on an odd map, a window row (k·C = 15) spilling past 8-float blocks.
+  [[9, 11, 5], 8, 3, 2, 'same'],
 ];
 
 describe('Conv2D against a float64 reference', () => {

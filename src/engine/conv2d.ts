@@ -3,6 +3,8 @@ import { Dense } from './dense.ts';
 import type { Kernels } from './kernels.ts';
 import type { Conv2DSpec, Layer, Padding, Shape } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
+import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
+import { convKernelModule, WasmConvKernels } from './wasm/conv-kernels.ts';
 
 /** Output size along one axis, and the padding before the first input (TensorFlow's convention: the odd one goes after). */
 export function convGeometry(size: number, kernel: number, stride: number, padding: Padding): { out: number; before: number } {
@@ -14,11 +16,13 @@ export function convGeometry(size: number, kernel: number, stride: number, paddi
 
 /**
  * A 2-D convolution, z[y][x][f] = b[f] + Σ_{ky,kx,c} W[f][ky][kx][c]·in[y·s + ky − pad][x·s + kx − pad][c],
- * a = f(z), computed as im2col + a dense product: every output position's
- * receptive field is copied into a row of `columns` (k·k·channels values, zero
- * outside the image), so the convolution is a dense layer from those rows to the
- * filters, run by the same kernels (WebAssembly SIMD or TypeScript) as Dense,
- * and its output rows are already the channels-last output map.
+ * a = f(z). Two paths compute it, as for Dense:
+ * - 'wasm': direct convolution in WebAssembly SIMD (wasm/conv-kernels.wat), on a
+ *   zero-padded copy of the input, with no copy per receptive field;
+ * - 'ts', the reference and the fallback: im2col + a dense product. Every output
+ *   position's receptive field is copied into a row of `columns` (k·k·channels
+ *   values, zero outside the image), so the convolution is a dense layer from those
+ *   rows to the filters, and its output rows are already the channels-last output map.
  */
 export class Conv2D implements Layer {
   readonly inputShape: Shape;
@@ -32,8 +36,15 @@ export class Conv2D implements Layer {
   readonly weights: Float32Array;
   readonly biases: Float32Array;
 
-  /** The product from receptive fields to filters; it holds the parameters, their gradients, output and delta. */
-  private readonly product: Dense;
+  /** 'ts': the product from receptive fields to filters; it holds the gradients, output and delta. */
+  private readonly product: Dense | null = null;
+  /** 'wasm': the kernels, and the arrays the layer then holds itself. */
+  private readonly wasm: WasmConvKernels | null = null;
+  private readonly fn: ActivationFunction;
+  private ownGradWeights = new Float32Array(0);
+  private ownGradBiases = new Float32Array(0);
+  private ownOutput = new Float32Array(0);
+  private ownDelta = new Float32Array(0);
   /** Output positions per sample, and values per receptive field. */
   private readonly positions: number;
   private readonly fieldSize: number;
@@ -60,57 +71,92 @@ export class Conv2D implements Layer {
     this.positions = rows.out * columns.out;
     this.fieldSize = k * k * channels;
     this.inputSize = height * width * channels;
-    this.fieldSource = receptiveFieldSources(spec.inputShape, this.outputShape, k, stride, rows.before, columns.before);
-    this.product = new Dense(
-      { inputs: this.fieldSize, outputs: filters, activation: spec.activation, weights: spec.weights, biases: spec.biases },
-      false,
-      kernels,
-    );
-    this.weights = this.product.weights;
-    this.biases = this.product.biases;
+    this.weights = spec.weights;
+    this.biases = spec.biases;
+    this.fn = ACTIVATION_FUNCTIONS[spec.activation];
+    if (kernels === 'wasm') {
+      const module = convKernelModule();
+      if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
+      this.wasm = new WasmConvKernels(
+        { height, width, channels, filters, kernelSize: k, stride, outHeight: rows.out, outWidth: columns.out, padTop: rows.before, padLeft: columns.before },
+        module,
+      );
+      this.ownGradWeights = new Float32Array(spec.weights.length);
+      this.ownGradBiases = new Float32Array(filters);
+      this.fieldSource = new Int32Array(0);
+    } else {
+      this.fieldSource = receptiveFieldSources(spec.inputShape, this.outputShape, k, stride, rows.before, columns.before);
+      this.product = new Dense({ inputs: this.fieldSize, outputs: filters, activation: spec.activation, weights: spec.weights, biases: spec.biases }, false, 'ts');
+    }
   }
 
   get output(): Float32Array {
-    return this.product.output;
+    return this.product?.output ?? this.ownOutput;
   }
 
   get delta(): Float32Array {
-    return this.product.delta;
+    return this.product?.delta ?? this.ownDelta;
+  }
+
+  get gradWeights(): Float32Array {
+    return this.product?.gradWeights ?? this.ownGradWeights;
+  }
+
+  get gradBiases(): Float32Array {
+    return this.product?.gradBiases ?? this.ownGradBiases;
   }
 
   reserve(rows: number): void {
-    this.product.reserve(rows * this.positions);
+    this.product?.reserve(rows * this.positions);
     if (rows <= this.capacity) return;
     this.capacity = rows;
-    this.columns = new Float32Array(rows * this.positions * this.fieldSize);
-    this.columnDelta = new Float32Array(rows * this.positions * this.fieldSize);
+    if (this.product) {
+      this.columns = new Float32Array(rows * this.positions * this.fieldSize);
+      this.columnDelta = new Float32Array(rows * this.positions * this.fieldSize);
+    } else {
+      this.ownOutput = new Float32Array(rows * this.positions * this.filters);
+      this.ownDelta = new Float32Array(rows * this.positions * this.filters);
+    }
   }
 
   forward(input: Float32Array, rows: number): Float32Array {
     this.reserve(rows);
-    this.gatherFields(input, rows);
-    return this.product.forward(this.columns, rows * this.positions);
+    if (this.product) {
+      this.gatherFields(input, rows);
+      return this.product.forward(this.columns, rows * this.positions);
+    }
+    const output = this.ownOutput;
+    (this.wasm as WasmConvKernels).forward(input, rows, this.weights, this.biases, output);
+    this.fn.forward(output, output, rows * this.positions * this.filters, this.filters);
+    return output;
   }
 
   /**
-   * ∂L/∂W and ∂L/∂b are the dense product's over all output positions; ∂L/∂in
-   * adds each receptive field's gradient back where the field was taken from.
+   * ∂L/∂b[f] = Σ over samples and positions of δ[·][f]; ∂L/∂W sums each weight's
+   * input times δ over the positions; ∂L/∂in adds each receptive field's gradient
+   * back where the field was taken from (for 'ts', the dense product's over all
+   * output positions, then col2im).
    */
   backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
-    this.product.backward(this.columns, rows * this.positions, inputDelta ? this.columnDelta : null);
-    if (inputDelta) this.scatterFields(inputDelta, rows);
+    if (this.product) {
+      this.product.backward(this.columns, rows * this.positions, inputDelta ? this.columnDelta : null);
+      if (inputDelta) this.scatterFields(inputDelta, rows);
+      return;
+    }
+    const { filters, ownDelta: delta, ownGradBiases: gradBiases } = this;
+    gradBiases.fill(0);
+    const end = rows * this.positions * filters;
+    for (let at = 0; at < end; at += filters) {
+      for (let f = 0; f < filters; f++) gradBiases[f] += delta[at + f];
+    }
+    (this.wasm as WasmConvKernels).backward(delta, rows, this.ownGradWeights, inputDelta);
   }
 
   paramGroups(l2: number): ParamGroup[] {
-    return this.product.paramGroups(l2);
-  }
-
-  get gradWeights(): Float32Array {
-    return this.product.gradWeights;
-  }
-
-  get gradBiases(): Float32Array {
-    return this.product.gradBiases;
+    return [
+      { params: this.weights, grads: this.gradWeights, l2 },
+      { params: this.biases, grads: this.gradBiases, l2: 0 },
+    ];
   }
 
   toSpec(): Conv2DSpec {
