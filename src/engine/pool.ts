@@ -45,18 +45,22 @@ export class MaxPool2D implements Layer {
     const [outHeight, outWidth] = this.outputShape;
     const { poolSize, stride, output, winners } = this;
     const inputSize = shapeSize(this.inputShape);
+    const rowLength = width * channels;
+    const step = stride * channels;
     let at = 0;
     for (let r = 0; r < rows; r++) {
       const sample = r * inputSize;
       for (let y = 0; y < outHeight; y++) {
         for (let x = 0; x < outWidth; x++) {
+          // The window's first value of channel 0, within the sample.
+          const corner = y * stride * rowLength + x * step;
           for (let c = 0; c < channels; c++) {
-            let best = -Infinity;
-            let winner = 0;
+            let winner = corner + c;
+            let best = input[sample + winner];
             for (let py = 0; py < poolSize; py++) {
-              const row = (y * stride + py) * width + x * stride;
+              const row = corner + py * rowLength + c;
               for (let px = 0; px < poolSize; px++) {
-                const index = (row + px) * channels + c;
+                const index = row + px * channels;
                 const value = input[sample + index];
                 if (value > best) {
                   best = value;

@@ -2,21 +2,9 @@ import { CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
 interface ConvKernelExports {
-  forward(
-    p: number, wt: number, b: number, z: number,
-    rows: number, outH: number, outW: number, f8: number, k: number, kc: number,
-    rowStride: number, xStride: number, yStride: number, sampleStride: number,
-  ): void;
-  weightGradient(
-    p: number, d: number, dwt: number,
-    rows: number, outH: number, outW: number, f8: number, k: number, kc: number,
-    rowStride: number, xStride: number, yStride: number, sampleStride: number,
-  ): void;
-  inputGradient(
-    d: number, wk: number, dp: number,
-    rows: number, outH: number, outW: number, f8: number, f: number, k: number, kc8: number,
-    rowStride: number, xStride: number, yStride: number, sampleStride: number,
-  ): void;
+  forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
+  weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc4: number, rowStride: number): void;
+  inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -57,10 +45,11 @@ function roundUp(value: number, multiple: number): number {
  * A convolution's three products (forward, ∂W, ∂x) in WebAssembly SIMD, direct
  * rather than through im2col: no k²-times copy of the input is ever made. The layer
  * keeps its parameters and batch arrays; this keeps copies in a memory of its own:
- *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | dWt (K × F8) | P, dP (rows × padded map, + slack) | Z, D (rows × positions × F8)
- * (K = k·k·C, F8 the filters rounded up to 8, KC8 a window row k·C rounded up to 8;
- * see conv-kernels.wat). Copying in and out costs O(parameters + rows·(input + output))
- * per batch, small beside the O(rows·positions·parameters) products.
+ *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | dWt (k × KC4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
+ * (K = k·k·C, F8 the filters rounded up to 8, KC4 and KC8 a window row's k·C rounded up
+ * to 4 and 8, Q4 the batch's output positions rounded up to 4; see conv-kernels.wat).
+ * Copying in and out costs O(parameters + rows·(input + output)) per batch, small
+ * beside the O(rows·positions·parameters) products.
  */
 export class WasmConvKernels {
   private readonly g: ConvGeometry;
@@ -70,39 +59,41 @@ export class WasmConvKernels {
   private capacity = 0;
   private readonly f8: number;
   private readonly kc: number;
+  private readonly kc4: number;
   private readonly kc8: number;
   /** Rows and columns of the padded map: exactly those the windows cover. */
   private readonly paddedHeight: number;
   private readonly paddedWidth: number;
   private readonly paddedSize: number;
   private readonly positions: number;
+  /** Bytes from one row of P to the next. */
+  private readonly rowStride: number;
   // Float offsets of the regions.
   private readonly wk: number;
   private readonly b: number;
   private readonly dwt: number;
+  private readonly origin: number;
   private p = 0;
   private dp = 0;
   private z = 0;
   private d = 0;
-  /** The byte strides the kernels take: P's rows, and a step of the window along x, along y, and between samples. */
-  private readonly strides: [number, number, number, number];
 
   constructor(geometry: ConvGeometry, module: WebAssembly.Module) {
     this.g = geometry;
     const { channels, filters, kernelSize: k, stride, outHeight, outWidth } = geometry;
     this.f8 = roundUp(filters, 8);
     this.kc = k * channels;
+    this.kc4 = roundUp(this.kc, 4);
     this.kc8 = roundUp(this.kc, 8);
     this.paddedHeight = (outHeight - 1) * stride + k;
     this.paddedWidth = (outWidth - 1) * stride + k;
     this.paddedSize = this.paddedHeight * this.paddedWidth * channels;
     this.positions = outHeight * outWidth;
-    const fieldSize = k * this.kc;
-    this.wk = fieldSize * this.f8;
+    this.rowStride = 4 * this.paddedWidth * channels;
+    this.wk = k * this.kc * this.f8;
     this.b = this.wk + filters * k * this.kc8;
     this.dwt = this.b + this.f8;
-    const row = 4 * this.paddedWidth * channels;
-    this.strides = [row, 4 * stride * channels, stride * row, 4 * this.paddedSize];
+    this.origin = this.dwt + k * this.kc4 * this.f8;
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ConvKernelExports;
     this.floats = new Float32Array(this.memory.buffer);
@@ -116,7 +107,7 @@ export class WasmConvKernels {
     this.loadWeights(weights);
     floats.set(biases, this.b);
     this.loadInput(input, rows);
-    this.kernels.forward(4 * this.p, 0, 4 * this.b, 4 * this.z, rows, g.outHeight, g.outWidth, f8, g.kernelSize, kc, ...this.strides);
+    this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride);
     copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
 
@@ -125,22 +116,29 @@ export class WasmConvKernels {
    * δ = ∂L/∂z, for the input and weights of the last forward call.
    */
   backward(delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
-    const { floats, f8, kc, kc8, g } = this;
-    const fieldSize = g.kernelSize * kc;
-    copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * this.positions);
-    floats.fill(0, this.dwt, this.dwt + fieldSize * f8);
-    this.kernels.weightGradient(4 * this.p, 4 * this.d, 4 * this.dwt, rows, g.outHeight, g.outWidth, f8, g.kernelSize, kc, ...this.strides);
-    // gradWeights[f][j] = dWt[j][f]
+    const { floats, f8, kc, kc4, kc8, g, positions } = this;
+    const k = g.kernelSize;
+    copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
+    floats.fill(0, this.dwt, this.origin);
+    for (let n = 0; n < rows; n++) {
+      this.kernels.weightGradient(4 * this.origin, 4 * this.d, 4 * this.dwt, n * positions, positions, f8, k, kc4, this.rowStride);
+    }
+    // gradWeights[f][ky·kc + j] = dWt[ky][j][f]
+    const fieldSize = k * kc;
     for (let f = 0; f < g.filters; f++) {
-      for (let j = 0; j < fieldSize; j++) gradWeights[f * fieldSize + j] = floats[this.dwt + j * f8 + f];
+      for (let ky = 0; ky < k; ky++) {
+        const to = f * fieldSize + ky * kc;
+        const from = this.dwt + ky * kc4 * f8 + f;
+        for (let j = 0; j < kc; j++) gradWeights[to + j] = floats[from + j * f8];
+      }
     }
     if (!inputDelta) return;
-    floats.fill(0, this.dp, this.dp + rows * this.paddedSize);
-    this.kernels.inputGradient(4 * this.d, 4 * this.wk, 4 * this.dp, rows, g.outHeight, g.outWidth, f8, g.filters, g.kernelSize, kc8, ...this.strides);
+    floats.fill(0, this.dp, this.z);
+    this.kernels.inputGradient(4 * this.origin, 4 * this.d, 4 * this.wk, 4 * (this.dp - this.p), rows * positions, f8, g.filters, k, kc8, this.rowStride);
     this.storeInputDelta(inputDelta, rows);
   }
 
-  /** Wt[j][f] = W[f][j] for the forward pass and ∂W; Wk[f][ky][j] = W[f][ky·k·C + j] for ∂x. */
+  /** Wt[j][f] = W[f][j] for the forward pass; Wk[f][ky][j] = W[f][ky·k·C + j] for ∂x. */
   private loadWeights(weights: Float32Array): void {
     const { floats, f8, kc, kc8, wk, g } = this;
     const k = g.kernelSize;
@@ -191,21 +189,36 @@ export class WasmConvKernels {
     }
   }
 
-  /** Lays the batch regions out for at least `rows` samples, growing the memory if needed. */
+  /**
+   * Lays the batch regions out for at least `rows` samples, growing the memory if
+   * needed, and writes where each output position's window starts in P.
+   */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    // dP's window rows, padded to KC8, reach up to 8 floats past the last sample.
+    const { positions, paddedSize, f8, g } = this;
+    const count4 = roundUp(rows * positions, 4);
+    // Window rows read past k·C to KC4 (∂W) and written to KC8 (∂x): up to 8 floats past the last sample.
     const slack = 8;
-    this.p = this.dwt + this.g.kernelSize * this.kc * this.f8;
-    this.dp = this.p + rows * this.paddedSize + slack;
-    this.z = this.dp + rows * this.paddedSize + slack;
-    this.d = this.z + rows * this.positions * this.f8;
-    const bytes = 4 * (this.d + rows * this.positions * this.f8);
+    this.p = this.origin + count4;
+    this.dp = this.p + rows * paddedSize + slack;
+    this.z = this.dp + rows * paddedSize + slack;
+    this.d = this.z + count4 * f8;
+    const bytes = 4 * (this.d + count4 * f8);
     const pages = Math.ceil(bytes / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
     if (pages > 0) this.memory.grow(pages);
     this.floats = new Float32Array(this.memory.buffer);
     // Zeros where they must stay: Wt's and Wk's padding, P's border, δ's padded filters.
     this.floats.fill(0);
+    const origins = new Int32Array(this.memory.buffer, 4 * this.origin, count4);
+    const step = g.stride * g.channels;
+    let q = 0;
+    for (let n = 0; n < rows; n++) {
+      for (let y = 0; y < g.outHeight; y++) {
+        for (let x = 0; x < g.outWidth; x++) origins[q++] = 4 * (this.p + n * paddedSize + y * step * this.paddedWidth + x * step);
+      }
+    }
+    // Padding positions (computed, then never read) start where the first one does.
+    origins.fill(4 * this.p, q);
     this.capacity = rows;
   }
 }
