@@ -34,9 +34,20 @@ test('two runs with different batch sizes overlaid, and the table marks the batc
   const table = page.getByRole('table', { name: 'Hyperparameters of the selected runs' });
   const differing = table.locator('tbody tr[data-differs="true"]');
   await expect(differing).toHaveCount(1);
-  await expect(differing.getByRole('rowheader')).toHaveText('batchSize (differs)');
+  await expect(differing.getByRole('rowheader')).toHaveText('Batch size (differs)');
   await expect(differing.getByRole('cell')).toHaveText(['32', '128']);
-  await expect(table.getByRole('row', { name: /^learningRate/ })).toHaveAttribute('data-differs', 'false');
+  await expect(table.getByRole('row', { name: /^Learning rate/ })).toHaveAttribute('data-differs', 'false');
+  // The by-time chart spends its width on the runs: the longest one reaches the right edge.
+  for (const name of ['Test accuracy by epoch', 'Test accuracy by training time']) {
+    const { rightmost, plotRight, plotLeft } = await page.getByRole('figure', { name }).evaluate((figure) => {
+      const xs = [...figure.querySelectorAll('path.recharts-line-curve')].flatMap((path) =>
+        [...(path.getAttribute('d') ?? '').matchAll(/[ML]\s*([\d.]+)/g)].map((m) => Number(m[1])),
+      );
+      const grid = [...figure.querySelectorAll('.recharts-cartesian-grid-horizontal line')].map((line) => [Number(line.getAttribute('x1')), Number(line.getAttribute('x2'))]);
+      return { rightmost: Math.max(...xs), plotLeft: grid[0][0], plotRight: grid[0][1] };
+    });
+    expect(rightmost - plotLeft, name).toBeGreaterThan(0.97 * (plotRight - plotLeft));
+  }
   await page.getByRole('heading', { name: 'Runs' }).scrollIntoViewIfNeeded();
   await screenshot(page, 'runs-compare');
 });
@@ -51,6 +62,6 @@ test('the batch-size experiment queues three runs and overlays them', async ({ p
   await expect(page.getByRole('status').filter({ hasText: /^Experiment:/ })).toHaveCount(0);
   await expectOverlay(page, ['Run 1 · 784-32-10 · per-sample', 'Run 2 · 784-32-10 · batch 32', 'Run 3 · 784-32-10 · batch 128']);
   await expect(page.getByRole('table', { name: 'Hyperparameters of the selected runs' }).locator('tbody tr[data-differs="true"] th')).toHaveText([
-    'batchSize (differs)',
+    'Batch size (differs)',
   ]);
 });

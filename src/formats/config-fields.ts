@@ -39,6 +39,8 @@ export interface NumberSpec extends FieldText {
 export interface ChoiceSpec<T extends string> extends FieldText {
   kind: 'choice';
   choices: readonly T[];
+  /** Words a beginner can read, where the value itself is a code name. */
+  choiceLabels?: Readonly<Record<T, string>>;
 }
 
 export type FieldSpec<K extends ScalarKey> = K extends ChoiceKey ? ChoiceSpec<Config[K]> : NumberSpec;
@@ -90,6 +92,7 @@ export const FIELDS = {
     label: 'Optimizer',
     hint: 'How the gradient becomes a step.',
     choices: OPTIMIZERS,
+    choiceLabels: { sgd: 'SGD', momentum: 'SGD with momentum', adam: 'Adam' },
   },
   batchSize: {
     kind: 'number',
@@ -134,6 +137,7 @@ export const FIELDS = {
     label: 'Weight init',
     hint: 'How the weights start.',
     choices: INITS,
+    choiceLabels: { uniform: 'Uniform ±1/√fan-out (seed post)', xavier: 'Xavier / Glorot', he: 'He (for ReLU)' },
   },
   samples: {
     kind: 'number',

@@ -13,7 +13,7 @@ export function runRecordStarted(config: Config, now = Date.now()): string {
   set((state) => {
     // A paused run that a new one replaces ends as stopped: its worker has dropped it.
     const runs = updateRun(state.runs, state.currentRunId, (run) => (run.status === 'paused' ? dropped(run) : run));
-    return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now)], currentRunId: id };
+    return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now, runs.at(-1)?.config)], currentRunId: id };
   });
   return id;
 }

@@ -43,8 +43,22 @@ describe('run records', () => {
     const c = newRunRecord('c', { ...SEED_CONFIG, batchSize: 32, layers: [784, 100, 10] }, 3, 0);
     expect(hyperparameterTable([a, b]).filter((row) => row.differs).map((row) => row.key)).toEqual(['batchSize']);
     const rows = hyperparameterTable([a, b, c]);
-    expect(rows.filter((row) => row.differs).map((row) => row.key).sort()).toEqual(['batchSize', 'layers']);
-    expect(rows.find((row) => row.key === 'layers')?.values).toEqual(['784-200-10', '784-200-10', '784-100-10']);
+    expect(rows.filter((row) => row.differs).map((row) => row.key).sort()).toEqual(['batchSize', 'network']);
+    expect(rows.find((row) => row.key === 'network')?.values).toEqual(['784-200-10', '784-200-10', '784-100-10']);
+  });
+
+  it('speaks the form’s words, not the config’s code names', () => {
+    const a = newRunRecord('a', { ...SEED_CONFIG, optimizer: 'momentum', samples: 60000 }, 1, 0);
+    const b = newRunRecord('b', { ...SEED_CONFIG, optimizer: 'adam', augment: { shift: 2, rotate: 10 } }, 2, 0);
+    const rows = new Map(hyperparameterTable([a, b]).map((row) => [row.label, row]));
+    expect([...rows.keys()]).not.toContain('learningRate');
+    expect(rows.get('Learning rate')?.values).toEqual([String(SEED_CONFIG.learningRate), String(SEED_CONFIG.learningRate)]);
+    expect(rows.get('Optimizer')?.values).toEqual(['SGD with momentum', 'Adam']);
+    expect(rows.get('Training samples')?.values[0]).toBe('60,000');
+    expect(rows.get('Augmentation')?.values).toEqual(['off', 'shift 2 px, rotate 10°']);
+    expect(rows.get('Activations')?.values[0]).toBe(SEED_CONFIG.activations.join(' / '));
+    expect(rows.get('Augmentation')?.differs).toBe(true);
+    expect(rows.get('Seed')?.differs).toBe(false);
   });
 });
 
@@ -94,5 +108,14 @@ describe('defaultRunName', () => {
     };
     expect(defaultRunName({ ...SEED_CONFIG, layers: [784, 10], activations: ['Softmax'], batchSize: 32, stack }, 4)).toBe('Run 4 · conv8-pool2-10 · batch 32');
     expect(defaultRunName(SEED_CONFIG, 1)).toBe('Run 1 · 784-200-10 · per-sample');
+  });
+
+  it('adds what differs from the run before, so two runs of one network can be told apart', () => {
+    const first = { ...SEED_CONFIG, batchSize: 32 };
+    expect(defaultRunName({ ...first, learningRate: 0.05 }, 2, first)).toBe('Run 2 · 784-200-10 · batch 32 · learning rate 0.05');
+    expect(defaultRunName({ ...first, optimizer: 'adam', seed: 9, epochs: 3 }, 2, first)).toBe('Run 2 · 784-200-10 · batch 32 · epochs 3 · optimizer Adam');
+    // The network and batch are in the name already; an unchanged config adds nothing.
+    expect(defaultRunName({ ...first, batchSize: 128 }, 2, first)).toBe('Run 2 · 784-200-10 · batch 128');
+    expect(defaultRunName(first, 2, first)).toBe('Run 2 · 784-200-10 · batch 32');
   });
 });

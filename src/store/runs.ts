@@ -3,7 +3,8 @@
  * runs can be compared and so a reload or a dead worker loses at most the epoch in progress.
  * Pure functions over the list; the actions that apply them live in runs-actions.ts.
  */
-import type { Config } from '../engine/config';
+import type { Config, LayerStack } from '../engine/config';
+import { FIELDS, SCALAR_KEYS, type FieldSpec } from '../formats/config-fields';
 import type { EpochReport, EvaluationReport, RunOutcome } from '../worker/api';
 
 export type RunRecordStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'interrupted';
@@ -42,10 +43,19 @@ export interface RunsState {
 
 export const initialRunsState = (): RunsState => ({ runs: [], currentRunId: null, selectedRunIds: [] });
 
-/** A short default name saying what tells runs apart most often. */
-export function defaultRunName(config: Config, index: number): string {
+/**
+ * A short default name: the network and batch, which tell runs apart most often, then up to
+ * two other settings that differ from the run before ("learning rate 0.01").
+ */
+export function defaultRunName(config: Config, index: number, previous?: Config): string {
   const batch = config.batchSize === 1 ? 'per-sample' : `batch ${config.batchSize}`;
-  return `Run ${index} · ${layersName(config)} · ${batch}`;
+  const changed = previous
+    ? settingsTable([previous, config])
+        .filter((row) => row.differs && row.key !== 'network' && row.key !== 'batchSize')
+        .slice(0, 2)
+        .map((row) => `${row.label.toLowerCase()} ${row.values[1]}`)
+    : [];
+  return [`Run ${index}`, layersName(config), batch, ...changed].join(' · ');
 }
 
 /** "784-200-10", or for typed layers "conv8-pool2-conv16-pool3-10" (a flatten says nothing). */
@@ -67,8 +77,8 @@ function layersName(config: Config): string {
     .join('-');
 }
 
-export function newRunRecord(id: string, config: Config, index: number, startedAt: number): RunRecord {
-  return { id, name: defaultRunName(config, index), config, startedAt, status: 'running', epochs: [], evaluation: null, note: null };
+export function newRunRecord(id: string, config: Config, index: number, startedAt: number, previous?: Config): RunRecord {
+  return { id, name: defaultRunName(config, index, previous), config, startedAt, status: 'running', epochs: [], evaluation: null, note: null };
 }
 
 export function withEpoch(run: RunRecord, report: EpochReport): RunRecord {
@@ -107,26 +117,47 @@ export function updateRun(runs: RunRecord[], id: string | null, change: (run: Ru
 }
 
 export interface Hyperparameter {
+  /** The Config key, or 'network' / 'augment' for the rows that sum up several. */
   key: string;
+  /** What the form calls it. */
+  label: string;
   values: string[];
   /** True when the selected runs do not all share this value. */
   differs: boolean;
 }
 
 /**
- * The configs of `runs` side by side, one row per config field (whatever fields the config
- * has), each value shown as its JSON so arrays compare by content.
+ * The configs of `runs` side by side in the form's words: the network, its activations, every
+ * scalar field of the field table, and the augmentation.
  */
 export function hyperparameterTable(runs: readonly RunRecord[]): Hyperparameter[] {
-  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.config)))];
-  return keys.map((key) => {
-    const values = runs.map((run) => formatValue((run.config as unknown as Record<string, unknown>)[key]));
-    return { key, values, differs: new Set(values).size > 1 };
-  });
+  return settingsTable(runs.map((run) => run.config));
 }
 
-function formatValue(value: unknown): string {
-  if (value === undefined) return '—';
-  if (Array.isArray(value)) return value.map((item) => String(item)).join('-');
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+function settingsTable(configs: readonly Config[]): Hyperparameter[] {
+  const row = (key: string, label: string, value: (config: Config) => string): Hyperparameter => {
+    const values = configs.map(value);
+    return { key, label, values, differs: new Set(values).size > 1 };
+  };
+  return [
+    row('network', 'Network', layersName),
+    row('activations', 'Activations', (config) => (config.stack ? stackActivations(config.stack) : config.activations).join(' / ')),
+    ...SCALAR_KEYS.map((key) => {
+      const field: FieldSpec<typeof key> = FIELDS[key];
+      return row(key, field.label, (config) => {
+        const value = config[key];
+        return field.kind === 'choice' && field.choiceLabels ? field.choiceLabels[value as keyof typeof field.choiceLabels] : formatCount(Number(value));
+      });
+    }),
+    row('augment', 'Augmentation', ({ augment }) => (augment ? `shift ${augment.shift} px, rotate ${augment.rotate}°` : 'off')),
+  ];
+}
+
+function stackActivations(stack: LayerStack): string[] {
+  return stack.layers.flatMap((layer) => ('activation' in layer ? [layer.activation] : []));
+}
+
+/** Numbers as the form shows them: 60000 → "60,000", 0.003 stays. */
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 10 });
 }

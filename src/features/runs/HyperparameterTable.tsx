@@ -20,7 +20,7 @@ export function HyperparameterTable({ runs }: { runs: RunRecord[] }) {
           {rows.map((row) => (
             <tr key={row.key} className={row.differs ? 'differs' : undefined} data-differs={row.differs}>
               <th scope="row">
-                {row.key}
+                {row.label}
                 {row.differs && <span className="differs-mark"> (differs)</span>}
               </th>
               {row.values.map((value, i) => (

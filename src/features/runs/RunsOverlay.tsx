@@ -17,7 +17,10 @@ interface OverlayProps {
   axis: 'epoch' | 'time';
 }
 
-/** Test accuracy of several runs on one chart, one coloured line per run, with a legend of run names. */
+/**
+ * Test accuracy of several runs on one chart, one coloured line per run, with a legend of run names.
+ * The x axis ends at the longest run ('dataMax', not a rounded-up 'auto'), so no part of the chart is left empty.
+ */
 export const RunsOverlay = memo(function RunsOverlay({ runs, axis }: OverlayProps) {
   const x = axis === 'epoch' ? 'epoch' : 'elapsed';
   const lowest = Math.min(...runs.flatMap((run) => run.epochs.map((e) => e.testAccuracy)));
@@ -30,7 +33,7 @@ export const RunsOverlay = memo(function RunsOverlay({ runs, axis }: OverlayProp
       </figcaption>
       <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey={x} type="number" domain={[axis === 'epoch' ? 1 : 0, 'auto']} allowDecimals={axis === 'time'} label={{ value: axis === 'epoch' ? 'epoch' : 'seconds', position: 'insideBottomRight', offset: -2 }} />
+        <XAxis dataKey={x} type="number" domain={[axis === 'epoch' ? 1 : 0, 'dataMax']} allowDecimals={axis === 'time'} label={{ value: axis === 'epoch' ? 'epoch' : 'seconds', position: 'insideBottomRight', offset: -2 }} />
         <YAxis domain={accuracyDomain(lowest)} tickFormatter={percentTick} width={44} />
         <Tooltip formatter={percentValue} />
         {runs.map((run, i) => (
