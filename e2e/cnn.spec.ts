@@ -9,13 +9,15 @@ test("a user pastes ConvNetJS's MNIST network as JSON, reads its layers' shapes,
   await page.goto('/');
   await typeConfigJson(page, { ...convnetjs, samples: 5000, epochs: 1 });
 
-  const layers = page.locator('.stack-table');
-  await expect(layers.getByRole('row')).toHaveCount(8);
-  await expect(layers.getByRole('row', { name: /Convolution.*16 filters 5×5/ })).toContainText('14×14×16');
-  await expect(layers.getByRole('row', { name: /Max pooling.*3×3/ })).toContainText('4×4×16');
-  await expect(layers.getByRole('row', { name: 'Total' })).toContainText('5,994');
-  // The dense editor is not offered for it: it would rewrite the network as a dense one.
-  await expect(page.getByRole('button', { name: 'Add hidden layer' })).toHaveCount(0);
+  // The form's rows follow the JSON: each layer's type, fields, output shape and parameters.
+  const rows = page.locator('.layers > li.layer');
+  await expect(rows).toHaveCount(6);
+  await expect(page.getByLabel('Hidden layer 3 Type')).toHaveValue('conv2d');
+  await expect(page.getByLabel('Hidden layer 3 Filters')).toHaveValue('16');
+  await expect(rows.filter({ hasText: 'Hidden 3' })).toContainText('→ 14×14×16 · 3,216 parameters');
+  await expect(page.getByLabel('Hidden layer 4 Pool size')).toHaveValue('3');
+  await expect(rows.filter({ hasText: 'Hidden 4' })).toContainText('→ 4×4×16');
+  await expect(page.getByText(/^5,994 parameters;/)).toBeVisible();
 
   await trainButton(page).click();
   await waitForRunEnd(page, 240_000);

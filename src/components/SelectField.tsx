@@ -8,12 +8,15 @@ interface SelectFieldProps<T extends string> {
   onChange: (value: T) => void;
   disabled?: boolean;
   hint?: string;
+  /** Why the last choice was refused; shown under the select, which is marked invalid. */
+  error?: string;
   /** Spans every column of a field grid: for options whose words are longer than a narrow column. */
   wide?: boolean;
 }
 
-export function SelectField<T extends string>({ label, value, options, onChange, disabled, hint, wide }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({ label, value, options, onChange, disabled, hint, error, wide }: SelectFieldProps<T>) {
   const id = useId();
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ');
   return (
     <div className={wide ? 'field field-wide' : 'field'}>
       <label htmlFor={id}>{label}</label>
@@ -21,7 +24,8 @@ export function SelectField<T extends string>({ label, value, options, onChange,
         id={id}
         value={value}
         disabled={disabled}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        aria-invalid={error !== undefined}
+        aria-describedby={describedBy || undefined}
         onChange={(event) => onChange(event.target.value as T)}
       >
         {options.map((option) => (
@@ -30,6 +34,11 @@ export function SelectField<T extends string>({ label, value, options, onChange,
           </option>
         ))}
       </select>
+      {error && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </small>
+      )}
       {hint && (
         <small id={`${id}-hint`} className="field-hint">
           {hint}

@@ -404,8 +404,11 @@ function checkedLayerJson(value: unknown, i: number, problems: string[]): LayerJ
   return problems.length === before ? layer : null;
 }
 
-/** A checked typed layer (not the input) as the engine describes it, with the defaults filled in. */
-function describedLayer(layer: LayerJson): LayerDescription {
+/**
+ * A typed layer (not the input) as the engine describes it, with the defaults filled in. Its
+ * fields are taken as they are: checkConfig on a config with the result names what is wrong.
+ */
+export function layerFromJson(layer: LayerJson): LayerDescription {
   const number = (key: string) => layer[key] as number;
   const activation = layer.activation as Activation;
   switch (layer.type) {
@@ -491,7 +494,7 @@ function stackFromJson(list: unknown[], io: IoShape, problems: string[]): LayerS
       problems.push(`layers[${i}].type: "input" is only allowed as the first layer`);
       return null;
     }
-    const described = describedLayer(layer);
+    const described = layerFromJson(layer);
     const window = described.type === 'conv2d' ? { key: 'kernel_size', size: described.kernelSize } : described.type === 'maxpool2d' ? { key: 'pool_size', size: described.poolSize } : null;
     if (window && (window.size > shape[0] || window.size > shape[1])) {
       problems.push(`layers[${i}].${window.key}: ${window.size} is larger than its ${sides(shape)} input`);

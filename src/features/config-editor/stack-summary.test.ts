@@ -11,12 +11,12 @@ const convnetjs = parseConfig(readFileSync(join(import.meta.dirname, '../../pres
 describe('stackRows', () => {
   it("lists ConvNetJS's MNIST network with each layer's output shape and parameter count", () => {
     expect(stackRows(convnetjs.stack!)).toEqual([
-      { name: 'Input', settings: 'image', output: '28×28×1', parameters: 0 },
-      { name: 'Convolution', settings: '8 filters 5×5, same padding, ReLU', output: '28×28×8', parameters: 208 },
-      { name: 'Max pooling', settings: '2×2', output: '14×14×8', parameters: 0 },
-      { name: 'Convolution', settings: '16 filters 5×5, same padding, ReLU', output: '14×14×16', parameters: 3216 },
-      { name: 'Max pooling', settings: '3×3', output: '4×4×16', parameters: 0 },
-      { name: 'Dense', settings: '10 units, Softmax', output: '10', parameters: 2570 },
+      { output: '28×28×1', parameters: 0 },
+      { output: '28×28×8', parameters: 208 },
+      { output: '14×14×8', parameters: 0 },
+      { output: '14×14×16', parameters: 3216 },
+      { output: '4×4×16', parameters: 0 },
+      { output: '10', parameters: 2570 },
     ]);
   });
 
