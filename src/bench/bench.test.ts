@@ -7,7 +7,11 @@ import { oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { formatReport, type BenchReport } from './report.ts';
 import { PHASES, profileTraining } from './profile.ts';
 import { parseArgs } from './run.ts';
-import { tfCoreTrainer, tfLayersTrainer, tfMatMulGflops, tfTensorCount, useTfBackend } from './tfjs.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../formats/config-format.ts';
+import { oursConvKernels } from './ours.ts';
+import { tfConvGflops, tfCoreTrainer, tfLayersTrainer, tfMatMulGflops, tfStackTrainer, tfTensorCount, trainableConv2d, useTfBackend } from './tfjs.ts';
 
 /** One warm-up batch, one-batch repetitions: only that the machinery runs. */
 const TINY_PLAN: Plan = { warmupSeconds: 0, targetSeconds: 0, minSamples: 1, maxSamples: 8, repetitions: 3 };
@@ -82,6 +86,46 @@ describe('dense kernels', () => {
   });
 });
 
+describe('convolutional networks', () => {
+  it('TF.js-wasm\'s conv2d, its filter gradient taken from Conv3DBackpropFilterV2, has the gradients of tf.conv2d on the cpu backend (stride 1, \'same\')', async () => {
+    const values = (length: number, seed: number) => {
+      const rng = createRng(seed);
+      return Float32Array.from({ length }, () => rng.next() * 2 - 1);
+    };
+    const gradients = () => ({
+      x: tf.tensor4d(values(2 * 7 * 9 * 3, 1), [2, 7, 9, 3]),
+      w: tf.tensor4d(values(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]),
+      dy: tf.tensor4d(values(2 * 7 * 9 * 4, 3), [2, 7, 9, 4]),
+    });
+    await useTfBackend('cpu');
+    const cpu = gradients();
+    const expected = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), cpu.dy)))([cpu.x, cpu.w]);
+    const expectedValues = expected.map((t) => Array.from(t.dataSync()));
+    await useTfBackend('wasm');
+    const wasm = gradients();
+    const conv = trainableConv2d(1, 'same');
+    const actual = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(conv(x, w), wasm.dy)))([wasm.x, wasm.w]);
+    actual.forEach((t, i) => {
+      const got = t.dataSync();
+      expect(got.length).toBe(expectedValues[i].length);
+      got.forEach((v, j) => expect(v, `gradient ${i}, value ${j}`).toBeCloseTo(expectedValues[i][j], 4));
+    });
+  });
+
+  it('times the ConvNetJS preset on TF.js-wasm without leaking tensors, and both convolution kernels', async () => {
+    await useTfBackend('wasm');
+    const config = parseConfig(readFileSync('src/presets/convnetjs.json', 'utf8'));
+    const trainer = tfStackTrainer(tinyDataset(64), { ...config, batchSize: 4 });
+    await trainer.train(4);
+    const during = tfTensorCount();
+    expectPositiveFinite((await timeTraining(trainer.train, 4, TINY_PLAN)).samplesPerSecond);
+    expect(tfTensorCount()).toBe(during);
+    trainer.dispose();
+    expectPositiveFinite(tfConvGflops(TINY_PLAN));
+    for (const path of ['wasm', 'ts'] as const) expectPositiveFinite(timeKernel(oursConvKernels(path), 1, TINY_PLAN).gflops);
+  });
+});
+
 describe('oursSparseFirstLayer', () => {
   it.each(['ts', 'wasm'] as const)('times the first layer\'s sparse products on real-like batches (%s)', (path) => {
     const timing = timeKernel(oursSparseFirstLayer(tinyDataset(16), 4, 12, path), 1, TINY_PLAN);
@@ -110,7 +154,7 @@ describe('parseArgs', () => {
   });
 
   it('refuses unknown options and values', () => {
-    expect(() => parseArgs(['--only', 'onnx'])).toThrow(/ours, tfjs, torch or responsiveness/);
+    expect(() => parseArgs(['--only', 'onnx'])).toThrow(/ours, tfjs, torch, responsiveness or conv/);
     expect(() => parseArgs(['--case', '784-200-10/7'])).toThrow(/--case takes one of 784-200-10\/1, .*got 784-200-10\/7/);
     expect(() => parseArgs(['--fast'])).toThrow(/Unknown option --fast/);
   });

@@ -55,3 +55,24 @@ export function caseName({ layers, batchSize }: TrainingCase): string {
 export function shapeName({ batch, inputs, outputs }: MatMulShape): string {
   return `${batch}×${inputs} · ${inputs}×${outputs}`;
 }
+
+/** A convolutional network timed on ours and TF.js: a preset's network, optimizer, learning rate and batch. */
+export interface ConvCase {
+  name: string;
+  /** The preset file, from the repository's root. */
+  preset: string;
+}
+
+export const CONV_CASES: ConvCase[] = [
+  { name: 'ConvNetJS', preset: 'src/presets/convnetjs.json' },
+  { name: 'CNN (fast)', preset: 'src/presets/cnn-fast.json' },
+];
+
+/** The convolution whose kernels are timed alone: the ConvNetJS network's second, at its batch. */
+export const CONV_KERNEL_SHAPE = { inputShape: [14, 14, 8] as const, filters: 16, kernelSize: 5, stride: 1, padding: 'same' as const, batch: 16 };
+
+/** Forward 2 flops per multiply-add, backward twice that (∂W and ∂x), over every output position. */
+export function convForwardFlops({ inputShape, filters, kernelSize, batch }: typeof CONV_KERNEL_SHAPE): number {
+  const [height, width, channels] = inputShape;
+  return 2 * batch * height * width * filters * kernelSize * kernelSize * channels;
+}

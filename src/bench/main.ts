@@ -1,5 +1,5 @@
 /**
-  * `npm run bench [-- --quick] [--only ours|tfjs|torch|responsiveness] [--case 784-200-10/32 …] [--no-browser]`:
+  * `npm run bench [-- --quick] [--only ours|tfjs|torch|responsiveness|conv] [--case 784-200-10/32 …] [--no-browser]`:
  * training speed of our engine beside TensorFlow.js and native PyTorch (when .venv or
  * python3 has torch) on real MNIST, where our time goes by phase, dense-kernel GFLOP/s
  * (not with --case), and the app's longest main-thread task while it trains, in one run.

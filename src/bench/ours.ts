@@ -1,13 +1,14 @@
 /** Our engine, driven exactly as the CLI and the worker drive it. */
 import { SEED_CONFIG, type Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
+import { Conv2D } from '../engine/conv2d.ts';
 import { Dense } from '../engine/dense.ts';
 import type { Kernels } from '../engine/kernels.ts';
 import { Network } from '../engine/network.ts';
 import { createRng, type Rng } from '../engine/rng.ts';
 import { Trainer } from '../engine/train.ts';
 import { WasmSparseLayer } from '../engine/wasm/sparse-kernels.ts';
-import { LEARNING_RATE, MOMENTUM, type MatMulShape, type TrainingCase } from './cases.ts';
+import { CONV_KERNEL_SHAPE, LEARNING_RATE, MOMENTUM, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { TrainFn } from './measure.ts';
 
 /** A Trainer on the whole dataset, on the given kernels; each call trains the next `samples` samples, across epoch ends. */
@@ -23,8 +24,14 @@ export function oursTrainer(data: Dataset, { layers, activations, batchSize }: T
     samples: data.count,
     seed,
   };
-  const rng = createRng(seed);
-  const trainer = new Trainer(Network.create(layers, activations, config.init, rng, kernels), config, data, rng);
+  return configTrainer(data, config, kernels);
+}
+
+/** A Trainer for a whole config (a preset's, say), its network on the given kernels, on the whole dataset. */
+export function configTrainer(data: Dataset, preset: Config, kernels: Kernels): TrainFn {
+  const config: Config = { ...preset, samples: data.count };
+  const rng = createRng(config.seed);
+  const trainer = new Trainer(Network.forConfig(config, rng, kernels), config, data, rng);
   let doneInEpoch = 0;
   return (samples) => {
     let left = samples;
@@ -100,5 +107,24 @@ export function oursSparseFirstLayer(data: Dataset, batch: number, outputs: numb
     layer.delta.set(delta);
     layer.backward(x, batch, null);
     next = (next + 1) % batches;
+  };
+}
+
+/** One forward and backward (∂W, ∂b and ∂x) of a convolution layer, Linear, on random data. */
+export function oursConvKernels(kernels: Kernels, seed = 1): () => void {
+  const { inputShape, filters, kernelSize, stride, padding, batch } = CONV_KERNEL_SHAPE;
+  const rng = createRng(seed);
+  const field = kernelSize * kernelSize * inputShape[2];
+  const layer = new Conv2D(
+    { type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation: 'Linear', weights: randomArray(filters * field, rng), biases: randomArray(filters, rng) },
+    kernels,
+  );
+  const input = randomArray(batch * inputShape[0] * inputShape[1] * inputShape[2], rng);
+  const inputDelta = new Float32Array(input.length);
+  layer.reserve(batch);
+  layer.delta.set(randomArray(layer.delta.length, rng));
+  return () => {
+    layer.forward(input, batch);
+    layer.backward(input, batch, inputDelta);
   };
 }

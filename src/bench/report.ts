@@ -1,5 +1,5 @@
 /** The benchmark's results as plain data (for the JSON file) and as text tables (for the terminal). */
-import { LEARNING_RATE, MOMENTUM, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
+import { CONV_KERNEL_SHAPE, LEARNING_RATE, MOMENTUM, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { Plan, TrainingTiming } from './measure.ts';
 import { formatResponsiveness, type ResponsivenessResult } from './responsiveness.ts';
 import { PHASES, type Profile } from './profile.ts';
@@ -42,6 +42,23 @@ export interface KernelRow {
   tfjsWasm?: TfMatMulResult;
 }
 
+/** A convolutional network (a preset's) on ours and TF.js-wasm. */
+export interface ConvRow {
+  name: string;
+  preset: string;
+  /** The preset's optimizer and batch, which every implementation uses. */
+  optimizer: string;
+  batchSize: number;
+  results: Partial<Record<'ours' | 'ours-ts' | 'tfjs-wasm', TrainingTiming>>;
+}
+
+/** GFLOP/s of one convolution layer's forward + backward (CONV_KERNEL_SHAPE). */
+export interface ConvKernelResult {
+  ours?: number;
+  oursTs?: number;
+  tfjsWasm?: number;
+}
+
 export interface BenchReport {
   generatedAt: string;
   machine: { cpu: string; cores: number; node: string };
@@ -56,6 +73,7 @@ export interface BenchReport {
   epochSamples: number;
   training: TrainingRow[];
   kernels: KernelRow[];
+  conv?: { rows: ConvRow[]; kernel: ConvKernelResult };
   /** The app's longest main-thread tasks while it trains, in headless Chromium. */
   responsiveness?: ResponsivenessResult;
 }
@@ -244,7 +262,34 @@ export function formatReport(report: BenchReport): string {
       kernelTable(report.kernels),
     );
   }
+  if (report.conv) lines.push('', ...convLines(report.conv.rows, report.conv.kernel));
   if (report.responsiveness) lines.push('', formatResponsiveness(report.responsiveness));
   if (report.quick) lines.push('', '(--quick: short repetitions; figures are rough.)');
   return lines.join('\n');
+}
+
+function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
+  const header = ['network (preset)', 'optimizer, batch', 'ours', 'ours-ts', 'tfjs-wasm', 'ours ÷ tfjs-wasm'];
+  const body = rows.map((row) => {
+    const cell = (timing: TrainingTiming | undefined) => (timing ? epochSeconds(timing.secondsPerEpoch) : '—');
+    return [
+      `${row.name} (${row.preset})`,
+      `${row.optimizer}, ${row.batchSize}`,
+      cell(row.results.ours),
+      cell(row.results['ours-ts']),
+      cell(row.results['tfjs-wasm']),
+      fixed(speedup(row.results.ours, row.results['tfjs-wasm']), 1, '×'),
+    ];
+  });
+  const { inputShape, filters, kernelSize, padding, batch } = CONV_KERNEL_SHAPE;
+  return [
+    'Convolutional networks: seconds per 60,000-sample epoch (medians as above), each preset\'s own optimizer, learning rate and batch on every implementation.',
+    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat); ours-ts: im2col + TypeScript loops;',
+    'tfjs-wasm: TF.js core ops (conv2d, maxPool, matMul) + optimizer.minimize; its wasm backend has no Conv2DBackpropFilter, so the filter gradient runs on its Conv3DBackpropFilterV2.',
+    '',
+    formatTable(header, body, 'llrrrr'),
+    '',
+    `One convolution, ${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} ${padding}, batch ${batch}, forward + ∂W + ∂x (3 × 2 flops per multiply-add of the forward pass):`,
+    `ours ${fixed(kernel.ours, 1)} GFLOP/s, ours-ts ${fixed(kernel.oursTs, 1)}, tfjs-wasm ${fixed(kernel.tfjsWasm, 1)}.`,
+  ];
 }

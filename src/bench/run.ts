@@ -1,25 +1,28 @@
 /** One benchmark run: every training case on every implementation asked for, then the dense kernels. */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { Config } from '../engine/config.ts';
+import { parseConfig } from '../formats/config-format.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import type { Kernels } from '../engine/kernels.ts';
-import { MATMUL_SHAPES, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
+import { CONV_CASES, CONV_KERNEL_SHAPE, MATMUL_SHAPES, convForwardFlops, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
-import { oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
+import { configTrainer, oursConvKernels, oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { profileTraining } from './profile.ts';
 import { type BenchReport, type Implementation, type OursDenseResult } from './report.ts';
 
 export interface BenchOptions {
   quick: boolean;
-  only?: 'ours' | 'tfjs' | 'torch' | 'responsiveness';
+  only?: 'ours' | 'tfjs' | 'torch' | 'responsiveness' | 'conv';
   /** Also time our engine in the app's worker in headless Chromium (off with --no-browser). */
   browser: boolean;
   /** Only these cases (caseKey, e.g. 784-200-10/32), and no kernel table; all when empty. */
   cases: string[];
 }
 
-const ONLY = ['ours', 'tfjs', 'torch', 'responsiveness'] as const;
-const KNOWN = '--quick, --only ours|tfjs|torch|responsiveness, --no-browser, --case NETWORK/BATCH';
+const ONLY = ['ours', 'tfjs', 'torch', 'responsiveness', 'conv'] as const;
+const KNOWN = '--quick, --only ours|tfjs|torch|responsiveness|conv, --no-browser, --case NETWORK/BATCH';
 
 export function parseArgs(args: readonly string[]): BenchOptions {
   const options: BenchOptions = { quick: false, browser: true, cases: [] };
@@ -32,7 +35,7 @@ export function parseArgs(args: readonly string[]): BenchOptions {
     else if (arg === '--no-browser') options.browser = false;
     else if (name === '--only') {
       const only = value();
-      if (!ONLY.includes(only as (typeof ONLY)[number])) throw new Error(`--only takes ours, tfjs, torch or responsiveness, got ${only ?? 'nothing'}`);
+      if (!ONLY.includes(only as (typeof ONLY)[number])) throw new Error(`--only takes ours, tfjs, torch, responsiveness or conv, got ${only ?? 'nothing'}`);
       options.only = only as (typeof ONLY)[number];
     } else if (name === '--case') {
       const key = value();
@@ -119,20 +122,30 @@ async function addTorchTimings(report: BenchReport, plan: Plan, log: (line: stri
 /** `log` hears one line per measurement as it finishes. */
 export async function runBench(options: BenchOptions, data: Dataset, log: (line: string) => void = () => {}): Promise<BenchReport> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
-  const withOurs = options.only === undefined || options.only === 'ours';
-  const withTf = options.only === undefined || options.only === 'tfjs';
+  // --only conv: the convolutional networks on ours and TF.js, nothing else.
+  const convOnly = options.only === 'conv';
+  const withOurs = options.only === undefined || options.only === 'ours' || convOnly;
+  const withTf = options.only === undefined || options.only === 'tfjs' || convOnly;
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.versions.node },
     quick: options.quick,
     plan,
     epochSamples: EPOCH_SAMPLES,
-    training: TRAINING_CASES.filter((c) => options.cases.length === 0 || options.cases.includes(caseKey(c))).map((trainingCase) => ({
+    training: TRAINING_CASES.filter((c) => !convOnly && (options.cases.length === 0 || options.cases.includes(caseKey(c)))).map((trainingCase) => ({
       case: trainingCase,
       results: {},
     })),
-    kernels: options.cases.length === 0 ? MATMUL_SHAPES.map((shape) => ({ shape })) : [],
+    kernels: options.cases.length === 0 && !convOnly ? MATMUL_SHAPES.map((shape) => ({ shape })) : [],
   };
+  // The convolutional presets, unless --case asked for dense cases only.
+  const convConfigs: Config[] = options.cases.length === 0 ? CONV_CASES.map((c) => parseConfig(readFileSync(c.preset, 'utf8'))) : [];
+  if (convConfigs.length > 0) {
+    report.conv = {
+      rows: CONV_CASES.map((c, i) => ({ ...c, optimizer: convConfigs[i].optimizer, batchSize: convConfigs[i].batchSize, results: {} })),
+      kernel: {},
+    };
+  }
   const withTorch = options.only === undefined || options.only === 'torch';
 
   // Ours runs before TF.js is even imported: with TF.js loaded in the same process our
@@ -162,7 +175,21 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       row.firstLayer = { ts: perBatch('ts'), wasm: perBatch('wasm') };
       log(`${caseName(row.case)}  first layer forward + ∂W: ${(row.firstLayer.ts * 1e6).toFixed(0)} µs (TS), ${(row.firstLayer.wasm * 1e6).toFixed(0)} µs (wasm) per batch`);
     }
-    if (options.browser) await addBrowserTimings(report, plan, log);
+    if (report.conv) {
+      for (const [c, row] of report.conv.rows.entries()) {
+        for (const [impl, kernels] of OUR_PATHS) {
+          if (impl !== 'ours' && impl !== 'ours-ts') continue;
+          const timing = await timeTraining(configTrainer(data, convConfigs[c], kernels), row.batchSize, plan);
+          row.results[impl] = timing;
+          log(`${row.name}  ${impl}: ${summary(timing)}`);
+        }
+      }
+      const flops = 3 * convForwardFlops(CONV_KERNEL_SHAPE);
+      report.conv.kernel.ours = timeKernel(oursConvKernels('wasm'), flops, plan).gflops;
+      report.conv.kernel.oursTs = timeKernel(oursConvKernels('ts'), flops, plan).gflops;
+      log(`convolution kernel fwd+bwd: ours ${report.conv.kernel.ours.toFixed(1)}, ours-ts ${report.conv.kernel.oursTs.toFixed(1)} GFLOP/s`);
+    }
+    if (options.browser && !convOnly) await addBrowserTimings(report, plan, log);
   }
 
   // Native code next, in a process of its own: it does not share our JIT or heap.
@@ -186,6 +213,20 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       }
     }
     await tfjs.useTfBackend('wasm');
+    if (report.conv) {
+      for (const [c, row] of report.conv.rows.entries()) {
+        const trainer = tfjs.tfStackTrainer(data, convConfigs[c]);
+        try {
+          const timing = await timeTraining(trainer.train, row.batchSize, plan);
+          row.results['tfjs-wasm'] = timing;
+          log(`${row.name}  tfjs-wasm: ${summary(timing)}`);
+        } finally {
+          trainer.dispose();
+        }
+      }
+      report.conv.kernel.tfjsWasm = tfjs.tfConvGflops(plan);
+      log(`convolution kernel fwd+bwd: tfjs-wasm ${report.conv.kernel.tfjsWasm.toFixed(1)} GFLOP/s`);
+    }
     for (const row of report.kernels) {
       row.tfjsWasm = tfjs.tfMatMulGflops(row.shape, plan);
       log(`${shapeName(row.shape)}  tf fwd+bwd ${row.tfjsWasm.forwardBackward.toFixed(2)} GFLOP/s`);

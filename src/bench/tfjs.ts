@@ -9,9 +9,10 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { createRng, shuffle } from '../engine/rng.ts';
-import { LEARNING_RATE, MOMENTUM, forwardFlops, type MatMulShape, type TrainingCase } from './cases.ts';
+import { CONV_KERNEL_SHAPE, LEARNING_RATE, MOMENTUM, convForwardFlops, forwardFlops, type MatMulShape, type TrainingCase } from './cases.ts';
 import { median, timeKernel, type Plan, type TrainFn } from './measure.ts';
 
 export type TfBackend = 'wasm' | 'cpu';
@@ -119,6 +120,126 @@ export function tfCoreTrainer(data: Dataset, { layers, activations, batchSize }:
       optimizer.dispose();
     },
   };
+}
+
+/**
+ * tfjs-backend-wasm 4.22 registers Conv2D and Conv2DBackpropInput but no
+ * Conv2DBackpropFilter, so tf.conv2d cannot be trained there as it is. This conv2d
+ * has tf.conv2d's forward pass (XNNPACK) and input gradient, and takes the filter
+ * gradient from the backend's Conv3DBackpropFilterV2 on a depth-1 volume, which is
+ * the same sum. Stride 1 only: at stride 2 that kernel's result differed from
+ * tf.conv2d's filter gradient on the cpu backend when we checked, so it is refused.
+ */
+export function trainableConv2d(stride: number, padding: 'same' | 'valid') {
+  if (stride !== 1) throw new Error(`The TF.js-wasm convolution benchmark takes stride 1 only, got ${stride}`);
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([x, w]);
+    return {
+      value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [input, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const dx = tf.conv2dTranspose(dy as tf.Tensor4D, filter, input.shape, stride, padding);
+        const [k, , channels, filters] = filter.shape;
+        const dw = tf.engine().runKernel(
+          'Conv3DBackpropFilterV2',
+          { x: tf.expandDims(input, 1), dy: tf.expandDims(dy, 1) },
+          { strides: [1, stride, stride], pad: padding, filterShape: [1, k, k, channels, filters] },
+        ) as tf.Tensor;
+        return [dx, tf.reshape(dw, filter.shape)];
+      },
+    };
+  });
+}
+
+const TF_STACK_ACTIVATIONS = { ...TF_ACTIVATIONS, Linear: (x: tf.Tensor) => x } as const;
+
+/**
+ * A config's typed network (convolution, max pooling, flatten, dense) in TF.js core
+ * ops, trained with the config's optimizer, learning rate and batch as tfCoreTrainer
+ * trains a dense one. He-normal weights and zero biases, as our 'he' init draws them.
+ */
+export function tfStackTrainer(data: Dataset, config: Config): TfTrainer {
+  const stack = config.stack;
+  if (!stack) throw new Error('tfStackTrainer trains typed networks only');
+  const variables: tf.Variable[] = [];
+  const he = (shape: number[], fanIn: number) => tf.tidy(() => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', config.seed + variables.length), Math.sqrt(2 / fanIn))));
+  const zeros = (size: number) => tf.variable(tf.zeros([size]));
+  let [height, width, channels] = stack.input;
+  const steps: ((a: tf.Tensor) => tf.Tensor)[] = [];
+  stack.layers.forEach((layer, l) => {
+    const last = l === stack.layers.length - 1;
+    if (layer.type === 'conv2d') {
+      const { filters, kernelSize: k, stride, padding } = layer;
+      const w = he([k, k, channels, filters], k * k * channels);
+      const b = zeros(filters);
+      variables.push(w, b);
+      const conv = trainableConv2d(stride, padding);
+      const act = TF_STACK_ACTIVATIONS[layer.activation as keyof typeof TF_STACK_ACTIVATIONS];
+      if (!act) throw new Error(`No TF.js activation for ${layer.activation}`);
+      steps.push((a) => act(tf.add(conv(a, w), b)));
+      height = padding === 'same' ? Math.ceil(height / stride) : Math.floor((height - k) / stride) + 1;
+      width = padding === 'same' ? Math.ceil(width / stride) : Math.floor((width - k) / stride) + 1;
+      channels = filters;
+    } else if (layer.type === 'maxpool2d') {
+      const { poolSize, stride } = layer;
+      steps.push((a) => tf.maxPool(a as tf.Tensor4D, poolSize, stride, 'valid'));
+      height = Math.floor((height - poolSize) / stride) + 1;
+      width = Math.floor((width - poolSize) / stride) + 1;
+    } else if (layer.type === 'dense') {
+      const inputs = height * width * channels;
+      const w = he([inputs, layer.units], inputs);
+      const b = zeros(layer.units);
+      variables.push(w, b);
+      const act = last ? (x: tf.Tensor) => x : TF_STACK_ACTIVATIONS[layer.activation as keyof typeof TF_STACK_ACTIVATIONS];
+      if (!act) throw new Error(`No TF.js activation for ${layer.activation}`);
+      steps.push((a) => act(tf.add(tf.matMul(tf.reshape(a, [a.shape[0], inputs]), w), b)));
+      [height, width, channels] = [1, 1, layer.units];
+    }
+  });
+  const optimizer =
+    config.optimizer === 'adam'
+      ? tf.train.adam(config.learningRate)
+      : config.optimizer === 'momentum'
+        ? tf.train.momentum(config.learningRate, config.momentum)
+        : tf.train.sgd(config.learningRate);
+  const nextBatch = batchSource(data, config.batchSize, config.seed);
+  const [inHeight, inWidth, inChannels] = stack.input;
+  const step = () => {
+    const { x, y } = nextBatch();
+    optimizer.minimize(() => {
+      let a: tf.Tensor = tf.reshape(x, [config.batchSize, inHeight, inWidth, inChannels]);
+      for (const run of steps) a = run(a);
+      return tf.losses.softmaxCrossEntropy(y, a) as tf.Scalar;
+    }, false);
+    x.dispose();
+    y.dispose();
+  };
+  return {
+    train: (samples) => {
+      for (let done = 0; done < samples; done += config.batchSize) step();
+    },
+    dispose: () => {
+      tf.dispose(variables);
+      optimizer.dispose();
+    },
+  };
+}
+
+/** GFLOP/s of TF.js's convolution, forward and backward (∂x and ∂W, as trainableConv2d takes them), on the bench's kernel shape. */
+export function tfConvGflops(plan: Plan, seed = 1): number {
+  const { inputShape, filters, kernelSize: k, stride, padding, batch } = CONV_KERNEL_SHAPE;
+  const [height, width, channels] = inputShape;
+  const x = tf.randomUniform([batch, height, width, channels], -0.5, 0.5, 'float32', seed);
+  const w = tf.randomUniform([k, k, channels, filters], -0.5, 0.5, 'float32', seed + 1);
+  const conv = trainableConv2d(stride, padding);
+  const dy = tf.randomUniform([batch, height, width, filters], -0.5, 0.5, 'float32', seed + 2);
+  const grads = tf.grads((input: tf.Tensor, filter: tf.Tensor) => tf.sum(tf.mul(conv(input, filter), dy)));
+  const flops = 3 * convForwardFlops(CONV_KERNEL_SHAPE);
+  // The sum and multiply by dy are elementwise, a rounding error beside the convolutions.
+  const timing = timeKernel(() => tf.dispose(grads([x, w])), flops, plan);
+  tf.dispose([x, w, dy]);
+  return timing.gflops;
 }
 
 /** The idiomatic Layers API: a sequential model and trainOnBatch (which reads the loss back each batch). */
