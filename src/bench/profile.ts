@@ -39,14 +39,17 @@ export interface Profile {
  * Trains `samples` samples (after `warmupSamples` untimed ones) of `trainingCase` on
  * MNIST with our engine, timing each phase of every batch. The activation forward
  * runs inside a layer's forward: its share is timed on a copy of the layer's output
- * and moved from the layer's phase to 'activations'.
+ * and moved from the layer's phase to 'activations'. With `optimizerKernels` false,
+ * the optimizer takes its TypeScript path even where the weights live in WebAssembly memory.
  */
-export function profileTraining(data: Dataset, trainingCase: TrainingCase, kernels: Kernels, samples: number, warmupSamples: number): Profile {
+export function profileTraining(data: Dataset, trainingCase: TrainingCase, kernels: Kernels, samples: number, warmupSamples: number, optimizerKernels = true): Profile {
   const { layers: sizes, activations, batchSize } = trainingCase;
   const config: Config = { ...SEED_CONFIG, layers: sizes, activations, optimizer: 'momentum', learningRate: LEARNING_RATE, momentum: MOMENTUM, batchSize, samples: data.count, seed: 1 };
   const rng = createRng(1);
   const network = Network.create(sizes, activations, config.init, rng, kernels);
-  const optimizer = createOptimizer(config.optimizer, network.paramGroups(0), config);
+  // Without the arena, the optimizer runs its TypeScript loops on the same arrays: the engine before its optimizer kernels.
+  const groups = network.paramGroups(0).map((group) => (optimizerKernels ? group : { ...group, arena: undefined }));
+  const optimizer = createOptimizer(config.optimizer, groups, config);
   const layers = network.layers;
   const top = layers[layers.length - 1];
   const lossFunction = LOSS_FUNCTIONS[network.loss];

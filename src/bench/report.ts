@@ -24,6 +24,8 @@ export interface TrainingRow {
   results: Partial<Record<Implementation, TrainingTiming>>;
   /** Where ours (Node, wasm) spends an epoch. */
   profile?: Profile;
+  /** The same with the optimizer's TypeScript loops instead of its WebAssembly kernels: where the time went before them. */
+  profileTsOptimizer?: Profile;
   /** Seconds per batch of the first layer's sparse forward + ∂W: Dense's TypeScript path, and the WebAssembly kernels. */
   firstLayer?: { ts: number; wasm: number };
 }
@@ -146,22 +148,28 @@ export function torchTable(rows: TrainingRow[]): string {
   return formatTable(header, body, 'lrrrrrrr');
 }
 
-/** One line per profiled case: seconds per epoch in each phase, and the phases' sum. */
+/**
+ * Per profiled case, seconds per epoch in each phase and the phases' sum: with the
+ * optimizer's TypeScript loops ("TS opt.", the engine before its optimizer kernels)
+ * when profiled, then as the engine runs now.
+ */
 export function profileTable(rows: TrainingRow[]): string {
-  const header = ['network', 'batch', ...PHASES, 'sum', 'timed'];
+  const header = ['network', 'batch', 'optimizer', ...PHASES, 'sum', 'timed'];
+  const line = (c: TrainingCase, label: string, p: Profile, timed: string) => [
+    c.layers.join('-'),
+    String(c.batchSize),
+    label,
+    ...PHASES.map((phase) => p.secondsPerEpoch[phase].toFixed(2)),
+    p.totalPerEpoch.toFixed(2),
+    timed,
+  ];
   const body = rows
     .filter((row) => row.profile)
-    .map(({ case: c, profile, results }) => {
-      const p = profile as Profile;
-      return [
-        c.layers.join('-'),
-        String(c.batchSize),
-        ...PHASES.map((phase) => p.secondsPerEpoch[phase].toFixed(2)),
-        p.totalPerEpoch.toFixed(2),
-        results.ours ? epochSeconds(results.ours.secondsPerEpoch) : '—',
-      ];
-    });
-  return formatTable(header, body, `ll${'r'.repeat(PHASES.length + 2)}`);
+    .flatMap(({ case: c, profile, profileTsOptimizer, results }) => [
+      ...(profileTsOptimizer ? [line(c, 'TS opt.', profileTsOptimizer, '—')] : []),
+      line(c, 'wasm', profile as Profile, results.ours ? epochSeconds(results.ours.secondsPerEpoch) : '—'),
+    ]);
+  return formatTable(header, body, `lll${'r'.repeat(PHASES.length + 2)}`);
 }
 
 export function firstLayerTable(rows: TrainingRow[]): string {
@@ -238,6 +246,7 @@ export function formatReport(report: BenchReport): string {
       '',
       'Where ours (Node, wasm) spends an epoch, seconds per phase: a profiling copy of the training loop with a clock read between phases',
       '(the activation forward, run inside a layer, is timed on a copy of its output; the optimizer includes the lazy momentum catch-up).',
+      'Before and after the optimizer kernels: "TS opt." runs the optimizer\'s TypeScript loops on the same weights, "wasm" its WebAssembly kernels (the app\'s path).',
       '"timed" is the same case\'s figure above, without the clocks.',
       '',
       profileTable(report.training),

@@ -166,8 +166,11 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
     }
     for (const row of report.training) {
       const timing = row.results.ours as TrainingTiming;
-      row.profile = profileTraining(data, row.case, 'wasm', timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition);
-      log(`${caseName(row.case)}  profile: ${row.profile.totalPerEpoch.toFixed(2)} s/epoch in its phases`);
+      const profiled = (optimizerKernels: boolean) =>
+        profileTraining(data, row.case, 'wasm', timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition, optimizerKernels);
+      row.profileTsOptimizer = profiled(false);
+      row.profile = profiled(true);
+      log(`${caseName(row.case)}  profile: ${row.profileTsOptimizer.totalPerEpoch.toFixed(2)} s/epoch in its phases with the TypeScript optimizer, ${row.profile.totalPerEpoch.toFixed(2)} with its kernels`);
       const perBatch = (path: Kernels) => {
         const t = timeKernel(oursSparseFirstLayer(data, row.case.batchSize, row.case.layers[1], path), 1, plan);
         return median(t.seconds) / t.calls;

@@ -19,6 +19,14 @@ describe('activations', () => {
     expect(forward('Linear', z)).toEqual(z);
   });
 
+  it('ReLU passes the gradient where a > 0 and gives +0 elsewhere, as max(0, z) would', () => {
+    const a = Float32Array.from([0, 0, 0.5, 2, 0]);
+    const g = Float32Array.from([-3, 4, -1.5, 2, -0]);
+    ACTIVATION_FUNCTIONS.ReLU.backward(a, g, 5, 5);
+    // toEqual tells 0 from −0: a negative gradient times 0 must not leave −0 behind.
+    expect(Array.from(g)).toEqual([0, 0, -1.5, 2, 0]);
+  });
+
   it('work in place', () => {
     for (const name of ACTIVATIONS) {
       const z = Float32Array.from([-1, 0.25, 3, -0.5]);

@@ -26,14 +26,21 @@ const sigmoid: ActivationFunction = {
   },
 };
 
+// ReLU's sign tests are written without branches: on a trained layer about half the
+// units are negative in no pattern a branch predictor can learn, and each mispredicted
+// branch cost more than the arithmetic (the 784-800-10 ReLU network spent as long in
+// these two loops as in its first layer's ∂W). +(v > 0) is 1 or 0 with no jump.
 const relu: ActivationFunction = {
-  /** max(0, z) */
+  /** max(0, z); v·0 is −0 for negative v, and + 0 makes it 0 */
   forward(z, a, length) {
-    for (let i = 0; i < length; i++) a[i] = z[i] > 0 ? z[i] : 0;
+    for (let i = 0; i < length; i++) {
+      const v = z[i];
+      a[i] = v * +(v > 0) + 0;
+    }
   },
   /** 1 where z > 0, that is where a > 0; else 0 */
   backward(a, g, length) {
-    for (let i = 0; i < length; i++) if (a[i] <= 0) g[i] = 0;
+    for (let i = 0; i < length; i++) g[i] = g[i] * +(a[i] > 0) + 0;
   },
 };
 
