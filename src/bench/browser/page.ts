@@ -49,3 +49,15 @@ window.benchWorker = async (cases) => {
   const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds };
   return result;
 };
+
+window.benchPreset = async (config) => {
+  await api.loadData(Comlink.proxy(() => {}));
+  const epochs: { seconds: number; testAccuracy: number }[] = [];
+  onEvent = (event) => {
+    if (event.type === 'epoch') epochs.push({ seconds: event.report.seconds, testAccuracy: event.report.test.accuracy });
+  };
+  const started = performance.now();
+  const outcome = await api.train(config);
+  if (outcome.status !== 'finished') throw new Error(`The worker's run ended ${outcome.status}`);
+  return { userAgent: navigator.userAgent, kernels: bestKernels(), epochs, wallSeconds: (performance.now() - started) / 1000 };
+};

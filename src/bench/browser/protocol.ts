@@ -1,4 +1,5 @@
 /** What the Node harness and the bench page exchange through page.evaluate: plain, cloneable data. */
+import type { Config } from '../../engine/config.ts';
 import type { TrainingCase } from '../cases.ts';
 
 export interface BrowserCase {
@@ -17,8 +18,19 @@ export interface BrowserResult {
   seconds: number[][];
 }
 
+/** A preset trained in full in the worker: each epoch's training seconds and test accuracy. */
+export interface BrowserPresetResult {
+  userAgent: string;
+  kernels: string;
+  epochs: { seconds: number; testAccuracy: number }[];
+  /** Wall clock from the train call to the run's end, test evaluations included. */
+  wallSeconds: number;
+}
+
 declare global {
   interface Window {
+    /** Trains a whole config in the worker, as the page's Train button does. */
+    benchPreset?: (config: Config) => Promise<BrowserPresetResult>;
     /** Set by the bench page once its worker is up: times every case in turn. */
     benchWorker?: (cases: BrowserCase[]) => Promise<BrowserResult>;
   }
