@@ -30,6 +30,16 @@ test('pausing holds the run where it is, resuming carries on to the end', async 
   await expect(page.getByText(/your changes apply to the next run/)).toBeVisible();
   await screenshot(page, '02-paused');
 
+  // Train over a paused run would throw it away: the page asks first, and keeping it keeps it.
+  await trainButton(page).click();
+  const ask = page.getByRole('dialog', { name: 'Start a new run?' });
+  await expect(ask).toContainText('The paused run (epoch 1 of 1) ends where it is');
+  await expect(ask.getByRole('button', { name: 'Keep the paused run' })).toBeFocused();
+  await ask.getByRole('button', { name: 'Keep the paused run' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: /^Paused in epoch 1/ })).toBeVisible();
+  expect(await samplesDone()).toBe(pausedAt);
+
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(samplesDone).toBeGreaterThan(pausedAt);
   await waitForRunEnd(page, 300_000);

@@ -23,7 +23,17 @@ test('stepping one epoch at a time, then stopping and resetting', async ({ page 
   await page.getByRole('button', { name: 'Evaluate now' }).click();
   await expect(page.getByText(/Overall accuracy: \d+\.\d\d%/)).toBeVisible();
 
+  // Reset asks first; Escape keeps everything.
   await page.getByRole('button', { name: 'Reset' }).click();
+  const ask = page.getByRole('dialog', { name: 'Reset?' });
+  await expect(ask).toContainText('forgets the model');
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(status).toHaveText(/^Stopped after epoch 2/);
+  await expect(page.getByText(/Overall accuracy/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await ask.getByRole('button', { name: 'Reset' }).click();
   await expect(status).toHaveText(/^Ready/);
   await expect(page.getByText(/Overall accuracy/)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Reset' })).toBeDisabled();

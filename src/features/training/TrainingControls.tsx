@@ -1,11 +1,14 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { pause, reset, resume, stepEpoch, stop, train } from '../../bridge/training-bridge';
 import { ActionButton } from '../../components/ActionButton';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { isBusy, type RunStatus } from '../../store/state';
 import { configProblem } from '../../store/config-slice';
 import { useAppStore } from '../../store/store';
 
 type Primary = 'train' | 'pause' | 'resume';
+/** The two presses that throw work away, asked about first. */
+type Asking = 'reset' | 'train-over-paused' | null;
 
 /** The control that can act in each state: where the focus goes when the one it was on cannot. */
 function primaryControl(status: RunStatus): Primary | null {
@@ -31,6 +34,8 @@ export function TrainingControls() {
   const trainButton = useRef<HTMLButtonElement>(null);
   const pauseButton = useRef<HTMLButtonElement>(null);
   const resumeButton = useRef<HTMLButtonElement>(null);
+  const [asking, setAsking] = useState<Asking>(null);
+  const progress = useAppStore((state) => state.progress);
 
   // Pressing Train, Pause, Stop or Reset makes that very button unavailable; hand the focus on
   // to the control that can act now rather than leave it on one that cannot.
@@ -54,9 +59,15 @@ export function TrainingControls() {
           if (configInvalid) event.preventDefault();
         }}
         onClick={() => {
-          void train();
-          // A refused start names the field; take the user there.
-          if (configInvalid) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+          if (configInvalid) {
+            void train();
+            // A refused start names the field; take the user there.
+            document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+          } else if (status === 'paused') {
+            setAsking('train-over-paused');
+          } else {
+            void train();
+          }
         }}
         title="Start a new run from fresh weights"
       >
@@ -77,11 +88,38 @@ export function TrainingControls() {
       <ActionButton
         className="danger"
         unavailable={busy || (status === 'idle' && !hasModel)}
-        onClick={() => void reset()}
+        onClick={() => setAsking('reset')}
         title="Forget the run and its model"
       >
         Reset
       </ActionButton>
+      <ConfirmDialog
+        open={asking === 'reset'}
+        title="Reset?"
+        message="Reset forgets the model and the curves and evaluation on screen. The runs history keeps its runs and their models."
+        confirmLabel="Reset"
+        cancelLabel="Keep them"
+        onConfirm={() => {
+          setAsking(null);
+          void reset();
+        }}
+        onCancel={() => setAsking(null)}
+      />
+      <ConfirmDialog
+        open={asking === 'train-over-paused'}
+        title="Start a new run?"
+        message={
+          `The paused run${progress ? ` (epoch ${progress.epoch} of ${progress.epochs})` : ''} ends where it is, and a new run starts from fresh weights. ` +
+          'The runs history keeps the paused run up to its last complete epoch.'
+        }
+        confirmLabel="Start a new run"
+        cancelLabel="Keep the paused run"
+        onConfirm={() => {
+          setAsking(null);
+          void train();
+        }}
+        onCancel={() => setAsking(null)}
+      />
     </div>
   );
 }
