@@ -44,7 +44,7 @@ for (const viewport of VIEWPORTS) {
 
       if (viewport.width >= 1280) {
         await page.evaluate(() => window.scrollTo(0, 0));
-        await page.getByRole('complementary', { name: 'Network settings' }).evaluate((sidebar) => sidebar.scrollTo(0, 0));
+        await page.getByRole('complementary', { name: 'Dataset and network settings' }).evaluate((sidebar) => sidebar.scrollTo(0, 0));
         await expectInViewport(page, page.getByRole('figure', { name: 'Accuracy per epoch' }), 'the accuracy curve');
         await expectInViewport(page, matrix, 'the confusion matrix');
         await expectInViewport(page, trainButton(page), 'the Train button');

@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
+import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ExportPanel } from '../features/export/ExportPanel';
@@ -32,7 +33,8 @@ export function App() {
           </p>
         </header>
         <main className="workbench">
-          <aside className="sidebar" aria-label="Network settings">
+          <aside className="sidebar" aria-label="Dataset and network settings">
+            <DatasetPicker />
             <ConfigEditor />
           </aside>
           <div className="bench">

@@ -4,6 +4,7 @@
  * model, restored at load and kept again whenever a newer one settles, and the runs history.
  */
 import { keepLatestModel, restoreLatestModel } from '../bridge/model-store';
+import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
 import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
@@ -50,4 +51,5 @@ export function startPersistence(): void {
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
   onCheckpoint(({ modelText }) => keepLatestModel(resultsView(useAppStore.getState()), modelText).catch(keepFailed));
   void startRunHistory(fail);
+  listDatasets().catch(fail('The datasets kept in this browser could not be listed'));
 }

@@ -7,8 +7,15 @@
 import * as Comlink from 'comlink';
 import type { Config } from '../engine/config';
 import {
+  activeOf,
   cellImagesReceived,
   cellPageSelected,
+  datasetAdded,
+  datasetFailed,
+  datasetRemoved,
+  datasetSelected,
+  datasetsListed,
+  datasetWorkStarted,
   cellSelected,
   downloadFailed,
   downloadFinished,
@@ -30,9 +37,11 @@ import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted,
 import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
-import type { FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import { MNIST_DATASET } from '../store/config-slice';
+import type { DatasetSource, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
+import { areaResample } from '../data/preprocess';
 
 /** How many images a confusion cell shows at most. */
 export const CELL_IMAGE_LIMIT = 48;
@@ -111,7 +120,7 @@ function workerDied(dead: Connection, reason: string): void {
 
 async function restoreCheckpoint(checkpoint: Checkpoint): Promise<void> {
   try {
-    await connect().api.importModel(checkpoint.modelText);
+    await connect().api.importModel(checkpoint.modelText, useAppStore.getState().dataset);
   } catch (error) {
     runFailed(`The training worker stopped, and the last model could not be restored: ${errorText(error)}`, true);
   }
@@ -159,15 +168,19 @@ export function terminateWorkerForTesting(): void {
   connection?.worker.terminate();
 }
 
-/** Loads the dataset into the worker once; false when it failed (the store already says why). */
-/** Whether the worker holds the dataset: the store's download status says so, and a dead worker's data is forgotten with it. */
-const dataReady = () => useAppStore.getState().download.status === 'ready';
+/** Whether the worker holds the active dataset: the store's download status says so, and a dead worker's data is forgotten with it. */
+const dataReady = () => {
+  const { download, dataset } = useAppStore.getState();
+  return download.status === 'ready' && download.datasetId === dataset.id;
+};
 
+/** Loads the active dataset into the worker once; false when it failed (the store already says why). */
 async function ensureData(current: Connection): Promise<boolean> {
   if (dataReady()) return true;
-  downloadStarted();
+  const { id } = useAppStore.getState().dataset;
+  downloadStarted(id);
   try {
-    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed)));
+    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed), id));
     downloadFinished();
     return true;
   } catch (error) {
@@ -266,10 +279,19 @@ export async function reset(): Promise<void> {
   runReset();
 }
 
+const PAD_SIDE = 28;
+
+/** The drawing pad's 28×28 image at the active dataset's size (area-averaged), so any set's network can read a drawing. */
+function atDatasetSize(pixels: Float32Array): Float32Array {
+  const { height, width } = useAppStore.getState().dataset;
+  if (height === PAD_SIDE && width === PAD_SIDE) return pixels;
+  return areaResample(pixels, PAD_SIDE, PAD_SIDE, width, height);
+}
+
 /** Output probabilities for a 28×28 image in [0, 1]; null while there is no model. */
 export async function predictDigit(pixels: Float32Array): Promise<Float32Array | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.predict(pixels)).catch(() => null);
+  return answer(connection, connection.api.predict(atDatasetSize(pixels))).catch(() => null);
 }
 
 /** The first layer's weights, one row per hidden unit; null while there is no model. */
@@ -281,7 +303,7 @@ export async function firstLayerWeights(): Promise<FirstLayerWeights | null> {
 /** Each hidden layer's outputs for a 28×28 image in [0, 1]; null while there is no model. */
 export async function hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.hiddenActivations(pixels)).catch(() => null);
+  return answer(connection, connection.api.hiddenActivations(atDatasetSize(pixels))).catch(() => null);
 }
 
 /** Evaluates the current model on the test set now (fetching the test set first if needed). */
@@ -327,8 +349,57 @@ export async function exportModel(): Promise<string | null> {
  */
 export async function importModel(text: string): Promise<ModelSummary> {
   const current = connect();
-  const summary = await answer(current, current.api.importModel(text));
+  const summary = await answer(current, current.api.importModel(text, useAppStore.getState().dataset));
   lastCheckpoint = { runId: null, epoch: 0, modelText: text };
   modelImported();
   return summary;
+}
+
+// Datasets: read, kept and switched in the worker, so pixels never pass through the page.
+
+/** Lists the datasets this browser keeps. */
+export async function listDatasets(): Promise<void> {
+  const current = connect();
+  datasetsListed(await answer(current, current.api.listDatasets()));
+}
+
+/**
+ * Reads and keeps a dataset the user picked and makes it the active one; a bad one is
+ * refused with a message naming the file and the problem, and the active dataset stays.
+ */
+export async function addDataset(source: DatasetSource): Promise<boolean> {
+  const current = connect();
+  datasetWorkStarted('adding');
+  try {
+    datasetAdded(await answer(current, current.api.addDataset(source)));
+    return true;
+  } catch (error) {
+    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
+    return false;
+  }
+}
+
+/** Makes MNIST or a kept dataset the active one; on failure the active one stays. */
+export async function selectDataset(id: string): Promise<void> {
+  const state = useAppStore.getState();
+  const info = state.datasets.find((d) => d.id === id);
+  const next = info ? activeOf(info) : MNIST_DATASET;
+  if (next.id === state.dataset.id) return;
+  const current = connect();
+  datasetWorkStarted('switching');
+  try {
+    await answer(current, current.api.loadData(Comlink.proxy(() => {}), next.id));
+    datasetSelected(next);
+  } catch (error) {
+    datasetFailed(`${next.name} could not be used: ${errorText(error)}`);
+  }
+}
+
+/** Forgets a kept dataset; when it is the active one, MNIST takes its place first. */
+export async function deleteDataset(id: string): Promise<void> {
+  if (useAppStore.getState().dataset.id === id) await selectDataset(MNIST_DATASET.id);
+  if (useAppStore.getState().dataset.id === id) return;
+  const current = connect();
+  await answer(current, current.api.deleteDataset(id));
+  datasetRemoved(id);
 }

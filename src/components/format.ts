@@ -1,5 +1,10 @@
 /** How numbers are written on the page. */
 
+/** Whether a set's classes are the digits 0, 1, 2…, so the page can keep speaking of digits. */
+export function namesAreDigits(classNames: readonly string[]): boolean {
+  return classNames.every((name, i) => name === String(i));
+}
+
 /** 0.97251 → "97.25%". */
 export function formatPercent(fraction: number, digits = 2): string {
   return `${(fraction * 100).toFixed(digits)}%`;

@@ -243,10 +243,14 @@ export function describeRecord(set: DatasetRecord): string {
   return `${set.name} (${set.height}×${set.width} images, ${set.classNames.length} classes)`;
 }
 
+/** Same image size and class count: a network for one runs on the other. */
+export function sameRecordShape(a: DatasetRecord, b: DatasetRecord): boolean {
+  return a.height === b.height && a.width === b.width && a.classNames.length === b.classNames.length;
+}
+
 /** Why a model trained on `trained` cannot run on `active`, naming both shapes; null when the shapes agree. */
 export function shapeMismatch(trained: DatasetRecord, active: DatasetRecord): string | null {
-  const same = trained.height === active.height && trained.width === active.width && trained.classNames.length === active.classNames.length;
-  return same ? null : `the model was trained on ${describeRecord(trained)} and cannot run on ${describeRecord(active)}`;
+  return sameRecordShape(trained, active) ? null : `the model was trained on ${describeRecord(trained)} and cannot run on ${describeRecord(active)}`;
 }
 
 /** The sizes a network for `set` must have, in the words config messages use. */

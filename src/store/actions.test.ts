@@ -158,7 +158,7 @@ describe('runs', () => {
 
   it('returns to idle with the reason when the dataset cannot be fetched', () => {
     runStarting(state().config, true);
-    downloadStarted();
+    downloadStarted('mnist');
     downloadFailed('train-images-idx3-ubyte.gz: the server answered HTTP 404');
     expect(state().status).toBe('idle');
     expect(state().download.status).toBe('error');

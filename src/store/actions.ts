@@ -3,10 +3,13 @@
  * components and the worker bridge change state the same way.
  */
 import type { Config } from '../engine/config';
-import type { DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
-import { configStateFor, withConfigPatch, withConfigText, withFieldReverted } from './config-slice';
+import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
+import { errorText } from '../formats/error-text';
+import type { DatasetInfo, DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
+import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
+import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type ConfusionCell, type ResultsView } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -27,8 +30,15 @@ export function configFieldReverted(field: string): void {
   set((state) => withFieldReverted(state, field));
 }
 
+/** A preset or a link's config; its input and output sizes follow the active dataset. */
 export function loadConfig(config: Config): void {
-  set(configStateFor(config));
+  set((state) => {
+    try {
+      return configStateFor(fitConfig(config, ioShapeOf(state.dataset)));
+    } catch {
+      return configStateFor(config);
+    }
+  });
 }
 
 /** A config file read from disk: accepted like a JSON edit, but a bad file leaves the editor's text alone. */
@@ -142,18 +152,18 @@ export function modelImported(): void {
 
 // Dataset download
 
-export function downloadStarted(): void {
-  set({ download: { status: 'loading', loadedBytes: 0, totalBytes: null } });
+export function downloadStarted(datasetId: string): void {
+  set({ download: { status: 'loading', loadedBytes: 0, totalBytes: null, datasetId } });
 }
 
 /** Progress that arrives after the download ended (a message already on its way) is dropped. */
 export function downloadProgressed(progress: DownloadProgress): void {
-  set((state) => (state.download.status === 'loading' ? { download: { status: 'loading', ...progress } } : {}));
+  set((state) => (state.download.status === 'loading' ? { download: { ...state.download, status: 'loading', ...progress } } : {}));
 }
 
 /** A new worker starts without the dataset: the next run loads it again (from this browser's cache). */
 export function workerDataLost(): void {
-  set({ download: { status: 'idle', loadedBytes: 0, totalBytes: null } });
+  set((state) => ({ download: { status: 'idle', loadedBytes: 0, totalBytes: null, datasetId: state.dataset.id } }));
 }
 
 export function downloadFinished(): void {
@@ -164,7 +174,7 @@ export function downloadFailed(message: string): void {
   set((state) => ({
     download: { ...state.download, status: 'error' },
     status: state.status === 'loading' ? 'idle' : state.status,
-    runError: `The MNIST dataset could not be loaded: ${message}`,
+    runError: `The ${state.dataset.name} dataset could not be loaded: ${message}`,
   }));
 }
 
@@ -212,4 +222,77 @@ export function storageFailed(message: string): void {
 
 export function storageErrorDismissed(): void {
   set({ storageError: null });
+}
+
+// Datasets
+
+export function datasetsListed(datasets: DatasetInfo[]): void {
+  set({ datasets });
+}
+
+export function datasetWorkStarted(work: 'adding' | 'switching'): void {
+  set({ datasetWork: work, datasetError: null });
+}
+
+/** The dataset could not be added or used: the message names the file and the problem; the active set stays. */
+export function datasetFailed(message: string): void {
+  set({ datasetWork: null, datasetError: message });
+}
+
+export function datasetErrorDismissed(): void {
+  set({ datasetError: null });
+}
+
+/** A dataset the worker read and stored is listed and is now the active one (the worker already holds it). */
+export function datasetAdded(info: DatasetInfo): void {
+  set((state) => ({
+    datasets: [...state.datasets.filter((d) => d.id !== info.id), info],
+    ...followDataset(state, activeOf(info)),
+    download: { status: 'ready', loadedBytes: 0, totalBytes: null, datasetId: info.id },
+  }));
+}
+
+/** The worker now holds `dataset` (MNIST or a stored set): runs, evaluations and the config follow it. */
+export function datasetSelected(dataset: ActiveDataset): void {
+  set((state) => ({ ...followDataset(state, dataset), download: { status: 'ready', loadedBytes: 0, totalBytes: null, datasetId: dataset.id } }));
+}
+
+export function datasetRemoved(id: string): void {
+  set((state) => ({ datasets: state.datasets.filter((d) => d.id !== id) }));
+}
+
+export function activeOf(info: DatasetInfo): ActiveDataset {
+  return { id: info.id, name: info.name, height: info.height, width: info.width, classNames: info.classNames };
+}
+
+/**
+ * What changes when the active dataset does: the last run's figures (they counted another
+ * set's images), the model when the shapes differ, and the config's input and output sizes,
+ * which are set to the data's; the note says so. A config that cannot be fitted (a kernel
+ * larger than the new images) gives way to the default network, fitted.
+ */
+function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppState> {
+  const io = ioShapeOf(dataset);
+  const sameShape = sameRecordShape(state.dataset, dataset);
+  let config: Config;
+  let note: string | null = null;
+  try {
+    config = fitConfig(state.config, io);
+  } catch (error) {
+    config = fitConfig(DEFAULT_CONFIG, io);
+    note = `The network could not be fitted to ${dataset.name} (${errorText(error)}), so the default network was set instead.`;
+  }
+  const fitted = config.layers[0] !== state.config.layers[0] || config.layers.at(-1) !== state.config.layers.at(-1);
+  if (!note && fitted) {
+    note = `The network now takes ${io.inputs} inputs (${dataset.height}×${dataset.width} pixels) and gives ${io.classes} outputs (one per class), to fit ${describeRecord(dataset)}.`;
+  }
+  return {
+    dataset,
+    ...configStateFor(config),
+    ...initialRunState(),
+    hasModel: sameShape && state.hasModel,
+    datasetWork: null,
+    datasetError: null,
+    datasetNote: note,
+  };
 }

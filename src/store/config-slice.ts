@@ -5,10 +5,19 @@
  * again (a valid edit, or the field going back to the config's value when it loses focus).
  */
 import type { Config } from '../engine/config';
-import { checkConfig, parseConfig, serializeConfig } from '../formats/config-format';
+import { checkConfig, ioShapeOf, MNIST_RECORD, parseConfig, serializeConfig, type DatasetRecord, type IoShape } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 
+/** The dataset runs use: its id ('mnist' or one the user added) and what a network must fit. */
+export interface ActiveDataset extends DatasetRecord {
+  id: string;
+}
+
+export const MNIST_DATASET: ActiveDataset = { id: 'mnist', ...MNIST_RECORD };
+
 export interface ConfigState {
+  /** The config's input and output sizes follow this set. */
+  dataset: ActiveDataset;
   config: Config;
   configText: string;
   /** Why the last JSON edit or file was refused, naming the field; null while text and config agree. */
@@ -19,14 +28,30 @@ export interface ConfigState {
   fieldErrors: Readonly<Record<string, string>>;
 }
 
-export function configStateFor(config: Config): ConfigState {
+export function configStateFor(config: Config): Omit<ConfigState, 'dataset'> {
   return { config, configText: serializeConfig(config), configError: null, configErrorSource: null, fieldErrors: {} };
 }
 
+const ioOf = (state: Pick<ConfigState, 'dataset'>): IoShape => ioShapeOf(state.dataset);
+
+/**
+ * `config` with its input and output sizes set to the data's: the input layer (or a typed
+ * network's input shape) to the images' size, the output layer to one unit per class.
+ * Throws a ConfigError when the network still does not fit (a kernel larger than the images).
+ */
+export function fitConfig(config: Config, io: IoShape): Config {
+  const layers = [io.inputs, ...config.layers.slice(1, -1), io.classes];
+  if (!config.stack) return checkConfig({ ...config, layers }, io);
+  const typed = config.stack.layers.map((layer, i, all) =>
+    i === all.length - 1 && layer.type === 'dense' ? { ...layer, units: io.classes } : layer,
+  );
+  return checkConfig({ ...config, layers, stack: { input: io.shape, layers: typed } }, io);
+}
+
 /** A JSON edit: accepted when it parses into a valid config, otherwise kept as text with the reason. */
-export function withConfigText(state: ConfigState, text: string): ConfigState {
+export function withConfigText(state: ConfigState, text: string): Omit<ConfigState, 'dataset'> {
   try {
-    return { config: parseConfig(text), configText: text, configError: null, configErrorSource: null, fieldErrors: {} };
+    return { config: parseConfig(text, ioOf(state)), configText: text, configError: null, configErrorSource: null, fieldErrors: {} };
   } catch (error) {
     return { config: state.config, configText: text, configError: errorText(error), configErrorSource: 'json', fieldErrors: state.fieldErrors };
   }
@@ -36,10 +61,10 @@ export function withConfigText(state: ConfigState, text: string): ConfigState {
  * A form edit of one field, checked field by field with the same rules and messages as a
  * file (no round trip through JSON text); a refused edit leaves the config as it was.
  */
-export function withConfigPatch(state: ConfigState, field: string, patch: Partial<Config>): ConfigState {
+export function withConfigPatch(state: ConfigState, field: string, patch: Partial<Config>): Omit<ConfigState, 'dataset'> {
   const others = withoutField(state.fieldErrors, field);
   try {
-    return { ...configStateFor(checkConfig({ ...state.config, ...patch })), fieldErrors: others };
+    return { ...configStateFor(checkConfig({ ...state.config, ...patch }, ioOf(state))), fieldErrors: others };
   } catch (error) {
     return { ...state, fieldErrors: { ...others, [field]: errorText(error) } };
   }

@@ -1,7 +1,7 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
-import type { BestKept, EvaluationReport, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
-import { configStateFor, type ConfigState } from './config-slice';
+import type { BestKept, DatasetInfo, EvaluationReport, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
+import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
 
@@ -66,7 +66,20 @@ export interface DownloadState {
     status: 'idle' | 'loading' | 'ready' | 'error';
     loadedBytes: number;
     totalBytes: number | null;
+    /** The dataset the worker holds (ready) or is loading. */
+    datasetId: string;
   };
+}
+
+/** The datasets the user added to this browser, and what the picker is doing with them. */
+export interface DatasetsState {
+  datasets: DatasetInfo[];
+  /** Reading a picked dataset, or switching to a stored one; the active set stays meanwhile. */
+  datasetWork: 'adding' | 'switching' | null;
+  /** Why the last dataset could not be added or used, naming the file and the problem. */
+  datasetError: string | null;
+  /** What following the dataset changed (the network's input and output sizes). */
+  datasetNote: string | null;
 }
 
 /** What this browser keeps between visits, as the page tells the user about it. */
@@ -96,7 +109,7 @@ export function resultsView(state: AppState): ResultsView {
   return { runConfig, epochs, running, evaluation, bestKept };
 }
 
-export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & RunsState & StorageState;
+export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & DatasetsState & RunsState & StorageState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
@@ -124,8 +137,13 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
 export function initialState(config: Config): AppState {
   return {
     ...configStateFor(config),
+    dataset: MNIST_DATASET,
     ...initialRunState(),
-    download: { status: 'idle', loadedBytes: 0, totalBytes: null },
+    download: { status: 'idle', loadedBytes: 0, totalBytes: null, datasetId: MNIST_DATASET.id },
+    datasets: [],
+    datasetWork: null,
+    datasetError: null,
+    datasetNote: null,
     ...initialRunsState(),
     modelVersion: 0,
     modelNote: null,

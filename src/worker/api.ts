@@ -5,8 +5,11 @@
  */
 import type { Config } from '../engine/config';
 import type { DigitMetrics } from '../engine/metrics';
+import type { DatasetInfo } from '../data/dataset-store';
+import type { DatasetRecord } from '../formats/config-format';
+import type { DatasetSource, NamedBlob } from './dataset-source';
 
-export type { DigitMetrics };
+export type { DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob };
 
 export interface DownloadProgress {
   /** Bytes received so far, over all four files. */
@@ -143,8 +146,19 @@ export interface TrainingWorkerApi {
   ping(): Promise<true>;
   /** Registers the one listener of training events; replaces any earlier one. */
   subscribe(listener: (event: TrainingEvent) => void): void;
-  /** Fetches (or reads from cache) and decodes the training and test sets; idempotent. */
-  loadData(onProgress: (progress: DownloadProgress) => void): Promise<DatasetSummary>;
+  /**
+   * Makes a dataset the one runs use: MNIST ('mnist', fetched or read from cache) or one the
+   * user added (read from this browser); idempotent. On failure the previous set stays.
+   */
+  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string): Promise<DatasetSummary>;
+  /**
+   * Reads a dataset the user picked, keeps it in this browser and makes it the active one;
+   * throws a message naming the file and the problem, and then the active set stays.
+   */
+  addDataset(source: DatasetSource): Promise<DatasetInfo>;
+  /** The datasets kept in this browser, oldest first. */
+  listDatasets(): Promise<DatasetInfo[]>;
+  deleteDataset(id: string): Promise<void>;
   /** Starts a new run from fresh weights and trains until the run ends, is paused or stopped. */
   train(config: Config): Promise<RunOutcome>;
   /** Continues a paused run. */
@@ -171,8 +185,11 @@ export interface TrainingWorkerApi {
   predict(pixels: Float32Array): Promise<Float32Array | null>;
   /** The current model as a model-file JSON text; null when there is no model. */
   exportModel(): Promise<string | null>;
-  /** Replaces the current model with one read from a model file; throws a message naming the problem. */
-  importModel(text: string): Promise<ModelSummary>;
+  /**
+   * Replaces the current model with one read from a model file; throws a message naming the
+   * problem, or both shapes when it was trained on a set of another shape than `active`.
+   */
+  importModel(text: string, active: DatasetRecord): Promise<ModelSummary>;
   /**
    * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.

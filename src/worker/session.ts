@@ -4,7 +4,7 @@
  * them, and reports progress to one listener. The worker file only exposes this over Comlink,
  * so tests drive it directly in Node.
  */
-import { MNIST_CLASSES, type Config } from '../engine/config.ts';
+import type { Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { layerOutputs } from '../engine/inspect.ts';
@@ -14,6 +14,7 @@ import { createRng } from '../engine/rng.ts';
 import { DivergenceError, Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { parseModel, serializeModel } from '../formats/model-format.ts';
+import { describeRecord, MNIST_RECORD, sameRecordShape, shapeMismatch, type DatasetRecord } from '../formats/config-format.ts';
 import type {
   DatasetSummary,
   DownloadProgress,
@@ -30,10 +31,16 @@ import type {
 export interface Datasets {
   train: Dataset;
   test: Dataset;
+  /** Which set this is (name, image size, class names); MNIST when absent. */
+  record?: DatasetRecord;
 }
 
+/** The built-in set's id; every other id names a set the user added. */
+export const MNIST_DATASET = 'mnist';
+
 export interface SessionOptions {
-  loadData(onProgress: (progress: DownloadProgress) => void): Promise<Datasets>;
+  /** The set `datasetId` names: MNIST downloaded, or one the user added, read from this browser. */
+  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string): Promise<Datasets>;
   /** Lets queued messages (pause, stop, predict) run before the next slice. */
   yieldToEvents(): Promise<void>;
   now(): number;
@@ -81,10 +88,15 @@ export class TrainingSession {
   private readonly options: SessionOptions;
   private listener: (event: TrainingEvent) => void = () => {};
   private data: Datasets | null = null;
-  private loading: Promise<Datasets> | null = null;
+  private dataId: string | null = null;
+  /** The set the data is, or is being switched to: what models must fit. */
+  private record: DatasetRecord = MNIST_RECORD;
+  private loading: { id: string; promise: Promise<Datasets> } | null = null;
   private network: Network | null = null;
   /** The config the current network was built from (a run's, or an imported model's). */
   private modelConfig: Config | null = null;
+  /** The set the current network was trained on, recorded in its model file. */
+  private modelRecord: DatasetRecord = MNIST_RECORD;
   /** The current network's last test-set evaluation, saved with the model. */
   private modelMetrics: ConfusionMetrics | null = null;
   /** Complete epochs the current network was trained for; 0 for fresh or imported weights. */
@@ -105,16 +117,37 @@ export class TrainingSession {
     this.listener = listener;
   }
 
-  async loadData(onProgress: (progress: DownloadProgress) => void): Promise<DatasetSummary> {
-    if (!this.data) {
-      this.loading ??= this.options.loadData(onProgress);
+  /**
+   * Makes `datasetId` the set runs train on and evaluations count (MNIST by default). A set
+   * that fails to load changes nothing: the previous one stays, with the model. A set of
+   * another shape than the model's forgets the model, which could not read it.
+   */
+  async loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string = MNIST_DATASET): Promise<DatasetSummary> {
+    if (!this.data || this.dataId !== datasetId) {
+      if (this.loop) throw new Error('The dataset cannot change while training runs; pause or stop it first.');
+      if (this.loading?.id !== datasetId) this.loading = { id: datasetId, promise: this.options.loadData(onProgress, datasetId) };
+      const loading = this.loading;
       try {
-        this.data = await this.loading;
+        const data = await loading.promise;
+        if (this.loading === loading) this.useData(datasetId, data);
       } finally {
-        this.loading = null;
+        if (this.loading === loading) this.loading = null;
       }
     }
-    return { trainCount: this.data.train.count, testCount: this.data.test.count };
+    const data = this.data as Datasets;
+    return { trainCount: data.train.count, testCount: data.test.count };
+  }
+
+  /** A set just read (a dataset the user added) becomes the active one, without reading it again. */
+  useData(datasetId: string, data: Datasets): void {
+    if (this.loop) throw new Error('The dataset cannot change while training runs; pause or stop it first.');
+    const record = data.record ?? MNIST_RECORD;
+    if (this.network && !sameRecordShape(this.modelRecord, record)) this.forgetModel();
+    this.run = null;
+    this.evaluated = null;
+    this.data = data;
+    this.dataId = datasetId;
+    this.record = record;
   }
 
   async train(config: Config): Promise<RunOutcome> {
@@ -153,6 +186,10 @@ export class TrainingSession {
 
   async reset(): Promise<void> {
     await this.endLoop();
+    this.forgetModel();
+  }
+
+  private forgetModel(): void {
     this.network = null;
     this.modelConfig = null;
     this.modelMetrics = null;
@@ -187,17 +224,27 @@ export class TrainingSession {
 
   exportModel(): string | null {
     if (!this.network || !this.modelConfig) return null;
-    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics });
+    // MNIST models stay the files they always were; any other set is named, with its shape and classes.
+    const dataset = this.modelRecord === MNIST_RECORD ? {} : { dataset: this.modelRecord };
+    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics, ...dataset });
   }
 
-  importModel(text: string): ModelSummary {
+  /**
+   * Loads a model file; one trained on a set of another shape than `active` (the page's
+   * dataset; the loaded one by default) is refused, naming both.
+   */
+  importModel(text: string, active: DatasetRecord = this.record): ModelSummary {
     if (this.loop) throw new Error('A model cannot be loaded while training runs; pause or stop it first.');
     const model = parseModel(text);
+    const trainedOn = model.dataset ?? MNIST_RECORD;
+    const mismatch = shapeMismatch(trainedOn, active);
+    if (mismatch) throw new Error(`This model does not fit the dataset: ${mismatch}.`);
     const specs = model.layers;
     const network = Network.fromLayers(specs);
     this.run = null;
     this.network = network;
     this.modelConfig = model.config;
+    this.modelRecord = model.dataset ?? MNIST_RECORD;
     this.modelMetrics = model.metrics;
     this.modelEpoch = 0;
     this.lastGood = network.toLayerSpecs();
@@ -224,13 +271,14 @@ export class TrainingSession {
     evaluated.network ??= Network.fromLayers(evaluated.specs);
     const size = test.inputSize;
     const images = new Uint8Array(found.length * size);
-    const probabilities = new Float32Array(found.length * MNIST_CLASSES);
+    const classes = this.record.classNames.length;
+    const probabilities = new Float32Array(found.length * classes);
     const input = new Float32Array(size);
     found.forEach((index, k) => {
       const pixels = test.images.subarray(index * size, (index + 1) * size);
       images.set(pixels, k * size);
       for (let p = 0; p < size; p++) input[p] = pixels[p] / 255;
-      probabilities.set((evaluated.network as Network).predict(input).subarray(0, MNIST_CLASSES), k * MNIST_CLASSES);
+      probabilities.set((evaluated.network as Network).predict(input).subarray(0, classes), k * classes);
     });
     return { offset, count: found.length, images, probabilities, indices: Uint32Array.from(found) };
   }
@@ -246,10 +294,18 @@ export class TrainingSession {
 
   private startRun(config: Config): void {
     const data = this.requireData();
+    const classes = this.record.classNames.length;
+    if (config.layers[0] !== data.train.inputSize || config.layers[config.layers.length - 1] !== classes) {
+      throw new Error(
+        `The network ${config.layers[0]}→…→${config.layers[config.layers.length - 1]} does not fit ${describeRecord(this.record)}: ` +
+          `it needs ${data.train.inputSize} inputs and ${classes} outputs.`,
+      );
+    }
     const rng = createRng(config.seed);
     const network = Network.forConfig(config, rng);
     this.network = network;
     this.modelConfig = config;
+    this.modelRecord = this.record;
     this.modelMetrics = null;
     this.lastGood = null;
     this.modelEpoch = 0;
@@ -462,7 +518,8 @@ export class TrainingSession {
   /** The test set in slices, so messages still get through during an evaluation. */
   private async evaluateNetwork(network: Network, epoch: number): Promise<EvaluationReport> {
     const test = this.requireData().test;
-    const confusion = Array.from({ length: MNIST_CLASSES }, () => new Array<number>(MNIST_CLASSES).fill(0));
+    const classes = this.record.classNames.length;
+    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
     const predicted = new Uint8Array(test.count);
     for (let start = 0; start < test.count; start += EVALUATION_SLICE) {
       const part = slice(test, start, Math.min(test.count, start + EVALUATION_SLICE));

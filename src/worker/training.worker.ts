@@ -4,8 +4,11 @@
  */
 import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
+import { deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
+import type { ImageSet } from '../data/image-set.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
-import { TrainingSession, type Datasets } from './session.ts';
+import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
+import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
 
 /** Resolves after the messages already queued for this worker have been handled. */
 function yieldToEvents(): Promise<void> {
@@ -19,8 +22,19 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
+const asDatasets = (set: ImageSet): Datasets => ({
+  train: set.train,
+  test: set.test,
+  record: { name: set.name, height: set.height, width: set.width, classNames: set.classNames },
+});
+
+async function loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string): Promise<Datasets> {
+  if (datasetId === MNIST_DATASET) return loadMnistSplits(onProgress);
+  return asDatasets(await loadImageSet(datasetId));
+}
+
 /** Both splits at once, their download progress added up. */
-async function loadData(onProgress: (progress: DownloadProgress) => void): Promise<Datasets> {
+async function loadMnistSplits(onProgress: (progress: DownloadProgress) => void): Promise<Datasets> {
   const parts = { train: { received: 0, total: null as number | null }, test: { received: 0, total: null as number | null } };
   const report = (split: keyof typeof parts) => (progress: { received: number; total: number | null }) => {
     parts[split] = progress;
@@ -48,7 +62,17 @@ const session = new TrainingSession({ loadData, yieldToEvents, now: () => perfor
 const api: TrainingWorkerApi = {
   ping: async () => true,
   subscribe: (listener) => session.subscribe(listener),
-  loadData: (onProgress) => session.loadData(onProgress),
+  loadData: (onProgress, datasetId) => session.loadData(onProgress, datasetId),
+  addDataset: async (source) => {
+    const set = await readDatasetSource(source, decodeInBrowser);
+    const info = infoOf(set, crypto.randomUUID(), Date.now());
+    // Storing clones the pixels once, for a moment; the parsed ones then become the set training uses.
+    await saveImageSet(set, info);
+    session.useData(info.id, asDatasets(set));
+    return info;
+  },
+  listDatasets,
+  deleteDataset,
   train: (config) => session.train(config),
   resume: () => session.resume(),
   stepEpoch: (config) => session.stepEpoch(config),
@@ -69,7 +93,7 @@ const api: TrainingWorkerApi = {
     return outputs && Comlink.transfer(outputs, outputs.map((output) => output.buffer));
   },
   exportModel: async () => session.exportModel(),
-  importModel: async (text) => session.importModel(text),
+  importModel: async (text, active) => session.importModel(text, active),
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);

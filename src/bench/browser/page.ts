@@ -38,7 +38,7 @@ async function timeRun(config: Config): Promise<number> {
 }
 
 window.benchWorker = async (cases) => {
-  await api.loadData(Comlink.proxy(() => {}));
+  await api.loadData(Comlink.proxy(() => {}), 'mnist');
   const seconds: number[][] = [];
   for (const benchCase of cases) {
     await timeRun(configFor(benchCase, benchCase.warmupSamples));
@@ -51,7 +51,7 @@ window.benchWorker = async (cases) => {
 };
 
 window.benchPreset = async (config) => {
-  await api.loadData(Comlink.proxy(() => {}));
+  await api.loadData(Comlink.proxy(() => {}), 'mnist');
   const epochs: { seconds: number; testAccuracy: number }[] = [];
   onEvent = (event) => {
     if (event.type === 'epoch') epochs.push({ seconds: event.report.seconds, testAccuracy: event.report.test.accuracy });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
+import { namesAreDigits } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { argmax } from '../../engine/metrics';
 import { useAppStore } from '../../store/store';
@@ -23,6 +24,8 @@ export function DrawPad({ children }: { children?: ReactNode }) {
   const evaluation = useAppStore((state) => state.evaluation);
   const hasModel = useAppStore((state) => state.hasModel);
   const modelVersion = useAppStore((state) => state.modelVersion);
+  const dataset = useAppStore((state) => state.dataset);
+  const digits = namesAreDigits(dataset.classNames);
 
   useEffect(() => pad.attach(canvasRef.current), [pad]);
 
@@ -66,7 +69,14 @@ export function DrawPad({ children }: { children?: ReactNode }) {
   const best = view.probabilities ? argmax(view.probabilities, 0, view.probabilities.length) : null;
 
   return (
-    <Panel title="Draw a digit" subtitle="Draw a digit from 0 to 9 in the black square; the network reads it as you draw.">
+    <Panel
+      title="Draw a digit"
+      subtitle={
+        digits
+          ? 'Draw a digit from 0 to 9 in the black square; the network reads it as you draw.'
+          : `Draw one of ${dataset.name}'s classes (${dataset.classNames.slice(0, 3).join(', ')}…) in the black square; the network reads it as you draw.`
+      }
+    >
       <div className="draw-pad">
         <div className="draw-pad-input">
           <canvas
@@ -102,10 +112,10 @@ export function DrawPad({ children }: { children?: ReactNode }) {
           <p>
             Prediction:{' '}
             <output className="draw-pad-prediction" aria-label="Prediction">
-              {best === null ? '' : String(best)}
+              {best === null ? '' : (dataset.classNames[best] ?? String(best))}
             </output>
           </p>
-          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} /> : <p className="draw-pad-hint">{hint(view)}</p>}
+          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} /> : <p className="draw-pad-hint">{hint(view)}</p>}
         </div>
       </div>
       {view.image && view.probabilities && <HiddenActivations image={view.image} modelKey={view.probabilities} />}

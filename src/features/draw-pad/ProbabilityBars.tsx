@@ -1,15 +1,19 @@
+import { namesAreDigits } from '../../components/format';
+
 interface ProbabilityBarsProps {
   probabilities: Float32Array;
+  classNames: string[];
 }
 
-/** One bar per digit, its length the probability the network gives that digit. */
-export function ProbabilityBars({ probabilities }: ProbabilityBarsProps) {
+/** One bar per class, its length the probability the network gives that class. */
+export function ProbabilityBars({ probabilities, classNames }: ProbabilityBarsProps) {
+  const digits = namesAreDigits(classNames);
   return (
-    <ol className="probability-bars" aria-label="Probability per digit">
-      {[...probabilities].map((p, digit) => (
-        <li key={digit}>
-          <span className="probability-digit">{digit}</span>
-          <meter min={0} max={1} value={p} aria-label={`Digit ${digit}`} />
+    <ol className="probability-bars" aria-label={digits ? 'Probability per digit' : 'Probability per class'}>
+      {[...probabilities].map((p, label) => (
+        <li key={label}>
+          <span className="probability-digit">{classNames[label] ?? label}</span>
+          <meter min={0} max={1} value={p} aria-label={digits ? `Digit ${label}` : (classNames[label] ?? String(label))} />
           <span className="probability-value">{(p * 100).toFixed(1)}%</span>
         </li>
       ))}

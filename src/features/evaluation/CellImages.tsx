@@ -1,12 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { MNIST_CLASSES } from '../../engine/config';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatCount, formatPercent } from '../../components/format';
 import { CELL_IMAGE_LIMIT, showCellPage } from '../../bridge/training-bridge';
 import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
-
-const PIXELS = 784;
 
 /**
  * The test images behind one confusion cell, each with what the network thought of it, in a
@@ -26,11 +23,15 @@ export function CellImages() {
     // Closing (not just removing) the dialog hands the focus back to the cell that opened it.
     return () => element.close();
   }, [open]);
+  const { height, width, classNames } = useAppStore((state) => state.dataset);
   if (!cell) return null;
+  const classes = classNames.length;
+  const pixels = height * width;
+  const name = (label: number) => classNames[label] ?? String(label);
   const title =
     cell.actual === cell.predicted
-      ? `${cell.actual}s read correctly`
-      : `${cell.actual}s read as ${cell.predicted}`;
+      ? `${name(cell.actual)}s read correctly`
+      : `${name(cell.actual)}s read as ${name(cell.predicted)}`;
   const last = Math.min(cellCount, offset + CELL_IMAGE_LIMIT);
   const range = cellCount === 0 ? 'no images' : `${formatCount(offset + 1)}–${formatCount(last)} of ${formatCount(cellCount)}`;
   return (
@@ -57,18 +58,20 @@ export function CellImages() {
       ) : (
         <ul className="image-grid">
           {Array.from({ length: images.count }, (_, i) => {
-            const probabilities = images.probabilities.subarray(i * MNIST_CLASSES, (i + 1) * MNIST_CLASSES);
+            const probabilities = images.probabilities.subarray(i * classes, (i + 1) * classes);
             const top = topClasses(probabilities, 3);
             return (
               <li key={images.indices[i]} className="image-card">
                 <DigitCanvas
-                  pixels={images.images.subarray(i * PIXELS, (i + 1) * PIXELS)}
-                  label={`Test image ${images.indices[i]}, a ${cell.actual}`}
+                  pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
+                  side={width}
+                  height={height}
+                  label={`Test image ${images.indices[i]}, a ${name(cell.actual)}`}
                 />
                 <ol className="probabilities" aria-label="Predicted probabilities">
                   {top.map(({ digit, probability }) => (
                     <li key={digit} className={digit === cell.actual ? 'true-digit' : undefined}>
-                      <span className="digit">{digit}</span>
+                      <span className="digit">{name(digit)}</span>
                       <span className="bar" style={{ width: `${Math.max(2, probability * 100)}%` }} aria-hidden="true" />
                       <span className="value">{formatPercent(probability, 0)}</span>
                     </li>

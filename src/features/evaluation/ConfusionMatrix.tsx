@@ -1,18 +1,25 @@
 import { memo } from 'react';
+import { namesAreDigits } from '../../components/format';
 import { showCell } from '../../bridge/training-bridge';
 import type { ConfusionCell } from '../../store/state';
 import { cellStyle, largestMistake } from './heatmap';
 
-const DIGITS = Array.from({ length: 10 }, (_, i) => i);
-
 interface ConfusionMatrixProps {
   confusion: number[][];
+  /** One per row and column, in label order. */
+  classNames: string[];
   selected: ConfusionCell | null;
 }
 
-/** Rows are the true digits, columns what the network read; click a cell to see its images. */
-export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, selected }: ConfusionMatrixProps) {
+/**
+ * Rows are the true classes, columns what the network read; click a cell to see its images.
+ * Named classes head the rows with their number, which then heads the column, so long names
+ * do not widen every column.
+ */
+export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, classNames, selected }: ConfusionMatrixProps) {
   const worst = largestMistake(confusion);
+  const digits = namesAreDigits(classNames);
+  const name = (label: number) => classNames[label] ?? String(label);
   return (
     <div className="matrix-wrap">
       <table className="confusion">
@@ -24,9 +31,9 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, select
               <span className="axis-actual">actual ↓</span>
               <span className="axis-predicted">predicted →</span>
             </th>
-            {DIGITS.map((digit) => (
-              <th scope="col" key={digit}>
-                {digit}
+            {confusion.map((_, label) => (
+              <th scope="col" key={label} title={digits ? undefined : name(label)}>
+                {label}
               </th>
             ))}
           </tr>
@@ -36,7 +43,9 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, select
             const rowTotal = row.reduce((sum, count) => sum + count, 0);
             return (
               <tr key={actual}>
-                <th scope="row">{actual}</th>
+                <th scope="row" className={digits ? undefined : 'class-name'}>
+                  {digits ? actual : `${actual} ${name(actual)}`}
+                </th>
                 {row.map((count, predicted) => {
                   const isSelected = selected?.actual === actual && selected.predicted === predicted;
                   return (
@@ -47,7 +56,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, select
                           className={isSelected ? 'cell selected' : 'cell'}
                           aria-pressed={isSelected}
                           // The count as the cell writes it (no thousands comma), so a voice user can say what they see.
-                          aria-label={`Actual ${actual}, predicted ${predicted}: ${count} images`}
+                          aria-label={`Actual ${name(actual)}, predicted ${name(predicted)}: ${count} images`}
                           onClick={() => void showCell({ actual, predicted })}
                         >
                           {count}

@@ -12,9 +12,10 @@ export function EvaluationPanel() {
   const evaluation = useAppStore((state) => state.evaluation);
   const selected = useAppStore((state) => state.selectedCell);
   const canEvaluate = useAppStore((state) => state.hasModel && !isBusy(state.status));
+  const classNames = useAppStore((state) => state.dataset.classNames);
   const subtitle = evaluation
     ? `Test images never used in training${evaluation.epoch > 0 ? `, after epoch ${evaluation.epoch}` : ''}.`
-    : 'After each epoch the network reads the 10,000 test images it never trained on.';
+    : 'After each epoch the network reads the test images it never trained on.';
   return (
     <Panel
       title="Evaluation"
@@ -35,13 +36,13 @@ export function EvaluationPanel() {
             </span>
           </p>
           <div className="evaluation-grid">
-            <ConfusionMatrix confusion={evaluation.confusion} selected={selected} />
-            <PerDigitTable perDigit={evaluation.perDigit} />
+            <ConfusionMatrix confusion={evaluation.confusion} classNames={classNames} selected={selected} />
+            <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} />
           </div>
           <CellImages />
         </>
       ) : (
-        <p className="empty-state">No evaluation yet: train for an epoch to see which digits the network confuses.</p>
+        <p className="empty-state">No evaluation yet: train for an epoch to see which classes the network confuses.</p>
       )}
     </Panel>
   );

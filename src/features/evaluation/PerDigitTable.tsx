@@ -1,15 +1,16 @@
 import { memo } from 'react';
-import { formatCount, formatPercent } from '../../components/format';
+import { formatCount, formatPercent, namesAreDigits } from '../../components/format';
 import type { DigitMetrics } from '../../worker/api';
 
-/** The seed program's per-digit report, as a table. */
-export const PerDigitTable = memo(function PerDigitTable({ perDigit }: { perDigit: DigitMetrics[] }) {
+/** The seed program's per-digit report, as a table; per class, by name, for another set. */
+export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames }: { perDigit: DigitMetrics[]; classNames: string[] }) {
+  const digits = namesAreDigits(classNames);
   return (
     <table className="metrics">
-      <caption>Per-digit metrics</caption>
+      <caption>{digits ? 'Per-digit metrics' : 'Per-class metrics'}</caption>
       <thead>
         <tr>
-          <th scope="col">Digit</th>
+          <th scope="col">{digits ? 'Digit' : 'Class'}</th>
           <th scope="col" title="Share of this digit's images read correctly">
             Accuracy
           </th>
@@ -30,7 +31,7 @@ export const PerDigitTable = memo(function PerDigitTable({ perDigit }: { perDigi
       <tbody>
         {perDigit.map((row) => (
           <tr key={row.digit}>
-            <th scope="row">{row.digit}</th>
+            <th scope="row">{classNames[row.digit] ?? row.digit}</th>
             <td>{formatPercent(row.accuracy, 1)}</td>
             <td>{formatPercent(row.precision, 1)}</td>
             <td>{formatPercent(row.recall, 1)}</td>

@@ -1,0 +1,64 @@
+/**
+ * The datasets a user added, kept in this browser's IndexedDB and nowhere else: a small
+ * description of each (listed without reading pixels) in one database, the pixels and labels
+ * in another. Only the worker reads and writes them, so pixels never pass through the page.
+ */
+import { createStore, del, get, set, values } from 'idb-keyval';
+import type { ImageSet } from './image-set.ts';
+
+/** What the picker lists of a dataset; `id` is 'mnist' for the built-in set. */
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  height: number;
+  width: number;
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+  /** Pixel bytes of both splits: what the set holds in memory. */
+  pixelBytes: number;
+  /** Date.now() when it was added; 0 for MNIST. */
+  addedAt: number;
+}
+
+export const MNIST_ID = 'mnist';
+
+export function infoOf(set: ImageSet, id: string, addedAt: number): DatasetInfo {
+  return {
+    id,
+    name: set.name,
+    height: set.height,
+    width: set.width,
+    classNames: set.classNames,
+    trainCount: set.train.count,
+    testCount: set.test.count,
+    pixelBytes: set.train.images.length + set.test.images.length,
+    addedAt,
+  };
+}
+
+let infoDb: ReturnType<typeof createStore> | null = null;
+let pixelDb: ReturnType<typeof createStore> | null = null;
+const infos = () => (infoDb ??= createStore('mnist-playground-datasets', 'datasets'));
+const pixels = () => (pixelDb ??= createStore('mnist-playground-dataset-pixels', 'sets'));
+
+/** Keeps a set; its pixels are written before its description, so a listed set always has them. */
+export async function saveImageSet(imageSet: ImageSet, info: DatasetInfo): Promise<void> {
+  await set(info.id, imageSet, pixels());
+  await set(info.id, info, infos());
+}
+
+export async function listDatasets(): Promise<DatasetInfo[]> {
+  return (await values<DatasetInfo>(infos())).sort((a, b) => a.addedAt - b.addedAt);
+}
+
+export async function loadImageSet(id: string): Promise<ImageSet> {
+  const found = await get<ImageSet>(id, pixels());
+  if (!found) throw new Error('this dataset is no longer in this browser’s storage; add it again');
+  return found;
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  await del(id, infos());
+  await del(id, pixels());
+}
