@@ -85,3 +85,28 @@ test('keyboard only: the views are tabs that arrows, Home and End move between',
   // Only the open tab is a tab stop: Tab leaves the tab list for the open panel.
   await expect(tabs.locator('[tabindex="0"]')).toHaveCount(1);
 });
+
+test('keyboard only: the file pickers are buttons whose focus shows', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Preset').focus();
+  await page.keyboard.press('Tab');
+  const ringOnLabel = () =>
+    page.evaluate(() => {
+      const input = document.activeElement as HTMLInputElement | null;
+      const label = input?.closest('label');
+      return { type: input?.type, label: label?.textContent?.trim(), outline: label ? getComputedStyle(label).outlineStyle : 'none' };
+    });
+  await expect.poll(ringOnLabel).toEqual({ type: 'file', label: 'Import config', outline: 'solid' });
+
+  await page.getByRole('tab', { name: 'Draw a digit' }).click();
+  const load = page.getByLabel('Load model');
+  await load.focus();
+  // Looks like its neighbour, Save model: a bordered button, not a bare file input.
+  const looks = await load.evaluate((input) => {
+    const label = input.closest('label') as HTMLElement;
+    const save = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Save model') as HTMLElement;
+    const style = (element: HTMLElement) => getComputedStyle(element);
+    return { radius: style(label).borderRadius === style(save).borderRadius, inputWidth: input.getBoundingClientRect().width };
+  });
+  expect(looks).toEqual({ radius: true, inputWidth: 1 });
+});

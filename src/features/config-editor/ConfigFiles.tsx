@@ -4,12 +4,12 @@ import { configToHash } from '../../formats/config-hash';
 import { importConfigFile, loadConfig } from '../../store/actions';
 import { PRESETS } from '../../store/presets';
 import { useAppStore } from '../../store/store';
+import { FileButton } from '../../components/FileButton';
 import { saveFile } from '../../components/save-file';
 
 /** Presets, and config files in and out. */
 export function ConfigFiles() {
   const presetId = useId();
-  const importId = useId();
   const config = useAppStore((state) => state.config);
   const current = serializeConfig(config);
   const selected = PRESETS.findIndex((preset) => serializeConfig(preset.config) === current);
@@ -36,22 +36,7 @@ export function ConfigFiles() {
         {selected !== -1 && <small className="field-hint">{PRESETS[selected].description}</small>}
       </div>
       <div className="button-row">
-        <label className="button secondary" htmlFor={importId}>
-          Import config
-        </label>
-        <input
-          id={importId}
-          className="visually-hidden"
-          type="file"
-          accept=".json,application/json"
-          onChange={async (event) => {
-            const input = event.currentTarget;
-            const file = input.files?.[0];
-            if (!file) return;
-            importConfigFile(file.name, await file.text());
-            input.value = '';
-          }}
-        />
+        <FileButton label="Import config" accept=".json,application/json" onFile={async (file) => importConfigFile(file.name, await file.text())} />
         <button type="button" className="secondary" onClick={() => saveFile('mnist-config.json', current)}>
           Export config
         </button>

@@ -1,4 +1,5 @@
-import { useState, type ChangeEvent } from 'react';
+import { useState } from 'react';
+import { FileButton } from '../../components/FileButton';
 import { Alert } from '../../components/Alert';
 import { saveFile } from '../../components/save-file';
 import { exportModel, importModel } from '../../bridge/training-bridge';
@@ -21,12 +22,7 @@ export function ModelFiles() {
     if (text !== null) saveFile('mnist-model.json', text);
   };
 
-  const load = async (event: ChangeEvent<HTMLInputElement>) => {
-    const input = event.currentTarget;
-    const file = input.files?.[0];
-    // Cleared so that choosing the same file again loads it again.
-    input.value = '';
-    if (!file) return;
+  const load = async (file: File) => {
     try {
       // An ONNX file (ours or another framework's) becomes our model file first.
       const text = /\.onnx$/i.test(file.name)
@@ -45,10 +41,7 @@ export function ModelFiles() {
       <button type="button" onClick={save} disabled={!hasModel}>
         Save model
       </button>
-      <label>
-        Load model{' '}
-        <input type="file" accept=".json,.onnx,application/json" aria-label="Load model" onChange={load} disabled={busy} />
-      </label>
+      <FileButton label="Load model" accept=".json,.onnx,application/json" disabled={busy} onFile={(file) => void load(file)} />
       {note && <p className="model-files-note">{note}</p>}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
     </div>
