@@ -56,6 +56,10 @@ test('the batch-size experiment queues three runs and overlays them', async ({ p
   await page.goto('/');
   await typeConfigJson(page, { ...SMALL_RUN, samples: 1000 });
   await openTab(page, 'Runs');
+  // What it will train is on screen before the click: the editor's epochs and samples.
+  await expect(page.getByText(/^The experiment trains the config in the editor three times/)).toContainText(
+    `for ${SMALL_RUN.epochs} epochs of 1,000 samples each`,
+  );
   await page.getByRole('button', { name: 'Experiment: per-sample vs batch 32 vs batch 128' }).click();
   await expect(runRows(page)).toHaveCount(3, { timeout: 120_000 });
   await expect(runRows(page).nth(2)).toContainText('finished', { timeout: 120_000 });

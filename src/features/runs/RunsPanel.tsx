@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { Alert } from '../../components/Alert';
-import { formatDuration, formatPercent } from '../../components/format';
+import { formatCount, formatDuration, formatPercent } from '../../components/format';
+import { MNIST_TRAIN_SIZE } from '../../engine/config';
 import { Panel } from '../../components/Panel';
 import { deleteRun, renameRun, toggleRunSelected } from '../../store/runs-actions';
 import { storageErrorDismissed } from '../../store/actions';
@@ -25,6 +26,22 @@ const STATUS_TEXT: Record<RunRecord['status'], string> = {
   interrupted: 'interrupted',
 };
 
+/** What the experiment button will train, in plain sight rather than in a tooltip. */
+function ExperimentScope() {
+  const epochs = useAppStore((state) => state.config.epochs);
+  // A config may ask for more samples than the active dataset holds; the run takes them all.
+  const samples = useAppStore((state) => {
+    const active = state.datasets.find((dataset) => dataset.id === state.download.datasetId);
+    return Math.min(state.config.samples, active?.trainCount ?? MNIST_TRAIN_SIZE);
+  });
+  return (
+    <p className="muted experiment-scope">
+      The experiment trains the config in the editor three times — one sample at a time, then in batches of 32 and of 128 — for{' '}
+      {formatCount(epochs)} epoch{epochs === 1 ? '' : 's'} of {formatCount(samples)} samples each. One sample at a time is by far the slowest.
+    </p>
+  );
+}
+
 /** Every run kept in this browser; tick several to compare them. */
 export function RunsPanel() {
   const runs = useAppStore((state) => state.runs);
@@ -46,11 +63,12 @@ export function RunsPanel() {
       title="Runs"
       subtitle="Every run is kept in this browser. Tick two or more to compare their curves and settings."
       actions={
-        <button type="button" onClick={() => void startExperiment()} disabled={busy || experimentStep !== null} title="Trains the editor's config three times, changing only the batch size">
+        <button type="button" onClick={() => void startExperiment()} disabled={busy || experimentStep !== null} >
           Experiment: per-sample vs batch 32 vs batch 128
         </button>
       }
     >
+      <ExperimentScope />
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
       {storageError && <Alert onDismiss={storageErrorDismissed}>{storageError}</Alert>}
       {experimentStep !== null && (
