@@ -154,7 +154,7 @@ export function torchTable(rows: TrainingRow[]): string {
  * when profiled, then as the engine runs now.
  */
 export function profileTable(rows: TrainingRow[]): string {
-  const header = ['network', 'batch', 'optimizer', ...PHASES, 'sum', 'timed'];
+  const header = ['network', 'batch', 'updates', ...PHASES, 'sum', 'timed'];
   const line = (c: TrainingCase, label: string, p: Profile, timed: string) => [
     c.layers.join('-'),
     String(c.batchSize),
@@ -246,7 +246,7 @@ export function formatReport(report: BenchReport): string {
       '',
       'Where ours (Node, wasm) spends an epoch, seconds per phase: a profiling copy of the training loop with a clock read between phases',
       '(the activation forward, run inside a layer, is timed on a copy of its output; the optimizer includes the lazy momentum catch-up).',
-      'Before and after the optimizer kernels: "TS opt." runs the optimizer\'s TypeScript loops on the same weights, "wasm" its WebAssembly kernels (the app\'s path).',
+      'Before and after the optimizer kernels ("updates"): "TS opt." runs the optimizer\'s TypeScript loops on the same weights, "wasm" its WebAssembly kernels (the app\'s path).',
       '"timed" is the same case\'s figure above, without the clocks.',
       '',
       profileTable(report.training),
