@@ -7,13 +7,14 @@ import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
-import { ExportPanel } from '../features/export/ExportPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
 
 // The charts bring recharts, the largest library here; the page is usable before it arrives.
+// The exporters' code (PyTorch sources, the zip writer) loads when its tab is first opened.
+const ExportPanel = lazy(() => import('../features/export/ExportPanel').then((module) => ({ default: module.ExportPanel })));
 const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').then((module) => ({ default: module.TrainingCharts })));
 
 /**
@@ -67,7 +68,15 @@ export function App() {
                 },
                 { id: 'runs', label: 'Runs', content: <RunsPanel /> },
                 { id: 'network', label: 'Inside the network', content: <NetworkView /> },
-                { id: 'export', label: 'Take it further', content: <ExportPanel /> },
+                {
+                  id: 'export',
+                  label: 'Take it further',
+                  content: (
+                    <Suspense fallback={<div className="panel" aria-busy="true" />}>
+                      <ExportPanel />
+                    </Suspense>
+                  ),
+                },
               ]}
             />
           </div>
