@@ -135,8 +135,8 @@ export class WasmSparseLayer {
 
   /** z[r][o] = b[o] + Σ_{x[r][i] ≠ 0} x[r][i]·W[i][o] into `output`, for the loaded batch. */
   forward(): void {
-    const p = this.pointer.bind(this);
-    this.kernels.sparseRows(p(this.identity), this.rows, p(this.rowStart), p(this.rowEnd), p(this.pixel), p(this.value), p(this.weights), p(this.biases), p(this.output), this.outputs);
+    const { identity, rowStart, rowEnd, pixel, value, weights, biases, output } = this;
+    this.kernels.sparseRows(identity.byteOffset, this.rows, rowStart.byteOffset, rowEnd.byteOffset, pixel.byteOffset, value.byteOffset, weights.byteOffset, biases.byteOffset, output.byteOffset, this.outputs);
   }
 
   /** ∂W[i][o] = Σ_r x[r][i]·δ[r][o] from `delta`: the active pixels' rows computed, the other rows zero. */
@@ -146,13 +146,10 @@ export class WasmSparseLayer {
       const i = gradientRows[n];
       if (seenIn[i] !== this.pass) gradWeights.fill(0, i * outputs, (i + 1) * outputs);
     }
-    gradientRows.set(this.activeList.subarray(0, this.activeCount));
-    this.gradientRowCount = this.activeCount;
-    const p = this.pointer.bind(this);
-    this.kernels.sparseRows(p(this.activeList), this.activeCount, p(this.bucketStart), p(this.bucketEnd), p(this.bucketRow), p(this.bucketValue), p(this.delta), 0, p(this.gradWeights), this.outputs);
-  }
-
-  private pointer(view: Int32Array | Float32Array): number {
-    return view.byteOffset;
+    const { activeList, activeCount } = this;
+    for (let n = 0; n < activeCount; n++) gradientRows[n] = activeList[n];
+    this.gradientRowCount = activeCount;
+    const { bucketStart, bucketEnd, bucketRow, bucketValue, delta } = this;
+    this.kernels.sparseRows(activeList.byteOffset, activeCount, bucketStart.byteOffset, bucketEnd.byteOffset, bucketRow.byteOffset, bucketValue.byteOffset, delta.byteOffset, 0, gradWeights.byteOffset, outputs);
   }
 }
