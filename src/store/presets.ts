@@ -5,6 +5,7 @@
 import type { Config } from '../engine/config';
 import { configFromJson } from '../formats/config-format';
 import best from '../presets/best.json';
+import cnnFast from '../presets/cnn-fast.json';
 import deeper from '../presets/deeper.json';
 import fast from '../presets/fast.json';
 import seed from '../presets/seed.json';
@@ -39,6 +40,14 @@ export const PRESETS: readonly Preset[] = [
       'LeCun’s classic 784-800-10 (ReLU, Adam) with dropout 0.2 and shifted, rotated images: about 98.6% test accuracy after ' +
       '16 epochs, beating the 98.4% of the original. Takes a few minutes.',
     config: configFromJson(best),
+  },
+  {
+    name: 'CNN (fast)',
+    description:
+      'A small convolutional network: two 5×5 convolution layers (8 and 16 filters), each followed by max pooling, ' +
+      'then 128 ReLU units and the 10 outputs. About 98.9% test accuracy after 5 epochs, past every MLP here. ' +
+      'Each epoch takes about half a minute to two minutes, depending on your computer.',
+    config: configFromJson(cnnFast),
   },
 ];
 
