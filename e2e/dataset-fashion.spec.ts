@@ -27,6 +27,14 @@ test('a user adds Fashion-MNIST from its four IDX files, trains an epoch on it, 
   );
   await screenshot(page, 'dataset-fashion-added');
 
+  // The address bar's link names the local set; opened elsewhere it says so and opens with MNIST.
+  await expect.poll(() => page.url()).toContain('&dataset=Fashion-MNIST_28_28_10');
+  const elsewhere = await page.context().browser()!.newPage();
+  await elsewhere.goto(page.url());
+  await expect(elsewhere.getByRole('radio', { name: /^MNIST/ })).toBeChecked();
+  await expect(elsewhere.getByText(/This link was made on Fashion-MNIST, a dataset kept in the browser it came from; links do not carry data, so it opens with MNIST/)).toBeVisible();
+  await elsewhere.close();
+
   await typeConfigJson(page, {
     layers: [784, 64, 10],
     activations: ['ReLU', 'Softmax'],

@@ -8,7 +8,7 @@
  */
 import type { Config } from '../engine/config.ts';
 import { FIELDS, LAYER_FIELDS, LAYER_TYPES, SCALAR_KEYS, type LayerType } from './config-fields.ts';
-import { configFromJson, configToJson, type ConfigJson, type LayerJson } from './config-format.ts';
+import { configFromJson, configToJson, type ConfigJson, type IoShape, type LayerJson } from './config-format.ts';
 
 interface Codec {
   write(value: unknown): string;
@@ -84,7 +84,7 @@ export function configToHash(config: Config): string {
 }
 
 /** The hash's config (with or without the leading '#'); null when it holds none; throws ConfigError when it is wrong. */
-export function configFromHash(hash: string): Config | null {
+export function configFromHash(hash: string, io?: IoShape): Config | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if ([...params.keys()].length === 0) return null;
   const json: Record<string, unknown> = {};
@@ -92,5 +92,5 @@ export function configFromHash(hash: string): Config | null {
     const codec = Object.hasOwn(CODECS, key) ? CODECS[key as keyof ConfigJson] : text;
     json[key] = codec.read(value);
   }
-  return configFromJson(json);
+  return configFromJson(json, io);
 }

@@ -239,6 +239,10 @@ export function datasetFailed(message: string): void {
   set({ datasetWork: null, datasetError: message });
 }
 
+export function datasetNoted(note: string): void {
+  set({ datasetNote: note });
+}
+
 export function datasetErrorDismissed(): void {
   set({ datasetError: null });
 }

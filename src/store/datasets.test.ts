@@ -75,3 +75,26 @@ describe('the page follows the active dataset', () => {
     expect(state().datasetError).toBe('Fashion was not added: t10k-labels-idx1-ubyte: 2 labels, but t10k-images-idx3-ubyte holds 3 images');
   });
 });
+
+describe('runs follow the dataset', () => {
+  it('records the dataset of a run on another set, names it, and compares only runs on the same set', async () => {
+    const { runRecordStarted, toggleRunSelected } = await import('./runs-actions');
+    const mnistA = runRecordStarted(state().config, 1);
+    const mnistB = runRecordStarted(state().config, 2);
+    datasetAdded(SHAPES);
+    const shapes = runRecordStarted(state().config, 3);
+    const run = state().runs.find((r) => r.id === shapes);
+    expect(run?.dataset).toBe('shapes');
+    expect(run?.name).toMatch(/^Run 3 · shapes · /);
+    expect(state().runs.find((r) => r.id === mnistA)?.dataset).toBeUndefined();
+
+    toggleRunSelected(mnistA);
+    toggleRunSelected(mnistB);
+    expect(state().selectedRunIds).toEqual([mnistA, mnistB]);
+    // Ticking a run on another set starts a new comparison instead of mixing sets.
+    toggleRunSelected(shapes);
+    expect(state().selectedRunIds).toEqual([shapes]);
+    toggleRunSelected(mnistA);
+    expect(state().selectedRunIds).toEqual([mnistA]);
+  });
+});

@@ -1,7 +1,7 @@
 /** Changes to the runs history; the bridge calls these as a run starts, ends each epoch and ends. */
 import type { Config } from '../engine/config';
 import type { EpochReport, RunOutcome } from '../worker/api';
-import { dropped, interrupted, newRunRecord, updateRun, withEpoch, withOutcome, type RunRecord } from './runs';
+import { dropped, interrupted, newRunRecord, runDataset, updateRun, withEpoch, withOutcome, type RunRecord } from './runs';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -13,7 +13,7 @@ export function runRecordStarted(config: Config, now = Date.now()): string {
   set((state) => {
     // A paused run that a new one replaces ends as stopped: its worker has dropped it.
     const runs = updateRun(state.runs, state.currentRunId, (run) => (run.status === 'paused' ? dropped(run) : run));
-    return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now, runs.at(-1)?.config)], currentRunId: id };
+    return { runs: [...runs, newRunRecord(id, config, runs.length + 1, now, runs.at(-1)?.config, state.dataset.name)], currentRunId: id };
   });
   return id;
 }
@@ -62,12 +62,17 @@ export function deleteRun(id: string): void {
   }));
 }
 
+/** Ticks or unticks a run; a run on another dataset than those ticked replaces them, so only like is compared with like. */
 export function toggleRunSelected(id: string): void {
-  set((state) => ({
-    selectedRunIds: state.selectedRunIds.includes(id)
-      ? state.selectedRunIds.filter((selected) => selected !== id)
-      : [...state.selectedRunIds, id],
-  }));
+  set((state) => {
+    if (state.selectedRunIds.includes(id)) return { selectedRunIds: state.selectedRunIds.filter((selected) => selected !== id) };
+    const dataset = (runId: string) => {
+      const run = state.runs.find((r) => r.id === runId);
+      return run ? runDataset(run) : null;
+    };
+    const same = state.selectedRunIds.filter((selected) => dataset(selected) === dataset(id));
+    return { selectedRunIds: [...same, id] };
+  });
 }
 
 export function selectRuns(ids: string[]): void {

@@ -31,7 +31,12 @@ export interface RunRecord {
   evaluation: EvaluationReport | null;
   /** Why the run is interrupted or diverged. */
   note: string | null;
+  /** The dataset the run trained on, for a set other than MNIST (older records have none: MNIST). */
+  dataset?: string;
 }
+
+/** Runs compare only with runs on the same dataset. */
+export const runDataset = (run: Pick<RunRecord, 'dataset'>): string => run.dataset ?? 'MNIST';
 
 export interface RunsState {
   runs: RunRecord[];
@@ -77,8 +82,11 @@ function layersName(config: Config): string {
     .join('-');
 }
 
-export function newRunRecord(id: string, config: Config, index: number, startedAt: number, previous?: Config): RunRecord {
-  return { id, name: defaultRunName(config, index, previous), config, startedAt, status: 'running', epochs: [], evaluation: null, note: null };
+export function newRunRecord(id: string, config: Config, index: number, startedAt: number, previous?: Config, dataset = 'MNIST'): RunRecord {
+  const name = defaultRunName(config, index, previous);
+  const run: RunRecord = { id, name, config, startedAt, status: 'running', epochs: [], evaluation: null, note: null };
+  // "Run 3 · Fashion-MNIST · 784-64-10 · batch 32": another set's runs say which.
+  return dataset === 'MNIST' ? run : { ...run, dataset, name: name.replace(/^(Run \d+)/, `$1 · ${dataset}`) };
 }
 
 export function withEpoch(run: RunRecord, report: EpochReport): RunRecord {
