@@ -10,12 +10,8 @@ import { onCheckpoint } from '../bridge/training-bridge';
 import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
 import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
-import type { ModelSummary } from '../worker/api';
 import { startRunHistory } from './run-history';
 
-function modelShape(summary: ModelSummary): string {
-  return `${summary.layers.join('-')} ${summary.activations.join('/')}`;
-}
 
 /**
  * Outside a run, a new evaluation, a run that ends and a model loaded from a file mark a newer
@@ -39,7 +35,7 @@ export function startPersistence(): void {
       if (!restored) return;
       if (restored.view) resultsRestored(restored.view);
       const results = restored.view?.evaluation ? ' and its results' : '';
-      modelNoted(`Restored your last model (${modelShape(restored.summary)})${results} from this browser.`);
+      modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
     },
     (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
   );

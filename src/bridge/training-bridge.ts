@@ -38,7 +38,7 @@ import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { DatasetSource, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { ConvFilters, DatasetSource, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
@@ -298,6 +298,18 @@ export async function predictDigit(pixels: Float32Array): Promise<Float32Array |
 export async function firstLayerWeights(): Promise<FirstLayerWeights | null> {
   if (!connection) return null;
   return answer(connection, connection.api.firstLayerWeights()).catch(() => null);
+}
+
+/** The first convolution's filters; null while there is no model, or it has no convolution. */
+export async function convFilters(): Promise<ConvFilters | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.convFilters()).catch(() => null);
+}
+
+/** Each convolution layer's feature maps for a 28×28 image in [0, 1]; null without a model or a convolution. */
+export async function featureMaps(pixels: Float32Array): Promise<FeatureMap[] | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.featureMaps(pixels)).catch(() => null);
 }
 
 /** Each hidden layer's outputs for a 28×28 image in [0, 1]; null while there is no model. */

@@ -1,10 +1,12 @@
 /**
  * Looks inside a trained network for the page's pictures: what each first-layer unit
  * looks for, and how strongly each hidden unit answers a given image. Works on layer
- * specs (copies), never on the training network's buffers.
+ * specs (copies), or copies out what one forward pass leaves in a network's buffers.
  */
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
-import type { DenseSpec } from './layer.ts';
+import { Conv2D } from './conv2d.ts';
+import { shapeSize, type Conv2DSpec, type DenseSpec, type LayerSpec, type Shape } from './layer.ts';
+import type { Network } from './network.ts';
 
 /**
  * Every layer's outputs for one input, in order (the last is the network's output):
@@ -40,4 +42,31 @@ export function rowScales(weights: Float32Array, rows: number, columns: number):
     scales[r] = max;
   }
   return scales;
+}
+
+/** The first convolution's filters, W[f][ky][kx][c] as in Conv2DSpec; null for a network without one. */
+export function firstConvSpec(specs: readonly LayerSpec[]): Conv2DSpec | null {
+  return specs.find((spec): spec is Conv2DSpec => spec.type === 'conv2d') ?? null;
+}
+
+/** What one convolution layer made of one input: its [height, width, filters] map, channels last. */
+export interface FeatureMap {
+  /** The layer's position among the network's layers, from 0. */
+  layer: number;
+  shape: Shape;
+  values: Float32Array;
+}
+
+/**
+ * Each convolution layer's output (after its activation) for one input, copied out of the
+ * network's buffers, which the next forward pass overwrites. The same forward pass as
+ * Network.predict, so the maps are what the prediction was made from.
+ */
+export function featureMaps(network: Network, input: Float32Array): FeatureMap[] {
+  network.forwardBatch(input, 1);
+  const maps: FeatureMap[] = [];
+  network.layers.forEach((layer, l) => {
+    if (layer instanceof Conv2D) maps.push({ layer: l, shape: layer.outputShape, values: layer.output.slice(0, shapeSize(layer.outputShape)) });
+  });
+  return maps;
 }

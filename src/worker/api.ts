@@ -4,6 +4,9 @@
  * code never ends up in the page's bundle.
  */
 import type { Config } from '../engine/config';
+import type { FeatureMap } from '../engine/inspect';
+
+export type { FeatureMap };
 import type { DigitMetrics } from '../engine/metrics';
 import type { DatasetInfo } from '../data/dataset-store';
 import type { DatasetRecord } from '../formats/config-format';
@@ -136,9 +139,20 @@ export interface FirstLayerWeights {
   epoch: number;
 }
 
+/** The first convolution's filters: one kernel×kernel picture per filter and input channel. */
+export interface ConvFilters {
+  kernelSize: number;
+  channels: number;
+  filters: number;
+  /** W[f][ky][kx][c], as a saved model's conv2d layer holds them. */
+  weights: Float32Array;
+  /** The epoch of the model they come from; 0 for an imported model. */
+  epoch: number;
+}
+
 export interface ModelSummary {
-  layers: number[];
-  activations: string[];
+  /** The network in a few words: "784-64-10 ReLU/Softmax", or its typed layers "28×28×1 → conv2d 8×5×5 same ReLU → …". */
+  description: string;
 }
 
 export interface TrainingWorkerApi {
@@ -179,6 +193,10 @@ export interface TrainingWorkerApi {
   evaluate(): Promise<EvaluationReport | null>;
   /** The current model's first-layer weights (a copy, transferred); null when there is no model. */
   firstLayerWeights(): Promise<FirstLayerWeights | null>;
+  /** The current model's first convolution filters (a copy, transferred); null without a model or a convolution. */
+  convFilters(): Promise<ConvFilters | null>;
+  /** Each convolution layer's feature maps for one image in [0, 1]; null without a model or a convolution. */
+  featureMaps(pixels: Float32Array): Promise<FeatureMap[] | null>;
   /** Each hidden layer's outputs for one 784-pixel image in [0, 1]; null when there is no model. */
   hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
 import { createRng } from '../engine/rng';
+import { parseConfig } from '../formats/config-format';
 import { TrainingSession } from './session';
 
 function noise(count: number, seed: number): Dataset {
@@ -40,5 +41,47 @@ describe('training session: looking inside the model', () => {
     expect(hidden?.map((layer) => layer.length)).toEqual([12, 6]);
     expect(hidden?.[1].every((value) => value > 0 && value < 1)).toBe(true);
     expect(session.hiddenActivations(new Float32Array(10))).toBeNull();
+    // A dense network has no filters or feature maps to show.
+    expect(session.convFilters()).toBeNull();
+    expect(session.featureMaps(image)).toBeNull();
+  });
+
+  it('gives a convolutional model’s first filters and each convolution’s feature maps', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test: noise(20, 2) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    const cnn = parseConfig(
+      JSON.stringify({
+        layers: [
+          { type: 'input', shape: [28, 28, 1] },
+          { type: 'conv2d', filters: 4, kernel_size: 5, padding: 'same', activation: 'ReLU' },
+          { type: 'maxpool2d', pool_size: 2 },
+          { type: 'conv2d', filters: 6, kernel_size: 3, padding: 'valid', activation: 'ReLU' },
+          { type: 'dense', units: 10, activation: 'Softmax' },
+        ],
+        learning_rate: 0.01,
+        epochs: 1,
+        batch_size: 10,
+        samples: 100,
+      }),
+    );
+    await session.loadData(() => {});
+    await session.train(cnn);
+    const filters = session.convFilters();
+    expect(filters).toMatchObject({ kernelSize: 5, channels: 1, filters: 4, epoch: 1 });
+    // W[f][ky][kx][c], as the saved model holds the layer.
+    const exported = JSON.parse(session.exportModel() ?? '{}') as { layers: { weights?: number[] }[] };
+    expect(Array.from(filters?.weights ?? [])).toEqual(exported.layers[0].weights?.map(Math.fround));
+
+    const image = new Float32Array(784).fill(0.5);
+    const maps = session.featureMaps(image);
+    expect(maps?.map((map) => [map.layer, ...map.shape])).toEqual([
+      [0, 28, 28, 4],
+      [2, 12, 12, 6],
+    ]);
+    expect(maps?.[1].values).toHaveLength(12 * 12 * 6);
+    expect(session.featureMaps(new Float32Array(10))).toBeNull();
   });
 });

@@ -260,7 +260,7 @@ describe('training session', () => {
     expect(s.predict(input)).toEqual(before);
     await s.reset();
     expect(s.predict(input)).toBeNull();
-    expect(s.importModel(text)).toEqual({ layers: [784, 16, 10], activations: ['ReLU', 'Softmax'] });
+    expect(s.importModel(text)).toEqual({ description: '784-16-10 ReLU/Softmax' });
     expect(s.predict(input)).toEqual(before);
     const report = await s.evaluate();
     expect(report?.total).toBe(300);
@@ -300,7 +300,8 @@ describe('training session with a typed config', () => {
     const input = Float32Array.from({ length: 784 }, (_, i) => (i % 5) / 5);
     const before = s.predict(input);
     await s.reset();
-    s.importModel(text);
+    // Its real layers, not the input and output sizes the config's dense fields keep for a stack.
+    expect(s.importModel(text)).toEqual({ description: '28×28×1 → conv2d 4×5×5 stride 2 valid ReLU → maxpool2d 2 → dense 10 Softmax' });
     expect(s.predict(input)).toEqual(before);
     expect((await s.evaluate())?.accuracy).toBe(reports[1].test.accuracy);
   });

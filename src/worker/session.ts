@@ -7,15 +7,17 @@
 import type { Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
-import { layerOutputs } from '../engine/inspect.ts';
+import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { DivergenceError, Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
+import { describeNetwork } from '../formats/config-format.ts';
 import { parseModel, serializeModel } from '../formats/model-format.ts';
 import { describeRecord, MNIST_RECORD, sameRecordShape, shapeMismatch, type DatasetRecord } from '../formats/config-format.ts';
 import type {
+  ConvFilters,
   DatasetSummary,
   DownloadProgress,
   EvaluationReport,
@@ -216,6 +218,19 @@ export class TrainingSession {
     return { inputs, units: outputs, weights, epoch: this.modelEpoch };
   }
 
+  convFilters(): ConvFilters | null {
+    if (!this.network) return null;
+    const first = firstConvSpec(this.network.toLayerSpecs());
+    if (!first) return null;
+    return { kernelSize: first.kernelSize, channels: first.inputShape[2], filters: first.filters, weights: first.weights, epoch: this.modelEpoch };
+  }
+
+  featureMaps(pixels: Float32Array): FeatureMap[] | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    const maps = featureMaps(this.network, pixels);
+    return maps.length > 0 ? maps : null;
+  }
+
   hiddenActivations(pixels: Float32Array): Float32Array[] | null {
     if (!this.network || pixels.length !== this.network.inputSize) return null;
     const hidden = this.network.layers.slice(0, -1).map((layer) => layer.toSpec());
@@ -249,10 +264,7 @@ export class TrainingSession {
     this.modelEpoch = 0;
     this.lastGood = network.toLayerSpecs();
     this.evaluated = null;
-    return {
-      layers: model.config.layers,
-      activations: model.config.activations,
-    };
+    return { description: describeNetwork(model.config) };
   }
 
   async getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages> {

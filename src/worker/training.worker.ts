@@ -88,6 +88,14 @@ const api: TrainingWorkerApi = {
     const found = session.firstLayerWeights();
     return found && Comlink.transfer(found, [found.weights.buffer]);
   },
+  convFilters: async () => {
+    const found = session.convFilters();
+    return found && Comlink.transfer(found, [found.weights.buffer]);
+  },
+  featureMaps: async (pixels) => {
+    const maps = session.featureMaps(pixels);
+    return maps && Comlink.transfer(maps, maps.map((map) => map.values.buffer));
+  },
   hiddenActivations: async (pixels) => {
     const outputs = session.hiddenActivations(pixels);
     return outputs && Comlink.transfer(outputs, outputs.map((output) => output.buffer));

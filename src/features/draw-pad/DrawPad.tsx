@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/store';
 import { predictDigit } from '../../bridge/training-bridge';
 import { PAD_SIZE, type Point } from './ink';
 import { EMPTY_VIEW, livePrediction, type PredictionView } from './live-prediction';
+import { FeatureMaps } from './FeatureMaps';
 import { HiddenActivations } from './HiddenActivations';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
@@ -118,7 +119,12 @@ export function DrawPad({ children }: { children?: ReactNode }) {
           {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} /> : <p className="draw-pad-hint">{hint(view)}</p>}
         </div>
       </div>
-      {view.image && view.probabilities && <HiddenActivations image={view.image} modelKey={view.probabilities} />}
+      {view.image && view.probabilities && (
+        <>
+          <FeatureMaps image={view.image} modelKey={view.probabilities} />
+          <HiddenActivations image={view.image} modelKey={view.probabilities} />
+        </>
+      )}
       {children}
     </Panel>
   );

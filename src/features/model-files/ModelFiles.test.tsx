@@ -45,7 +45,7 @@ describe('ModelFiles', () => {
     // The real bridge tells the store a model was imported; the pad reads drawings again on that.
     vi.mocked(importModel).mockImplementation(async () => {
       modelImported();
-      return { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'] };
+      return { description: '784-32-10 ReLU/Softmax' };
     });
     render(<ModelFiles />);
     chooseFile('model.json', '{}');

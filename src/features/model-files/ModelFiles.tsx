@@ -7,7 +7,6 @@ import { asSentence, errorText } from '../../formats/error-text';
 import { modelNoted } from '../../store/actions';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
-import type { ModelSummary } from '../../worker/api';
 import './model-files.css';
 
 /** Save the current model as a file, or load one (ours, neural-net-rs's, or ONNX). */
@@ -30,7 +29,7 @@ export function ModelFiles() {
         : await file.text();
       const summary = await importModel(text);
       setError(null);
-      modelNoted(`Loaded ${file.name}: ${shape(summary)}.`);
+      modelNoted(`Loaded ${file.name}: ${summary.description}.`);
     } catch (reason) {
       setError(`${file.name} was not loaded: ${asSentence(errorText(reason))} The current model is unchanged.`);
     }
@@ -48,6 +47,3 @@ export function ModelFiles() {
   );
 }
 
-function shape(summary: ModelSummary): string {
-  return `${summary.layers.join('-')} ${summary.activations.join('/')}`;
-}
