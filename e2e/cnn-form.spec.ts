@@ -1,19 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { buildCnnInForm } from './helpers';
 
-/** Builds ConvNetJS's first layers in the form, as a user would: conv 5×5×8 same ReLU → maxpool 2 → dense 10 Softmax. */
-async function buildCnn(page: Page): Promise<void> {
-  await page.getByLabel('Hidden layer 1 Type').selectOption('Convolution');
-  await page.getByLabel('Hidden layer 1 Filters').fill('8');
-  await page.getByLabel('Hidden layer 1 Kernel size').fill('5');
-  await page.getByLabel('Hidden layer 1 Padding').selectOption('same');
-  await page.getByLabel('Hidden layer 1 Activation').selectOption('ReLU');
-  await page.getByRole('button', { name: 'Add hidden layer' }).click();
-  await page.getByLabel('Hidden layer 2 Type').selectOption('Max pooling');
-}
-
-test('a user builds a convolutional network in the form, reads each layer’s shape and parameters, and a bad kernel is named at its field', async ({ page }) => {
+test('a user builds a convolutional network in the form, reads each layer’s shape and parameters, a bad kernel is named at its field, and a link reopens the network in the form', async ({ page, context }) => {
   await page.goto('/');
-  await buildCnn(page);
+  await buildCnnInForm(page);
   const rows = page.locator('.layers > li.layer');
   await expect(rows.filter({ hasText: 'Hidden 1' })).toContainText('→ 28×28×8 · 208 parameters');
   await expect(rows.filter({ hasText: 'Hidden 2' })).toContainText('→ 14×14×8 · 0 parameters');
@@ -40,4 +30,15 @@ test('a user builds a convolutional network in the form, reads each layer’s sh
     // The phone shows the layers without a sideways scroll.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
   }
+
+  // The address carries the typed layers; a fresh tab opened on it shows the same rows in the form.
+  await expect.poll(() => new URL(page.url()).hash).toContain('conv2d');
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByLabel('Hidden layer 1 Type')).toHaveValue('conv2d');
+  await expect(other.getByLabel('Hidden layer 1 Kernel size')).toHaveValue('5');
+  await expect(other.getByLabel('Hidden layer 1 Padding')).toHaveValue('same');
+  await expect(other.getByLabel('Hidden layer 2 Type')).toHaveValue('maxpool2d');
+  await expect(other.locator('.layers > li.layer').filter({ hasText: 'Hidden 2' })).toContainText('→ 14×14×8 · 0 parameters');
+  await expect(other.getByLabel('Config JSON')).toHaveValue(await page.getByLabel('Config JSON').inputValue());
 });

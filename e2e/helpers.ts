@@ -117,3 +117,18 @@ export function atViewport(viewport: (typeof VIEWPORTS)[number]) {
     isMobile: viewport.touch,
   };
 }
+
+/**
+ * Builds a small convolutional network in the form, as a user would, from the default dense
+ * one: conv 5×5×8 same ReLU → maxpool 2 → dense 10 Softmax.
+ */
+export async function buildCnnInForm(page: Page): Promise<void> {
+  await page.getByLabel('Hidden layer 1 Type').selectOption('Convolution');
+  await page.getByLabel('Hidden layer 1 Filters').fill('8');
+  await page.getByLabel('Hidden layer 1 Kernel size').fill('5');
+  await page.getByLabel('Hidden layer 1 Padding').selectOption('same');
+  await page.getByLabel('Hidden layer 1 Activation').selectOption('ReLU');
+  await page.getByRole('button', { name: 'Add hidden layer' }).click();
+  await page.getByLabel('Hidden layer 2 Type').selectOption('Max pooling');
+  await expect(page.locator('.layers > li.layer')).toHaveCount(4);
+}
