@@ -10,6 +10,7 @@ import { PAD_SIZE } from './ink';
 vi.mock('../../bridge/training-bridge', () => ({
   predictDigit: vi.fn(),
   hiddenActivations: vi.fn(async () => [Float32Array.from([0, 0.5, 2])]),
+  featureMaps: vi.fn(async () => null),
   exportModel: vi.fn(async () => null),
   importModel: vi.fn(),
 }));
