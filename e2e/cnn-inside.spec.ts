@@ -61,6 +61,7 @@ test('a CNN built in the form trains one epoch on 5,000 images; its filters and 
   const saved = readFileSync(await download.path(), 'utf8');
   expect((JSON.parse(saved) as { layers: { type: string }[] }).layers.map((layer) => layer.type)).toEqual(['conv2d', 'maxpool2d', 'dense']);
   await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('dialog', { name: 'Reset?' }).getByRole('button', { name: 'Reset' }).click();
   await expect(prediction(page)).toHaveText('');
   await page.getByLabel('Load model').setInputFiles({ name: 'cnn-model.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
   await expect(page.getByText(`Loaded cnn-model.json: ${DESCRIPTION}.`)).toBeVisible();

@@ -309,7 +309,7 @@ export async function convFilters(): Promise<ConvFilters | null> {
 /** Each convolution layer's feature maps for a 28×28 image in [0, 1]; null without a model or a convolution. */
 export async function featureMaps(pixels: Float32Array): Promise<FeatureMap[] | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.featureMaps(pixels)).catch(() => null);
+  return answer(connection, connection.api.featureMaps(atDatasetSize(pixels))).catch(() => null);
 }
 
 /** Each hidden layer's outputs for a 28×28 image in [0, 1]; null while there is no model. */

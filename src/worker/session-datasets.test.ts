@@ -87,7 +87,7 @@ describe('training session on a dataset of another shape', () => {
     expect(JSON.parse(mnistModel)).not.toHaveProperty('dataset');
     await s.loadData(() => {}, 'small');
     expect(() => s.importModel(mnistModel)).toThrow('the model was trained on MNIST (28×28 images, 10 classes) and cannot run on small (12×12 images, 3 classes)');
-    expect(s.importModel(smallModel)).toEqual({ layers: [144, 8, 3], activations: ['ReLU', 'Softmax'] });
+    expect(s.importModel(smallModel)).toEqual({ description: '144-8-3 ReLU/Softmax' });
   });
 
   it('keeps the active set, and its model, when another fails to load', async () => {
