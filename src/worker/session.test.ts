@@ -195,6 +195,33 @@ describe('training session', () => {
     },
   );
 
+  it.each([2, 3, 4, 5])('a pause that arrives between slices reports where the run really is (pause at yield %i of epoch 2)', async (k) => {
+    let yields = 0;
+    let inEpochTwo = false;
+    let clock = 0;
+    const events: TrainingEvent[] = [];
+    const s: TrainingSession = new TrainingSession({
+      loadData: async () => ({ train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }),
+      // The pause lands while the loop waits between two slices, not from a progress listener.
+      yieldToEvents: () => {
+        if (inEpochTwo && ++yields === k) s.pause();
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+      now: () => (clock += 20),
+    });
+    s.subscribe((event) => {
+      events.push(event);
+      if (event.type === 'epoch') inEpochTwo = true;
+    });
+    await s.loadData(() => {});
+    expect(await s.train({ ...config, epochs: 3 })).toEqual({ status: 'paused' });
+    const outcome = s.stop();
+    const last = events.filter((e) => e.type === 'progress').at(-1);
+    expect(outcome).toMatchObject({ status: 'stopped', keptEpoch: 1 });
+    expect((outcome as { droppedSamples: number }).droppedSamples).toBeGreaterThan(0);
+    expect(last?.type === 'progress' && last.progress).toMatchObject({ epoch: 2, samplesDone: (outcome as { droppedSamples: number }).droppedSamples });
+  });
+
   it('answers a stop itself only for a paused run; a running loop reports through its own promise', async () => {
     const { session: s } = session();
     await s.loadData(() => {});

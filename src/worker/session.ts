@@ -379,8 +379,14 @@ export class TrainingSession {
     let lastEmit = -Infinity;
     let points: RunningPoint[] = [];
     let rate = 0;
+    /** The progress of slices trained since the last event: a pause or stop that arrives between slices sends it first, so the page says where the run really stopped. */
+    let unsent: LiveProgress | null = null;
 
     for (;;) {
+      if ((this.stopRequested || this.pauseRequested) && unsent) {
+        this.listener({ type: 'progress', progress: unsent, points });
+        points = [];
+      }
       if (this.stopRequested) return this.stopRun(run);
       if (this.pauseRequested) return { status: 'paused' };
 
@@ -420,6 +426,7 @@ export class TrainingSession {
       if (progress.done && progress.lastEpoch) {
         this.listener({ type: 'progress', progress: live, points });
         points = [];
+        unsent = null;
         lastEmit = now();
         run.epochsDone = progress.lastEpoch.epoch;
         this.modelEpoch = run.epochsDone;
@@ -454,7 +461,10 @@ export class TrainingSession {
       } else if (now() - lastEmit >= PROGRESS_MS || this.pauseRequested || this.stopRequested) {
         this.listener({ type: 'progress', progress: live, points });
         points = [];
+        unsent = null;
         lastEmit = now();
+      } else {
+        unsent = live;
       }
       await yieldToEvents();
     }
