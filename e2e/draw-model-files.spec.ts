@@ -17,6 +17,7 @@ function trainedNetwork(): { config: Config; network: Network<Dense> } {
     activations: ['ReLU', 'Softmax'],
     optimizer: 'adam',
     learningRate: 0.003,
+    learningRateDecay: 1,
     momentum: 0.9,
     batchSize: 16,
     epochs: 2,

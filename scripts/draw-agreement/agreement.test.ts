@@ -69,6 +69,7 @@ describe('MNIST rendered as pad ink', () => {
       activations: ['ReLU', 'Softmax'],
       optimizer: 'adam',
       learningRate: 0.002,
+      learningRateDecay: 1,
       momentum: 0.9,
       batchSize: 32,
       epochs: 1,

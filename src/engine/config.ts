@@ -54,6 +54,11 @@ export interface Config {
   stack?: LayerStack;
   optimizer: Optimizer;
   learningRate: number;
+  /**
+   * The rate falls smoothly by this factor over each epoch: a batch that starts after a fraction f
+   * of the run's epochs trains at learningRate·learningRateDecay^f. 1 keeps the rate constant.
+   */
+  learningRateDecay: number;
   /** Momentum coefficient, used by the 'momentum' optimizer. */
   momentum: number;
   /** Samples per gradient step; 1 is the seed's per-sample training. */
@@ -86,6 +91,7 @@ export const SEED_CONFIG: Config = {
   activations: ['Sigmoid', 'Softmax'],
   optimizer: 'momentum',
   learningRate: 0.01,
+  learningRateDecay: 1,
   momentum: 0.9,
   batchSize: 1,
   epochs: 30,

@@ -139,7 +139,8 @@ describe('lazy updates of inactive rows', () => {
   const ROWS = 5;
   const COLUMNS = 3;
 
-  function run(make: (groups: ParamGroup[]) => Optimizer, l2 = 0) {
+  /** `rates[step]`, where given, is the learning rate from that step on, set on both optimizers. */
+  function run(make: (groups: ParamGroup[]) => Optimizer, l2 = 0, rates: Record<number, number> = {}) {
     const start = Float32Array.from({ length: ROWS * COLUMNS }, (_, i) => Math.sin(i + 1));
     const activeRows = { rowLength: COLUMNS, list: new Int32Array(ROWS), count: 0 };
     const lazy = { params: start.slice(), grads: new Float32Array(ROWS * COLUMNS), l2, activeRows };
@@ -153,6 +154,7 @@ describe('lazy updates of inactive rows', () => {
       for (const r of rows) for (let c = 0; c < COLUMNS; c++) lazy.grads[r * COLUMNS + c] = Math.cos(step * 7 + c * 3 + r);
       eager.grads.set(lazy.grads);
       // What a forward pass would read: the active rows, once caught up.
+      if (step in rates) lazyOptimizer.learningRate = eagerOptimizer.learningRate = rates[step];
       lazyOptimizer.catchUp();
       for (const r of rows) for (let c = 0; c < COLUMNS; c++) expect(lazy.params[r * COLUMNS + c]).toBeCloseTo(eager.params[r * COLUMNS + c], 6);
       lazyOptimizer.step();
@@ -169,6 +171,13 @@ describe('lazy updates of inactive rows', () => {
     expect(lazy[4 * COLUMNS]).not.toBeCloseTo(start[4 * COLUMNS] - 0.1 * Math.cos(3 * 7 + 4), 3);
   });
 
+  it('stays exact when the learning rate changes between steps, as it does from epoch to epoch', () => {
+    const { lazy, eager } = run((groups) => new Momentum(groups, 0.1, 0.9), 0, { 2: 0.05, 5: 0.0125 });
+    const constant = run((groups) => new Momentum(groups, 0.1, 0.9));
+    expect(Array.from(lazy)).toEqual(Array.from(eager).map((w) => expect.closeTo(w, 6)));
+    expect(Array.from(lazy)).not.toEqual(Array.from(constant.lazy).map((w) => expect.closeTo(w, 6)));
+  });
+
   it('gives bit-identical weights however often they are brought up to date', () => {
     const once = run((groups) => new Momentum(groups, 0.1, 0.9));
     const always = run((groups) => {
@@ -180,6 +189,7 @@ describe('lazy updates of inactive rows', () => {
         },
         catchUp: () => optimizer.catchUp(),
         flush: () => optimizer.flush(),
+        learningRate: 0.1,
       };
     });
     expect(always.lazy).toEqual(once.lazy);

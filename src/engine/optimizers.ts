@@ -37,6 +37,8 @@ export interface ActiveRows {
 
 /** Updates parameter groups from their gradients; from its construction on, it owns their params. */
 export interface Optimizer {
+  /** The step size; the trainer lowers it step by step (Config.learningRateDecay). */
+  learningRate: number;
   /** Updates every group's params from its grads (grads are left as they were). */
   step(): void;
   /**
@@ -61,7 +63,7 @@ export interface OptimizerSettings {
 export class Sgd implements Optimizer {
   constructor(
     private readonly groups: readonly ParamGroup[],
-    private readonly learningRate: number,
+    public learningRate: number,
   ) {}
 
   step(): void {
@@ -99,7 +101,7 @@ export class Momentum implements Optimizer {
 
   constructor(
     private readonly groups: readonly ParamGroup[],
-    private readonly learningRate: number,
+    public learningRate: number,
     private readonly momentum: number,
   ) {
     const arenas = arenasFor(groups);
@@ -288,7 +290,7 @@ export class Adam implements Optimizer {
 
   constructor(
     private readonly groups: readonly ParamGroup[],
-    private readonly learningRate: number,
+    public learningRate: number,
   ) {
     const arenas = arenasFor(groups);
     this.kernels = groups.map((group, index) => {

@@ -5,6 +5,7 @@ import { firstSamples, type Dataset } from './dataset.ts';
 import { evaluate } from './metrics.ts';
 import type { Kernels } from './kernels.ts';
 import { Network } from './network.ts';
+import { Sgd } from './optimizers.ts';
 import { createRng } from './rng.ts';
 import { DivergenceError, Trainer, type EpochProgress } from './train.ts';
 
@@ -40,6 +41,20 @@ function recordBatches(network: Network): { batches: number[][]; dropouts: (numb
 const tiny = () => Network.create([2, 3, 2], ['Tanh', 'Softmax'], 'xavier', createRng(1));
 
 describe('Trainer', () => {
+  it('lowers the learning rate smoothly, by the decay over each epoch', () => {
+    const rates: number[] = [];
+    const step = Sgd.prototype.step;
+    vi.spyOn(Sgd.prototype, 'step').mockImplementation(function (this: Sgd) {
+      rates.push(this.learningRate);
+      step.call(this);
+    });
+    const t = trainer(tiny(), { layers: [2, 3, 2], optimizer: 'sgd', learningRate: 0.2, learningRateDecay: 0.5, batchSize: 4, samples: 8 }, indexedData(8));
+    for (let epoch = 0; epoch < 3; epoch++) t.runEpoch();
+    vi.restoreAllMocks();
+    // Two batches an epoch: each starts half an epoch after the last.
+    expect(rates.map((rate) => rate / 0.2)).toEqual([1, 0.5 ** 0.5, 0.5, 0.5 ** 1.5, 0.25, 0.5 ** 2.5].map((factor) => expect.closeTo(factor, 12)));
+  });
+
   it('learns XOR', () => {
     const xor: Dataset = {
       images: Uint8Array.from([0, 0, 0, 255, 255, 0, 255, 255]),

@@ -125,6 +125,8 @@ export class Trainer {
     const stop = Math.min(total, this.samplesDone + Math.max(1, maxSamples));
     while (this.samplesDone < stop) {
       const rows = Math.min(this.config.batchSize, total - this.samplesDone);
+      const epochsDone = this.epoch - 1 + this.samplesDone / total;
+      this.optimizer.learningRate = this.config.learningRate * this.config.learningRateDecay ** epochsDone;
       this.trainBatch(this.samplesDone, rows);
       this.samplesDone += rows;
     }

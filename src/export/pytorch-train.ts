@@ -5,7 +5,7 @@
 export const TRAIN_PY = String.raw`"""Trains model.py's network with the MNIST Playground's recipe, on one process or many.
 
 The recipe is the playground's: the optimizer (SGD, momentum as v = mu*v - lr*g, w += v, or
-Adam with betas 0.9/0.999 and eps 1e-8), learning rate, batch size, L2 on the weights only
+Adam with betas 0.9/0.999 and eps 1e-8), learning rate and its decay per epoch, batch size, L2 on the weights only
 (lambda*w added to the gradient), inverted dropout on hidden layers, the initialisation, the
 augmentation (shifts and rotations, bilinear), the epochs, and the loss (cross-entropy for a
 Softmax output, half the squared error otherwise). MNIST comes from the four standard IDX
@@ -64,6 +64,7 @@ def parse_args():
     parser.add_argument("--batch-mode", choices=["global", "per-process"], default="global", help="see below")
     parser.add_argument("--no-lr-scaling", action="store_true", help="with --batch-mode per-process, keep --lr as given")
     parser.add_argument("--lr", type=float, default=CONFIG["learning_rate"])
+    parser.add_argument("--lr-decay", type=float, default=CONFIG.get("learning_rate_decay", 1.0), help="the rate falls smoothly by this factor over each epoch")
     parser.add_argument("--optimizer", choices=["sgd", "momentum", "adam"], default=CONFIG["optimizer"])
     parser.add_argument("--momentum", type=float, default=CONFIG["momentum"])
     parser.add_argument("--l2", type=float, default=CONFIG["l2"])
@@ -173,8 +174,20 @@ def make_optimizer(net, args, lr):
     groups = [{"params": weights, "weight_decay": args.l2}, {"params": biases, "weight_decay": 0.0}]
     if args.optimizer == "adam":
         return torch.optim.Adam(groups, lr=lr, betas=(0.9, 0.999), eps=1e-8)
-    # torch's momentum (buf = mu*buf + g; w -= lr*buf) equals the playground's (v = mu*v - lr*g; w += v) for a fixed lr.
+    # torch's momentum (buf = mu*buf + g; w -= lr*buf) equals the playground's (v = mu*v - lr*g; w += v) for a fixed lr;
+    # set_learning_rate keeps them equal when the rate changes.
     return torch.optim.SGD(groups, lr=lr, momentum=args.momentum if args.optimizer == "momentum" else 0.0)
+
+
+def set_learning_rate(optimizer, lr):
+    """The playground's velocity v = -lr*buf carries over a change of rate, so torch's buffer is rescaled by old/new."""
+    for group in optimizer.param_groups:
+        ratio = group["lr"] / lr
+        group["lr"] = lr
+        for p in group["params"]:
+            buffer = optimizer.state.get(p, {}).get("momentum_buffer")
+            if buffer is not None:
+                buffer.mul_(ratio)
 
 
 def evaluate(net, images, labels, device):
@@ -197,7 +210,7 @@ def save_checkpoint(net, args, global_batch, confusion, folder):
     them) and model-trained.safetensors. The JSON's path."""
     os.makedirs(folder, exist_ok=True)
     config = dict(CONFIG)
-    config.update(epochs=args.epochs, samples=args.samples, batch_size=global_batch, learning_rate=args.lr, optimizer=args.optimizer,
+    config.update(epochs=args.epochs, samples=args.samples, batch_size=global_batch, learning_rate=args.lr, learning_rate_decay=args.lr_decay, optimizer=args.optimizer,
                   momentum=args.momentum, l2=args.l2, dropout=args.dropout, seed=args.seed,
                   augment={"shift": args.augment_shift, "rotate": args.augment_rotate} if args.augment_shift or args.augment_rotate else False)
     correct, total = int(confusion.trace()), int(confusion.sum())
@@ -281,6 +294,8 @@ def main():
         totals = torch.zeros(3, dtype=torch.float64)  # loss sum, correct, samples
         for start in range(0, len(order), local_batch):
             index = order[start:start + local_batch]
+            if args.lr_decay != 1:
+                set_learning_rate(optimizer, lr * args.lr_decay ** (epoch - 1 + start / len(order)))
             x, y = train_x[index], train_y[index]
             if args.augment_shift or args.augment_rotate:
                 x = augment(x, generator, args.augment_shift, args.augment_rotate)

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
 import { type Config, SEED_CONFIG } from '../engine/config.ts';
 import { Network } from '../engine/network.ts';
+import { Momentum, type ParamGroup } from '../engine/optimizers.ts';
 import { createRng } from '../engine/rng.ts';
 import { configToJson } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
@@ -80,6 +81,11 @@ async function run(command: string, args: string[], cwd: string): Promise<{ code
 const MAIN = join(import.meta.dirname, '../cli/main.ts');
 const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', MAIN, ...args], process.cwd());
 
+/** One group of parameters in plain arrays, as the optimizers take them. */
+function groups(values: number[]): ParamGroup[] {
+  return [{ params: Float32Array.from(values), grads: new Float32Array(values.length), l2: 0 }];
+}
+
 describe.skipIf(!python)('PyTorch export, run by torch', () => {
   it.each(AGREEMENT_CASES)('$name: model.py + model.safetensors predict as the playground does on the 10,000 test images', ({ name, model: build, trained }) => {
     const model = build();
@@ -110,6 +116,24 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
     const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
     expect(largestDifference).toBe(0);
+  });
+
+  it("train.py's learning-rate decay moves the weights as the playground's momentum does across a change of rate", () => {
+    const start = [0.5, -0.25, 1, 0.125];
+    const steps = [0.1, 0.1, 0.05, 0.05, 0.025].map((rate, step) => ({ rate, grad: start.map((_, i) => Math.cos(step * 3 + i)) }));
+    const [group] = groups(start);
+    const optimizer = new Momentum([group], steps[0].rate, 0.9);
+    for (const { rate, grad } of steps) {
+      optimizer.learningRate = rate;
+      group.grads.set(grad);
+      optimizer.step();
+    }
+    const folder = temporaryFolder('torch-lr-');
+    writeExport(folder, exportPytorch({ config: TEST_CONFIGS.cnn, layers: Network.forConfig(TEST_CONFIGS.cnn, createRng(1)).toLayerSpecs() }));
+    const casePath = join(folder, 'case.json');
+    writeFileSync(casePath, JSON.stringify({ momentum: 0.9, start, steps, ours: Array.from(group.params) }));
+    const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_lr_decay.py', [folder, casePath], torchEnv)) as { largestDifference: number };
+    expect(largestDifference).toBeLessThan(1e-6);
   });
 
   it('train.py trains the CNN for an epoch; its checkpoint evaluates in our CLI as PyTorch reported, and training continues from it', { timeout: 300_000 }, async () => {

@@ -67,6 +67,16 @@ export const FIELDS = {
     minExclusive: true,
     max: Infinity,
   },
+  learningRateDecay: {
+    kind: 'number',
+    json: 'learning_rate_decay',
+    label: 'Learning-rate decay',
+    hint: 'The rate falls smoothly by this factor over each epoch: 1 keeps it, 0.5 halves it every epoch. Small late steps settle the weights.',
+    integer: false,
+    min: 0,
+    minExclusive: true,
+    max: 1,
+  },
   momentum: {
     kind: 'number',
     json: 'momentum',

@@ -148,6 +148,7 @@ const validConfig: fc.Arbitrary<Config> = fc
     output: fc.constantFrom(...ACTIVATIONS),
     optimizer: fc.constantFrom(...OPTIMIZERS),
     learningRate: fc.double({ min: 1e-8, max: 1e6, noNaN: true }),
+    learningRateDecay: fc.double({ min: 1e-6, max: 1, noNaN: true }),
     momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
     batchSize: fc.integer({ min: 1, max: 512 }),
     epochs: fc.integer({ min: 1, max: 10_000 }),

@@ -28,6 +28,7 @@ const config: Config = {
   activations: ['ReLU', 'Softmax'],
   optimizer: 'adam',
   learningRate: 0.01,
+  learningRateDecay: 1,
   momentum: 0.9,
   batchSize: 16,
   epochs: 2,

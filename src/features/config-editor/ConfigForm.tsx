@@ -52,6 +52,7 @@ export function ConfigForm() {
         <div className="field-grid">
           <ConfigChoice name="optimizer" options={OPTIMIZER_OPTIONS} help={OPTIMIZER_HELP} />
           <ConfigNumber name="learningRate" />
+          <ConfigNumber name="learningRateDecay" />
           <ConfigNumber name="momentum" disabled={config.optimizer !== 'momentum'} />
           <ConfigNumber name="batchSize" />
           <ConfigNumber name="epochs" />
