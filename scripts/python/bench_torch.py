@@ -2,7 +2,12 @@
 and optimizer as `npm run bench`, timed the same way (median of repetitions after a
 warm-up, extrapolated to a 60k epoch). Prints one JSON object on stdout.
 
-Usage: bench_torch.py --data DIR --cases JSON --threads N --plan JSON
+Usage: bench_torch.py --data DIR --cases JSON --threads N --plan JSON --lr LR --momentum MU
+
+A case is {"layers": [784, 200, 10], "activations": [...], "batchSize": 32} (a dense network,
+SGD with --lr and --momentum), or {"stack": <a config's typed layers>, "batchSize": 16,
+"optimizer": "momentum" | "sgd" | "adam", "learningRate": 0.01, "momentum": 0.9} (a preset's
+convolutional network with its own optimizer).
 """
 import argparse
 import gzip
@@ -46,10 +51,62 @@ def make_model(layers, activations):
     return torch.nn.Sequential(*modules)
 
 
+def activation_module(name):
+    if name == "ReLU":
+        return [torch.nn.ReLU()]
+    if name == "Sigmoid":
+        return [torch.nn.Sigmoid()]
+    if name == "Tanh":
+        return [torch.nn.Tanh()]
+    if name in ("Softmax", "Linear"):
+        return []  # CrossEntropyLoss applies log-softmax to the logits
+    raise SystemExit(f"activation {name} has no PyTorch counterpart here")
+
+
+def make_stack(stack):
+    """The typed layers of a config as nn modules on NCHW maps. Flattening order differs from
+    ours (channels-last), which changes no timing."""
+    height, width, channels = stack[0]["shape"]
+    modules = [torch.nn.Unflatten(1, (channels, height, width))]
+    spatial = True
+    for layer in stack[1:]:
+        kind = layer["type"]
+        if kind == "conv2d":
+            k, stride = layer["kernel_size"], layer.get("stride", 1)
+            same = layer.get("padding", "valid") == "same"
+            modules.append(torch.nn.Conv2d(channels, layer["filters"], k, stride=stride, padding=(k // 2 if same else 0)))
+            modules += activation_module(layer["activation"])
+            if same:
+                height, width = -(-height // stride), -(-width // stride)
+            else:
+                height, width = (height - k) // stride + 1, (width - k) // stride + 1
+            channels = layer["filters"]
+        elif kind == "maxpool2d":
+            pool, stride = layer["pool_size"], layer.get("stride", layer["pool_size"])
+            modules.append(torch.nn.MaxPool2d(pool, stride))
+            height, width = (height - pool) // stride + 1, (width - pool) // stride + 1
+        elif kind in ("flatten", "dense"):
+            if spatial:
+                modules.append(torch.nn.Flatten())
+                channels, spatial = height * width * channels, False
+            if kind == "dense":
+                modules.append(torch.nn.Linear(channels, layer["units"]))
+                modules += activation_module(layer["activation"])
+                channels = layer["units"]
+    return torch.nn.Sequential(*modules)
+
+
 def time_case(images, labels, case, plan, lr, momentum):
     torch.manual_seed(1)
-    model = make_model(case["layers"], case["activations"])
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    if "stack" in case:
+        model = make_stack(case["stack"])
+        if case["optimizer"] == "adam":
+            optimizer = torch.optim.Adam(model.parameters(), lr=case["learningRate"])
+        else:
+            optimizer = torch.optim.SGD(model.parameters(), lr=case["learningRate"], momentum=case["momentum"] if case["optimizer"] == "momentum" else 0.0)
+    else:
+        model = make_model(case["layers"], case["activations"])
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     loss_fn = torch.nn.CrossEntropyLoss()
     batch = case["batchSize"]
     count = images.shape[0]
@@ -102,7 +159,12 @@ def main():
     parser.add_argument("--plan", required=True)
     parser.add_argument("--lr", type=float, required=True)
     parser.add_argument("--momentum", type=float, required=True)
+    parser.add_argument("--parameters-only", action="store_true", help="print each case's parameter count instead of timing it")
     args = parser.parse_args()
+    if args.parameters_only:
+        models = [make_stack(case["stack"]) if "stack" in case else make_model(case["layers"], case["activations"]) for case in json.loads(args.cases)]
+        print(json.dumps([sum(p.numel() for p in model.parameters()) for model in models]))
+        return
     torch.set_num_threads(args.threads)
     raw = read_idx(f"{args.data}/train-images-idx3-ubyte.gz", 16).reshape(-1, 784)
     images = torch.from_numpy(raw.astype(np.float32) / 255.0)

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../engine/dataset.ts';
 import { createRng } from '../engine/rng.ts';
-import type { TrainingCase } from './cases.ts';
+import type { Activation } from '../engine/config.ts';
+import { Network } from '../engine/network.ts';
+import { CONV_CASES, type TrainingCase } from './cases.ts';
+import { denseTorchCase, stackTorchCase, torchParameterCounts, torchPython } from './torch.ts';
 import { median, timeKernel, timeTraining, type Plan } from './measure.ts';
 import { oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { formatReport, type BenchReport } from './report.ts';
@@ -160,6 +163,15 @@ describe('parseArgs', () => {
   });
 });
 
+describe.skipIf(!torchPython())('PyTorch peer', () => {
+  it('builds the convolutional presets and the dense cases with exactly our parameter counts', () => {
+    const configs = CONV_CASES.map((c) => parseConfig(readFileSync(c.preset, 'utf8')));
+    const ours = [...configs.map((config) => Network.forConfig(config, createRng(1)).parameterCount()), Network.create([784, 200, 10], ['Sigmoid', 'Softmax'], 'uniform', createRng(1)).parameterCount()];
+    const dense = { ...TINY_CASE, layers: [784, 200, 10], activations: ['Sigmoid', 'Softmax'] as Activation[], batchSize: 32 };
+    expect(torchParameterCounts(torchPython() as string, [...configs.map(stackTorchCase), denseTorchCase(dense)])).toEqual(ours);
+  });
+});
+
 describe('formatReport', () => {
   it('prints each implementation with its ratio to ours', () => {
     const timing = (samplesPerSecond: number) => ({
@@ -193,5 +205,11 @@ describe('formatReport', () => {
     // 4 ms against 1 ms per batch of 32: 1875 batches save 5.6 s per epoch.
     report.training[0].firstLayer = { ts: 0.004, wasm: 0.001 };
     expect(formatReport(report)).toMatch(/784-200-10\s+32\s+4000\s+1000\s+4\.00×\s+5\.63/);
+    // A convolutional preset: 30 s ours, 90 s TF.js (3×), torch 20 s at 1 thread and 15 s at 2 (ours takes twice the faster).
+    report.conv = {
+      rows: [{ name: 'ConvNetJS', preset: 'convnetjs.json', optimizer: 'momentum', batchSize: 16, results: { ours: timing(2000), 'tfjs-wasm': timing(2000 / 3), 'torch-1t': timing(3000), 'torch-2t': timing(4000) } }],
+      kernel: {},
+    };
+    expect(formatReport(report)).toMatch(/ConvNetJS \(convnetjs\.json\)\s+momentum, 16\s+30\.0\s+—\s+90\.0\s+20\.0\s+15\.0\s+3\.0×\s+2\.00/);
   });
 });

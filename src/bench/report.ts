@@ -44,14 +44,14 @@ export interface KernelRow {
   tfjsWasm?: TfMatMulResult;
 }
 
-/** A convolutional network (a preset's) on ours and TF.js-wasm. */
+/** A convolutional network (a preset's) on ours, TF.js-wasm and PyTorch. */
 export interface ConvRow {
   name: string;
   preset: string;
   /** The preset's optimizer and batch, which every implementation uses. */
   optimizer: string;
   batchSize: number;
-  results: Partial<Record<'ours' | 'ours-ts' | 'tfjs-wasm', TrainingTiming>>;
+  results: Partial<Record<'ours' | 'ours-ts' | 'tfjs-wasm' | 'torch-1t' | 'torch-2t', TrainingTiming>>;
 }
 
 /** GFLOP/s of one convolution layer's forward + backward (CONV_KERNEL_SHAPE). */
@@ -278,16 +278,21 @@ export function formatReport(report: BenchReport): string {
 }
 
 function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
-  const header = ['network (preset)', 'optimizer, batch', 'ours', 'ours-ts', 'tfjs-wasm', 'ours ÷ tfjs-wasm'];
+  const header = ['network (preset)', 'optimizer, batch', 'ours', 'ours-ts', 'tfjs-wasm', 'torch 1 thread', 'torch 2 threads', 'ours ÷ tfjs-wasm', 'ours ÷ torch (time)'];
   const body = rows.map((row) => {
     const cell = (timing: TrainingTiming | undefined) => (timing ? epochSeconds(timing.secondsPerEpoch) : '—');
+    const torchTimes = [row.results['torch-1t'], row.results['torch-2t']].filter((t) => t !== undefined).map((t) => t.secondsPerEpoch);
+    const ours = row.results.ours;
     return [
       `${row.name} (${row.preset})`,
       `${row.optimizer}, ${row.batchSize}`,
       cell(row.results.ours),
       cell(row.results['ours-ts']),
       cell(row.results['tfjs-wasm']),
-      fixed(speedup(row.results.ours, row.results['tfjs-wasm']), 1, '×'),
+      cell(row.results['torch-1t']),
+      cell(row.results['torch-2t']),
+      fixed(speedup(ours, row.results['tfjs-wasm']), 1, '×'),
+      ours && torchTimes.length > 0 ? fixed(ours.secondsPerEpoch / Math.min(...torchTimes), 2) : '—',
     ];
   });
   const { inputShape, filters, kernelSize, padding, batch } = CONV_KERNEL_SHAPE;
@@ -295,8 +300,9 @@ function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
     'Convolutional networks: seconds per 60,000-sample epoch (medians as above), each preset\'s own optimizer, learning rate and batch on every implementation.',
     'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat); ours-ts: im2col + TypeScript loops;',
     'tfjs-wasm: TF.js core ops (conv2d, maxPool, matMul) + optimizer.minimize; its wasm backend has no Conv2DBackpropFilter, so the filter gradient runs on its Conv3DBackpropFilterV2.',
+    'torch: nn.Conv2d, MaxPool2d and Linear in nn.Sequential on NCHW batches, the preset\'s optimizer; ours ÷ torch is our time over the faster of its two (below 1: ours is faster).',
     '',
-    formatTable(header, body, 'llrrrr'),
+    formatTable(header, body, 'llrrrrrrr'),
     '',
     `One convolution, ${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} ${padding}, batch ${batch}, forward + ∂W + ∂x (3 × 2 flops per multiply-add of the forward pass):`,
     `ours ${fixed(kernel.ours, 1)} GFLOP/s, ours-ts ${fixed(kernel.oursTs, 1)}, tfjs-wasm ${fixed(kernel.tfjsWasm, 1)}.`,

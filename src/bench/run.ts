@@ -100,21 +100,28 @@ async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: st
   });
 }
 
-async function addTorchTimings(report: BenchReport, plan: Plan, log: (line: string) => void): Promise<void> {
-  const { timeTorch, torchPython } = await import('./torch.ts');
+/** PyTorch on the dense cases and, when the report has them, the convolutional presets `convConfigs`. */
+async function addTorchTimings(report: BenchReport, convConfigs: Config[], plan: Plan, log: (line: string) => void): Promise<void> {
+  const { denseTorchCase, stackTorchCase, timeTorch, torchPython } = await import('./torch.ts');
   const python = torchPython();
   if (!python) {
     log('No Python with torch (.venv or python3): PyTorch is left out (bash scripts/setup-python.sh makes .venv).');
     return;
   }
+  const convRows = report.conv?.rows ?? [];
+  const cases = [...report.training.map((row) => denseTorchCase(row.case)), ...convRows.map((_, c) => stackTorchCase(convConfigs[c]))];
   for (const threads of [1, 2] as const) {
     log(`Timing PyTorch at ${threads} thread(s)…`);
-    const run = timeTorch(python, report.training.map((row) => row.case), threads, plan);
+    const run = timeTorch(python, cases, threads, plan);
     report.torch = { version: run.version, blas: run.blas };
-    const impl: Implementation = threads === 1 ? 'torch-1t' : 'torch-2t';
+    const impl = threads === 1 ? 'torch-1t' : 'torch-2t';
     report.training.forEach((row, c) => {
       row.results[impl] = run.results[c];
       log(`${caseName(row.case)}  ${impl}: ${summary(run.results[c])}`);
+    });
+    convRows.forEach((row, c) => {
+      row.results[impl] = run.results[report.training.length + c];
+      log(`${row.name}  ${impl}: ${summary(row.results[impl])}`);
     });
   }
 }
@@ -122,7 +129,7 @@ async function addTorchTimings(report: BenchReport, plan: Plan, log: (line: stri
 /** `log` hears one line per measurement as it finishes. */
 export async function runBench(options: BenchOptions, data: Dataset, log: (line: string) => void = () => {}): Promise<BenchReport> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
-  // --only conv: the convolutional networks on ours and TF.js, nothing else.
+  // --only conv: the convolutional networks on ours, TF.js and PyTorch, nothing else.
   const convOnly = options.only === 'conv';
   const withOurs = options.only === undefined || options.only === 'ours' || convOnly;
   const withTf = options.only === undefined || options.only === 'tfjs' || convOnly;
@@ -146,7 +153,7 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       kernel: {},
     };
   }
-  const withTorch = options.only === undefined || options.only === 'torch';
+  const withTorch = options.only === undefined || options.only === 'torch' || convOnly;
 
   // Ours runs before TF.js is even imported: with TF.js loaded in the same process our
   // per-sample training measured 10.4 s per epoch instead of 8.0 s (same machine, same
@@ -196,7 +203,7 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
   }
 
   // Native code next, in a process of its own: it does not share our JIT or heap.
-  if (withTorch) await addTorchTimings(report, plan, log);
+  if (withTorch) await addTorchTimings(report, convConfigs, plan, log);
 
   if (withTf) {
     const tfjs = await import('./tfjs.ts');

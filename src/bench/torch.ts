@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../engine/config.ts';
+import { configToJson } from '../formats/config-format.ts';
 import { LEARNING_RATE, MOMENTUM, type TrainingCase } from './cases.ts';
 import type { Plan, TrainingTiming } from './measure.ts';
 
@@ -36,8 +38,28 @@ export function torchPython(): string | undefined {
   return undefined;
 }
 
+/** What bench_torch.py times: a dense case (SGD with the bench's rate and momentum), or a preset's typed layers with its optimizer. */
+type TorchCase = Pick<TrainingCase, 'layers' | 'activations' | 'batchSize'> | { stack: unknown; batchSize: number; optimizer: string; learningRate: number; momentum: number };
+
+export function denseTorchCase({ layers, activations, batchSize }: TrainingCase): TorchCase {
+  return { layers, activations, batchSize };
+}
+
+export function stackTorchCase(config: Config): TorchCase {
+  return { stack: configToJson(config).layers, batchSize: config.batchSize, optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
+}
+
+/** The parameters of each case's network as torch builds it: the check that it times the network we train. */
+export function torchParameterCounts(python: string, cases: TorchCase[]): number[] {
+  const output = execFileSync(python, [SCRIPT, '--data', DATA_DIR, '--threads', '1', '--lr', '0', '--momentum', '0', '--plan', '{}', '--parameters-only', '--cases', JSON.stringify(cases)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(output) as number[];
+}
+
 /** Times every case at `threads` threads; throws with the script's message if it fails. */
-export function timeTorch(python: string, cases: TrainingCase[], threads: number, plan: Plan): TorchRun {
+export function timeTorch(python: string, cases: TorchCase[], threads: number, plan: Plan): TorchRun {
   const output = execFileSync(
     python,
     [
@@ -47,7 +69,7 @@ export function timeTorch(python: string, cases: TrainingCase[], threads: number
       '--lr', String(LEARNING_RATE),
       '--momentum', String(MOMENTUM),
       '--plan', JSON.stringify(plan),
-      '--cases', JSON.stringify(cases.map(({ layers, activations, batchSize }) => ({ layers, activations, batchSize }))),
+      '--cases', JSON.stringify(cases),
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 20 },
   );
