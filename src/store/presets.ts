@@ -45,8 +45,8 @@ export const PRESETS: readonly Preset[] = [
     name: 'CNN (fast)',
     description:
       'A small convolutional network: two 5×5 convolution layers (8 and 16 filters), each followed by max pooling, ' +
-      'then 128 ReLU units and the 10 outputs. About 98.9% test accuracy after 5 epochs, past every MLP here. ' +
-      'Each epoch takes about half a minute to two minutes, depending on your computer.',
+      'then 128 ReLU units and the 10 outputs, with a learning rate that halves every epoch. About 99.1% test accuracy ' +
+      'after 3 epochs, past every MLP here, in about a minute (15–20 s an epoch on a laptop).',
     config: configFromJson(cnnFast),
   },
 ];
