@@ -5,6 +5,7 @@
 import type { Config } from '../engine/config';
 import { configFromJson } from '../formats/config-format';
 import best from '../presets/best.json';
+import cnnBest from '../presets/cnn-best.json';
 import cnnFast from '../presets/cnn-fast.json';
 import deeper from '../presets/deeper.json';
 import fast from '../presets/fast.json';
@@ -48,6 +49,13 @@ export const PRESETS: readonly Preset[] = [
       'then 128 ReLU units and the 10 outputs, with a learning rate that halves every epoch. About 99.1% test accuracy ' +
       'after 3 epochs, past every MLP here, in about a minute (15–20 s an epoch on a laptop).',
     config: configFromJson(cnnFast),
+  },
+  {
+    name: 'CNN (best)',
+    description:
+      'Twice the filters of CNN (fast) (16 and 32), 256 ReLU units, shifted and rotated images and a learning rate that ' +
+      'falls 30% an epoch: about 99.4% test accuracy after 12 epochs. Takes 10–20 minutes.',
+    config: configFromJson(cnnBest),
   },
 ];
 
