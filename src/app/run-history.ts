@@ -1,6 +1,7 @@
 /**
  * Keeps the runs history in IndexedDB: reads it back once at page load, then writes each
- * run whenever it changes (at most once per epoch and at its end) and each epoch's model.
+ * run whenever it changes (at most once per epoch and at its end) and each epoch's model with
+ * that epoch's row, so a reload between the two writes can be reconciled (run-storage.ts).
  */
 import { saveRunModel } from '../bridge/model-store';
 import { onCheckpoint } from '../bridge/training-bridge';
@@ -11,8 +12,10 @@ import { loadRuns, removeRun, saveRun } from './run-storage';
 
 /** Starts recording; resolves when the stored runs are in the store. `fail` hears what could not be kept or read. */
 export async function startRunHistory(fail: (what: string) => (error: unknown) => void): Promise<void> {
-  onCheckpoint(({ runId, modelText }) => {
-    if (runId) saveRunModel(runId, modelText).catch(fail('A run’s model could not be kept in this browser'));
+  onCheckpoint(({ runId, epoch, modelText, evaluation }) => {
+    // The bridge records an epoch before it announces that epoch's model, so the row is there.
+    const row = useAppStore.getState().runs.find((run) => run.id === runId)?.epochs.find((kept) => kept.epoch === epoch);
+    if (runId && row) saveRunModel(runId, modelText, { row, evaluation }).catch(fail('A run’s model could not be kept in this browser'));
   });
   useAppStore.subscribe((state, previous) => {
     if (state.runs === previous.runs) return;

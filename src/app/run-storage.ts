@@ -4,8 +4,8 @@
  * model store.
  */
 import { createStore, del, set, values } from 'idb-keyval';
-import { removeRunModel } from '../bridge/model-store';
-import { interrupted, type RunRecord } from '../store/runs';
+import { keptRunEpochs, removeRunModel } from '../bridge/model-store';
+import { followKeptModel, interrupted, type RunRecord } from '../store/runs';
 
 let runStore: ReturnType<typeof createStore> | null = null;
 const runsDb = () => (runStore ??= createStore('mnist-playground-runs', 'runs'));
@@ -22,14 +22,19 @@ export async function removeRun(id: string): Promise<void> {
 
 /**
  * Every stored run, oldest first. A run stored as running or paused belonged to a page
- * that is gone: it is marked interrupted (and stored so) with the epochs it had reached.
+ * that is gone: it is marked interrupted (and stored so) with the epochs of the model kept
+ * for it, which the page may have closed an epoch before or after the record.
  */
 export async function loadRuns(): Promise<RunRecord[]> {
   const stored = (await values<RunRecord>(runsDb())).sort((a, b) => a.startedAt - b.startedAt);
+  const cut = stored.filter((run) => interrupted(run, RELOAD_NOTE) !== run);
+  const kept = await keptRunEpochs(cut.map((run) => run.id));
+  const models = new Map(cut.map((run, i) => [run.id, kept[i]]));
   return Promise.all(
     stored.map(async (run) => {
-      const after = interrupted(run, RELOAD_NOTE);
-      if (after !== run) await saveRun(after);
+      if (!models.has(run.id)) return run;
+      const after = interrupted(followKeptModel(run, models.get(run.id)), RELOAD_NOTE);
+      await saveRun(after);
       return after;
     }),
   );

@@ -4,7 +4,8 @@
  * reload finds again, and each run's model, in a database of its own so that listing runs
  * never reads megabytes of weights.
  */
-import { createStore, del, get, getMany, set, setMany } from 'idb-keyval';
+import { createStore, delMany, get, getMany, keys, setMany } from 'idb-keyval';
+import type { KeptEpoch } from '../store/runs';
 import { isBusy, type ResultsView } from '../store/state';
 import { useAppStore } from '../store/store';
 import type { ModelSummary } from '../worker/api';
@@ -54,12 +55,33 @@ export function restoreLatestModel(): Promise<Restored | null> {
   return restoring;
 }
 
-export function saveRunModel(runId: string, modelText: string): Promise<void> {
-  return set(runId, modelText, runModels());
+const epochKey = (runId: string) => `${runId}#epoch`;
+
+/** Keeps a run's model with the epoch it belongs to, in one transaction: neither lands without the other. */
+export function saveRunModel(runId: string, modelText: string, kept: KeptEpoch): Promise<void> {
+  return setMany(
+    [
+      [runId, modelText],
+      [epochKey(runId), kept],
+    ],
+    runModels(),
+  );
 }
 
 export function removeRunModel(runId: string): Promise<void> {
-  return del(runId, runModels());
+  return delMany([runId, epochKey(runId)], runModels());
+}
+
+/**
+ * For each run, the epoch of the model kept for it, without reading the model: null when no
+ * model was kept, undefined when it was kept without its epoch (by an older page).
+ */
+export async function keptRunEpochs(runIds: readonly string[]): Promise<(KeptEpoch | null | undefined)[]> {
+  if (runIds.length === 0) return [];
+  const models = runModels();
+  const stored = new Set(await keys(models));
+  const kept = await getMany<KeptEpoch | undefined>(runIds.map(epochKey), models);
+  return runIds.map((id, i) => (stored.has(id) ? kept[i] : null));
 }
 
 /** Puts a kept run's model into the worker; rejects when none was kept or it does not load. */

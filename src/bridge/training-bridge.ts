@@ -38,7 +38,7 @@ import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { ConvFilters, DatasetSource, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { ConvFilters, DatasetSource, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
@@ -63,6 +63,8 @@ export interface Checkpoint {
   runId: string | null;
   epoch: number;
   modelText: string;
+  /** This model on the test set; null for a model loaded from a file. */
+  evaluation: EvaluationReport | null;
 }
 
 let connection: Connection | null = null;
@@ -139,9 +141,9 @@ function onTrainingEvent(runId: string, event: TrainingEvent): void {
   if (event.type === 'epoch') runRecordEpoch(runId, event.report);
   if (!latest) return;
   trainingEventReceived(event);
-  if (event.type === 'best-kept') keepCheckpoint({ runId, epoch: event.bestEpoch, modelText: event.model });
+  if (event.type === 'best-kept') keepCheckpoint({ runId, epoch: event.bestEpoch, modelText: event.model, evaluation: event.test });
   if (event.type !== 'epoch') return;
-  keepCheckpoint({ runId, epoch: event.report.epoch, modelText: event.model });
+  keepCheckpoint({ runId, epoch: event.report.epoch, modelText: event.model, evaluation: event.report.test });
   // A new evaluation changes which images sit in the open confusion cell.
   const { selectedCell } = useAppStore.getState();
   if (selectedCell) void loadCellImages(selectedCell);
@@ -362,7 +364,7 @@ export async function exportModel(): Promise<string | null> {
 export async function importModel(text: string): Promise<ModelSummary> {
   const current = connect();
   const summary = await answer(current, current.api.importModel(text, useAppStore.getState().dataset));
-  lastCheckpoint = { runId: null, epoch: 0, modelText: text };
+  lastCheckpoint = { runId: null, epoch: 0, modelText: text, evaluation: null };
   modelImported();
   return summary;
 }

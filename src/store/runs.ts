@@ -119,6 +119,27 @@ export function interrupted(run: RunRecord, note: string): RunRecord {
   return run.status === 'running' || run.status === 'paused' ? { ...run, status: 'interrupted', note } : run;
 }
 
+/** The epoch a kept run model belongs to, stored with it in one write: its row and its test evaluation. */
+export interface KeptEpoch {
+  row: RunEpoch;
+  evaluation: EvaluationReport | null;
+}
+
+/**
+ * A run's record made to agree with the model kept for it. The record and the model are
+ * written to different databases, so a page closed between the two writes leaves one an epoch
+ * ahead of the other; the model is what "Use model" brings back, so the record follows it.
+ * `kept` is undefined when the model was kept without its epoch (by an older page): nothing to follow.
+ */
+export function followKeptModel(run: RunRecord, kept: KeptEpoch | null | undefined): RunRecord {
+  if (kept === undefined) return run;
+  if (kept === null) return run.epochs.length === 0 ? run : { ...run, epochs: [], evaluation: null };
+  const last = run.epochs.at(-1);
+  if (last?.epoch === kept.row.epoch) return run;
+  const epochs = [...run.epochs.filter((epoch) => epoch.epoch < kept.row.epoch), kept.row];
+  return { ...run, epochs, evaluation: kept.evaluation };
+}
+
 /** Applies `change` to the run with this id, leaving the list untouched when there is none. */
 export function updateRun(runs: RunRecord[], id: string | null, change: (run: RunRecord) => RunRecord): RunRecord[] {
   return runs.map((run) => (run.id === id ? change(run) : run));
