@@ -10,8 +10,10 @@ export interface LossFunction {
   /** Σ over the rows of each sample's loss (callers divide by the sample count). */
   sum(output: Float32Array, target: Float32Array, rows: number, width: number): number;
   /**
-   * delta ← ∂L/∂z of the output layer for L = the mean loss over the `rows` samples,
-   * given the output a = f(z) and the output layer's activation f.
+   * delta ← ∂L/∂z of the output layer for L = the summed loss of the `rows` samples
+   * divided by `meanOver` (by default `rows`: their mean), given the output a = f(z)
+   * and the output layer's activation f. A shard of a batch divides by the whole
+   * batch's size, so the shards' gradients add up to the batch's.
    */
   outputDelta(
     output: Float32Array,
@@ -20,6 +22,7 @@ export interface LossFunction {
     rows: number,
     width: number,
     activation: ActivationFunction,
+    meanOver?: number,
   ): void;
 }
 
@@ -43,8 +46,8 @@ const crossEntropy: LossFunction = {
    * = a_j − t_j, because the targets sum to 1. The softmax Jacobian cancels
    * against the logarithm's derivative, so the activation's backward is skipped.
    */
-  outputDelta(output, target, delta, rows, width) {
-    const scale = 1 / rows;
+  outputDelta(output, target, delta, rows, width, _activation, meanOver = rows) {
+    const scale = 1 / meanOver;
     for (let i = 0; i < rows * width; i++) delta[i] = (output[i] - target[i]) * scale;
   },
 };
@@ -55,8 +58,8 @@ const meanSquaredError: LossFunction = {
     return squaredError(output, target, rows * width) / 2;
   },
   /** ∂L/∂z = (a − t)·f′(z). */
-  outputDelta(output, target, delta, rows, width, activation) {
-    const scale = 1 / rows;
+  outputDelta(output, target, delta, rows, width, activation, meanOver = rows) {
+    const scale = 1 / meanOver;
     for (let i = 0; i < rows * width; i++) delta[i] = (output[i] - target[i]) * scale;
     activation.backward(output, delta, rows * width, width);
   },

@@ -146,13 +146,15 @@ export class Network<L extends Layer = Layer> {
    * Fills every layer's parameter gradients with the gradient of the mean
    * loss over the batch of the last forwardBatch (same `input` and `rows`), for
    * one-hot or real-valued `target` rows. Returns the batch's summed loss.
+   * `meanOver` is what the loss is divided by: `rows`, or the size of the whole batch
+   * these rows are a shard of (see shards.ts).
    */
-  backwardBatch(input: Float32Array, target: Float32Array, rows: number): number {
+  backwardBatch(input: Float32Array, target: Float32Array, rows: number, meanOver = rows): number {
     const { layers } = this;
     const top = layers[layers.length - 1];
     const outputs = this.outputSize;
     const topFunction = ACTIVATION_FUNCTIONS[top.activation ?? 'Linear'];
-    this.lossFunction.outputDelta(top.output, target, top.delta, rows, outputs, topFunction);
+    this.lossFunction.outputDelta(top.output, target, top.delta, rows, outputs, topFunction, meanOver);
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       if (l === 0) {

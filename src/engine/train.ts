@@ -6,6 +6,7 @@ import { argmax } from './metrics.ts';
 import type { Dropout, Network } from './network.ts';
 import { createOptimizer, type Optimizer } from './optimizers.ts';
 import { shuffle, type Rng } from './rng.ts';
+import { canShard, GradientShards, type ShardPeer } from './shards.ts';
 
 /** One finished epoch, in the seed's terms plus the loss being optimised. */
 export interface EpochResult {
@@ -72,6 +73,8 @@ export class Trainer {
   /** The batch's inputs (batchSize × inputs) and one-hot targets (batchSize × outputs). */
   private readonly inputs: Float32Array;
   private readonly targets: Float32Array;
+  /** Set when each batch's gradient is computed in two shards (see shards.ts). */
+  private readonly shards: GradientShards | null;
 
   private epoch = 0;
   private samplesDone = 0;
@@ -80,13 +83,18 @@ export class Trainer {
   private squaredErrorSum = 0;
   private correct = 0;
 
-  /** `now` is the caller's clock in milliseconds (the worker's performance.now, say); the engine reads no clock of its own. */
+  /**
+   * `now` is the caller's clock in milliseconds (the worker's performance.now, say); the engine reads no clock of its own.
+   * With a `shardPeer`, each batch's gradient is the sum of two shards', the second computed by the peer
+   * (a second worker, or a replica in this thread: the same numbers either way); only configs that canShard take one.
+   */
   constructor(
     network: Network,
     config: Config,
     data: Dataset,
     rng: Rng,
     private readonly now: () => number = Date.now,
+    shardPeer: ShardPeer | null = null,
   ) {
     if (data.inputSize !== network.inputSize) {
       throw new Error(`The network takes ${network.inputSize} inputs but the images have ${data.inputSize} pixels`);
@@ -110,6 +118,8 @@ export class Trainer {
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
     this.inputs = new Float32Array(config.batchSize * network.inputSize);
     this.targets = new Float32Array(config.batchSize * network.outputSize);
+    if (shardPeer && !canShard(config)) throw new Error('Only dense networks trained in batches without dropout split their batches');
+    this.shards = shardPeer && new GradientShards(network, shardPeer);
   }
 
   /**
@@ -188,6 +198,16 @@ export class Trainer {
       targets[r * outputs + data.labels[sample]] = 1;
     }
 
+    if (this.shards) {
+      const sums = this.shards.compute(inputs, targets, rows, () => this.optimizer.catchUp());
+      if (!Number.isFinite(sums.loss)) throw new DivergenceError(this.epoch, start + rows);
+      this.correct += sums.correct;
+      this.squaredErrorSum += sums.squaredError;
+      this.lossSum += sums.loss;
+      this.optimizer.step();
+      this.shards.afterStep();
+      return;
+    }
     const output = network.forwardBatch(inputs, rows, this.dropout);
     for (let r = 0; r < rows; r++) {
       if (argmax(output, r * outputs, outputs) === data.labels[this.order[start + r]]) this.correct++;

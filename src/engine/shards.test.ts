@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { loadMnistNode } from '../cli/node-mnist.ts';
+import { SEED_CONFIG, type Config, type Optimizer } from './config.ts';
+import { copyImage, firstSamples } from './dataset.ts';
+import type { Kernels } from './kernels.ts';
+import { Network } from './network.ts';
+import { createRng } from './rng.ts';
+import { canShard, GradientShards, inProcessPeer } from './shards.ts';
+import { Trainer } from './train.ts';
+
+const data = firstSamples(loadMnistNode('train'), 320);
+
+function config(overrides: Partial<Config>): Config {
+  return { ...SEED_CONFIG, layers: [784, 24, 16, 10], activations: ['Sigmoid', 'Tanh', 'Softmax'], batchSize: 32, samples: 320, ...overrides };
+}
+
+/** Trains `batches` batches (unsharded, or sharded with an in-process peer) and returns every parameter. */
+function train(c: Config, kernels: Kernels, sharded: boolean, batches: number): { params: Float32Array[]; loss: number; accuracy: number } {
+  const rng = createRng(c.seed);
+  const network = Network.forConfig(c, rng, kernels);
+  const trainer = new Trainer(network, c, data, rng, Date.now, sharded ? inProcessPeer(network, c.batchSize) : null);
+  const progress = trainer.trainSamples(batches * c.batchSize);
+  return { params: network.paramGroups(0).map((group) => group.params.slice()), loss: progress.runningLoss, accuracy: progress.runningAccuracy };
+}
+
+function maxDifference(a: Float32Array[], b: Float32Array[]): number {
+  let max = 0;
+  a.forEach((values, g) => values.forEach((value, i) => (max = Math.max(max, Math.abs(value - b[g][i])))));
+  return max;
+}
+
+describe('gradient shards', () => {
+  it.each<Kernels>(['ts', 'wasm'])('sum to the whole batch’s gradient (%s kernels)', (kernels) => {
+    const c = config({ batchSize: 9 });
+    const whole = Network.forConfig(c, createRng(5), kernels);
+    const sharded = Network.forConfig(c, createRng(5), kernels);
+    const inputs = new Float32Array(9 * 784);
+    const targets = new Float32Array(9 * 10);
+    for (let r = 0; r < 9; r++) {
+      copyImage(data, r, inputs, r * 784);
+      targets[r * 10 + data.labels[r]] = 1;
+    }
+    whole.forwardBatch(inputs, 9);
+    const loss = whole.backwardBatch(inputs, targets, 9);
+    const shards = new GradientShards(sharded, inProcessPeer(sharded, 9));
+    const sums = shards.compute(inputs, targets, 9, () => {});
+    expect(sums.loss).toBeCloseTo(loss, 4);
+    const expected = whole.paramGroups(0).map((group) => group.grads);
+    const got = sharded.paramGroups(0).map((group) => group.grads);
+    expect(maxDifference(got, expected)).toBeLessThan(1e-6);
+    // The first layer's rows the step updates: every pixel with ink in either half.
+    const active = sharded.paramGroups(0)[0].activeRows;
+    const inked = new Set<number>();
+    inputs.forEach((x, k) => x !== 0 && inked.add(k % 784));
+    expect(new Set(active?.list.subarray(0, active.count))).toEqual(inked);
+  });
+
+  it.each<[Optimizer, Kernels]>([
+    ['momentum', 'wasm'],
+    ['momentum', 'ts'],
+    ['sgd', 'wasm'],
+    ['adam', 'wasm'],
+  ])('train as the unsharded batch does, up to rounding (%s, %s)', (optimizer, kernels) => {
+    // Lazy momentum and the first layer's zero rows are where a stale gradient would show over batches.
+    const c = config({ optimizer, learningRate: optimizer === 'adam' ? 0.001 : 0.05, l2: optimizer === 'sgd' ? 0.001 : 0 });
+    const reference = train(c, kernels, false, 10);
+    const sharded = train(c, kernels, true, 10);
+    expect(maxDifference(sharded.params, reference.params)).toBeLessThan(1e-5);
+    expect(sharded.loss).toBeCloseTo(reference.loss, 5);
+    expect(sharded.accuracy).toBe(reference.accuracy);
+  });
+
+  it('keep odd and one-row batches whole', () => {
+    // 320 samples in batches of 33: the last has 23 rows; batches of 1 are not split at all.
+    const c = config({ batchSize: 33 });
+    expect(maxDifference(train(c, 'wasm', true, 10).params, train(c, 'wasm', false, 10).params)).toBeLessThan(1e-5);
+  });
+
+  it('are for dense stacks trained in batches without dropout', () => {
+    expect(canShard(config({}))).toBe(true);
+    expect(canShard(config({ batchSize: 1 }))).toBe(false);
+    expect(canShard(config({ dropout: 0.2 }))).toBe(false);
+    expect(canShard(config({ stack: { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'Softmax' }] } }))).toBe(false);
+    const rng = createRng(1);
+    expect(() => new Trainer(Network.forConfig(config({}), rng), config({ batchSize: 1 }), data, rng, Date.now, inProcessPeer(Network.forConfig(config({}), rng), 1))).toThrow(
+      /dense networks trained in batches without dropout/,
+    );
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * Data-parallel batches for stacks of dense layers: each batch's gradient is computed as
+ * two fixed shards, rows [0, ⌊n/2⌋) ("shard 0") and [⌊n/2⌋, n) ("shard 1"), each divided
+ * by the whole batch's n, and summed shard 0 + shard 1 before one optimizer step.
+ *
+ * Shard 1 always runs on a replica of the network through a ShardExchange: in a second
+ * worker, the exchange living in a SharedArrayBuffer, or in this thread, in an ordinary
+ * ArrayBuffer (inProcessPeer). Both run the same code on the same numbers, so a seed gives
+ * the same weights bit for bit whether one or two workers train, and whatever their timing.
+ * (Against a run that does not shard, the sum differs in rounding.)
+ *
+ * Shard 1 needs only the first layer's weight rows of the pixels it has ink in, and sends
+ * back only those rows of its gradient: the first layer's weights live in WebAssembly memory
+ * that cannot be shared, so those rows are copied each batch; the other layers are small.
+ */
+import type { Config } from './config.ts';
+import type { Kernels } from './kernels.ts';
+import type { DenseSpec } from './layer.ts';
+import { squaredError } from './losses.ts';
+import { argmax } from './metrics.ts';
+import { Network } from './network.ts';
+import type { ActiveRows, ParamGroup } from './optimizers.ts';
+
+/** Per-sample training and convolution stacks keep one worker; dropout draws from the run's one generator as it goes. */
+export function canShard(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): boolean {
+  return !config.stack && config.dropout === 0 && config.batchSize >= 2;
+}
+
+/** exchange.control[STATE]: who acts next. */
+export const ShardState = {
+  /** Shard 1 is done (or was never asked): the trainer may write the exchange. */
+  done: 0,
+  /** The trainer filled the exchange: the replica computes shard 1. */
+  work: 1,
+  /** The replica threw; its message is not carried over, the trainer stops. */
+  failed: 2,
+  /** The run is over: a worker serving the exchange leaves it. */
+  end: 3,
+} as const;
+
+/** Indices into exchange.control. */
+export const STATE = 0;
+const ROWS = 1;
+const MEAN_OVER = 2;
+const LIST_COUNT = 3;
+
+/** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
+export interface ExchangeShape {
+  /** Parameter count of each of the network's groups (Network.paramGroups order). */
+  groups: number[];
+  /** The group whose gradient is zero outside a few rows (the first layer's input-major weights), or −1. */
+  sparseGroup: number;
+  /** That group's row length. */
+  rowLength: number;
+  inputs: number;
+  outputs: number;
+  /** The most rows shard 1 gets: ⌈batchSize / 2⌉. */
+  rows: number;
+}
+
+export function exchangeShape(network: Network, batchSize: number): ExchangeShape {
+  const groups = network.paramGroups(0);
+  const sparse = groups.filter((group) => group.activeRows);
+  if (sparse.length > 1) throw new Error('Only the first layer may have sparse inputs');
+  const sparseGroup = sparse.length ? groups.indexOf(sparse[0]) : -1;
+  return {
+    groups: groups.map((group) => group.params.length),
+    sparseGroup,
+    rowLength: sparse.length ? (sparse[0].activeRows as ActiveRows).rowLength : 1,
+    inputs: network.inputSize,
+    outputs: network.outputSize,
+    rows: batchSize - (batchSize >> 1),
+  };
+}
+
+/**
+ * What the trainer and shard 1's replica share, laid out in one buffer:
+ *   stats (Float64 × 3: loss, squared error, correct) | control (Int32 × 4: state, rows,
+ *   meanOver, list count) | list (Int32 × sparse rows) | inputs | targets | params | grads
+ * params and grads are one view per group; of the sparse group only the rows in `list`
+ * (shard 1's non-zero pixels) are meaningful.
+ */
+export class ShardExchange {
+  readonly stats: Float64Array;
+  readonly control: Int32Array;
+  readonly list: Int32Array;
+  readonly inputs: Float32Array;
+  readonly targets: Float32Array;
+  readonly params: Float32Array[];
+  readonly grads: Float32Array[];
+
+  static bytes(shape: ExchangeShape): number {
+    const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * shape.groups.reduce((sum, size) => sum + size, 0);
+    return 3 * 8 + 4 * 4 + 4 * sparseRows(shape) + 4 * floats;
+  }
+
+  constructor(
+    readonly shape: ExchangeShape,
+    buffer: ArrayBufferLike,
+  ) {
+    let offset = 0;
+    const take = <T>(make: (at: number, length: number) => T, length: number, bytesPer: number): T => {
+      const view = make(offset, length);
+      offset += length * bytesPer;
+      return view;
+    };
+    const floats = (length: number) => take((at, n) => new Float32Array(buffer, at, n), length, 4);
+    this.stats = take((at, n) => new Float64Array(buffer, at, n), 3, 8);
+    this.control = take((at, n) => new Int32Array(buffer, at, n), 4, 4);
+    this.list = take((at, n) => new Int32Array(buffer, at, n), sparseRows(shape), 4);
+    this.inputs = floats(shape.rows * shape.inputs);
+    this.targets = floats(shape.rows * shape.outputs);
+    this.params = shape.groups.map((size) => floats(size));
+    this.grads = shape.groups.map((size) => floats(size));
+  }
+}
+
+function sparseRows(shape: ExchangeShape): number {
+  return shape.sparseGroup < 0 ? 0 : shape.groups[shape.sparseGroup] / shape.rowLength;
+}
+
+/** Computes shard 1: started by `start`, its gradient and sums in `exchange` once `finish` returns. */
+export interface ShardPeer {
+  readonly exchange: ShardExchange;
+  start(): void;
+  finish(): void;
+}
+
+/** Loss, squared error and correct answers of one shard (or batch). */
+export interface ShardSums {
+  loss: number;
+  squaredError: number;
+  correct: number;
+}
+
+/**
+ * Forward and backward on `rows` rows, the loss divided by `meanOver`: the network's
+ * gradients are left filled. Correct answers count targets' one-hot classes.
+ */
+function computeShard(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number): ShardSums {
+  const outputs = network.outputSize;
+  const output = network.forwardBatch(inputs, rows);
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    if (argmax(output, r * outputs, outputs) === argmax(targets, r * outputs, outputs)) correct++;
+  }
+  const squared = squaredError(output, targets, rows * outputs);
+  return { loss: network.backwardBatch(inputs, targets, rows, meanOver), squaredError: squared, correct };
+}
+
+function copyRows(from: Float32Array, to: Float32Array, list: Int32Array, count: number, rowLength: number): void {
+  for (let n = 0; n < count; n++) {
+    const start = list[n] * rowLength;
+    to.set(from.subarray(start, start + rowLength), start);
+  }
+}
+
+/** Shard 1's side: a replica of the network that computes the shard the exchange describes. */
+export class ShardReplica {
+  private readonly network: Network;
+  private readonly groups: ParamGroup[];
+
+  constructor(
+    specs: readonly DenseSpec[],
+    kernels: Kernels,
+    private readonly exchange: ShardExchange,
+  ) {
+    this.network = Network.fromLayers(specs, kernels);
+    this.groups = this.network.paramGroups(0);
+  }
+
+  run(): void {
+    const { exchange, groups } = this;
+    const { control, list, shape } = exchange;
+    const count = control[LIST_COUNT];
+    groups.forEach((group, g) => {
+      if (g === shape.sparseGroup) copyRows(exchange.params[g], group.params, list, count, shape.rowLength);
+      else group.params.set(exchange.params[g]);
+    });
+    const sums = computeShard(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER]);
+    groups.forEach((group, g) => {
+      if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
+      else exchange.grads[g].set(group.grads);
+    });
+    exchange.stats[0] = sums.loss;
+    exchange.stats[1] = sums.squaredError;
+    exchange.stats[2] = sums.correct;
+  }
+}
+
+/** Shard 1 computed in this thread, on a replica, exactly as a second worker computes it. */
+export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
+  const shape = exchangeShape(network, batchSize);
+  const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
+  const replica = new ShardReplica(denseSpecs(network), network.kernels, exchange);
+  return { exchange, start: () => replica.run(), finish: () => {} };
+}
+
+/** The network's specs, for a replica; only dense stacks shard. */
+export function denseSpecs(network: Network): DenseSpec[] {
+  const specs = network.toLayerSpecs();
+  if (!specs.every((spec): spec is DenseSpec => spec.type === 'dense')) throw new Error('Only stacks of dense layers train in shards');
+  return specs;
+}
+
+/**
+ * The trainer's side: fills the network's gradients with shard 0's plus shard 1's, and
+ * leaves the first layer's active rows at the union of both shards', the rows the
+ * optimizer step then updates.
+ */
+export class GradientShards {
+  private readonly groups: ParamGroup[];
+  private readonly sparse: ParamGroup | null;
+  /** seenIn0/1[i] = the batch in which pixel i was last found non-zero in shard 0/1. */
+  private readonly seenIn0: Int32Array;
+  private readonly seenIn1: Int32Array;
+  private pass = 0;
+  /** The pixels non-zero in either shard (union[0 … unionCount − 1]). */
+  private readonly union: Int32Array;
+  private unionCount = 0;
+
+  constructor(
+    private readonly network: Network,
+    private readonly peer: ShardPeer,
+  ) {
+    this.groups = network.paramGroups(0);
+    const { sparseGroup } = peer.exchange.shape;
+    this.sparse = sparseGroup >= 0 ? this.groups[sparseGroup] : null;
+    const pixels = peer.exchange.list.length;
+    this.seenIn0 = new Int32Array(pixels);
+    this.seenIn1 = new Int32Array(pixels);
+    this.union = new Int32Array(pixels);
+  }
+
+  /**
+   * The gradient of `rows` rows of inputs and targets, divided by `rows`. `catchUp`
+   * brings the active rows of the first layer's weights up to date (a lazy optimizer's).
+   */
+  compute(inputs: Float32Array, targets: Float32Array, rows: number, catchUp: () => void): ShardSums {
+    const { network, peer, groups, sparse } = this;
+    const half = rows >> 1;
+    if (half === 0) {
+      const sums = computeShard(network, inputs, targets, rows, rows);
+      if (sparse) this.keepActive(sparse.activeRows as ActiveRows);
+      return sums;
+    }
+    const { exchange } = peer;
+    const { shape, control, list } = exchange;
+    const count = sparse ? this.findInk(inputs, half, rows) : 0;
+    if (sparse) {
+      this.restoreUnion(sparse.activeRows as ActiveRows);
+      catchUp();
+    }
+    groups.forEach((group, g) => {
+      if (group === sparse) copyRows(group.params, exchange.params[g], list, count, shape.rowLength);
+      else exchange.params[g].set(group.params);
+    });
+    exchange.inputs.set(inputs.subarray(half * shape.inputs, rows * shape.inputs));
+    exchange.targets.set(targets.subarray(half * shape.outputs, rows * shape.outputs));
+    control[ROWS] = rows - half;
+    control[MEAN_OVER] = rows;
+    control[LIST_COUNT] = count;
+    peer.start();
+    const first = computeShard(network, inputs, targets, half, rows);
+    peer.finish();
+    groups.forEach((group, g) => {
+      const into = group.grads;
+      const from = exchange.grads[g];
+      if (group === sparse) {
+        for (let n = 0; n < count; n++) {
+          const start = list[n] * shape.rowLength;
+          for (let i = start; i < start + shape.rowLength; i++) into[i] += from[i];
+        }
+      } else {
+        for (let i = 0; i < into.length; i++) into[i] += from[i];
+      }
+    });
+    if (sparse) this.restoreUnion(sparse.activeRows as ActiveRows);
+    const { stats } = exchange;
+    return { loss: first.loss + stats[0], squaredError: first.squaredError + stats[1], correct: first.correct + stats[2] };
+  }
+
+  /**
+   * After the optimizer step: the first layer keeps its gradient zero outside the rows its
+   * last backward wrote, and the sum wrote the other shard's rows too.
+   */
+  afterStep(): void {
+    if (!this.sparse) return;
+    const { grads } = this.sparse;
+    const { rowLength } = this.peer.exchange.shape;
+    for (let n = 0; n < this.unionCount; n++) grads.fill(0, this.union[n] * rowLength, (this.union[n] + 1) * rowLength);
+  }
+
+  /** Shard 1's non-zero pixels into the exchange's list (returns their count), both shards' into union. */
+  private findInk(inputs: Float32Array, half: number, rows: number): number {
+    const { seenIn0, seenIn1, union } = this;
+    const { list } = this.peer.exchange;
+    const width = this.peer.exchange.shape.inputs;
+    const pass = ++this.pass;
+    let unionCount = 0;
+    for (let r = 0; r < half; r++) {
+      const start = r * width;
+      for (let i = 0; i < width; i++) {
+        if (inputs[start + i] !== 0 && seenIn0[i] !== pass) {
+          seenIn0[i] = pass;
+          union[unionCount++] = i;
+        }
+      }
+    }
+    let count = 0;
+    for (let r = half; r < rows; r++) {
+      const start = r * width;
+      for (let i = 0; i < width; i++) {
+        if (inputs[start + i] !== 0 && seenIn1[i] !== pass) {
+          seenIn1[i] = pass;
+          list[count++] = i;
+          if (seenIn0[i] !== pass) union[unionCount++] = i;
+        }
+      }
+    }
+    this.unionCount = unionCount;
+    return count;
+  }
+
+  private restoreUnion(active: ActiveRows): void {
+    active.list.set(this.union.subarray(0, this.unionCount));
+    active.count = this.unionCount;
+  }
+
+  private keepActive(active: ActiveRows): void {
+    this.union.set(active.list.subarray(0, active.count));
+    this.unionCount = active.count;
+  }
+}
