@@ -5,7 +5,7 @@
  * says so, starts a fresh one and loads the last epoch's model into it.
  */
 import * as Comlink from 'comlink';
-import type { Config } from '../engine/config';
+import { canShard, type Config } from '../engine/config';
 import {
   activeOf,
   cellImagesReceived,
@@ -30,6 +30,7 @@ import {
   runFailed,
   runReset,
   runStarting,
+  workersChosen,
   trainRefused,
   trainingEventReceived,
 } from '../store/actions';
@@ -228,6 +229,8 @@ async function trainConfig(config: Config): Promise<RunOutcome | null> {
   const current = connect();
   runStarting(config, !dataReady());
   if (!(await ensureData(current))) return null;
+  const workers = await current.api.useBothCores(useAppStore.getState().bothCores);
+  workersChosen(canShard(config) ? workers : 1);
   listenToRun(current, runRecordStarted(config));
   runContinuing();
   return settle(current, current.api.train(config));

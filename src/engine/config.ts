@@ -105,6 +105,15 @@ export const SEED_CONFIG: Config = {
   augment: null,
 };
 
+/**
+ * Whether training `config` can split each batch in two shards (shards.ts): per-sample
+ * training and convolution stacks keep one worker; dropout draws from the run's one
+ * generator as it goes.
+ */
+export function canShard(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): boolean {
+  return !config.stack && config.dropout === 0 && config.batchSize >= 2;
+}
+
 /** Softmax outputs are trained with cross-entropy (output gradient = output − target); anything else with MSE. */
 export function lossFor(activations: readonly Activation[]): Loss {
   return activations[activations.length - 1] === 'Softmax' ? 'cross-entropy' : 'mse';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../cli/node-mnist.ts';
-import { SEED_CONFIG, type Config, type Optimizer } from './config.ts';
+import { canShard, SEED_CONFIG, type Config, type Optimizer } from './config.ts';
 import { copyImage, firstSamples } from './dataset.ts';
 import type { Kernels } from './kernels.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
-import { canShard, GradientShards, inProcessPeer } from './shards.ts';
+import { GradientShards, inProcessPeer } from './shards.ts';
 import { Trainer } from './train.ts';
 
 const data = firstSamples(loadMnistNode('train'), 320);

@@ -13,18 +13,12 @@
  * back only those rows of its gradient: the first layer's weights live in WebAssembly memory
  * that cannot be shared, so those rows are copied each batch; the other layers are small.
  */
-import type { Config } from './config.ts';
 import type { Kernels } from './kernels.ts';
 import type { DenseSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
 import { Network } from './network.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
-
-/** Per-sample training and convolution stacks keep one worker; dropout draws from the run's one generator as it goes. */
-export function canShard(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): boolean {
-  return !config.stack && config.dropout === 0 && config.batchSize >= 2;
-}
 
 /** exchange.control[STATE]: who acts next. */
 export const ShardState = {

@@ -1,12 +1,12 @@
 import { Augmenter } from './augment.ts';
-import type { Config } from './config.ts';
+import { canShard, type Config } from './config.ts';
 import { copyImage, firstSamples, type Dataset } from './dataset.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
 import type { Dropout, Network } from './network.ts';
 import { createOptimizer, type Optimizer } from './optimizers.ts';
 import { shuffle, type Rng } from './rng.ts';
-import { canShard, GradientShards, type ShardPeer } from './shards.ts';
+import { GradientShards, type ShardPeer } from './shards.ts';
 
 /** One finished epoch, in the seed's terms plus the loss being optimised. */
 export interface EpochResult {

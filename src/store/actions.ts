@@ -16,6 +16,16 @@ const set = useAppStore.setState;
 
 // Config
 
+/** Whether the next runs split each batch between two workers. */
+export function setBothCores(on: boolean): void {
+  set({ bothCores: on });
+}
+
+/** How many workers the run starting now trains in. */
+export function workersChosen(workers: 1 | 2): void {
+  set({ workersUsed: workers });
+}
+
 export function editConfigText(text: string): void {
   set((state) => withConfigText(state, text));
 }

@@ -109,7 +109,14 @@ export function resultsView(state: AppState): ResultsView {
   return { runConfig, epochs, running, evaluation, bestKept };
 }
 
-export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & DatasetsState & RunsState & StorageState;
+/** Whether runs split each batch between two workers (see engine/shards.ts), and how many the last run used. */
+export interface CoresState {
+  bothCores: boolean;
+  /** 2 when the last run trained in two workers; 1 in one; null before a run. */
+  workersUsed: 1 | 2 | null;
+}
+
+export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & DatasetsState & RunsState & StorageState & CoresState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
@@ -148,6 +155,8 @@ export function initialState(config: Config): AppState {
     modelVersion: 0,
     modelNote: null,
     storageError: null,
+    bothCores: false,
+    workersUsed: null,
   };
 }
 

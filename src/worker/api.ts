@@ -173,6 +173,14 @@ export interface TrainingWorkerApi {
   /** The datasets kept in this browser, oldest first. */
   listDatasets(): Promise<DatasetInfo[]>;
   deleteDataset(id: string): Promise<void>;
+  /**
+   * From the next run on, dense networks trained in batches without dropout split each batch
+   * into two halves whose gradients are summed in a fixed order: in two workers where the page
+   * is cross-origin isolated (SharedArrayBuffer), else both halves in this one, with the same
+   * weights either way. Per-sample training and convolutional networks keep one worker.
+   * Answers how many workers such a run will use.
+   */
+  useBothCores(on: boolean): Promise<1 | 2>;
   /** Starts a new run from fresh weights and trains until the run ends, is paused or stopped. */
   train(config: Config): Promise<RunOutcome>;
   /** Continues a paused run. */

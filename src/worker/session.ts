@@ -4,13 +4,14 @@
  * them, and reports progress to one listener. The worker file only exposes this over Comlink,
  * so tests drive it directly in Node.
  */
-import type { Config } from '../engine/config.ts';
+import { canShard, type Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
+import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { DivergenceError, Trainer } from '../engine/train.ts';
 import { EarlyStopping, splitValidation } from '../engine/validation.ts';
 import { describeNetwork } from '../formats/config-format.ts';
@@ -46,6 +47,11 @@ export interface SessionOptions {
   /** Lets queued messages (pause, stop, predict) run before the next slice. */
   yieldToEvents(): Promise<void>;
   now(): number;
+  /**
+   * A second worker computing the second half of each batch (see shard-peer.ts), ready to
+   * take a run; absent, or null, where two workers cannot run here.
+   */
+  secondWorker?(network: Network, batchSize: number): ShardPeer | null;
 }
 
 /** Milliseconds of training between two looks at the message queue. */
@@ -110,6 +116,8 @@ export class TrainingSession {
   private loop: Promise<RunOutcome> | null = null;
   private pauseRequested = false;
   private stopRequested = false;
+  /** Whether runs split their batches in two halves (useBothCores). */
+  private bothCores = false;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -150,6 +158,16 @@ export class TrainingSession {
     this.data = data;
     this.dataId = datasetId;
     this.record = record;
+  }
+
+  /**
+   * From the next run on, dense networks trained in batches (without dropout) compute each
+   * batch as two halves (engine/shards.ts): in two workers where a second worker is offered,
+   * else both in this one, with the same weights either way. Answers how many workers will train.
+   */
+  useBothCores(on: boolean): 1 | 2 {
+    this.bothCores = on;
+    return on && this.options.secondWorker ? 2 : 1;
   }
 
   async train(config: Config): Promise<RunOutcome> {
@@ -324,7 +342,7 @@ export class TrainingSession {
     const split = splitValidation(data.train, config.samples, config.validation);
     this.run = {
       config,
-      trainer: new Trainer(network, config, split.train, rng, this.options.now),
+      trainer: new Trainer(network, config, split.train, rng, this.options.now, this.shardPeer(network, config)),
       samplesTotal: split.train.count,
       epochsDone: 0,
       lastPoint: { samples: 0, lossSum: 0, correct: 0 },
@@ -334,6 +352,11 @@ export class TrainingSession {
       epochSamples: 0,
       lastTest: null,
     };
+  }
+
+  private shardPeer(network: Network, config: Config): ShardPeer | null {
+    if (!this.bothCores || !canShard(config)) return null;
+    return this.options.secondWorker?.(network, config.batchSize) ?? inProcessPeer(network, config.batchSize);
   }
 
   /**

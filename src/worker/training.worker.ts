@@ -9,6 +9,7 @@ import type { ImageSet } from '../data/image-set.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
+import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-peer.ts';
 
 /** Resolves after the messages already queued for this worker have been handled. */
 function yieldToEvents(): Promise<void> {
@@ -57,7 +58,38 @@ async function loadMnistSplits(onProgress: (progress: DownloadProgress) => void)
   }
 }
 
-const session = new TrainingSession({ loadData, yieldToEvents, now: () => performance.now() });
+/**
+ * The second worker, started when first asked for. A run only blocks on it once it has said
+ * it is up: a worker that waits on one still starting may wait for ever.
+ */
+let shardWorker: Promise<Worker> | null = null;
+let readyShardWorker: Worker | null = null;
+/** The run the shard worker serves: closed when the next one opens, so it takes that one. */
+let sharedRun: SharedPeer | null = null;
+
+function startShardWorker(): Promise<Worker> {
+  shardWorker ??= new Promise<Worker>((resolve, reject) => {
+    const worker = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = () => resolve(worker);
+    worker.onerror = (event) => reject(new Error(`The second training worker did not start: ${event.message}`));
+  }).then((worker) => (readyShardWorker = worker));
+  return shardWorker;
+}
+
+const session = new TrainingSession({
+  loadData,
+  yieldToEvents,
+  now: () => performance.now(),
+  secondWorker: twoWorkersAvailable(self)
+    ? (network, batchSize) => {
+        if (!readyShardWorker) return null;
+        const worker = readyShardWorker;
+        sharedRun?.close();
+        sharedRun = openSharedPeer(network, batchSize, (message) => worker.postMessage(message));
+        return sharedRun;
+      }
+    : undefined,
+});
 
 const api: TrainingWorkerApi = {
   ping: async () => true,
@@ -73,6 +105,17 @@ const api: TrainingWorkerApi = {
   },
   listDatasets,
   deleteDataset,
+  useBothCores: async (on) => {
+    if (on && twoWorkersAvailable(self)) {
+      try {
+        await startShardWorker();
+      } catch (error) {
+        // Both halves then run in this worker: the same weights, one core.
+        console.error(error);
+      }
+    }
+    return session.useBothCores(on) === 2 && readyShardWorker ? 2 : 1;
+  },
   train: (config) => session.train(config),
   resume: () => session.resume(),
   stepEpoch: (config) => session.stepEpoch(config),

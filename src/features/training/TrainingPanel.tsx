@@ -3,6 +3,7 @@ import { Alert } from '../../components/Alert';
 import { Panel } from '../../components/Panel';
 import { dismissRunError } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import { BothCores } from './BothCores';
 import { RunStatus } from './RunStatus';
 import { TrainingControls } from './TrainingControls';
 import { DownloadProgress, EpochProgress } from './TrainingProgress';
@@ -15,6 +16,7 @@ export function TrainingPanel() {
     <Panel title="Training" subtitle="Runs in a background thread: the page stays responsive while the network learns." className="training-panel">
       <div className="training-bar">
         <TrainingControls />
+        <BothCores />
         <RunStatus />
       </div>
       {runError && (

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnistNode } from '../cli/node-mnist.ts';
+import { SEED_CONFIG, type Config } from '../engine/config.ts';
+import { firstSamples } from '../engine/dataset.ts';
+import { Network } from '../engine/network.ts';
+import { createRng } from '../engine/rng.ts';
+import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
+import { Trainer } from '../engine/train.ts';
+import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-peer.ts';
+
+const data = firstSamples(loadMnistNode('train'), 640);
+const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
+
+/** Two epochs on `peerFor`'s peer: every parameter and each epoch's loss and accuracy. */
+function train(peerFor: (network: Network) => ShardPeer | null) {
+  const rng = createRng(config.seed);
+  const network = Network.forConfig(config, rng, 'wasm');
+  const trainer = new Trainer(network, config, data, rng, Date.now, peerFor(network));
+  const epochs = [trainer.runEpoch(), trainer.runEpoch()].map(({ loss, accuracy, averageError }) => ({ loss, accuracy, averageError }));
+  return { params: network.paramGroups(0).map((group) => group.params.slice()), epochs };
+}
+
+describe('two workers', () => {
+  // A second thread running serveShards, as the browser's shard worker does.
+  let thread: Worker;
+  beforeAll(async () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'shards-')), 'serve.mjs');
+    const peerModule = pathToFileURL(join(import.meta.dirname, 'shard-peer.ts')).href;
+    const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
+    writeFileSync(
+      script,
+      // tsx loads the TypeScript module in this thread, as vitest does in the test's.
+      `import { parentPort } from 'node:worker_threads';\nimport { register } from ${JSON.stringify(tsx)};\nregister();\n` +
+        `const { serveShards } = await import(${JSON.stringify(peerModule)});\n` +
+        `parentPort.on('message', serveShards);\nparentPort.postMessage('ready');\n`,
+    );
+    thread = new Worker(script);
+    await new Promise((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
+    });
+  }, 60_000);
+  afterAll(() => thread.terminate());
+
+  it('train the same weights, bit for bit, as one worker computing both shards', () => {
+    const opened: SharedPeer[] = [];
+    const shared = train((network) => {
+      const peer = openSharedPeer(network, config.batchSize, (message) => thread.postMessage(message));
+      opened.push(peer);
+      return peer;
+    });
+    opened.forEach((peer) => peer.close());
+    const alone = train((network) => inProcessPeer(network, config.batchSize));
+    expect(shared.epochs).toEqual(alone.epochs);
+    shared.params.forEach((params, g) => expect(params).toEqual(alone.params[g]));
+    // And sharding is not a no-op: the unsharded sum rounds differently.
+    const unsharded = train(() => null);
+    expect(unsharded.params.some((params, g) => params.some((value, i) => value !== alone.params[g][i]))).toBe(true);
+    expect(shared.epochs[1].accuracy).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it('serve run after run: a closed run lets the worker take the next', () => {
+    const runs = [1, 2].map(() => {
+      let peer: SharedPeer | null = null;
+      const result = train((network) => (peer = openSharedPeer(network, config.batchSize, (message) => thread.postMessage(message))));
+      (peer as SharedPeer | null)?.close();
+      return result;
+    });
+    runs[1].params.forEach((params, g) => expect(params).toEqual(runs[0].params[g]));
+  }, 60_000);
+});
+
+describe('twoWorkersAvailable', () => {
+  const isolated = { crossOriginIsolated: true, SharedArrayBuffer, Worker: class {} };
+  it('needs cross-origin isolation, SharedArrayBuffer and Worker', () => {
+    expect(twoWorkersAvailable(isolated)).toBe(true);
+    // A page served without COOP/COEP: SharedArrayBuffer is undefined or crossOriginIsolated false.
+    expect(twoWorkersAvailable({ ...isolated, crossOriginIsolated: false })).toBe(false);
+    expect(twoWorkersAvailable({ ...isolated, SharedArrayBuffer: undefined })).toBe(false);
+    expect(twoWorkersAvailable({ ...isolated, Worker: undefined })).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * The second worker of data-parallel training (see engine/shards.ts): the trainer's worker
+ * and the shard worker share one ShardExchange in a SharedArrayBuffer and hand it back and
+ * forth with Atomics.wait/notify on its state word. Only workers may block, so both sides
+ * run off the page's thread; the page itself never waits.
+ */
+import type { Kernels } from '../engine/kernels.ts';
+import type { DenseSpec } from '../engine/layer.ts';
+import type { Network } from '../engine/network.ts';
+import { denseSpecs, exchangeShape, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
+
+/** What the shard worker is sent for each run. */
+export interface ShardRunMessage {
+  buffer: SharedArrayBuffer;
+  shape: ExchangeShape;
+  specs: DenseSpec[];
+  kernels: Kernels;
+}
+
+/** Whether this scope can train with a second worker: SharedArrayBuffer needs cross-origin isolation. */
+export function twoWorkersAvailable(scope: { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown; Worker?: unknown }): boolean {
+  return scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function' && typeof scope.Worker === 'function';
+}
+
+/** A peer whose shard 1 is computed by whoever serves `message` (serveShards, in another thread). */
+export interface SharedPeer extends ShardPeer {
+  /** Lets the serving thread leave the run. */
+  close(): void;
+}
+
+/** Opens a run's exchange in a new SharedArrayBuffer; `post` sends the message to the thread that will serve it. */
+export function openSharedPeer(network: Network, batchSize: number, post: (message: ShardRunMessage) => void): SharedPeer {
+  const shape = exchangeShape(network, batchSize);
+  const buffer = new SharedArrayBuffer(ShardExchange.bytes(shape));
+  const exchange = new ShardExchange(shape, buffer);
+  const { control } = exchange;
+  post({ buffer, shape, specs: denseSpecs(network), kernels: network.kernels });
+  return {
+    exchange,
+    start() {
+      Atomics.store(control, STATE, ShardState.work);
+      Atomics.notify(control, STATE);
+    },
+    finish() {
+      let state: number;
+      while ((state = Atomics.load(control, STATE)) === ShardState.work) Atomics.wait(control, STATE, ShardState.work);
+      if (state === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
+    },
+    close() {
+      Atomics.store(control, STATE, ShardState.end);
+      Atomics.notify(control, STATE);
+    },
+  };
+}
+
+/**
+ * The shard worker's side of one run: computes shard 1 each time the trainer asks, until
+ * the run is closed. Blocks its thread meanwhile: a run's next message waits until then.
+ */
+export function serveShards(message: ShardRunMessage): void {
+  const exchange = new ShardExchange(message.shape, message.buffer);
+  const replica = new ShardReplica(message.specs, message.kernels, exchange);
+  const { control } = exchange;
+  for (;;) {
+    const state = Atomics.load(control, STATE);
+    if (state === ShardState.end) return;
+    if (state !== ShardState.work) {
+      Atomics.wait(control, STATE, state);
+      continue;
+    }
+    try {
+      replica.run();
+      Atomics.store(control, STATE, ShardState.done);
+    } catch (error) {
+      Atomics.store(control, STATE, ShardState.failed);
+      console.error(error);
+    }
+    Atomics.notify(control, STATE);
+  }
+}
