@@ -4,8 +4,7 @@ import type { Config } from '../engine/config.ts';
 import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { Trainer } from '../engine/train.ts';
-import { EarlyStopping, splitValidation } from '../engine/validation.ts';
+import { TrainingRun } from '../engine/run.ts';
 import { loadMnistNode } from './node-mnist.ts';
 import { loadIdxDir } from './node-data.ts';
 import type { Dataset } from '../engine/dataset.ts';
@@ -92,35 +91,35 @@ export function train(args: string[], print: Print): void {
   print('Loading network configuration...');
   const config = loadConfig(flags.config, overrides, data.io);
   print('Creating network...');
-  const rng = createRng(config.seed);
-  const trained = Network.forConfig(config, rng);
-  const split = splitValidation(data.train(), config.samples, config.validation);
-  const trainer = new Trainer(trained, config, split.train, rng, () => performance.now());
+  const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now() });
   const test = data.test();
-  const stopping = split.validation ? new EarlyStopping(config.patience) : null;
-  let best: Network | null = null;
 
   print('Training network...');
   const bar = createProgressBar();
   const seconds: number[] = [];
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const result = trainer.runEpoch((progress) => bar.update(progress), PROGRESS_EVERY);
-    bar.clear();
-    seconds.push(result.seconds);
-    print(formatEpoch(result));
-    if (!stopping || !split.validation) continue;
-    const accuracy = evaluate(trained, split.validation).accuracy;
-    print(`  Validation accuracy (${split.validation.count} held-out images) = ${(accuracy * 100).toFixed(2)}%`);
-    const verdict = stopping.update(epoch, accuracy);
-    if (verdict === 'best' && config.patience > 0) best = Network.fromLayers(trained.toLayerSpecs());
-    if (verdict === 'stop') {
-      print(`Early stopping: no better validation accuracy since epoch ${stopping.bestEpoch}.`);
+  let network = run.network;
+  for (;;) {
+    const step = run.step(PROGRESS_EVERY);
+    if (step.type === 'diverged') throw step.error;
+    if (step.type === 'trained') bar.update(step.progress);
+    if (step.type === 'epoch') {
+      bar.clear();
+      seconds.push(step.result.seconds);
+      print(formatEpoch(step.result));
+      if (step.validationAccuracy !== null && run.validation) {
+        print(`  Validation accuracy (${run.validation.count} held-out images) = ${(step.validationAccuracy * 100).toFixed(2)}%`);
+      }
+      if (step.verdict === 'stop') print(`Early stopping: no better validation accuracy since epoch ${run.bestEpoch}.`);
+    }
+    if (step.type === 'finished') {
+      formatTrainingTimes(seconds).forEach(print);
+      if (step.kept) {
+        print(`Keeping the model of epoch ${step.kept.epoch} (best validation accuracy).`);
+        network = step.kept.network;
+      }
       break;
     }
   }
-  formatTrainingTimes(seconds).forEach(print);
-  if (best && stopping) print(`Keeping the model of epoch ${stopping.bestEpoch} (best validation accuracy).`);
-  const network = best ?? trained;
 
   const evaluation = evaluate(network, test);
   if (flags.out) {

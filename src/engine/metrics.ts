@@ -49,6 +49,51 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
   return { ...metricsFromConfusion(confusion), predicted };
 }
 
+/**
+ * evaluate() a slice of images at a time, so a worker can answer messages between slices;
+ * the figures are those of one evaluate() over the whole set.
+ */
+export class SlicedEvaluation {
+  readonly confusion: number[][];
+  readonly predicted: Uint8Array;
+  correct = 0;
+  private evaluated = 0;
+
+  constructor(
+    readonly network: Network,
+    readonly data: Dataset,
+  ) {
+    const classes = network.outputSize;
+    this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+    this.predicted = new Uint8Array(data.count);
+  }
+
+  get done(): boolean {
+    return this.evaluated === this.data.count;
+  }
+
+  /** Evaluates the next `count` images (fewer at the end). */
+  step(count: number): void {
+    const { data, evaluated: start } = this;
+    const end = Math.min(data.count, start + count);
+    const part: Dataset = {
+      images: data.images.subarray(start * data.inputSize, end * data.inputSize),
+      labels: data.labels.subarray(start, end),
+      count: end - start,
+      inputSize: data.inputSize,
+    };
+    const result = evaluate(this.network, part);
+    this.predicted.set(result.predicted, start);
+    result.confusion.forEach((row, actual) => row.forEach((n, guess) => (this.confusion[actual][guess] += n)));
+    this.correct += result.correct;
+    this.evaluated = end;
+  }
+
+  result(): Evaluation {
+    return { ...metricsFromConfusion(this.confusion), predicted: this.predicted };
+  }
+}
+
 /** Overall and per-class figures from a confusion matrix [actual][predicted]; an empty class scores 0, not NaN. */
 export function metricsFromConfusion(confusion: number[][]): ConfusionMetrics {
   const classes = confusion.length;

@@ -8,12 +8,12 @@ import { canShard, type Config } from '../engine/config.ts';
 import type { Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
-import { evaluate, metricsFromConfusion, type ConfusionMetrics } from '../engine/metrics.ts';
+import { metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
-import { DivergenceError, Trainer } from '../engine/train.ts';
-import { EarlyStopping, splitValidation } from '../engine/validation.ts';
+import { TrainingRun, type KeptBest } from '../engine/run.ts';
+import type { DivergenceError } from '../engine/train.ts';
 import { describeNetwork } from '../formats/config-format.ts';
 import { parseModel, serializeModel } from '../formats/model-format.ts';
 import { describeRecord, MNIST_RECORD, sameRecordShape, shapeMismatch, type DatasetRecord } from '../formats/config-format.ts';
@@ -67,20 +67,9 @@ export function pointSpacing(samplesTotal: number): number {
 }
 
 interface Run {
-  config: Config;
-  trainer: Trainer;
-  /** Samples per epoch: the config's, or the whole training set when it asks for more. */
-  samplesTotal: number;
-  epochsDone: number;
+  training: TrainingRun;
   /** Epoch-so-far totals at the last chart point, to average the samples since. */
   lastPoint: { samples: number; lossSum: number; correct: number };
-  /** The held-out images evaluated after each epoch; null without a validation split. */
-  validation: Dataset | null;
-  stopping: EarlyStopping | null;
-  /** With patience on, the best epoch's model so far: the one kept when the run ends. */
-  best: LayerSpec[] | null;
-  /** Samples trained in the epoch under way (0 at an epoch's end). */
-  epochSamples: number;
   /** The last complete epoch's test evaluation, restored with its model when a stop drops a part epoch. */
   lastTest: { report: EvaluationReport; evaluated: Evaluated } | null;
 }
@@ -331,27 +320,18 @@ export class TrainingSession {
           `it needs ${data.train.inputSize} inputs and ${classes} outputs.`,
       );
     }
-    const rng = createRng(config.seed);
-    const network = Network.forConfig(config, rng);
-    this.network = network;
+    const training = new TrainingRun(config, data.train, createRng(config.seed), {
+      test: data.test,
+      now: this.options.now,
+      shardPeer: (network) => this.shardPeer(network, config),
+    });
+    this.network = training.network;
     this.modelConfig = config;
     this.modelRecord = this.record;
     this.modelMetrics = null;
     this.lastGood = null;
     this.modelEpoch = 0;
-    const split = splitValidation(data.train, config.samples, config.validation);
-    this.run = {
-      config,
-      trainer: new Trainer(network, config, split.train, rng, this.options.now, this.shardPeer(network, config)),
-      samplesTotal: split.train.count,
-      epochsDone: 0,
-      lastPoint: { samples: 0, lossSum: 0, correct: 0 },
-      validation: split.validation,
-      stopping: split.validation ? new EarlyStopping(config.patience) : null,
-      best: null,
-      epochSamples: 0,
-      lastTest: null,
-    };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null };
   }
 
   private shardPeer(network: Network, config: Config): ShardPeer | null {
@@ -367,14 +347,15 @@ export class TrainingSession {
    */
   private stopRun(run: Run): RunOutcome {
     this.run = null;
-    const { lastTest, epochSamples } = run;
+    const { lastTest } = run;
+    const { epochSamples, epochsDone } = run.training;
     if (epochSamples === 0 || !lastTest || !this.lastGood) {
-      return { status: 'stopped', keptEpoch: run.epochsDone, droppedSamples: 0 };
+      return { status: 'stopped', keptEpoch: epochsDone, droppedSamples: 0 };
     }
     this.network = Network.fromLayers(this.lastGood.map(copySpec));
     this.evaluated = lastTest.evaluated;
     this.modelMetrics = lastTest.report;
-    return { status: 'stopped', keptEpoch: run.epochsDone, droppedSamples: epochSamples, test: lastTest.report };
+    return { status: 'stopped', keptEpoch: epochsDone, droppedSamples: epochSamples, test: lastTest.report };
   }
 
   private requireData(): Datasets {
@@ -397,7 +378,8 @@ export class TrainingSession {
 
   private async trainSlices(run: Run, untilEpochEnd: boolean): Promise<RunOutcome> {
     const { now, yieldToEvents } = this.options;
-    const { config, trainer } = run;
+    const { training } = run;
+    const { config } = training;
     let slice = config.batchSize;
     let lastEmit = -Infinity;
     let points: RunningPoint[] = [];
@@ -406,61 +388,32 @@ export class TrainingSession {
     let unsent: LiveProgress | null = null;
 
     for (;;) {
-      if ((this.stopRequested || this.pauseRequested) && unsent) {
-        this.listener({ type: 'progress', progress: unsent, points });
-        points = [];
+      // Evaluations after an epoch run to their end: a pause or stop takes effect between training slices.
+      if (training.training) {
+        if ((this.stopRequested || this.pauseRequested) && unsent) {
+          this.listener({ type: 'progress', progress: unsent, points });
+          points = [];
+        }
+        if (this.stopRequested) return this.stopRun(run);
+        if (this.pauseRequested) return { status: 'paused' };
       }
-      if (this.stopRequested) return this.stopRun(run);
-      if (this.pauseRequested) return { status: 'paused' };
 
-      const spacing = pointSpacing(run.samplesTotal);
+      const spacing = pointSpacing(training.samplesTotal);
       const nextPoint = (Math.floor(run.lastPoint.samples / spacing) + 1) * spacing;
       const started = now();
-      let progress;
-      try {
-        progress = trainer.trainSamples(Math.min(slice, nextPoint - run.lastPoint.samples));
-      } catch (error) {
-        if (error instanceof DivergenceError) return this.diverged(error);
-        throw error;
-      }
-      const elapsed = now() - started;
-      const done = progress.done ? progress.samplesTotal : progress.samplesDone;
-      run.epochSamples = progress.done ? 0 : done;
-      const trained = done - run.lastPoint.samples;
-      if (elapsed > 0) {
-        const sliceRate = (trained * 1000) / elapsed;
-        rate = rate === 0 ? sliceRate : 0.8 * rate + 0.2 * sliceRate;
-      }
-      // Aim the next slice at SLICE_MS of work, growing by at most ×2 at a time.
-      slice = Math.max(config.batchSize, Math.min(slice * 2, Math.round((rate * SLICE_MS) / 1000)));
+      const step = training.step(Math.min(slice, nextPoint - run.lastPoint.samples));
 
-      const point = this.chartPoint(run, progress.epoch, done, progress.samplesTotal, progress.runningLoss, progress.runningAccuracy);
-      if (point) points.push(point);
-      const live: LiveProgress = {
-        epoch: progress.epoch,
-        epochs: config.epochs,
-        samplesDone: done,
-        samplesTotal: progress.samplesTotal,
-        samplesPerSecond: rate,
-        runningLoss: progress.runningLoss,
-        runningAccuracy: progress.runningAccuracy,
-      };
-
-      if (progress.done && progress.lastEpoch) {
-        this.listener({ type: 'progress', progress: live, points });
-        points = [];
-        unsent = null;
-        lastEmit = now();
-        run.epochsDone = progress.lastEpoch.epoch;
-        this.modelEpoch = run.epochsDone;
-        run.lastPoint = { samples: 0, lossSum: 0, correct: 0 };
-        const test = await this.evaluateNetwork(trainer.network, run.epochsDone);
-        this.lastGood = trainer.network.toLayerSpecs();
+      if (step.type === 'diverged') return this.diverged(step.error);
+      if (step.type === 'finished') {
+        if (step.kept) this.keepBest(step.kept, step.epochsRun, step.stoppedEarly);
+        this.run = null;
+        return { status: 'finished' };
+      }
+      if (step.type === 'epoch') {
+        const test = this.recordEvaluation(training.network, training.epochsDone, step.test as Evaluation);
+        this.lastGood = training.network.toLayerSpecs();
         run.lastTest = { report: test, evaluated: this.evaluated as Evaluated };
-        const validationAccuracy = run.validation ? await this.accuracyOn(trainer.network, run.validation) : null;
-        const verdict = validationAccuracy === null ? null : run.stopping?.update(run.epochsDone, validationAccuracy);
-        if (verdict === 'best' && config.patience > 0) run.best = this.lastGood;
-        const epoch = progress.lastEpoch;
+        const epoch = step.result;
         this.listener({
           type: 'epoch',
           report: {
@@ -470,24 +423,50 @@ export class TrainingSession {
             loss: epoch.loss,
             trainAccuracy: epoch.accuracy,
             samples: epoch.samples,
-            validationAccuracy: validationAccuracy ?? undefined,
+            validationAccuracy: step.validationAccuracy ?? undefined,
             test,
           },
           model: this.exportModel() as string,
         });
-        if (verdict === 'stop' || run.epochsDone >= config.epochs) {
-          if (run.best) await this.keepBest(run, verdict === 'stop');
-          this.run = null;
-          return { status: 'finished' };
+        if (untilEpochEnd && !step.last) return { status: 'paused' };
+      }
+      if (step.type === 'trained') {
+        const { progress } = step;
+        const elapsed = now() - started;
+        const done = progress.done ? progress.samplesTotal : progress.samplesDone;
+        const trained = done - run.lastPoint.samples;
+        if (elapsed > 0) {
+          const sliceRate = (trained * 1000) / elapsed;
+          rate = rate === 0 ? sliceRate : 0.8 * rate + 0.2 * sliceRate;
         }
-        if (untilEpochEnd) return { status: 'paused' };
-      } else if (now() - lastEmit >= PROGRESS_MS || this.pauseRequested || this.stopRequested) {
-        this.listener({ type: 'progress', progress: live, points });
-        points = [];
-        unsent = null;
-        lastEmit = now();
-      } else {
-        unsent = live;
+        // Aim the next slice at SLICE_MS of work, growing by at most ×2 at a time.
+        slice = Math.max(config.batchSize, Math.min(slice * 2, Math.round((rate * SLICE_MS) / 1000)));
+
+        const point = this.chartPoint(run, progress.epoch, done, progress.samplesTotal, progress.runningLoss, progress.runningAccuracy);
+        if (point) points.push(point);
+        const live: LiveProgress = {
+          epoch: progress.epoch,
+          epochs: config.epochs,
+          samplesDone: done,
+          samplesTotal: progress.samplesTotal,
+          samplesPerSecond: rate,
+          runningLoss: progress.runningLoss,
+          runningAccuracy: progress.runningAccuracy,
+        };
+        if (progress.done || now() - lastEmit >= PROGRESS_MS || this.pauseRequested || this.stopRequested) {
+          this.listener({ type: 'progress', progress: live, points });
+          points = [];
+          unsent = null;
+          lastEmit = now();
+        } else {
+          unsent = live;
+        }
+        if (progress.done) {
+          this.modelEpoch = training.epochsDone;
+          run.lastPoint = { samples: 0, lossSum: 0, correct: 0 };
+          // The epoch's evaluations follow at once, as they always did.
+          continue;
+        }
       }
       await yieldToEvents();
     }
@@ -524,32 +503,20 @@ export class TrainingSession {
   }
 
   /** Ends a run with patience on: the best epoch's model replaces the last one, and its test figures are reported. */
-  private async keepBest(run: Run, stoppedEarly: boolean): Promise<void> {
-    const stopping = run.stopping as EarlyStopping;
-    const best = run.best as LayerSpec[];
-    this.network = Network.fromLayers(best.map(copySpec));
-    this.modelEpoch = stopping.bestEpoch;
-    this.lastGood = best;
-    const test = await this.evaluateNetwork(this.network, stopping.bestEpoch);
+  private keepBest(kept: KeptBest, epochsRun: number, stoppedEarly: boolean): void {
+    this.network = kept.network;
+    this.modelEpoch = kept.epoch;
+    this.lastGood = kept.specs;
+    const test = this.recordEvaluation(kept.network, kept.epoch, kept.test as Evaluation);
     this.listener({
       type: 'best-kept',
-      bestEpoch: stopping.bestEpoch,
-      epochsRun: run.epochsDone,
+      bestEpoch: kept.epoch,
+      epochsRun,
       stoppedEarly,
-      validationAccuracy: stopping.bestAccuracy,
+      validationAccuracy: kept.validationAccuracy,
       test,
       model: this.exportModel() as string,
     });
-  }
-
-  /** Accuracy on a dataset, in slices like the test evaluation. */
-  private async accuracyOn(network: Network, data: Dataset): Promise<number> {
-    let correct = 0;
-    for (let start = 0; start < data.count; start += EVALUATION_SLICE) {
-      correct += evaluate(network, slice(data, start, Math.min(data.count, start + EVALUATION_SLICE))).correct;
-      await this.options.yieldToEvents();
-    }
-    return correct / data.count;
   }
 
   private diverged(error: DivergenceError): RunOutcome {
@@ -562,31 +529,21 @@ export class TrainingSession {
 
   /** The test set in slices, so messages still get through during an evaluation. */
   private async evaluateNetwork(network: Network, epoch: number): Promise<EvaluationReport> {
-    const test = this.requireData().test;
-    const classes = this.record.classNames.length;
-    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-    const predicted = new Uint8Array(test.count);
-    for (let start = 0; start < test.count; start += EVALUATION_SLICE) {
-      const part = slice(test, start, Math.min(test.count, start + EVALUATION_SLICE));
-      const result = evaluate(network, part);
-      predicted.set(result.predicted, start);
-      result.confusion.forEach((row, actual) => row.forEach((count, guess) => (confusion[actual][guess] += count)));
+    const evaluation = new SlicedEvaluation(network, this.requireData().test);
+    while (!evaluation.done) {
+      evaluation.step(EVALUATION_SLICE);
       await this.options.yieldToEvents();
     }
-    this.evaluated = { specs: network.toLayerSpecs(), predicted, network: null };
-    const metrics = metricsFromConfusion(confusion);
+    return this.recordEvaluation(network, epoch, evaluation.result());
+  }
+
+  /** Keeps a test evaluation's answers for the confusion cells' images, and its figures with the model when it is the current one. */
+  private recordEvaluation(network: Network, epoch: number, evaluation: Evaluation): EvaluationReport {
+    this.evaluated = { specs: network.toLayerSpecs(), predicted: evaluation.predicted, network: null };
+    const metrics = metricsFromConfusion(evaluation.confusion);
     if (network === this.network) this.modelMetrics = metrics;
     return { epoch, ...metrics };
   }
-}
-
-function slice(data: Dataset, start: number, end: number): Dataset {
-  return {
-    images: data.images.subarray(start * data.inputSize, end * data.inputSize),
-    labels: data.labels.subarray(start, end),
-    count: end - start,
-    inputSize: data.inputSize,
-  };
 }
 
 function copySpec(spec: LayerSpec): LayerSpec {
