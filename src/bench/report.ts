@@ -5,13 +5,15 @@ import { formatResponsiveness, type ResponsivenessResult } from './responsivenes
 import { PHASES, type Profile } from './profile.ts';
 import type { TfMatMulResult } from './tfjs.ts';
 
-export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'torch-1t', 'torch-2t', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
+export const IMPLEMENTATIONS = ['ours', 'ours-ts', 'ours-browser', 'ours-browser-2w', 'torch-1t', 'torch-2t', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-layers-wasm'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
 export const IMPLEMENTATION_NOTES: Record<Implementation, string> = {
   ours: 'our engine as the app runs it: Trainer.trainSamples, loss/error/accuracy tracked, dense layers on the WebAssembly SIMD kernels',
   'ours-ts': 'the same, every product in the TypeScript loops (the reference and fallback path)',
   'ours-browser': 'the app\'s training worker in headless Chromium (Playwright, vite preview of a build): wall clock from the train call to its last sample trained',
+  'ours-browser-2w':
+    'the same with "Use both cores": each batch split in two halves, the second computed by a second worker sharing a SharedArrayBuffer (dense networks, batch ≥ 2)',
   'torch-1t': 'PyTorch (CPU, native BLAS) in its own process, 1 thread: nn.Sequential, CrossEntropyLoss, optim.SGD with momentum, a gathered batch per step',
   'torch-2t': 'the same at 2 threads',
   'tfjs-wasm': 'TF.js core ops + optimizer.minimize (no metrics), wasm backend',

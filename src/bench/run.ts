@@ -10,7 +10,7 @@ import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
 import { configTrainer, oursConvKernels, oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { profileTraining } from './profile.ts';
-import { type BenchReport, type Implementation, type OursDenseResult } from './report.ts';
+import { type BenchReport, type Implementation, type OursDenseResult, type TrainingRow } from './report.ts';
 
 export interface BenchOptions {
   quick: boolean;
@@ -81,22 +81,28 @@ function oursDense(shape: MatMulShape, plan: Plan, path: Kernels): OursDenseResu
  */
 async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: string) => void): Promise<void> {
   const { timeInBrowser } = await import('./browser.ts');
-  const cases: BrowserCase[] = report.training.map(({ case: trainingCase, results }) => {
+  // Each case in one worker, then (batches of 2 or more) with both cores, one after the other under the same load.
+  const cases: BrowserCase[] = report.training.flatMap(({ case: trainingCase, results }): BrowserCase[] => {
     const rate = (results.ours as TrainingTiming).samplesPerSecond;
-    return {
+    const one: BrowserCase = {
       trainingCase,
       warmupSamples: repetitionSamples(rate * (plan.warmupSeconds / plan.targetSeconds), trainingCase.batchSize, plan),
       samples: repetitionSamples(rate, trainingCase.batchSize, plan),
       repetitions: plan.repetitions,
+      workers: 1,
     };
+    return trainingCase.batchSize >= 2 ? [one, { ...one, workers: 2 }] : [one];
   });
   log('Timing the training worker in headless Chromium…');
   const result = await timeInBrowser(cases, log);
   report.browser = { userAgent: result.userAgent, kernels: result.kernels };
-  report.training.forEach((row, c) => {
-    const timing = trainingTiming(cases[c].samples, result.seconds[c]);
-    row.results['ours-browser'] = timing;
-    log(`${caseName(row.case)}  ours-browser: ${summary(timing)}`);
+  cases.forEach((browserCase, c) => {
+    const row = report.training.find((r) => r.case === browserCase.trainingCase) as TrainingRow;
+    const timing = trainingTiming(browserCase.samples, result.seconds[c]);
+    const impl = browserCase.workers === 2 ? 'ours-browser-2w' : 'ours-browser';
+    if (browserCase.workers === 2 && result.workers[c] !== 2) log(`${caseName(row.case)}  ${impl}: the page trained in ${result.workers[c]} worker`);
+    row.results[impl] = timing;
+    log(`${caseName(row.case)}  ${impl}: ${summary(timing)}`);
   });
 }
 

@@ -9,6 +9,9 @@ import type { DenseSpec } from '../engine/layer.ts';
 import type { Network } from '../engine/network.ts';
 import { denseSpecs, exchangeShape, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
 
+/** How long the trainer waits, twice, for half a batch before it gives the second worker up. */
+const SILENCE_MS = 15_000;
+
 /** What the shard worker is sent for each run. */
 export interface ShardRunMessage {
   buffer: SharedArrayBuffer;
@@ -43,7 +46,13 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
     },
     finish() {
       let state: number;
-      while ((state = Atomics.load(control, STATE)) === ShardState.work) Atomics.wait(control, STATE, ShardState.work);
+      let waits = 0;
+      while ((state = Atomics.load(control, STATE)) === ShardState.work) {
+        // Half a batch takes milliseconds: a worker silent this long is gone, and the run fails rather than hang.
+        if (Atomics.wait(control, STATE, ShardState.work, SILENCE_MS) === 'timed-out' && ++waits > 1) {
+          throw new Error(`The second training worker did not answer for ${(2 * SILENCE_MS) / 1000} s`);
+        }
+      }
       if (state === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
     },
     close() {

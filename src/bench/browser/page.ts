@@ -40,13 +40,16 @@ async function timeRun(config: Config): Promise<number> {
 window.benchWorker = async (cases) => {
   await api.loadData(Comlink.proxy(() => {}), 'mnist');
   const seconds: number[][] = [];
+  const workers: number[] = [];
   for (const benchCase of cases) {
+    workers.push(await api.useBothCores(benchCase.workers === 2));
     await timeRun(configFor(benchCase, benchCase.warmupSamples));
     const runs: number[] = [];
     for (let r = 0; r < benchCase.repetitions; r++) runs.push(await timeRun(configFor(benchCase, benchCase.samples)));
     seconds.push(runs);
   }
-  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds };
+  await api.useBothCores(false);
+  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds, workers };
   return result;
 };
 

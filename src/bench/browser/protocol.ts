@@ -8,6 +8,8 @@ export interface BrowserCase {
   warmupSamples: number;
   samples: number;
   repetitions: number;
+  /** 2: train with "Use both cores" (each batch split between two workers). */
+  workers: 1 | 2;
 }
 
 export interface BrowserResult {
@@ -16,6 +18,8 @@ export interface BrowserResult {
   kernels: string;
   /** Per case, the wall-clock seconds of each timed run. */
   seconds: number[][];
+  /** Per case, the workers the app's worker said it trained in. */
+  workers: number[];
 }
 
 /** A preset trained in full in the worker: each epoch's training seconds and test accuracy. */
