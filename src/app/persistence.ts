@@ -10,8 +10,8 @@ import { onCheckpoint } from '../bridge/training-bridge';
 import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
 import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
+import { rememberActiveDataset } from './active-dataset';
 import { startRunHistory } from './run-history';
-
 
 /**
  * Outside a run, a new evaluation, a run that ends and a model loaded from a file mark a newer
@@ -30,14 +30,17 @@ function newerModelSettled(state: AppState, previous: AppState): boolean {
 
 export function startPersistence(): void {
   const fail = (what: string) => (error: unknown) => storageFailed(`${what}: ${errorText(error)}`);
-  restoreLatestModel().then(
-    (restored) => {
-      if (!restored) return;
-      if (restored.view) resultsRestored(restored.view);
-      const results = restored.view?.evaluation ? ' and its results' : '';
-      modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
-    },
-    (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
+  // The dataset first: switching sets clears the results, and the last model was made on it.
+  void restoreDataset(rememberActiveDataset(), fail).then(() =>
+    restoreLatestModel().then(
+      (restored) => {
+        if (!restored) return;
+        if (restored.view) resultsRestored(restored.view);
+        const results = restored.view?.evaluation ? ' and its results' : '';
+        modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
+      },
+      (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
+    ),
   );
   // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
   const keepFailed = (error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`);
@@ -47,5 +50,15 @@ export function startPersistence(): void {
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
   onCheckpoint(({ modelText }) => keepLatestModel(resultsView(useAppStore.getState()), modelText).catch(keepFailed));
   void startRunHistory(fail);
-  listDatasets().catch(fail('The datasets kept in this browser could not be listed'));
+}
+
+/** Lists the kept datasets, then makes the last visit's one active; a failed listing leaves MNIST. */
+async function restoreDataset(restore: () => Promise<void>, fail: (what: string) => (error: unknown) => void): Promise<void> {
+  try {
+    await listDatasets();
+  } catch (error) {
+    fail('The datasets kept in this browser could not be listed')(error);
+    return;
+  }
+  await restore();
 }

@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { mnistPngFolder } from './dataset-files';
+import { confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+
+test('the active dataset is still active after a reload; once deleted behind the page, MNIST is, and a note says why', async ({ page }, testInfo) => {
+  const folder = mnistPngFolder(testInfo.outputPath('digits'), 200);
+  await page.goto('/');
+  await page.getByText('Add a dataset').click();
+  const form = page.getByRole('form', { name: 'Add a folder of images' });
+  await form.getByLabel('Name').fill('PNG digits');
+  await form.getByLabel('Folder').setInputFiles(folder);
+  await form.getByLabel('Image size (pixels)').fill('14');
+  await form.getByLabel('Test fraction').fill('0.25');
+  await form.getByRole('button', { name: 'Add image dataset' }).click();
+  const pngDigits = page.getByRole('radio', { name: /^PNG digits/ });
+  await expect(pngDigits).toBeChecked({ timeout: 60_000 });
+  const id = await pngDigits.getAttribute('value');
+  const testCount = Number(/\+ ([\d,]+) images/.exec((await page.locator('.dataset-row', { hasText: 'PNG digits' }).textContent()) ?? '')?.[1]);
+
+  await page.reload();
+  await expect(pngDigits).toBeChecked();
+  await expect(page.getByRole('radio', { name: /^MNIST/ })).not.toBeChecked();
+  // The worker holds it again: a run trains and evaluates on its test images, not MNIST's 10,000.
+  await typeConfigJson(page, { layers: [196, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 1, seed: 1 });
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  expect((await confusionCounts(page)).flat().reduce((sum, count) => sum + count, 0)).toBe(testCount);
+
+  // Deleted outside this page (another tab, the browser's data settings): the next visit opens with MNIST.
+  await page.evaluate(
+    (key) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('mnist-playground-datasets');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const transaction = open.result.transaction('datasets', 'readwrite');
+          transaction.objectStore('datasets').delete(key!);
+          transaction.oncomplete = () => resolve();
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+    id,
+  );
+  await page.reload();
+  await expect(page.getByText('PNG digits, the dataset you used last time, is no longer kept in this browser, so MNIST is active.')).toBeVisible();
+  await expect(page.getByRole('radio', { name: /^MNIST/ })).toBeChecked();
+  await expect(pngDigits).toHaveCount(0);
+});
