@@ -1,6 +1,7 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
+import { convMemoryBytes } from './wasm/conv-kernels.ts';
 import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
 import { formatShape, isDenseSpec, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Shape } from './layer.ts';
@@ -319,10 +320,11 @@ function allFinite(values: Float32Array): boolean {
  * Bytes that training `layers` (dense sizes, or a typed stack) at `batchSize` will
  * allocate: parameters, gradients and optimizer state, the WebAssembly kernels'
  * copies, plus the batch buffers of training and of evaluation. The dataset itself
- * is not included.
+ * is not included. Convolutions are counted on the path `kernels` picks, which
+ * Network.build uses too: they allocate very differently (see stackTrainingBytes).
  */
-export function estimateTrainingBytes(layers: number[] | LayerStack, batchSize: number, optimizer: OptimizerKind): number {
-  return Array.isArray(layers) ? denseTrainingBytes(layers, batchSize, optimizer) : stackTrainingBytes(layers, batchSize, optimizer);
+export function estimateTrainingBytes(layers: number[] | LayerStack, batchSize: number, optimizer: OptimizerKind, kernels: Kernels = bestKernels()): number {
+  return Array.isArray(layers) ? denseTrainingBytes(layers, batchSize, optimizer) : stackTrainingBytes(layers, batchSize, optimizer, kernels);
 }
 
 function denseTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {  let parameters = 0;
@@ -354,12 +356,15 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
 /**
  * The same count layer by layer for a typed stack. Per sample row: a dense layer
  * keeps output, delta, dropout mask and masked output, and its kernels copy x, z, δ
- * and ∂x; a convolution keeps its receptive fields and their gradients, output and
- * delta, and its product's kernels copy the same four per output position; a pool
+ * and ∂x; a convolution keeps its output and delta, and then on the 'ts' path its
+ * receptive fields and their gradients (im2col), on the 'wasm' path (direct, no
+ * im2col) its kernels' memory: zero-padded copies of the input and of its gradient,
+ * the output and delta padded to 8 filters, and the weights in two layouts; a pool
  * keeps output, delta and the winners; a flatten its delta. A first dense layer is
  * sparse as in a dense stack.
  */
-function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind): number {
+function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind, kernels: Kernels): number {
+  const rows = Math.max(batchSize, EVALUATION_BATCH);
   let shape = stack.input;
   let parameters = 0;
   let kernelCopies = 0;
@@ -386,8 +391,15 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
         const field = layer.kernelSize * layer.kernelSize * shape[2];
         const positions = next[0] * next[1];
         parameters += layer.filters * (field + 1);
-        kernelCopies += 2 * layer.filters * field;
-        valuesPerRow += 4 * positions * (field + layer.filters);
+        valuesPerRow += 2 * positions * layer.filters;
+        if (kernels === 'ts') {
+          valuesPerRow += 2 * positions * field;
+        } else {
+          const height = convGeometry(shape[0], layer.kernelSize, layer.stride, layer.padding);
+          const width = convGeometry(shape[1], layer.kernelSize, layer.stride, layer.padding);
+          const geometry = { height: shape[0], width: shape[1], channels: shape[2], filters: layer.filters, kernelSize: layer.kernelSize, stride: layer.stride, outHeight: height.out, outWidth: width.out, padTop: height.before, padLeft: width.before };
+          kernelCopies += convMemoryBytes(geometry, rows) / 4;
+        }
         break;
       }
       case 'maxpool2d':
@@ -400,6 +412,5 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
     shape = next;
   });
   valuesPerRow += shapeSize(shape); // targets
-  const rows = Math.max(batchSize, EVALUATION_BATCH);
   return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
 }

@@ -37,6 +37,39 @@ export interface ConvGeometry {
 
 const PAGE_BYTES = 65536;
 
+/**
+ * Where the regions of a WasmConvKernels memory start (in floats) once laid out for `rows`
+ * samples, and `end`, its size in floats.
+ */
+export function convLayout(g: ConvGeometry, rows: number) {
+  const { channels, filters, kernelSize: k, stride, outHeight, outWidth } = g;
+  const f8 = roundUp(filters, 8);
+  const kc = k * channels;
+  const kc4 = roundUp(kc, 4);
+  const kc8 = roundUp(kc, 8);
+  const paddedHeight = (outHeight - 1) * stride + k;
+  const paddedWidth = (outWidth - 1) * stride + k;
+  const paddedSize = paddedHeight * paddedWidth * channels;
+  const positions = outHeight * outWidth;
+  const wk = k * kc * f8;
+  const b = wk + filters * k * kc8;
+  const dwt = b + f8;
+  const origin = dwt + k * kc4 * f8;
+  const count4 = roundUp(rows * positions, 4);
+  // Window rows read past k·C to KC4 (∂W) and written to KC8 (∂x): up to 8 floats past the last sample.
+  const slack = 8;
+  const p = origin + count4;
+  const dp = p + rows * paddedSize + slack;
+  const z = dp + rows * paddedSize + slack;
+  const d = z + count4 * f8;
+  return { f8, kc, kc4, kc8, paddedHeight, paddedWidth, paddedSize, positions, wk, b, dwt, origin, count4, p, dp, z, d, end: d + count4 * f8 };
+}
+
+/** Bytes of the memory a WasmConvKernels holds once it has run batches of up to `rows` samples (whole pages). */
+export function convMemoryBytes(g: ConvGeometry, rows: number): number {
+  return Math.max(1, Math.ceil((4 * convLayout(g, Math.max(1, rows)).end) / PAGE_BYTES)) * PAGE_BYTES;
+}
+
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
@@ -80,20 +113,20 @@ export class WasmConvKernels {
 
   constructor(geometry: ConvGeometry, module: WebAssembly.Module) {
     this.g = geometry;
-    const { channels, filters, kernelSize: k, stride, outHeight, outWidth } = geometry;
-    this.f8 = roundUp(filters, 8);
-    this.kc = k * channels;
-    this.kc4 = roundUp(this.kc, 4);
-    this.kc8 = roundUp(this.kc, 8);
-    this.paddedHeight = (outHeight - 1) * stride + k;
-    this.paddedWidth = (outWidth - 1) * stride + k;
-    this.paddedSize = this.paddedHeight * this.paddedWidth * channels;
-    this.positions = outHeight * outWidth;
-    this.rowStride = 4 * this.paddedWidth * channels;
-    this.wk = k * this.kc * this.f8;
-    this.b = this.wk + filters * k * this.kc8;
-    this.dwt = this.b + this.f8;
-    this.origin = this.dwt + k * this.kc4 * this.f8;
+    const layout = convLayout(geometry, 1);
+    this.f8 = layout.f8;
+    this.kc = layout.kc;
+    this.kc4 = layout.kc4;
+    this.kc8 = layout.kc8;
+    this.paddedHeight = layout.paddedHeight;
+    this.paddedWidth = layout.paddedWidth;
+    this.paddedSize = layout.paddedSize;
+    this.positions = layout.positions;
+    this.rowStride = 4 * this.paddedWidth * geometry.channels;
+    this.wk = layout.wk;
+    this.b = layout.b;
+    this.dwt = layout.dwt;
+    this.origin = layout.origin;
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ConvKernelExports;
     this.floats = new Float32Array(this.memory.buffer);
@@ -195,15 +228,13 @@ export class WasmConvKernels {
    */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    const { positions, paddedSize, f8, g } = this;
-    const count4 = roundUp(rows * positions, 4);
-    // Window rows read past k·C to KC4 (∂W) and written to KC8 (∂x): up to 8 floats past the last sample.
-    const slack = 8;
-    this.p = this.origin + count4;
-    this.dp = this.p + rows * paddedSize + slack;
-    this.z = this.dp + rows * paddedSize + slack;
-    this.d = this.z + count4 * f8;
-    const bytes = 4 * (this.d + count4 * f8);
+    const { paddedSize, g } = this;
+    const { count4, p, dp, z, d, end } = convLayout(g, rows);
+    this.p = p;
+    this.dp = dp;
+    this.z = z;
+    this.d = d;
+    const bytes = 4 * end;
     const pages = Math.ceil(bytes / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
     if (pages > 0) this.memory.grow(pages);
     this.floats = new Float32Array(this.memory.buffer);
