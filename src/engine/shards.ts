@@ -13,7 +13,6 @@
  * back only those rows of its gradient: the first layer's weights live in WebAssembly memory
  * that cannot be shared, so those rows are copied each batch; the other layers are small.
  */
-import type { Kernels } from './kernels.ts';
 import type { DenseSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
@@ -149,18 +148,18 @@ function copyRows(from: Float32Array, to: Float32Array, list: Int32Array, count:
   }
 }
 
-/** Shard 1's side: a replica of the network that computes the shard the exchange describes. */
+/**
+ * Shard 1's side: a replica of the network that computes the shard the exchange describes.
+ * Its parameters need not match the trainer's: each batch brings the ones it reads.
+ */
 export class ShardReplica {
-  private readonly network: Network;
   private readonly groups: ParamGroup[];
 
   constructor(
-    specs: readonly DenseSpec[],
-    kernels: Kernels,
+    private readonly network: Network,
     private readonly exchange: ShardExchange,
   ) {
-    this.network = Network.fromLayers(specs, kernels);
-    this.groups = this.network.paramGroups(0);
+    this.groups = network.paramGroups(0);
   }
 
   run(): void {
@@ -186,7 +185,7 @@ export class ShardReplica {
 export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
   const shape = exchangeShape(network, batchSize);
   const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
-  const replica = new ShardReplica(denseSpecs(network), network.kernels, exchange);
+  const replica = new ShardReplica(Network.fromLayers(denseSpecs(network), network.kernels), exchange);
   return { exchange, start: () => replica.run(), finish: () => {} };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Kernels } from '../engine/kernels.ts';
 import type { DenseSpec } from '../engine/layer.ts';
-import type { Network } from '../engine/network.ts';
+import { Network } from '../engine/network.ts';
 import { denseSpecs, exchangeShape, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
 
 /** How long the trainer waits, twice, for half a batch before it gives the second worker up. */
@@ -62,14 +62,34 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
   };
 }
 
+/** The last run's replica network and what it was built for. */
+let kept: { key: string; network: Network } | null = null;
+
+/**
+ * A network of the message's shape, the last run's when it has the same: each new one takes
+ * a WebAssembly memory, which a worker that allocates this little would seldom collect.
+ */
+function replicaFor({ specs, kernels }: ShardRunMessage): Network {
+  const key = JSON.stringify([kernels, specs.map(({ inputs, outputs, activation }) => [inputs, outputs, activation])]);
+  if (kept?.key !== key) kept = { key, network: Network.fromLayers(specs, kernels) };
+  return kept.network;
+}
+
 /**
  * The shard worker's side of one run: computes shard 1 each time the trainer asks, until
  * the run is closed. Blocks its thread meanwhile: a run's next message waits until then.
  */
 export function serveShards(message: ShardRunMessage): void {
   const exchange = new ShardExchange(message.shape, message.buffer);
-  const replica = new ShardReplica(message.specs, message.kernels, exchange);
   const { control } = exchange;
+  let replica: ShardReplica;
+  try {
+    replica = new ShardReplica(replicaFor(message), exchange);
+  } catch (error) {
+    Atomics.store(control, STATE, ShardState.failed);
+    Atomics.notify(control, STATE);
+    throw error;
+  }
   for (;;) {
     const state = Atomics.load(control, STATE);
     if (state === ShardState.end) return;

@@ -59,8 +59,9 @@ async function loadMnistSplits(onProgress: (progress: DownloadProgress) => void)
 }
 
 /**
- * The second worker, started when first asked for. A run only blocks on it once it has said
- * it is up: a worker that waits on one still starting may wait for ever.
+ * The second worker, started when first asked for. A run only blocks on it once a message
+ * sent to it has come back: until then the browser may hold messages for it and deliver them
+ * from this worker's event loop, which a blocked trainer never returns to.
  */
 let shardWorker: Promise<Worker> | null = null;
 let readyShardWorker: Worker | null = null;
@@ -70,7 +71,10 @@ let sharedRun: SharedPeer | null = null;
 function startShardWorker(): Promise<Worker> {
   shardWorker ??= new Promise<Worker>((resolve, reject) => {
     const worker = new Worker(new URL('./shard.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = () => resolve(worker);
+    worker.onmessage = (event: MessageEvent<string>) => {
+      if (event.data === 'ready') worker.postMessage('ping');
+      else if (event.data === 'pong') resolve(worker);
+    };
     worker.onerror = (event) => reject(new Error(`The second training worker did not start: ${event.message}`));
   }).then((worker) => (readyShardWorker = worker));
   return shardWorker;
