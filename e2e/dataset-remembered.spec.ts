@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { mnistPngFolder } from './dataset-files';
 import { confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
-test('the active dataset is still active after a reload; once deleted behind the page, MNIST is, and a note says why', async ({ page }, testInfo) => {
+test('the active dataset is still active after a reload (and in the copied link); once deleted behind the page, MNIST is, and a note says why', async ({ page, context }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const folder = mnistPngFolder(testInfo.outputPath('digits'), 200);
   await page.goto('/');
   await page.getByText('Add a dataset').click();
@@ -20,6 +21,11 @@ test('the active dataset is still active after a reload; once deleted behind the
   await page.reload();
   await expect(pngDigits).toBeChecked();
   await expect(page.getByRole('radio', { name: /^MNIST/ })).not.toBeChecked();
+  // "Copy link" copies the address bar's link, with the same marker of the local set.
+  await expect.poll(() => page.url()).toContain('&dataset=PNG%20digits_14_14_10');
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByText('Link copied')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
   // The worker holds it again: a run trains and evaluates on its test images, not MNIST's 10,000.
   await typeConfigJson(page, { layers: [196, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 1, seed: 1 });
   await trainButton(page).click();

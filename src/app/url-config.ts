@@ -4,7 +4,8 @@
  * always holds a link to the current setup.
  */
 import { ioShapeOf } from '../formats/config-format';
-import { configFromHash, configToHash } from '../formats/config-hash';
+import { configFromHash, DATASET_KEY } from '../formats/config-hash';
+import { linkHash } from '../store/config-slice';
 import { configRefused, datasetNoted, loadConfig } from '../store/actions';
 import { useAppStore } from '../store/store';
 import { errorText } from '../formats/error-text';
@@ -14,8 +15,6 @@ import { errorText } from '../formats/error-text';
  * (`&dataset=Fashion-MNIST_28_28_10`) but cannot carry it: its config is read for that shape,
  * then fitted to the active dataset (MNIST when the link opens the page), and the page says so.
  */
-const DATASET_KEY = 'dataset';
-
 function readHash(): void {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   const local = params.get(DATASET_KEY);
@@ -43,8 +42,7 @@ function readHash(): void {
 
 function writeHash(): void {
   const { config, dataset } = useAppStore.getState();
-  const local = dataset.id === 'mnist' ? '' : `&${DATASET_KEY}=${encodeURIComponent([dataset.name, dataset.height, dataset.width, dataset.classNames.length].join('_'))}`;
-  const hash = `#${configToHash(config)}${local}`;
+  const hash = linkHash(config, dataset);
   if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
 }
 

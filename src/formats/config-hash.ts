@@ -8,7 +8,7 @@
  */
 import type { Config } from '../engine/config.ts';
 import { FIELDS, LAYER_FIELDS, LAYER_TYPES, SCALAR_KEYS, type LayerType } from './config-fields.ts';
-import { configFromJson, configToJson, type ConfigJson, type IoShape, type LayerJson } from './config-format.ts';
+import { configFromJson, configToJson, type ConfigJson, type DatasetRecord, type IoShape, type LayerJson } from './config-format.ts';
 
 interface Codec {
   write(value: unknown): string;
@@ -81,6 +81,18 @@ export function configToHash(config: Config): string {
   for (const [key, value] of Object.entries(configToJson(config))) params.set(key, CODECS[key as keyof ConfigJson].write(value));
   // Commas are safe in a fragment; keeping them readable keeps links readable.
   return params.toString().replaceAll('%2C', ',');
+}
+
+/**
+ * The key of the marker a link made on a dataset kept in someone's browser carries: its name and
+ * shape (`dataset=Fashion-MNIST_28_28_10`), for the page that opens the link to say so.
+ */
+export const DATASET_KEY = 'dataset';
+
+/** A link's hash: the config, and on a set other than MNIST (`dataset` null) the set's marker. The address bar and "Copy link" share it. */
+export function shareHash(config: Config, dataset: DatasetRecord | null): string {
+  const marker = dataset ? `&${DATASET_KEY}=${encodeURIComponent([dataset.name, dataset.height, dataset.width, dataset.classNames.length].join('_'))}` : '';
+  return `#${configToHash(config)}${marker}`;
 }
 
 /** The hash's config (with or without the leading '#'); null when it holds none; throws ConfigError when it is wrong. */

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../engine/config';
 import { checkConfig, ioShapeOf, MNIST_RECORD, parseConfig, serializeConfig, type DatasetRecord, type IoShape } from '../formats/config-format';
+import { shareHash } from '../formats/config-hash';
 import { errorText } from '../formats/error-text';
 
 /** The dataset runs use: its id ('mnist' or one the user added) and what a network must fit. */
@@ -14,6 +15,11 @@ export interface ActiveDataset extends DatasetRecord {
 }
 
 export const MNIST_DATASET: ActiveDataset = { id: 'mnist', ...MNIST_RECORD };
+
+/** The hash of a link to this config on this dataset: what the address bar holds and "Copy link" copies. */
+export function linkHash(config: Config, dataset: ActiveDataset): string {
+  return shareHash(config, dataset.id === MNIST_DATASET.id ? null : dataset);
+}
 
 export interface ConfigState {
   /** The config's input and output sizes follow this set. */

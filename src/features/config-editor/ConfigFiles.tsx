@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { serializeConfig } from '../../formats/config-format';
-import { configToHash } from '../../formats/config-hash';
+import { linkHash } from '../../store/config-slice';
 import { importConfigFile, loadConfig } from '../../store/actions';
 import { PRESETS } from '../../store/presets';
 import { useAppStore } from '../../store/store';
@@ -49,8 +49,9 @@ export function ConfigFiles() {
 /** Copies a link that opens the page with this config; where the clipboard is refused, shows the link to copy by hand. */
 function CopyLink() {
   const config = useAppStore((state) => state.config);
+  const dataset = useAppStore((state) => state.dataset);
   const [copied, setCopied] = useState<{ link: string; ok: boolean } | null>(null);
-  const link = `${window.location.origin}${window.location.pathname}#${configToHash(config)}`;
+  const link = `${window.location.origin}${window.location.pathname}${linkHash(config, dataset)}`;
   const shown = copied?.link === link ? copied : null;
   return (
     <>
