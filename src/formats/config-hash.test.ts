@@ -49,7 +49,7 @@ describe('config in a URL hash', () => {
   it('carries a CNN config: each typed layer as its type and values, read back to the same config', () => {
     const cnn = parseConfig(readFileSync(join(import.meta.dirname, '../presets/convnetjs.json'), 'utf8'));
     const hash = configToHash(cnn);
-    expect(hash).toMatch(/^layers=input_28_28_1,conv2d_8_5_1_same_ReLU,maxpool2d_2_2,conv2d_16_5_1_same_ReLU,maxpool2d_3_3,dense_10_Softmax&learning_rate=0\.01&/);
+    expect(hash).toMatch(/^layers=input_28_28_1,conv2d_8_5_1_same_ReLU,maxpool2d_2_2,conv2d_16_5_1_same_ReLU,maxpool2d_3_3,dense_10_Softmax&learning_rate=0\.005&learning_rate_decay=0\.2&/);
     expect(hash).not.toContain('activations');
     expect(configFromHash(`#${hash}`)).toEqual(cnn);
     const flat = { ...cnn, stack: { input: [28, 28, 1] as const, layers: [{ type: 'flatten' as const }, { type: 'dense' as const, units: 10, activation: 'Softmax' as const }] } };
