@@ -19,7 +19,7 @@ async function ink(canvas: Locator): Promise<{ marked: number; colours: number }
 
 const DESCRIPTION = '28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → dense 10 Softmax';
 
-test('a CNN built in the form trains one epoch on 5,000 images; its filters and a drawn digit’s feature maps show; its model file saves and loads back', async ({ page }) => {
+test('a CNN built in the form trains one epoch on 5,000 images; its filters and a drawn digit’s feature maps show (on the pad and inside the network); its model file saves and loads back', async ({ page }) => {
   test.setTimeout(400_000);
   await page.goto('/');
   await buildCnnInForm(page);
@@ -55,6 +55,13 @@ test('a CNN built in the form trains one epoch on 5,000 images; its filters and 
   await maps.screenshot({ path: 'artifacts/screenshots/cnn-feature-maps.png' });
   // A dense network's unit strips do not stand in for them.
   await expect(page.getByRole('group', { name: 'Hidden activations' })).toHaveCount(0);
+  // Inside the network shows the same maps of the drawn digit, under the filters.
+  await openTab(page, 'Inside the network');
+  const insideMaps = page.getByRole('tabpanel', { name: 'Inside the network' }).getByRole('group', { name: 'Feature maps' });
+  await expect(insideMaps).toContainText('Convolution 1 (layer 1): 28×28×8');
+  await expect(insideMaps.getByRole('img')).toHaveCount(8);
+  expect(await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((n) => ink(insideMaps.getByRole('img').nth(n))))).toEqual(mapInk);
+  await openTab(page, 'Draw a digit');
 
   // Save the model, forget it, load the file back: the same layers, the same answer, the same filters.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);

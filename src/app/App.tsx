@@ -6,6 +6,7 @@ import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { DrawPad } from '../features/draw-pad/DrawPad';
+import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
@@ -67,7 +68,7 @@ export function App() {
                   ),
                 },
                 { id: 'runs', label: 'Runs', content: <RunsPanel /> },
-                { id: 'network', label: 'Inside the network', content: <NetworkView /> },
+                { id: 'network', label: 'Inside the network', content: <NetworkView drawn={<FeatureMaps />} /> },
                 {
                   id: 'export',
                   label: 'Take it further',

@@ -5,7 +5,7 @@
 import type { Config } from '../engine/config';
 import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
-import type { DatasetInfo, DownloadProgress, EvaluationReport, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
+import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
@@ -220,6 +220,11 @@ export function cellClosed(): void {
 /** The latest model came back from this browser with the results it had on screen. */
 export function resultsRestored(view: ResultsView): void {
   set(view);
+}
+
+/** The pad's digit through the model's convolutions, shown under Draw and Inside the network. */
+export function featureMapsReceived(maps: FeatureMap[] | null): void {
+  set({ drawnMaps: maps });
 }
 
 export function modelNoted(note: string): void {

@@ -1,6 +1,6 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
-import type { BestKept, DatasetInfo, EvaluationReport, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
+import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -28,6 +28,8 @@ export interface RunState {
   bestKept: BestKept | null;
   /** Set when the run was stopped by hand: which model it kept. */
   stopped: StoppedOutcome | null;
+  /** What each convolution makes of the digit on the pad; null without a drawing or a convolution. */
+  drawnMaps: FeatureMap[] | null;
 }
 
 export interface EpochPoint {
@@ -132,6 +134,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     runError: null,
     bestKept: null,
     stopped: null,
+    drawnMaps: null,
     epochs: emptySeries(),
     running: emptySeries(),
     evaluation: null,

@@ -7,7 +7,7 @@ import { useAppStore } from '../../store/store';
 import { predictDigit } from '../../bridge/training-bridge';
 import { PAD_SIZE, type Point } from './ink';
 import { EMPTY_VIEW, livePrediction, type PredictionView } from './live-prediction';
-import { FeatureMaps } from './FeatureMaps';
+import { FeatureMaps, useDrawnFeatureMaps } from './FeatureMaps';
 import { HiddenActivations } from './HiddenActivations';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
@@ -27,6 +27,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
   const modelVersion = useAppStore((state) => state.modelVersion);
   const dataset = useAppStore((state) => state.dataset);
   const digits = namesAreDigits(dataset.classNames);
+  useDrawnFeatureMaps(view.image, view.probabilities);
 
   useEffect(() => pad.attach(canvasRef.current), [pad]);
 
@@ -121,7 +122,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
       </div>
       {view.image && view.probabilities && (
         <>
-          <FeatureMaps image={view.image} modelKey={view.probabilities} />
+          <FeatureMaps />
           <HiddenActivations image={view.image} modelKey={view.probabilities} />
         </>
       )}

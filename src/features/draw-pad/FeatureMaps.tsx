@@ -1,28 +1,39 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { featureMaps } from '../../bridge/training-bridge';
+import { featureMapsReceived } from '../../store/actions';
+import { useAppStore } from '../../store/store';
 import type { FeatureMap } from '../../worker/api';
 
 /** More maps per layer would be too small to read. */
 const MAX_MAPS = 16;
 
 /**
- * What each convolution layer makes of the drawn digit: one small grey image per filter,
- * darker where the filter answered more strongly (scaled to the layer's largest output).
+ * Asks the worker, once per drawing and model, what each convolution makes of the drawn
+ * digit, for every view that shows it; `modelKey` null (nothing read the drawing) clears them.
  */
-export function FeatureMaps({ image, modelKey }: { image: Float32Array; modelKey: unknown }) {
-  const [maps, setMaps] = useState<FeatureMap[] | null>(null);
-
+export function useDrawnFeatureMaps(image: Float32Array | null, modelKey: unknown): void {
   useEffect(() => {
+    if (!image || !modelKey) {
+      featureMapsReceived(null);
+      return;
+    }
     let current = true;
     // The worker may transfer the buffer it receives: it gets a copy.
     void featureMaps(image.slice()).then((found) => {
-      if (current) setMaps(found);
+      if (current) featureMapsReceived(found);
     });
     return () => {
       current = false;
     };
   }, [image, modelKey]);
+}
 
+/**
+ * What each convolution layer makes of the drawn digit: one small grey image per filter,
+ * darker where the filter answered more strongly (scaled to the layer's largest output).
+ */
+export function FeatureMaps() {
+  const maps = useAppStore((state) => state.drawnMaps);
   if (!maps) return null;
   return (
     <div className="feature-maps" role="group" aria-label="Feature maps">

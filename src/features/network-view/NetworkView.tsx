@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Panel } from '../../components/Panel';
 import { convFilters, firstLayerWeights } from '../../bridge/training-bridge';
 import { rowScales } from '../../engine/inspect';
@@ -14,9 +14,10 @@ const SIDE = 28;
 /**
  * What the first layer looks for, fetched again after every epoch (and whenever the model
  * changes): a dense unit's 784 incoming weights drawn as a 28×28 image, or a convolution's
- * filters as small images.
+ * filters as small images. `drawn`, shown under a convolution's filters, is the app's view of
+ * what the convolutions make of the digit on the pad.
  */
-export function NetworkView() {
+export function NetworkView({ drawn }: { drawn?: ReactNode }) {
   const [fetched, setFetched] = useState<FirstLayerWeights | null>(null);
   const [filters, setFilters] = useState<ConvFilters | null>(null);
   // A new epoch, a kept best epoch, an evaluation or a loaded model all change `evaluation` or `hasModel`.
@@ -53,7 +54,10 @@ export function NetworkView() {
       className="network-view"
     >
       {conv ? (
-        <FilterGrid filters={conv} />
+        <>
+          <FilterGrid filters={conv} />
+          {drawn}
+        </>
       ) : weights && square && scales ? (
         <>
           <p className="weight-grid-caption">
