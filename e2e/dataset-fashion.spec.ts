@@ -63,8 +63,11 @@ test('a user adds Fashion-MNIST from its four IDX files, trains an epoch on it, 
   await page.keyboard.press('Escape');
   await expect(page.getByRole('heading', { name: 'Ankle boots read correctly' })).toBeHidden();
 
-  // A boot drawn on the pad is read as one of the ten classes, by name.
-  await openTab(page, 'Draw a digit');
+  // The page speaks of the set's classes, not digits; a boot drawn on the pad is read as one of them, by name.
+  await expect(page.locator('.tagline')).toHaveText(/tell Fashion-MNIST’s 10 classes apart/);
+  await openTab(page, 'Draw');
+  await expect(page.getByRole('tab', { name: 'Draw', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Draw: Fashion-MNIST' })).toBeVisible();
   await drawStroke(page, [
     [90, 40],
     [90, 200],

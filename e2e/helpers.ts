@@ -96,8 +96,8 @@ export async function overallAccuracy(page: Page): Promise<number> {
   return Number(/([\d.]+)%/.exec(text ?? '')?.[1]);
 }
 
-/** Opens one of the workbench's tabs: the drawing pad, the runs, the inside of the network. */
-export async function openTab(page: Page, name: 'Curves and evaluation' | 'Draw a digit' | 'Runs' | 'Inside the network'): Promise<void> {
+/** Opens one of the workbench's tabs: the drawing pad ("Draw a digit" on digits, "Draw" on other sets), the runs, the inside of the network. */
+export async function openTab(page: Page, name: 'Curves and evaluation' | 'Draw a digit' | 'Draw' | 'Runs' | 'Inside the network'): Promise<void> {
   await page.getByRole('tab', { name }).click();
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
 }

@@ -1,6 +1,7 @@
 // The shared look first, so each feature's stylesheet can refine it.
 import './app.css';
 import { lazy, Suspense } from 'react';
+import { namesAreDigits } from '../components/format';
 import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
@@ -12,6 +13,7 @@ import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
+import { useAppStore } from '../store/store';
 
 // The charts bring recharts, the largest library here; the page is usable before it arrives.
 // The exporters' code (PyTorch sources, the zip writer) loads when its tab is first opened.
@@ -23,6 +25,8 @@ const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').th
  * one laptop screen; the drawing pad, the runs and the inside of the network one tab away.
  */
 export function App() {
+  const dataset = useAppStore((state) => state.dataset);
+  const digits = namesAreDigits(dataset.classNames);
   return (
     <>
       <SkipLink target="training">Skip to training controls</SkipLink>
@@ -30,8 +34,9 @@ export function App() {
         <header className="app-header">
           <h1>MNIST Playground</h1>
           <p className="tagline">
-            Teach a neural network to read handwritten digits in your browser: pick a network, press Train, watch it
-            learn from 60,000 examples.
+            {digits
+              ? 'Teach a neural network to read handwritten digits in your browser: pick a network, press Train, watch it learn from 60,000 examples.'
+              : `Teach a neural network to tell ${dataset.name}’s ${dataset.classNames.length} classes apart in your browser: pick a network, press Train, watch it learn.`}
           </p>
         </header>
         <main className="workbench">
@@ -60,7 +65,7 @@ export function App() {
                 },
                 {
                   id: 'draw',
-                  label: 'Draw a digit',
+                  label: digits ? 'Draw a digit' : 'Draw',
                   content: (
                     <DrawPad>
                       <ModelFiles />

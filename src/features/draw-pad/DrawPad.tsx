@@ -72,7 +72,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
 
   return (
     <Panel
-      title="Draw a digit"
+      title={digits ? 'Draw a digit' : `Draw: ${dataset.name}`}
       subtitle={
         digits
           ? 'Draw a digit from 0 to 9 in the black square; the network reads it as you draw.'
@@ -117,7 +117,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
               {best === null ? '' : (dataset.classNames[best] ?? String(best))}
             </output>
           </p>
-          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} /> : <p className="draw-pad-hint">{hint(view)}</p>}
+          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} /> : <p className="draw-pad-hint">{hint(view, digits)}</p>}
         </div>
       </div>
       {view.image && view.probabilities && (
@@ -137,8 +137,8 @@ function pointAt(canvas: HTMLCanvasElement, { clientX, clientY }: { clientX: num
   return { x: ((clientX - rect.left) * PAD_SIZE) / rect.width, y: ((clientY - rect.top) * PAD_SIZE) / rect.height };
 }
 
-function hint(view: PredictionView): string {
-  if (!view.image) return 'Draw a digit to see what the network reads.';
+function hint(view: PredictionView, digits: boolean): string {
+  if (!view.image) return `Draw ${digits ? 'a digit' : 'something'} to see what the network reads.`;
   if (view.error) return `The network could not read the drawing: ${view.error}`;
   return 'No model yet: train one (an epoch is enough) or load a model file, and the pad will be read.';
 }
