@@ -1,19 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { mnistPngFolder } from './dataset-files';
-import { confusionCounts, overallAccuracy, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { addPngDigits, confusionCounts, overallAccuracy, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('a folder of PNGs made from 400 MNIST test images is added at 14×14, trains and evaluates', async ({ page }, testInfo) => {
   const folder = mnistPngFolder(testInfo.outputPath('digits'), 400);
   await page.goto('/');
-  await page.getByText('Add a dataset').click();
-  const form = page.getByRole('form', { name: 'Add a folder of images' });
-  await form.getByLabel('Name').fill('PNG digits');
-  await form.getByLabel('Folder').setInputFiles(folder);
-  await form.getByLabel('Image size (pixels)').fill('14');
-  await form.getByLabel('Test fraction').fill('0.25');
-  await form.getByRole('button', { name: 'Add image dataset' }).click();
-
-  await expect(page.getByRole('radio', { name: /^PNG digits/ })).toBeChecked({ timeout: 60_000 });
+  await addPngDigits(page, folder, 0.25);
   // 400 images split by 0.25 within each class (rounded per class): about 300 to train on, about 100 to test.
   const row = page.locator('.dataset-row', { hasText: 'PNG digits' });
   await expect(row).toContainText('14×14 · 10 classes (0, 1, 2 and 7 more)');

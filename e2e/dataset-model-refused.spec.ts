@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { SEED_CONFIG } from '../src/engine/config.ts';
 import { serializeModel } from '../src/formats/model-format.ts';
 import { mnistPngFolder } from './dataset-files';
-import { confusionCounts, openTab, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { addPngDigits, confusionCounts, openTab, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 /** A 784-10 model file as saved on MNIST (files made on MNIST name no dataset). */
 function mnistModelFile(): string {
@@ -13,13 +13,7 @@ function mnistModelFile(): string {
 test('a model file saved on MNIST is refused on a 14×14 set, naming both shapes, and the set still trains', async ({ page }, testInfo) => {
   const folder = mnistPngFolder(testInfo.outputPath('digits'), 200);
   await page.goto('/');
-  await page.getByText('Add a dataset').click();
-  const form = page.getByRole('form', { name: 'Add a folder of images' });
-  await form.getByLabel('Name').fill('PNG digits');
-  await form.getByLabel('Folder').setInputFiles(folder);
-  await form.getByLabel('Image size (pixels)').fill('14');
-  await form.getByRole('button', { name: 'Add image dataset' }).click();
-  await expect(page.getByRole('radio', { name: /^PNG digits/ })).toBeChecked({ timeout: 60_000 });
+  await addPngDigits(page, folder);
   const testCount = Number(/\+ ([\d,]+) images/.exec((await page.locator('.dataset-row', { hasText: 'PNG digits' }).textContent()) ?? '')?.[1]);
 
   await openTab(page, 'Draw a digit');

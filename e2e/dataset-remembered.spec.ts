@@ -1,20 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { mnistPngFolder } from './dataset-files';
-import { confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { addPngDigits, confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('the active dataset is still active after a reload (and in the copied link); once deleted behind the page, MNIST is, and a note says why', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const folder = mnistPngFolder(testInfo.outputPath('digits'), 200);
   await page.goto('/');
-  await page.getByText('Add a dataset').click();
-  const form = page.getByRole('form', { name: 'Add a folder of images' });
-  await form.getByLabel('Name').fill('PNG digits');
-  await form.getByLabel('Folder').setInputFiles(folder);
-  await form.getByLabel('Image size (pixels)').fill('14');
-  await form.getByLabel('Test fraction').fill('0.25');
-  await form.getByRole('button', { name: 'Add image dataset' }).click();
-  const pngDigits = page.getByRole('radio', { name: /^PNG digits/ });
-  await expect(pngDigits).toBeChecked({ timeout: 60_000 });
+  const pngDigits = await addPngDigits(page, folder, 0.25);
   const id = await pngDigits.getAttribute('value');
   const testCount = Number(/\+ ([\d,]+) images/.exec((await page.locator('.dataset-row', { hasText: 'PNG digits' }).textContent()) ?? '')?.[1]);
 

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 
@@ -131,4 +131,21 @@ export async function buildCnnInForm(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Add hidden layer' }).click();
   await page.getByLabel('Hidden layer 2 Type').selectOption('Max pooling');
   await expect(page.locator('.layers > li.layer')).toHaveCount(4);
+}
+
+/**
+ * Adds a folder of images (one subfolder per class) through the dataset picker as "PNG digits" at 14×14,
+ * and waits until it is the active set; its radio button is returned.
+ */
+export async function addPngDigits(page: Page, folder: string, testFraction?: number): Promise<Locator> {
+  await page.getByText('Add a dataset').click();
+  const form = page.getByRole('form', { name: 'Add a folder of images' });
+  await form.getByLabel('Name').fill('PNG digits');
+  await form.getByLabel('Folder').setInputFiles(folder);
+  await form.getByLabel('Image size (pixels)').fill('14');
+  if (testFraction !== undefined) await form.getByLabel('Test fraction').fill(String(testFraction));
+  await form.getByRole('button', { name: 'Add image dataset' }).click();
+  const radio = page.getByRole('radio', { name: /^PNG digits/ });
+  await expect(radio).toBeChecked({ timeout: 60_000 });
+  return radio;
 }
