@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatCount, formatPercent } from '../../components/format';
+import { useModalDialog } from '../../components/use-modal-dialog';
 import { CELL_IMAGE_LIMIT, showCellPage } from '../../bridge/training-bridge';
 import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
@@ -14,15 +14,7 @@ export function CellImages() {
   const offset = useAppStore((state) => state.cellOffset);
   const images = useAppStore((state) => state.cellImages);
   const cellCount = useAppStore((state) => (cell ? (state.evaluation?.confusion[cell.actual][cell.predicted] ?? 0) : 0));
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = cell !== null;
-  useEffect(() => {
-    const element = dialog.current;
-    if (!open || !element) return;
-    element.showModal();
-    // Closing (not just removing) the dialog hands the focus back to the cell that opened it.
-    return () => element.close();
-  }, [open]);
+  const dialog = useModalDialog(cell !== null);
   const { height, width, classNames } = useAppStore((state) => state.dataset);
   if (!cell) return null;
   const classes = classNames.length;
