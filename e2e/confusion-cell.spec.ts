@@ -1,13 +1,9 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { confusionCounts, screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { screenshot, SMALL_RUN, trainAndReadConfusion } from './helpers';
 
 test('clicking a confusion cell shows its test images and what the network thought of them', async ({ page }) => {
   await page.goto('/');
-  await typeConfigJson(page, { ...SMALL_RUN, epochs: 1 });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
-
-  const confusion = await confusionCounts(page);
+  const confusion = await trainAndReadConfusion(page, { ...SMALL_RUN, epochs: 1 });
   // The most frequent mistake: a cell with several images.
   let actual = 0;
   let predicted = 1;

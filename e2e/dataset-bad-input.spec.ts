@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { greyPng, idxImageFile, idxLabelFile } from './dataset-files';
-import { confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { trainAndReadConfusion } from './helpers';
 
 const LABELS = Array.from({ length: 60 }, (_, i) => i % 3);
 
@@ -78,10 +78,7 @@ test('every bad dataset gets an alert naming the file and the problem, and the p
   await refused('Empty was not added: square/: empty class folder (no PNG or JPEG images)');
 
   // The set added first is still the one that trains.
-  await typeConfigJson(page, { layers: [144, 8, 3], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 4, epochs: 1 });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
-  const counts = await confusionCounts(page);
+  const counts = await trainAndReadConfusion(page, { layers: [144, 8, 3], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 4, epochs: 1 });
   expect(counts).toHaveLength(3);
   expect(counts.flat().reduce((sum, count) => sum + count, 0)).toBe(3);
 });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { drawStroke } from './draw-helpers';
-import { confusionCounts, openTab, overallAccuracy, screenshot, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { openTab, overallAccuracy, screenshot, trainAndReadConfusion } from './helpers';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const FASHION_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
@@ -35,7 +35,7 @@ test('a user adds Fashion-MNIST from its four IDX files, trains an epoch on it, 
   await expect(elsewhere.getByText(/This link was made on Fashion-MNIST, a dataset kept in the browser it came from; links do not carry data, so it opens with MNIST/)).toBeVisible();
   await elsewhere.close();
 
-  await typeConfigJson(page, {
+  const counts = await trainAndReadConfusion(page, {
     layers: [784, 64, 10],
     activations: ['ReLU', 'Softmax'],
     optimizer: 'adam',
@@ -46,13 +46,10 @@ test('a user adds Fashion-MNIST from its four IDX files, trains an epoch on it, 
     seed: 3,
     init: 'he',
   });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
 
   // The matrix and the table speak of clothes, and count Fashion-MNIST's 10,000 test images.
   const matrix = page.getByRole('table', { name: 'Confusion matrix' });
   await expect(matrix.getByRole('rowheader')).toHaveText(CLASSES.map((name, i) => `${i} ${name}`));
-  const counts = await confusionCounts(page);
   expect(counts.flat().reduce((sum, count) => sum + count, 0)).toBe(10_000);
   expect(await overallAccuracy(page)).toBeGreaterThan(70);
   const perClass = page.getByRole('table', { name: 'Per-class metrics' });

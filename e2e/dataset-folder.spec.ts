@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { mnistPngFolder } from './dataset-files';
-import { addPngDigits, confusionCounts, overallAccuracy, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { addPngDigits, overallAccuracy, trainAndReadConfusion } from './helpers';
 
 test('a folder of PNGs made from 400 MNIST test images is added at 14×14, trains and evaluates', async ({ page }, testInfo) => {
   const folder = mnistPngFolder(testInfo.outputPath('digits'), 400);
@@ -16,7 +16,7 @@ test('a folder of PNGs made from 400 MNIST test images is added at 14×14, train
   // The network was fitted to the folder's size and said so.
   await expect(page.getByText(/The network now takes 196 inputs \(14×14 pixels\) and gives 10 outputs/)).toBeVisible();
 
-  await typeConfigJson(page, {
+  const counts = await trainAndReadConfusion(page, {
     layers: [196, 32, 10],
     activations: ['ReLU', 'Softmax'],
     optimizer: 'adam',
@@ -26,9 +26,6 @@ test('a folder of PNGs made from 400 MNIST test images is added at 14×14, train
     seed: 2,
     init: 'he',
   });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
-  const counts = await confusionCounts(page);
   expect(counts.flat().reduce((sum, count) => sum + count, 0)).toBe(Number(test));
   // Far above chance (10%) on images it never trained on.
   expect(await overallAccuracy(page)).toBeGreaterThan(50);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { mnistPngFolder } from './dataset-files';
-import { addPngDigits, confusionCounts, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { addPngDigits, trainAndReadConfusion } from './helpers';
 
 test('the active dataset is still active after a reload (and in the copied link); once deleted behind the page, MNIST is, and a note says why', async ({ page, context }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -19,10 +19,8 @@ test('the active dataset is still active after a reload (and in the copied link)
   await expect(page.getByText('Link copied')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
   // The worker holds it again: a run trains and evaluates on its test images, not MNIST's 10,000.
-  await typeConfigJson(page, { layers: [196, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 1, seed: 1 });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
-  expect((await confusionCounts(page)).flat().reduce((sum, count) => sum + count, 0)).toBe(testCount);
+  const counts = await trainAndReadConfusion(page, { layers: [196, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 1, seed: 1 });
+  expect(counts.flat().reduce((sum, count) => sum + count, 0)).toBe(testCount);
 
   // Deleted outside this page (another tab, the browser's data settings): the next visit opens with MNIST.
   await page.evaluate(

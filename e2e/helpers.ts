@@ -75,6 +75,14 @@ export async function confusionCounts(page: Page): Promise<number[][]> {
   );
 }
 
+/** Pastes the config, trains it to the end and returns the confusion matrix it was evaluated to. */
+export async function trainAndReadConfusion(page: Page, config: Record<string, unknown>): Promise<number[][]> {
+  await typeConfigJson(page, config);
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  return confusionCounts(page);
+}
+
 /**
  * Points drawn by the longest line of the chart with this name: the M and L commands of
  * its SVG path, or, for a single point that makes no path, its dots (drawn in a layer

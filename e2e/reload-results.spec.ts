@@ -1,13 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { chartPointCount, confusionCounts, overallAccuracy, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
+import { chartPointCount, confusionCounts, overallAccuracy, SMALL_RUN, trainAndReadConfusion } from './helpers';
 
 test('a reload after a run shows its curves and evaluation again, and its cell images', async ({ page }) => {
   await page.goto('/');
-  await typeConfigJson(page, { ...SMALL_RUN, epochs: 2 });
-  await trainButton(page).click();
-  await waitForRunEnd(page);
+  const confusion = await trainAndReadConfusion(page, { ...SMALL_RUN, epochs: 2 });
   const accuracy = await overallAccuracy(page);
-  const confusion = await confusionCounts(page);
   const running = await chartPointCount(page, 'Within-epoch learning');
   // The results are written to IndexedDB in the background: reload once the last epoch's are there.
   await expect.poll(() => keptEpochs(page)).toBe(2);
