@@ -17,7 +17,7 @@ import { oursConvKernels } from './ours.ts';
 import { tfConvGflops, tfCoreTrainer, tfLayersTrainer, tfMatMulGflops, tfStackTrainer, tfTensorCount, trainableConv2d, useTfBackend } from './tfjs.ts';
 
 /** One warm-up batch, one-batch repetitions: only that the machinery runs. */
-const TINY_PLAN: Plan = { warmupSeconds: 0, targetSeconds: 0, minSamples: 1, maxSamples: 8, repetitions: 3 };
+const TINY_PLAN: Plan = { warmupSeconds: 0, targetSeconds: 0, minSamples: 1, maxSamples: 8, repetitions: 3, browserEpochs: 0 };
 
 function tinyDataset(count: number): Dataset {
   const rng = createRng(7);
@@ -205,11 +205,22 @@ describe('formatReport', () => {
     // 4 ms against 1 ms per batch of 32: 1875 batches save 5.6 s per epoch.
     report.training[0].firstLayer = { ts: 0.004, wasm: 0.001 };
     expect(formatReport(report)).toMatch(/784-200-10\s+32\s+4000\s+1000\s+4\.00×\s+5\.63/);
-    // A convolutional preset: 30 s ours, 90 s TF.js (3×), torch 20 s at 1 thread and 15 s at 2 (ours takes twice the faster).
+    // A convolutional preset: 30 s ours, 24 s in the browser, 90 s TF.js (3×), torch 20 s at 1 thread and 15 s at 2
+    // (ours takes twice the faster, the browser 1.6 times).
     report.conv = {
-      rows: [{ name: 'ConvNetJS', preset: 'convnetjs.json', optimizer: 'momentum', batchSize: 16, results: { ours: timing(2000), 'tfjs-wasm': timing(2000 / 3), 'torch-1t': timing(3000), 'torch-2t': timing(4000) } }],
+      rows: [
+        {
+          name: 'ConvNetJS',
+          preset: 'convnetjs.json',
+          optimizer: 'momentum',
+          batchSize: 16,
+          results: { ours: timing(2000), 'ours-browser': timing(2500), 'tfjs-wasm': timing(2000 / 3), 'torch-1t': timing(3000), 'torch-2t': timing(4000) },
+        },
+      ],
       kernel: {},
     };
-    expect(formatReport(report)).toMatch(/ConvNetJS \(convnetjs\.json\)\s+momentum, 16\s+30\.0\s+—\s+90\.0\s+20\.0\s+15\.0\s+3\.0×\s+2\.00/);
+    expect(formatReport(report)).toMatch(/ConvNetJS \(convnetjs\.json\)\s+momentum, 16\s+30\.0\s+—\s+24\.0\s+90\.0\s+20\.0\s+15\.0\s+3\.0×\s+2\.00\s+1\.60/);
+    // Whole epochs in the browser are said to be so.
+    expect(formatReport({ ...report, plan: { ...TINY_PLAN, browserEpochs: 3 } })).toMatch(/in the browser: there each figure is the median of 3 whole 60,000-sample epochs/);
   });
 });

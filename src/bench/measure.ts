@@ -17,10 +17,16 @@ export interface Plan {
   minSamples: number;
   maxSamples: number;
   repetitions: number;
+  /**
+   * Whole epochs timed per case in the browser worker, each a fresh run as the Train
+   * button starts one, so the run's start and its slicing weigh what they weigh in a
+   * real epoch; 0 times the browser like Node, on repetitions extrapolated to an epoch.
+   */
+  browserEpochs: number;
 }
 
-export const FULL_PLAN: Plan = { warmupSeconds: 0.5, targetSeconds: 1.5, minSamples: 256, maxSamples: 12_000, repetitions: 5 };
-export const QUICK_PLAN: Plan = { warmupSeconds: 0.1, targetSeconds: 0.2, minSamples: 32, maxSamples: 1_000, repetitions: 3 };
+export const FULL_PLAN: Plan = { warmupSeconds: 0.5, targetSeconds: 1.5, minSamples: 256, maxSamples: 12_000, repetitions: 5, browserEpochs: 3 };
+export const QUICK_PLAN: Plan = { warmupSeconds: 0.1, targetSeconds: 0.2, minSamples: 32, maxSamples: 1_000, repetitions: 3, browserEpochs: 0 };
 
 export interface TrainingTiming {
   samplesPerRepetition: number;

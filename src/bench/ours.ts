@@ -11,20 +11,14 @@ import { WasmSparseLayer } from '../engine/wasm/sparse-kernels.ts';
 import { CONV_KERNEL_SHAPE, LEARNING_RATE, MOMENTUM, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { TrainFn } from './measure.ts';
 
+/** The config every implementation trains a dense case with. */
+export function caseConfig({ layers, activations, batchSize }: TrainingCase, samples: number, seed = 1): Config {
+  return { ...SEED_CONFIG, layers, activations, optimizer: 'momentum', learningRate: LEARNING_RATE, momentum: MOMENTUM, batchSize, samples, seed };
+}
+
 /** A Trainer on the whole dataset, on the given kernels; each call trains the next `samples` samples, across epoch ends. */
-export function oursTrainer(data: Dataset, { layers, activations, batchSize }: TrainingCase, kernels: Kernels, seed = 1): TrainFn {
-  const config: Config = {
-    ...SEED_CONFIG,
-    layers,
-    activations,
-    optimizer: 'momentum',
-    learningRate: LEARNING_RATE,
-    momentum: MOMENTUM,
-    batchSize,
-    samples: data.count,
-    seed,
-  };
-  return configTrainer(data, config, kernels);
+export function oursTrainer(data: Dataset, trainingCase: TrainingCase, kernels: Kernels, seed = 1): TrainFn {
+  return configTrainer(data, caseConfig(trainingCase, data.count, seed), kernels);
 }
 
 /** A Trainer for a whole config (a preset's, say), its network on the given kernels, on the whole dataset. */

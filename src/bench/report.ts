@@ -53,7 +53,7 @@ export interface ConvRow {
   /** The preset's optimizer and batch, which every implementation uses. */
   optimizer: string;
   batchSize: number;
-  results: Partial<Record<'ours' | 'ours-ts' | 'tfjs-wasm' | 'torch-1t' | 'torch-2t', TrainingTiming>>;
+  results: Partial<Record<'ours' | 'ours-ts' | 'ours-browser' | 'tfjs-wasm' | 'torch-1t' | 'torch-2t', TrainingTiming>>;
 }
 
 /** GFLOP/s of one convolution layer's forward + backward (CONV_KERNEL_SHAPE). */
@@ -233,7 +233,10 @@ export function formatReport(report: BenchReport): string {
       `Training on real MNIST: SGD momentum ${MOMENTUM}, lr ${LEARNING_RATE}, cross-entropy on a Softmax output; hidden layers Sigmoid, except 784-800-10's ReLU.`,
       `Each figure is the median of ${plan.repetitions} timed repetitions of up to ${grouped(plan.maxSamples)} samples ` +
         `(about ${plan.targetSeconds} s each, after ${plan.warmupSeconds} s of warm-up); ` +
-        `s/epoch is extrapolated to ${grouped(report.epochSamples)} samples.`,
+        `s/epoch is extrapolated to ${grouped(report.epochSamples)} samples` +
+        (plan.browserEpochs > 0
+          ? `, except in the browser: there each figure is the median of ${plan.browserEpochs} whole ${grouped(report.epochSamples)}-sample epochs, each a fresh run from the train call.`
+          : '.'),
       'ours ÷ this = our samples/s over this implementation\'s in the same run (above 1: ours is faster).',
       ...impls.map((impl) => `  ${impl}: ${IMPLEMENTATION_NOTES[impl]}`),
       '',
@@ -280,31 +283,46 @@ export function formatReport(report: BenchReport): string {
 }
 
 function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
-  const header = ['network (preset)', 'optimizer, batch', 'ours', 'ours-ts', 'tfjs-wasm', 'torch 1 thread', 'torch 2 threads', 'ours ÷ tfjs-wasm', 'ours ÷ torch (time)'];
+  const header = [
+    'network (preset)',
+    'optimizer, batch',
+    'ours',
+    'ours-ts',
+    'ours-browser',
+    'tfjs-wasm',
+    'torch 1 thread',
+    'torch 2 threads',
+    'ours ÷ tfjs-wasm',
+    'ours ÷ torch (time)',
+    'ours-browser ÷ torch',
+  ];
   const body = rows.map((row) => {
     const cell = (timing: TrainingTiming | undefined) => (timing ? epochSeconds(timing.secondsPerEpoch) : '—');
     const torchTimes = [row.results['torch-1t'], row.results['torch-2t']].filter((t) => t !== undefined).map((t) => t.secondsPerEpoch);
+    const overTorch = (timing: TrainingTiming | undefined) => (timing && torchTimes.length > 0 ? fixed(timing.secondsPerEpoch / Math.min(...torchTimes), 2) : '—');
     const ours = row.results.ours;
     return [
       `${row.name} (${row.preset})`,
       `${row.optimizer}, ${row.batchSize}`,
-      cell(row.results.ours),
+      cell(ours),
       cell(row.results['ours-ts']),
+      cell(row.results['ours-browser']),
       cell(row.results['tfjs-wasm']),
       cell(row.results['torch-1t']),
       cell(row.results['torch-2t']),
       fixed(speedup(ours, row.results['tfjs-wasm']), 1, '×'),
-      ours && torchTimes.length > 0 ? fixed(ours.secondsPerEpoch / Math.min(...torchTimes), 2) : '—',
+      overTorch(ours),
+      overTorch(row.results['ours-browser']),
     ];
   });
   const { inputShape, filters, kernelSize, padding, batch } = CONV_KERNEL_SHAPE;
   return [
     'Convolutional networks: seconds per 60,000-sample epoch (medians as above), each preset\'s own optimizer, learning rate and batch on every implementation.',
-    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat); ours-ts: im2col + TypeScript loops;',
+    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat), in Node; ours-ts: im2col + TypeScript loops; ours-browser: ours in the app\'s worker, as above;',
     'tfjs-wasm: TF.js core ops (conv2d, maxPool, matMul) + optimizer.minimize; its wasm backend has no Conv2DBackpropFilter, so the filter gradient runs on its Conv3DBackpropFilterV2.',
     'torch: nn.Conv2d, MaxPool2d and Linear in nn.Sequential on NCHW batches, the preset\'s optimizer; ours ÷ torch is our time over the faster of its two (below 1: ours is faster).',
     '',
-    formatTable(header, body, 'llrrrrrrr'),
+    formatTable(header, body, 'llrrrrrrrrr'),
     '',
     `One convolution, ${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} ${padding}, batch ${batch}, forward + ∂W + ∂x (3 × 2 flops per multiply-add of the forward pass):`,
     `ours ${fixed(kernel.ours, 1)} GFLOP/s, ours-ts ${fixed(kernel.oursTs, 1)}, tfjs-wasm ${fixed(kernel.tfjsWasm, 1)}.`,

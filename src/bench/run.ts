@@ -8,9 +8,9 @@ import type { Kernels } from '../engine/kernels.ts';
 import { CONV_CASES, CONV_KERNEL_SHAPE, MATMUL_SHAPES, convForwardFlops, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
-import { configTrainer, oursConvKernels, oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
+import { caseConfig, configTrainer, oursConvKernels, oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { profileTraining } from './profile.ts';
-import { type BenchReport, type Implementation, type OursDenseResult, type TrainingRow } from './report.ts';
+import { type BenchReport, type Implementation, type OursDenseResult } from './report.ts';
 
 export interface BenchOptions {
   quick: boolean;
@@ -76,33 +76,42 @@ function oursDense(shape: MatMulShape, plan: Plan, path: Kernels): OursDenseResu
 }
 
 /**
- * Times every case in the app's worker in headless Chromium, each run about as
- * long as the plan asks at the speed `ours` had in Node.
+ * Times every dense case and convolutional preset in the app's worker in headless Chromium:
+ * whole epochs when the plan asks for them, else repetitions about as long as the plan
+ * asks at the speed `ours` had in Node.
  */
-async function addBrowserTimings(report: BenchReport, plan: Plan, log: (line: string) => void): Promise<void> {
+async function addBrowserTimings(report: BenchReport, convConfigs: Config[], plan: Plan, log: (line: string) => void): Promise<void> {
   const { timeInBrowser } = await import('./browser.ts');
-  // Each case in one worker, then (batches of 2 or more) with both cores, one after the other under the same load.
-  const cases: BrowserCase[] = report.training.flatMap(({ case: trainingCase, results }): BrowserCase[] => {
-    const rate = (results.ours as TrainingTiming).samplesPerSecond;
-    const one: BrowserCase = {
-      trainingCase,
-      warmupSamples: repetitionSamples(rate * (plan.warmupSeconds / plan.targetSeconds), trainingCase.batchSize, plan),
-      samples: repetitionSamples(rate, trainingCase.batchSize, plan),
-      repetitions: plan.repetitions,
-      workers: 1,
-    };
-    return trainingCase.batchSize >= 2 ? [one, { ...one, workers: 2 }] : [one];
+  interface Timed {
+    name: string;
+    browserCase: BrowserCase;
+    results: Partial<Record<Implementation, TrainingTiming>>;
+  }
+  const sized = (config: Config, nodeRate: number): BrowserCase => ({
+    config,
+    warmupSamples: repetitionSamples(nodeRate * (plan.warmupSeconds / plan.targetSeconds), config.batchSize, plan),
+    samples: plan.browserEpochs > 0 ? EPOCH_SAMPLES : repetitionSamples(nodeRate, config.batchSize, plan),
+    repetitions: plan.browserEpochs > 0 ? plan.browserEpochs : plan.repetitions,
+    workers: 1,
   });
+  // Each dense case in one worker, then (batches of 2 or more) with both cores, one after the other under the same load.
+  const timed: Timed[] = report.training.flatMap(({ case: trainingCase, results }): Timed[] => {
+    const one = sized(caseConfig(trainingCase, EPOCH_SAMPLES), (results.ours as TrainingTiming).samplesPerSecond);
+    const name = caseName(trainingCase);
+    return [{ name, browserCase: one, results }, ...(trainingCase.batchSize >= 2 ? [{ name, browserCase: { ...one, workers: 2 as const }, results }] : [])];
+  });
+  for (const [c, row] of (report.conv?.rows ?? []).entries()) {
+    if (row.results.ours) timed.push({ name: row.name, browserCase: sized(convConfigs[c], row.results.ours.samplesPerSecond), results: row.results });
+  }
   log('Timing the training worker in headless Chromium…');
-  const result = await timeInBrowser(cases, log);
+  const result = await timeInBrowser(timed.map((t) => t.browserCase), log);
   report.browser = { userAgent: result.userAgent, kernels: result.kernels };
-  cases.forEach((browserCase, c) => {
-    const row = report.training.find((r) => r.case === browserCase.trainingCase) as TrainingRow;
-    const timing = trainingTiming(browserCase.samples, result.seconds[c]);
+  timed.forEach(({ name, browserCase, results }, c) => {
+    const timing = trainingTiming(result.samples[c], result.seconds[c]);
     const impl = browserCase.workers === 2 ? 'ours-browser-2w' : 'ours-browser';
-    if (browserCase.workers === 2 && result.workers[c] !== 2) log(`${caseName(row.case)}  ${impl}: the page trained in ${result.workers[c]} worker`);
-    row.results[impl] = timing;
-    log(`${caseName(row.case)}  ${impl}: ${summary(timing)}`);
+    if (browserCase.workers === 2 && result.workers[c] !== 2) log(`${name}  ${impl}: the page trained in ${result.workers[c]} worker`);
+    results[impl] = timing;
+    log(`${name}  ${impl}: ${summary(timing)}`);
   });
 }
 
@@ -205,7 +214,7 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       report.conv.kernel.oursTs = timeKernel(oursConvKernels('ts'), flops, plan).gflops;
       log(`convolution kernel fwd+bwd: ours ${report.conv.kernel.ours.toFixed(1)}, ours-ts ${report.conv.kernel.oursTs.toFixed(1)} GFLOP/s`);
     }
-    if (options.browser && !convOnly) await addBrowserTimings(report, plan, log);
+    if (options.browser) await addBrowserTimings(report, convConfigs, plan, log);
   }
 
   // Native code next, in a process of its own: it does not share our JIT or heap.

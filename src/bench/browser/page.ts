@@ -5,51 +5,51 @@
  * events, and the engine it picks in this browser.
  */
 import * as Comlink from 'comlink';
-import { SEED_CONFIG, type Config } from '../../engine/config.ts';
+import type { Config } from '../../engine/config.ts';
 import { bestKernels } from '../../engine/kernels.ts';
 import type { TrainingEvent, TrainingWorkerApi } from '../../worker/api.ts';
-import { LEARNING_RATE, MOMENTUM } from '../cases.ts';
-import type { BrowserCase, BrowserResult } from './protocol.ts';
+import type { BrowserResult } from './protocol.ts';
 
 const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module' });
 const api = Comlink.wrap<TrainingWorkerApi>(worker);
 let onEvent: (event: TrainingEvent) => void = () => {};
 void api.subscribe(Comlink.proxy((event: TrainingEvent) => onEvent(event)));
 
-function configFor({ trainingCase }: BrowserCase, samples: number): Config {
-  const { layers, activations, batchSize } = trainingCase;
-  return { ...SEED_CONFIG, layers, activations, batchSize, optimizer: 'momentum', learningRate: LEARNING_RATE, momentum: MOMENTUM, epochs: 1, samples };
-}
-
 /**
- * Seconds from asking the worker to train a one-epoch run of `config.samples`
- * samples until it reports the last of them trained; the test-set evaluation
+ * Seconds from asking the worker to train a one-epoch run of `samples` samples until it
+ * reports the last of them trained, and how many that was; the test-set evaluation
  * that follows an epoch is not counted.
  */
-async function timeRun(config: Config): Promise<number> {
+async function timeRun(config: Config, samples: number): Promise<{ seconds: number; samples: number }> {
   let trainedAt = 0;
+  let trained = 0;
   onEvent = (event) => {
-    if (event.type === 'progress' && event.progress.samplesDone === event.progress.samplesTotal && trainedAt === 0) trainedAt = performance.now();
+    if (event.type === 'progress' && event.progress.samplesDone === event.progress.samplesTotal && trainedAt === 0) {
+      trainedAt = performance.now();
+      trained = event.progress.samplesTotal;
+    }
   };
   const started = performance.now();
-  const outcome = await api.train(config);
+  const outcome = await api.train({ ...config, epochs: 1, samples });
   if (outcome.status !== 'finished' || trainedAt === 0) throw new Error(`The worker's run ended ${outcome.status}`);
-  return (trainedAt - started) / 1000;
+  return { seconds: (trainedAt - started) / 1000, samples: trained };
 }
 
 window.benchWorker = async (cases) => {
   await api.loadData(Comlink.proxy(() => {}), 'mnist');
   const seconds: number[][] = [];
+  const samples: number[] = [];
   const workers: number[] = [];
   for (const benchCase of cases) {
     workers.push(await api.useBothCores(benchCase.workers === 2));
-    await timeRun(configFor(benchCase, benchCase.warmupSamples));
-    const runs: number[] = [];
-    for (let r = 0; r < benchCase.repetitions; r++) runs.push(await timeRun(configFor(benchCase, benchCase.samples)));
-    seconds.push(runs);
+    await timeRun(benchCase.config, benchCase.warmupSamples);
+    const runs: { seconds: number; samples: number }[] = [];
+    for (let r = 0; r < benchCase.repetitions; r++) runs.push(await timeRun(benchCase.config, benchCase.samples));
+    seconds.push(runs.map((run) => run.seconds));
+    samples.push(runs[0].samples);
   }
   await api.useBothCores(false);
-  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds, workers };
+  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds, samples, workers };
   return result;
 };
 

@@ -1,9 +1,9 @@
 /** What the Node harness and the bench page exchange through page.evaluate: plain, cloneable data. */
 import type { Config } from '../../engine/config.ts';
-import type { TrainingCase } from '../cases.ts';
 
 export interface BrowserCase {
-  trainingCase: TrainingCase;
+  /** Trained for one epoch of `samples` samples per run; its epochs and samples are replaced. */
+  config: Config;
   /** Samples of the untimed first run, and of each timed run (whole batches). */
   warmupSamples: number;
   samples: number;
@@ -16,8 +16,10 @@ export interface BrowserResult {
   userAgent: string;
   /** What runs the dense layers' products in this browser (see engine/kernels.ts). */
   kernels: string;
-  /** Per case, the wall-clock seconds of each timed run. */
+  /** Per case, the wall-clock seconds of each timed run … */
   seconds: number[][];
+  /** … and the samples each of its runs trained (fewer than asked when the config holds some out for validation). */
+  samples: number[];
   /** Per case, the workers the app's worker said it trained in. */
   workers: number[];
 }
