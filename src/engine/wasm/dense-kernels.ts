@@ -1,3 +1,4 @@
+import { compiledOnce } from './compile.ts';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.ts';
 
 /** The exports of kernels.wat: pointers are byte offsets, sizes count floats, all padded (see there). */
@@ -7,23 +8,8 @@ interface KernelExports {
   weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/**
- * The kernels compiled for this runtime, or null where WebAssembly or its SIMD
- * instructions are missing (the module then fails to validate). Compiled once,
- * synchronously: the module is small, and Node and workers allow it.
- */
-export function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The dense and sparse products of kernels.wat, or null where they cannot run here (see compile.ts). */
+export const kernelModule = compiledOnce(KERNELS_WASM_BASE64);
 
 const PAGE_BYTES = 65536;
 
