@@ -10,6 +10,7 @@ import { copyImage, type Dataset } from '../engine/dataset.ts';
 import type { Kernels } from '../engine/kernels.ts';
 import { LOSS_FUNCTIONS, squaredError } from '../engine/losses.ts';
 import { argmax } from '../engine/metrics.ts';
+import { Dense } from '../engine/dense.ts';
 import { Network } from '../engine/network.ts';
 import { createOptimizer } from '../engine/optimizers.ts';
 import { createRng, shuffle } from '../engine/rng.ts';
@@ -37,9 +38,8 @@ export interface Profile {
 
 /**
  * Trains `samples` samples (after `warmupSamples` untimed ones) of `trainingCase` on
- * MNIST with our engine, timing each phase of every batch. The activation forward
- * runs inside a layer's forward: its share is timed on a copy of the layer's output
- * and moved from the layer's phase to 'activations'. With `optimizerKernels` false,
+ * MNIST with our engine, timing each phase of every batch; each layer's forward is
+ * called as its two halves, weightedSum then activate. With `optimizerKernels` false,
  * the optimizer takes its TypeScript path even where the weights live in WebAssembly memory.
  */
 export function profileTraining(data: Dataset, trainingCase: TrainingCase, kernels: Kernels, samples: number, warmupSamples: number, optimizerKernels = true): Profile {
@@ -50,7 +50,10 @@ export function profileTraining(data: Dataset, trainingCase: TrainingCase, kerne
   // Without the arena, the optimizer runs its TypeScript loops on the same arrays: the engine before its optimizer kernels.
   const groups = network.paramGroups(0).map((group) => (optimizerKernels ? group : { ...group, arena: undefined }));
   const optimizer = createOptimizer(config.optimizer, groups, config);
-  const layers = network.layers;
+  const layers = network.layers.map((layer) => {
+    if (!(layer instanceof Dense)) throw new Error('The profile times dense networks only');
+    return layer;
+  });
   const top = layers[layers.length - 1];
   const lossFunction = LOSS_FUNCTIONS[network.loss];
   const times = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
@@ -68,7 +71,6 @@ export function profileTraining(data: Dataset, trainingCase: TrainingCase, kerne
   };
   const inputs = new Float32Array(batchSize * network.inputSize);
   const targets = new Float32Array(batchSize * network.outputSize);
-  const scratch = layers.map((layer) => new Float32Array(batchSize * layer.outputs));
   const order = Uint32Array.from({ length: data.count }, (_, i) => i);
   shuffle(order, rng);
   let position = 0;
@@ -88,20 +90,11 @@ export function profileTraining(data: Dataset, trainingCase: TrainingCase, kerne
     lap('data preparation');
     let x: Float32Array = inputs;
     for (let l = 0; l < layers.length; l++) {
-      const phase = l === 0 ? 'first layer forward' : 'hidden/output forward';
-      x = layers[l].forward(x, rows);
-      lap(phase);
-      const length = rows * layers[l].outputs;
-      scratch[l].set(x.subarray(0, length));
-      const started = performance.now();
-      ACTIVATION_FUNCTIONS[layers[l].activation].forward(scratch[l], scratch[l], length, layers[l].outputs);
-      // The layer's forward ran this activation once already: move that share out of its phase,
-      // never below zero (on a tiny layer the timer's noise can exceed the layer's own time).
-      // The copy and this second run are the profiler's own cost and are charged to no phase.
-      const moved = Math.min(performance.now() - started, times[phase]);
-      times[phase] -= moved;
-      times.activations += moved;
-      clock = performance.now();
+      layers[l].weightedSum(x, rows);
+      lap(l === 0 ? 'first layer forward' : 'hidden/output forward');
+      layers[l].activate(rows);
+      lap('activations');
+      x = layers[l].output;
     }
     for (let r = 0; r < rows; r++) if (argmax(top.output, r * top.outputs, top.outputs) === data.labels[order[position + r]]) correct++;
     squaredError(top.output, targets, rows * top.outputs);

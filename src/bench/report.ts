@@ -250,7 +250,7 @@ export function formatReport(report: BenchReport): string {
     lines.push(
       '',
       'Where ours (Node, wasm) spends an epoch, seconds per phase: a profiling copy of the training loop with a clock read between phases',
-      '(the activation forward, run inside a layer, is timed on a copy of its output; the optimizer includes the lazy momentum catch-up).',
+      '(each layer\'s forward timed as its two halves, the weighted sum and the activation; the optimizer includes the lazy momentum catch-up).',
       'Before and after the optimizer kernels ("updates"): "TS opt." runs the optimizer\'s TypeScript loops on the same weights, "wasm" its WebAssembly kernels (the app\'s path).',
       '"timed" is the same case\'s figure above, without the clocks.',
       '',

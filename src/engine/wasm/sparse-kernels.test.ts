@@ -70,6 +70,37 @@ describe('WasmSparseLayer', () => {
     expect(layer.weights.buffer).toBe(layer.output.buffer);
   });
 
+  it('lists the inked pixels in order of first sight, -0 and an empty row counting as no ink', () => {
+    const layer = new WasmSparseLayer(6, 3, 3);
+    layer.load(Float32Array.of(0, 0, 0.5, -0, 0, 1, 0, 0, 0, 0, 0, 0, 0.25, 0, 0.75, 0, 0, 0), 3);
+    expect(Array.from(layer.activeList.subarray(0, layer.activeCount))).toEqual([2, 5, 0]);
+  });
+
+  it('computes σ within 2 float32 ulp of the float64 σ, saturating at ±∞ and keeping NaN', () => {
+    const layer = new WasmSparseLayer(1, 250, 200);
+    const rows = 200;
+    const worst = { relative: 0, at: 0 };
+    // z over [−80, 80) in steps of 1/312.5, each value rounded to float32.
+    const z = Float32Array.from({ length: rows * 250 }, (_, i) => -80 + i / 312.5);
+    layer.load(new Float32Array(rows), rows);
+    layer.output.set(z);
+    layer.sigmoid();
+    z.forEach((value, i) => {
+      const exact = 1 / (1 + Math.exp(-value));
+      const relative = Math.abs(layer.output[i] - exact) / exact;
+      if (relative > worst.relative) Object.assign(worst, { relative, at: value });
+    });
+    expect(worst.relative, `at z = ${worst.at}`).toBeLessThan(2 * 2 ** -23);
+
+    layer.load(new Float32Array(4), 4);
+    layer.output.set([Infinity, -Infinity, Number.NaN, 0]);
+    layer.sigmoid();
+    expect(layer.output[0]).toBe(1);
+    expect(layer.output[1]).toBeLessThan(1e-38);
+    expect(layer.output[2]).toBeNaN();
+    expect(layer.output[3]).toBe(0.5);
+  });
+
   it('refuses a batch larger than it was sized for, naming both', () => {
     const layer = new WasmSparseLayer(4, 3, 2);
     expect(() => layer.load(new Float32Array(12), 3)).toThrow(/sized for 2 rows, not 3/);

@@ -1,10 +1,21 @@
 import { WasmArena } from './arena.ts';
+import { compiledOnce } from './compile.ts';
 import { kernelModule } from './dense-kernels.ts';
 import { optimizerStateBytes } from './optimizer-kernels.ts';
+import { SPARSE_INPUT_WASM_BASE64 } from './sparse-input.generated.ts';
 
 interface SparseExports {
   sparseRows(targets: number, count: number, start: number, end: number, index: number, value: number, m: number, init: number, out: number, n: number): void;
 }
+
+/** The exports of sparse-input.wat. */
+interface SparseInputExports {
+  scan(input: number, rows: number, inputs: number, pixel: number, value: number, rowEnd: number, seenIn: number, rowsOf: number, active: number, pass: number): number;
+  group(rows: number, inputs: number, pixel: number, value: number, rowEnd: number, active: number, count: number, rowsOf: number, bucketStart: number, bucketEnd: number, bucketRow: number, bucketValue: number): void;
+  sigmoid(z: number, length: number): void;
+}
+
+const sparseInputModule = compiledOnce(SPARSE_INPUT_WASM_BASE64);
 
 /**
  * The sparse-input first layer's products in WebAssembly, on arrays that live in
@@ -15,7 +26,9 @@ interface SparseExports {
  * the memory never grows, so the views stay valid.
  *
  * load() scans a batch for its non-zero pixels; forward() and weightGradient()
- * then skip the zeros, as the TypeScript path in dense.ts does.
+ * then skip the zeros, as the TypeScript path in dense.ts does. sigmoid() is the
+ * layer's activation when it is one: in float32 SIMD, where Math.exp took longer
+ * than either product.
  */
 export class WasmSparseLayer {
   readonly weights: Float32Array;
@@ -30,7 +43,10 @@ export class WasmSparseLayer {
   readonly arena: WasmArena;
 
   private readonly kernels: SparseExports;
+  private readonly inputKernels: SparseInputExports;
   private rows = 0;
+  /** The loaded batch, rows × inputs. */
+  private readonly input: Float32Array;
   /** Per row r: its non-zeros (pixel, x) at r·inputs … rowEnd[r] − 1. */
   private readonly pixel: Int32Array;
   private readonly value: Float32Array;
@@ -54,16 +70,18 @@ export class WasmSparseLayer {
     readonly outputs: number,
     readonly maxRows: number,
     module: WebAssembly.Module | null = kernelModule(),
+    inputModule: WebAssembly.Module | null = sparseInputModule(),
   ) {
-    if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
+    if (!module || !inputModule) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
     const entries = maxRows * inputs;
     const { cost } = WasmArena;
-    const floats = [inputs * outputs, outputs, inputs * outputs, outputs, maxRows * outputs, maxRows * outputs, entries, entries];
+    const floats = [inputs * outputs, outputs, inputs * outputs, outputs, maxRows * outputs, maxRows * outputs, entries, entries, entries];
     const ints = [entries, entries, maxRows, maxRows, maxRows, inputs, inputs, inputs, inputs, inputs, inputs];
     const bytes = [...floats, ...ints].reduce((sum, length) => sum + cost(length, 4), 0) + optimizerStateBytes(inputs, outputs);
     const arena = new WasmArena(bytes);
     this.arena = arena;
     this.kernels = new WebAssembly.Instance(module, { env: { memory: arena.memory } }).exports as unknown as SparseExports;
+    this.inputKernels = new WebAssembly.Instance(inputModule, { env: { memory: arena.memory } }).exports as unknown as SparseInputExports;
     this.weights = arena.floats(inputs * outputs);
     this.biases = arena.floats(outputs);
     this.gradWeights = arena.floats(inputs * outputs);
@@ -72,6 +90,7 @@ export class WasmSparseLayer {
     this.delta = arena.floats(maxRows * outputs);
     this.value = arena.floats(entries);
     this.bucketValue = arena.floats(entries);
+    this.input = arena.floats(entries);
     this.pixel = arena.ints(entries);
     this.bucketRow = arena.ints(entries);
     this.rowStart = arena.ints(maxRows);
@@ -93,50 +112,24 @@ export class WasmSparseLayer {
   /** Reads `rows` input rows: each row's non-zeros, their union (activeList), and the rows of each pixel. */
   load(input: Float32Array, rows: number): void {
     if (rows > this.maxRows) throw new Error(`This layer was sized for ${this.maxRows} rows, not ${rows}`);
-    const { inputs, pixel, value, rowEnd, seenIn, rowsOf, activeList } = this;
-    const pass = ++this.pass;
-    let active = 0;
-    for (let r = 0; r < rows; r++) {
-      const start = r * inputs;
-      let k = start;
-      for (let i = 0; i < inputs; i++) {
-        const x = input[start + i];
-        if (x === 0) continue;
-        pixel[k] = i;
-        value[k++] = x;
-        if (seenIn[i] !== pass) {
-          seenIn[i] = pass;
-          activeList[active++] = i;
-          rowsOf[i] = 0;
-        }
-        rowsOf[i]++;
-      }
-      rowEnd[r] = k;
-    }
+    const { inputs, pixel, value, rowEnd, seenIn, rowsOf, activeList, inputKernels } = this;
+    this.input.set(input.subarray(0, rows * inputs));
+    const active = inputKernels.scan(this.input.byteOffset, rows, inputs, pixel.byteOffset, value.byteOffset, rowEnd.byteOffset, seenIn.byteOffset, rowsOf.byteOffset, activeList.byteOffset, ++this.pass);
     this.activeCount = active;
     this.rows = rows;
-    // Group the (row, x) pairs by pixel, rows in order within each group.
     const { bucketStart, bucketEnd, bucketRow, bucketValue } = this;
-    let offset = 0;
-    for (let n = 0; n < active; n++) {
-      const i = activeList[n];
-      bucketStart[i] = offset;
-      bucketEnd[i] = offset;
-      offset += rowsOf[i];
-    }
-    for (let r = 0; r < rows; r++) {
-      for (let k = r * inputs; k < rowEnd[r]; k++) {
-        const e = bucketEnd[pixel[k]]++;
-        bucketRow[e] = r;
-        bucketValue[e] = value[k];
-      }
-    }
+    inputKernels.group(rows, inputs, pixel.byteOffset, value.byteOffset, rowEnd.byteOffset, activeList.byteOffset, active, rowsOf.byteOffset, bucketStart.byteOffset, bucketEnd.byteOffset, bucketRow.byteOffset, bucketValue.byteOffset);
   }
 
   /** z[r][o] = b[o] + Σ_{x[r][i] ≠ 0} x[r][i]·W[i][o] into `output`, for the loaded batch. */
   forward(): void {
     const { identity, rowStart, rowEnd, pixel, value, weights, biases, output } = this;
     this.kernels.sparseRows(identity.byteOffset, this.rows, rowStart.byteOffset, rowEnd.byteOffset, pixel.byteOffset, value.byteOffset, weights.byteOffset, biases.byteOffset, output.byteOffset, this.outputs);
+  }
+
+  /** a = σ(z) in place on the loaded batch's outputs. */
+  sigmoid(): void {
+    this.inputKernels.sigmoid(this.output.byteOffset, this.rows * this.outputs);
   }
 
   /** ∂W[i][o] = Σ_r x[r][i]·δ[r][o] from `delta`: the active pixels' rows computed, the other rows zero. */
