@@ -1,4 +1,4 @@
-import { compiledOnce } from './compile.ts';
+import { compileKernels } from './compile.ts';
 import { CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
@@ -8,8 +8,13 @@ interface ConvKernelExports {
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
 }
 
+let compiled: WebAssembly.Module | null | undefined;
+
 /** The convolution kernels compiled for this runtime, or null where WebAssembly SIMD is missing. */
-export const convKernelModule = compiledOnce(CONV_KERNELS_WASM_BASE64);
+export function convKernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernels(CONV_KERNELS_WASM_BASE64);
+  return compiled;
+}
 
 /** The geometry of one convolution, as Conv2D works it out. */
 export interface ConvGeometry {

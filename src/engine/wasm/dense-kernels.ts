@@ -1,4 +1,4 @@
-import { compiledOnce } from './compile.ts';
+import { compileKernels } from './compile.ts';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.ts';
 
 /** The exports of kernels.wat: pointers are byte offsets, sizes count floats, all padded (see there). */
@@ -8,8 +8,13 @@ interface KernelExports {
   weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number): void;
 }
 
+let compiled: WebAssembly.Module | null | undefined;
+
 /** The dense and sparse products of kernels.wat, or null where they cannot run here (see compile.ts). */
-export const kernelModule = compiledOnce(KERNELS_WASM_BASE64);
+export function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernels(KERNELS_WASM_BASE64);
+  return compiled;
+}
 
 const PAGE_BYTES = 65536;
 

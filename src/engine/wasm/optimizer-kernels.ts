@@ -1,4 +1,4 @@
-import { compiledOnce } from './compile.ts';
+import { compileKernels } from './compile.ts';
 import { WasmArena } from './arena.ts';
 import { OPTIMIZER_KERNELS_WASM_BASE64 } from './optimizer-kernels.generated.ts';
 
@@ -19,8 +19,13 @@ export interface MomentumSeries {
 /** Gaps k below this have μ^k and the gain tabled (a row is touched every few steps). */
 export const TABLED_GAPS = 1024;
 
+let compiled: WebAssembly.Module | null | undefined;
+
 /** The optimizer kernels compiled for this runtime, or null where WebAssembly or its SIMD instructions are missing. */
-export const optimizerModule = compiledOnce(OPTIMIZER_KERNELS_WASM_BASE64);
+export function optimizerModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernels(OPTIMIZER_KERNELS_WASM_BASE64);
+  return compiled;
+}
 
 /**
  * Bytes the state of any of our optimizers takes at most, for a weight matrix of

@@ -1,5 +1,5 @@
 import { WasmArena } from './arena.ts';
-import { compiledOnce } from './compile.ts';
+import { compileKernels } from './compile.ts';
 import { kernelModule } from './dense-kernels.ts';
 import { optimizerStateBytes } from './optimizer-kernels.ts';
 import { SPARSE_INPUT_WASM_BASE64 } from './sparse-input.generated.ts';
@@ -15,7 +15,12 @@ interface SparseInputExports {
   sigmoid(z: number, length: number): void;
 }
 
-const sparseInputModule = compiledOnce(SPARSE_INPUT_WASM_BASE64);
+let compiled: WebAssembly.Module | null | undefined;
+
+function sparseInputModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernels(SPARSE_INPUT_WASM_BASE64);
+  return compiled;
+}
 
 /**
  * The sparse-input first layer's products in WebAssembly, on arrays that live in
