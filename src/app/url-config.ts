@@ -4,7 +4,7 @@
  * always holds a link to the current setup.
  */
 import { ioShapeOf } from '../formats/config-format';
-import { configFromHash, DATASET_KEY } from '../formats/config-hash';
+import { configFromHash, DATASET_KEY, readDatasetMarker } from '../formats/config-hash';
 import { linkHash } from '../store/config-slice';
 import { configRefused, datasetNoted, loadConfig } from '../store/actions';
 import { useAppStore } from '../store/store';
@@ -17,22 +17,17 @@ import { errorText } from '../formats/error-text';
  */
 function readHash(): void {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
-  const local = params.get(DATASET_KEY);
+  const marker = readDatasetMarker(params.get(DATASET_KEY));
   params.delete(DATASET_KEY);
-  // The shape is the last three fields, so a name may hold underscores.
-  const parts = (local ?? '').split('_');
-  const [height, width, classes] = parts.splice(-3, 3);
-  const name = parts.join('_');
-  const shape = { height: Number(height), width: Number(width), classes: Number(classes) };
-  const known = local !== null && [shape.height, shape.width, shape.classes].every((n) => Number.isInteger(n) && n > 0);
-  const io = known ? ioShapeOf({ name, height: shape.height, width: shape.width, classNames: Array.from({ length: shape.classes }, String) }) : undefined;
+  const shape = marker?.shape;
+  const io = marker && shape ? ioShapeOf({ name: marker.name, height: shape.height, width: shape.width, classNames: Array.from({ length: shape.classes }, String) }) : undefined;
   try {
     const config = configFromHash(params.toString(), io);
     if (config) loadConfig(config);
-    if (local !== null) {
+    if (marker) {
       const active = useAppStore.getState().dataset.name;
       datasetNoted(
-        `This link was made on ${name || 'a dataset'}, a dataset kept in the browser it came from; links do not carry data, so it opens with ${active} and the network fitted to it.`,
+        `This link was made on ${marker.name || 'a dataset'}, a dataset kept in the browser it came from; links do not carry data, so it opens with ${active} and the network fitted to it.`,
       );
     }
   } catch (error) {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config.ts';
-import { ConfigError, parseConfig } from './config-format.ts';
-import { configFromHash, configToHash } from './config-hash.ts';
+import { ConfigError, ioShapeOf, parseConfig } from './config-format.ts';
+import { configFromHash, configToHash, DATASET_KEY, readDatasetMarker, shareHash } from './config-hash.ts';
 
 describe('config in a URL hash', () => {
   it('writes every field readably and reads it back', () => {
@@ -61,5 +61,23 @@ describe('config in a URL hash', () => {
       new ConfigError(['layers[1].kernel_size: must be an integer from 1 to 32, got 40']),
     );
     expect(() => configFromHash('#layers=input_28_28_1,maxpool2d_2_2_9,dense_10_Softmax')).toThrow(/^layers\[1\]: unknown field "field 3"/);
+  });
+
+  it('a link made on MNIST is the config alone; on another set it also names the set and its shape, which read back', () => {
+    const config: Config = { ...SEED_CONFIG, layers: [196, 32, 3], activations: ['ReLU', 'Softmax'] };
+    expect(shareHash(config, null)).toBe(`#${configToHash(config)}`);
+
+    const record = { name: 'My_set & co #1', height: 14, width: 14, classNames: ['a', 'b', 'c'] };
+    const params = new URLSearchParams(shareHash(config, record).slice(1));
+    expect(readDatasetMarker(params.get(DATASET_KEY))).toEqual({ name: 'My_set & co #1', shape: { height: 14, width: 14, classes: 3 } });
+    params.delete(DATASET_KEY);
+    expect(configFromHash(params.toString(), ioShapeOf(record))).toEqual(config);
+  });
+
+  it('a dataset marker without a valid shape still gives its name, and no shape', () => {
+    expect(readDatasetMarker(null)).toBeNull();
+    expect(readDatasetMarker('Digits_0_28_10')).toEqual({ name: 'Digits', shape: null });
+    expect(readDatasetMarker('Digits_28_28_2.5')).toEqual({ name: 'Digits', shape: null });
+    expect(readDatasetMarker('Digits')).toEqual({ name: '', shape: null });
   });
 });

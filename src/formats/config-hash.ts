@@ -95,6 +95,22 @@ export function shareHash(config: Config, dataset: DatasetRecord | null): string
   return `#${configToHash(config)}${marker}`;
 }
 
+/** A link's dataset marker read back: the set's name, and its shape when the marker holds a valid one. */
+export interface DatasetMarker {
+  name: string;
+  shape: { height: number; width: number; classes: number } | null;
+}
+
+/** The marker in a hash's `dataset` value; null when the hash has none. */
+export function readDatasetMarker(value: string | null): DatasetMarker | null {
+  if (value === null) return null;
+  // The shape is the last three fields, so a name may hold underscores.
+  const parts = value.split('_');
+  const [height, width, classes] = parts.splice(-3, 3).map(Number);
+  const valid = [height, width, classes].every((n) => Number.isInteger(n) && n > 0);
+  return { name: parts.join('_'), shape: valid ? { height, width, classes } : null };
+}
+
 /** The hash's config (with or without the leading '#'); null when it holds none; throws ConfigError when it is wrong. */
 export function configFromHash(hash: string, io?: IoShape): Config | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
