@@ -6,12 +6,11 @@ import { loadMnistNode, mnistDataDir } from '../src/cli/node-mnist.ts';
 import { projectPython, runPythonScript, temporaryFolder } from '../src/testing/python-env.ts';
 import { openTab } from './helpers';
 
-// In CI a missing venv throws here rather than skipping (see python-env).
 const python = projectPython();
 
 /** An MLP trained and exported by PyTorch's own torch.onnx.export, and the test accuracy of PyTorch's outputs. */
 function pytorchOnnx(folder: string): { path: string; accuracy: number } {
-  runPythonScript(python as string, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
+  runPythonScript(python, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
   const raw = readFileSync(join(folder, 'torch-outputs.f32'));
   const outputs = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   const { labels, count } = loadMnistNode('test');
@@ -42,8 +41,6 @@ function unsupportedOnnx(folder: string): string {
   writeFileSync(path, bytes);
   return path;
 }
-
-test.skip(!python, 'needs the Python venv: bash scripts/setup-python.sh');
 
 test('a PyTorch model exported to ONNX elsewhere loads and scores as PyTorch does; an ONNX graph of other operators is refused by name', async ({ page }) => {
   test.setTimeout(300_000);

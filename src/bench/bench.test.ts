@@ -4,7 +4,8 @@ import { createRng } from '../engine/rng.ts';
 import type { Activation } from '../engine/config.ts';
 import { Network } from '../engine/network.ts';
 import { CONV_CASES, type TrainingCase } from './cases.ts';
-import { denseTorchCase, stackTorchCase, torchParameterCounts, torchPython } from './torch.ts';
+import { projectPython } from '../testing/python-env.ts';
+import { denseTorchCase, stackTorchCase, torchParameterCounts } from './torch.ts';
 import { median, timeKernel, timeTraining, type Plan } from './measure.ts';
 import { oursDenseKernels, oursSparseFirstLayer, oursTrainer } from './ours.ts';
 import { formatReport, type BenchReport } from './report.ts';
@@ -163,12 +164,12 @@ describe('parseArgs', () => {
   });
 });
 
-describe.skipIf(!torchPython())('PyTorch peer', () => {
+describe('PyTorch peer', () => {
   it('builds the convolutional presets and the dense cases with exactly our parameter counts', () => {
     const configs = CONV_CASES.map((c) => parseConfig(readFileSync(c.preset, 'utf8')));
     const ours = [...configs.map((config) => Network.forConfig(config, createRng(1)).parameterCount()), Network.create([784, 200, 10], ['Sigmoid', 'Softmax'], 'uniform', createRng(1)).parameterCount()];
     const dense = { ...TINY_CASE, layers: [784, 200, 10], activations: ['Sigmoid', 'Softmax'] as Activation[], batchSize: 32 };
-    expect(torchParameterCounts(torchPython() as string, [...configs.map(stackTorchCase), denseTorchCase(dense)])).toEqual(ours);
+    expect(torchParameterCounts(projectPython(), [...configs.map(stackTorchCase), denseTorchCase(dense)])).toEqual(ours);
   });
 });
 

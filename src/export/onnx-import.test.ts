@@ -93,10 +93,10 @@ describe('ONNX import', () => {
 
 const python = projectPython();
 
-describe.skipIf(!python)('ONNX import of a PyTorch MLP exported with torch.onnx.export', () => {
+describe('ONNX import of a PyTorch MLP exported with torch.onnx.export', () => {
   it('loads Flatten/Gemm/ReLU/Tanh/Sigmoid/Softmax and predicts as PyTorch does', () => {
     const folder = temporaryFolder('torch-onnx-');
-    runPythonScript(python as string, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
+    runPythonScript(python, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
     const imported = importOnnx(readFileSync(join(folder, 'torch-mlp.onnx')));
     expect(imported.producer).toBe('pytorch');
     expect(imported.config.layers).toEqual([784, 64, 32, 16, 10]);

@@ -8,7 +8,7 @@ import { AGREEMENT_CASES, type Agreement, mnistTest, outputsOn, writeOutputs } f
 
 const python = projectPython();
 
-describe.skipIf(!python)('ONNX export, checked by onnx.checker and onnxruntime on the 10,000 test images', () => {
+describe('ONNX export, checked by onnx.checker and onnxruntime on the 10,000 test images', () => {
   it.each(AGREEMENT_CASES)('$name predicts as the playground does', ({ name, model: build, trained }) => {
     const model = build();
     const folder = temporaryFolder('onnx-export-');
@@ -17,7 +17,7 @@ describe.skipIf(!python)('ONNX export, checked by onnx.checker and onnxruntime o
     const ours = writeOutputs(folder, outputsOn(model.network, mnistTest()));
 
     const verdict = JSON.parse(
-      runPythonScript(python as string, 'check_predictions.py', ['--mnist', mnistDataDir(), '--ours', ours, '--onnx', onnxPath]),
+      runPythonScript(python, 'check_predictions.py', ['--mnist', mnistDataDir(), '--ours', ours, '--onnx', onnxPath]),
     ) as Agreement;
     console.log(`ONNX ${name}: ${JSON.stringify(verdict)}`);
     expect(verdict.images).toBe(10_000);

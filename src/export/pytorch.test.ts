@@ -86,13 +86,13 @@ function groups(values: number[]): ParamGroup[] {
   return [{ params: Float32Array.from(values), grads: new Float32Array(values.length), l2: 0 }];
 }
 
-describe.skipIf(!python)('PyTorch export, run by torch', () => {
+describe('PyTorch export, run by torch', () => {
   it.each(AGREEMENT_CASES)('$name: model.py + model.safetensors predict as the playground does on the 10,000 test images', ({ name, model: build, trained }) => {
     const model = build();
     const folder = temporaryFolder('torch-export-');
     writeExport(folder, exportPytorch(model));
     const ours = writeOutputs(folder, outputsOn(model.network, mnistTest()));
-    const verdict = JSON.parse(runPythonScript(python as string, 'check_predictions.py', ['--mnist', data, '--ours', ours, '--torch', folder], torchEnv)) as Agreement;
+    const verdict = JSON.parse(runPythonScript(python, 'check_predictions.py', ['--mnist', data, '--ours', ours, '--torch', folder], torchEnv)) as Agreement;
     console.log(`PyTorch ${name}: ${JSON.stringify(verdict)}`);
     expect(verdict.images).toBe(10_000);
     expect(verdict.sameClass / verdict.images).toBeGreaterThanOrEqual(0.999);
@@ -105,7 +105,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     const network = Network.create(config.layers, config.activations, init, createRng(config.seed));
     const folder = temporaryFolder('torch-init-');
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
-    const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
     expect(largestDifference).toBe(0);
   });
 
@@ -114,7 +114,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     const network = Network.forConfig(config, createRng(config.seed));
     const folder = temporaryFolder('torch-init-');
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
-    const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
     expect(largestDifference).toBe(0);
   });
 
@@ -132,7 +132,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     writeExport(folder, exportPytorch({ config: TEST_CONFIGS.cnn, layers: Network.forConfig(TEST_CONFIGS.cnn, createRng(1)).toLayerSpecs() }));
     const casePath = join(folder, 'case.json');
     writeFileSync(casePath, JSON.stringify({ momentum: 0.9, start, steps, ours: Array.from(group.params) }));
-    const { largestDifference } = JSON.parse(runPythonScript(python as string, 'check_lr_decay.py', [folder, casePath], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_lr_decay.py', [folder, casePath], torchEnv)) as { largestDifference: number };
     expect(largestDifference).toBeLessThan(1e-6);
   });
 
@@ -140,7 +140,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     const config = TEST_CONFIGS.cnn;
     const folder = temporaryFolder('torch-cnn-');
     writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
-    const trained = await run(python as string, [
+    const trained = await run(python, [
       join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000',
       '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
     ], folder);
@@ -156,7 +156,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
     // Float rounding may flip an image or two between the two engines.
     expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
 
-    const resumed = await run(python as string, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
+    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);
   });
@@ -172,7 +172,7 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
 
     const exported = await cli(['export', '--model', modelPath, '--format', 'pytorch', '--out', join(folder, 'torch')]);
     expect(exported.code).toBe(0);
-    const trained = await run(python as string, [
+    const trained = await run(python, [
       join(folder, 'torch', 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000',
       '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
     ], folder);
@@ -184,17 +184,17 @@ describe.skipIf(!python)('PyTorch export, run by torch', () => {
   });
 });
 
-describe.skipIf(!python)('train.py under torchrun (DistributedDataParallel, gloo on loopback)', () => {
+describe('train.py under torchrun (DistributedDataParallel, gloo on loopback)', () => {
   const config = TEST_CONFIGS.deeperReluDropout;
   const folder = temporaryFolder('torch-ddp-');
   const network = Network.create(config.layers, config.activations, config.init, createRng(config.seed));
   writeFileSync(join(folder, 'model.json'), serializeModel({ config, layers: network.toLayerSpecs(), metrics: null }));
   writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
   const trainArgs = (out: string) => ['--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000', '--out', join(folder, out), '--report', join(folder, `${out}.json`)];
-  const torchrun = join(dirname(python ?? ''), 'torchrun');
+  const torchrun = join(dirname(python), 'torchrun');
 
   it('two processes end with identical weights, within 1.5 points of one process; the checkpoint evaluates in our CLI as PyTorch reported', { timeout: 300_000 }, async () => {
-    const single = await run(python as string, [join(folder, 'train.py'), ...trainArgs('single')], folder);
+    const single = await run(python, [join(folder, 'train.py'), ...trainArgs('single')], folder);
     expect(single.code, single.stderr).toBe(0);
     const double = await run(torchrun, ['--standalone', '--nproc-per-node', '2', join(folder, 'train.py'), ...trainArgs('ddp')], folder);
     expect(double.code, double.stderr).toBe(0);
@@ -221,12 +221,12 @@ describe.skipIf(!python)('train.py under torchrun (DistributedDataParallel, gloo
     const wrong = Network.create(other.layers, other.activations, other.init, createRng(1));
     const wrongPath = join(folder, 'wrong.json');
     writeFileSync(wrongPath, serializeModel({ config: other, layers: wrong.toLayerSpecs(), metrics: null }));
-    const refused = await run(python as string, [join(folder, 'train.py'), '--data', data, '--weights', wrongPath, '--epochs', '1', '--samples', '100'], folder);
+    const refused = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', wrongPath, '--epochs', '1', '--samples', '100'], folder);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('its layers do not match the config (checkpoint 784-48-32-10, config 784-64-32-10)');
     expect(refused.stderr).toContain('dense.0.weight is [48, 784] in the checkpoint but [64, 784] in model.py');
 
-    const resumed = await run(python as string, [join(folder, 'train.py'), '--data', data, '--weights', join(folder, 'model.json'), '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
+    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', join(folder, 'model.json'), '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Starting from ${join(folder, 'model.json')}`);
   });
