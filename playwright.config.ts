@@ -10,11 +10,16 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
   forbidOnly: !!process.env.CI,
-  retries: process.env.CI ? 1 : 0,
-  workers: 1,
+  // One retry everywhere, so a run behaves the same on a laptop and in CI; a retried test is
+  // reported as flaky, and flaky is a defect to fix, not to live with.
+  retries: 1,
+  // Specs are independent (each its own browser context and storage), so two run at once; the
+  // time they spend waiting on the page overlaps with the other's training.
+  workers: 2,
+  fullyParallel: true,
   timeout: 180_000,
   expect: { timeout: 30_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',

@@ -52,6 +52,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // Vitest's default leaves a core idle on a 2-core machine (cores − 1); many tests wait on
+    // Python or Node child processes, so both are worth using.
+    maxWorkers: 2,
     testTimeout: 120_000,
   },
 });
