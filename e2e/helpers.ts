@@ -2,30 +2,6 @@ import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 
-declare global {
-  interface Window {
-    __longTasks: { start: number; duration: number }[];
-  }
-}
-
-/** Records every main-thread task over 50 ms from the first script on (call before page.goto). */
-export async function recordLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-export async function pageTime(page: Page): Promise<number> {
-  return page.evaluate(() => performance.now());
-}
-
-export async function longTasksSince(page: Page, since: number): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate((from) => window.__longTasks.filter((task) => task.start >= from), since);
-}
-
 /** Saves a full-page screenshot under artifacts/screenshots/ (not committed). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('artifacts/screenshots', { recursive: true });

@@ -5,11 +5,13 @@ import { typeConfigJson } from './helpers';
 // accuracy the page showed: the last complete epoch's, not weights that were never tested.
 test('a run stopped during an epoch keeps the last complete epoch model and says so', async ({ page }) => {
   await page.goto('/');
-  // One sample at a time: epoch 2 lasts long enough to be paused in the middle.
-  await typeConfigJson(page, { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.002, batch_size: 1, epochs: 3, samples: 20000, seed: 5 });
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  // Step ends epoch 1 and pauses; Resume then Pause lands inside epoch 2, whose 60,000 samples
+  // one at a time take far longer than the moment between the two clicks on any machine.
+  await typeConfigJson(page, { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.002, batch_size: 1, epochs: 3, samples: 60000, seed: 5 });
   const status = page.getByRole('status').filter({ hasText: /^(Training|Paused|Stopped|Starting|Loading)/ });
-  await expect(status).toHaveText(/^Training epoch 2 of 3/, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Step one epoch' }).click();
+  await expect(status).toHaveText(/^Paused in epoch 1 after 60,000 samples/, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
 
   await expect(status).toHaveText(/^Paused in epoch 2 after [\d,]+ samples\. Test accuracy after epoch 1: \d+\.\d\d%\./);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { atViewport, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
 
 /** The page never scrolls sideways: everything wide scrolls inside its own box. */
 /**
@@ -37,12 +37,19 @@ for (const viewport of VIEWPORTS) {
       await page.getByLabel('Learning rate').blur();
       await expectNoSidewaysScroll(page, 'form error');
 
-      // Four-digit counts in the matrix: a run on 12,000 samples.
-      await typeConfigJson(page, { ...SMALL_RUN, samples: 12_000, epochs: 1 });
+      // Mid-run, on a run that cannot end before it is looked at, whatever the machine's speed.
+      await page.goto(LONG_RUN);
       await trainButton(page).click();
       await expect(page.locator('.run-status')).toHaveText(/^Training epoch/, { timeout: 60_000 });
       await expectNoSidewaysScroll(page, 'training');
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect(page.locator('.run-status')).toHaveText(/^Stopped/);
+
+      // Four-digit counts in the matrix: a run on 12,000 samples.
+      await typeConfigJson(page, { ...SMALL_RUN, samples: 12_000, epochs: 1 });
+      await trainButton(page).click();
       await waitForRunEnd(page);
+      await expect(page.locator('.run-status')).toHaveText(/^Finished/);
       const matrix = page.getByRole('table', { name: 'Confusion matrix' });
       await expect(matrix).toBeVisible();
       await expectNoSidewaysScroll(page, 'evaluated');
