@@ -10,6 +10,22 @@ const times = join(root, 'artifacts', 'test-times');
 const vitestJson = join(times, 'vitest.json');
 const playwrightJson = join(times, 'playwright.json');
 
+/**
+ * What only root can install is checked first, so a missing one costs a line, not a run: each
+ * entry is [what is missing, how to get it] when it is missing.
+ */
+async function missingPrerequisites() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) {
+    const { chromium } = await import('@playwright/test');
+    if (!existsSync(chromium.executablePath())) missing.push(['a Chromium for the browser tests', 'apt-get install chromium']);
+  }
+  if (!existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) {
+    missing.push(["Fashion-MNIST for the own-dataset tests", 'apt-get install dataset-fashion-mnist']);
+  }
+  return missing;
+}
+
 const STEPS = [
   ['Python environment', 'bash', ['scripts/setup-python.sh']],
   ['type check', 'npm', ['run', '--silent', 'typecheck']],
@@ -58,6 +74,11 @@ function printSummary(stepTimes) {
   for (const [seconds, where, name] of rows.slice(0, 10)) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${where} › ${name}`);
 }
 
+const missing = await missingPrerequisites();
+if (missing.length > 0) {
+  for (const [what, how] of missing) console.error(`npm test: missing ${what}: as root, ${how} (.ci/run does this)`);
+  process.exit(1);
+}
 rmSync(times, { recursive: true, force: true });
 mkdirSync(times, { recursive: true });
 const stepTimes = [];
