@@ -23,11 +23,14 @@ function contentSecurityPolicy(mode: 'dev' | 'build'): string {
   ].join('; ');
 }
 
-// Cross-origin isolation lets the page use SharedArrayBuffer; dev and preview send the same headers.
+// Cross-origin isolation lets the page use SharedArrayBuffer; dev, preview and dist/_headers send the same headers.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/** What every response of the built site carries: the preview server sends it and dist/_headers asks static hosts to. */
+const builtSiteHeaders = { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('build') };
 
 /** The built page carries its CSP in a meta tag, so any static host serves it with the policy. */
 function cspMeta(): Plugin {
@@ -40,10 +43,25 @@ function cspMeta(): Plugin {
   };
 }
 
+/**
+ * `_headers`, the file Netlify and Cloudflare Pages read: the built site's headers for every
+ * path, so a static host serves dist/ as the preview server does (e2e/static-headers.spec.ts).
+ */
+function staticHostHeaders(): Plugin {
+  return {
+    name: 'static-host-headers',
+    apply: 'build',
+    generateBundle() {
+      const lines = Object.entries(builtSiteHeaders).map(([name, value]) => `  ${name}: ${value}`);
+      this.emitFile({ type: 'asset', fileName: '_headers', source: ['/*', ...lines, ''].join('\n') });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), cspMeta()],
+  plugins: [react(), cspMeta(), staticHostHeaders()],
   server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('dev') } },
-  preview: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('build') } },
+  preview: { headers: builtSiteHeaders },
   // onnx-proto's generated code runs on protobufjs's minimal runtime; version 8's has no eval
   // (version 6's, which onnx-proto depends on, probes for `require` with one).
   resolve: { alias: { 'protobufjs/minimal': fileURLToPath(new URL('node_modules/protobufjs/minimal.js', import.meta.url)) } },
