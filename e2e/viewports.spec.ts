@@ -62,8 +62,9 @@ for (const viewport of VIEWPORTS) {
         await expectInViewport(page, trainButton(page), 'the Train button');
         await expectInViewport(page, page.getByRole('combobox', { name: 'Preset' }), 'the preset picker');
       }
-      // The README's pictures: the visible screen only, which keeps them small.
-      await page.screenshot({ path: `docs/screenshot-${viewport.width}x${viewport.height}.png` });
+      // The README's pictures, the visible screen only, which keeps them small. A test run leaves
+      // the committed ones alone; `npm run screenshots` copies these over them.
+      await page.screenshot({ path: `artifacts/screenshots/workbench-${viewport.width}x${viewport.height}.png` });
 
       await matrix.getByRole('button', { name: /^Actual 4, predicted 9/ }).or(matrix.getByRole('button').first()).first().click();
       const cellImages = page.getByRole('dialog');
