@@ -1,12 +1,14 @@
 /**
  * The app's responsiveness while it trains: the production build in headless Chromium,
- * the default preset on the whole training set for two epochs, every main-thread task
- * over 50 ms recorded by a PerformanceObserver. Several runs; the median of their
- * longest tasks is the figure (a busy machine lengthens single tasks, not the median).
+ * the default preset on the whole training set for two epochs, and one epoch of the
+ * "CNN (fast)" preset (a convolutional network sends bigger progress reports and feature
+ * maps), every main-thread task over 50 ms recorded by a PerformanceObserver. Several runs;
+ * the median of their longest tasks is the figure (a busy machine lengthens single tasks,
+ * not the median).
  *
  * Part of `npm run bench`; alone: `npm run bench:responsiveness [-- --runs 5]`.
  * This is a measurement, not a test: e2e/responsiveness.spec.ts only checks that the page
- * keeps answering, with bounds a loaded CI machine cannot break.
+ * keeps answering, with no time bounds.
  */
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -16,6 +18,8 @@ import { median } from './measure.ts';
 /** Apart from the e2e server's 4173, the browser bench's 4183 and the soak's 4193. */
 const SITE = { root: ROOT, outDir: join(ROOT, 'artifacts', 'responsiveness-app'), port: 4203 };
 const EPOCHS = 2;
+const CNN_PRESET = 'CNN (fast)';
+const CNN_EPOCHS = 1;
 
 export interface ResponsivenessRun {
   /** The longest main-thread task, in ms (0 when none passed 50 ms). */
@@ -32,7 +36,12 @@ export interface ResponsivenessResult {
   medianLongestTaskMs: number;
   /** The same with "Use both cores" on (two workers), each run right after its one-worker twin. */
   bothCores?: { runs: ResponsivenessRun[]; medianLongestTaskMs: number; workersNote: string };
+  /** CNN_EPOCHS of the CNN_PRESET in one worker, each run right after the default preset's pair. */
+  cnn?: { preset: string; epochs: number; runs: ResponsivenessRun[]; medianLongestTaskMs: number };
 }
+
+/** Which run: the default preset in one worker or two, or the convolutional preset. */
+type RunKind = 'one worker' | 'both cores' | 'cnn';
 
 declare global {
   interface Window {
@@ -40,11 +49,14 @@ declare global {
   }
 }
 
-async function oneRun(page: Page, url: string, bothCores: boolean): Promise<ResponsivenessRun & { note: string }> {
+async function oneRun(page: Page, url: string, kind: RunKind): Promise<ResponsivenessRun & { note: string }> {
   await page.goto(url);
-  await page.getByLabel('Epochs').fill(String(EPOCHS));
+  if (kind === 'cnn') await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: CNN_PRESET });
+  await page.getByLabel('Epochs').fill(String(kind === 'cnn' ? CNN_EPOCHS : EPOCHS));
   await page.getByLabel('Epochs').blur();
-  if (bothCores) await page.getByLabel('Use both cores').check();
+  const bothCores = page.getByLabel('Use both cores');
+  if (kind === 'both cores') await bothCores.check();
+  else if ((await bothCores.count()) > 0 && (await bothCores.isEnabled())) await bothCores.uncheck();
   // Tasks of the page load are not training: only those from Train on count.
   const started = await page.evaluate(() => {
     window.__benchLongTasks = [];
@@ -64,16 +76,16 @@ async function oneRun(page: Page, url: string, bothCores: boolean): Promise<Resp
     };
   }, started);
   // What the page says the run used: two workers, or one where the page is not isolated.
-  const note = bothCores ? ((await page.locator('.both-cores .hint').textContent()) ?? '') : '';
+  const note = kind === 'both cores' ? ((await page.locator('.both-cores .hint').textContent()) ?? '') : '';
   return { ...run, note };
 }
 
 /** `runs` fresh page loads, each training EPOCHS epochs of the default preset, in one worker and then with both cores. */
 export async function measureResponsiveness(runs: number, log: (line: string) => void): Promise<ResponsivenessResult> {
   const results = await withPageInChromium(SITE, async (browser, url) => {
-    const done: { one: ResponsivenessRun[]; two: ResponsivenessRun[]; note: string } = { one: [], two: [], note: '' };
+    const done: Record<RunKind, ResponsivenessRun[]> & { note: string } = { 'one worker': [], 'both cores': [], cnn: [], note: '' };
     for (let r = 0; r < runs; r++) {
-      for (const bothCores of [false, true]) {
+      for (const kind of ['one worker', 'both cores', 'cnn'] as const) {
         // A fresh context per run: each run starts as a first visit, dataset download included.
         const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
         await page.addInitScript(() => {
@@ -82,10 +94,10 @@ export async function measureResponsiveness(runs: number, log: (line: string) =>
             for (const entry of list.getEntries()) window.__benchLongTasks.push(entry.duration);
           }).observe({ type: 'longtask', buffered: true });
         });
-        const { note, ...run } = await oneRun(page, url, bothCores);
-        (bothCores ? done.two : done.one).push(run);
-        if (bothCores) done.note = note;
-        const label = bothCores ? 'both cores' : 'one worker';
+        const { note, ...run } = await oneRun(page, url, kind);
+        done[kind].push(run);
+        if (kind === 'both cores') done.note = note;
+        const label = kind === 'cnn' ? `${CNN_PRESET}, one worker` : kind;
         log(`responsiveness run ${r + 1}/${runs} (${label}): longest task ${run.longestTaskMs} ms, ${run.longTasks} over 50 ms, run ${(run.runMs / 1000).toFixed(1)} s`);
         await page.close();
       }
@@ -95,9 +107,10 @@ export async function measureResponsiveness(runs: number, log: (line: string) =>
   const medianOf = (list: ResponsivenessRun[]) => median(list.map((run) => run.longestTaskMs));
   return {
     epochs: EPOCHS,
-    runs: results.one,
-    medianLongestTaskMs: medianOf(results.one),
-    bothCores: { runs: results.two, medianLongestTaskMs: medianOf(results.two), workersNote: results.note },
+    runs: results['one worker'],
+    medianLongestTaskMs: medianOf(results['one worker']),
+    bothCores: { runs: results['both cores'], medianLongestTaskMs: medianOf(results['both cores']), workersNote: results.note },
+    cnn: { preset: CNN_PRESET, epochs: CNN_EPOCHS, runs: results.cnn, medianLongestTaskMs: medianOf(results.cnn) },
   };
 }
 
@@ -109,6 +122,9 @@ export function formatResponsiveness(result: ResponsivenessResult): string {
     (result.bothCores
       ? `\nWith "Use both cores" (two workers): median ${result.bothCores.medianLongestTaskMs} ms (runs: ${result.bothCores.runs.map((run) => `${run.longestTaskMs} ms`).join(', ')}); ` +
         `the page said: ${result.bothCores.workersNote}`
+      : '') +
+    (result.cnn
+      ? `\n${result.cnn.preset}, ${result.cnn.epochs} epoch, one worker: median ${result.cnn.medianLongestTaskMs} ms (runs: ${result.cnn.runs.map((run) => `${run.longestTaskMs} ms`).join(', ')})`
       : '')
   );
 }
