@@ -68,8 +68,11 @@ export interface FlattenSpec {
 /** What a model file stores of one layer: its type, shape and parameters. */
 export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | FlattenSpec;
 
-/** Every layer type the engine has: the `type`s of LayerSpec (checked both ways where the list is used). */
-export const LAYER_TYPES = ['dense', 'conv2d', 'maxpool2d', 'flatten'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
+/**
+ * Every layer type the engine has, in the order the form offers them: the `type`s of LayerSpec
+ * (checked both ways where the list is used). Each has its descriptor in layer-kinds.ts.
+ */
+export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 /** The spec of one layer type. */

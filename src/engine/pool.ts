@@ -2,6 +2,11 @@ import type { FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
 
+/** The shape a pool with no padding gives: windows that would cross the edge are left out (sizes below 1 where it does not fit). */
+export function poolOutputShape([height, width, channels]: Shape, poolSize: number, stride: number): Shape {
+  return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
+}
+
 /**
  * Max pooling over poolSize × poolSize windows, `stride` apart, per channel, no
  * padding: out[y][x][c] = max over the window at (y·stride, x·stride) of in[·][·][c].
@@ -20,12 +25,10 @@ export class MaxPool2D implements Layer {
   private capacity = 0;
 
   constructor(spec: MaxPool2DSpec) {
-    const [height, width, channels] = spec.inputShape;
-    const outHeight = Math.floor((height - spec.poolSize) / spec.stride) + 1;
-    const outWidth = Math.floor((width - spec.poolSize) / spec.stride) + 1;
-    if (outHeight < 1 || outWidth < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
+    const [height, width] = spec.inputShape;
+    this.outputShape = poolOutputShape(spec.inputShape, spec.poolSize, spec.stride);
+    if (this.outputShape[0] < 1 || this.outputShape[1] < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
     this.inputShape = spec.inputShape;
-    this.outputShape = [outHeight, outWidth, channels];
     this.poolSize = spec.poolSize;
     this.stride = spec.stride;
   }
