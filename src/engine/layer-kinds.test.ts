@@ -24,6 +24,7 @@ import { createRng } from './rng.ts';
 const ONE_OF_EACH: { [T in LayerType]: DescriptionOf<T> } = {
   conv2d: { type: 'conv2d', filters: 3, kernelSize: 3, stride: 1, padding: 'same', activation: 'ReLU' },
   maxpool2d: { type: 'maxpool2d', poolSize: 3, stride: 2 },
+  avgpool2d: { type: 'avgpool2d', poolSize: 3, stride: 1 },
   flatten: { type: 'flatten' },
   dense: { type: 'dense', units: 10, activation: 'Softmax' },
 };

@@ -10,8 +10,8 @@ import { ACTIVATIONS, type Activation, type Init, type Optimizer } from './confi
 import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
 import type { Kernels } from './kernels.ts';
-import { isDenseSpec, shapeSize, type Layer, type LayerDescription, type LayerSpec, type LayerType, type Shape, type SpecOf } from './layer.ts';
-import { Flatten, MaxPool2D, poolOutputShape } from './pool.ts';
+import { isDenseSpec, shapeSize, type AvgPool2DSpec, type Layer, type LayerDescription, type LayerSpec, type LayerType, type MaxPool2DSpec, type Shape, type SpecOf } from './layer.ts';
+import { AvgPool2D, Flatten, MaxPool2D, poolOutputShape } from './pool.ts';
 import type { Rng } from './rng.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
 
@@ -137,7 +137,7 @@ const activationField = <D extends { activation: Activation }>(): ChoiceField<D>
 const noParams = { weights: new Float32Array(0), biases: new Float32Array(0) };
 
 /** The pooling kinds: they differ only in what they keep of each window. */
-type PoolType = 'maxpool2d';
+type PoolType = 'maxpool2d' | 'avgpool2d';
 
 function poolKind<T extends PoolType>(type: T, label: string, keeps: 'max' | 'average', create: (spec: SpecOf<PoolType>) => Layer, valuesPerOutput: number): LayerKind<T> {
   const what = keeps === 'max' ? 'largest value' : 'mean';
@@ -210,7 +210,8 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     describe: ({ filters, kernelSize, stride, padding, activation }) => ({ type: 'conv2d', filters, kernelSize, stride, padding, activation }),
     create: (spec, { kernels }) => new Conv2D(spec, kernels),
   },
-  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec) => new MaxPool2D(spec), 3),
+  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec) => new MaxPool2D(spec as MaxPool2DSpec), 3),
+  avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), 2),
   flatten: {
     type: 'flatten',
     label: 'Flatten',

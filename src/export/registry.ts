@@ -234,6 +234,7 @@ export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> 
     },
   },
   maxpool2d: poolExport('MaxPool', 'nn.MaxPool2d', 'MaxPooling2D'),
+  avgpool2d: poolExport('AveragePool', 'nn.AvgPool2d', 'AveragePooling2D'),
   // Our flattened maps are channels-last: NCHW goes back to NHWC before it is flattened.
   flatten: {
     onnx: () => ({ nodes: [{ opType: 'Transpose', intLists: { perm: TO_CHANNELS_LAST } }, { opType: 'Flatten', ints: { axis: 1 } }], parameters: [] }),
