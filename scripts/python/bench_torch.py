@@ -5,14 +5,17 @@ warm-up, extrapolated to a 60k epoch). Prints one JSON object on stdout.
 Usage: bench_torch.py --data DIR --cases JSON --threads N --plan JSON --lr LR --momentum MU
 
 A case is {"layers": [784, 200, 10], "activations": [...], "batchSize": 32} (a dense network,
-SGD with --lr and --momentum), or {"stack": <a config's typed layers>, "batchSize": 16,
+SGD with --lr and --momentum), or {"modelPy": <the PyTorch export's model.py>, "batchSize": 16,
 "optimizer": "momentum" | "sgd" | "adam", "learningRate": 0.01, "momentum": 0.9} (a preset's
 convolutional network with its own optimizer).
 """
 import argparse
 import gzip
+import importlib.util
 import json
+import os
 import re
+import tempfile
 import time
 
 import numpy as np
@@ -51,55 +54,23 @@ def make_model(layers, activations):
     return torch.nn.Sequential(*modules)
 
 
-def activation_module(name):
-    if name == "ReLU":
-        return [torch.nn.ReLU()]
-    if name == "Sigmoid":
-        return [torch.nn.Sigmoid()]
-    if name == "Tanh":
-        return [torch.nn.Tanh()]
-    if name in ("Softmax", "Linear"):
-        return []  # CrossEntropyLoss applies log-softmax to the logits
-    raise SystemExit(f"activation {name} has no PyTorch counterpart here")
-
-
-def make_stack(stack):
-    """The typed layers of a config as nn modules on NCHW maps. Flattening order differs from
-    ours (channels-last), which changes no timing."""
-    height, width, channels = stack[0]["shape"]
-    modules = [torch.nn.Unflatten(1, (channels, height, width))]
-    spatial = True
-    for layer in stack[1:]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            k, stride = layer["kernel_size"], layer.get("stride", 1)
-            same = layer.get("padding", "valid") == "same"
-            modules.append(torch.nn.Conv2d(channels, layer["filters"], k, stride=stride, padding=(k // 2 if same else 0)))
-            modules += activation_module(layer["activation"])
-            if same:
-                height, width = -(-height // stride), -(-width // stride)
-            else:
-                height, width = (height - k) // stride + 1, (width - k) // stride + 1
-            channels = layer["filters"]
-        elif kind == "maxpool2d":
-            pool, stride = layer["pool_size"], layer.get("stride", layer["pool_size"])
-            modules.append(torch.nn.MaxPool2d(pool, stride))
-            height, width = (height - pool) // stride + 1, (width - pool) // stride + 1
-        elif kind in ("flatten", "dense"):
-            if spatial:
-                modules.append(torch.nn.Flatten())
-                channels, spatial = height * width * channels, False
-            if kind == "dense":
-                modules.append(torch.nn.Linear(channels, layer["units"]))
-                modules += activation_module(layer["activation"])
-                channels = layer["units"]
-    return torch.nn.Sequential(*modules)
+def load_net(model_py):
+    """The network of a preset as our PyTorch export writes it (its model.py, sent as text),
+    so the peer times exactly the layers we export, whatever their kinds."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.py")
+        with open(path, "w") as f:
+            f.write(model_py)
+        spec = importlib.util.spec_from_file_location("model", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module.Net()
 
 
 def time_case(images, labels, case, plan, lr, momentum):
     torch.manual_seed(1)
-    if "stack" in case:
-        model = make_stack(case["stack"])
+    if "modelPy" in case:
+        model = load_net(case["modelPy"])
         if case["optimizer"] == "adam":
             optimizer = torch.optim.Adam(model.parameters(), lr=case["learningRate"])
         else:
@@ -162,7 +133,7 @@ def main():
     parser.add_argument("--parameters-only", action="store_true", help="print each case's parameter count instead of timing it")
     args = parser.parse_args()
     if args.parameters_only:
-        models = [make_stack(case["stack"]) if "stack" in case else make_model(case["layers"], case["activations"]) for case in json.loads(args.cases)]
+        models = [load_net(case["modelPy"]) if "modelPy" in case else make_model(case["layers"], case["activations"]) for case in json.loads(args.cases)]
         print(json.dumps([sum(p.numel() for p in model.parameters()) for model in models]))
         return
     torch.set_num_threads(args.threads)

@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
+import { shapeSize } from '../engine/layer.ts';
+import { kindOf } from '../engine/layer-kinds.ts';
 import { createRng, shuffle } from '../engine/rng.ts';
 import { CONV_KERNEL_SHAPE, LEARNING_RATE, MOMENTUM, convForwardFlops, forwardFlops, type MatMulShape, type TrainingCase } from './cases.ts';
 import { median, timeKernel, type Plan, type TrainFn } from './measure.ts';
@@ -155,9 +157,10 @@ export function trainableConv2d(stride: number, padding: 'same' | 'valid') {
 const TF_STACK_ACTIVATIONS = { ...TF_ACTIVATIONS, Linear: (x: tf.Tensor) => x } as const;
 
 /**
- * A config's typed network (convolution, max pooling, flatten, dense) in TF.js core
- * ops, trained with the config's optimizer, learning rate and batch as tfCoreTrainer
- * trains a dense one. He-normal weights and zero biases, as our 'he' init draws them.
+ * A config's typed network in TF.js core ops, trained with the config's optimizer, learning
+ * rate and batch as tfCoreTrainer trains a dense one. He-normal weights and zero biases, as
+ * our 'he' init draws them. Shapes follow our layer kinds' own; every pooling kind is
+ * tf.pool with what its windows keep; a kind with no step here is refused by name.
  */
 export function tfStackTrainer(data: Dataset, config: Config): TfTrainer {
   const stack = config.stack;
@@ -165,11 +168,17 @@ export function tfStackTrainer(data: Dataset, config: Config): TfTrainer {
   const variables: tf.Variable[] = [];
   const he = (shape: number[], fanIn: number) => tf.tidy(() => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', config.seed + variables.length), Math.sqrt(2 / fanIn))));
   const zeros = (size: number) => tf.variable(tf.zeros([size]));
-  let [height, width, channels] = stack.input;
+  let shape = stack.input;
   const steps: ((a: tf.Tensor) => tf.Tensor)[] = [];
   stack.layers.forEach((layer, l) => {
     const last = l === stack.layers.length - 1;
-    if (layer.type === 'conv2d') {
+    const kind = kindOf(layer.type);
+    const [, , channels] = shape;
+    if (kind.pool && 'poolSize' in layer) {
+      const { poolSize, stride } = layer;
+      const keeps = kind.pool.keeps === 'max' ? 'max' : 'avg';
+      steps.push((a) => tf.pool(a as tf.Tensor4D, poolSize, keeps, 'valid', 1, stride));
+    } else if (layer.type === 'conv2d') {
       const { filters, kernelSize: k, stride, padding } = layer;
       const w = he([k, k, channels, filters], k * k * channels);
       const b = zeros(filters);
@@ -178,24 +187,19 @@ export function tfStackTrainer(data: Dataset, config: Config): TfTrainer {
       const act = TF_STACK_ACTIVATIONS[layer.activation as keyof typeof TF_STACK_ACTIVATIONS];
       if (!act) throw new Error(`No TF.js activation for ${layer.activation}`);
       steps.push((a) => act(tf.add(conv(a, w), b)));
-      height = padding === 'same' ? Math.ceil(height / stride) : Math.floor((height - k) / stride) + 1;
-      width = padding === 'same' ? Math.ceil(width / stride) : Math.floor((width - k) / stride) + 1;
-      channels = filters;
-    } else if (layer.type === 'maxpool2d') {
-      const { poolSize, stride } = layer;
-      steps.push((a) => tf.maxPool(a as tf.Tensor4D, poolSize, stride, 'valid'));
-      height = Math.floor((height - poolSize) / stride) + 1;
-      width = Math.floor((width - poolSize) / stride) + 1;
     } else if (layer.type === 'dense') {
-      const inputs = height * width * channels;
+      const inputs = shapeSize(shape);
       const w = he([inputs, layer.units], inputs);
       const b = zeros(layer.units);
       variables.push(w, b);
       const act = last ? (x: tf.Tensor) => x : TF_STACK_ACTIVATIONS[layer.activation as keyof typeof TF_STACK_ACTIVATIONS];
       if (!act) throw new Error(`No TF.js activation for ${layer.activation}`);
       steps.push((a) => act(tf.add(tf.matMul(tf.reshape(a, [a.shape[0], inputs]), w), b)));
-      [height, width, channels] = [1, 1, layer.units];
+    } else if (layer.type !== 'flatten') {
+      // A flatten costs nothing: the dense layer after it reshapes.
+      throw new Error(`The TF.js bench has no ${layer.type} layer`);
     }
+    shape = kind.outputShape(shape, layer);
   });
   const optimizer =
     config.optimizer === 'adam'

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../engine/config.ts';
-import { configToJson } from '../formats/config-format.ts';
+import { modelPy } from '../export/pytorch.ts';
 import { LEARNING_RATE, MOMENTUM, type TrainingCase } from './cases.ts';
 import type { Plan, TrainingTiming } from './measure.ts';
 
@@ -38,15 +38,18 @@ export function torchPython(): string | undefined {
   return undefined;
 }
 
-/** What bench_torch.py times: a dense case (SGD with the bench's rate and momentum), or a preset's typed layers with its optimizer. */
-type TorchCase = Pick<TrainingCase, 'layers' | 'activations' | 'batchSize'> | { stack: unknown; batchSize: number; optimizer: string; learningRate: number; momentum: number };
+/**
+ * What bench_torch.py times: a dense case (SGD with the bench's rate and momentum), or a
+ * preset's typed network as our PyTorch export's model.py writes it, with its optimizer.
+ */
+type TorchCase = Pick<TrainingCase, 'layers' | 'activations' | 'batchSize'> | { modelPy: string; batchSize: number; optimizer: string; learningRate: number; momentum: number };
 
 export function denseTorchCase({ layers, activations, batchSize }: TrainingCase): TorchCase {
   return { layers, activations, batchSize };
 }
 
 export function stackTorchCase(config: Config): TorchCase {
-  return { stack: configToJson(config).layers, batchSize: config.batchSize, optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
+  return { modelPy: modelPy(config), batchSize: config.batchSize, optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
 }
 
 /** The parameters of each case's network as torch builds it: the check that it times the network we train. */

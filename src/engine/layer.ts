@@ -60,16 +60,27 @@ export interface MaxPool2DSpec {
   stride: number;
 }
 
+/** Average pooling with no padding, as MaxPool2DSpec: each window's mean. */
+export interface AvgPool2DSpec {
+  type: 'avgpool2d';
+  inputShape: Shape;
+  poolSize: number;
+  stride: number;
+}
+
 export interface FlattenSpec {
   type: 'flatten';
   inputShape: Shape;
 }
 
 /** What a model file stores of one layer: its type, shape and parameters. */
-export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | FlattenSpec;
+export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | FlattenSpec;
 
-/** Every layer type the engine has: the `type`s of LayerSpec (checked both ways where the list is used). */
-export const LAYER_TYPES = ['dense', 'conv2d', 'maxpool2d', 'flatten'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
+/**
+ * Every layer type the engine has, in the order the form offers them: the `type`s of LayerSpec
+ * (checked both ways where the list is used). Each has its descriptor in layer-kinds.ts.
+ */
+export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 /** The spec of one layer type. */
@@ -115,4 +126,5 @@ export type LayerDescription =
   | { type: 'dense'; units: number; activation: Activation }
   | { type: 'conv2d'; filters: number; kernelSize: number; stride: number; padding: Padding; activation: Activation }
   | { type: 'maxpool2d'; poolSize: number; stride: number }
+  | { type: 'avgpool2d'; poolSize: number; stride: number }
   | { type: 'flatten' };

@@ -23,6 +23,7 @@ const conv = (filters: number, kernelSize: number, stride: number, padding: 'sam
   type: 'conv2d', filters, kernelSize, stride, padding, activation,
 });
 const pool = (poolSize: number, stride = poolSize): LayerDescription => ({ type: 'maxpool2d', poolSize, stride });
+const average = (poolSize: number, stride = poolSize): LayerDescription => ({ type: 'avgpool2d', poolSize, stride });
 const dense = (units: number, activation: 'Softmax' | 'Tanh' | 'Sigmoid'): LayerDescription => ({ type: 'dense', units, activation });
 
 const CASES: Case[] = [
@@ -33,6 +34,9 @@ const CASES: Case[] = [
   { name: 'dense → dense after conv → pool (valid stride 2 windows)', input: [6, 6, 3], layers: [conv(2, 1, 1, 'valid', 'Sigmoid'), pool(2), dense(4, 'Tanh'), dense(3, 'Softmax')] },
   { name: 'conv last (valid, stride 2, squared error)', input: [7, 7, 2], layers: [conv(3, 3, 1, 'same'), conv(2, 3, 2, 'valid', 'Sigmoid')] },
   { name: 'pool last (2, stride 1), squared error', input: [4, 5, 1], layers: [conv(2, 3, 1, 'same'), pool(2, 1)] },
+  { name: 'conv (three channels) → average pool (3, stride 2, overlapping, odd non-square) → dense', input: [9, 7, 2], layers: [conv(3, 3, 1, 'same'), average(3, 2), dense(3, 'Softmax')] },
+  { name: 'conv (several channels) → average pool (2, windows leaving the odd last row out) → max pool → dense', input: [7, 9, 2], layers: [conv(3, 3, 1, 'same'), average(2), pool(2, 1), dense(3, 'Softmax')] },
+  { name: 'average pool last (3, stride 1), squared error', input: [5, 6, 2], layers: [conv(3, 3, 1, 'same'), average(3, 1)] },
 ];
 
 function batch(size: number, outputs: number, seed: number): { input: Float32Array; target: Float32Array } {

@@ -130,6 +130,7 @@ describe('estimateTrainingBytes', () => {
     // [6, 6, 1] → conv 2×3×3 valid → [4, 4, 2] → pool 2 → [2, 2, 2] → dense 10, sgd, batch 1 (256 evaluation rows), TypeScript convolution:
     // parameters 2·(9 + 1) + 8·10 + 10 = 110, × (value + gradient)                      = 220
     // kernel copies of the dense W and ∂W: 2·8·10                                        = 160
+    // the conv's map of which input each receptive-field value reads: 16·9               = 144
     // per row: input 36 + conv 2·16·(9 + 2) + pool 3·8 + dense 10·4 + 2·(8 + 10) + targets 10 = 498
     const stack = {
       input: [6, 6, 1] as const,
@@ -139,7 +140,7 @@ describe('estimateTrainingBytes', () => {
         { type: 'dense' as const, units: 10, activation: 'Softmax' as const },
       ],
     };
-    expect(estimateTrainingBytes(stack, 1, 'sgd', 'ts')).toBe(4 * (220 + 160 + 256 * 498));
+    expect(estimateTrainingBytes(stack, 1, 'sgd', 'ts')).toBe(4 * (220 + 160 + 144 + 256 * 498));
   });
 
   it('counts a stack of dense layers as the dense sizes are counted', () => {

@@ -1,13 +1,11 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
-import { Conv2D, convGeometry } from './conv2d.ts';
-import { convMemoryBytes } from './wasm/conv-kernels.ts';
 import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
-import { formatShape, isDenseSpec, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Shape } from './layer.ts';
+import { formatShape, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Shape } from './layer.ts';
+import { initialSpec, kindOf, outputShapeOf, specKind } from './layer-kinds.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
-import { Flatten, MaxPool2D } from './pool.ts';
 import type { Rng } from './rng.ts';
 
 /** Inverted dropout during training: each hidden unit is zeroed with probability `rate`, survivors scaled by 1/(1 − rate). */
@@ -102,7 +100,7 @@ export class Network<L extends Layer = Layer> {
   static fromLayers(specs: readonly LayerSpec[], kernels: Kernels = bestKernels()): Network {
     let below: Shape | null = null;
     const layers = specs.map((spec, l): Layer => {
-      const layer = createLayer(spec, l === 0, kernels, below);
+      const layer = specKind(spec).create(spec, { first: l === 0, kernels, below });
       below = layer.outputShape;
       return layer;
     });
@@ -231,86 +229,6 @@ export class Network<L extends Layer = Layer> {
   }
 }
 
-/** The layer a spec describes; `below` is the output shape of the layer under it (null for the first). */
-function createLayer(spec: LayerSpec, first: boolean, kernels: Kernels, below: Shape | null): Layer {
-  if (isDenseSpec(spec)) {
-    // A dense layer reads whatever is below it in order; it keeps the shape only to describe itself.
-    const inputShape = below && shapeSize(below) === spec.inputs ? below : undefined;
-    // The first layer's inputs are pixels, mostly background: see Dense.sparseInput.
-    return new Dense(spec, first, kernels, inputShape);
-  }
-  switch (spec.type) {
-    case 'conv2d':
-      return new Conv2D(spec, kernels);
-    case 'maxpool2d':
-      return new MaxPool2D(spec);
-    case 'flatten':
-      return new Flatten(spec);
-  }
-}
-
-export function outputShapeOf(spec: LayerSpec): Shape {
-  return isDenseSpec(spec) ? [1, 1, spec.outputs] : outputShapeAfter(spec.inputShape, spec);
-}
-
-/** The shape a layer gives for inputs of `shape` (a size may come out below 1 for a layer that does not fit). */
-export function outputShapeAfter(shape: Shape, layer: LayerDescription): Shape {
-  const [height, width, channels] = shape;
-  switch (layer.type) {
-    case 'dense':
-      return [1, 1, layer.units];
-    case 'conv2d': {
-      const { kernelSize: k, stride, padding } = layer;
-      return [convGeometry(height, k, stride, padding).out, convGeometry(width, k, stride, padding).out, layer.filters];
-    }
-    case 'maxpool2d': {
-      const { poolSize, stride } = layer;
-      return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
-    }
-    case 'flatten':
-      return [1, 1, height * width * channels];
-  }
-}
-
-/** A spec for `layer` on inputs of `shape`, with parameters drawn as `init` says. */
-function initialSpec(shape: Shape, layer: LayerDescription, init: Init, rng: Rng): LayerSpec {
-  switch (layer.type) {
-    case 'dense': {
-      const inputs = shapeSize(shape);
-      const outputs = layer.units;
-      const { weights, biases } = initialParams(inputs * outputs, outputs, inputs, outputs, init, rng);
-      return { type: 'dense', inputs, outputs, activation: layer.activation, weights, biases };
-    }
-    case 'conv2d': {
-      const { filters, kernelSize: k } = layer;
-      const fanIn = k * k * shape[2];
-      const { weights, biases } = initialParams(filters * fanIn, filters, fanIn, k * k * filters, init, rng);
-      return { type: 'conv2d', inputShape: shape, filters, kernelSize: k, stride: layer.stride, padding: layer.padding, activation: layer.activation, weights, biases };
-    }
-    case 'maxpool2d':
-      return { type: 'maxpool2d', inputShape: shape, poolSize: layer.poolSize, stride: layer.stride };
-    case 'flatten':
-      return { type: 'flatten', inputShape: shape };
-  }
-}
-
-function initialParams(count: number, units: number, fanIn: number, fanOut: number, init: Init, rng: Rng): { weights: Float32Array; biases: Float32Array } {
-  const weights = new Float32Array(count);
-  const biases = new Float32Array(units);
-  if (init === 'uniform') {
-    const limit = 1 / Math.sqrt(fanOut);
-    for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
-    for (let o = 0; o < units; o++) biases[o] = (2 * rng.next() - 1) * limit;
-  } else if (init === 'xavier') {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
-  } else {
-    const deviation = Math.sqrt(2 / fanIn);
-    for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * deviation;
-  }
-  return { weights, biases };
-}
-
 function allFinite(values: Float32Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;
@@ -354,14 +272,8 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
 }
 
 /**
- * The same count layer by layer for a typed stack. Per sample row: a dense layer
- * keeps output, delta, dropout mask and masked output, and its kernels copy x, z, δ
- * and ∂x; a convolution keeps its output and delta, and then on the 'ts' path its
- * receptive fields and their gradients (im2col), on the 'wasm' path (direct, no
- * im2col) its kernels' memory: zero-padded copies of the input and of its gradient,
- * the output and delta padded to 8 filters, and the weights in two layouts; a pool
- * keeps output, delta and the winners; a flatten its delta. A first dense layer is
- * sparse as in a dense stack.
+ * The same count layer by layer for a typed stack: each kind says what it holds
+ * (LayerKind.memory), and its parameters come with their gradients and optimizer state.
  */
 function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind, kernels: Kernels): number {
   const rows = Math.max(batchSize, EVALUATION_BATCH);
@@ -371,44 +283,14 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
   let valuesPerRow = shapeSize(stack.input);
   let lazyCopy = 0;
   stack.layers.forEach((layer, l) => {
-    const inputs = shapeSize(shape);
-    const next = outputShapeAfter(shape, layer);
-    const outputs = shapeSize(next);
-    switch (layer.type) {
-      case 'dense': {
-        parameters += inputs * outputs + outputs;
-        valuesPerRow += outputs * 4;
-        if (l === 0) {
-          valuesPerRow += inputs * 4;
-          if (optimizer === 'momentum') lazyCopy = inputs * outputs;
-        } else {
-          kernelCopies += 2 * inputs * outputs;
-          valuesPerRow += 2 * (inputs + outputs);
-        }
-        break;
-      }
-      case 'conv2d': {
-        const field = layer.kernelSize * layer.kernelSize * shape[2];
-        const positions = next[0] * next[1];
-        parameters += layer.filters * (field + 1);
-        valuesPerRow += 2 * positions * layer.filters;
-        if (kernels === 'ts') {
-          valuesPerRow += 2 * positions * field;
-        } else {
-          const height = convGeometry(shape[0], layer.kernelSize, layer.stride, layer.padding);
-          const width = convGeometry(shape[1], layer.kernelSize, layer.stride, layer.padding);
-          const geometry = { height: shape[0], width: shape[1], channels: shape[2], filters: layer.filters, kernelSize: layer.kernelSize, stride: layer.stride, outHeight: height.out, outWidth: width.out, padTop: height.before, padLeft: width.before };
-          kernelCopies += convMemoryBytes(geometry, rows) / 4;
-        }
-        break;
-      }
-      case 'maxpool2d':
-        valuesPerRow += 3 * outputs;
-        break;
-      case 'flatten':
-        valuesPerRow += inputs;
-        break;
-    }
+    const kind = kindOf(layer.type);
+    const next = kind.outputShape(shape, layer);
+    const count = kind.parameters(shape, layer);
+    const memory = kind.memory(shape, next, layer, { first: l === 0, optimizer, kernels, rows });
+    parameters += count ? count.weights + count.biases : 0;
+    valuesPerRow += memory.valuesPerRow;
+    kernelCopies += memory.kernelCopies ?? 0;
+    lazyCopy += memory.lazyCopy ?? 0;
     shape = next;
   });
   valuesPerRow += shapeSize(shape); // targets

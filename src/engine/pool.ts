@@ -1,6 +1,11 @@
-import type { FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
+import type { AvgPool2DSpec, FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
+
+/** The shape a pool with no padding gives: windows that would cross the edge are left out (sizes below 1 where it does not fit). */
+export function poolOutputShape([height, width, channels]: Shape, poolSize: number, stride: number): Shape {
+  return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
+}
 
 /**
  * Max pooling over poolSize × poolSize windows, `stride` apart, per channel, no
@@ -20,12 +25,10 @@ export class MaxPool2D implements Layer {
   private capacity = 0;
 
   constructor(spec: MaxPool2DSpec) {
-    const [height, width, channels] = spec.inputShape;
-    const outHeight = Math.floor((height - spec.poolSize) / spec.stride) + 1;
-    const outWidth = Math.floor((width - spec.poolSize) / spec.stride) + 1;
-    if (outHeight < 1 || outWidth < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
+    const [height, width] = spec.inputShape;
+    this.outputShape = poolOutputShape(spec.inputShape, spec.poolSize, spec.stride);
+    if (this.outputShape[0] < 1 || this.outputShape[1] < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
     this.inputShape = spec.inputShape;
-    this.outputShape = [outHeight, outWidth, channels];
     this.poolSize = spec.poolSize;
     this.stride = spec.stride;
   }
@@ -96,6 +99,98 @@ export class MaxPool2D implements Layer {
 
   toSpec(): MaxPool2DSpec {
     return { type: 'maxpool2d', inputShape: this.inputShape, poolSize: this.poolSize, stride: this.stride };
+  }
+}
+
+/**
+ * Average pooling over poolSize × poolSize windows, `stride` apart, per channel, no
+ * padding: out[y][x][c] = (1/k²)·Σ over the window at (y·stride, x·stride) of in[·][·][c],
+ * with k the pool size. Each input shares each window's gradient equally.
+ */
+export class AvgPool2D implements Layer {
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly activation = null;
+  readonly poolSize: number;
+  readonly stride: number;
+  output = new Float32Array(0);
+  delta = new Float32Array(0);
+  private capacity = 0;
+
+  constructor(spec: AvgPool2DSpec) {
+    const [height, width] = spec.inputShape;
+    this.outputShape = poolOutputShape(spec.inputShape, spec.poolSize, spec.stride);
+    if (this.outputShape[0] < 1 || this.outputShape[1] < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
+    this.inputShape = spec.inputShape;
+    this.poolSize = spec.poolSize;
+    this.stride = spec.stride;
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    const size = rows * shapeSize(this.outputShape);
+    this.output = new Float32Array(size);
+    this.delta = new Float32Array(size);
+  }
+
+  forward(input: Float32Array, rows: number): Float32Array {
+    this.reserve(rows);
+    const { poolSize, output } = this;
+    const scale = 1 / (poolSize * poolSize);
+    let at = 0;
+    this.eachWindow(rows, (sample, corner, rowLength, channels) => {
+      let sum = 0;
+      for (let py = 0; py < poolSize; py++) {
+        const row = sample + corner + py * rowLength;
+        for (let px = 0; px < poolSize; px++) sum += input[row + px * channels];
+      }
+      output[at++] = sum * scale;
+    });
+    return output;
+  }
+
+  /** ∂L/∂in[i] = (1/k²)·Σ of δ over the windows that hold input i. */
+  backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
+    if (!inputDelta) return;
+    const { poolSize, delta } = this;
+    const scale = 1 / (poolSize * poolSize);
+    inputDelta.fill(0, 0, rows * shapeSize(this.inputShape));
+    let at = 0;
+    this.eachWindow(rows, (sample, corner, rowLength, channels) => {
+      const share = delta[at++] * scale;
+      for (let py = 0; py < poolSize; py++) {
+        const row = sample + corner + py * rowLength;
+        for (let px = 0; px < poolSize; px++) inputDelta[row + px * channels] += share;
+      }
+    });
+  }
+
+  /**
+   * Calls `visit` for every output value in order (sample, y, x, channel) with the start of its
+   * sample in the batch and its window's first value within the sample (channel c's, at c).
+   */
+  private eachWindow(rows: number, visit: (sample: number, corner: number, rowLength: number, channels: number) => void): void {
+    const [, width, channels] = this.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const inputSize = shapeSize(this.inputShape);
+    const rowLength = width * channels;
+    for (let r = 0; r < rows; r++) {
+      for (let y = 0; y < outHeight; y++) {
+        for (let x = 0; x < outWidth; x++) {
+          const corner = y * this.stride * rowLength + x * this.stride * channels;
+          for (let c = 0; c < channels; c++) visit(r * inputSize, corner + c, rowLength, channels);
+        }
+      }
+    }
+  }
+
+  paramGroups(): ParamGroup[] {
+    return [];
+  }
+
+  toSpec(): AvgPool2DSpec {
+    return { type: 'avgpool2d', inputShape: this.inputShape, poolSize: this.poolSize, stride: this.stride };
   }
 }
 

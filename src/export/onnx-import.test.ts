@@ -57,7 +57,7 @@ describe('ONNX import', () => {
       graph: {
         node: [
           { opType: 'BatchNormalization', input: ['x', 'w'], output: ['c'] },
-          { opType: 'AveragePool', input: ['c'], output: ['p'] },
+          { opType: 'GlobalAveragePool', input: ['c'], output: ['p'] },
           { opType: 'Relu', input: ['p'], output: ['y'] },
         ],
         input: [{ name: 'x' }],
@@ -65,13 +65,13 @@ describe('ONNX import', () => {
       },
     }).finish();
     expect(() => importOnnx(bytes)).toThrow(ModelError);
-    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: BatchNormalization, AveragePool/);
+    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: BatchNormalization, GlobalAveragePool/);
   });
 
   it('reads a dense layer on a map as a flatten then the dense layer, which predicts identically', () => {
     const model = unflattenedCnn();
     const imported = importOnnx(exportOnnx(model));
-    expect(imported.layers.map((layer) => layer.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'flatten', 'dense']);
+    expect(imported.layers.map((layer) => layer.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dense']);
     const test = mnistTest();
     expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
   });

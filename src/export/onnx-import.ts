@@ -7,12 +7,12 @@
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 import { type Activation, type Config, SEED_CONFIG } from '../engine/config.ts';
-import { type Conv2DSpec, type FlattenSpec, isDenseSpec, type LayerDescription, type LayerSpec, type MaxPool2DSpec, type Shape, shapeSize } from '../engine/layer.ts';
-import { outputShapeOf } from '../engine/network.ts';
+import { type Conv2DSpec, type DenseSpec, isDenseSpec, LAYER_TYPES, type LayerDescription, type LayerSpec, type LayerType, type Shape, shapeSize } from '../engine/layer.ts';
+import { describeSpec, emptySpec, kindOf, outputShapeOf } from '../engine/layer-kinds.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
 import { checkConfig, ConfigError } from '../formats/config-format.ts';
 import { ModelError, serializeModel } from '../formats/model-format.ts';
-import { convPads, kernelFromOihw, TO_CHANNELS_FIRST, TO_CHANNELS_LAST, transpose } from './registry.ts';
+import { convPads, kernelFromOihw, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST, transpose } from './registry.ts';
 
 const { onnx } = onnxProto;
 
@@ -34,7 +34,17 @@ const ACTIVATION_OPS: Record<string, Activation> = {
 /** Operators that change nothing at inference on a [batch, features] tensor. */
 const PASS_THROUGH = new Set(['Identity', 'Dropout', 'Flatten']);
 
-export const SUPPORTED_ONNX_OPS = ['Gemm', 'MatMul', 'Add', ...Object.keys(ACTIVATION_OPS), ...PASS_THROUGH, 'Constant', 'Reshape', 'Transpose', 'Conv', 'MaxPool'];
+/** Our pooling kinds by the operator their ONNX export writes (MaxPool → maxpool2d). */
+const POOL_OPS = new Map<string, LayerType>(
+  LAYER_TYPES.flatMap((type) => {
+    const pool = kindOf(type).pool?.of(2, 2);
+    if (!pool) return [];
+    const spec = emptySpec([2, 2, 1], pool);
+    return layerExport(spec).onnx(spec, type).nodes.map((node) => [node.opType, type] as const);
+  }),
+);
+
+export const SUPPORTED_ONNX_OPS = ['Gemm', 'MatMul', 'Add', ...Object.keys(ACTIVATION_OPS), ...PASS_THROUGH, 'Constant', 'Reshape', 'Transpose', 'Conv', ...POOL_OPS.keys()];
 
 interface Tensor {
   dims: number[];
@@ -107,8 +117,7 @@ const same = (a: readonly number[] | null, b: readonly number[]) => a !== null &
 type Pending =
   | { type: 'dense'; weights: Float32Array; biases: Float32Array | null; inputs: number; outputs: number; activation: Activation | null }
   | (Omit<Conv2DSpec, 'activation'> & { activation: Activation | null })
-  | MaxPool2DSpec
-  | FlattenSpec;
+  | Exclude<LayerSpec, DenseSpec | Conv2DSpec>;
 
 /**
  * An ONNX file as our layers and a config around them (the playground's defaults for
@@ -173,7 +182,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
     }
     current = output;
     if (PASS_THROUGH.has(op) && !(op === 'Flatten' && layout !== 'vector')) continue;
-    switch (op) {
+    // Every pooling operator our kinds export is read one way.
+    switch (POOL_OPS.has(op) ? 'pool' : op) {
       case 'Reshape': {
         const target = intConstants.get(inputs[1]) ?? [];
         if (layers.length === 0 && layout === 'vector' && target.length === 4 && target[0] === -1) {
@@ -199,7 +209,7 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
         shape = null;
         continue;
       case 'Conv':
-      case 'MaxPool': {
+      case 'pool': {
         if (layout !== 'nchw' || !shape) throw new ModelError(`${where}: ${op} on a tensor that is not an image map from the input pixels`);
         const kernel = intsAttribute(node, 'kernel_shape') ?? [];
         const strides = intsAttribute(node, 'strides') ?? [1, 1];
@@ -210,9 +220,10 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
         }
         if ((attribute(node, 'auto_pad')?.s?.length ?? 0) > 0) throw new ModelError(`${where}: auto_pad is not read; give pads`);
         const inputShape = shape;
-        if (op === 'MaxPool') {
-          if (pads.some((p) => p !== 0)) throw new ModelError(`${where}: MaxPool with padding; the playground's pools have none`);
-          layers.push({ type: 'maxpool2d', inputShape, poolSize: kernel[0], stride: strides[0] });
+        const pool = POOL_OPS.get(op);
+        if (pool) {
+          if (pads.some((p) => p !== 0)) throw new ModelError(`${where}: ${op} with padding; the playground's pools have none`);
+          layers.push(emptySpec(inputShape, kindOf(pool).pool?.of(kernel[0], strides[0]) as LayerDescription) as Pending);
         } else {
           const w = parameter(inputs[1], node);
           if (w.dims.length !== 4 || w.dims[1] !== inputShape[2] || w.dims[2] !== kernel[0] || w.dims[3] !== kernel[0]) {
@@ -286,26 +297,13 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
       ...SEED_CONFIG,
       layers: [shapeSize(input ?? [1, 1, dense[0].inputs]), ...(input ? [] : dense.map((s) => s.outputs)), ...(input ? [dense[dense.length - 1].outputs] : [])],
       activations: input ? [dense[dense.length - 1].activation] : dense.map((s) => s.activation),
-      ...(input ? { stack: { input, layers: specs.map(describeLayer) } } : {}),
+      ...(input ? { stack: { input, layers: specs.map(describeSpec) } } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new ModelError(`this ONNX model does not fit the playground: ${error.message}`);
     throw error;
   }
   return { config, layers: specs, producer: model.producerName || 'unknown' };
-}
-
-/** What a config says of a layer: its type and settings, without shapes or parameters. */
-function describeLayer(spec: LayerSpec): LayerDescription {
-  if (isDenseSpec(spec)) return { type: 'dense', units: spec.outputs, activation: spec.activation };
-  switch (spec.type) {
-    case 'conv2d':
-      return { type: 'conv2d', filters: spec.filters, kernelSize: spec.kernelSize, stride: spec.stride, padding: spec.padding, activation: spec.activation };
-    case 'maxpool2d':
-      return { type: 'maxpool2d', poolSize: spec.poolSize, stride: spec.stride };
-    case 'flatten':
-      return { type: 'flatten' };
-  }
 }
 
 /** An ONNX file as the text of our model file, which the worker loads like any other. */

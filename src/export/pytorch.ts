@@ -6,7 +6,8 @@
 import type { Config } from '../engine/config.ts';
 import { configToJson, describeNetwork } from '../formats/config-format.ts';
 import { isDenseSpec, type LayerDescription, type LayerSpec } from '../engine/layer.ts';
-import { layerHeader, stackSpecs } from '../formats/model-format.ts';
+import { layerHeader } from '../engine/layer-kinds.ts';
+import { stackSpecs } from '../formats/model-format.ts';
 import { type ExportModel, imageShape, inputSteps } from './export-model.ts';
 import { TRAIN_PY } from './pytorch-train.ts';
 import { ACTIVATION_EXPORTS, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './registry.ts';

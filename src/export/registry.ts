@@ -140,6 +140,19 @@ export const TO_CHANNELS_FIRST = [0, 3, 1, 2];
 
 const plainCall = (module: string) => `${module}(x)`;
 
+/** A pool with no padding: the same window and stride in every format, only the operator's name differs. */
+function poolExport(onnxOp: string, torchModule: string, tfjsClass: string): LayerExport<{ poolSize: number; stride: number }> {
+  return {
+    onnx: (spec) => ({ nodes: [{ opType: onnxOp, intLists: { kernel_shape: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride] } }], parameters: [] }),
+    torch: (spec) => ({ module: `${torchModule}(${spec.poolSize}, stride=${spec.stride})`, call: plainCall, parameters: [] }),
+    tfjs: (spec, name) => ({
+      className: tfjsClass,
+      config: { name, pool_size: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride], padding: 'valid', data_format: 'channels_last', trainable: true },
+      weights: [],
+    }),
+  };
+}
+
 export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> } = {
   dense: {
     // Gemm with transB = 1 takes W as [outputs, inputs]: our layout, unchanged.
@@ -220,18 +233,8 @@ export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> 
       };
     },
   },
-  maxpool2d: {
-    onnx: (spec) => ({
-      nodes: [{ opType: 'MaxPool', intLists: { kernel_shape: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride] } }],
-      parameters: [],
-    }),
-    torch: (spec) => ({ module: `nn.MaxPool2d(${spec.poolSize}, stride=${spec.stride})`, call: plainCall, parameters: [] }),
-    tfjs: (spec, name) => ({
-      className: 'MaxPooling2D',
-      config: { name, pool_size: [spec.poolSize, spec.poolSize], strides: [spec.stride, spec.stride], padding: 'valid', data_format: 'channels_last', trainable: true },
-      weights: [],
-    }),
-  },
+  maxpool2d: poolExport('MaxPool', 'nn.MaxPool2d', 'MaxPooling2D'),
+  avgpool2d: poolExport('AveragePool', 'nn.AvgPool2d', 'AveragePooling2D'),
   // Our flattened maps are channels-last: NCHW goes back to NHWC before it is flattened.
   flatten: {
     onnx: () => ({ nodes: [{ opType: 'Transpose', intLists: { perm: TO_CHANNELS_LAST } }, { opType: 'Flatten', ints: { axis: 1 } }], parameters: [] }),

@@ -7,7 +7,9 @@
  * Layers and activations are structural (a list whose length is the network's depth) and
  * are described in config-format.ts.
  */
-import { ACTIVATIONS, INITS, MNIST_TRAIN_SIZE, OPTIMIZERS, type Activation, type Config } from '../engine/config.ts';
+import { INITS, MNIST_TRAIN_SIZE, OPTIMIZERS, type Config } from '../engine/config.ts';
+import { LAYER_TYPES as KIND_TYPES, type LayerType as KindType } from '../engine/layer.ts';
+import { kindOf } from '../engine/layer-kinds.ts';
 
 /** The keys of Config that hold one number. */
 export type NumberKey = { [K in keyof Config]-?: Config[K] extends number ? K : never }[keyof Config];
@@ -211,19 +213,10 @@ export const AUGMENT_FIELDS: { shift: NumberSpec; rotate: NumberSpec } = {
   },
 };
 
-/** Units of one hidden layer. */
-export const MAX_LAYER_SIZE = 100_000;
 export const MAX_LAYERS = 32;
 
-export const UNITS_FIELD: NumberSpec = {
-  kind: 'number',
-  json: 'layers',
-  label: 'Units',
-  hint: 'More units learn more detail and overfit sooner; 64–1024.',
-  integer: true,
-  min: 1,
-  max: MAX_LAYER_SIZE,
-};
+/** A dense stack's sizes, `"layers": [784, 200, 10]`: each as a dense layer's units. */
+export const UNITS_FIELD: NumberSpec = { ...fieldSpecs('dense').units, json: 'layers' } as NumberSpec;
 
 /** Whether `value` is allowed by `spec`. */
 export function withinBounds(spec: NumberSpec, value: number): boolean {
@@ -262,67 +255,21 @@ export function inputBounds(spec: NumberSpec): { min: number; max: number | unde
 }
 
 /**
- * The typed layers of the layer-stack dialect, `{"type": "conv2d", "filters": 8, …}`:
- * each type's fields in the order a URL hash writes them. `optional` fields take the
- * default config-format.ts gives (stride 1 for a convolution, the pool size for a pool;
- * padding "valid").
+ * The typed layers of the layer-stack dialect, `{"type": "conv2d", "filters": 8, …}`: the
+ * input, then every kind of the engine with its fields from its descriptor (layer-kinds.ts),
+ * in the order a link writes them. `optional` fields take their descriptor's default when a
+ * file leaves them out (stride 1 for a convolution, the pool size for a pool; padding "valid").
  */
-export const LAYER_TYPES = ['input', 'conv2d', 'maxpool2d', 'flatten', 'dense'] as const;
+export const LAYER_TYPES = ['input', ...KIND_TYPES] as const;
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 export type LayerFieldSpec = (NumberSpec | ChoiceSpec<string>) & { optional?: boolean };
 
-const sizeField = (json: string, label: string, hint: string, max: number, optional = false): NumberSpec & { optional: boolean } => ({
-  kind: 'number',
-  json,
-  label,
-  hint,
-  integer: true,
-  min: 1,
-  max,
-  optional,
-});
-
-const activationField: ChoiceSpec<Activation> = {
-  kind: 'choice',
-  json: 'activation',
-  label: 'Activation',
-  hint: 'Applied to each output value.',
-  choices: ACTIVATIONS,
-};
-
-export const PADDINGS = ['same', 'valid'] as const;
-
-export const MAX_FILTERS = 1024;
-export const MAX_KERNEL = 32;
-/** As large as a pool, whose stride defaults to its size. */
-export const MAX_STRIDE = MAX_KERNEL;
 /** Each side of an input shape. */
 export const MAX_SIDE = 4096;
 
-export const LAYER_FIELDS: { [T in LayerType]: Record<string, LayerFieldSpec> } = {
-  input: {},
-  conv2d: {
-    filters: sizeField('filters', 'Filters', 'Feature maps this layer makes; 8–64.', MAX_FILTERS),
-    kernel_size: sizeField('kernel_size', 'Kernel size', 'Side of each filter in pixels; 3 or 5.', MAX_KERNEL),
-    stride: sizeField('stride', 'Stride', 'Pixels between filter positions; 1 keeps the size.', MAX_STRIDE, true),
-    padding: {
-      kind: 'choice',
-      json: 'padding',
-      label: 'Padding',
-      hint: '"same" pads the edges to keep the size (at stride 1); "valid" keeps only whole windows.',
-      choices: PADDINGS,
-      optional: true,
-    },
-    activation: activationField,
-  },
-  maxpool2d: {
-    pool_size: sizeField('pool_size', 'Pool size', 'Side of each window whose largest value is kept; 2 or 3.', MAX_KERNEL),
-    stride: sizeField('stride', 'Stride', 'Pixels between windows; the pool size by default.', MAX_STRIDE, true),
-  },
-  flatten: {},
-  dense: {
-    units: { ...UNITS_FIELD, json: 'units' },
-    activation: activationField,
-  },
-};
+function fieldSpecs(type: KindType): Record<string, LayerFieldSpec> {
+  return Object.fromEntries(kindOf(type).fields.map(({ engine: _engine, default: fallback, ...spec }) => [spec.json, { ...spec, optional: fallback !== undefined }]));
+}
+
+export const LAYER_FIELDS = Object.fromEntries([['input', {}], ...KIND_TYPES.map((type) => [type, fieldSpecs(type)])]) as { [T in LayerType]: Record<string, LayerFieldSpec> };

@@ -50,7 +50,8 @@ import {
   type ScalarKey,
 } from './config-fields.ts';
 import { formatShape, shapeSize, type LayerDescription, type Shape } from '../engine/layer.ts';
-import { estimateTrainingBytes, MAX_TRAINING_BYTES, outputShapeAfter } from '../engine/network.ts';
+import { kindOf, layerFromJson as kindLayerFromJson, layerToJson, outputShapeAfter, type LayerJsonOf } from '../engine/layer-kinds.ts';
+import { estimateTrainingBytes, MAX_TRAINING_BYTES } from '../engine/network.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
 import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
 
@@ -409,64 +410,24 @@ function checkedLayerJson(value: unknown, i: number, problems: string[]): LayerJ
 }
 
 /**
- * A typed layer (not the input) as the engine describes it, with the defaults filled in. Its
- * fields are taken as they are: checkConfig on a config with the result names what is wrong.
+ * A typed layer (not the input) as the engine describes it, with the defaults its kind
+ * gives filled in. Its fields are taken as they are: checkConfig on a config with the
+ * result names what is wrong.
  */
 export function layerFromJson(layer: LayerJson): LayerDescription {
-  const number = (key: string) => layer[key] as number;
-  const activation = layer.activation as Activation;
-  switch (layer.type) {
-    case 'conv2d':
-      return {
-        type: 'conv2d',
-        filters: number('filters'),
-        kernelSize: number('kernel_size'),
-        stride: (layer.stride as number | undefined) ?? 1,
-        padding: (layer.padding as 'same' | 'valid' | undefined) ?? 'valid',
-        activation,
-      };
-    case 'maxpool2d':
-      return { type: 'maxpool2d', poolSize: number('pool_size'), stride: (layer.stride as number | undefined) ?? number('pool_size') };
-    case 'dense':
-      return { type: 'dense', units: number('units'), activation };
-    default:
-      return { type: 'flatten' };
-  }
+  return kindLayerFromJson(layer as LayerJsonOf);
 }
 
 /** A network in a few words: "784-32-10 ReLU/Softmax", or "28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → dense 10 Softmax". */
 export function describeNetwork(config: Config): string {
   if (!config.stack) return `${config.layers.join('-')} ${config.activations.join('/')}`;
-  const layers = config.stack.layers.map((layer) => {
-    switch (layer.type) {
-      case 'conv2d':
-        return `conv2d ${layer.filters}×${layer.kernelSize}×${layer.kernelSize}${layer.stride > 1 ? ` stride ${layer.stride}` : ''} ${layer.padding} ${layer.activation}`;
-      case 'maxpool2d':
-        return `maxpool2d ${layer.poolSize}${layer.stride !== layer.poolSize ? ` stride ${layer.stride}` : ''}`;
-      case 'dense':
-        return `dense ${layer.units} ${layer.activation}`;
-      case 'flatten':
-        return 'flatten';
-    }
-  });
+  const layers = config.stack.layers.map((layer) => kindOf(layer.type).summary(layer));
   return [config.stack.input.join('×'), ...layers].join(' → ');
 }
 
 /** The stack's layers as files write them, every field spelled out. */
 export function stackToJson(stack: LayerStack): LayerJson[] {
-  const layers = stack.layers.map((layer): LayerJson => {
-    switch (layer.type) {
-      case 'conv2d':
-        return { type: 'conv2d', filters: layer.filters, kernel_size: layer.kernelSize, stride: layer.stride, padding: layer.padding, activation: layer.activation };
-      case 'maxpool2d':
-        return { type: 'maxpool2d', pool_size: layer.poolSize, stride: layer.stride };
-      case 'dense':
-        return { type: 'dense', units: layer.units, activation: layer.activation };
-      case 'flatten':
-        return { type: 'flatten' };
-    }
-  });
-  return [{ type: 'input', shape: [...stack.input] }, ...layers];
+  return [{ type: 'input', shape: [...stack.input] }, ...stack.layers.map(layerToJson)];
 }
 
 /** "a 3×3 input" */
@@ -499,9 +460,9 @@ function stackFromJson(list: unknown[], io: IoShape, problems: string[]): LayerS
       return null;
     }
     const described = layerFromJson(layer);
-    const window = described.type === 'conv2d' ? { key: 'kernel_size', size: described.kernelSize } : described.type === 'maxpool2d' ? { key: 'pool_size', size: described.poolSize } : null;
+    const window = kindOf(described.type).window?.(described);
     if (window && (window.size > shape[0] || window.size > shape[1])) {
-      problems.push(`layers[${i}].${window.key}: ${window.size} is larger than its ${sides(shape)} input`);
+      problems.push(`layers[${i}].${window.json}: ${window.size} is larger than its ${sides(shape)} input`);
       return null;
     }
     if ('activation' in described && described.activation === 'Softmax' && i < list.length - 1) {

@@ -30,8 +30,8 @@
  */
 import { z } from 'zod';
 import type { Config, LayerStack } from '../engine/config.ts';
-import { isDenseSpec, shapeSize, type DenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
-import { outputShapeAfter } from '../engine/network.ts';
+import { isDenseSpec, type DenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
+import { emptySpec, layerHeader, outputShapeAfter, specParameters } from '../engine/layer-kinds.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
 import { ConfigError, configFromJson, ioShapeOf, MNIST_IO, serializeConfig, type DatasetRecord } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
@@ -100,46 +100,14 @@ function checkSpecs(config: Config, specs: LayerSpec[], where: string): asserts 
   });
 }
 
-/** A layer's type and shape as a version 2 file writes them: everything but its parameters. */
-export function layerHeader(spec: LayerSpec): Record<string, unknown> {
-  if (isDenseSpec(spec)) return { type: 'dense', inputs: spec.inputs, outputs: spec.outputs, activation: spec.activation };
-  const input_shape = [...spec.inputShape];
-  switch (spec.type) {
-    case 'conv2d': {
-      const { filters, kernelSize: kernel_size, stride, padding, activation } = spec;
-      return { type: 'conv2d', input_shape, filters, kernel_size, stride, padding, activation };
-    }
-    case 'maxpool2d':
-      return { type: 'maxpool2d', input_shape, pool_size: spec.poolSize, stride: spec.stride };
-    case 'flatten':
-      return { type: 'flatten', input_shape };
-  }
-}
-
 /** The layers a stack gives, shapes followed from its input, with no parameters yet. */
 export function stackSpecs(stack: LayerStack): LayerSpec[] {
   let shape: Shape = stack.input;
-  const none = new Float32Array(0);
   return stack.layers.map((layer): LayerSpec => {
-    const inputShape = shape;
+    const spec = emptySpec(shape, layer);
     shape = outputShapeAfter(shape, layer);
-    switch (layer.type) {
-      case 'dense':
-        return { type: 'dense', inputs: shapeSize(inputShape), outputs: layer.units, activation: layer.activation, weights: none, biases: none };
-      case 'conv2d':
-        return { ...layer, inputShape, weights: none, biases: none };
-      default:
-        return { ...layer, inputShape };
-    }
+    return spec;
   });
-}
-
-/** The parameters a layer's shape declares, in words and numbers: "8×5×5×1 (filters × kernel × kernel × channels)". */
-function declaredParams(spec: LayerSpec): { weights: number; biases: number; shape: string } | null {
-  if (isDenseSpec(spec)) return { weights: spec.inputs * spec.outputs, biases: spec.outputs, shape: `${spec.outputs}×${spec.inputs} (outputs × inputs)` };
-  if (spec.type !== 'conv2d') return null;
-  const [k, channels] = [spec.kernelSize, spec.inputShape[2]];
-  return { weights: spec.filters * k * k * channels, biases: spec.filters, shape: `${spec.filters}×${k}×${k}×${channels} (filters × kernel × kernel × channels)` };
 }
 
 /** Each layer must be the one the stack gives at its place; `where` names the list. */
@@ -157,7 +125,7 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
   if (model.config.stack) checkTypedSpecs(model.config.stack, model.layers, 'layers');
   else checkSpecs(model.config, model.layers, 'layers');
   model.layers.forEach((layer, l) => {
-    const declared = declaredParams(layer);
+    const declared = specParameters(layer);
     if (!declared || !('weights' in layer)) return;
     if (layer.weights.length !== declared.weights || layer.biases.length !== declared.biases) {
       throw new ModelError(`layers[${l}]: ${layer.weights.length} weights and ${layer.biases.length} biases do not fit ${declared.shape}`);
@@ -290,7 +258,7 @@ function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
     if (JSON.stringify(header) !== JSON.stringify(should)) {
       throw new ModelError(`${where}: is ${JSON.stringify(header)} but the config's layers give ${JSON.stringify(should)}`);
     }
-    const declared = declaredParams(spec);
+    const declared = specParameters(spec);
     if (!declared) {
       if (weights !== undefined || biases !== undefined) throw new ModelError(`${where}: a ${should.type as string} layer has no weights or biases`);
       return spec;

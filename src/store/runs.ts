@@ -4,6 +4,7 @@
  * Pure functions over the list; the actions that apply them live in runs-actions.ts.
  */
 import type { Config, LayerStack } from '../engine/config';
+import { kindOf } from '../engine/layer-kinds';
 import { FIELDS, SCALAR_KEYS, type FieldSpec } from '../formats/config-fields';
 import type { EpochReport, EvaluationReport, RunOutcome } from '../worker/api';
 
@@ -67,18 +68,8 @@ export function defaultRunName(config: Config, index: number, previous?: Config)
 function layersName(config: Config): string {
   if (!config.stack) return config.layers.join('-');
   return config.stack.layers
-    .flatMap((layer) => {
-      switch (layer.type) {
-        case 'conv2d':
-          return [`conv${layer.filters}`];
-        case 'maxpool2d':
-          return [`pool${layer.poolSize}`];
-        case 'dense':
-          return [String(layer.units)];
-        case 'flatten':
-          return [];
-      }
-    })
+    .map((layer) => kindOf(layer.type).short(layer))
+    .filter((name) => name !== '')
     .join('-');
 }
 

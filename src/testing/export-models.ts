@@ -36,7 +36,7 @@ export const TEST_CONFIGS: Record<string, Config> = {
   },
   /**
    * 'same' and 'valid' convolutions, several channels, stride 2 with an odd 'same'
-   * padding (14 → 7 pads 0 before and 1 after), pooling and flatten. (A dense layer
+   * padding (14 → 7 pads 0 before and 1 after), max and average pooling and flatten. (A dense layer
    * reading a map without a flatten is checked in registry.test.ts.)
    */
   cnn: {
@@ -45,7 +45,7 @@ export const TEST_CONFIGS: Record<string, Config> = {
       { type: 'maxpool2d', poolSize: 2, stride: 2 },
       { type: 'conv2d', filters: 8, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
       { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', activation: 'Tanh' },
-      { type: 'maxpool2d', poolSize: 2, stride: 2 },
+      { type: 'avgpool2d', poolSize: 2, stride: 2 },
       { type: 'flatten' },
       { type: 'dense', units: 10, activation: 'Softmax' },
     ]),
@@ -60,7 +60,7 @@ export const TEST_CONFIGS: Record<string, Config> = {
 
 /**
  * An untrained CNN whose dense layer reads the last map with no flatten layer, pooling
- * windows that overlap (3 wide, stride 2) and a 'valid' convolution that leaves the last
+ * windows that overlap (3 wide, stride 2; an average pool 2 wide, stride 1) and a 'valid' convolution that leaves the last
  * row out: layout checks that need no training.
  */
 export function unflattenedCnn(): ExportModel & { network: Network } {
@@ -68,6 +68,7 @@ export function unflattenedCnn(): ExportModel & { network: Network } {
     ...mnistStack([
       { type: 'conv2d', filters: 3, kernelSize: 5, stride: 3, padding: 'valid', activation: 'LeakyReLU' },
       { type: 'maxpool2d', poolSize: 3, stride: 2 },
+      { type: 'avgpool2d', poolSize: 2, stride: 1 },
       { type: 'dense', units: 10, activation: 'Softmax' },
     ]),
     init: 'xavier',

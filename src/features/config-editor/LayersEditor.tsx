@@ -9,7 +9,7 @@ import { useAppStore } from '../../store/store';
 import { FormNumber } from './FormNumber';
 import { ACTIVATION_HELP, SOFTMAX_NOTE } from './help';
 import { editableLayers, layersPatch, rowFields, shapesBefore, stackOf, withType, type RowType } from './layer-edit';
-import { DEFAULT_HIDDEN, HIDDEN_ACTIVATION_OPTIONS, LAYER_TYPE_LABELS, LAYER_TYPE_OPTIONS, OUTPUT_ACTIVATION_OPTIONS } from './options';
+import { DEFAULT_HIDDEN, HIDDEN_ACTIVATION_OPTIONS, layerTypeLabel, LAYER_TYPE_OPTIONS, OUTPUT_ACTIVATION_OPTIONS } from './options';
 import { stackRows } from './stack-summary';
 
 /**
@@ -200,7 +200,7 @@ function FieldHelp({ layers }: { layers: LayerJson[] }) {
       .filter(([key]) => key !== 'activation')
       .map(([key, spec]) => {
         const shared = types.some((other) => other !== type && LAYER_FIELDS[other][key] && LAYER_FIELDS[other][key].hint !== spec.hint);
-        return { id: `${type}.${key}`, text: `${spec.label}${shared ? ` (${LAYER_TYPE_LABELS[type].toLowerCase()})` : ''}: ${spec.hint}` };
+        return { id: `${type}.${key}`, text: `${spec.label}${shared ? ` (${layerTypeLabel(type).toLowerCase()})` : ''}: ${spec.hint}` };
       }),
   );
   const activations = [...new Set(layers.map((layer) => layer.activation).filter((a): a is keyof typeof ACTIVATION_HELP => typeof a === 'string'))];

@@ -5,14 +5,14 @@
  * results); one with any other layer type becomes a typed stack.
  */
 import type { Activation, Config, LayerStack } from '../../engine/config';
-import type { Shape } from '../../engine/layer';
-import { outputShapeAfter } from '../../engine/network';
-import { LAYER_FIELDS, type LayerType } from '../../formats/config-fields';
+import type { LayerType, Shape } from '../../engine/layer';
+import { kindOf, layerToJson, outputShapeAfter } from '../../engine/layer-kinds';
+import { LAYER_FIELDS } from '../../formats/config-fields';
 import { layerFromJson, stackToJson, type LayerJson } from '../../formats/config-format';
 import { DEFAULT_HIDDEN } from './options';
 
-/** The types a row can take: every typed layer but the input, which is fixed. */
-export type RowType = Exclude<LayerType, 'input'>;
+/** The types a row can take: every kind of the engine (the input is fixed). */
+export type RowType = LayerType;
 
 /** The input's [height, width, channels]; a dense network's input is a square image of one channel. */
 export function inputShapeOf(config: Config): Shape {
@@ -61,20 +61,8 @@ export function layersPatch(config: Config, layers: LayerJson[]): Partial<Config
  * does not fit a 2×2 map) and its activation kept where both types have one.
  */
 export function withType(layer: LayerJson, type: RowType, before: Shape): LayerJson {
-  const side = Math.min(before[0], before[1]);
-  const activation = typeof layer.activation === 'string' && layer.activation !== 'Softmax' ? layer.activation : DEFAULT_HIDDEN.activation;
-  switch (type) {
-    case 'dense':
-      return { type, units: DEFAULT_HIDDEN.size, activation };
-    case 'conv2d':
-      return { type, filters: 8, kernel_size: Math.min(3, side), stride: 1, padding: 'same', activation };
-    case 'maxpool2d': {
-      const size = Math.min(2, side);
-      return { type, pool_size: size, stride: size };
-    }
-    case 'flatten':
-      return { type };
-  }
+  const activation = typeof layer.activation === 'string' && layer.activation !== 'Softmax' ? (layer.activation as Activation) : DEFAULT_HIDDEN.activation;
+  return layerToJson(kindOf(type).initial(before, activation));
 }
 
 /** The fields a row of this type shows, in the field table's order. */
