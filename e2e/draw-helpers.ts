@@ -13,14 +13,35 @@ async function padBox(page: Page) {
   return box;
 }
 
-/** Draws one stroke through `points` (pad coordinates, 0…280), as a mouse would, with intermediate moves. */
+/**
+ * Draws one stroke through `points` (pad coordinates, 0…280) with intermediate moves: as a
+ * finger would on a touch screen (a context with `hasTouch`), else as a mouse would.
+ */
 export async function drawStroke(page: Page, points: Point[]): Promise<void> {
   const box = await padBox(page);
   const at = ([x, y]: Point): Point => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+  if (await page.evaluate(() => navigator.maxTouchPoints > 0)) {
+    await touchStroke(page, points.map(at));
+    return;
+  }
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
   for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
   await page.mouse.up();
+}
+
+/** Playwright can tap but not drag a finger: the touch events go through the DevTools protocol, as a phone's would. */
+async function touchStroke(page: Page, points: Point[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', [x, y]: Point) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  await touch('touchStart', points[0]);
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    for (let step = 1; step <= 4; step++) await touch('touchMove', [x0 + ((x1 - x0) * step) / 4, y0 + ((y1 - y0) * step) / 4]);
+  }
+  await touch('touchEnd', points[points.length - 1]);
+  await cdp.detach();
 }
 
 export function verticalLine(x: number, top: number, bottom: number): Point[] {

@@ -39,7 +39,7 @@ import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { ConvFilters, DatasetSource, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { ConvFilters, DatasetSource, NamedBytes, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
@@ -287,7 +287,7 @@ export async function reset(): Promise<void> {
 const PAD_SIDE = 28;
 
 /** The drawing pad's 28×28 image at the active dataset's size (area-averaged), so any set's network can read a drawing. */
-function atDatasetSize(pixels: Float32Array): Float32Array {
+export function atDatasetSize(pixels: Float32Array): Float32Array {
   const { height, width } = useAppStore.getState().dataset;
   if (height === PAD_SIDE && width === PAD_SIDE) return pixels;
   return areaResample(pixels, PAD_SIDE, PAD_SIDE, width, height);
@@ -412,7 +412,13 @@ export async function selectDataset(id: string): Promise<void> {
   }
 }
 
-/** Forgets a kept dataset; when it is the active one, MNIST takes its place first. */
+/** A kept dataset as IDX files and labels.txt, which the IDX form adds again as the same set. */
+export async function exportDataset(id: string): Promise<NamedBytes[]> {
+  const current = connect();
+  return answer(current, current.api.exportDataset(id));
+}
+
+/** Forgets a kept dataset and its drawn examples; when it is the active one, MNIST takes its place first. */
 export async function deleteDataset(id: string): Promise<void> {
   if (useAppStore.getState().dataset.id === id) await selectDataset(MNIST_DATASET.id);
   if (useAppStore.getState().dataset.id === id) return;

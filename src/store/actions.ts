@@ -3,6 +3,7 @@
  * components and the worker bridge change state the same way.
  */
 import type { Config } from '../engine/config';
+import type { DrawnExample } from '../data/drawn-examples';
 import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
@@ -314,4 +315,19 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     datasetError: null,
     datasetNote: note,
   };
+}
+
+// Drawn examples
+
+/** The active dataset's examples, read from this browser; `problem` names stored entries that were skipped. */
+export function examplesLoaded(examples: DrawnExample[], problem: string | null): void {
+  set({ examples, examplesProblem: problem });
+}
+
+export function exampleAdded(example: DrawnExample): void {
+  set((state) => (state.dataset.id === example.datasetId ? { examples: [...state.examples, example] } : {}));
+}
+
+export function exampleRemoved(id: string): void {
+  set((state) => ({ examples: state.examples.filter((e) => e.id !== id) }));
 }

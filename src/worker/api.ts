@@ -10,9 +10,10 @@ export type { FeatureMap };
 import type { DigitMetrics } from '../engine/metrics';
 import type { DatasetInfo } from '../data/dataset-store';
 import type { DatasetRecord } from '../formats/config-format';
+import type { NamedBytes } from '../data/idx-set';
 import type { DatasetSource, NamedBlob } from './dataset-source';
 
-export type { DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob };
+export type { DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob, NamedBytes };
 
 export interface DownloadProgress {
   /** Bytes received so far, over all four files. */
@@ -172,7 +173,10 @@ export interface TrainingWorkerApi {
   addDataset(source: DatasetSource): Promise<DatasetInfo>;
   /** The datasets kept in this browser, oldest first. */
   listDatasets(): Promise<DatasetInfo[]>;
+  /** Forgets a kept dataset and the examples drawn for it. */
   deleteDataset(id: string): Promise<void>;
+  /** A kept dataset as the IDX files (and labels.txt) that add it again, byte for byte. */
+  exportDataset(id: string): Promise<NamedBytes[]>;
   /**
    * From the next run on, dense networks trained in batches without dropout split each batch
    * into two halves whose gradients are summed in a fixed order: in two workers where the page

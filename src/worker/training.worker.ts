@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
 import { deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
 import type { ImageSet } from '../data/image-set.ts';
+import { writeIdxSet } from '../data/idx-set.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
@@ -109,6 +110,10 @@ const api: TrainingWorkerApi = {
   },
   listDatasets,
   deleteDataset,
+  exportDataset: async (id) => {
+    const files = writeIdxSet(await loadImageSet(id));
+    return Comlink.transfer(files, files.map((file) => file.bytes.buffer));
+  },
   useBothCores: async (on) => {
     if (on && twoWorkersAvailable(self)) {
       try {

@@ -1,9 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import { addDataset, deleteDataset, selectDataset } from '../../bridge/training-bridge';
+import { addDataset, deleteDataset, exportDataset, selectDataset } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/Panel';
-import { datasetErrorDismissed } from '../../store/actions';
+import { saveFile } from '../../components/save-file';
+import { errorText } from '../../formats/error-text';
+import { datasetErrorDismissed, datasetFailed } from '../../store/actions';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -48,9 +50,14 @@ export function DatasetPicker() {
               </span>
             </label>
             {info.id !== MNIST_DATASET.id && (
-              <button type="button" className="secondary small" aria-label={`Delete ${info.name}`} onClick={() => void deleteDataset(info.id)}>
-                Delete
-              </button>
+              <span className="dataset-actions">
+                <button type="button" className="secondary small" aria-label={`Export ${info.name} as IDX files`} onClick={() => void saveIdx(info)}>
+                  Export
+                </button>
+                <button type="button" className="secondary small" aria-label={`Delete ${info.name}`} onClick={() => void deleteDataset(info.id)}>
+                  Delete
+                </button>
+              </span>
             )}
           </div>
         ))}
@@ -74,6 +81,14 @@ export function DatasetPicker() {
       </details>
     </Panel>
   );
+}
+
+async function saveIdx(info: DatasetInfo): Promise<void> {
+  try {
+    for (const file of await exportDataset(info.id)) saveFile(file.name, file.bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+  } catch (error) {
+    datasetFailed(`${info.name} could not be exported: ${errorText(error)}`);
+  }
 }
 
 const asBlobs = (files: FileList | null, path = false): NamedBlob[] =>
