@@ -23,6 +23,10 @@ import {
   downloadStarted,
   workerDataLost,
   evaluationReceived,
+  fineTuneFailed,
+  fineTuneFinished,
+  fineTuneStarted,
+  fineTuneUndone,
   modelImported,
   pauseRequested,
   runContinuing,
@@ -35,7 +39,8 @@ import {
   trainingEventReceived,
 } from '../store/actions';
 import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
-import type { ConfusionCell } from '../store/state';
+import { isBusy, type ConfusionCell, type FineTuneView } from '../store/state';
+import { examplesDataset, splitExamples } from '../data/drawn-examples';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
@@ -370,6 +375,53 @@ export async function importModel(text: string): Promise<ModelSummary> {
   lastCheckpoint = { runId: null, epoch: 0, modelText: text, evaluation: null };
   modelImported();
   return summary;
+}
+
+// Fine-tuning on the user's drawn examples
+
+/**
+ * Continues training the current model on the active dataset's drawn examples (the training
+ * ones; the held-out ones are scored before and after) mixed into its training images, with
+ * the run's progress and curves; the model before can be had back with undoFineTune.
+ */
+export async function fineTune(): Promise<void> {
+  const current = connection;
+  const state = useAppStore.getState();
+  if (!current || !state.hasModel || isBusy(state.status)) return;
+  if (!(await ensureData(current))) return;
+  const { dataset, examples } = state;
+  const size = dataset.height * dataset.width;
+  const split = splitExamples(examples.filter((e) => e.datasetId === dataset.id));
+  const mine = examplesDataset(split.train, size);
+  const heldOut = examplesDataset(split.heldOut, size);
+  let config: Config;
+  let before: Pick<FineTuneView, 'testBefore' | 'heldOutBefore'>;
+  try {
+    const testBefore = (useAppStore.getState().evaluation ?? (await answer(current, current.api.evaluate())))?.accuracy ?? null;
+    before = { testBefore, heldOutBefore: await answer(current, current.api.scoreOn(heldOut)) };
+    config = await answer(current, current.api.prepareFineTune(mine));
+  } catch (error) {
+    fineTuneFailed(`Fine-tuning could not start: ${errorText(error)}`);
+    return;
+  }
+  fineTuneStarted(before);
+  runStarting(config, false);
+  listenToRun(current, runRecordStarted(config));
+  runContinuing();
+  const outcome = await settle(current, current.api.resume());
+  if (!outcome || outcome.status === 'diverged') return;
+  const testAfter = useAppStore.getState().evaluation?.accuracy ?? null;
+  fineTuneFinished({ testAfter, heldOutAfter: await answer(current, current.api.scoreOn(heldOut)) });
+}
+
+/** Back to the model before the last fine-tuning, exactly, with its evaluation; kept as the latest model. */
+export async function undoFineTune(): Promise<void> {
+  const current = connection;
+  if (!current || isBusy(useAppStore.getState().status)) return;
+  const evaluation = await answer(current, current.api.undoFineTune());
+  const modelText = await answer(current, current.api.exportModel());
+  fineTuneUndone(evaluation);
+  if (modelText) keepCheckpoint({ runId: null, epoch: evaluation?.epoch ?? 0, modelText, evaluation });
 }
 
 // Datasets: read, kept and switched in the worker, so pixels never pass through the page.

@@ -10,7 +10,7 @@ import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOu
 import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -330,4 +330,22 @@ export function exampleAdded(example: DrawnExample): void {
 
 export function exampleRemoved(id: string): void {
   set((state) => ({ examples: state.examples.filter((e) => e.id !== id) }));
+}
+
+/** A fine-tuning starts from a model that read the test set and the user's held-out examples this well. */
+export function fineTuneStarted(before: Pick<FineTuneView, 'testBefore' | 'heldOutBefore'>): void {
+  set({ fineTune: { ...before, testAfter: null, heldOutAfter: null, error: null } });
+}
+
+export function fineTuneFinished(after: Pick<FineTuneView, 'testAfter' | 'heldOutAfter'>): void {
+  set((state) => (state.fineTune ? { fineTune: { ...state.fineTune, ...after } } : {}));
+}
+
+export function fineTuneFailed(error: string): void {
+  set({ fineTune: { testBefore: null, heldOutBefore: null, testAfter: null, heldOutAfter: null, error } });
+}
+
+/** The model before the fine-tuning is back, with its evaluation. */
+export function fineTuneUndone(evaluation: EvaluationReport | null): void {
+  set((state) => ({ ...initialRunState(), hasModel: true, evaluation, modelVersion: state.modelVersion + 1, fineTune: null }));
 }

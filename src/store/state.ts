@@ -1,7 +1,7 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
-import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
+import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -90,6 +90,20 @@ export interface ExamplesState {
   examples: DrawnExample[];
   /** Stored entries that could not be read (damaged, or not written by this page): skipped, and said so. */
   examplesProblem: string | null;
+  /** The last fine-tuning on them, before and after; null when there is none to show or undo. */
+  fineTune: FineTuneView | null;
+}
+
+export interface FineTuneView {
+  /** Test set accuracy before; null when the model had no evaluation. */
+  testBefore: number | null;
+  /** The user's held-out examples read right before. */
+  heldOutBefore: Score | null;
+  /** After, once it has finished. */
+  testAfter: number | null;
+  heldOutAfter: Score | null;
+  /** Why it could not start. */
+  error: string | null;
 }
 
 /** What this browser keeps between visits, as the page tells the user about it. */
@@ -173,6 +187,7 @@ export function initialState(config: Config): AppState {
     datasetNote: null,
     examples: [],
     examplesProblem: null,
+    fineTune: null,
     ...initialRunsState(),
     modelVersion: 0,
     modelNote: null,

@@ -8,12 +8,19 @@ import type { FeatureMap } from '../engine/inspect';
 
 export type { FeatureMap };
 import type { DigitMetrics } from '../engine/metrics';
+import type { Dataset } from '../engine/dataset';
 import type { DatasetInfo } from '../data/dataset-store';
 import type { DatasetRecord } from '../formats/config-format';
 import type { NamedBytes } from '../data/idx-set';
 import type { DatasetSource, NamedBlob } from './dataset-source';
 
-export type { DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob, NamedBytes };
+export type { Dataset, DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob, NamedBytes };
+
+/** How many of some images a model reads right. */
+export interface Score {
+  correct: number;
+  total: number;
+}
 
 export interface DownloadProgress {
   /** Bytes received so far, over all four files. */
@@ -220,6 +227,16 @@ export interface TrainingWorkerApi {
    * problem, or both shapes when it was trained on a set of another shape than `active`.
    */
   importModel(text: string, active: DatasetRecord): Promise<ModelSummary>;
+  /**
+   * Sets up a fine-tuning of the current model on the user's training examples mixed into the
+   * dataset's training images; resume() trains it like a paused run. Answers the config it
+   * trains with. Throws when there is no model.
+   */
+  prepareFineTune(mine: Dataset): Promise<Config>;
+  /** Back to the model before the last fine-tuning, exactly; its test evaluation, or null. */
+  undoFineTune(): Promise<EvaluationReport | null>;
+  /** How many of `data` the current model reads right; null without a model. */
+  scoreOn(data: Dataset): Promise<Score | null>;
   /**
    * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.

@@ -154,6 +154,9 @@ const api: TrainingWorkerApi = {
   },
   exportModel: async () => session.exportModel(),
   importModel: async (text, active) => session.importModel(text, active),
+  prepareFineTune: (mine) => session.prepareFineTune(mine),
+  undoFineTune: async () => session.undoFineTune(),
+  scoreOn: async (data) => session.scoreOn(data),
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);

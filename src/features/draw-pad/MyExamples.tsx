@@ -1,5 +1,10 @@
 import { useId, useState } from 'react';
 import { addExample, removeExample } from '../../bridge/example-store';
+import { fineTune, undoFineTune } from '../../bridge/training-bridge';
+import { formatPercent } from '../../components/format';
+import { FINE_TUNING } from '../../engine/fine-tune';
+import { isBusy } from '../../store/state';
+import type { Score } from '../../worker/api';
 import { Alert } from '../../components/Alert';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { saveFile } from '../../components/save-file';
@@ -129,8 +134,46 @@ export function MyExamples() {
           <button type="button" className="secondary" onClick={exportIdx}>
             Export as IDX files
           </button>
+          <FineTune trainCount={examples.length - heldOut} />
         </>
       )}
     </section>
+  );
+}
+
+const score = (s: Score | null) => (s === null ? '–' : s.total === 0 ? 'none held out yet' : `${s.correct} of ${s.total}`);
+const percent = (p: number | null) => (p === null ? '–' : formatPercent(p));
+
+/** Continues training the current model on the examples, shows what it changed, and undoes it. */
+function FineTune({ trainCount }: { trainCount: number }) {
+  const hasModel = useAppStore((state) => state.hasModel);
+  const busy = useAppStore((state) => isBusy(state.status));
+  const view = useAppStore((state) => state.fineTune);
+  const mineShare = FINE_TUNING.mineFraction === 0.25 ? 'a quarter' : formatPercent(FINE_TUNING.mineFraction, 0);
+  return (
+    <div className="fine-tune">
+      <p className="note">
+        Fine-tuning continues training the current model for {FINE_TUNING.steps} batches, {mineShare} of each batch your training examples and the rest the
+        dataset&apos;s own training images, so it learns your hand without forgetting the rest.
+      </p>
+      <button type="button" disabled={!hasModel || busy || trainCount === 0} onClick={() => void fineTune()}>
+        Fine-tune on my examples
+      </button>
+      {!hasModel && <span className="note"> Train a model (or load one) first.</span>}
+      {view?.error && <Alert>{view.error}</Alert>}
+      {view && !view.error && (
+        <div role="status" aria-label="Fine-tuning result" className="fine-tune-result">
+          <p>
+            Test set accuracy: {percent(view.testBefore)} before, {view.testAfter === null ? '…' : percent(view.testAfter)} after.
+          </p>
+          <p>
+            Your held-out examples read right: {score(view.heldOutBefore)} before, {view.heldOutAfter === null ? '…' : score(view.heldOutAfter)} after.
+          </p>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void undoFineTune()}>
+            Undo fine-tuning
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
