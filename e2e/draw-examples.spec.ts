@@ -1,32 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { drawStroke, ellipse, verticalLine } from './draw-helpers';
+import { addExample, downloads, ellipse, verticalLine } from './draw-helpers';
 import { atViewport, openTab, VIEWPORTS } from './helpers';
-
-type Point = [number, number];
-
-async function addExample(page: Page, points: Point[], className: string): Promise<void> {
-  await drawStroke(page, points);
-  await page.getByLabel('This drawing is').selectOption(className);
-  await page.getByRole('button', { name: 'Add to training set' }).click();
-  // Adding clears the pad for the next drawing.
-  await expect(page.getByRole('button', { name: 'Add to training set' })).toBeDisabled();
-}
-
-/** Clicks `button` and reads the files it downloads, by name. */
-async function downloads(page: Page, count: number, click: () => Promise<void>): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const all = new Promise<void>((resolve) => {
-    page.on('download', async (download) => {
-      files.set(download.suggestedFilename(), readFileSync(await download.path()));
-      if (files.size === count) resolve();
-    });
-  });
-  await click();
-  await all;
-  page.removeAllListeners('download');
-  return files;
-}
 
 /** The drawn examples stored in this browser, as the page wrote them: dataset and label of each. */
 function storedExamples(page: Page) {
@@ -60,7 +34,7 @@ for (const viewport of VIEWPORTS.filter((v) => v.name !== 'desktop')) {
       await expect(mine.getByLabel('Examples of 0')).toHaveText('1');
       await expect(mine.getByRole('img', { name: 'Example 5 of 1' })).toBeVisible();
       // One drawing of 0 beside five of 1: the page says the network will learn little of it.
-      await expect(mine.getByRole('note')).toContainText('0 has 1, far fewer than the 5 of the fullest class');
+      await expect(mine.getByRole('note', { name: 'Few examples' })).toContainText('0 has 1, far fewer than the 5 of the fullest class');
 
       await mine.getByRole('button', { name: 'Remove example 5 of 1' }).click();
       await expect(mine.getByLabel('Examples of 1')).toHaveText('4');

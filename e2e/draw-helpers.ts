@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { openTab } from './helpers';
 
-type Point = [x: number, y: number];
+export type Point = [x: number, y: number];
 
 /** The pad's box on screen, its tab opened and scrolled into view: drawing coordinates are relative to it. */
 async function padBox(page: Page) {
@@ -77,4 +78,29 @@ export async function expectBarsAgree(page: Page, digit: number): Promise<void> 
   expect(values).toHaveLength(10);
   expect(values.indexOf(Math.max(...values))).toBe(digit);
   expect(values.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 3);
+}
+
+/** Draws `strokes`, picks `className` and adds the drawing to the training set. */
+export async function addExample(page: Page, strokes: Point[] | Point[][], className: string): Promise<void> {
+  const all = typeof strokes[0][0] === 'number' ? [strokes as Point[]] : (strokes as Point[][]);
+  for (const stroke of all) await drawStroke(page, stroke);
+  await page.getByLabel('This drawing is').selectOption(className);
+  await page.getByRole('button', { name: 'Add to training set' }).click();
+  // Adding clears the pad for the next drawing.
+  await expect(page.getByRole('button', { name: 'Add to training set' })).toBeDisabled();
+}
+
+/** Clicks `button` and reads the files it downloads, by name. */
+export async function downloads(page: Page, count: number, click: () => Promise<void>): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const all = new Promise<void>((resolve) => {
+    page.on('download', async (download) => {
+      files.set(download.suggestedFilename(), readFileSync(await download.path()));
+      if (files.size === count) resolve();
+    });
+  });
+  await click();
+  await all;
+  page.removeAllListeners('download');
+  return files;
 }

@@ -40,7 +40,7 @@ import {
 } from '../store/actions';
 import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import { isBusy, type ConfusionCell, type FineTuneView } from '../store/state';
-import { examplesDataset, splitExamples } from '../data/drawn-examples';
+import { classCounts, drawnSetProblem, examplesDataset, parseClassList, splitExamples } from '../data/drawn-examples';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
@@ -185,10 +185,10 @@ const dataReady = () => {
 /** Loads the active dataset into the worker once; false when it failed (the store already says why). */
 async function ensureData(current: Connection): Promise<boolean> {
   if (dataReady()) return true;
-  const { id } = useAppStore.getState().dataset;
+  const { id, drawn } = useAppStore.getState().dataset;
   downloadStarted(id);
   try {
-    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed), id));
+    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed), id, drawn === true));
     downloadFinished();
     return true;
   } catch (error) {
@@ -220,6 +220,12 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
  * the run ended (null when it could not start or failed).
  */
 export async function train(config?: Config): Promise<RunOutcome | null> {
+  const { dataset, examples } = useAppStore.getState();
+  const drawnProblem = dataset.drawn ? drawnSetProblem(classCounts(examples, dataset.classNames.length), dataset.classNames) : null;
+  if (drawnProblem) {
+    trainRefused(drawnProblem);
+    return null;
+  }
   if (!config) {
     const problem = configProblem(useAppStore.getState());
     if (problem) {
@@ -444,6 +450,20 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
     return true;
   } catch (error) {
     datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
+    return false;
+  }
+}
+
+/** Keeps a new set whose images are drawn on the pad, of the classes typed in `classList`, and makes it the active one. */
+export async function createDrawnDataset(name: string, classList: string): Promise<boolean> {
+  const current = connect();
+  datasetWorkStarted('adding');
+  try {
+    if (name.trim() === '') throw new Error('the dataset needs a name');
+    datasetAdded(await answer(current, current.api.createDrawnDataset(name.trim(), parseClassList(classList))));
+    return true;
+  } catch (error) {
+    datasetFailed(`${name.trim() || 'The drawn dataset'} was not made: ${errorText(error)}`);
     return false;
   }
 }

@@ -4,7 +4,7 @@
  * in another. Only the worker reads and writes them, so pixels never pass through the page.
  */
 import { createStore, del, delMany, entries, get, set, values } from 'idb-keyval';
-import { exampleProblem, type DrawnExample } from './drawn-examples.ts';
+import { examplesImageSet, exampleProblem, type DrawnExample } from './drawn-examples.ts';
 import type { ImageSet, SetShape } from './image-set.ts';
 
 /** What the picker lists of a dataset; `id` is 'mnist' for the built-in set. */
@@ -20,6 +20,8 @@ export interface DatasetInfo {
   pixelBytes: number;
   /** Date.now() when it was added; 0 for MNIST. */
   addedAt: number;
+  /** A set made of drawings on the pad: its images are its drawn examples, read afresh each time. */
+  drawn?: boolean;
 }
 
 export const MNIST_ID = 'mnist';
@@ -55,7 +57,22 @@ export async function listDatasets(): Promise<DatasetInfo[]> {
   return (await values<DatasetInfo>(infos())).sort((a, b) => a.addedAt - b.addedAt);
 }
 
+/**
+ * A new set of `classNames`, 28×28 like the pad's input, with no images yet: they are the
+ * examples drawn for it.
+ */
+export async function createDrawnDataset(id: string, name: string, classNames: string[], addedAt: number): Promise<DatasetInfo> {
+  const info: DatasetInfo = { id, name, height: 28, width: 28, classNames, trainCount: 0, testCount: 0, pixelBytes: 0, addedAt, drawn: true };
+  await set(id, info, infos());
+  return info;
+}
+
 export async function loadImageSet(id: string): Promise<ImageSet> {
+  const info = await get<DatasetInfo>(id, infos());
+  if (info?.drawn) {
+    const { examples } = await readExamples(id, { height: info.height, width: info.width, classes: info.classNames.length });
+    return examplesImageSet(examples, info.name, info.height, info.width, info.classNames);
+  }
   const found = await get<ImageSet>(id, pixels());
   if (!found) throw new Error('this dataset is no longer in this browser’s storage; add it again');
   return found;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { classCounts, examplesImageSet, exampleProblem, scarceClasses, splitExamples, toPixelBytes, type DrawnExample } from './drawn-examples.ts';
+import {
+  classCounts,
+  drawnSetProblem,
+  examplesImageSet,
+  exampleProblem,
+  parseClassList,
+  scarceClasses,
+  splitExamples,
+  toPixelBytes,
+  type DrawnExample,
+} from './drawn-examples.ts';
 import { readIdxSet, writeIdxSet } from './idx-set.ts';
 
 const shape = { height: 2, width: 2, classes: 3 };
@@ -46,5 +56,20 @@ describe('drawn examples', () => {
 
   it('stores the network input as the bytes a dataset image holds', () => {
     expect(Array.from(toPixelBytes(Float32Array.of(0, 0.5, 1, 1.2)))).toEqual([0, 128, 255, 255]);
+  });
+
+  it('reads typed class names and refuses too few or repeated ones', () => {
+    expect(parseClassList(' A, B ,\nC,, ')).toEqual(['A', 'B', 'C']);
+    expect(parseClassList('✓,✗')).toEqual(['✓', '✗']);
+    expect(() => parseClassList('A')).toThrow('a dataset needs at least 2 classes, only A was given');
+    expect(() => parseClassList(' , ')).toThrow('none were given');
+    expect(() => parseClassList('A, B, A')).toThrow('the class A is named twice');
+  });
+
+  it('lets a drawn set train once every class has 5 drawings, naming those short of them', () => {
+    expect(drawnSetProblem([5, 3, 0], ['A', 'B', 'C'])).toBe(
+      'Each class needs at least 5 drawings before training (B has 3, C has 0): one in 5 is held out to test on, so 5 gives every class 4 to learn from and 1 to test.',
+    );
+    expect(drawnSetProblem([5, 9], ['A', 'B'])).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * was drawn with, so it can be drawn again. Pure functions here; storage is the page's.
  */
 import type { Dataset } from '../engine/dataset.ts';
-import type { ImageSet, SetShape } from './image-set.ts';
+import { MAX_CLASSES, type ImageSet, type SetShape } from './image-set.ts';
 
 export interface DrawnPoint {
   x: number;
@@ -107,4 +107,33 @@ export function examplesImageSet(examples: readonly DrawnExample[], name: string
     train: examplesDataset(train, height * width),
     test: examplesDataset(heldOut, height * width),
   };
+}
+
+/**
+ * Drawings each class of a drawn set needs before it trains: one in HELD_OUT_EVERY is held
+ * out, so this many gives every class 4 to learn from and 1 to test on.
+ */
+export const MIN_DRAWN_PER_CLASS = HELD_OUT_EVERY;
+
+/** Why a drawn set cannot train yet, naming the classes short of drawings; null when it can. */
+export function drawnSetProblem(counts: readonly number[], classNames: readonly string[]): string | null {
+  const short = counts.flatMap((count, label) => (count < MIN_DRAWN_PER_CLASS ? [`${classNames[label]} has ${count}`] : []));
+  if (short.length === 0) return null;
+  return (
+    `Each class needs at least ${MIN_DRAWN_PER_CLASS} drawings before training (${short.join(', ')}): ` +
+    `one in ${HELD_OUT_EVERY} is held out to test on, so ${MIN_DRAWN_PER_CLASS} gives every class ${MIN_DRAWN_PER_CLASS - 1} to learn from and 1 to test.`
+  );
+}
+
+/** Class names typed one per line or separated by commas; throws a message naming what is wrong. */
+export function parseClassList(text: string): string[] {
+  const names = text
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length < 2) throw new Error(`a dataset needs at least 2 classes, ${names.length === 0 ? 'none were' : `only ${names[0]} was`} given`);
+  if (names.length > MAX_CLASSES) throw new Error(`${names.length} classes, at most ${MAX_CLASSES} are supported`);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new Error(`the class ${repeated} is named twice`);
+  return names;
 }

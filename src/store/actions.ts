@@ -2,7 +2,7 @@
  * Every change to the page's state goes through one of these plain functions, so React
  * components and the worker bridge change state the same way.
  */
-import type { Config } from '../engine/config';
+import { DEFAULT_AUGMENTATION, type Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
 import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
@@ -282,7 +282,8 @@ export function datasetRemoved(id: string): void {
 }
 
 export function activeOf(info: DatasetInfo): ActiveDataset {
-  return { id: info.id, name: info.name, height: info.height, width: info.width, classNames: info.classNames };
+  const active: ActiveDataset = { id: info.id, name: info.name, height: info.height, width: info.width, classNames: info.classNames };
+  return info.drawn ? { ...active, drawn: true } : active;
 }
 
 /**
@@ -306,6 +307,10 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
   if (!note && fitted) {
     note = `The network now takes ${io.inputs} inputs (${dataset.height}×${dataset.width} pixels) and gives ${io.classes} outputs (one per class), to fit ${describeRecord(dataset)}.`;
   }
+  if (dataset.drawn && !config.augment) {
+    config = { ...config, augment: DEFAULT_AUGMENTATION };
+    note = `${note ?? ''} Augmentation is on: a few drawings go further when each is also seen shifted and turned a little.`.trim();
+  }
   return {
     dataset,
     ...configStateFor(config),
@@ -324,12 +329,16 @@ export function examplesLoaded(examples: DrawnExample[], problem: string | null)
   set({ examples, examplesProblem: problem });
 }
 
+/** A drawn set's images are its examples: the worker reads them again before the next run. */
+const drawingsChanged = (state: AppState): Partial<AppState> =>
+  state.dataset.drawn && state.download.datasetId === state.dataset.id ? { download: { ...state.download, status: 'idle' } } : {};
+
 export function exampleAdded(example: DrawnExample): void {
-  set((state) => (state.dataset.id === example.datasetId ? { examples: [...state.examples, example] } : {}));
+  set((state) => (state.dataset.id === example.datasetId ? { examples: [...state.examples, example], ...drawingsChanged(state) } : {}));
 }
 
 export function exampleRemoved(id: string): void {
-  set((state) => ({ examples: state.examples.filter((e) => e.id !== id) }));
+  set((state) => ({ examples: state.examples.filter((e) => e.id !== id), ...drawingsChanged(state) }));
 }
 
 /** A fine-tuning starts from a model that read the test set and the user's held-out examples this well. */

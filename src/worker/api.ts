@@ -172,12 +172,14 @@ export interface TrainingWorkerApi {
    * Makes a dataset the one runs use: MNIST ('mnist', fetched or read from cache) or one the
    * user added (read from this browser); idempotent. On failure the previous set stays.
    */
-  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string): Promise<DatasetSummary>;
+  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string, fresh?: boolean): Promise<DatasetSummary>;
   /**
    * Reads a dataset the user picked, keeps it in this browser and makes it the active one;
    * throws a message naming the file and the problem, and then the active set stays.
    */
   addDataset(source: DatasetSource): Promise<DatasetInfo>;
+  /** Keeps a new set of `classNames` whose images will be drawn on the pad, and makes it the active one. */
+  createDrawnDataset(name: string, classNames: string[]): Promise<DatasetInfo>;
   /** The datasets kept in this browser, oldest first. */
   listDatasets(): Promise<DatasetInfo[]>;
   /** Forgets a kept dataset and the examples drawn for it. */

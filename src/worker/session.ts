@@ -133,12 +133,13 @@ export class TrainingSession {
   /**
    * Makes `datasetId` the set runs train on and evaluations count (MNIST by default). A set
    * that fails to load changes nothing: the previous one stays, with the model. A set of
-   * another shape than the model's forgets the model, which could not read it.
+   * another shape than the model's forgets the model, which could not read it. `fresh` reads
+   * the set again even when it is the active one (a drawn set whose drawings changed).
    */
-  async loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string = MNIST_DATASET): Promise<DatasetSummary> {
-    if (!this.data || this.dataId !== datasetId) {
+  async loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string = MNIST_DATASET, fresh = false): Promise<DatasetSummary> {
+    if (!this.data || this.dataId !== datasetId || fresh) {
       if (this.loop) throw new Error('The dataset cannot change while training runs; pause or stop it first.');
-      if (this.loading?.id !== datasetId) this.loading = { id: datasetId, promise: this.options.loadData(onProgress, datasetId) };
+      if (this.loading?.id !== datasetId || fresh) this.loading = { id: datasetId, promise: this.options.loadData(onProgress, datasetId) };
       const loading = this.loading;
       try {
         const data = await loading.promise;

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
-import { deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
+import { createDrawnDataset, deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
 import type { ImageSet } from '../data/image-set.ts';
 import { writeIdxSet } from '../data/idx-set.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
@@ -99,7 +99,12 @@ const session = new TrainingSession({
 const api: TrainingWorkerApi = {
   ping: async () => true,
   subscribe: (listener) => session.subscribe(listener),
-  loadData: (onProgress, datasetId) => session.loadData(onProgress, datasetId),
+  loadData: (onProgress, datasetId, fresh) => session.loadData(onProgress, datasetId, fresh),
+  createDrawnDataset: async (name, classNames) => {
+    const info = await createDrawnDataset(crypto.randomUUID(), name, classNames, Date.now());
+    session.useData(info.id, asDatasets(await loadImageSet(info.id)));
+    return info;
+  },
   addDataset: async (source) => {
     const set = await readDatasetSource(source, decodeInBrowser);
     const info = infoOf(set, crypto.randomUUID(), Date.now());

@@ -8,7 +8,7 @@ import type { Score } from '../../worker/api';
 import { Alert } from '../../components/Alert';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { saveFile } from '../../components/save-file';
-import { classCounts, examplesImageSet, scarceClasses, splitExamples, HELD_OUT_EVERY } from '../../data/drawn-examples';
+import { classCounts, drawnSetProblem, examplesImageSet, scarceClasses, splitExamples, HELD_OUT_EVERY } from '../../data/drawn-examples';
 import { writeIdxSet } from '../../data/idx-set';
 import { errorText } from '../../formats/error-text';
 import { examplesLoaded } from '../../store/actions';
@@ -90,6 +90,11 @@ export function MyExamples() {
       <h3>Your examples ({examples.length})</h3>
       {problem && <Alert onDismiss={() => examplesLoaded(examples, null)}>{problem}</Alert>}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {dataset.drawn && (
+        <p className="note" role="note" aria-label="Drawings needed">
+          {drawnSetProblem(counts, dataset.classNames) ?? `Every class has enough drawings to train on. ${dataset.name} trains like any dataset: press Train.`}
+        </p>
+      )}
       {examples.length === 0 ? (
         <p className="draw-pad-hint">Draw, pick the class it should be, and add it: the examples you add are kept in this browser for {dataset.name}.</p>
       ) : (
@@ -98,14 +103,14 @@ export function MyExamples() {
             One example in {HELD_OUT_EVERY} of each class is held out to test on ({heldOut} now); the others are for training.
           </p>
           {scarce.length > 0 && (
-            <p className="note examples-warning" role="note">
+            <p className="note examples-warning" role="note" aria-label="Few examples">
               {scarce.map((label) => `${name(label)} has ${counts[label]}`).join(', ')}, far fewer than the {most} of the fullest class: the
               network will learn little of {scarce.length === 1 ? 'it' : 'them'}. Draw more, or remove some of the others.
             </p>
           )}
           <ul className="example-classes">
             {counts.map((count, label) =>
-              count === 0 ? null : (
+              count === 0 && !dataset.drawn ? null : (
                 <li key={label} aria-label={`Class ${name(label)}`}>
                   <span className="example-class">
                     {name(label)}: <output aria-label={`Examples of ${name(label)}`}>{count}</output>
@@ -134,7 +139,7 @@ export function MyExamples() {
           <button type="button" className="secondary" onClick={exportIdx}>
             Export as IDX files
           </button>
-          <FineTune trainCount={examples.length - heldOut} />
+          {!dataset.drawn && <FineTune trainCount={examples.length - heldOut} />}
         </>
       )}
     </section>
