@@ -66,6 +66,9 @@ for (const viewport of VIEWPORTS.filter((v) => v.name !== 'desktop')) {
         await expect(page.getByRole('button', { name: 'Add to training set' })).toBeDisabled();
       }
       await expect(page.getByLabel('Examples of 1')).toHaveText('10');
+      // How sure the model is that each drawing is a 1: under half, as it reads them as something else.
+      const sure = page.getByLabel('Confidence in example 10 of 1');
+      await expect(sure).toHaveText(/^([0-9]|[1-4][0-9])%$/);
 
       await page.getByRole('button', { name: 'Fine-tune on my examples' }).click();
       const result = page.getByRole('status', { name: 'Fine-tuning result' });
@@ -74,6 +77,7 @@ for (const viewport of VIEWPORTS.filter((v) => v.name !== 'desktop')) {
       const [testBefore, testAfter] = [...text.matchAll(/([\d.]+)%/g)].map((m) => Number(m[1]));
       expect(testAfter, text).toBeGreaterThan(testBefore - 0.5);
       expect(text).toContain('0 of 2 before, 2 of 2 after');
+      await expect(sure).toHaveText(/^([5-9][0-9]|100)%$/);
 
       await draw(page, flaggedOne(0, 0, 1));
       await expect(prediction(page)).toHaveText('1');

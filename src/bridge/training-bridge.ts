@@ -40,7 +40,7 @@ import {
 } from '../store/actions';
 import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
 import { isBusy, type ConfusionCell, type FineTuneView } from '../store/state';
-import { classCounts, drawnSetProblem, examplesDataset, parseClassList, splitExamples } from '../data/drawn-examples';
+import { classCounts, drawnSetProblem, examplesDataset, parseClassList, splitExamples, type DrawnExample } from '../data/drawn-examples';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
@@ -418,6 +418,14 @@ export async function fineTune(): Promise<void> {
   if (!outcome || outcome.status === 'diverged') return;
   const testAfter = useAppStore.getState().evaluation?.accuracy ?? null;
   fineTuneFinished({ testAfter, heldOutAfter: await answer(current, current.api.scoreOn(heldOut)) });
+}
+
+/** How sure the current model is of each example's own class, in the order given; null while there is no model. */
+export async function exampleConfidences(examples: readonly DrawnExample[]): Promise<Float32Array | null> {
+  const { dataset } = useAppStore.getState();
+  if (!connection || examples.length === 0) return null;
+  const data = examplesDataset(examples, dataset.height * dataset.width);
+  return answer(connection, connection.api.confidences(data)).catch(() => null);
 }
 
 /** Back to the model before the last fine-tuning, exactly, with its evaluation; kept as the latest model. */

@@ -237,6 +237,8 @@ export interface TrainingWorkerApi {
   prepareFineTune(mine: Dataset): Promise<Config>;
   /** Back to the model before the last fine-tuning, exactly; its test evaluation, or null. */
   undoFineTune(): Promise<EvaluationReport | null>;
+  /** The probability the current model gives each of `data`'s images for its own label; null without a model. */
+  confidences(data: Dataset): Promise<Float32Array | null>;
   /** How many of `data` the current model reads right; null without a model. */
   scoreOn(data: Dataset): Promise<Score | null>;
   /**

@@ -78,6 +78,7 @@ describe('fine-tuning on the user’s examples', () => {
     const mine = digits(12, 5, { label: 9, drawnAs: 2 });
     const heldOut = digits(5, 6, { label: 9, drawnAs: 2 });
     expect(session.scoreOn(heldOut)).toEqual({ correct: 0, total: 5 });
+    expect(Math.max(...(session.confidences(heldOut) ?? [1]))).toBeLessThan(0.5);
 
     const tuning = await session.prepareFineTune(mine);
     expect([tuning.epochs, tuning.samples, tuning.learningRate]).toEqual([1, FINE_TUNING.steps * 16, 0.01 * FINE_TUNING.rateFactor]);
@@ -86,6 +87,7 @@ describe('fine-tuning on the user’s examples', () => {
     const epoch = events.find((e) => e.type === 'epoch');
     expect(events.some((e) => e.type === 'progress' && e.points.length > 0)).toBe(true);
     expect(session.scoreOn(heldOut)).toEqual({ correct: 5, total: 5 });
+    expect(Math.min(...(session.confidences(heldOut) ?? [0]))).toBeGreaterThan(0.5);
     expect(epoch?.type === 'epoch' && epoch.report.test.accuracy).toBeGreaterThan(testBefore - 0.02);
     expect(model()).not.toBe(before);
 

@@ -5,7 +5,7 @@
  * so tests drive it directly in Node.
  */
 import { canShard, type Config } from '../engine/config.ts';
-import type { Dataset } from '../engine/dataset.ts';
+import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
@@ -340,6 +340,16 @@ export class TrainingSession {
     const evaluation = new SlicedEvaluation(this.network, data);
     while (!evaluation.done) evaluation.step(EVALUATION_SLICE);
     return { correct: evaluation.correct, total: data.count };
+  }
+
+  /** The probability the current model gives each of `data`'s images for its own label; null without a model. */
+  confidences(data: Dataset): Float32Array | null {
+    if (!this.network || data.inputSize !== this.network.inputSize) return null;
+    const input = new Float32Array(data.inputSize);
+    return Float32Array.from({ length: data.count }, (_, i) => {
+      copyImage(data, i, input, 0);
+      return (this.network as Network).predict(input)[data.labels[i]];
+    });
   }
 
   async getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages> {

@@ -162,6 +162,10 @@ const api: TrainingWorkerApi = {
   prepareFineTune: (mine) => session.prepareFineTune(mine),
   undoFineTune: async () => session.undoFineTune(),
   scoreOn: async (data) => session.scoreOn(data),
+  confidences: async (data) => {
+    const found = session.confidences(data);
+    return found && Comlink.transfer(found, [found.buffer]);
+  },
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);

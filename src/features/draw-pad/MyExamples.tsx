@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { addExample, removeExample } from '../../bridge/example-store';
-import { fineTune, undoFineTune } from '../../bridge/training-bridge';
+import { exampleConfidences, fineTune, undoFineTune } from '../../bridge/training-bridge';
 import { formatPercent } from '../../components/format';
 import { FINE_TUNING } from '../../engine/fine-tune';
 import { isBusy } from '../../store/state';
@@ -77,6 +77,7 @@ export function MyExamples() {
   const most = Math.max(0, ...counts);
   const heldOut = splitExamples(examples).heldOut.length;
   const [error, setError] = useState<string | null>(null);
+  const sure = useConfidences();
   const name = (label: number) => dataset.classNames[label] ?? String(label);
   const remove = (id: string) => removeExample(id).catch((failure: unknown) => setError(`The example could not be removed: ${errorText(failure)}`));
 
@@ -121,6 +122,11 @@ export function MyExamples() {
                       .map((example, i) => (
                         <span key={example.id} className="example-thumb">
                           <DigitCanvas pixels={example.pixels} side={example.width} height={example.height} size={36} label={`Example ${i + 1} of ${name(label)}`} />
+                          {sure.has(example.id) && (
+                            <span className="example-sure" aria-label={`Confidence in example ${i + 1} of ${name(label)}`}>
+                              {Math.round((sure.get(example.id) as number) * 100)}%
+                            </span>
+                          )}
                           <button
                             type="button"
                             className="secondary small"
@@ -144,6 +150,25 @@ export function MyExamples() {
       )}
     </section>
   );
+}
+
+/** How sure the current model is of each example's class, by example id; read again whenever the model or the examples change. */
+function useConfidences(): Map<string, number> {
+  const examples = useAppStore((state) => state.examples);
+  const hasModel = useAppStore((state) => state.hasModel);
+  const evaluation = useAppStore((state) => state.evaluation);
+  const modelVersion = useAppStore((state) => state.modelVersion);
+  const [sure, setSure] = useState(() => new Map<string, number>());
+  useEffect(() => {
+    let current = true;
+    void exampleConfidences(hasModel ? examples : []).then((found) => {
+      if (current) setSure(new Map(found ? examples.map((e, i) => [e.id, found[i]]) : []));
+    });
+    return () => {
+      current = false;
+    };
+  }, [examples, hasModel, evaluation, modelVersion]);
+  return sure;
 }
 
 const score = (s: Score | null) => (s === null ? '–' : s.total === 0 ? 'none held out yet' : `${s.correct} of ${s.total}`);
