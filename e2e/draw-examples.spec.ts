@@ -33,6 +33,8 @@ for (const viewport of VIEWPORTS.filter((v) => v.name !== 'desktop')) {
       await expect(mine.getByLabel('Examples of 1')).toHaveText('5');
       await expect(mine.getByLabel('Examples of 0')).toHaveText('1');
       await expect(mine.getByRole('img', { name: 'Example 5 of 1' })).toBeVisible();
+      // The examples wrap on a phone: the page does not scroll sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       // One drawing of 0 beside five of 1: the page says the network will learn little of it.
       await expect(mine.getByRole('note', { name: 'Few examples' })).toContainText('0 has 1, far fewer than the 5 of the fullest class');
 

@@ -410,8 +410,8 @@ export async function fineTune(): Promise<void> {
     fineTuneFailed(`Fine-tuning could not start: ${errorText(error)}`);
     return;
   }
-  fineTuneStarted(before);
   runStarting(config, false);
+  fineTuneStarted(before);
   listenToRun(current, runRecordStarted(config));
   runContinuing();
   const outcome = await settle(current, current.api.resume());
@@ -432,7 +432,9 @@ export async function exampleConfidences(examples: readonly DrawnExample[]): Pro
 export async function undoFineTune(): Promise<void> {
   const current = connection;
   if (!current || isBusy(useAppStore.getState().status)) return;
-  const evaluation = await answer(current, current.api.undoFineTune());
+  const undone = await answer(current, current.api.undoFineTune());
+  if (!undone) return;
+  const { evaluation } = undone;
   const modelText = await answer(current, current.api.exportModel());
   fineTuneUndone(evaluation);
   if (modelText) keepCheckpoint({ runId: null, epoch: evaluation?.epoch ?? 0, modelText, evaluation });

@@ -75,6 +75,8 @@ export function runStarting(config: Config, needsData: boolean): void {
     status: needsData ? 'loading' : 'running',
     runConfig: config,
     hasModel: state.hasModel,
+    // A new run replaces the fine-tuned model: there is nothing left to compare or undo.
+    fineTune: null,
   }));
 }
 
@@ -103,7 +105,7 @@ export function runEnded(outcome: RunOutcome): void {
 }
 
 export function runReset(): void {
-  set(initialRunState());
+  set({ ...initialRunState(), fineTune: null });
 }
 
 /** Something went wrong outside the training maths (a dead worker, a failed call): say so and stop. */
@@ -158,7 +160,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
 
 /** A model from a file replaces the run's: its metrics no longer describe the model in use. */
 export function modelImported(): void {
-  set((state) => ({ ...initialRunState(), hasModel: true, modelVersion: state.modelVersion + 1 }));
+  set((state) => ({ ...initialRunState(), hasModel: true, modelVersion: state.modelVersion + 1, fineTune: null }));
 }
 
 // Dataset download
@@ -319,6 +321,7 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     datasetWork: null,
     datasetError: null,
     datasetNote: note,
+    fineTune: null,
   };
 }
 

@@ -235,8 +235,8 @@ export interface TrainingWorkerApi {
    * trains with. Throws when there is no model.
    */
   prepareFineTune(mine: Dataset): Promise<Config>;
-  /** Back to the model before the last fine-tuning, exactly; its test evaluation, or null. */
-  undoFineTune(): Promise<EvaluationReport | null>;
+  /** Back to the model before the last fine-tuning, exactly, with its test evaluation; null when there is nothing to undo. */
+  undoFineTune(): Promise<{ evaluation: EvaluationReport | null } | null>;
   /** The probability the current model gives each of `data`'s images for its own label; null without a model. */
   confidences(data: Dataset): Promise<Float32Array | null>;
   /** How many of `data` the current model reads right; null without a model. */

@@ -92,7 +92,7 @@ describe('fine-tuning on the user’s examples', () => {
     expect(model()).not.toBe(before);
 
     const restored = session.undoFineTune();
-    expect(restored?.accuracy).toBe(testBefore);
+    expect(restored?.evaluation?.accuracy).toBe(testBefore);
     expect(model()).toBe(before);
     expect(session.scoreOn(heldOut)).toEqual({ correct: 0, total: 5 });
     expect(session.undoFineTune()).toBeNull();

@@ -317,8 +317,8 @@ export class TrainingSession {
     return config;
   }
 
-  /** Goes back to the model before the last fine-tuning, weight for weight; answers its test evaluation (null when it had none, or there is nothing to undo). */
-  undoFineTune(): EvaluationReport | null {
+  /** Goes back to the model before the last fine-tuning, weight for weight, and answers its test evaluation; null when there is nothing to undo. */
+  undoFineTune(): { evaluation: EvaluationReport | null } | null {
     if (this.loop) throw new Error('A fine-tuning cannot be undone while training runs; pause or stop it first.');
     const before = this.beforeFineTune;
     if (!before) return null;
@@ -331,7 +331,7 @@ export class TrainingSession {
     this.modelEpoch = before.epoch;
     this.lastGood = before.lastGood;
     this.evaluated = null;
-    return before.metrics && { epoch: before.epoch, ...before.metrics };
+    return { evaluation: before.metrics && { epoch: before.epoch, ...before.metrics } };
   }
 
   /** How many of `data` (the user's held-out examples) the current model reads right; null without a model. */
