@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { openTab } from './helpers';
 
-type Point = [x: number, y: number];
+export type Point = [x: number, y: number];
 
 /** The pad's box on screen, its tab opened and scrolled into view: drawing coordinates are relative to it. */
 async function padBox(page: Page) {
@@ -13,14 +14,35 @@ async function padBox(page: Page) {
   return box;
 }
 
-/** Draws one stroke through `points` (pad coordinates, 0…280), as a mouse would, with intermediate moves. */
+/**
+ * Draws one stroke through `points` (pad coordinates, 0…280) with intermediate moves: as a
+ * finger would on a touch screen (a context with `hasTouch`), else as a mouse would.
+ */
 export async function drawStroke(page: Page, points: Point[]): Promise<void> {
   const box = await padBox(page);
   const at = ([x, y]: Point): Point => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+  if (await page.evaluate(() => navigator.maxTouchPoints > 0)) {
+    await touchStroke(page, points.map(at));
+    return;
+  }
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
   for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
   await page.mouse.up();
+}
+
+/** Playwright can tap but not drag a finger: the touch events go through the DevTools protocol, as a phone's would. */
+async function touchStroke(page: Page, points: Point[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', [x, y]: Point) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  await touch('touchStart', points[0]);
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    for (let step = 1; step <= 4; step++) await touch('touchMove', [x0 + ((x1 - x0) * step) / 4, y0 + ((y1 - y0) * step) / 4]);
+  }
+  await touch('touchEnd', points[points.length - 1]);
+  await cdp.detach();
 }
 
 export function verticalLine(x: number, top: number, bottom: number): Point[] {
@@ -56,4 +78,29 @@ export async function expectBarsAgree(page: Page, digit: number): Promise<void> 
   expect(values).toHaveLength(10);
   expect(values.indexOf(Math.max(...values))).toBe(digit);
   expect(values.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 3);
+}
+
+/** Draws `strokes`, picks `className` and adds the drawing to the training set. */
+export async function addExample(page: Page, strokes: Point[] | Point[][], className: string): Promise<void> {
+  const all = typeof strokes[0][0] === 'number' ? [strokes as Point[]] : (strokes as Point[][]);
+  for (const stroke of all) await drawStroke(page, stroke);
+  await page.getByLabel('This drawing is').selectOption(className);
+  await page.getByRole('button', { name: 'Add to training set' }).click();
+  // Adding clears the pad for the next drawing.
+  await expect(page.getByRole('button', { name: 'Add to training set' })).toBeDisabled();
+}
+
+/** Clicks `button` and reads the files it downloads, by name. */
+export async function downloads(page: Page, count: number, click: () => Promise<void>): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const all = new Promise<void>((resolve) => {
+    page.on('download', async (download) => {
+      files.set(download.suggestedFilename(), readFileSync(await download.path()));
+      if (files.size === count) resolve();
+    });
+  });
+  await click();
+  await all;
+  page.removeAllListeners('download');
+  return files;
 }

@@ -3,6 +3,7 @@
  * component, so that what is kept does not depend on which panel is on screen): the latest
  * model, restored at load and kept again whenever a newer one settles, and the runs history.
  */
+import { watchExamples } from '../bridge/example-store';
 import { keepLatestModel, restoreLatestModel } from '../bridge/model-store';
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
@@ -50,6 +51,7 @@ export function startPersistence(): void {
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
   onCheckpoint(({ modelText }) => keepLatestModel(resultsView(useAppStore.getState()), modelText).catch(keepFailed));
   void startRunHistory(fail);
+  watchExamples(fail('The examples you drew could not be read from this browser'));
 }
 
 /** Lists the kept datasets, then makes the last visit's one active; a failed listing leaves MNIST. */

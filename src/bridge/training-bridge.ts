@@ -23,6 +23,10 @@ import {
   downloadStarted,
   workerDataLost,
   evaluationReceived,
+  fineTuneFailed,
+  fineTuneFinished,
+  fineTuneStarted,
+  fineTuneUndone,
   modelImported,
   pauseRequested,
   runContinuing,
@@ -35,11 +39,12 @@ import {
   trainingEventReceived,
 } from '../store/actions';
 import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
-import type { ConfusionCell } from '../store/state';
+import { isBusy, type ConfusionCell, type FineTuneView } from '../store/state';
+import { classCounts, drawnSetProblem, examplesDataset, parseClassList, splitExamples, type DrawnExample } from '../data/drawn-examples';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { ConvFilters, DatasetSource, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type { ConvFilters, DatasetSource, NamedBytes, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
@@ -180,10 +185,10 @@ const dataReady = () => {
 /** Loads the active dataset into the worker once; false when it failed (the store already says why). */
 async function ensureData(current: Connection): Promise<boolean> {
   if (dataReady()) return true;
-  const { id } = useAppStore.getState().dataset;
+  const { id, drawn } = useAppStore.getState().dataset;
   downloadStarted(id);
   try {
-    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed), id));
+    await answer(current, current.api.loadData(Comlink.proxy(downloadProgressed), id, drawn === true));
     downloadFinished();
     return true;
   } catch (error) {
@@ -215,6 +220,12 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
  * the run ended (null when it could not start or failed).
  */
 export async function train(config?: Config): Promise<RunOutcome | null> {
+  const { dataset, examples } = useAppStore.getState();
+  const drawnProblem = dataset.drawn ? drawnSetProblem(classCounts(examples, dataset.classNames.length), dataset.classNames) : null;
+  if (drawnProblem) {
+    trainRefused(drawnProblem);
+    return null;
+  }
   if (!config) {
     const problem = configProblem(useAppStore.getState());
     if (problem) {
@@ -287,7 +298,7 @@ export async function reset(): Promise<void> {
 const PAD_SIDE = 28;
 
 /** The drawing pad's 28×28 image at the active dataset's size (area-averaged), so any set's network can read a drawing. */
-function atDatasetSize(pixels: Float32Array): Float32Array {
+export function atDatasetSize(pixels: Float32Array): Float32Array {
   const { height, width } = useAppStore.getState().dataset;
   if (height === PAD_SIDE && width === PAD_SIDE) return pixels;
   return areaResample(pixels, PAD_SIDE, PAD_SIDE, width, height);
@@ -372,6 +383,63 @@ export async function importModel(text: string): Promise<ModelSummary> {
   return summary;
 }
 
+// Fine-tuning on the user's drawn examples
+
+/**
+ * Continues training the current model on the active dataset's drawn examples (the training
+ * ones; the held-out ones are scored before and after) mixed into its training images, with
+ * the run's progress and curves; the model before can be had back with undoFineTune.
+ */
+export async function fineTune(): Promise<void> {
+  const current = connection;
+  const state = useAppStore.getState();
+  if (!current || !state.hasModel || isBusy(state.status)) return;
+  if (!(await ensureData(current))) return;
+  const { dataset, examples } = state;
+  const size = dataset.height * dataset.width;
+  const split = splitExamples(examples.filter((e) => e.datasetId === dataset.id));
+  const mine = examplesDataset(split.train, size);
+  const heldOut = examplesDataset(split.heldOut, size);
+  let config: Config;
+  let before: Pick<FineTuneView, 'testBefore' | 'heldOutBefore'>;
+  try {
+    const testBefore = (useAppStore.getState().evaluation ?? (await answer(current, current.api.evaluate())))?.accuracy ?? null;
+    before = { testBefore, heldOutBefore: await answer(current, current.api.scoreOn(heldOut)) };
+    config = await answer(current, current.api.prepareFineTune(mine));
+  } catch (error) {
+    fineTuneFailed(`Fine-tuning could not start: ${errorText(error)}`);
+    return;
+  }
+  runStarting(config, false);
+  fineTuneStarted(before);
+  listenToRun(current, runRecordStarted(config));
+  runContinuing();
+  const outcome = await settle(current, current.api.resume());
+  if (!outcome || outcome.status === 'diverged') return;
+  const testAfter = useAppStore.getState().evaluation?.accuracy ?? null;
+  fineTuneFinished({ testAfter, heldOutAfter: await answer(current, current.api.scoreOn(heldOut)) });
+}
+
+/** How sure the current model is of each example's own class, in the order given; null while there is no model. */
+export async function exampleConfidences(examples: readonly DrawnExample[]): Promise<Float32Array | null> {
+  const { dataset } = useAppStore.getState();
+  if (!connection || examples.length === 0) return null;
+  const data = examplesDataset(examples, dataset.height * dataset.width);
+  return answer(connection, connection.api.confidences(data)).catch(() => null);
+}
+
+/** Back to the model before the last fine-tuning, exactly, with its evaluation; kept as the latest model. */
+export async function undoFineTune(): Promise<void> {
+  const current = connection;
+  if (!current || isBusy(useAppStore.getState().status)) return;
+  const undone = await answer(current, current.api.undoFineTune());
+  if (!undone) return;
+  const { evaluation } = undone;
+  const modelText = await answer(current, current.api.exportModel());
+  fineTuneUndone(evaluation);
+  if (modelText) keepCheckpoint({ runId: null, epoch: evaluation?.epoch ?? 0, modelText, evaluation });
+}
+
 // Datasets: read, kept and switched in the worker, so pixels never pass through the page.
 
 /** Lists the datasets this browser keeps. */
@@ -396,6 +464,20 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
   }
 }
 
+/** Keeps a new set whose images are drawn on the pad, of the classes typed in `classList`, and makes it the active one. */
+export async function createDrawnDataset(name: string, classList: string): Promise<boolean> {
+  const current = connect();
+  datasetWorkStarted('adding');
+  try {
+    if (name.trim() === '') throw new Error('the dataset needs a name');
+    datasetAdded(await answer(current, current.api.createDrawnDataset(name.trim(), parseClassList(classList))));
+    return true;
+  } catch (error) {
+    datasetFailed(`${name.trim() || 'The drawn dataset'} was not made: ${errorText(error)}`);
+    return false;
+  }
+}
+
 /** Makes MNIST or a kept dataset the active one; on failure the active one stays. */
 export async function selectDataset(id: string): Promise<void> {
   const state = useAppStore.getState();
@@ -412,7 +494,13 @@ export async function selectDataset(id: string): Promise<void> {
   }
 }
 
-/** Forgets a kept dataset; when it is the active one, MNIST takes its place first. */
+/** A kept dataset as IDX files and labels.txt, which the IDX form adds again as the same set. */
+export async function exportDataset(id: string): Promise<NamedBytes[]> {
+  const current = connect();
+  return answer(current, current.api.exportDataset(id));
+}
+
+/** Forgets a kept dataset and its drawn examples; when it is the active one, MNIST takes its place first. */
 export async function deleteDataset(id: string): Promise<void> {
   if (useAppStore.getState().dataset.id === id) await selectDataset(MNIST_DATASET.id);
   if (useAppStore.getState().dataset.id === id) return;

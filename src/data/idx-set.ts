@@ -10,7 +10,19 @@
  */
 import { gunzipSync } from 'fflate';
 import type { Dataset } from '../engine/dataset.ts';
-import { checkLabels, IdxError, IMAGE_MAGIC, LABEL_MAGIC, pairSplit, readIdxImageHeader, readIdxImages, readIdxLabels, type IdxImages } from './idx.ts';
+import {
+  checkLabels,
+  IdxError,
+  IMAGE_MAGIC,
+  LABEL_MAGIC,
+  pairSplit,
+  readIdxImageHeader,
+  readIdxImages,
+  readIdxLabels,
+  writeIdxImages,
+  writeIdxLabels,
+  type IdxImages,
+} from './idx.ts';
 import { MAX_CLASSES, tooLargeProblem, type ImageSet } from './image-set.ts';
 
 export interface NamedBytes {
@@ -156,4 +168,19 @@ export function readIdxSet(files: NamedBytes[], setName: string): ImageSet {
   }
   if (classNames.length < 2) throw new IdxError(`${classFile || setName}: a dataset needs at least 2 classes, found ${classNames.length}`);
   return { name: setName, height: a.rows, width: a.cols, classNames, train, test };
+}
+
+/**
+ * A set as the five files readIdxSet reads back to the same set: raw (not gzipped) IDX files
+ * named as MNIST's are, and labels.txt with one class name per line.
+ */
+export function writeIdxSet(set: ImageSet): NamedBytes[] {
+  const { height, width } = set;
+  return [
+    { name: 'train-images-idx3-ubyte', bytes: writeIdxImages(set.train.images, set.train.count, height, width) },
+    { name: 'train-labels-idx1-ubyte', bytes: writeIdxLabels(set.train.labels) },
+    { name: 't10k-images-idx3-ubyte', bytes: writeIdxImages(set.test.images, set.test.count, height, width) },
+    { name: 't10k-labels-idx1-ubyte', bytes: writeIdxLabels(set.test.labels) },
+    { name: 'labels.txt', bytes: new TextEncoder().encode(`${set.classNames.join('\n')}\n`) },
+  ];
 }

@@ -115,3 +115,25 @@ export function readMnist(imagesBytes: Uint8Array, labelsBytes: Uint8Array, name
   const labels = readIdxLabels(labelsBytes, `${name}-labels`, MNIST_SHAPE.classes);
   return pairSplit(images, labels, name);
 }
+
+/** An IDX image file holding `count` images of rows×cols bytes: the inverse of readIdxImages. */
+export function writeIdxImages(pixels: Uint8Array, count: number, rows: number, cols: number): Uint8Array {
+  const bytes = new Uint8Array(IMAGE_HEADER_BYTES + count * rows * cols);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, IMAGE_MAGIC);
+  view.setUint32(4, count);
+  view.setUint32(8, rows);
+  view.setUint32(12, cols);
+  bytes.set(pixels.subarray(0, count * rows * cols), IMAGE_HEADER_BYTES);
+  return bytes;
+}
+
+/** An IDX label file: the inverse of readIdxLabels. */
+export function writeIdxLabels(labels: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(LABEL_HEADER_BYTES + labels.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, LABEL_MAGIC);
+  view.setUint32(4, labels.length);
+  bytes.set(labels, LABEL_HEADER_BYTES);
+  return bytes;
+}

@@ -55,6 +55,10 @@ export interface RunOptions {
   now?: () => number;
   /** Who computes the second half of each batch (see shards.ts), given the network built; none by default. */
   shardPeer?: (network: Network) => ShardPeer | null;
+  /** Continue training this network (a fine-tuning) instead of building one from the config. */
+  network?: Network;
+  /** Train the samples in the data's order, not shuffled (a fine-tuning's mixed batches). */
+  inOrder?: boolean;
 }
 
 type Phase =
@@ -83,12 +87,12 @@ export class TrainingRun {
   private best: LayerSpec[] | null = null;
   private phase: Phase = { kind: 'train' };
 
-  /** Builds the network from the config with `rng`, which then drives the shuffles, dropout and augmentation. */
+  /** Builds the network from the config with `rng` (or takes `options.network`); `rng` then drives the shuffles, dropout and augmentation. */
   constructor(config: Config, data: Dataset, rng: Rng, options: RunOptions = {}) {
     this.config = config;
-    this.network = Network.forConfig(config, rng);
+    this.network = options.network ?? Network.forConfig(config, rng);
     const split = splitValidation(data, config.samples, config.validation);
-    this.trainer = new Trainer(this.network, config, split.train, rng, options.now, options.shardPeer?.(this.network) ?? null);
+    this.trainer = new Trainer(this.network, config, split.train, rng, options.now, options.shardPeer?.(this.network) ?? null, !options.inOrder);
     this.validation = split.validation;
     this.samplesTotal = split.train.count;
     this.stopping = split.validation ? new EarlyStopping(config.patience) : null;

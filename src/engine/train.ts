@@ -87,6 +87,7 @@ export class Trainer {
    * `now` is the caller's clock in milliseconds (the worker's performance.now, say); the engine reads no clock of its own.
    * With a `shardPeer`, each batch's gradient is the sum of two shards', the second computed by the peer
    * (a second worker, or a replica in this thread: the same numbers either way); only configs that canShard take one.
+   * `shuffled` false trains the samples in the data's own order (a fine-tuning's mixed batches).
    */
   constructor(
     network: Network,
@@ -95,6 +96,7 @@ export class Trainer {
     rng: Rng,
     private readonly now: () => number = Date.now,
     shardPeer: ShardPeer | null = null,
+    private readonly shuffled = true,
   ) {
     if (data.inputSize !== network.inputSize) {
       throw new Error(`The network takes ${network.inputSize} inputs but the images have ${data.inputSize} pixels`);
@@ -183,7 +185,7 @@ export class Trainer {
     this.lossSum = 0;
     this.squaredErrorSum = 0;
     this.correct = 0;
-    shuffle(this.order, this.rng);
+    if (this.shuffled) shuffle(this.order, this.rng);
   }
 
   /** Forward, backward and one optimizer step on samples order[start … start + rows − 1]. */

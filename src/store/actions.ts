@@ -2,14 +2,15 @@
  * Every change to the page's state goes through one of these plain functions, so React
  * components and the worker bridge change state the same way.
  */
-import type { Config } from '../engine/config';
+import { DEFAULT_AUGMENTATION, type Config } from '../engine/config';
+import type { DrawnExample } from '../data/drawn-examples';
 import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -74,6 +75,8 @@ export function runStarting(config: Config, needsData: boolean): void {
     status: needsData ? 'loading' : 'running',
     runConfig: config,
     hasModel: state.hasModel,
+    // A new run replaces the fine-tuned model: there is nothing left to compare or undo.
+    fineTune: null,
   }));
 }
 
@@ -102,7 +105,7 @@ export function runEnded(outcome: RunOutcome): void {
 }
 
 export function runReset(): void {
-  set(initialRunState());
+  set({ ...initialRunState(), fineTune: null });
 }
 
 /** Something went wrong outside the training maths (a dead worker, a failed call): say so and stop. */
@@ -157,7 +160,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
 
 /** A model from a file replaces the run's: its metrics no longer describe the model in use. */
 export function modelImported(): void {
-  set((state) => ({ ...initialRunState(), hasModel: true, modelVersion: state.modelVersion + 1 }));
+  set((state) => ({ ...initialRunState(), hasModel: true, modelVersion: state.modelVersion + 1, fineTune: null }));
 }
 
 // Dataset download
@@ -281,7 +284,8 @@ export function datasetRemoved(id: string): void {
 }
 
 export function activeOf(info: DatasetInfo): ActiveDataset {
-  return { id: info.id, name: info.name, height: info.height, width: info.width, classNames: info.classNames };
+  const active: ActiveDataset = { id: info.id, name: info.name, height: info.height, width: info.width, classNames: info.classNames };
+  return info.drawn ? { ...active, drawn: true } : active;
 }
 
 /**
@@ -305,6 +309,10 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
   if (!note && fitted) {
     note = `The network now takes ${io.inputs} inputs (${dataset.height}×${dataset.width} pixels) and gives ${io.classes} outputs (one per class), to fit ${describeRecord(dataset)}.`;
   }
+  if (dataset.drawn && !config.augment) {
+    config = { ...config, augment: DEFAULT_AUGMENTATION };
+    note = `${note ?? ''} Augmentation is on: a few drawings go further when each is also seen shifted and turned a little.`.trim();
+  }
   return {
     dataset,
     ...configStateFor(config),
@@ -313,5 +321,43 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     datasetWork: null,
     datasetError: null,
     datasetNote: note,
+    fineTune: null,
   };
+}
+
+// Drawn examples
+
+/** The active dataset's examples, read from this browser; `problem` names stored entries that were skipped. */
+export function examplesLoaded(examples: DrawnExample[], problem: string | null): void {
+  set({ examples, examplesProblem: problem });
+}
+
+/** A drawn set's images are its examples: the worker reads them again before the next run. */
+const drawingsChanged = (state: AppState): Partial<AppState> =>
+  state.dataset.drawn && state.download.datasetId === state.dataset.id ? { download: { ...state.download, status: 'idle' } } : {};
+
+export function exampleAdded(example: DrawnExample): void {
+  set((state) => (state.dataset.id === example.datasetId ? { examples: [...state.examples, example], ...drawingsChanged(state) } : {}));
+}
+
+export function exampleRemoved(id: string): void {
+  set((state) => ({ examples: state.examples.filter((e) => e.id !== id), ...drawingsChanged(state) }));
+}
+
+/** A fine-tuning starts from a model that read the test set and the user's held-out examples this well. */
+export function fineTuneStarted(before: Pick<FineTuneView, 'testBefore' | 'heldOutBefore'>): void {
+  set({ fineTune: { ...before, testAfter: null, heldOutAfter: null, error: null } });
+}
+
+export function fineTuneFinished(after: Pick<FineTuneView, 'testAfter' | 'heldOutAfter'>): void {
+  set((state) => (state.fineTune ? { fineTune: { ...state.fineTune, ...after } } : {}));
+}
+
+export function fineTuneFailed(error: string): void {
+  set({ fineTune: { testBefore: null, heldOutBefore: null, testAfter: null, heldOutAfter: null, error } });
+}
+
+/** The model before the fine-tuning is back, with its evaluation. */
+export function fineTuneUndone(evaluation: EvaluationReport | null): void {
+  set((state) => ({ ...initialRunState(), hasModel: true, evaluation, modelVersion: state.modelVersion + 1, fineTune: null }));
 }

@@ -12,6 +12,8 @@ import { errorText } from '../formats/error-text';
 /** The dataset runs use: its id ('mnist' or one the user added) and what a network must fit. */
 export interface ActiveDataset extends DatasetRecord {
   id: string;
+  /** A set made of drawings on the pad (its examples are its images). */
+  drawn?: boolean;
 }
 
 export const MNIST_DATASET: ActiveDataset = { id: 'mnist', ...MNIST_RECORD };

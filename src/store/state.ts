@@ -1,6 +1,7 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
-import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
+import type { DrawnExample } from '../data/drawn-examples';
+import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -84,6 +85,27 @@ export interface DatasetsState {
   datasetNote: string | null;
 }
 
+/** The examples the user drew for the active dataset, kept in this browser. */
+export interface ExamplesState {
+  examples: DrawnExample[];
+  /** Stored entries that could not be read (damaged, or not written by this page): skipped, and said so. */
+  examplesProblem: string | null;
+  /** The last fine-tuning on them, before and after; null when there is none to show or undo. */
+  fineTune: FineTuneView | null;
+}
+
+export interface FineTuneView {
+  /** Test set accuracy before; null when the model had no evaluation. */
+  testBefore: number | null;
+  /** The user's held-out examples read right before. */
+  heldOutBefore: Score | null;
+  /** After, once it has finished. */
+  testAfter: number | null;
+  heldOutAfter: Score | null;
+  /** Why it could not start. */
+  error: string | null;
+}
+
 /** What this browser keeps between visits, as the page tells the user about it. */
 export interface StorageState {
   /** Counts the models loaded from a file, a run or this browser's storage: each is a new model to read drawings with. */
@@ -118,7 +140,16 @@ export interface CoresState {
   workersUsed: 1 | 2 | null;
 }
 
-export type AppState = ConfigState & RunState & MetricsState & EvaluationState & DownloadState & DatasetsState & RunsState & StorageState & CoresState;
+export type AppState = ConfigState &
+  RunState &
+  MetricsState &
+  EvaluationState &
+  DownloadState &
+  DatasetsState &
+  ExamplesState &
+  RunsState &
+  StorageState &
+  CoresState;
 
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
@@ -154,6 +185,9 @@ export function initialState(config: Config): AppState {
     datasetWork: null,
     datasetError: null,
     datasetNote: null,
+    examples: [],
+    examplesProblem: null,
+    fineTune: null,
     ...initialRunsState(),
     modelVersion: 0,
     modelNote: null,

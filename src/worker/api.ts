@@ -8,11 +8,19 @@ import type { FeatureMap } from '../engine/inspect';
 
 export type { FeatureMap };
 import type { DigitMetrics } from '../engine/metrics';
+import type { Dataset } from '../engine/dataset';
 import type { DatasetInfo } from '../data/dataset-store';
 import type { DatasetRecord } from '../formats/config-format';
+import type { NamedBytes } from '../data/idx-set';
 import type { DatasetSource, NamedBlob } from './dataset-source';
 
-export type { DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob };
+export type { Dataset, DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob, NamedBytes };
+
+/** How many of some images a model reads right. */
+export interface Score {
+  correct: number;
+  total: number;
+}
 
 export interface DownloadProgress {
   /** Bytes received so far, over all four files. */
@@ -164,15 +172,20 @@ export interface TrainingWorkerApi {
    * Makes a dataset the one runs use: MNIST ('mnist', fetched or read from cache) or one the
    * user added (read from this browser); idempotent. On failure the previous set stays.
    */
-  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string): Promise<DatasetSummary>;
+  loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string, fresh?: boolean): Promise<DatasetSummary>;
   /**
    * Reads a dataset the user picked, keeps it in this browser and makes it the active one;
    * throws a message naming the file and the problem, and then the active set stays.
    */
   addDataset(source: DatasetSource): Promise<DatasetInfo>;
+  /** Keeps a new set of `classNames` whose images will be drawn on the pad, and makes it the active one. */
+  createDrawnDataset(name: string, classNames: string[]): Promise<DatasetInfo>;
   /** The datasets kept in this browser, oldest first. */
   listDatasets(): Promise<DatasetInfo[]>;
+  /** Forgets a kept dataset and the examples drawn for it. */
   deleteDataset(id: string): Promise<void>;
+  /** A kept dataset as the IDX files (and labels.txt) that add it again, byte for byte. */
+  exportDataset(id: string): Promise<NamedBytes[]>;
   /**
    * From the next run on, dense networks trained in batches without dropout split each batch
    * into two halves whose gradients are summed in a fixed order: in two workers where the page
@@ -216,6 +229,18 @@ export interface TrainingWorkerApi {
    * problem, or both shapes when it was trained on a set of another shape than `active`.
    */
   importModel(text: string, active: DatasetRecord): Promise<ModelSummary>;
+  /**
+   * Sets up a fine-tuning of the current model on the user's training examples mixed into the
+   * dataset's training images; resume() trains it like a paused run. Answers the config it
+   * trains with. Throws when there is no model.
+   */
+  prepareFineTune(mine: Dataset): Promise<Config>;
+  /** Back to the model before the last fine-tuning, exactly, with its test evaluation; null when there is nothing to undo. */
+  undoFineTune(): Promise<{ evaluation: EvaluationReport | null } | null>;
+  /** The probability the current model gives each of `data`'s images for its own label; null without a model. */
+  confidences(data: Dataset): Promise<Float32Array | null>;
+  /** How many of `data` the current model reads right; null without a model. */
+  scoreOn(data: Dataset): Promise<Score | null>;
   /**
    * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.

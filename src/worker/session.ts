@@ -5,7 +5,7 @@
  * so tests drive it directly in Node.
  */
 import { canShard, type Config } from '../engine/config.ts';
-import type { Dataset } from '../engine/dataset.ts';
+import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
@@ -13,6 +13,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
+import { FINE_TUNING, fineTuneConfig, mixedBatches, type FineTuning } from '../engine/fine-tune.ts';
 import type { DivergenceError } from '../engine/train.ts';
 import { describeNetwork } from '../formats/config-format.ts';
 import { parseModel, serializeModel } from '../formats/model-format.ts';
@@ -27,6 +28,7 @@ import type {
   ModelSummary,
   RunOutcome,
   RunningPoint,
+  Score,
   TestImages,
   TrainingEvent,
 } from './api.ts';
@@ -74,6 +76,16 @@ interface Run {
   lastTest: { report: EvaluationReport; evaluated: Evaluated } | null;
 }
 
+/** A model as it was, to go back to. */
+interface ModelSnapshot {
+  specs: LayerSpec[];
+  config: Config;
+  record: DatasetRecord;
+  metrics: ConfusionMetrics | null;
+  epoch: number;
+  lastGood: LayerSpec[] | null;
+}
+
 /** The model behind the last evaluation, kept so a confusion cell's images show the probabilities it counted. */
 interface Evaluated {
   specs: LayerSpec[];
@@ -107,6 +119,8 @@ export class TrainingSession {
   private stopRequested = false;
   /** Whether runs split their batches in two halves (useBothCores). */
   private bothCores = false;
+  /** The model before the last fine-tuning, until Undo, or another model, replaces it. */
+  private beforeFineTune: ModelSnapshot | null = null;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -119,12 +133,13 @@ export class TrainingSession {
   /**
    * Makes `datasetId` the set runs train on and evaluations count (MNIST by default). A set
    * that fails to load changes nothing: the previous one stays, with the model. A set of
-   * another shape than the model's forgets the model, which could not read it.
+   * another shape than the model's forgets the model, which could not read it. `fresh` reads
+   * the set again even when it is the active one (a drawn set whose drawings changed).
    */
-  async loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string = MNIST_DATASET): Promise<DatasetSummary> {
-    if (!this.data || this.dataId !== datasetId) {
+  async loadData(onProgress: (progress: DownloadProgress) => void, datasetId: string = MNIST_DATASET, fresh = false): Promise<DatasetSummary> {
+    if (!this.data || this.dataId !== datasetId || fresh) {
       if (this.loop) throw new Error('The dataset cannot change while training runs; pause or stop it first.');
-      if (this.loading?.id !== datasetId) this.loading = { id: datasetId, promise: this.options.loadData(onProgress, datasetId) };
+      if (this.loading?.id !== datasetId || fresh) this.loading = { id: datasetId, promise: this.options.loadData(onProgress, datasetId) };
       const loading = this.loading;
       try {
         const data = await loading.promise;
@@ -199,6 +214,7 @@ export class TrainingSession {
   }
 
   private forgetModel(): void {
+    this.beforeFineTune = null;
     this.network = null;
     this.modelConfig = null;
     this.modelMetrics = null;
@@ -264,6 +280,7 @@ export class TrainingSession {
     const specs = model.layers;
     const network = Network.fromLayers(specs);
     this.run = null;
+    this.beforeFineTune = null;
     this.network = network;
     this.modelConfig = model.config;
     this.modelRecord = model.dataset ?? MNIST_RECORD;
@@ -272,6 +289,67 @@ export class TrainingSession {
     this.lastGood = network.toLayerSpecs();
     this.evaluated = null;
     return { description: describeNetwork(model.config) };
+  }
+
+  /**
+   * Sets up a fine-tuning of the current model on `mine` (the user's examples) mixed into the
+   * training images, to train with resume() like a paused run; answers the config it trains
+   * with. The model as it is now is kept for undoFineTune.
+   */
+  async prepareFineTune(mine: Dataset, tuning: FineTuning = FINE_TUNING): Promise<Config> {
+    await this.endLoop();
+    const data = this.requireData();
+    if (!this.network || !this.modelConfig) throw new Error('There is no model to fine-tune: train one or load a model file first.');
+    const config = fineTuneConfig(this.modelConfig, tuning);
+    const rng = createRng(config.seed);
+    const mixed = mixedBatches(data.train, mine, tuning.steps, config.batchSize, tuning.mineFraction, rng);
+    const before: ModelSnapshot = {
+      specs: this.network.toLayerSpecs().map(copySpec),
+      config: this.modelConfig,
+      record: this.modelRecord,
+      metrics: this.modelMetrics,
+      epoch: this.modelEpoch,
+      lastGood: this.lastGood,
+    };
+    const training = new TrainingRun(config, mixed, rng, { test: data.test, now: this.options.now, network: this.network, inOrder: true });
+    this.beforeFineTune = before;
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null };
+    return config;
+  }
+
+  /** Goes back to the model before the last fine-tuning, weight for weight, and answers its test evaluation; null when there is nothing to undo. */
+  undoFineTune(): { evaluation: EvaluationReport | null } | null {
+    if (this.loop) throw new Error('A fine-tuning cannot be undone while training runs; pause or stop it first.');
+    const before = this.beforeFineTune;
+    if (!before) return null;
+    this.beforeFineTune = null;
+    this.run = null;
+    this.network = Network.fromLayers(before.specs.map(copySpec));
+    this.modelConfig = before.config;
+    this.modelRecord = before.record;
+    this.modelMetrics = before.metrics;
+    this.modelEpoch = before.epoch;
+    this.lastGood = before.lastGood;
+    this.evaluated = null;
+    return { evaluation: before.metrics && { epoch: before.epoch, ...before.metrics } };
+  }
+
+  /** How many of `data` (the user's held-out examples) the current model reads right; null without a model. */
+  scoreOn(data: Dataset): Score | null {
+    if (!this.network || data.inputSize !== this.network.inputSize) return null;
+    const evaluation = new SlicedEvaluation(this.network, data);
+    while (!evaluation.done) evaluation.step(EVALUATION_SLICE);
+    return { correct: evaluation.correct, total: data.count };
+  }
+
+  /** The probability the current model gives each of `data`'s images for its own label; null without a model. */
+  confidences(data: Dataset): Float32Array | null {
+    if (!this.network || data.inputSize !== this.network.inputSize) return null;
+    const input = new Float32Array(data.inputSize);
+    return Float32Array.from({ length: data.count }, (_, i) => {
+      copyImage(data, i, input, 0);
+      return (this.network as Network).predict(input)[data.labels[i]];
+    });
   }
 
   async getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages> {
@@ -325,6 +403,7 @@ export class TrainingSession {
       now: this.options.now,
       shardPeer: (network) => this.shardPeer(network, config),
     });
+    this.beforeFineTune = null;
     this.network = training.network;
     this.modelConfig = config;
     this.modelRecord = this.record;

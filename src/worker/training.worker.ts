@@ -4,8 +4,9 @@
  */
 import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
-import { deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
+import { createDrawnDataset, deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
 import type { ImageSet } from '../data/image-set.ts';
+import { writeIdxSet } from '../data/idx-set.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
@@ -98,7 +99,12 @@ const session = new TrainingSession({
 const api: TrainingWorkerApi = {
   ping: async () => true,
   subscribe: (listener) => session.subscribe(listener),
-  loadData: (onProgress, datasetId) => session.loadData(onProgress, datasetId),
+  loadData: (onProgress, datasetId, fresh) => session.loadData(onProgress, datasetId, fresh),
+  createDrawnDataset: async (name, classNames) => {
+    const info = await createDrawnDataset(crypto.randomUUID(), name, classNames, Date.now());
+    session.useData(info.id, asDatasets(await loadImageSet(info.id)));
+    return info;
+  },
   addDataset: async (source) => {
     const set = await readDatasetSource(source, decodeInBrowser);
     const info = infoOf(set, crypto.randomUUID(), Date.now());
@@ -109,6 +115,10 @@ const api: TrainingWorkerApi = {
   },
   listDatasets,
   deleteDataset,
+  exportDataset: async (id) => {
+    const files = writeIdxSet(await loadImageSet(id));
+    return Comlink.transfer(files, files.map((file) => file.bytes.buffer));
+  },
   useBothCores: async (on) => {
     if (on && twoWorkersAvailable(self)) {
       try {
@@ -149,6 +159,13 @@ const api: TrainingWorkerApi = {
   },
   exportModel: async () => session.exportModel(),
   importModel: async (text, active) => session.importModel(text, active),
+  prepareFineTune: (mine) => session.prepareFineTune(mine),
+  undoFineTune: async () => session.undoFineTune(),
+  scoreOn: async (data) => session.scoreOn(data),
+  confidences: async (data) => {
+    const found = session.confidences(data);
+    return found && Comlink.transfer(found, [found.buffer]);
+  },
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);

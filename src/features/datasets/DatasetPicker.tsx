@@ -1,9 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import { addDataset, deleteDataset, selectDataset } from '../../bridge/training-bridge';
+import { addDataset, createDrawnDataset, deleteDataset, exportDataset, selectDataset } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/Panel';
-import { datasetErrorDismissed } from '../../store/actions';
+import { saveFile } from '../../components/save-file';
+import { errorText } from '../../formats/error-text';
+import { datasetErrorDismissed, datasetFailed } from '../../store/actions';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -43,14 +45,19 @@ export function DatasetPicker() {
               <input type="radio" name="dataset" value={info.id} checked={info.id === active} onChange={() => void selectDataset(info.id)} />
               <span className="dataset-name">{info.name}</span>
               <span className="dataset-facts">
-                {info.height}×{info.width} · {info.classNames.length} classes ({classList(info.classNames)}) · {formatCount(info.trainCount)} +{' '}
-                {formatCount(info.testCount)} images · {megabytes(info.pixelBytes)}
+                {info.height}×{info.width} · {info.classNames.length} classes ({classList(info.classNames)}) ·{' '}
+                {info.drawn ? 'drawn on the pad' : `${formatCount(info.trainCount)} + ${formatCount(info.testCount)} images · ${megabytes(info.pixelBytes)}`}
               </span>
             </label>
             {info.id !== MNIST_DATASET.id && (
-              <button type="button" className="secondary small" aria-label={`Delete ${info.name}`} onClick={() => void deleteDataset(info.id)}>
-                Delete
-              </button>
+              <span className="dataset-actions">
+                <button type="button" className="secondary small" aria-label={`Export ${info.name} as IDX files`} onClick={() => void saveIdx(info)}>
+                  Export
+                </button>
+                <button type="button" className="secondary small" aria-label={`Delete ${info.name}`} onClick={() => void deleteDataset(info.id)}>
+                  Delete
+                </button>
+              </span>
             )}
           </div>
         ))}
@@ -69,6 +76,7 @@ export function DatasetPicker() {
       )}
       <details className="dataset-add">
         <summary>Add a dataset</summary>
+        <DrawnForm disabled={locked} />
         <IdxForm disabled={locked} />
         <ImagesForm disabled={locked} />
       </details>
@@ -76,8 +84,58 @@ export function DatasetPicker() {
   );
 }
 
+async function saveIdx(info: DatasetInfo): Promise<void> {
+  try {
+    for (const file of await exportDataset(info.id)) saveFile(file.name, file.bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+  } catch (error) {
+    datasetFailed(`${info.name} could not be exported: ${errorText(error)}`);
+  }
+}
+
 const asBlobs = (files: FileList | null, path = false): NamedBlob[] =>
   Array.from(files ?? [], (file) => ({ name: path && file.webkitRelativePath ? file.webkitRelativePath : file.name, blob: file }));
+
+function DrawnForm({ disabled }: { disabled: boolean }) {
+  const nameId = useId();
+  const classesId = useId();
+  const [name, setName] = useState('');
+  const [classes, setClasses] = useState('');
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (await createDrawnDataset(name, classes)) {
+      setName('');
+      setClasses('');
+    }
+  };
+  return (
+    <form className="dataset-form" aria-label="New drawn dataset" onSubmit={(event) => void submit(event)}>
+      <h3>Drawn on the pad</h3>
+      <p className="field-hint">Name the classes, then draw examples of each on the pad (a finger works on a phone) and add them.</p>
+      <div className="field">
+        <label htmlFor={nameId}>Name</label>
+        <input id={nameId} type="text" required value={name} placeholder="Shapes" onChange={(event) => setName(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={classesId}>Class names</label>
+        <input
+          id={classesId}
+          type="text"
+          required
+          value={classes}
+          placeholder="A, B, C, D, E"
+          aria-describedby={`${classesId}-hint`}
+          onChange={(event) => setClasses(event.target.value)}
+        />
+        <span id={`${classesId}-hint`} className="field-hint">
+          Separated by commas.
+        </span>
+      </div>
+      <button type="submit" disabled={disabled}>
+        New drawn dataset
+      </button>
+    </form>
+  );
+}
 
 function IdxForm({ disabled }: { disabled: boolean }) {
   const nameId = useId();

@@ -13,6 +13,7 @@ vi.mock('../../bridge/training-bridge', () => ({
   featureMaps: vi.fn(async () => null),
   exportModel: vi.fn(async () => null),
   importModel: vi.fn(),
+  exampleConfidences: vi.fn(async () => null),
 }));
 
 /**

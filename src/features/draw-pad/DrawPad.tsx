@@ -9,6 +9,7 @@ import { PAD_SIZE, type Point } from './ink';
 import { EMPTY_VIEW, livePrediction, type PredictionView } from './live-prediction';
 import { FeatureMaps, useDrawnFeatureMaps } from './FeatureMaps';
 import { HiddenActivations } from './HiddenActivations';
+import { AddExample, MyExamples } from './MyExamples';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
 import './draw-pad.css';
@@ -68,6 +69,11 @@ export function DrawPad({ children }: { children?: ReactNode }) {
     live.now();
   };
 
+  const drawing = () => {
+    const image = pad.read();
+    return image && { image, strokes: pad.drawnStrokes };
+  };
+
   const best = view.probabilities ? argmax(view.probabilities, 0, view.probabilities.length) : null;
 
   return (
@@ -101,6 +107,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
               Clear
             </button>
           </div>
+          <AddExample drawing={drawing} hasDrawing={strokeCount > 0} predicted={best} onAdded={clear} />
         </div>
         <figure className="draw-pad-seen">
           {view.image ? (
@@ -126,6 +133,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
           <HiddenActivations image={view.image} modelKey={view.probabilities} />
         </>
       )}
+      <MyExamples />
       {children}
     </Panel>
   );

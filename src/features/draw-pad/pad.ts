@@ -21,6 +21,11 @@ export class Pad {
     return this.strokes.length;
   }
 
+  /** What is drawn, kept with an example so it can be drawn again. */
+  get drawnStrokes(): readonly Stroke[] {
+    return this.strokes;
+  }
+
   /** Starts a stroke unless another pointer is drawing; true when it started. */
   begin(pointerId: number, point: Point): boolean {
     if (this.pointer !== null) return false;
