@@ -388,12 +388,25 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
   const current = connect();
   datasetWorkStarted('adding');
   try {
-    datasetAdded(await answer(current, current.api.addDataset(source)));
+    const info = await answer(current, current.api.addDataset(source));
+    await forgetModel(current);
+    datasetAdded(info);
     return true;
   } catch (error) {
     datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
     return false;
   }
+}
+
+/**
+ * A model belongs to the set it was trained on: on a switch of set the worker forgets it, and
+ * an answer about it still on its way is dropped. The new set's own comes back from this
+ * browser (app/persistence.ts).
+ */
+async function forgetModel(current: Connection): Promise<void> {
+  resets++;
+  await answer(current, current.api.reset());
+  lastCheckpoint = null;
 }
 
 /** Makes MNIST or a kept dataset the active one; on failure the active one stays. */
@@ -406,6 +419,7 @@ export async function selectDataset(id: string): Promise<void> {
   datasetWorkStarted('switching');
   try {
     await answer(current, current.api.loadData(Comlink.proxy(() => {}), next.id));
+    await forgetModel(current);
     datasetSelected(next);
   } catch (error) {
     datasetFailed(`${next.name} could not be used: ${errorText(error)}`);

@@ -3,7 +3,7 @@
  * components and the worker bridge change state the same way.
  */
 import type { Config } from '../engine/config';
-import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
+import { describeRecord, ioShapeOf } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
@@ -258,6 +258,11 @@ export function datasetNoted(note: string): void {
   set({ datasetNote: note });
 }
 
+/** What became of the model on a switch of set, said after what following the set changed. */
+export function datasetModelNoted(note: string): void {
+  set((state) => ({ datasetNote: state.datasetNote ? `${state.datasetNote} ${note}` : note }));
+}
+
 export function datasetErrorDismissed(): void {
   set({ datasetError: null });
 }
@@ -286,13 +291,13 @@ export function activeOf(info: DatasetInfo): ActiveDataset {
 
 /**
  * What changes when the active dataset does: the last run's figures (they counted another
- * set's images), the model when the shapes differ, and the config's input and output sizes,
- * which are set to the data's; the note says so. A config that cannot be fitted (a kernel
+ * set's images), the model (it belongs to the set it was trained on; the new set's own comes
+ * back from this browser), and the config's input and output sizes, which are set to the
+ * data's; the note says so. A config that cannot be fitted (a kernel
  * larger than the new images) gives way to the default network, fitted.
  */
 function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppState> {
   const io = ioShapeOf(dataset);
-  const sameShape = sameRecordShape(state.dataset, dataset);
   let config: Config;
   let note: string | null = null;
   try {
@@ -309,7 +314,6 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     dataset,
     ...configStateFor(config),
     ...initialRunState(),
-    hasModel: sameShape && state.hasModel,
     datasetWork: null,
     datasetError: null,
     datasetNote: note,
