@@ -216,9 +216,8 @@ async function settle(current: Connection, loop: Promise<RunOutcome>): Promise<R
  */
 export async function train(config?: Config): Promise<RunOutcome | null> {
   if (!config) {
-    const problem = configProblem(useAppStore.getState());
-    if (problem) {
-      trainRefused(problem);
+    if (configProblem(useAppStore.getState())) {
+      trainRefused();
       return null;
     }
   }

@@ -6,7 +6,7 @@ import type { Config } from '../engine/config';
 import { describeRecord, ioShapeOf } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
-import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
+import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
 import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
@@ -26,27 +26,32 @@ export function workersChosen(workers: 1 | 2): void {
   set({ workersUsed: workers });
 }
 
+/** An edit that leaves nothing refused on screen answers a refused Train: its alert goes for good. */
+function edited(state: AppState, next: Partial<AppState>): Partial<AppState> {
+  return state.trainRefused && configProblem({ ...state, ...next }) === null ? { ...next, trainRefused: false } : next;
+}
+
 export function editConfigText(text: string): void {
-  set((state) => withConfigText(state, text));
+  set((state) => edited(state, withConfigText(state, text)));
 }
 
 /** A form edit of one field; `field` names it as messages do ("learning_rate", "layers[1]"). */
 export function editConfigField(field: string, patch: Partial<Config>): void {
-  set((state) => withConfigPatch(state, field, patch));
+  set((state) => edited(state, withConfigPatch(state, field, patch)));
 }
 
 /** The field shows the config's value again (it lost focus with a refused edit): its message goes. */
 export function configFieldReverted(field: string): void {
-  set((state) => withFieldReverted(state, field));
+  set((state) => edited(state, withFieldReverted(state, field)));
 }
 
 /** A preset or a link's config; its input and output sizes follow the active dataset. */
 export function loadConfig(config: Config): void {
   set((state) => {
     try {
-      return configStateFor(fitConfig(config, ioShapeOf(state.dataset)));
+      return edited(state, configStateFor(fitConfig(config, ioShapeOf(state.dataset))));
     } catch {
-      return configStateFor(config);
+      return edited(state, configStateFor(config));
     }
   });
 }
@@ -114,9 +119,13 @@ export function runFailed(message: string, modelLost: boolean): void {
   }));
 }
 
-/** Train was pressed with a refused edit on screen: nothing starts, and the page says which field. */
-export function trainRefused(problem: string): void {
-  set({ runError: `Not started: fix this first, or Train would run the last valid config instead. ${problem}` });
+/** Train was pressed with a refused edit on screen: nothing starts, and the page says which field until it is fixed. */
+export function trainRefused(): void {
+  set({ trainRefused: true });
+}
+
+export function dismissTrainRefusal(): void {
+  set({ trainRefused: false });
 }
 
 export function dismissRunError(): void {

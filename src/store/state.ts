@@ -24,6 +24,8 @@ export interface RunState {
   hasModel: boolean;
   /** A problem the user must know about: divergence, a dead worker, a failed download. */
   runError: string | null;
+  /** Train was pressed with a refused edit on screen; the page names it while it is still there. */
+  trainRefused: boolean;
   /** Set when a run with patience ended and kept its best epoch's model. */
   bestKept: BestKept | null;
   /** Set when the run was stopped by hand: which model it kept. */
@@ -132,6 +134,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     progress: null,
     hasModel: false,
     runError: null,
+    trainRefused: false,
     bestKept: null,
     stopped: null,
     drawnMaps: null,
