@@ -154,7 +154,7 @@ function RunRow({ run, selected, busy, onError }: RunRowProps) {
       <td>{last ? formatPercent(last.testAccuracy) : '—'}</td>
       <td>{last ? formatDuration(last.elapsed) : '—'}</td>
       <td className="run-actions">
-        <button type="button" className="small" disabled={busy || run.epochs.length === 0} onClick={() => void loadModel()} aria-label={`Use the model of ${run.name}`}>
+        <button type="button" className="small" disabled={busy || run.epochs.length === 0} onClick={() => void loadModel()} aria-label={`Use model of ${run.name}`}>
           Use model
         </button>
         <button type="button" className="small" disabled={run.status === 'running' || run.status === 'paused'} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>
