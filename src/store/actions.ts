@@ -9,7 +9,7 @@ import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOu
 import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -136,6 +136,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
   if (event.type === 'progress') {
     set((state) => ({
       progress: event.progress,
+      rateReadings: [...state.rateReadings, event.progress.samplesPerSecond].slice(-RATE_READINGS),
       running: appendPoints(state.running, event.points, RUNNING_POINTS_CAP),
     }));
     return;

@@ -20,6 +20,8 @@ export interface RunState {
   /** The config of the current (or last) run; editor changes apply to the next run. */
   runConfig: Config | null;
   progress: LiveProgress | null;
+  /** The last RATE_READINGS samples-per-second figures of the run, oldest first: whether a time estimate is steady yet. */
+  rateReadings: number[];
   /** True when the worker holds a model (trained or imported) that can evaluate and predict. */
   hasModel: boolean;
   /** A problem the user must know about: divergence, a dead worker, a failed download. */
@@ -125,6 +127,8 @@ export type AppState = ConfigState & RunState & MetricsState & EvaluationState &
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
 export const RUNNING_POINTS_CAP = 400;
+/** Progress events (one each 200 ms or so) whose rates must agree before a time estimate shows. */
+export const RATE_READINGS = 4;
 
 /** A page with no run, no model and no evaluation: where the app starts and where Reset returns. */
 export function initialRunState(): RunState & MetricsState & EvaluationState {
@@ -132,6 +136,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     status: 'idle',
     runConfig: null,
     progress: null,
+    rateReadings: [],
     hasModel: false,
     runError: null,
     trainRefused: false,

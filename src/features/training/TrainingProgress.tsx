@@ -1,16 +1,18 @@
 import { formatBytes, formatCount, formatDuration, formatPercent } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
+import { RATE_READINGS } from '../../store/state';
 import { useAppStore } from '../../store/store';
+import { timeLeft } from './eta';
 
 export function EpochProgress() {
   const progress = useAppStore((state) => state.progress);
+  const readings = useAppStore((state) => state.rateReadings);
   // Time left only while the run is going: a stopped or paused run has none to count down.
   const going = useAppStore((state) => state.status === 'running');
   if (!progress) return <ProgressBar label="Epoch progress" value={0} max={1} detail="No run yet" />;
   const { epoch, epochs, samplesDone, samplesTotal, samplesPerSecond } = progress;
   const rate = going && samplesPerSecond > 0 ? samplesPerSecond : null;
-  const epochLeft = rate ? (samplesTotal - samplesDone) / rate : null;
-  const runLeft = rate ? ((epochs - epoch) * samplesTotal + samplesTotal - samplesDone) / rate : null;
+  const left = rate ? timeLeft(progress, readings, RATE_READINGS) : null;
   return (
     <ProgressBar
       label="Epoch progress"
@@ -20,8 +22,8 @@ export function EpochProgress() {
         <>
           Epoch {epoch} of {epochs} · {formatCount(samplesDone)} / {formatCount(samplesTotal)} samples
           {rate && ` · ${formatCount(rate)}/s`}
-          {epochLeft !== null && samplesDone < samplesTotal && ` · ETA ${formatDuration(epochLeft)}`}
-          {runLeft !== null && epoch < epochs && ` (run ${formatDuration(runLeft)})`}
+          {left && samplesDone < samplesTotal && ` · ETA ${formatDuration(left.epoch)}`}
+          {left && epoch < epochs && ` (run ${formatDuration(left.run)})`}
         </>
       }
     />
