@@ -1,5 +1,7 @@
 import { formatBytes, formatCount, formatDuration, formatPercent } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
+import { MNIST_DOWNLOAD_BYTES, MNIST_TEST_SIZE, MNIST_UNPACKED_BYTES } from '../../data/mnist-files';
+import { MNIST_TRAIN_SIZE } from '../../engine/config';
 import { RATE_READINGS } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { timeLeft } from './eta';
@@ -30,19 +32,25 @@ export function EpochProgress() {
   );
 }
 
+/** One size for the download: the bytes over the wire, and what they become unpacked. */
+const MNIST_SIZE = `${formatBytes(MNIST_DOWNLOAD_BYTES)} (${formatBytes(MNIST_UNPACKED_BYTES)} unpacked)`;
+
 export function DownloadProgress() {
   const download = useAppStore((state) => state.download);
+  const counts = useAppStore((state) => {
+    const info = state.datasets.find((set) => set.id === state.download.datasetId);
+    return `${formatCount(info?.trainCount ?? MNIST_TRAIN_SIZE)} + ${formatCount(info?.testCount ?? MNIST_TEST_SIZE)}`;
+  });
   const { status, loadedBytes, totalBytes } = download;
+  // The share is the same counted in either unit: a server that unpacks on the way reports unpacked bytes.
   const detail =
     status === 'idle'
-      ? '11 MB, fetched on the first run and kept'
+      ? `${formatBytes(MNIST_DOWNLOAD_BYTES)} to download (${formatBytes(MNIST_UNPACKED_BYTES)} unpacked), on the first run; then kept in this browser`
       : status === 'ready'
-        ? 'Ready: 60,000 + 10,000 test images'
+        ? `Ready: ${counts} test images`
         : status === 'error'
           ? 'Failed'
-          : totalBytes
-            ? `${formatBytes(loadedBytes)} of ${formatBytes(totalBytes)} (${formatPercent(loadedBytes / totalBytes, 0)})`
-            : `${formatBytes(loadedBytes)}`;
+          : `Downloading ${MNIST_SIZE}${totalBytes ? `: ${formatPercent(loadedBytes / totalBytes, 0)}` : '…'}`;
   const value = status === 'ready' ? 1 : status === 'loading' ? (totalBytes ? loadedBytes / totalBytes : null) : 0;
   return <ProgressBar label="Dataset download" value={value} max={1} detail={detail} />;
 }
