@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { addDataset, deleteDataset, selectDataset } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
-import { formatCount } from '../../components/format';
+import { formatCount, namesAreDigits } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { datasetErrorDismissed } from '../../store/actions';
 import { MNIST_DATASET } from '../../store/config-slice';
@@ -29,6 +29,8 @@ export function DatasetPicker() {
   const work = useAppStore((state) => state.datasetWork);
   const error = useAppStore((state) => state.datasetError);
   const note = useAppStore((state) => state.datasetNote);
+  const numbered = useAppStore((state) => state.dataset.id !== MNIST_DATASET.id && namesAreDigits(state.dataset.classNames));
+  const classCount = useAppStore((state) => state.dataset.classNames.length);
   const busy = useAppStore((state) => isBusy(state.status));
   const locked = busy || work !== null;
   const rows = [MNIST_ROW, ...datasets];
@@ -65,6 +67,11 @@ export function DatasetPicker() {
       {note && (
         <p className="note" role="status">
           {note}
+        </p>
+      )}
+      {numbered && (
+        <p className="note">
+          Its classes are numbered 0 to {classCount - 1}. To name them, add it again with labels.txt: one name per line, in class order.
         </p>
       )}
       <details className="dataset-add">

@@ -1,10 +1,9 @@
 import { memo } from 'react';
-import { formatCount, formatPercent, namesAreDigits } from '../../components/format';
+import { formatCount, formatPercent } from '../../components/format';
 import type { DigitMetrics } from '../../worker/api';
 
-/** The seed program's per-digit report, as a table; per class, by name, for another set. */
-export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames }: { perDigit: DigitMetrics[]; classNames: string[] }) {
-  const digits = namesAreDigits(classNames);
+/** The seed program's per-digit report, as a table; per class for another set (`digits` only on MNIST). */
+export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames, digits }: { perDigit: DigitMetrics[]; classNames: string[]; digits: boolean }) {
   return (
     <table className="metrics">
       <caption>{digits ? 'Per-digit metrics' : 'Per-class metrics'}</caption>
