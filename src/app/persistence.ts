@@ -3,11 +3,11 @@
  * component, so that what is kept does not depend on which panel is on screen): the latest
  * model, restored at load and kept again whenever a newer one settles, and the runs history.
  */
-import { forgetLatestModel, keepLatestModel, restoreLatestModel } from '../bridge/model-store';
+import { forgetLatestModel, keepLatestModel, keepsAnyModel, restoreLatestModel } from '../bridge/model-store';
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
-import { datasetModelNoted, modelNoted, resultsRestored, storageFailed } from '../store/actions';
+import { datasetModelNoted, modelNoted, restoringEnded, restoringStarted, resultsRestored, storageFailed } from '../store/actions';
 import type { ActiveDataset } from '../store/config-slice';
 import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
@@ -31,18 +31,31 @@ function newerModelSettled(state: AppState, previous: AppState): boolean {
 
 export function startPersistence(): void {
   const fail = (what: string) => (error: unknown) => storageFailed(`${what}: ${errorText(error)}`);
+  let settled = false;
+  // Said only where there is something to restore: a first visit says nothing of it.
+  void keepsAnyModel().then(
+    (any) => {
+      if (any && !settled) restoringStarted();
+    },
+    () => {},
+  );
   // The dataset first: the last model kept is the one of the set the page opens with.
   void restoreDataset(rememberActiveDataset(), fail).then(() => {
     const { id } = useAppStore.getState().dataset;
-    void restoreLatestModel(id).then(
-      (restored) => {
-        if (!restored) return;
-        if (restored.view) resultsRestored(restored.view);
-        const results = restored.view?.evaluation ? ' and its results' : '';
-        modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
-      },
-      (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
-    );
+    void restoreLatestModel(id)
+      .then(
+        (restored) => {
+          if (!restored) return;
+          if (restored.view) resultsRestored(restored.view);
+          const results = restored.view?.evaluation ? ' and its results' : '';
+          modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
+        },
+        (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
+      )
+      .finally(() => {
+        settled = true;
+        restoringEnded();
+      });
     // From now on each switch of set brings back that set's own model, or says there is none.
     useAppStore.subscribe((state, previous) => {
       if (state.dataset.id !== previous.dataset.id) void restoreModelOf(state.dataset);

@@ -40,6 +40,11 @@ export async function keepLatestModel(datasetId: string, view: ResultsView, mode
   );
 }
 
+/** Whether this browser keeps a model of any set: then a page that opens has one to restore. */
+export async function keepsAnyModel(): Promise<boolean> {
+  return (await keys(latest())).length > 0;
+}
+
 /** A deleted set's model goes with it. */
 export function forgetLatestModel(datasetId: string): Promise<void> {
   return delMany(latestKeys(datasetId), latest());

@@ -227,6 +227,14 @@ export function cellClosed(): void {
 
 // What this browser keeps
 
+export function restoringStarted(): void {
+  set({ restoring: true });
+}
+
+export function restoringEnded(): void {
+  set({ restoring: false });
+}
+
 /** The latest model came back from this browser with the results it had on screen. */
 export function resultsRestored(view: ResultsView): void {
   set(view);

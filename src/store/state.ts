@@ -96,6 +96,8 @@ export interface StorageState {
   modelNote: string | null;
   /** Something could not be kept in or read from this browser's storage. */
   storageError: string | null;
+  /** The last visit's model and results are being read back; the page says so until they appear. */
+  restoring: boolean;
 }
 
 /**
@@ -166,6 +168,7 @@ export function initialState(config: Config): AppState {
     modelVersion: 0,
     modelNote: null,
     storageError: null,
+    restoring: false,
     bothCores: false,
     workersUsed: null,
   };

@@ -19,6 +19,7 @@ function statusText(state: AppState): string {
   const reached = last ? ` Test accuracy after epoch ${last.epoch}: ${formatPercent(last.testAccuracy)}.` : '';
   switch (status) {
     case 'idle':
+      if (state.restoring) return 'Restoring your last model and its results from this browser…';
       return state.hasModel ? `A model is loaded. Train a new one or draw ${state.dataset.id === MNIST_DATASET.id ? 'a digit' : 'on the pad'}.` : 'Ready. Pick a preset and press Train.';
     case 'loading':
       return `Loading the ${state.dataset.name} dataset…`;
