@@ -18,9 +18,12 @@ export function TrainingPanel() {
   return (
     <Panel title="Training" subtitle="Runs in a background thread: the page stays responsive while the network learns." className="training-panel">
       <div className="training-bar">
-        <TrainingControls />
+        {/* On a phone the actions and the status stay at the bottom of the screen, wherever the page is scrolled. */}
+        <div className="action-bar">
+          <TrainingControls />
+          <RunStatus />
+        </div>
         <BothCores />
-        <RunStatus />
       </div>
       {runError && (
         <Alert
