@@ -57,7 +57,8 @@ export function DatasetPicker() {
           </div>
         ))}
       </fieldset>
-      {busy && <p className="note">The dataset cannot change while training runs; pause or stop it first.</p>}
+      {/* One short line in both states, so the form below stays put when a run starts. */}
+      <p className="note dataset-when">{busy ? 'Pause or stop the run to change the dataset.' : 'The dataset changes between runs.'}</p>
       {work && (
         <p className="note" role="status">
           {work === 'adding' ? 'Reading the dataset…' : 'Switching dataset…'}
