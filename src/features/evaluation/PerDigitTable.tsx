@@ -4,11 +4,12 @@ import type { DigitMetrics } from '../../worker/api';
 
 /** The seed program's per-digit report, as a table; per class for another set (`digits` only on MNIST). */
 export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames, digits }: { perDigit: DigitMetrics[]; classNames: string[]; digits: boolean }) {
+  const title = digits ? 'Per-digit metrics' : 'Per-class metrics';
   return (
-    // A phone's narrow panel scrolls the table inside it, never the page.
-    <div className="matrix-wrap">
+    // A phone's narrow panel scrolls the table inside it, never the page; the keyboard can scroll it too.
+    <div className="matrix-wrap" role="region" aria-label={title} tabIndex={0}>
       <table className="metrics">
-        <caption>{digits ? 'Per-digit metrics' : 'Per-class metrics'}</caption>
+        <caption>{title}</caption>
         <thead>
           <tr>
             <th scope="col">{digits ? 'Digit' : 'Class'}</th>
