@@ -38,7 +38,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       bypassCSP: true,
     });
 
-    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, with a cell's images and on the drawing pad`, async ({
+    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, with a cell's images, on every tab and in the Reset dialog`, async ({
       page,
     }) => {
       await page.goto(LONG_RUN);
@@ -75,6 +75,17 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await drawStroke(page, ellipse(140, 140, 60, 90));
       await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
       await expectNoViolations(page, 'drawing pad');
+
+      for (const tab of ['Runs', 'Inside the network', 'Take it further']) {
+        await page.getByRole('tab', { name: tab }).click();
+        await expect(page.getByRole('tabpanel', { name: tab })).toBeVisible();
+        await expectNoViolations(page, `${tab} tab`);
+      }
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await expect(page.getByRole('dialog', { name: 'Reset?' })).toBeVisible();
+      await expectNoViolations(page, 'the Reset dialog');
+      await page.getByRole('button', { name: 'Keep them' }).click();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
     });
   });
 }

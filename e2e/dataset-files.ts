@@ -68,3 +68,25 @@ export function idxLabelFile(labels: number[]): Buffer {
   labels.forEach((label, i) => (bytes[8 + i] = label));
   return bytes;
 }
+
+/**
+ * Raw IDX files of `trainCount` MNIST training and `testCount` test images labelled one digit on (a 3 is
+ * class 4, a 9 class 0): a set of MNIST's shape on which MNIST's model scores near nothing, and the
+ * reverse. Returns the four files' paths, written under `dir`.
+ */
+export function shiftedDigitsIdx(dir: string, trainCount: number, testCount: number): string[] {
+  mkdirSync(dir, { recursive: true });
+  const splits: [string, number][] = [
+    ['train', trainCount],
+    ['t10k', testCount],
+  ];
+  return splits.flatMap(([split, count]) => {
+    const images = readFileSync(join(MNIST, `${split}-images-idx3-ubyte`));
+    const labels = readFileSync(join(MNIST, `${split}-labels-idx1-ubyte`));
+    const shifted = Array.from(labels.subarray(8, 8 + count), (digit) => (digit + 1) % 10);
+    const paths = [join(dir, `${split}-images-idx3-ubyte`), join(dir, `${split}-labels-idx1-ubyte`)];
+    writeFileSync(paths[0], Buffer.concat([idxImageFile(count, 28, 28, false), images.subarray(16, 16 + count * 784)]));
+    writeFileSync(paths[1], idxLabelFile(shifted));
+    return paths;
+  });
+}

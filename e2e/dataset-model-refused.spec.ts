@@ -16,7 +16,7 @@ test('a model file saved on MNIST is refused on a 14×14 set, naming both shapes
   await addPngDigits(page, folder);
   const testCount = Number(/\+ ([\d,]+) images/.exec((await page.locator('.dataset-row', { hasText: 'PNG digits' }).textContent()) ?? '')?.[1]);
 
-  await openTab(page, 'Draw a digit');
+  await openTab(page, 'Draw');
   await page.getByLabel('Load model').setInputFiles({ name: 'mnist-model.json', mimeType: 'application/json', buffer: Buffer.from(mnistModelFile()) });
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('mnist-model.json was not loaded');

@@ -34,7 +34,7 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
 
   // The run's own model was kept too, and can be put back into use.
   await openTab(page, 'Runs');
-  await row.getByRole('button', { name: /^Use the model of Run 1/ }).click();
+  await row.getByRole('button', { name: /^Use model of Run 1/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'A model is loaded.' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
   // It is that epoch's model exactly: none of the next epoch's training went into it.

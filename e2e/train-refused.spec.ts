@@ -22,8 +22,9 @@ test('Train with a refused form or JSON edit names the field and starts nothing'
   await expect(status).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Dataset download' })).toHaveAttribute('value', '0');
 
-  // The field shows a valid value again: Train starts.
+  // The field shows a valid value again: the refusal goes, and Train starts.
   await units.fill('32');
+  await expect(refusal).toHaveCount(0);
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training samples').fill('1000');
   await trainButton(page).click();
@@ -37,5 +38,7 @@ test('Train with a refused form or JSON edit names the field and starts nothing'
   await trainButton(page).click();
   await expect(refusal).toContainText('learning_rate');
   await expect(json).toBeFocused();
+  await json.fill(text);
+  await expect(refusal).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: /^Finished 1 epoch/ })).toBeVisible();
 });

@@ -1,7 +1,6 @@
 // The shared look first, so each feature's stylesheet can refine it.
 import './app.css';
 import { lazy, Suspense } from 'react';
-import { namesAreDigits } from '../components/format';
 import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
@@ -13,6 +12,7 @@ import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
 import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
+import { MNIST_DATASET } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 
 // The charts bring recharts, the largest library here; the page is usable before it arrives.
@@ -26,7 +26,8 @@ const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').th
  */
 export function App() {
   const dataset = useAppStore((state) => state.dataset);
-  const digits = namesAreDigits(dataset.classNames);
+  // Only MNIST is digits: another set's classes may be numbered without being digits.
+  const digits = dataset.id === MNIST_DATASET.id;
   return (
     <>
       <SkipLink target="training">Skip to training controls</SkipLink>

@@ -4,11 +4,12 @@
  * model, restored at load and kept again whenever a newer one settles, and the runs history.
  */
 import { watchExamples } from '../bridge/example-store';
-import { keepLatestModel, restoreLatestModel } from '../bridge/model-store';
+import { forgetLatestModel, keepLatestModel, keepsAnyModel, restoreLatestModel } from '../bridge/model-store';
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
-import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
+import { datasetModelNoted, modelNoted, restoringEnded, restoringStarted, resultsRestored, storageFailed } from '../store/actions';
+import type { ActiveDataset } from '../store/config-slice';
 import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
 import { rememberActiveDataset } from './active-dataset';
@@ -31,27 +32,69 @@ function newerModelSettled(state: AppState, previous: AppState): boolean {
 
 export function startPersistence(): void {
   const fail = (what: string) => (error: unknown) => storageFailed(`${what}: ${errorText(error)}`);
-  // The dataset first: switching sets clears the results, and the last model was made on it.
-  void restoreDataset(rememberActiveDataset(), fail).then(() =>
-    restoreLatestModel().then(
-      (restored) => {
-        if (!restored) return;
-        if (restored.view) resultsRestored(restored.view);
-        const results = restored.view?.evaluation ? ' and its results' : '';
-        modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
-      },
-      (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
-    ),
+  let settled = false;
+  // Said only where there is something to restore: a first visit says nothing of it.
+  void keepsAnyModel().then(
+    (any) => {
+      if (any && !settled) restoringStarted();
+    },
+    () => {},
   );
+  // The dataset first: the last model kept is the one of the set the page opens with.
+  void restoreDataset(rememberActiveDataset(), fail).then(() => {
+    const { id } = useAppStore.getState().dataset;
+    void restoreLatestModel(id)
+      .then(
+        (restored) => {
+          if (!restored) return;
+          if (restored.view) resultsRestored(restored.view);
+          const results = restored.view?.evaluation ? ' and its results' : '';
+          modelNoted(`Restored your last model (${restored.summary.description})${results} from this browser.`);
+        },
+        (error: unknown) => modelNoted(`Your last model could not be restored: ${errorText(error)}`),
+      )
+      .finally(() => {
+        settled = true;
+        restoringEnded();
+      });
+    // From now on each switch of set brings back that set's own model, or says there is none.
+    useAppStore.subscribe((state, previous) => {
+      if (state.dataset.id !== previous.dataset.id) void restoreModelOf(state.dataset);
+    });
+  });
   // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
   const keepFailed = (error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`);
   useAppStore.subscribe((state, previous) => {
-    if (newerModelSettled(state, previous)) keepLatestModel(resultsView(state)).catch(keepFailed);
+    if (newerModelSettled(state, previous)) keepLatestModel(state.dataset.id, resultsView(state)).catch(keepFailed);
+    for (const gone of previous.datasets.filter((set) => !state.datasets.some((kept) => kept.id === set.id))) {
+      forgetLatestModel(gone.id).catch(keepFailed);
+    }
   });
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
-  onCheckpoint(({ modelText }) => keepLatestModel(resultsView(useAppStore.getState()), modelText).catch(keepFailed));
+  onCheckpoint(({ modelText }) => {
+    const state = useAppStore.getState();
+    keepLatestModel(state.dataset.id, resultsView(state), modelText).catch(keepFailed);
+  });
   void startRunHistory(fail);
   watchExamples(fail('The examples you drew could not be read from this browser'));
+}
+
+/** After a switch the worker holds no model: the set's own comes back from this browser, if one was kept. */
+async function restoreModelOf(dataset: ActiveDataset): Promise<void> {
+  try {
+    const restored = await restoreLatestModel(dataset.id);
+    if (restored === null) {
+      if (useAppStore.getState().dataset.id === dataset.id && !useAppStore.getState().hasModel) {
+        datasetModelNoted(`No model has been trained on ${dataset.name} in this browser yet.`);
+      }
+      return;
+    }
+    if (restored.view) resultsRestored(restored.view);
+    const results = restored.view?.evaluation ? ' and its results' : '';
+    datasetModelNoted(`Brought back the last model trained on ${dataset.name} (${restored.summary.description})${results}.`);
+  } catch (error) {
+    datasetModelNoted(`The last model trained on ${dataset.name} could not be brought back: ${errorText(error)}`);
+  }
 }
 
 /** Lists the kept datasets, then makes the last visit's one active; a failed listing leaves MNIST. */

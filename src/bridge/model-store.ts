@@ -1,40 +1,54 @@
 /**
  * The one owner of the models kept in this browser's IndexedDB, each as the model-file JSON
- * the worker exports (the same text "Save model" downloads): the latest model, which a
- * reload finds again, and each run's model, in a database of its own so that listing runs
- * never reads megabytes of weights.
+ * the worker exports (the same text "Save model" downloads): each dataset's latest model, which
+ * a reload or a switch back to that set finds again, and each run's model, in a database of
+ * its own so that listing runs never reads megabytes of weights.
  */
 import { createStore, delMany, get, getMany, keys, setMany } from 'idb-keyval';
+import { MNIST_DATASET } from '../store/config-slice';
 import type { KeptEpoch } from '../store/runs';
 import { isBusy, type ResultsView } from '../store/state';
 import { useAppStore } from '../store/store';
 import type { ModelSummary } from '../worker/api';
 import { exportModel, importModel } from './training-bridge';
 
-const LATEST = 'latest';
-const LATEST_VIEW = 'latest-view';
 let latestDb: ReturnType<typeof createStore> | null = null;
 let runModelsDb: ReturnType<typeof createStore> | null = null;
 const latest = () => (latestDb ??= createStore('mnist-playground-models', 'models'));
 const runModels = () => (runModelsDb ??= createStore('mnist-playground-run-models', 'models'));
 
+/** A dataset's latest model and its results; MNIST's under the keys pages kept their one model under before sets had their own. */
+function latestKeys(datasetId: string): [model: string, view: string] {
+  return datasetId === MNIST_DATASET.id ? ['latest', 'latest-view'] : [`latest:${datasetId}`, `latest-view:${datasetId}`];
+}
+
 /**
- * Stores a model with the results on screen for it: `modelText` when the caller has the exact
- * model those results belong to (an epoch's checkpoint), else the worker's current model.
+ * Stores the model of `datasetId` (the set it was trained on) with the results on screen for it:
+ * `modelText` when the caller has the exact model those results belong to (an epoch's
+ * checkpoint), else the worker's current model.
  */
-export async function keepLatestModel(view: ResultsView, modelText?: string): Promise<void> {
+export async function keepLatestModel(datasetId: string, view: ResultsView, modelText?: string): Promise<void> {
   const text = modelText ?? (await exportModel());
   if (text === null) return;
+  const [modelKey, viewKey] = latestKeys(datasetId);
   await setMany(
     [
-      [LATEST, text],
-      [LATEST_VIEW, view],
+      [modelKey, text],
+      [viewKey, view],
     ],
     latest(),
   );
 }
 
-let restoring: Promise<Restored | null> | null = null;
+/** Whether this browser keeps a model of any set: then a page that opens has one to restore. */
+export async function keepsAnyModel(): Promise<boolean> {
+  return (await keys(latest())).length > 0;
+}
+
+/** A deleted set's model goes with it. */
+export function forgetLatestModel(datasetId: string): Promise<void> {
+  return delMany(latestKeys(datasetId), latest());
+}
 
 export interface Restored {
   summary: ModelSummary;
@@ -43,16 +57,14 @@ export interface Restored {
 }
 
 /**
- * Loads the stored model into the worker once per page, unless a model or a run got
- * there first; resolves to what was loaded, or null.
+ * Loads the model kept for `datasetId` into the worker, unless that set is no longer the
+ * active one or a model or a run got there first; resolves to what was loaded, or null.
  */
-export function restoreLatestModel(): Promise<Restored | null> {
-  restoring ??= getMany<unknown>([LATEST, LATEST_VIEW], latest()).then(async ([text, view]) => {
-    const { hasModel, status } = useAppStore.getState();
-    if (typeof text !== 'string' || hasModel || isBusy(status)) return null;
-    return { summary: await importModel(text), view: view as ResultsView | undefined };
-  });
-  return restoring;
+export async function restoreLatestModel(datasetId: string): Promise<Restored | null> {
+  const [text, view] = await getMany<unknown>(latestKeys(datasetId), latest());
+  const { hasModel, status, dataset } = useAppStore.getState();
+  if (typeof text !== 'string' || hasModel || isBusy(status) || dataset.id !== datasetId) return null;
+  return { summary: await importModel(text), view: view as ResultsView | undefined };
 }
 
 const epochKey = (runId: string) => `${runId}#epoch`;

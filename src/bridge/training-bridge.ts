@@ -36,6 +36,7 @@ import {
   runStarting,
   workersChosen,
   trainRefused,
+  runRefused,
   trainingEventReceived,
 } from '../store/actions';
 import { runRecordDropped, runRecordEnded, runRecordEpoch, runRecordInterrupted, runRecordStarted } from '../store/runs-actions';
@@ -223,13 +224,12 @@ export async function train(config?: Config): Promise<RunOutcome | null> {
   const { dataset, examples } = useAppStore.getState();
   const drawnProblem = dataset.drawn ? drawnSetProblem(classCounts(examples, dataset.classNames.length), dataset.classNames) : null;
   if (drawnProblem) {
-    trainRefused(drawnProblem);
+    runRefused(drawnProblem);
     return null;
   }
   if (!config) {
-    const problem = configProblem(useAppStore.getState());
-    if (problem) {
-      trainRefused(problem);
+    if (configProblem(useAppStore.getState())) {
+      trainRefused();
       return null;
     }
   }
@@ -456,12 +456,25 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
   const current = connect();
   datasetWorkStarted('adding');
   try {
-    datasetAdded(await answer(current, current.api.addDataset(source)));
+    const info = await answer(current, current.api.addDataset(source));
+    await forgetModel(current);
+    datasetAdded(info);
     return true;
   } catch (error) {
     datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
     return false;
   }
+}
+
+/**
+ * A model belongs to the set it was trained on: on a switch of set the worker forgets it, and
+ * an answer about it still on its way is dropped. The new set's own comes back from this
+ * browser (app/persistence.ts).
+ */
+async function forgetModel(current: Connection): Promise<void> {
+  resets++;
+  await answer(current, current.api.reset());
+  lastCheckpoint = null;
 }
 
 /** Keeps a new set whose images are drawn on the pad, of the classes typed in `classList`, and makes it the active one. */
@@ -470,7 +483,9 @@ export async function createDrawnDataset(name: string, classList: string): Promi
   datasetWorkStarted('adding');
   try {
     if (name.trim() === '') throw new Error('the dataset needs a name');
-    datasetAdded(await answer(current, current.api.createDrawnDataset(name.trim(), parseClassList(classList))));
+    const info = await answer(current, current.api.createDrawnDataset(name.trim(), parseClassList(classList)));
+    await forgetModel(current);
+    datasetAdded(info);
     return true;
   } catch (error) {
     datasetFailed(`${name.trim() || 'The drawn dataset'} was not made: ${errorText(error)}`);
@@ -488,6 +503,7 @@ export async function selectDataset(id: string): Promise<void> {
   datasetWorkStarted('switching');
   try {
     await answer(current, current.api.loadData(Comlink.proxy(() => {}), next.id));
+    await forgetModel(current);
     datasetSelected(next);
   } catch (error) {
     datasetFailed(`${next.name} could not be used: ${errorText(error)}`);

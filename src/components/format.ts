@@ -1,6 +1,6 @@
 /** How numbers are written on the page. */
 
-/** Whether a set's classes are the digits 0, 1, 2…, so the page can keep speaking of digits. */
+/** Whether a set's classes are numbered 0, 1, 2… rather than named: there is no name to show beside the number. */
 export function namesAreDigits(classNames: readonly string[]): boolean {
   return classNames.every((name, i) => name === String(i));
 }

@@ -4,13 +4,13 @@
  */
 import { DEFAULT_AUGMENTATION, type Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
-import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
+import { describeRecord, ioShapeOf } from '../formats/config-format';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
-import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
+import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
+import { EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -27,27 +27,32 @@ export function workersChosen(workers: 1 | 2): void {
   set({ workersUsed: workers });
 }
 
+/** An edit that leaves nothing refused on screen answers a refused Train: its alert goes for good. */
+function edited(state: AppState, next: Partial<AppState>): Partial<AppState> {
+  return state.trainRefused && configProblem({ ...state, ...next }) === null ? { ...next, trainRefused: false } : next;
+}
+
 export function editConfigText(text: string): void {
-  set((state) => withConfigText(state, text));
+  set((state) => edited(state, withConfigText(state, text)));
 }
 
 /** A form edit of one field; `field` names it as messages do ("learning_rate", "layers[1]"). */
 export function editConfigField(field: string, patch: Partial<Config>): void {
-  set((state) => withConfigPatch(state, field, patch));
+  set((state) => edited(state, withConfigPatch(state, field, patch)));
 }
 
 /** The field shows the config's value again (it lost focus with a refused edit): its message goes. */
 export function configFieldReverted(field: string): void {
-  set((state) => withFieldReverted(state, field));
+  set((state) => edited(state, withFieldReverted(state, field)));
 }
 
 /** A preset or a link's config; its input and output sizes follow the active dataset. */
 export function loadConfig(config: Config): void {
   set((state) => {
     try {
-      return configStateFor(fitConfig(config, ioShapeOf(state.dataset)));
+      return edited(state, configStateFor(fitConfig(config, ioShapeOf(state.dataset))));
     } catch {
-      return configStateFor(config);
+      return edited(state, configStateFor(config));
     }
   });
 }
@@ -117,9 +122,18 @@ export function runFailed(message: string, modelLost: boolean): void {
   }));
 }
 
-/** Train was pressed with a refused edit on screen: nothing starts, and the page says which field. */
-export function trainRefused(problem: string): void {
-  set({ runError: `Not started: fix this first, or Train would run the last valid config instead. ${problem}` });
+/** Train was pressed with a refused edit on screen: nothing starts, and the page says which field until it is fixed. */
+export function trainRefused(): void {
+  set({ trainRefused: true });
+}
+
+/** Train refused for a reason outside the config (a drawn set with too few drawings). */
+export function runRefused(problem: string): void {
+  set({ runError: `Not started: ${problem}` });
+}
+
+export function dismissTrainRefusal(): void {
+  set({ trainRefused: false });
 }
 
 export function dismissRunError(): void {
@@ -130,6 +144,7 @@ export function trainingEventReceived(event: TrainingEvent): void {
   if (event.type === 'progress') {
     set((state) => ({
       progress: event.progress,
+      rateReadings: [...state.rateReadings, event.progress.samplesPerSecond].slice(-RATE_READINGS),
       running: appendPoints(state.running, event.points, RUNNING_POINTS_CAP),
     }));
     return;
@@ -220,6 +235,14 @@ export function cellClosed(): void {
 
 // What this browser keeps
 
+export function restoringStarted(): void {
+  set({ restoring: true });
+}
+
+export function restoringEnded(): void {
+  set({ restoring: false });
+}
+
 /** The latest model came back from this browser with the results it had on screen. */
 export function resultsRestored(view: ResultsView): void {
   set(view);
@@ -261,6 +284,11 @@ export function datasetNoted(note: string): void {
   set({ datasetNote: note });
 }
 
+/** What became of the model on a switch of set, said after what following the set changed. */
+export function datasetModelNoted(note: string): void {
+  set((state) => ({ datasetNote: state.datasetNote ? `${state.datasetNote} ${note}` : note }));
+}
+
 export function datasetErrorDismissed(): void {
   set({ datasetError: null });
 }
@@ -290,13 +318,13 @@ export function activeOf(info: DatasetInfo): ActiveDataset {
 
 /**
  * What changes when the active dataset does: the last run's figures (they counted another
- * set's images), the model when the shapes differ, and the config's input and output sizes,
- * which are set to the data's; the note says so. A config that cannot be fitted (a kernel
+ * set's images), the model (it belongs to the set it was trained on; the new set's own comes
+ * back from this browser), and the config's input and output sizes, which are set to the
+ * data's; the note says so. A config that cannot be fitted (a kernel
  * larger than the new images) gives way to the default network, fitted.
  */
 function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppState> {
   const io = ioShapeOf(dataset);
-  const sameShape = sameRecordShape(state.dataset, dataset);
   let config: Config;
   let note: string | null = null;
   try {
@@ -317,7 +345,6 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     dataset,
     ...configStateFor(config),
     ...initialRunState(),
-    hasModel: sameShape && state.hasModel,
     datasetWork: null,
     datasetError: null,
     datasetNote: note,

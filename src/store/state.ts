@@ -21,10 +21,14 @@ export interface RunState {
   /** The config of the current (or last) run; editor changes apply to the next run. */
   runConfig: Config | null;
   progress: LiveProgress | null;
+  /** The last RATE_READINGS samples-per-second figures of the run, oldest first: whether a time estimate is steady yet. */
+  rateReadings: number[];
   /** True when the worker holds a model (trained or imported) that can evaluate and predict. */
   hasModel: boolean;
   /** A problem the user must know about: divergence, a dead worker, a failed download. */
   runError: string | null;
+  /** Train was pressed with a refused edit on screen; the page names it while it is still there. */
+  trainRefused: boolean;
   /** Set when a run with patience ended and kept its best epoch's model. */
   bestKept: BestKept | null;
   /** Set when the run was stopped by hand: which model it kept. */
@@ -114,6 +118,8 @@ export interface StorageState {
   modelNote: string | null;
   /** Something could not be kept in or read from this browser's storage. */
   storageError: string | null;
+  /** The last visit's model and results are being read back; the page says so until they appear. */
+  restoring: boolean;
 }
 
 /**
@@ -154,6 +160,8 @@ export type AppState = ConfigState &
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
 export const RUNNING_POINTS_CAP = 400;
+/** Progress events (one each 200 ms or so) whose rates must agree before a time estimate shows. */
+export const RATE_READINGS = 4;
 
 /** A page with no run, no model and no evaluation: where the app starts and where Reset returns. */
 export function initialRunState(): RunState & MetricsState & EvaluationState {
@@ -161,8 +169,10 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     status: 'idle',
     runConfig: null,
     progress: null,
+    rateReadings: [],
     hasModel: false,
     runError: null,
+    trainRefused: false,
     bestKept: null,
     stopped: null,
     drawnMaps: null,
@@ -192,6 +202,7 @@ export function initialState(config: Config): AppState {
     modelVersion: 0,
     modelNote: null,
     storageError: null,
+    restoring: false,
     bothCores: false,
     workersUsed: null,
   };

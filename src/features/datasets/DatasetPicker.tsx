@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { addDataset, createDrawnDataset, deleteDataset, exportDataset, selectDataset } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
-import { formatCount } from '../../components/format';
+import { formatCount, namesAreDigits } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { saveFile } from '../../components/save-file';
 import { errorText } from '../../formats/error-text';
@@ -31,6 +31,8 @@ export function DatasetPicker() {
   const work = useAppStore((state) => state.datasetWork);
   const error = useAppStore((state) => state.datasetError);
   const note = useAppStore((state) => state.datasetNote);
+  const numbered = useAppStore((state) => state.dataset.id !== MNIST_DATASET.id && namesAreDigits(state.dataset.classNames));
+  const classCount = useAppStore((state) => state.dataset.classNames.length);
   const busy = useAppStore((state) => isBusy(state.status));
   const locked = busy || work !== null;
   const rows = [MNIST_ROW, ...datasets];
@@ -62,7 +64,8 @@ export function DatasetPicker() {
           </div>
         ))}
       </fieldset>
-      {busy && <p className="note">The dataset cannot change while training runs; pause or stop it first.</p>}
+      {/* One short line in both states, so the form below stays put when a run starts. */}
+      <p className="note dataset-when">{busy ? 'Pause or stop the run to change the dataset.' : 'The dataset changes between runs.'}</p>
       {work && (
         <p className="note" role="status">
           {work === 'adding' ? 'Reading the dataset…' : 'Switching dataset…'}
@@ -72,6 +75,11 @@ export function DatasetPicker() {
       {note && (
         <p className="note" role="status">
           {note}
+        </p>
+      )}
+      {numbered && (
+        <p className="note">
+          Its classes are numbered 0 to {classCount - 1}. To name them, add it again with labels.txt: one name per line, in class order.
         </p>
       )}
       <details className="dataset-add">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
-import { namesAreDigits } from '../../components/format';
+import { MNIST_DATASET } from '../../store/config-slice';
 import { Panel } from '../../components/Panel';
 import { argmax } from '../../engine/metrics';
 import { useAppStore } from '../../store/store';
@@ -27,7 +27,8 @@ export function DrawPad({ children }: { children?: ReactNode }) {
   const hasModel = useAppStore((state) => state.hasModel);
   const modelVersion = useAppStore((state) => state.modelVersion);
   const dataset = useAppStore((state) => state.dataset);
-  const digits = namesAreDigits(dataset.classNames);
+  // Only MNIST is digits: another set's classes may be numbered without being digits.
+  const digits = dataset.id === MNIST_DATASET.id;
   useDrawnFeatureMaps(view.image, view.probabilities);
 
   useEffect(() => pad.attach(canvasRef.current), [pad]);
@@ -124,7 +125,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
               {best === null ? '' : (dataset.classNames[best] ?? String(best))}
             </output>
           </p>
-          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} /> : <p className="draw-pad-hint">{hint(view, digits)}</p>}
+          {view.probabilities ? <ProbabilityBars probabilities={view.probabilities} classNames={dataset.classNames} digits={digits} /> : <p className="draw-pad-hint">{hint(view, digits)}</p>}
         </div>
       </div>
       {view.image && view.probabilities && (

@@ -1,13 +1,12 @@
-import { namesAreDigits } from '../../components/format';
-
 interface ProbabilityBarsProps {
   probabilities: Float32Array;
   classNames: string[];
+  /** MNIST's classes are digits; any other set's are classes, even when numbered. */
+  digits: boolean;
 }
 
 /** One bar per class, its length the probability the network gives that class. */
-export function ProbabilityBars({ probabilities, classNames }: ProbabilityBarsProps) {
-  const digits = namesAreDigits(classNames);
+export function ProbabilityBars({ probabilities, classNames, digits }: ProbabilityBarsProps) {
   return (
     <ol className="probability-bars" aria-label={digits ? 'Probability per digit' : 'Probability per class'}>
       {[...probabilities].map((p, label) => (

@@ -73,8 +73,12 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ confusion, classN
         </tbody>
       </table>
       <p className="matrix-legend">
-        <span className="swatch correct" aria-hidden="true" /> read correctly (share of the row)
-        <span className="swatch mistake" aria-hidden="true" /> mistakes (darker = more)
+        <span className="legend-item">
+          <span className="swatch correct" aria-hidden="true" /> read correctly (share of the row)
+        </span>
+        <span className="legend-item">
+          <span className="swatch mistake" aria-hidden="true" /> mistakes (darker = more)
+        </span>
       </p>
     </div>
   );

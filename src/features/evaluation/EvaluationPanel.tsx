@@ -1,6 +1,7 @@
 import { evaluateModel } from '../../bridge/training-bridge';
 import { formatCount, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
+import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { CellImages } from './CellImages';
@@ -13,6 +14,7 @@ export function EvaluationPanel() {
   const selected = useAppStore((state) => state.selectedCell);
   const canEvaluate = useAppStore((state) => state.hasModel && !isBusy(state.status));
   const classNames = useAppStore((state) => state.dataset.classNames);
+  const digits = useAppStore((state) => state.dataset.id === MNIST_DATASET.id);
   const subtitle = evaluation
     ? `Test images never used in training${evaluation.epoch > 0 ? `, after epoch ${evaluation.epoch}` : ''}.`
     : 'After each epoch the network reads the test images it never trained on.';
@@ -37,7 +39,7 @@ export function EvaluationPanel() {
           </p>
           <div className="evaluation-grid">
             <ConfusionMatrix confusion={evaluation.confusion} classNames={classNames} selected={selected} />
-            <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} />
+            <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} digits={digits} />
           </div>
           <CellImages />
         </>

@@ -5,7 +5,7 @@ import { MNIST_TRAIN_SIZE } from '../../engine/config';
 import { Panel } from '../../components/Panel';
 import { deleteRun, renameRun, toggleRunSelected } from '../../store/runs-actions';
 import { storageErrorDismissed } from '../../store/actions';
-import type { RunRecord } from '../../store/runs';
+import { runDataset, type RunRecord } from '../../store/runs';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { batchExperiment, BATCH_SIZES, runQueue } from './experiment';
@@ -127,6 +127,12 @@ interface RunRowProps {
 function RunRow({ run, selected, busy, onError }: RunRowProps) {
   const last = run.epochs[run.epochs.length - 1];
   const loadModel = async () => {
+    // A model belongs to the set it was trained on.
+    const trainedOn = runDataset(run);
+    if (trainedOn !== useAppStore.getState().dataset.name) {
+      onError(`The model of ${run.name} was trained on ${trainedOn}: pick ${trainedOn} under Dataset first to use it.`);
+      return;
+    }
     try {
       await restoreRunModel(run.id);
     } catch (error) {
@@ -148,7 +154,7 @@ function RunRow({ run, selected, busy, onError }: RunRowProps) {
       <td>{last ? formatPercent(last.testAccuracy) : '—'}</td>
       <td>{last ? formatDuration(last.elapsed) : '—'}</td>
       <td className="run-actions">
-        <button type="button" className="small" disabled={busy || run.epochs.length === 0} onClick={() => void loadModel()} aria-label={`Use the model of ${run.name}`}>
+        <button type="button" className="small" disabled={busy || run.epochs.length === 0} onClick={() => void loadModel()} aria-label={`Use model of ${run.name}`}>
           Use model
         </button>
         <button type="button" className="small" disabled={run.status === 'running' || run.status === 'paused'} onClick={() => deleteRun(run.id)} aria-label={`Delete ${run.name}`}>

@@ -1,4 +1,5 @@
-import { formatCount, formatPercent, namesAreDigits } from '../../components/format';
+import { formatCount, formatPercent } from '../../components/format';
+import { MNIST_DATASET } from '../../store/config-slice';
 import type { AppState } from '../../store/state';
 import { useAppStore } from '../../store/store';
 
@@ -18,7 +19,8 @@ function statusText(state: AppState): string {
   const reached = last ? ` Test accuracy after epoch ${last.epoch}: ${formatPercent(last.testAccuracy)}.` : '';
   switch (status) {
     case 'idle':
-      return state.hasModel ? `A model is loaded. Train a new one or draw ${namesAreDigits(state.dataset.classNames) ? 'a digit' : 'on the pad'}.` : 'Ready. Pick a preset and press Train.';
+      if (state.restoring) return 'Restoring your last model and its results from this browser…';
+      return state.hasModel ? `A model is loaded. Train a new one or draw ${state.dataset.id === MNIST_DATASET.id ? 'a digit' : 'on the pad'}.` : 'Ready. Pick a preset and press Train.';
     case 'loading':
       return `Loading the ${state.dataset.name} dataset…`;
     case 'running':
