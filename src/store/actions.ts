@@ -4,6 +4,7 @@
  */
 import type { Config } from '../engine/config';
 import { describeRecord, ioShapeOf, sameRecordShape } from '../formats/config-format';
+import type { DatasetMarker } from '../formats/config-hash';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
@@ -258,6 +259,11 @@ export function datasetNoted(note: string): void {
   set({ datasetNote: note });
 }
 
+/** The dataset marker of the link the page opened with (null: the link names none). */
+export function linkDatasetRead(marker: DatasetMarker | null): void {
+  set({ linkDataset: marker });
+}
+
 export function datasetErrorDismissed(): void {
   set({ datasetError: null });
 }
@@ -305,9 +311,12 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
   if (!note && fitted) {
     note = `The network now takes ${io.inputs} inputs (${dataset.height}×${dataset.width} pixels) and gives ${io.classes} outputs (one per class), to fit ${describeRecord(dataset)}.`;
   }
+  // A refused link or file left the config as it was; why it was refused is still worth reading.
+  const refused = state.configErrorSource === 'file' ? { configError: state.configError, configErrorSource: state.configErrorSource } : {};
   return {
     dataset,
     ...configStateFor(config),
+    ...refused,
     ...initialRunState(),
     hasModel: sameShape && state.hasModel,
     datasetWork: null,

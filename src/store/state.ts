@@ -1,5 +1,6 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
+import type { DatasetMarker } from '../formats/config-hash';
 import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
@@ -82,6 +83,11 @@ export interface DatasetsState {
   datasetError: string | null;
   /** What following the dataset changed (the network's input and output sizes). */
   datasetNote: string | null;
+  /**
+   * The dataset the link this page opened with was made on (links do not carry data), or why its
+   * marker was not read. It outlives changes of dataset, such as the last visit's set made active.
+   */
+  linkDataset: DatasetMarker | null;
 }
 
 /** What this browser keeps between visits, as the page tells the user about it. */
@@ -154,6 +160,7 @@ export function initialState(config: Config): AppState {
     datasetWork: null,
     datasetError: null,
     datasetNote: null,
+    linkDataset: null,
     ...initialRunsState(),
     modelVersion: 0,
     modelNote: null,

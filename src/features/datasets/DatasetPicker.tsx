@@ -3,6 +3,7 @@ import { addDataset, deleteDataset, selectDataset } from '../../bridge/training-
 import { Alert } from '../../components/Alert';
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/Panel';
+import type { DatasetMarker } from '../../formats/config-hash';
 import { datasetErrorDismissed } from '../../store/actions';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
@@ -22,6 +23,12 @@ function classList(names: string[]): string {
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
+/** What the page opened by a link should know of the dataset the link names. */
+function linkDatasetText({ name, problem }: DatasetMarker, active: string): string {
+  if (problem) return `The dataset named in this link, ${name}, was not read: ${problem}. It opens with ${active}.`;
+  return `This link was made on ${name || 'a dataset'}, a dataset kept in the browser it came from; links do not carry data, so it opens with ${active} and the network fitted to it.`;
+}
+
 /** MNIST and the datasets added to this browser: pick one to train on, add or delete one. Nothing is uploaded. */
 export function DatasetPicker() {
   const datasets = useAppStore((state) => state.datasets);
@@ -29,6 +36,8 @@ export function DatasetPicker() {
   const work = useAppStore((state) => state.datasetWork);
   const error = useAppStore((state) => state.datasetError);
   const note = useAppStore((state) => state.datasetNote);
+  const linkDataset = useAppStore((state) => state.linkDataset);
+  const activeName = useAppStore((state) => state.dataset.name);
   const busy = useAppStore((state) => isBusy(state.status));
   const locked = busy || work !== null;
   const rows = [MNIST_ROW, ...datasets];
@@ -62,6 +71,11 @@ export function DatasetPicker() {
         </p>
       )}
       {error && <Alert onDismiss={datasetErrorDismissed}>{error}</Alert>}
+      {linkDataset && (
+        <p className="note" role="status">
+          {linkDatasetText(linkDataset, activeName)}
+        </p>
+      )}
       {note && (
         <p className="note" role="status">
           {note}
