@@ -38,6 +38,7 @@ import {
   FIELDS,
   LAYER_FIELDS,
   LAYER_TYPES,
+  MAX_LAYER_SIZE,
   MAX_LAYERS,
   MAX_SIDE,
   type LayerFieldSpec,
@@ -237,6 +238,16 @@ export const MNIST_RECORD: DatasetRecord = {
   width: 28,
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };
+
+/**
+ * Why no network here can take the set's images, or null. A dense network's input layer has a
+ * node per pixel, at most MAX_LAYER_SIZE; the page fits its network to every set made active, so
+ * a set it could not fit is refused before it is kept or made active.
+ */
+export function datasetFitProblem({ height, width }: Pick<DatasetRecord, 'height' | 'width'>): string | null {
+  const pixels = height * width;
+  return pixels <= MAX_LAYER_SIZE ? null : `its images have ${height}×${width} = ${pixels} pixels, more than the ${MAX_LAYER_SIZE} inputs a network here may take`;
+}
 
 /** "MNIST (28×28 images, 10 classes)" */
 export function describeRecord(set: DatasetRecord): string {

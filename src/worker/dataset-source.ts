@@ -8,6 +8,7 @@ import { readIdxSet, type NamedBytes } from '../data/idx-set.ts';
 import { readImageFolder, zipFiles, type DecodeImage, type FolderFile } from '../data/image-folder.ts';
 import type { ImageSet } from '../data/image-set.ts';
 import { IdxError } from '../data/idx.ts';
+import { datasetFitProblem } from '../formats/config-format.ts';
 
 export interface NamedBlob {
   /** The file's name, or for a folder its path inside the picked folder ("shoes/001.png"). */
@@ -29,7 +30,15 @@ export type DatasetSource =
 
 const isZip = (name: string) => /\.zip$/i.test(name);
 
+/** The set the user picked, refused (IdxError) when a file is bad or no network here could take its images. */
 export async function readDatasetSource(source: DatasetSource, decode: DecodeImage): Promise<ImageSet> {
+  const set = await readSource(source, decode);
+  const problem = datasetFitProblem(set);
+  if (problem) throw new IdxError(problem);
+  return set;
+}
+
+async function readSource(source: DatasetSource, decode: DecodeImage): Promise<ImageSet> {
   const name = source.name.trim();
   if (name === '') throw new IdxError('the dataset needs a name');
   if (source.files.length === 0) throw new IdxError(`${name}: no files were chosen`);
