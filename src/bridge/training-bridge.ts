@@ -57,6 +57,8 @@ interface Connection {
   /** Rejects when the worker dies, so calls still waiting on it end instead of hanging. */
   dead: Promise<never>;
   kill(reason: string): void;
+  /** The worker reported progress in work that cannot answer pings: it is busy, not gone. */
+  alive(): void;
 }
 
 /** A trained model saved at the end of an epoch: what a new worker gets when the old one died. */
@@ -88,18 +90,18 @@ function connect(): Connection {
   });
   // Nobody may be waiting on it; the rejection is still expected.
   dead.catch(() => {});
-  const current: Connection = { worker, api, dead, kill };
+  const current: Connection = { worker, api, dead, kill, alive: () => heartbeat.alive() };
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
   });
-  const stopHeartbeat = startHeartbeat({
+  const heartbeat = startHeartbeat({
     ping: () => api.ping(),
     onDead: (reason) => workerDied(current, reason),
     intervalMs: HEARTBEAT_MS,
     timeoutMs: HEARTBEAT_TIMEOUT_MS,
   });
-  void dead.catch(stopHeartbeat);
+  void dead.catch(heartbeat.stop);
   connection = current;
   return current;
 }
@@ -388,7 +390,7 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
   const current = connect();
   datasetWorkStarted('adding');
   try {
-    datasetAdded(await answer(current, current.api.addDataset(source)));
+    datasetAdded(await answer(current, current.api.addDataset(source, Comlink.proxy(current.alive))));
     return true;
   } catch (error) {
     datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);

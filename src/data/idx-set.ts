@@ -74,8 +74,9 @@ const isClassNameFile = (name: string) => /\.(txt|json)$/i.test(name);
  * Reads a dataset named `setName` from its files; every problem is an IdxError naming the file:
  * a wrong magic number, a truncated file, counts that disagree, a label ≥ the number of class
  * names, a missing or duplicated file, images of differing sizes, a set too large for memory.
+ * `onProgress` hears how far inflating a gzipped file has come.
  */
-export function readIdxSet(files: NamedBytes[], setName: string): ImageSet {
+export function readIdxSet(files: NamedBytes[], setName: string, onProgress?: (read: number, total: number) => void): ImageSet {
   const found = new Map<string, { name: string; images?: IdxImages; labels?: Uint8Array }>();
   let classNames: string[] | null = null;
   let classFile = '';
@@ -88,7 +89,7 @@ export function readIdxSet(files: NamedBytes[], setName: string): ImageSet {
       continue;
     }
     const split = splitOf(file.name);
-    const bytes = idxBytes(file);
+    const bytes = idxBytes(file, onProgress);
     const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
     if (magic !== IMAGE_MAGIC && magic !== LABEL_MAGIC) {
       const shown = magic < 0 ? 'none (the file is shorter than 4 bytes)' : `0x${magic.toString(16).padStart(8, '0')}`;

@@ -168,8 +168,9 @@ export interface TrainingWorkerApi {
   /**
    * Reads a dataset the user picked, keeps it in this browser and makes it the active one;
    * throws a message naming the file and the problem, and then the active set stays.
+   * `onBusy` is called now and then during work that cannot answer pings (inflating a file).
    */
-  addDataset(source: DatasetSource): Promise<DatasetInfo>;
+  addDataset(source: DatasetSource, onBusy: () => void): Promise<DatasetInfo>;
   /** The datasets kept in this browser, oldest first. */
   listDatasets(): Promise<DatasetInfo[]>;
   deleteDataset(id: string): Promise<void>;

@@ -23,6 +23,20 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
+/**
+ * `report` at most every half second: enough for the page's heartbeat (which waits 10 s), few
+ * enough messages while inflating a large file in slices.
+ */
+function throttled(report: () => void): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - last < 500) return;
+    last = now;
+    void report();
+  };
+}
+
 const asDatasets = (set: ImageSet): Datasets => ({
   train: set.train,
   test: set.test,
@@ -99,8 +113,8 @@ const api: TrainingWorkerApi = {
   ping: async () => true,
   subscribe: (listener) => session.subscribe(listener),
   loadData: (onProgress, datasetId) => session.loadData(onProgress, datasetId),
-  addDataset: async (source) => {
-    const set = await readDatasetSource(source, decodeInBrowser);
+  addDataset: async (source, onBusy) => {
+    const set = await readDatasetSource(source, decodeInBrowser, throttled(onBusy));
     const info = infoOf(set, crypto.randomUUID(), Date.now());
     // Storing clones the pixels once, for a moment; the parsed ones then become the set training uses.
     await saveImageSet(set, info);
