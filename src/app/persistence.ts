@@ -7,6 +7,7 @@ import { keepLatestModel, restoreLatestModel } from '../bridge/model-store';
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
+import { storageProblem } from '../bridge/storage-full';
 import { modelNoted, resultsRestored, storageFailed } from '../store/actions';
 import { isBusy, resultsView, type AppState } from '../store/state';
 import { useAppStore } from '../store/store';
@@ -43,7 +44,7 @@ export function startPersistence(): void {
     ),
   );
   // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
-  const keepFailed = (error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`);
+  const keepFailed = async (error: unknown) => modelNoted(`The model could not be kept in this browser: ${await storageProblem(error)}`);
   useAppStore.subscribe((state, previous) => {
     if (newerModelSettled(state, previous)) keepLatestModel(resultsView(state)).catch(keepFailed);
   });

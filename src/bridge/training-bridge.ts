@@ -41,6 +41,7 @@ import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
 import type { ConvFilters, DatasetSource, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
+import { storageProblem } from './storage-full';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
 
@@ -393,7 +394,7 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
     datasetAdded(await answer(current, current.api.addDataset(source, Comlink.proxy(current.alive))));
     return true;
   } catch (error) {
-    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
+    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error)}`);
     return false;
   }
 }
