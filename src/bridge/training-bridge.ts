@@ -375,6 +375,15 @@ export async function importModel(text: string): Promise<ModelSummary> {
   return summary;
 }
 
+/** importModel for a file the user picked; the worker reads and converts it (an ONNX file too), off the page's thread. */
+export async function importModelFile(file: File): Promise<ModelSummary> {
+  const current = connect();
+  const { summary, text } = await answer(current, current.api.importModelFile(file.name, file, useAppStore.getState().dataset, Comlink.proxy(current.alive)));
+  lastCheckpoint = { runId: null, epoch: 0, modelText: text, evaluation: null };
+  modelImported();
+  return summary;
+}
+
 // Datasets: read, kept and switched in the worker, so pixels never pass through the page.
 
 /** Lists the datasets this browser keeps. */

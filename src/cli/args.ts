@@ -2,8 +2,8 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatSize } from '../data/image-set.ts';
-import { onnxModelText } from '../export/onnx-import.ts';
-import { ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
+import { modelFileText } from '../export/onnx-import.ts';
+import { MAX_MODEL_FILE_BYTES, ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
 
 export const USAGE = `usage:
   npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
@@ -78,11 +78,6 @@ export function fileProblem(error: unknown): string {
 /** A config file is a few hundred bytes; this is plenty. */
 const MAX_TEXT_BYTES = 16 * 1024 ** 2;
 
-/**
- * A model file: a little under the longest string JavaScript can hold (2²⁹ characters), which a
- * model's JSON text must fit in anyway.
- */
-export const MAX_MODEL_FILE_BYTES = 500 * 1024 ** 2;
 
 /**
  * The bytes of the regular file at `path` (`what` names it in messages: "model file"), refused
@@ -131,14 +126,11 @@ export function readTextFile(path: string, what: string): string {
   return readFileCapped(path, what, MAX_TEXT_BYTES).toString('utf8');
 }
 
-/** ONNX is protobuf: its first field, ir_version (1, a varint), starts with the byte 0x08; JSON never does. */
-const isOnnx = (path: string, bytes: Uint8Array) => /\.onnx$/i.test(path) || bytes[0] === 0x08;
-
 /** A model file (ours, neural-net-rs's, or ONNX); a file that is not one is an InputError naming it. */
 export function readModelFile(path: string): LoadedModel {
   const bytes = readFileCapped(path, 'model file', MAX_MODEL_FILE_BYTES);
   try {
-    return parseModel(isOnnx(path, bytes) ? onnxModelText(bytes) : bytes.toString('utf8'));
+    return parseModel(modelFileText(path, bytes));
   } catch (error) {
     if (error instanceof ModelError) throw new InputError(`${path}: ${error.message}`);
     throw error;

@@ -218,6 +218,12 @@ export interface TrainingWorkerApi {
    */
   importModel(text: string, active: DatasetRecord): Promise<ModelSummary>;
   /**
+   * importModel for a file the user picked (ours, neural-net-rs's, or ONNX), read and converted
+   * here so the page stays responsive; refused unread above MAX_MODEL_FILE_BYTES. Answers the
+   * model's text too, which the page keeps to restore the model into a new worker.
+   */
+  importModelFile(name: string, file: Blob, active: DatasetRecord, onBusy: () => void): Promise<{ summary: ModelSummary; text: string }>;
+  /**
    * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.
    */

@@ -5,7 +5,8 @@
 import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
 import { deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
-import type { ImageSet } from '../data/image-set.ts';
+import { formatSize, type ImageSet } from '../data/image-set.ts';
+import { MAX_MODEL_FILE_BYTES } from '../formats/model-format.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
@@ -163,6 +164,17 @@ const api: TrainingWorkerApi = {
   },
   exportModel: async () => session.exportModel(),
   importModel: async (text, active) => session.importModel(text, active),
+  importModelFile: async (name, file, active, onBusy) => {
+    if (file.size > MAX_MODEL_FILE_BYTES) {
+      throw new Error(`the file holds ${formatSize(file.size)}, more than the ${formatSize(MAX_MODEL_FILE_BYTES)} a model file may hold`);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    onBusy();
+    // ONNX's reader is loaded only by those who open an ONNX file.
+    const text = (await import('../export/onnx-import.ts')).modelFileText(name, bytes);
+    onBusy();
+    return { summary: session.importModel(text, active), text };
+  },
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);
