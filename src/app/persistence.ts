@@ -8,6 +8,7 @@ import { forgetLatestModel, keepLatestModel, keepsAnyModel, restoreLatestModel }
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
+import { storageProblem } from '../bridge/storage-full';
 import { datasetModelNoted, modelNoted, restoringEnded, restoringStarted, resultsRestored, storageFailed } from '../store/actions';
 import type { ActiveDataset } from '../store/config-slice';
 import { isBusy, resultsView, type AppState } from '../store/state';
@@ -63,7 +64,7 @@ export function startPersistence(): void {
     });
   });
   // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
-  const keepFailed = (error: unknown) => modelNoted(`The model could not be kept in this browser: ${errorText(error)}`);
+  const keepFailed = async (error: unknown) => modelNoted(`The model could not be kept in this browser: ${await storageProblem(error)}`);
   useAppStore.subscribe((state, previous) => {
     if (newerModelSettled(state, previous)) keepLatestModel(state.dataset.id, resultsView(state)).catch(keepFailed);
     for (const gone of previous.datasets.filter((set) => !state.datasets.some((kept) => kept.id === set.id))) {

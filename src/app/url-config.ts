@@ -6,7 +6,7 @@
 import { ioShapeOf } from '../formats/config-format';
 import { configFromHash, DATASET_KEY, readDatasetMarker } from '../formats/config-hash';
 import { linkHash } from '../store/config-slice';
-import { configRefused, datasetNoted, loadConfig } from '../store/actions';
+import { configRefused, linkDatasetRead, loadConfig } from '../store/actions';
 import { useAppStore } from '../store/store';
 import { errorText } from '../formats/error-text';
 
@@ -14,22 +14,19 @@ import { errorText } from '../formats/error-text';
  * A link made on a dataset kept in someone's browser names it and its shape
  * (`&dataset=Fashion-MNIST_28_28_10`) but cannot carry it: its config is read for that shape,
  * then fitted to the active dataset (MNIST when the link opens the page), and the page says so.
+ * A marker whose shape no dataset can have is not read (the page says why) and the config is
+ * read for MNIST.
  */
 function readHash(): void {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   const marker = readDatasetMarker(params.get(DATASET_KEY));
   params.delete(DATASET_KEY);
-  const shape = marker?.shape;
-  const io = marker && shape ? ioShapeOf({ name: marker.name, height: shape.height, width: shape.width, classNames: Array.from({ length: shape.classes }, String) }) : undefined;
+  linkDatasetRead(marker);
   try {
+    const shape = marker?.shape;
+    const io = marker && shape ? ioShapeOf({ name: marker.name, height: shape.height, width: shape.width, classNames: Array.from({ length: shape.classes }, String) }) : undefined;
     const config = configFromHash(params.toString(), io);
     if (config) loadConfig(config);
-    if (marker) {
-      const active = useAppStore.getState().dataset.name;
-      datasetNoted(
-        `This link was made on ${marker.name || 'a dataset'}, a dataset kept in the browser it came from; links do not carry data, so it opens with ${active} and the network fitted to it.`,
-      );
-    }
   } catch (error) {
     configRefused(`The config in this link was not loaded: ${errorText(error)}`);
   }

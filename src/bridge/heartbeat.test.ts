@@ -12,7 +12,7 @@ describe('worker heartbeat', () => {
   it('stays quiet while the worker answers', async () => {
     const onDead = vi.fn();
     const ping = vi.fn(() => Promise.resolve(true));
-    const stop = startHeartbeat({ ping, onDead, intervalMs: 1000, timeoutMs: 3000 });
+    const { stop } = startHeartbeat({ ping, onDead, intervalMs: 1000, timeoutMs: 3000 });
     await vi.advanceTimersByTimeAsync(20_000);
     expect(ping).toHaveBeenCalledTimes(20);
     expect(onDead).not.toHaveBeenCalled();
@@ -46,10 +46,23 @@ describe('worker heartbeat', () => {
 
   it('says nothing once stopped', async () => {
     const onDead = vi.fn();
-    const stop = startHeartbeat({ ping: () => new Promise(() => {}), onDead, intervalMs: 1000, timeoutMs: 3000 });
+    const { stop } = startHeartbeat({ ping: () => new Promise(() => {}), onDead, intervalMs: 1000, timeoutMs: 3000 });
     await vi.advanceTimersByTimeAsync(1500);
     stop();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(onDead).not.toHaveBeenCalled();
+  });
+
+  it('takes progress from a busy worker as an answer, and reports it once the progress stops', async () => {
+    const onDead = vi.fn();
+    // Busy for a minute in work that cannot yield: no ping is answered, but progress arrives every 2 s.
+    const heartbeat = startHeartbeat({ ping: () => new Promise(() => {}), onDead, intervalMs: 1000, timeoutMs: 3000 });
+    for (let second = 0; second < 60; second += 2) {
+      await vi.advanceTimersByTimeAsync(2000);
+      heartbeat.alive();
+    }
+    expect(onDead).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(onDead).toHaveBeenCalledTimes(1);
   });
 });

@@ -47,6 +47,7 @@ import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
 import type { ConvFilters, DatasetSource, NamedBytes, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
+import { storageProblem } from './storage-full';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
 
@@ -63,6 +64,8 @@ interface Connection {
   /** Rejects when the worker dies, so calls still waiting on it end instead of hanging. */
   dead: Promise<never>;
   kill(reason: string): void;
+  /** The worker reported progress in work that cannot answer pings: it is busy, not gone. */
+  alive(): void;
 }
 
 /** A trained model saved at the end of an epoch: what a new worker gets when the old one died. */
@@ -94,18 +97,18 @@ function connect(): Connection {
   });
   // Nobody may be waiting on it; the rejection is still expected.
   dead.catch(() => {});
-  const current: Connection = { worker, api, dead, kill };
+  const current: Connection = { worker, api, dead, kill, alive: () => heartbeat.alive() };
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
   });
-  const stopHeartbeat = startHeartbeat({
+  const heartbeat = startHeartbeat({
     ping: () => api.ping(),
     onDead: (reason) => workerDied(current, reason),
     intervalMs: HEARTBEAT_MS,
     timeoutMs: HEARTBEAT_TIMEOUT_MS,
   });
-  void dead.catch(stopHeartbeat);
+  void dead.catch(heartbeat.stop);
   connection = current;
   return current;
 }
@@ -440,6 +443,15 @@ export async function undoFineTune(): Promise<void> {
   if (modelText) keepCheckpoint({ runId: null, epoch: evaluation?.epoch ?? 0, modelText, evaluation });
 }
 
+/** importModel for a file the user picked; the worker reads and converts it (an ONNX file too), off the page's thread. */
+export async function importModelFile(file: File): Promise<ModelSummary> {
+  const current = connect();
+  const { summary, text } = await answer(current, current.api.importModelFile(file.name, file, useAppStore.getState().dataset, Comlink.proxy(current.alive)));
+  lastCheckpoint = { runId: null, epoch: 0, modelText: text, evaluation: null };
+  modelImported();
+  return summary;
+}
+
 // Datasets: read, kept and switched in the worker, so pixels never pass through the page.
 
 /** Lists the datasets this browser keeps. */
@@ -456,12 +468,12 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
   const current = connect();
   datasetWorkStarted('adding');
   try {
-    const info = await answer(current, current.api.addDataset(source));
+    const info = await answer(current, current.api.addDataset(source, Comlink.proxy(current.alive)));
     await forgetModel(current);
     datasetAdded(info);
     return true;
   } catch (error) {
-    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${errorText(error)}`);
+    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error)}`);
     return false;
   }
 }

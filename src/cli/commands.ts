@@ -11,7 +11,7 @@ import type { Dataset } from '../engine/dataset.ts';
 import { describeShape, MNIST_CLASS_NAMES, shapeOf, type ImageSet } from '../data/image-set.ts';
 import { checkConfig, ConfigError, describeNetwork, ioShapeOf, MNIST_IO, MNIST_RECORD, parseConfig, shapeMismatch, type DatasetRecord, type IoShape } from '../formats/config-format.ts';
 import { serializeModel } from '../formats/model-format.ts';
-import { fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
+import { checkWritable, fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
 
@@ -80,6 +80,7 @@ export function train(args: string[], print: Print): void {
     data: { type: 'string' },
   });
   if (!flags.config) throw new UsageError('train: --config FILE is required (for example --config src/presets/seed.json)');
+  if (flags.out) checkWritable(flags.out, 'the model');
   const overrides = defined({
     epochs: integerFlag('epochs', flags.epochs),
     samples: integerFlag('samples', flags.samples),

@@ -1,9 +1,9 @@
 /** A dataset folder for the CLI: the four IDX files (`.gz` or raw) and an optional labels.txt or class-name JSON. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { readIdxSet, type NamedBytes } from '../data/idx-set.ts';
+import { MAX_IDX_BYTES, readIdxSet, type NamedBytes } from '../data/idx-set.ts';
 import type { ImageSet } from '../data/image-set.ts';
-import { fileProblem, InputError } from './args.ts';
+import { fileProblem, InputError, readFileCapped } from './args.ts';
 
 const DATA_FILE = /(idx\d-ubyte|\.idx\d?)(\.gz)?$|^(labels|classes)\.(txt|json)$/i;
 
@@ -15,7 +15,7 @@ export function loadIdxDir(dir: string): ImageSet {
     throw new InputError(`cannot read the data folder ${dir}: ${fileProblem(error)}`);
   }
   const files: NamedBytes[] = names.sort().map((name) => {
-    const buffer = readFileSync(join(dir, name));
+    const buffer = readFileCapped(join(dir, name), 'data file', MAX_IDX_BYTES);
     return { name, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) };
   });
   return readIdxSet(files, basename(resolve(dir)));

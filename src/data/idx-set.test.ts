@@ -70,13 +70,47 @@ describe('readIdxSet', () => {
     expect(() => readIdxSet(other, 'x')).toThrow('t10k-images-idx3-ubyte: images are 3×3, but the training images (train-images-idx3-ubyte.gz) are 2×3');
   });
 
-  it('says how large a set too large for memory would be, from the gzip trailer before inflating', () => {
-    const gz = new Uint8Array(smallSet()[0].bytes);
-    new DataView(gz.buffer).setUint32(gz.length - 4, 600 * 1024 * 1024, true);
-    expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', gz), 'x')).toThrow(
-      'train-images-idx3-ubyte.gz: too large for memory: its decompressed bytes need 600.0 MB, more than the 512.0 MB a dataset may hold',
+  it('refuses a gzip whose trailer was rewritten, naming the file: a length the data does not inflate to, or a CRC-32 it does not have', () => {
+    // 100 images in the gzip, its trailer rewritten to the 10 the IDX header then claims: accepted as blank images before.
+    const idx = idxImages(Array.from({ length: 100 }, (_, i) => i), { height: 28, width: 28 });
+    new DataView(idx.buffer).setUint32(4, 10);
+    const gz = gzipSync(idx);
+    const lying = gz.slice();
+    new DataView(lying.buffer).setUint32(lying.length - 4, 16 + 10 * 784, true);
+    expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', lying), 'x')).toThrow(
+      'train-images-idx3-ubyte.gz: the gzip data is damaged or truncated: its trailer gives a length of 7856 bytes, but it inflates to 78416',
     );
+    const badCrc = smallSet()[0].bytes.slice();
+    badCrc[badCrc.length - 8] ^= 1;
+    expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', badCrc), 'x')).toThrow(/^train-images-idx3-ubyte\.gz: the gzip data is damaged or truncated: its trailer gives a CRC-32 of/);
+    // A trailer claiming more than a set may hold is not believed either: the data is checked.
+    const huge = smallSet()[0].bytes.slice();
+    new DataView(huge.buffer).setUint32(huge.length - 4, 600 * 1024 * 1024, true);
+    expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', huge), 'x')).toThrow(/^train-images-idx3-ubyte\.gz: .*length of 629145600 bytes, but it inflates to 34$/);
   });
+
+  it('says a cut .gz is truncated, naming it, wherever it is cut (not "too large" from the bytes where its trailer was)', () => {
+    const idx = idxImages(Array.from({ length: 300 }, (_, i) => (i * 41) % 256), { height: 28, width: 28 });
+    for (let i = 16 + 300 * 784 - 1; i >= 16; i -= 13) idx[i] = (i * 2654435761) >>> 27;
+    const gz = gzipSync(idx);
+    for (let n = 1; n < 50; n++) {
+      const cut = Math.floor((n * gz.length) / 50);
+      expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', gz.subarray(0, cut)), 'x'), `cut at ${cut}`).toThrow(
+        /^train-images-idx3-ubyte\.gz: (file is truncated|the gzip data is damaged or truncated)/,
+      );
+    }
+  });
+
+  it('stops inflating a .gz past what a set may hold, whatever its trailer says', () => {
+    // 513 members of 1 MB of zeros each (cheap to make), the last trailer rewritten to a small length.
+    const member = gzipSync(new Uint8Array(1024 * 1024));
+    const bomb = new Uint8Array(513 * member.length);
+    for (let i = 0; i < 513; i++) bomb.set(member, i * member.length);
+    new DataView(bomb.buffer).setUint32(bomb.length - 4, 784016, true);
+    expect(() => readIdxSet(replace(smallSet(), 'train-images-idx3-ubyte.gz', bomb), 'x')).toThrow(
+      'train-images-idx3-ubyte.gz: too large for memory: its decompressed bytes pass the 512.0 MB a dataset may hold',
+    );
+  }, 60_000);
 });
 
 const FASHION = '/usr/share/datasets/fashion-mnist';

@@ -8,8 +8,8 @@
  * once into a buffer sized from the gzip trailer, so the pixels exist once (beside the
  * compressed bytes, which the caller may drop).
  */
-import { gunzipSync } from 'fflate';
 import type { Dataset } from '../engine/dataset.ts';
+import { GzipError, gunzip, isGzip } from './gzip.ts';
 import {
   checkLabels,
   IdxError,
@@ -23,7 +23,7 @@ import {
   writeIdxLabels,
   type IdxImages,
 } from './idx.ts';
-import { MAX_CLASSES, tooLargeProblem, type ImageSet } from './image-set.ts';
+import { formatSize, MAX_CLASSES, MAX_PIXEL_BYTES, tooLargeProblem, type ImageSet } from './image-set.ts';
 
 export interface NamedBytes {
   name: string;
@@ -33,24 +33,20 @@ export interface NamedBytes {
 type Split = 'train' | 'test';
 type Kind = 'images' | 'labels';
 
-const GZIP = [0x1f, 0x8b];
-const isGzip = (bytes: Uint8Array) => bytes[0] === GZIP[0] && bytes[1] === GZIP[1];
+/** An IDX file inflates to at most a set's pixels and an image file's 16-byte header. */
+export const MAX_IDX_BYTES = MAX_PIXEL_BYTES + 16;
 
-/** gzip's trailer holds the uncompressed size modulo 2³², read before inflating to refuse a set too large. */
-function gzipSize(bytes: Uint8Array): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
-}
-
-/** The raw IDX bytes of a file, decompressed when it is gzip. */
-export function idxBytes({ name, bytes }: NamedBytes): Uint8Array {
+/**
+ * The raw IDX bytes of a file, inflated when it is gzip: every member's CRC-32 and length are
+ * checked, and inflating stops at what a set may hold whatever the trailer claims.
+ */
+export function idxBytes({ name, bytes }: NamedBytes, onProgress?: (read: number, total: number) => void): Uint8Array {
   if (!isGzip(bytes)) return bytes;
-  if (bytes.length < 18) throw new IdxError(`${name}: file is truncated: ${bytes.length} bytes is too short for gzip data`);
-  const tooLarge = tooLargeProblem(gzipSize(bytes), 'its decompressed bytes');
-  if (tooLarge) throw new IdxError(`${name}: ${tooLarge}`);
   try {
-    return gunzipSync(bytes);
+    return gunzip(bytes, name, MAX_IDX_BYTES, () => `too large for memory: its decompressed bytes pass the ${formatSize(MAX_PIXEL_BYTES)} a dataset may hold`, onProgress);
   } catch (error) {
-    throw new IdxError(`${name}: the gzip data is damaged or truncated (${(error as Error).message})`);
+    if (error instanceof GzipError) throw new IdxError(error.message);
+    throw error;
   }
 }
 
@@ -90,8 +86,9 @@ const isClassNameFile = (name: string) => /\.(txt|json)$/i.test(name);
  * Reads a dataset named `setName` from its files; every problem is an IdxError naming the file:
  * a wrong magic number, a truncated file, counts that disagree, a label ≥ the number of class
  * names, a missing or duplicated file, images of differing sizes, a set too large for memory.
+ * `onProgress` hears how far inflating a gzipped file has come.
  */
-export function readIdxSet(files: NamedBytes[], setName: string): ImageSet {
+export function readIdxSet(files: NamedBytes[], setName: string, onProgress?: (read: number, total: number) => void): ImageSet {
   const found = new Map<string, { name: string; images?: IdxImages; labels?: Uint8Array }>();
   let classNames: string[] | null = null;
   let classFile = '';
@@ -104,7 +101,7 @@ export function readIdxSet(files: NamedBytes[], setName: string): ImageSet {
       continue;
     }
     const split = splitOf(file.name);
-    const bytes = idxBytes(file);
+    const bytes = idxBytes(file, onProgress);
     const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
     if (magic !== IMAGE_MAGIC && magic !== LABEL_MAGIC) {
       const shown = magic < 0 ? 'none (the file is shorter than 4 bytes)' : `0x${magic.toString(16).padStart(8, '0')}`;

@@ -90,3 +90,21 @@ describe('readImageFolder', () => {
     expect(() => zipFiles(encoder.encode('not a zip'), 'set.zip')).toThrow(/^set\.zip: not a readable zip file/);
   });
 });
+
+describe('zipFiles', () => {
+  /** A zip of three small files whose headers claim `claimed` bytes each once unpacked, as a zip bomb's do. */
+  function claiming(claimed: number): Uint8Array {
+    const zip = zipSync({ 'a/1.png': new Uint8Array(100), 'a/2.png': new Uint8Array(100), 'b/3.png': new Uint8Array(100) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    for (let at = 0; at + 4 <= zip.length; at++) {
+      if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, claimed, true);
+      if (view.getUint32(at, true) === 0x04034b50) view.setUint32(at + 22, claimed, true);
+    }
+    return zip;
+  }
+
+  it('refuses a zip whose files would unpack to more than a set may hold, before unpacking them', () => {
+    expect(() => zipFiles(claiming(2 ** 30), 'bomb.zip')).toThrow('bomb.zip: too large for memory: its files unpack to more than the 512.0 MB a dataset may hold');
+    expect(zipFiles(claiming(100), 'small.zip')).toHaveLength(3);
+  });
+});

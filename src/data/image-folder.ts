@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { createRng, shuffle } from '../engine/rng.ts';
 import { areaResample } from './preprocess.ts';
 import { IdxError } from './idx.ts';
-import { MAX_CLASSES, tooLargeProblem, type ImageSet } from './image-set.ts';
+import { formatSize, MAX_CLASSES, MAX_PIXEL_BYTES, tooLargeProblem, type ImageSet } from './image-set.ts';
 
 /** One file of the folder; `path` is relative, with `/` between folders ("cat/001.png"). */
 export interface FolderFile {
@@ -40,12 +40,23 @@ export interface FolderOptions {
 const IMAGE = /\.(png|jpe?g)$/i;
 const hidden = (part: string) => part.startsWith('.') || part === '__MACOSX';
 
-/** Files of a zip archive as folder files; directory entries are kept so an empty class folder is noticed. */
+/**
+ * Files of a zip archive as folder files; directory entries are kept so an empty class folder is
+ * noticed. Each file is unpacked into a buffer of the size its header gives, so those sizes are
+ * added up before each one: a zip bomb is refused before its files are unpacked.
+ */
 export function zipFiles(bytes: Uint8Array, zipName: string): FolderFile[] {
   let entries: Record<string, Uint8Array>;
+  let unpacked = 0;
+  const withinCap = ({ originalSize }: { originalSize: number }) => {
+    unpacked += originalSize;
+    if (unpacked > MAX_PIXEL_BYTES) throw new IdxError(`${zipName}: too large for memory: its files unpack to more than the ${formatSize(MAX_PIXEL_BYTES)} a dataset may hold`);
+    return true;
+  };
   try {
-    entries = unzipSync(bytes);
+    entries = unzipSync(bytes, { filter: withinCap });
   } catch (error) {
+    if (error instanceof IdxError) throw error;
     throw new IdxError(`${zipName}: not a readable zip file (${(error as Error).message})`);
   }
   return Object.entries(entries).map(([path, data]) => ({ path, read: () => Promise.resolve(data) }));

@@ -311,3 +311,11 @@ export function onnxModelText(bytes: Uint8Array): string {
   const { config, layers } = importOnnx(bytes);
   return serializeModel({ config, layers, metrics: null });
 }
+
+/** ONNX is protobuf: its first field, ir_version (1, a varint), starts with the byte 0x08; JSON never does. */
+export const isOnnxFile = (name: string, bytes: Uint8Array): boolean => /\.onnx$/i.test(name) || bytes[0] === 0x08;
+
+/** A model file's bytes as the text of our model file: ONNX converted, JSON (ours or neural-net-rs's) decoded. */
+export function modelFileText(name: string, bytes: Uint8Array): string {
+  return isOnnxFile(name, bytes) ? onnxModelText(bytes) : new TextDecoder().decode(bytes);
+}

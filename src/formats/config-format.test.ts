@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Config, SEED_CONFIG } from '../engine/config.ts';
-import { ConfigError, checkConfig, parseConfig, serializeConfig } from './config-format.ts';
+import { ConfigError, checkConfig, datasetFitProblem, parseConfig, serializeConfig } from './config-format.ts';
 
 /** The message of the ConfigError that parsing `text` throws. */
 function problemWith(text: string | object): string {
@@ -283,5 +283,13 @@ describe('checkConfig', () => {
   it('applies the file rules to a config built in code', () => {
     expect(checkConfig({ ...SEED_CONFIG, epochs: 3 })).toEqual({ ...SEED_CONFIG, epochs: 3 });
     expect(() => checkConfig({ ...SEED_CONFIG, samples: 0 })).toThrow(new ConfigError(['samples: must be an integer from 1 to 60000, got 0']));
+  });
+});
+
+describe('datasetFitProblem', () => {
+  it('accepts images a network’s input layer can take, up to one node per pixel at the most a layer may have', () => {
+    expect(datasetFitProblem({ height: 28, width: 28 })).toBeNull();
+    expect(datasetFitProblem({ height: 100, width: 1000 })).toBeNull();
+    expect(datasetFitProblem({ height: 2000, width: 2000 })).toBe('its images have 2000×2000 = 4000000 pixels, more than the 100000 inputs a network here may take');
   });
 });

@@ -50,7 +50,7 @@ import {
   type ScalarKey,
 } from './config-fields.ts';
 import { formatShape, shapeSize, type LayerDescription, type Shape } from '../engine/layer.ts';
-import { kindOf, layerFromJson as kindLayerFromJson, layerToJson, outputShapeAfter, type LayerJsonOf } from '../engine/layer-kinds.ts';
+import { kindOf, layerFromJson as kindLayerFromJson, layerToJson, MAX_LAYER_SIZE, outputShapeAfter, type LayerJsonOf } from '../engine/layer-kinds.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES } from '../engine/network.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
 import { describeValue, issueTexts, zodMessage } from './zod-messages.ts';
@@ -238,6 +238,16 @@ export const MNIST_RECORD: DatasetRecord = {
   width: 28,
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };
+
+/**
+ * Why no network here can take the set's images, or null. A dense network's input layer has a
+ * node per pixel, at most MAX_LAYER_SIZE; the page fits its network to every set made active, so
+ * a set it could not fit is refused before it is kept or made active.
+ */
+export function datasetFitProblem({ height, width }: Pick<DatasetRecord, 'height' | 'width'>): string | null {
+  const pixels = height * width;
+  return pixels <= MAX_LAYER_SIZE ? null : `its images have ${height}×${width} = ${pixels} pixels, more than the ${MAX_LAYER_SIZE} inputs a network here may take`;
+}
 
 /** "MNIST (28×28 images, 10 classes)" */
 export function describeRecord(set: DatasetRecord): string {

@@ -69,15 +69,24 @@ describe('config in a URL hash', () => {
 
     const record = { name: 'My_set & co #1', height: 14, width: 14, classNames: ['a', 'b', 'c'] };
     const params = new URLSearchParams(shareHash(config, record).slice(1));
-    expect(readDatasetMarker(params.get(DATASET_KEY))).toEqual({ name: 'My_set & co #1', shape: { height: 14, width: 14, classes: 3 } });
+    expect(readDatasetMarker(params.get(DATASET_KEY))).toEqual({ name: 'My_set & co #1', shape: { height: 14, width: 14, classes: 3 }, problem: null });
     params.delete(DATASET_KEY);
     expect(configFromHash(params.toString(), ioShapeOf(record))).toEqual(config);
   });
 
-  it('a dataset marker without a valid shape still gives its name, and no shape', () => {
+  it('a dataset marker without a valid shape still gives its name, no shape, and what is wrong with it', () => {
     expect(readDatasetMarker(null)).toBeNull();
-    expect(readDatasetMarker('Digits_0_28_10')).toEqual({ name: 'Digits', shape: null });
-    expect(readDatasetMarker('Digits_28_28_2.5')).toEqual({ name: 'Digits', shape: null });
-    expect(readDatasetMarker('Digits')).toEqual({ name: '', shape: null });
+    expect(readDatasetMarker('Digits_0_28_10')).toEqual({ name: 'Digits', shape: null, problem: 'its image height must be an integer from 1 to 4096, got 0' });
+    expect(readDatasetMarker('Digits_28_28_2.5')).toEqual({ name: 'Digits', shape: null, problem: 'its class count must be an integer from 2 to 256, got 2.5' });
+    expect(readDatasetMarker('Digits')).toEqual({ name: 'Digits', shape: null, problem: 'it has no shape (name_height_width_classes)' });
+  });
+
+  it('a dataset marker claiming more classes or larger images than a dataset can hold is refused before anything is sized by it', () => {
+    for (const classes of ['4294967296', '1000000000', '100000000', '257', '1']) {
+      expect(readDatasetMarker(`x_28_28_${classes}`)).toEqual({ name: 'x', shape: null, problem: `its class count must be an integer from 2 to 256, got ${classes}` });
+    }
+    expect(readDatasetMarker('x_4097_28_10')?.problem).toBe('its image height must be an integer from 1 to 4096, got 4097');
+    expect(readDatasetMarker('x_28_1e9_10')?.problem).toBe('its image width must be an integer from 1 to 4096, got 1e9');
+    expect(readDatasetMarker('x_4096_4096_256')).toEqual({ name: 'x', shape: { height: 4096, width: 4096, classes: 256 }, problem: null });
   });
 });

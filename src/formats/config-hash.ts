@@ -7,7 +7,8 @@
  * a config file.
  */
 import type { Config } from '../engine/config.ts';
-import { FIELDS, LAYER_FIELDS, LAYER_TYPES, SCALAR_KEYS, type LayerType } from './config-fields.ts';
+import { MAX_CLASSES } from '../data/image-set.ts';
+import { FIELDS, LAYER_FIELDS, LAYER_TYPES, MAX_SIDE, SCALAR_KEYS, type LayerType } from './config-fields.ts';
 import { configFromJson, configToJson, type ConfigJson, type DatasetRecord, type IoShape, type LayerJson } from './config-format.ts';
 
 interface Codec {
@@ -95,20 +96,33 @@ export function shareHash(config: Config, dataset: DatasetRecord | null): string
   return `#${configToHash(config)}${marker}`;
 }
 
-/** A link's dataset marker read back: the set's name, and its shape when the marker holds a valid one. */
+/** A link's dataset marker read back: the set's name, and its shape when the marker holds a valid one, else what is wrong with it. */
 export interface DatasetMarker {
   name: string;
   shape: { height: number; width: number; classes: number } | null;
+  problem: string | null;
 }
 
-/** The marker in a hash's `dataset` value; null when the hash has none. */
+/**
+ * The marker in a hash's `dataset` value; null when the hash has none. A link is untrusted, so
+ * each number is checked against what a dataset can hold before anything is sized by it.
+ */
 export function readDatasetMarker(value: string | null): DatasetMarker | null {
   if (value === null) return null;
   // The shape is the last three fields, so a name may hold underscores.
   const parts = value.split('_');
-  const [height, width, classes] = parts.splice(-3, 3).map(Number);
-  const valid = [height, width, classes].every((n) => Number.isInteger(n) && n > 0);
-  return { name: parts.join('_'), shape: valid ? { height, width, classes } : null };
+  if (parts.length < 4) return { name: value, shape: null, problem: 'it has no shape (name_height_width_classes)' };
+  const [height, width, classes] = parts.splice(-3, 3);
+  const name = parts.join('_');
+  const problem =
+    boundProblem('image height', height, 1, MAX_SIDE) ?? boundProblem('image width', width, 1, MAX_SIDE) ?? boundProblem('class count', classes, 2, MAX_CLASSES);
+  if (problem) return { name, shape: null, problem };
+  return { name, shape: { height: Number(height), width: Number(width), classes: Number(classes) }, problem: null };
+}
+
+function boundProblem(what: string, text: string, min: number, max: number): string | null {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= min && n <= max ? null : `its ${what} must be an integer from ${min} to ${max}, got ${text}`;
 }
 
 /** The hash's config (with or without the leading '#'); null when it holds none; throws ConfigError when it is wrong. */

@@ -46,6 +46,12 @@ export class ModelError extends Error {
   override name = 'ModelError';
 }
 
+/**
+ * The largest model file the app and the CLI read: a little under the longest string JavaScript
+ * can hold (2²⁹ characters), which a model's JSON text must fit in anyway.
+ */
+export const MAX_MODEL_FILE_BYTES = 500 * 1024 ** 2;
+
 export interface SavedModel {
   config: Config;
   layers: LayerSpec[];

@@ -5,6 +5,7 @@
 import { DEFAULT_AUGMENTATION, type Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
 import { describeRecord, ioShapeOf } from '../formats/config-format';
+import type { DatasetMarker } from '../formats/config-hash';
 import { errorText } from '../formats/error-text';
 import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
@@ -289,6 +290,11 @@ export function datasetModelNoted(note: string): void {
   set((state) => ({ datasetNote: state.datasetNote ? `${state.datasetNote} ${note}` : note }));
 }
 
+/** The dataset marker of the link the page opened with (null: the link names none). */
+export function linkDatasetRead(marker: DatasetMarker | null): void {
+  set({ linkDataset: marker });
+}
+
 export function datasetErrorDismissed(): void {
   set({ datasetError: null });
 }
@@ -341,9 +347,12 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     config = { ...config, augment: DEFAULT_AUGMENTATION };
     note = `${note ?? ''} Augmentation is on: a few drawings go further when each is also seen shifted and turned a little.`.trim();
   }
+  // A refused link or file left the config as it was; why it was refused is still worth reading.
+  const refused = state.configErrorSource === 'file' ? { configError: state.configError, configErrorSource: state.configErrorSource } : {};
   return {
     dataset,
     ...configStateFor(config),
+    ...refused,
     ...initialRunState(),
     datasetWork: null,
     datasetError: null,

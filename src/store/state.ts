@@ -1,6 +1,7 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
+import type { DatasetMarker } from '../formats/config-hash';
 import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
@@ -87,6 +88,11 @@ export interface DatasetsState {
   datasetError: string | null;
   /** What following the dataset changed (the network's input and output sizes). */
   datasetNote: string | null;
+  /**
+   * The dataset the link this page opened with was made on (links do not carry data), or why its
+   * marker was not read. It outlives changes of dataset, such as the last visit's set made active.
+   */
+  linkDataset: DatasetMarker | null;
 }
 
 /** The examples the user drew for the active dataset, kept in this browser. */
@@ -198,6 +204,7 @@ export function initialState(config: Config): AppState {
     examples: [],
     examplesProblem: null,
     fineTune: null,
+    linkDataset: null,
     ...initialRunsState(),
     modelVersion: 0,
     modelNote: null,

@@ -176,8 +176,9 @@ export interface TrainingWorkerApi {
   /**
    * Reads a dataset the user picked, keeps it in this browser and makes it the active one;
    * throws a message naming the file and the problem, and then the active set stays.
+   * `onBusy` is called now and then during work that cannot answer pings (inflating a file).
    */
-  addDataset(source: DatasetSource): Promise<DatasetInfo>;
+  addDataset(source: DatasetSource, onBusy: () => void): Promise<DatasetInfo>;
   /** Keeps a new set of `classNames` whose images will be drawn on the pad, and makes it the active one. */
   createDrawnDataset(name: string, classNames: string[]): Promise<DatasetInfo>;
   /** The datasets kept in this browser, oldest first. */
@@ -241,6 +242,12 @@ export interface TrainingWorkerApi {
   confidences(data: Dataset): Promise<Float32Array | null>;
   /** How many of `data` the current model reads right; null without a model. */
   scoreOn(data: Dataset): Promise<Score | null>;
+  /**
+   * importModel for a file the user picked (ours, neural-net-rs's, or ONNX), read and converted
+   * here so the page stays responsive; refused unread above MAX_MODEL_FILE_BYTES. Answers the
+   * model's text too, which the page keeps to restore the model into a new worker.
+   */
+  importModelFile(name: string, file: Blob, active: DatasetRecord, onBusy: () => void): Promise<{ summary: ModelSummary; text: string }>;
   /**
    * Test images the last evaluation counted in cell (actual, predicted): at most `limit`,
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.

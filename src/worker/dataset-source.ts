@@ -8,6 +8,7 @@ import { readIdxSet, type NamedBytes } from '../data/idx-set.ts';
 import { readImageFolder, zipFiles, type DecodeImage, type FolderFile } from '../data/image-folder.ts';
 import type { ImageSet } from '../data/image-set.ts';
 import { IdxError } from '../data/idx.ts';
+import { datasetFitProblem } from '../formats/config-format.ts';
 
 export interface NamedBlob {
   /** The file's name, or for a folder its path inside the picked folder ("shoes/001.png"). */
@@ -29,14 +30,25 @@ export type DatasetSource =
 
 const isZip = (name: string) => /\.zip$/i.test(name);
 
-export async function readDatasetSource(source: DatasetSource, decode: DecodeImage): Promise<ImageSet> {
+/**
+ * The set the user picked, refused (IdxError) when a file is bad or no network here could take
+ * its images. `onProgress` is called during long work that does not yield (inflating a file).
+ */
+export async function readDatasetSource(source: DatasetSource, decode: DecodeImage, onProgress?: () => void): Promise<ImageSet> {
+  const set = await readSource(source, decode, onProgress);
+  const problem = datasetFitProblem(set);
+  if (problem) throw new IdxError(problem);
+  return set;
+}
+
+async function readSource(source: DatasetSource, decode: DecodeImage, onProgress?: () => void): Promise<ImageSet> {
   const name = source.name.trim();
   if (name === '') throw new IdxError('the dataset needs a name');
   if (source.files.length === 0) throw new IdxError(`${name}: no files were chosen`);
   if (source.kind === 'idx') {
     const files: NamedBytes[] = [];
     for (const file of source.files) files.push({ name: file.name, bytes: new Uint8Array(await file.blob.arrayBuffer()) });
-    return readIdxSet(files, name);
+    return readIdxSet(files, name, onProgress);
   }
   const options = { name, side: source.side, testFraction: source.testFraction, seed: source.seed };
   const zip = source.files.length === 1 && isZip(source.files[0].name) ? source.files[0] : null;

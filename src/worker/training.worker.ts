@@ -5,8 +5,9 @@
 import * as Comlink from 'comlink';
 import { loadMnist } from '../data/fetch-mnist.ts';
 import { createDrawnDataset, deleteDataset, infoOf, listDatasets, loadImageSet, saveImageSet } from '../data/dataset-store.ts';
-import type { ImageSet } from '../data/image-set.ts';
+import { formatSize, type ImageSet } from '../data/image-set.ts';
 import { writeIdxSet } from '../data/idx-set.ts';
+import { MAX_MODEL_FILE_BYTES } from '../formats/model-format.ts';
 import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
@@ -22,6 +23,20 @@ function yieldToEvents(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/**
+ * `report` at most every half second: enough for the page's heartbeat (which waits 10 s), few
+ * enough messages while inflating a large file in slices.
+ */
+function throttled(report: () => void): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - last < 500) return;
+    last = now;
+    void report();
+  };
 }
 
 const asDatasets = (set: ImageSet): Datasets => ({
@@ -105,8 +120,8 @@ const api: TrainingWorkerApi = {
     session.useData(info.id, asDatasets(await loadImageSet(info.id)));
     return info;
   },
-  addDataset: async (source) => {
-    const set = await readDatasetSource(source, decodeInBrowser);
+  addDataset: async (source, onBusy) => {
+    const set = await readDatasetSource(source, decodeInBrowser, throttled(onBusy));
     const info = infoOf(set, crypto.randomUUID(), Date.now());
     // Storing clones the pixels once, for a moment; the parsed ones then become the set training uses.
     await saveImageSet(set, info);
@@ -165,6 +180,17 @@ const api: TrainingWorkerApi = {
   confidences: async (data) => {
     const found = session.confidences(data);
     return found && Comlink.transfer(found, [found.buffer]);
+  },
+  importModelFile: async (name, file, active, onBusy) => {
+    if (file.size > MAX_MODEL_FILE_BYTES) {
+      throw new Error(`the file holds ${formatSize(file.size)}, more than the ${formatSize(MAX_MODEL_FILE_BYTES)} a model file may hold`);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    onBusy();
+    // ONNX's reader is loaded only by those who open an ONNX file.
+    const text = (await import('../export/onnx-import.ts')).modelFileText(name, bytes);
+    onBusy();
+    return { summary: session.importModel(text, active), text };
   },
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);

@@ -4,6 +4,7 @@ import { Alert } from '../../components/Alert';
 import { formatCount, namesAreDigits } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { saveFile } from '../../components/save-file';
+import type { DatasetMarker } from '../../formats/config-hash';
 import { errorText } from '../../formats/error-text';
 import { datasetErrorDismissed, datasetFailed } from '../../store/actions';
 import { MNIST_DATASET } from '../../store/config-slice';
@@ -24,6 +25,12 @@ function classList(names: string[]): string {
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
+/** What the page opened by a link should know of the dataset the link names. */
+function linkDatasetText({ name, problem }: DatasetMarker, active: string): string {
+  if (problem) return `The dataset named in this link, ${name}, was not read: ${problem}. It opens with ${active}.`;
+  return `This link was made on ${name || 'a dataset'}, a dataset kept in the browser it came from; links do not carry data, so it opens with ${active} and the network fitted to it.`;
+}
+
 /** MNIST and the datasets added to this browser: pick one to train on, add or delete one. Nothing is uploaded. */
 export function DatasetPicker() {
   const datasets = useAppStore((state) => state.datasets);
@@ -33,6 +40,8 @@ export function DatasetPicker() {
   const note = useAppStore((state) => state.datasetNote);
   const numbered = useAppStore((state) => state.dataset.id !== MNIST_DATASET.id && namesAreDigits(state.dataset.classNames));
   const classCount = useAppStore((state) => state.dataset.classNames.length);
+  const linkDataset = useAppStore((state) => state.linkDataset);
+  const activeName = useAppStore((state) => state.dataset.name);
   const busy = useAppStore((state) => isBusy(state.status));
   const locked = busy || work !== null;
   const rows = [MNIST_ROW, ...datasets];
@@ -72,6 +81,11 @@ export function DatasetPicker() {
         </p>
       )}
       {error && <Alert onDismiss={datasetErrorDismissed}>{error}</Alert>}
+      {linkDataset && (
+        <p className="note" role="status">
+          {linkDatasetText(linkDataset, activeName)}
+        </p>
+      )}
       {note && (
         <p className="note" role="status">
           {note}

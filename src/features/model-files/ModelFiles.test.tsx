@@ -1,14 +1,14 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { importModel } from '../../bridge/training-bridge';
+import { importModelFile } from '../../bridge/training-bridge';
 import { modelImported } from '../../store/actions';
 import { resetStore, useAppStore } from '../../store/store';
 import { ModelFiles } from './ModelFiles';
 
 vi.mock('../../bridge/training-bridge', () => ({
   exportModel: vi.fn(async () => null),
-  importModel: vi.fn(),
+  importModelFile: vi.fn(),
 }));
 
 afterEach(() => {
@@ -23,18 +23,18 @@ function chooseFile(name: string, text: string): void {
 
 describe('ModelFiles', () => {
   it('refuses a bad model file with an alert that says why, and keeps the current model', async () => {
-    vi.mocked(importModel).mockRejectedValue(new Error('Layer 1 has 783 inputs, expected 784.'));
+    vi.mocked(importModelFile).mockRejectedValue(new Error('Layer 1 has 783 inputs, expected 784.'));
     render(<ModelFiles />);
     chooseFile('broken.json', '{"layers":[]}');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('broken.json was not loaded: Layer 1 has 783 inputs, expected 784.');
     expect(alert.textContent).toContain('The current model is unchanged.');
-    expect(vi.mocked(importModel)).toHaveBeenCalledWith('{"layers":[]}');
+    expect(vi.mocked(importModelFile).mock.calls[0][0].name).toBe('broken.json');
     expect(useAppStore.getState().modelVersion).toBe(0);
   });
 
   it('ends the reason with a full stop before the next sentence, whatever the reason ends with', async () => {
-    vi.mocked(importModel).mockRejectedValue(new Error('layers[1] has 783 inputs, expected 784'));
+    vi.mocked(importModelFile).mockRejectedValue(new Error('layers[1] has 783 inputs, expected 784'));
     render(<ModelFiles />);
     chooseFile('short.json', '{}');
     const alert = await screen.findByRole('alert');
@@ -43,7 +43,7 @@ describe('ModelFiles', () => {
 
   it('loads a good model file and says what it is', async () => {
     // The real bridge tells the store a model was imported; the pad reads drawings again on that.
-    vi.mocked(importModel).mockImplementation(async () => {
+    vi.mocked(importModelFile).mockImplementation(async () => {
       modelImported();
       return { description: '784-32-10 ReLU/Softmax' };
     });

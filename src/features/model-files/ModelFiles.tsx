@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FileButton } from '../../components/FileButton';
 import { Alert } from '../../components/Alert';
 import { saveFile } from '../../components/save-file';
-import { exportModel, importModel } from '../../bridge/training-bridge';
+import { exportModel, importModelFile } from '../../bridge/training-bridge';
 import { asSentence, errorText } from '../../formats/error-text';
 import { modelNoted } from '../../store/actions';
 import { isBusy } from '../../store/state';
@@ -23,11 +23,7 @@ export function ModelFiles() {
 
   const load = async (file: File) => {
     try {
-      // An ONNX file (ours or another framework's) becomes our model file first.
-      const text = /\.onnx$/i.test(file.name)
-        ? (await import('../../export/onnx-import')).onnxModelText(new Uint8Array(await file.arrayBuffer()))
-        : await file.text();
-      const summary = await importModel(text);
+      const summary = await importModelFile(file);
       setError(null);
       modelNoted(`Loaded ${file.name}: ${summary.description}.`);
     } catch (reason) {

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { idxImageFile, idxLabelFile } from './dataset-files';
+
+test('a dataset that does not fit in this browser’s storage is refused with how much is used and what can be deleted', async ({ page, context, baseURL }, testInfo) => {
+  await page.goto('/');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL!).origin, quotaSize: 3 * 1024 ** 2 });
+
+  const dir = testInfo.outputPath('sets');
+  mkdirSync(dir, { recursive: true });
+  const set = (name: string, count: number) => {
+    const labels = Array.from({ length: count }, (_, i) => i % 3);
+    const files = { 'train-images-idx3-ubyte': idxImageFile(count, 28, 28), 'train-labels-idx1-ubyte': idxLabelFile(labels), 't10k-images-idx3-ubyte': idxImageFile(3, 28, 28), 't10k-labels-idx1-ubyte': idxLabelFile([0, 1, 2]) };
+    mkdirSync(join(dir, name));
+    return Object.entries(files).map(([file, bytes]) => {
+      writeFileSync(join(dir, name, file), bytes);
+      return join(dir, name, file);
+    });
+  };
+  await page.getByText('Add a dataset').click();
+  const form = page.getByRole('form', { name: 'Add IDX files' });
+  const add = async (name: string, files: string[]) => {
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('IDX files').setInputFiles(files);
+    await form.getByRole('button', { name: 'Add IDX dataset' }).click();
+  };
+  await add('Small', set('small', 1000));
+  await expect(page.getByRole('radio', { name: /^Small/ })).toBeChecked();
+  await add('Large', set('large', 4000));
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(/Large was not added: this browser’s storage for this page is full \([\d.]+ MB used of [\d.]+ MB\); deleting a dataset you no longer need \(Small, [\d.]+ MB\) or older runs makes room/);
+  await expect(page.getByRole('radio', { name: /^Small/ })).toBeChecked();
+});
