@@ -9,7 +9,7 @@
  * test accuracy reaches 99.0%, the faster of the two. Prints one line with both and the load.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Network } from '../engine/network.ts';
@@ -71,10 +71,19 @@ function writeTorchExport(config: Config): string {
   return folder;
 }
 
+/**
+ * Linux shares the CPU between sessions first (autogroups), and Playwright starts Chromium in
+ * a session of its own: PyTorch gets one too, or it would share this process's group with
+ * whatever else this terminal runs.
+ */
+const SETSID = '/usr/bin/setsid';
+
 /** Runs train.py at `threads` threads and reads its epochs: "Epoch N (S s): …, test accuracy A%". */
 function timeInTorch(python: string, folder: string, threads: number): TimeToTarget {
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const output = execFileSync(python, [join(folder, 'train.py'), '--data', join(ROOT, 'public', 'data'), '--from-scratch', '--out', join(folder, 'trained')], {
+  const command = [python, join(folder, 'train.py'), '--data', join(ROOT, 'public', 'data'), '--from-scratch', '--out', join(folder, 'trained')];
+  const [file, ...args] = existsSync(SETSID) ? [SETSID, '--wait', ...command] : command;
+  const output = execFileSync(file, args, {
     encoding: 'utf8',
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
