@@ -56,7 +56,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'The quickest way past 99% here: a 5×5 convolution with 24 filters and a 3×3 one with 32, each followed by max ' +
       'pooling, then 256 ReLU units, trained for one epoch with Adam (β1 0.7, β2 0.9) at batch size 64, the learning rate ' +
-      'falling tenfold over the epoch: about 98.8% test accuracy after that one epoch.',
+      'falling tenfold over the epoch: about 98.9% test accuracy after that one epoch (98.66–98.95% over five seeds).',
     config: configFromJson(cnn99),
   },
   {
