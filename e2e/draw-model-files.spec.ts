@@ -19,6 +19,8 @@ function trainedNetwork(): { config: Config; network: Network<Dense> } {
     learningRate: 0.003,
     learningRateDecay: 1,
     momentum: 0.9,
+    adamBeta1: 0.9,
+    adamBeta2: 0.999,
     batchSize: 16,
     epochs: 2,
     l2: 0,

@@ -71,6 +71,8 @@ describe('MNIST rendered as pad ink', () => {
       learningRate: 0.002,
       learningRateDecay: 1,
       momentum: 0.9,
+      adamBeta1: 0.9,
+      adamBeta2: 0.999,
       batchSize: 32,
       epochs: 1,
       l2: 0,

@@ -6,8 +6,8 @@ Usage: bench_torch.py --data DIR --cases JSON --threads N --plan JSON --lr LR --
 
 A case is {"layers": [784, 200, 10], "activations": [...], "batchSize": 32} (a dense network,
 SGD with --lr and --momentum), or {"modelPy": <the PyTorch export's model.py>, "batchSize": 16,
-"optimizer": "momentum" | "sgd" | "adam", "learningRate": 0.01, "momentum": 0.9} (a preset's
-convolutional network with its own optimizer).
+"optimizer": "momentum" | "sgd" | "adam", "learningRate": 0.01, "momentum": 0.9, "adamBeta1": 0.9,
+"adamBeta2": 0.999} (a preset's convolutional network with its own optimizer).
 """
 import argparse
 import gzip
@@ -72,7 +72,7 @@ def time_case(images, labels, case, plan, lr, momentum):
     if "modelPy" in case:
         model = load_net(case["modelPy"])
         if case["optimizer"] == "adam":
-            optimizer = torch.optim.Adam(model.parameters(), lr=case["learningRate"])
+            optimizer = torch.optim.Adam(model.parameters(), lr=case["learningRate"], betas=(case.get("adamBeta1", 0.9), case.get("adamBeta2", 0.999)))
         else:
             optimizer = torch.optim.SGD(model.parameters(), lr=case["learningRate"], momentum=case["momentum"] if case["optimizer"] == "momentum" else 0.0)
     else:

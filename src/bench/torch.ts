@@ -42,14 +42,15 @@ export function torchPython(): string | undefined {
  * What bench_torch.py times: a dense case (SGD with the bench's rate and momentum), or a
  * preset's typed network as our PyTorch export's model.py writes it, with its optimizer.
  */
-type TorchCase = Pick<TrainingCase, 'layers' | 'activations' | 'batchSize'> | { modelPy: string; batchSize: number; optimizer: string; learningRate: number; momentum: number };
+type TorchCase = Pick<TrainingCase, 'layers' | 'activations' | 'batchSize'> | { modelPy: string; batchSize: number; optimizer: string; learningRate: number; momentum: number; adamBeta1: number; adamBeta2: number };
 
 export function denseTorchCase({ layers, activations, batchSize }: TrainingCase): TorchCase {
   return { layers, activations, batchSize };
 }
 
 export function stackTorchCase(config: Config): TorchCase {
-  return { modelPy: modelPy(config), batchSize: config.batchSize, optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
+  const { batchSize, optimizer, learningRate, momentum, adamBeta1, adamBeta2 } = config;
+  return { modelPy: modelPy(config), batchSize, optimizer, learningRate, momentum, adamBeta1, adamBeta2 };
 }
 
 /** The parameters of each case's network as torch builds it: the check that it times the network we train. */

@@ -61,6 +61,9 @@ export interface Config {
   learningRateDecay: number;
   /** Momentum coefficient, used by the 'momentum' optimizer. */
   momentum: number;
+  /** Adam's decay rates β1 and β2 of its running mean of the gradient and of its square ('adam' only). */
+  adamBeta1: number;
+  adamBeta2: number;
   /** Samples per gradient step; 1 is the seed's per-sample training. */
   batchSize: number;
   epochs: number;
@@ -93,6 +96,8 @@ export const SEED_CONFIG: Config = {
   learningRate: 0.01,
   learningRateDecay: 1,
   momentum: 0.9,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
   batchSize: 1,
   epochs: 30,
   l2: 0,

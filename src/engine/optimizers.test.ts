@@ -115,6 +115,21 @@ describe.each(PLACES)('Adam, values in %s', (place) => {
     expectValues(w.params, [0.7484347]);
   });
 
+  it('takes its betas from the config', () => {
+    const [w, b] = groups([1], [0], 0, place);
+    const optimizer = createOptimizer('adam', [w, b], { learningRate: 0.1, momentum: 0, adamBeta1: 0.7, adamBeta2: 0.9 });
+    // t = 1, g = 0.5: m = 0.3·0.5 = 0.15, v = 0.1·0.25 = 0.025; m̂ = 0.5, v̂ = 0.25, w = 0.9
+    w.grads[0] = 0.5;
+    optimizer.step();
+    expectValues(w.params, [0.9]);
+    // t = 2, g = −0.25: m = 0.7·0.15 − 0.075 = 0.03, v = 0.9·0.025 + 0.1·0.0625 = 0.02875
+    //   m̂ = 0.03/0.51 = 0.0588235, v̂ = 0.02875/0.19 = 0.1513158, w = 0.9 − 0.1·0.0588235/0.3889933 = 0.884878
+    // (β = 0.9, 0.999 would give 0.8733663)
+    w.grads[0] = -0.25;
+    optimizer.step();
+    expectValues(w.params, [0.884878]);
+  });
+
   it('decays weights through the gradient, not biases', () => {
     const [w, b] = groups([2], [2], 0.5, place);
     // g + λw = 0 + 0.5·2 = 1 → the first step moves w by −lr = −0.1; the bias has g = 0 and stays
@@ -126,7 +141,7 @@ describe.each(PLACES)('Adam, values in %s', (place) => {
 
 describe('createOptimizer', () => {
   it('builds the optimizer the config names', () => {
-    const settings = { learningRate: 0.1, momentum: 0.9 };
+    const settings = { learningRate: 0.1, momentum: 0.9, adamBeta1: 0.9, adamBeta2: 0.999 };
     expect(createOptimizer('sgd', groups([1], []), settings)).toBeInstanceOf(Sgd);
     expect(createOptimizer('momentum', groups([1], []), settings)).toBeInstanceOf(Momentum);
     expect(createOptimizer('adam', groups([1], []), settings)).toBeInstanceOf(Adam);

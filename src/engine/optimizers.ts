@@ -54,6 +54,9 @@ export interface OptimizerSettings {
   learningRate: number;
   /** Used by 'momentum' only. */
   momentum: number;
+  /** Used by 'adam' only. */
+  adamBeta1: number;
+  adamBeta2: number;
 }
 
 /**
@@ -276,10 +279,9 @@ function gain(mu: number, k: number): number {
  *   m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
  *   w ← w − lr·m̂ / (√v̂ + ε)
  * The bias corrections divide: early on m and v are biased towards their zero start.
+ * β1 = 0.9 and β2 = 0.999 are the paper's; a smaller β1 follows a fast-changing gradient sooner.
  */
 export class Adam implements Optimizer {
-  static readonly beta1 = 0.9;
-  static readonly beta2 = 0.999;
   static readonly epsilon = 1e-8;
 
   private readonly firstMoments: Float32Array[];
@@ -291,6 +293,8 @@ export class Adam implements Optimizer {
   constructor(
     private readonly groups: readonly ParamGroup[],
     public learningRate: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
   ) {
     const arenas = arenasFor(groups);
     this.kernels = groups.map((group, index) => {
@@ -303,7 +307,8 @@ export class Adam implements Optimizer {
   }
 
   step(): void {
-    const { beta1, beta2, epsilon } = Adam;
+    const { beta1, beta2 } = this;
+    const { epsilon } = Adam;
     const lr = this.learningRate;
     this.t++;
     const correction1 = 1 - beta1 ** this.t;
@@ -340,7 +345,7 @@ export function createOptimizer(kind: OptimizerKind, groups: readonly ParamGroup
     case 'momentum':
       return new Momentum(groups, settings.learningRate, settings.momentum);
     case 'adam':
-      return new Adam(groups, settings.learningRate);
+      return new Adam(groups, settings.learningRate, settings.adamBeta1, settings.adamBeta2);
   }
 }
 

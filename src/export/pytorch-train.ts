@@ -5,7 +5,7 @@
 export const TRAIN_PY = String.raw`"""Trains model.py's network with the MNIST Playground's recipe, on one process or many.
 
 The recipe is the playground's: the optimizer (SGD, momentum as v = mu*v - lr*g, w += v, or
-Adam with betas 0.9/0.999 and eps 1e-8), learning rate and its decay per epoch, batch size, L2 on the weights only
+Adam with the config's betas, 0.9/0.999 by default, and eps 1e-8), learning rate and its decay per epoch, batch size, L2 on the weights only
 (lambda*w added to the gradient), inverted dropout on hidden layers, the initialisation, the
 augmentation (shifts and rotations, bilinear), the epochs, and the loss (cross-entropy for a
 Softmax output, half the squared error otherwise). MNIST comes from the four standard IDX
@@ -173,7 +173,7 @@ def make_optimizer(net, args, lr):
     biases = [p for name, p in net.named_parameters() if name.endswith("bias")]
     groups = [{"params": weights, "weight_decay": args.l2}, {"params": biases, "weight_decay": 0.0}]
     if args.optimizer == "adam":
-        return torch.optim.Adam(groups, lr=lr, betas=(0.9, 0.999), eps=1e-8)
+        return torch.optim.Adam(groups, lr=lr, betas=(CONFIG.get("adam_beta1", 0.9), CONFIG.get("adam_beta2", 0.999)), eps=1e-8)
     # torch's momentum (buf = mu*buf + g; w -= lr*buf) equals the playground's (v = mu*v - lr*g; w += v) for a fixed lr;
     # set_learning_rate keeps them equal when the rate changes.
     return torch.optim.SGD(groups, lr=lr, momentum=args.momentum if args.optimizer == "momentum" else 0.0)

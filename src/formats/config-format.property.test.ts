@@ -150,6 +150,8 @@ const validConfig: fc.Arbitrary<Config> = fc
     learningRate: fc.double({ min: 1e-8, max: 1e6, noNaN: true }),
     learningRateDecay: fc.double({ min: 1e-6, max: 1, noNaN: true }),
     momentum: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    adamBeta1: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    adamBeta2: fc.double({ min: 0, max: 0.999999, noNaN: true }),
     batchSize: fc.integer({ min: 1, max: 512 }),
     epochs: fc.integer({ min: 1, max: 10_000 }),
     l2: fc.double({ min: 0, max: 10, noNaN: true }),
@@ -161,12 +163,14 @@ const validConfig: fc.Arbitrary<Config> = fc
     patience: fc.integer({ min: 0, max: MAX_PATIENCE }),
     augment: fc.option(fc.record({ shift: fc.integer({ min: 1, max: AUGMENT_FIELDS.shift.max }), rotate: fc.double({ min: 0, max: AUGMENT_FIELDS.rotate.max, noNaN: true }) })),
   })
-  .map(({ hidden, output, momentum, l2, dropout, ...rest }) => ({
+  .map(({ hidden, output, momentum, adamBeta1, adamBeta2, l2, dropout, ...rest }) => ({
     ...rest,
     layers: [784, ...hidden.map(([size]) => size), 10],
     activations: [...hidden.map(([, activation]) => activation), output],
     // JSON has no negative zero.
     momentum: momentum + 0,
+    adamBeta1: adamBeta1 + 0,
+    adamBeta2: adamBeta2 + 0,
     l2: l2 + 0,
     dropout: dropout + 0,
   }));

@@ -251,6 +251,8 @@ describe('serializeConfig', () => {
     learningRate: 0.001,
     learningRateDecay: 0.8,
     momentum: 0.9,
+    adamBeta1: 0.9,
+    adamBeta2: 0.999,
     batchSize: 32,
     epochs: 5,
     l2: 1e-5,

@@ -11,7 +11,7 @@ describe('config in a URL hash', () => {
     const config: Config = { ...SEED_CONFIG, layers: [784, 64, 32, 10], activations: ['ReLU', 'Tanh', 'Softmax'], validation: 5000, patience: 3, augment: { shift: 2, rotate: 7.5 } };
     const hash = configToHash(config);
     expect(hash).toBe(
-      'layers=784,64,32,10&activations=ReLU,Tanh,Softmax&learning_rate=0.01&learning_rate_decay=1&momentum=0.9&epochs=30&optimizer=momentum&batch_size=1' +
+      'layers=784,64,32,10&activations=ReLU,Tanh,Softmax&learning_rate=0.01&learning_rate_decay=1&momentum=0.9&adam_beta1=0.9&adam_beta2=0.999&epochs=30&optimizer=momentum&batch_size=1' +
         '&seed=1&l2=0&dropout=0&init=uniform&samples=60000&validation=5000&patience=3&augment=2,7.5',
     );
     expect(configFromHash(`#${hash}`)).toEqual(config);

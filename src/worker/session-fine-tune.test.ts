@@ -28,6 +28,8 @@ const config: Config = {
   learningRate: 0.01,
   learningRateDecay: 1,
   momentum: 0.9,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
   batchSize: 16,
   epochs: 2,
   l2: 0,

@@ -54,6 +54,8 @@ export function ConfigForm() {
           <ConfigNumber name="learningRate" />
           <ConfigNumber name="learningRateDecay" />
           <ConfigNumber name="momentum" disabled={config.optimizer !== 'momentum'} />
+          <ConfigNumber name="adamBeta1" disabled={config.optimizer !== 'adam'} />
+          <ConfigNumber name="adamBeta2" disabled={config.optimizer !== 'adam'} />
           <ConfigNumber name="batchSize" />
           <ConfigNumber name="epochs" />
           <ConfigNumber name="samples" />
