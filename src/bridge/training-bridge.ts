@@ -39,7 +39,18 @@ import type { ConfusionCell } from '../store/state';
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { ConvFilters, DatasetSource, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type {
+  ConvFilters,
+  DatasetSource,
+  EvaluationReport,
+  FeatureMap,
+  FirstLayerWeights,
+  MistakeImages,
+  ModelSummary,
+  RunOutcome,
+  TrainingEvent,
+  TrainingWorkerApi,
+} from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
@@ -352,6 +363,13 @@ async function loadCellImages(cell: ConfusionCell): Promise<void> {
   const offset = useAppStore.getState().cellOffset;
   const images = await answer(current, current.api.getTestImages(cell.actual, cell.predicted, offset, CELL_IMAGE_LIMIT));
   cellImagesReceived(cell, images);
+}
+
+/** A page of the test images the last evaluation got wrong, surest first; null without a worker or data. */
+export async function loadMistakes(offset: number, limit: number): Promise<MistakeImages | null> {
+  const current = connection;
+  if (!current || !(await ensureData(current))) return null;
+  return answer(current, current.api.getMistakes(offset, limit));
 }
 
 /** The current model as model-file JSON; null while there is none. */

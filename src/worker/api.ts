@@ -129,6 +129,14 @@ export interface TestImages {
   indices: Uint32Array;
 }
 
+/** A page of the test images the last evaluation got wrong, the ones it was surest of first. */
+export interface MistakeImages extends TestImages {
+  /** How many test images the evaluation got wrong, over all pages. */
+  total: number;
+  /** The true class of each image on the page. */
+  labels: Uint8Array;
+}
+
 /** The first layer's weights: one 28×28 picture per hidden unit of what it responds to. */
 export interface FirstLayerWeights {
   inputs: number;
@@ -221,4 +229,9 @@ export interface TrainingWorkerApi {
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.
    */
   getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages>;
+  /**
+   * At most `limit` of the test images the last evaluation got wrong, from the `offset`-th,
+   * the ones the model was surest of first. A model with no evaluation yet is evaluated first.
+   */
+  getMistakes(offset: number, limit: number): Promise<MistakeImages>;
 }

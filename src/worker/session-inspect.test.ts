@@ -84,4 +84,33 @@ describe('training session: looking inside the model', () => {
     expect(maps?.[1].values).toHaveLength(12 * 12 * 6);
     expect(session.featureMaps(new Float32Array(10))).toBeNull();
   });
+
+  it('pages through the test images the evaluation got wrong, the surest first', async () => {
+    const test = noise(40, 2);
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    await session.loadData(() => {});
+    await session.train(config);
+    const report = (await session.evaluate())!;
+    const first = await session.getMistakes(0, 5);
+    const rest = await session.getMistakes(5, 100);
+    expect(first.total).toBe(report.total - report.correct);
+    expect(first.count + rest.count).toBe(first.total);
+    const pages = [first, rest];
+    const surest = pages.flatMap((page) =>
+      Array.from({ length: page.count }, (_, i) => {
+        const outputs = page.probabilities.subarray(i * 10, (i + 1) * 10);
+        const guess = outputs.indexOf(Math.max(...outputs));
+        // Each is a mistake, labelled with its true class.
+        expect(page.labels[i]).toBe(test.labels[page.indices[i]]);
+        expect(guess).not.toBe(page.labels[i]);
+        return outputs[guess];
+      }),
+    );
+    expect(surest).toEqual([...surest].sort((a, b) => b - a));
+    expect(first.images.subarray(0, 784)).toEqual(test.images.subarray(first.indices[0] * 784, (first.indices[0] + 1) * 784));
+  });
 });

@@ -4,6 +4,7 @@ import { Panel } from '../../components/Panel';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { CellImages } from './CellImages';
+import { ConfidentMistakes } from './ConfidentMistakes';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerDigitTable } from './PerDigitTable';
 import './evaluation.css';
@@ -40,6 +41,7 @@ export function EvaluationPanel() {
             <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} />
           </div>
           <CellImages />
+          <ConfidentMistakes />
         </>
       ) : (
         <p className="empty-state">No evaluation yet: train for an epoch to see which classes the network confuses.</p>
