@@ -5,8 +5,9 @@
  */
 import type { Config } from '../engine/config';
 import type { FeatureMap } from '../engine/inspect';
+import type { RangeEnd, RangePoint } from '../engine/lr-finder';
 
-export type { FeatureMap };
+export type { FeatureMap, RangeEnd, RangePoint };
 import type { DigitMetrics } from '../engine/metrics';
 import type { DatasetInfo } from '../data/dataset-store';
 import type { DatasetRecord } from '../formats/config-format';
@@ -129,6 +130,22 @@ export interface TestImages {
   indices: Uint32Array;
 }
 
+/** How far a learning-rate range test has got. */
+export interface RangeProgress {
+  /** The batches trained since the last report, one point each. */
+  points: RangePoint[];
+  /** Batches so far, and at most. */
+  step: number;
+  steps: number;
+}
+
+export interface RangeResult {
+  points: RangePoint[];
+  /** Where the loss fell fastest; null when it never fell. */
+  suggested: number | null;
+  ended: RangeEnd;
+}
+
 /** A page of the test images the last evaluation got wrong, the ones it was surest of first. */
 export interface MistakeImages extends TestImages {
   /** How many test images the evaluation got wrong, over all pages. */
@@ -234,4 +251,9 @@ export interface TrainingWorkerApi {
    * the ones the model was surest of first. A model with no evaluation yet is evaluated first.
    */
   getMistakes(offset: number, limit: number): Promise<MistakeImages>;
+  /**
+   * A learning-rate range test of `config` from its initialisation, on a network of its own:
+   * the model, the run and its results stay as they are. Throws when the config does not fit the set.
+   */
+  findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult>;
 }

@@ -15,6 +15,9 @@ function noise(count: number, seed: number): Dataset {
   };
 }
 
+/** A model file without the time it was saved at. */
+const withoutDate = (model: string | null) => model?.replace(/"savedAt": "[^"]*"/, '');
+
 const config: Config = { ...SEED_CONFIG, layers: [784, 12, 6, 10], activations: ['ReLU', 'Sigmoid', 'Softmax'], epochs: 1, batchSize: 10, samples: 100 };
 
 describe('training session: looking inside the model', () => {
@@ -112,5 +115,28 @@ describe('training session: looking inside the model', () => {
     );
     expect(surest).toEqual([...surest].sort((a, b) => b - a));
     expect(first.images.subarray(0, 784)).toEqual(test.images.subarray(first.indices[0] * 784, (first.indices[0] + 1) * 784));
+  });
+
+  it('runs a learning-rate range test on a network of its own, leaving the model as it was', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test: noise(20, 2) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    await session.loadData(() => {});
+    await session.train(config);
+    const model = session.exportModel();
+    const reported: number[] = [];
+    const result = await session.findLearningRate({ ...config, learningRate: 0.5 }, (progress) => reported.push(...progress.points.map((p) => p.rate)));
+    expect(withoutDate(session.exportModel())).toBe(withoutDate(model));
+    // Every batch reported once, in order, at rising rates from 1e-6.
+    expect(reported).toEqual(result.points.map((p) => p.rate));
+    expect(result.points[0].rate).toBeCloseTo(1e-6, 15);
+    expect(['exploded', 'diverged', 'max-rate']).toContain(result.ended);
+    expect(result.points.length).toBeLessThanOrEqual(300);
+    // The same config's test gives the same curve: it starts from the config's initialisation.
+    const again = await session.findLearningRate({ ...config, learningRate: 0.5 }, () => {});
+    expect(again.points).toEqual(result.points);
+    await expect(session.findLearningRate({ ...config, layers: [784, 12, 6, 3] }, () => {})).rejects.toThrow(/does not fit/);
   });
 });

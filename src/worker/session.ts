@@ -9,6 +9,7 @@ import type { Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
+import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
@@ -26,6 +27,8 @@ import type {
   LiveProgress,
   MistakeImages,
   ModelSummary,
+  RangeProgress,
+  RangeResult,
   RunOutcome,
   RunningPoint,
   TestImages,
@@ -328,6 +331,21 @@ export class TrainingSession {
     return { offset, count: indices.length, images, probabilities, indices: Uint32Array.from(indices) };
   }
 
+  async findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult> {
+    const { now, yieldToEvents } = this.options;
+    const test = rangeTestFor(config, this.dataFor(config).train, createRng(config.seed));
+    const { steps } = test.options;
+    let sent = 0;
+    for (let running = true; running; ) {
+      const started = now();
+      while (running && now() - started < SLICE_MS) running = test.step();
+      onProgress({ points: test.points.slice(sent), step: test.points.length, steps });
+      sent = test.points.length;
+      await yieldToEvents();
+    }
+    return { points: test.points, suggested: suggestRate(test.points), ended: test.ended as RangeEnd };
+  }
+
   /** Stops any running loop and waits for it to return. */
   private async endLoop(): Promise<void> {
     if (this.loop) {
@@ -337,7 +355,8 @@ export class TrainingSession {
     this.run = null;
   }
 
-  private startRun(config: Config): void {
+  /** The loaded data, when `config`'s network fits it; otherwise throws, naming both. */
+  private dataFor(config: Config): Datasets {
     const data = this.requireData();
     const classes = this.record.classNames.length;
     if (config.layers[0] !== data.train.inputSize || config.layers[config.layers.length - 1] !== classes) {
@@ -346,6 +365,11 @@ export class TrainingSession {
           `it needs ${data.train.inputSize} inputs and ${classes} outputs.`,
       );
     }
+    return data;
+  }
+
+  private startRun(config: Config): void {
+    const data = this.dataFor(config);
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
