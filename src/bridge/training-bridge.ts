@@ -47,6 +47,8 @@ import type {
   FirstLayerWeights,
   MistakeImages,
   ModelSummary,
+  RangeProgress,
+  RangeResult,
   RunOutcome,
   TrainingEvent,
   TrainingWorkerApi,
@@ -363,6 +365,17 @@ async function loadCellImages(cell: ConfusionCell): Promise<void> {
   const offset = useAppStore.getState().cellOffset;
   const images = await answer(current, current.api.getTestImages(cell.actual, cell.predicted, offset, CELL_IMAGE_LIMIT));
   cellImagesReceived(cell, images);
+}
+
+/**
+ * A learning-rate range test of `config` in the worker, on a network of its own; null when the
+ * data could not be loaded. Rejects with a message naming the problem (a config that does not
+ * fit the set, a worker that died).
+ */
+export async function findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult | null> {
+  const current = connect();
+  if (!(await ensureData(current))) return null;
+  return answer(current, current.api.findLearningRate(config, Comlink.proxy(onProgress)));
 }
 
 /** A page of the test images the last evaluation got wrong, surest first; null without a worker or data. */

@@ -78,12 +78,11 @@ export function ChartFrame({ title, rows, xKey, xLabel, series, children }: Char
     event.preventDefault();
     move();
   };
+  // Leaving the chart keeps its last readout: clearing it would change the text's height under
+  // a pointer that is on its way to a button further up, and the click would miss.
   const onFocus = (event: FocusEvent) => {
     // Entering the chart reads its latest point, so the first arrow key moves from there.
     if (event.target === event.currentTarget && selected.x === null && rows.length > 0) moveTo(rows.length - 1);
-  };
-  const onBlur = (event: FocusEvent) => {
-    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setSelected((s) => (s.pinned ? s : NONE));
   };
 
   const xOf = (state: { activeLabel?: unknown }) => {
@@ -131,7 +130,6 @@ export function ChartFrame({ title, rows, xKey, xLabel, series, children }: Char
         aria-describedby={readoutId}
         onKeyDown={onKeyDown}
         onFocus={onFocus}
-        onBlur={onBlur}
         onClick={onClick}
       >
         {children(pointer)}
