@@ -312,6 +312,12 @@ export async function predictDigit(pixels: Float32Array): Promise<Float32Array |
   return answer(connection, connection.api.predict(atDatasetSize(pixels))).catch(() => null);
 }
 
+/** How much each pixel of a drawing moves the answer (see engine/saliency.ts); null without a dense model. */
+export async function saliencyOf(pixels: Float32Array): Promise<Float32Array | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.saliency(atDatasetSize(pixels))).catch(() => null);
+}
+
 /** The first layer's weights, one row per hidden unit; null while there is no model. */
 export async function firstLayerWeights(): Promise<FirstLayerWeights | null> {
   if (!connection) return null;

@@ -232,6 +232,11 @@ export interface TrainingWorkerApi {
   featureMaps(pixels: Float32Array): Promise<FeatureMap[] | null>;
   /** Each hidden layer's outputs for one 784-pixel image in [0, 1]; null when there is no model. */
   hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null>;
+  /**
+   * The gradient of the predicted class's output with respect to each pixel of one image in
+   * [0, 1]; null without a model, or for a network with other layers than dense ones.
+   */
+  saliency(pixels: Float32Array): Promise<Float32Array | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */
   predict(pixels: Float32Array): Promise<Float32Array | null>;
   /** The current model as a model-file JSON text; null when there is no model. */

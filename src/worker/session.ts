@@ -11,6 +11,7 @@ import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../en
 import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
 import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
 import { Network } from '../engine/network.ts';
+import { saliency } from '../engine/saliency.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
@@ -249,6 +250,12 @@ export class TrainingSession {
     if (!this.network || pixels.length !== this.network.inputSize) return null;
     const hidden = this.network.layers.slice(0, -1).map((layer) => layer.toSpec());
     return hidden.every(isDenseSpec) ? layerOutputs(hidden, pixels) : null;
+  }
+
+  saliency(pixels: Float32Array): Float32Array | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    const specs = this.network.layers.map((layer) => layer.toSpec());
+    return specs.every(isDenseSpec) ? saliency(specs, pixels).gradient : null;
   }
 
   exportModel(): string | null {

@@ -11,6 +11,7 @@ import { FeatureMaps, useDrawnFeatureMaps } from './FeatureMaps';
 import { HiddenActivations } from './HiddenActivations';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
+import { Saliency } from './Saliency';
 import './draw-pad.css';
 
 /** Draw a digit and watch the current model read it, live. */
@@ -122,6 +123,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
       </div>
       {view.image && view.probabilities && (
         <>
+          <Saliency image={view.image} modelKey={view.probabilities} />
           <FeatureMaps />
           <HiddenActivations image={view.image} modelKey={view.probabilities} />
         </>
