@@ -35,10 +35,10 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await expect(page.getByRole('table', { name: 'Runs' })).toHaveCount(0);
 
       // The chart reads out by keyboard: the last batch, at the highest rate tried.
-      const chart = page.getByRole('group', { name: 'Loss against learning rate' });
+      const chart = page.getByRole('group', { name: 'Loss against the rate tried' });
       await chart.focus();
       await page.keyboard.press('End');
-      await expect(page.getByRole('figure', { name: 'Loss against learning rate' }).locator('.chart-readout')).toHaveText(
+      await expect(page.getByRole('figure', { name: 'Loss against the rate tried' }).locator('.chart-readout')).toHaveText(
         /^Rate [\d.e-]+: Batch loss [\d.]+, smoothed [\d.]+$/,
       );
       expect(await axeViolations(page)).toEqual([]);

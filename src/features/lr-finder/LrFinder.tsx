@@ -80,7 +80,7 @@ export function LrFinder() {
   const lossTop = Number.isFinite(best) ? Number((4.5 * best).toPrecision(2)) : 1;
   return (
     <Panel
-      title="Find a learning rate"
+      title="Learning-rate range test"
       subtitle="Trains the form’s network from its starting weights for up to 300 batches, at rates growing from 0.000001 to 10, and plots the loss. A good rate is where it falls fastest. Your model, runs and form stay as they are."
       className="lr-finder"
       actions={
@@ -109,12 +109,12 @@ export function LrFinder() {
         </div>
       )}
       {points.length > 0 && (
-        <figure className="chart" aria-label="Loss against learning rate">
+        <figure className="chart" aria-label="Loss against the rate tried">
           <figcaption>
-            <strong>Loss against learning rate</strong>
+            <strong>Loss against the rate tried</strong>
             <span>One batch per point, the rate growing tenfold about every 43 batches; the smoothed line is what the test watches.</span>
           </figcaption>
-          <ChartFrame title="Loss against learning rate" rows={points as unknown as Record<string, unknown>[]} xKey="rate" xLabel={rateName} series={SERIES}>
+          <ChartFrame title="Loss against the rate tried" rows={points as unknown as Record<string, unknown>[]} xKey="rate" xLabel={rateName} series={SERIES}>
             {({ marker, chartProps }) => (
               <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points} margin={MARGIN} {...chartProps}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
