@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import axe, { type AxeResults } from 'axe-core';
 import { readFileSync } from 'node:fs';
-import { atViewport, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, chartPointCount, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
 
 declare global {
   interface Window {
@@ -35,6 +35,9 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
         await trainButton(page).click();
         await waitForRunEnd(page);
       }
+
+      // The charts take new points at most twice a second: wait for the second run's.
+      for (const name of ['Accuracy per epoch', 'Error per epoch']) await expect.poll(() => chartPointCount(page, name)).toBe(2);
 
       // From the panel's button, Tab goes chart by chart: nothing unnamed in between. (The
       // pointer is kept off the charts, which it would otherwise read.)

@@ -353,7 +353,7 @@ function DownloadCsv() {
     saveFile('learning-curves.csv', seriesCsv({ config: runConfig, dataset: dataset.name, epochs: epochs.points, running: running.points }), 'text/csv');
   };
   return (
-    <button type="button" onClick={save} disabled={!hasPoints}>
+    <button type="button" className="secondary small" onClick={save} disabled={!hasPoints}>
       Download CSV
     </button>
   );
