@@ -18,6 +18,8 @@ import { useAppStore } from '../store/store';
 // The charts bring recharts, the largest library here; the page is usable before it arrives.
 // The exporters' code (PyTorch sources, the zip writer) loads when its tab is first opened.
 const ExportPanel = lazy(() => import('../features/export/ExportPanel').then((module) => ({ default: module.ExportPanel })));
+// The range test's chart loads with recharts when the Runs tab first shows it.
+const LrFinder = lazy(() => import('../features/lr-finder/LrFinder').then((module) => ({ default: module.LrFinder })));
 const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').then((module) => ({ default: module.TrainingCharts })));
 
 /**
@@ -73,7 +75,18 @@ export function App() {
                     </DrawPad>
                   ),
                 },
-                { id: 'runs', label: 'Runs', content: <RunsPanel /> },
+                {
+                  id: 'runs',
+                  label: 'Runs',
+                  content: (
+                    <>
+                      <RunsPanel />
+                      <Suspense fallback={<div className="panel" aria-busy="true" />}>
+                        <LrFinder />
+                      </Suspense>
+                    </>
+                  ),
+                },
                 { id: 'network', label: 'Inside the network', content: <NetworkView drawn={<FeatureMaps />} /> },
                 {
                   id: 'export',

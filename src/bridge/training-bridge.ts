@@ -45,7 +45,21 @@ import { classCounts, drawnSetProblem, examplesDataset, parseClassList, splitExa
 import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
-import type { ConvFilters, DatasetSource, NamedBytes, EvaluationReport, FeatureMap, FirstLayerWeights, ModelSummary, RunOutcome, TrainingEvent, TrainingWorkerApi } from '../worker/api';
+import type {
+  ConvFilters,
+  DatasetSource,
+  EvaluationReport,
+  FeatureMap,
+  FirstLayerWeights,
+  MistakeImages,
+  ModelSummary,
+  NamedBytes,
+  RangeProgress,
+  RangeResult,
+  RunOutcome,
+  TrainingEvent,
+  TrainingWorkerApi,
+} from '../worker/api';
 import { startHeartbeat } from './heartbeat';
 import { storageProblem } from './storage-full';
 import { errorText } from '../formats/error-text';
@@ -313,6 +327,12 @@ export async function predictDigit(pixels: Float32Array): Promise<Float32Array |
   return answer(connection, connection.api.predict(atDatasetSize(pixels))).catch(() => null);
 }
 
+/** How much each pixel of a drawing moves the answer (see engine/saliency.ts); null without a dense model. */
+export async function saliencyOf(pixels: Float32Array): Promise<Float32Array | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.saliency(atDatasetSize(pixels))).catch(() => null);
+}
+
 /** The first layer's weights, one row per hidden unit; null while there is no model. */
 export async function firstLayerWeights(): Promise<FirstLayerWeights | null> {
   if (!connection) return null;
@@ -366,6 +386,24 @@ async function loadCellImages(cell: ConfusionCell): Promise<void> {
   const offset = useAppStore.getState().cellOffset;
   const images = await answer(current, current.api.getTestImages(cell.actual, cell.predicted, offset, CELL_IMAGE_LIMIT));
   cellImagesReceived(cell, images);
+}
+
+/**
+ * A learning-rate range test of `config` in the worker, on a network of its own; null when the
+ * data could not be loaded. Rejects with a message naming the problem (a config that does not
+ * fit the set, a worker that died).
+ */
+export async function findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult | null> {
+  const current = connect();
+  if (!(await ensureData(current))) return null;
+  return answer(current, current.api.findLearningRate(config, Comlink.proxy(onProgress)));
+}
+
+/** A page of the test images the last evaluation got wrong, surest first; null without a worker or data. */
+export async function loadMistakes(offset: number, limit: number): Promise<MistakeImages | null> {
+  const current = connection;
+  if (!current || !(await ensureData(current))) return null;
+  return answer(current, current.api.getMistakes(offset, limit));
 }
 
 /** The current model as model-file JSON; null while there is none. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.ts';
-import { argmax, evaluate, metricsFromConfusion } from './metrics.ts';
+import { argmax, confidentMistakes, evaluate, metricsFromConfusion } from './metrics.ts';
 import { Network } from './network.ts';
 
 // The seed post's test-set confusion matrices ([actual][predicted]) and the
@@ -124,5 +124,28 @@ describe('argmax', () => {
     const values = Float32Array.from([9, 1, 3, 3, 0]);
     expect(argmax(values, 1, 4)).toBe(1);
     expect(argmax(values, 0, 5)).toBe(0);
+  });
+});
+
+describe('confidentMistakes', () => {
+  it('lists only the wrong answers, the surest first, ties in dataset order', () => {
+    const labels = [0, 1, 2, 3, 4, 5, 6];
+    const predicted = Uint8Array.from([0, 7, 2, 9, 1, 8, 6]);
+    const confidence = Float32Array.from([0.99, 0.6, 0.95, 0.9, 0.6, 0.97, 0.5]);
+    // Wrong: 1 (0.6), 3 (0.9), 4 (0.6), 5 (0.97); the correct 0, 2 and 6 are left out however sure.
+    expect(Array.from(confidentMistakes(labels, { predicted, confidence }))).toEqual([5, 3, 1, 4]);
+    expect(confidentMistakes([1, 2], { predicted: Uint8Array.from([1, 2]), confidence: new Float32Array(2) })).toHaveLength(0);
+  });
+
+  it('reads the confidence evaluate records: the output of the predicted class', () => {
+    // One weight matrix from 2 inputs to 2 softmax outputs: the first pixel votes for class 0.
+    const network = Network.fromLayers([{ inputs: 2, outputs: 2, activation: 'Softmax', weights: Float32Array.from([4, 0, 0, 0]), biases: new Float32Array(2) }]);
+    const data: Dataset = { images: Uint8Array.from([255, 0, 51, 0, 0, 0]), labels: Uint8Array.from([1, 1, 0]), count: 3, inputSize: 2 };
+    const evaluation = evaluate(network, data);
+    expect(Array.from(evaluation.predicted)).toEqual([0, 0, 0]);
+    expect(evaluation.confidence[0]).toBeCloseTo(Math.exp(4) / (Math.exp(4) + 1), 5);
+    expect(evaluation.confidence[1]).toBeCloseTo(Math.exp(0.8) / (Math.exp(0.8) + 1), 5);
+    // Image 0 (input 1.0) was read more surely than image 1 (input 0.2), both wrongly.
+    expect(Array.from(confidentMistakes(data.labels, evaluation))).toEqual([0, 1]);
   });
 });

@@ -28,6 +28,8 @@ export interface ConfusionMetrics {
 export interface Evaluation extends ConfusionMetrics {
   /** The predicted class of every sample, in dataset order. */
   predicted: Uint8Array;
+  /** The network's output for that class: how sure it was of its answer. */
+  confidence: Float32Array;
 }
 
 /** Classifies every sample of `data` and scores the predictions against its labels. */
@@ -35,6 +37,7 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
   const classes = network.outputSize;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const predicted = new Uint8Array(data.count);
+  const confidence = new Float32Array(data.count);
   const inputs = new Float32Array(batchSize * data.inputSize);
   for (let start = 0; start < data.count; start += batchSize) {
     const rows = Math.min(batchSize, data.count - start);
@@ -43,10 +46,23 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
     for (let r = 0; r < rows; r++) {
       const guess = argmax(output, r * classes, classes);
       predicted[start + r] = guess;
+      confidence[start + r] = output[r * classes + guess];
       confusion[data.labels[start + r]][guess]++;
     }
   }
-  return { ...metricsFromConfusion(confusion), predicted };
+  return { ...metricsFromConfusion(confusion), predicted, confidence };
+}
+
+/**
+ * The samples the network got wrong, the ones it was surest of first (ties in dataset order):
+ * where a learner finds mislabelled images, and what the network has wrongly learned.
+ */
+export function confidentMistakes(labels: ArrayLike<number>, evaluation: Pick<Evaluation, 'predicted' | 'confidence'>): Uint32Array {
+  const { predicted, confidence } = evaluation;
+  const wrong: number[] = [];
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] !== labels[i]) wrong.push(i);
+  wrong.sort((a, b) => confidence[b] - confidence[a] || a - b);
+  return Uint32Array.from(wrong);
 }
 
 /**
@@ -56,6 +72,7 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
 export class SlicedEvaluation {
   readonly confusion: number[][];
   readonly predicted: Uint8Array;
+  readonly confidence: Float32Array;
   correct = 0;
   private evaluated = 0;
 
@@ -66,6 +83,7 @@ export class SlicedEvaluation {
     const classes = network.outputSize;
     this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
     this.predicted = new Uint8Array(data.count);
+    this.confidence = new Float32Array(data.count);
   }
 
   get done(): boolean {
@@ -84,13 +102,14 @@ export class SlicedEvaluation {
     };
     const result = evaluate(this.network, part);
     this.predicted.set(result.predicted, start);
+    this.confidence.set(result.confidence, start);
     result.confusion.forEach((row, actual) => row.forEach((n, guess) => (this.confusion[actual][guess] += n)));
     this.correct += result.correct;
     this.evaluated = end;
   }
 
   result(): Evaluation {
-    return { ...metricsFromConfusion(this.confusion), predicted: this.predicted };
+    return { ...metricsFromConfusion(this.confusion), predicted: this.predicted, confidence: this.confidence };
   }
 }
 

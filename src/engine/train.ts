@@ -170,6 +170,22 @@ export class Trainer {
     return progress;
   }
 
+  /**
+   * Trains the next batch at `learningRate`, in place of the config's rate and its decay, and
+   * returns the batch's mean loss: a learning-rate range test's step (see lr-finder.ts). Epochs
+   * roll over as in trainSamples. Throws DivergenceError when the loss is not finite.
+   */
+  trainBatchAt(learningRate: number): number {
+    if (this.samplesDone === 0) this.startEpoch();
+    const rows = Math.min(this.config.batchSize, this.data.count - this.samplesDone);
+    const before = this.lossSum;
+    this.optimizer.learningRate = learningRate;
+    this.trainBatch(this.samplesDone, rows);
+    this.samplesDone += rows;
+    if (this.samplesDone === this.data.count) this.samplesDone = 0;
+    return (this.lossSum - before) / rows;
+  }
+
   /** Trains one whole epoch, reporting progress about every `progressEvery` samples. */
   runEpoch(onProgress?: (progress: EpochProgress) => void, progressEvery = 2000): EpochResult {
     for (;;) {

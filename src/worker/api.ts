@@ -5,8 +5,9 @@
  */
 import type { Config } from '../engine/config';
 import type { FeatureMap } from '../engine/inspect';
+import type { RangeEnd, RangePoint } from '../engine/lr-finder';
 
-export type { FeatureMap };
+export type { FeatureMap, RangeEnd, RangePoint };
 import type { DigitMetrics } from '../engine/metrics';
 import type { Dataset } from '../engine/dataset';
 import type { DatasetInfo } from '../data/dataset-store';
@@ -137,6 +138,30 @@ export interface TestImages {
   indices: Uint32Array;
 }
 
+/** How far a learning-rate range test has got. */
+export interface RangeProgress {
+  /** The batches trained since the last report, one point each. */
+  points: RangePoint[];
+  /** Batches so far, and at most. */
+  step: number;
+  steps: number;
+}
+
+export interface RangeResult {
+  points: RangePoint[];
+  /** Where the loss fell fastest; null when it never fell. */
+  suggested: number | null;
+  ended: RangeEnd;
+}
+
+/** A page of the test images the last evaluation got wrong, the ones it was surest of first. */
+export interface MistakeImages extends TestImages {
+  /** How many test images the evaluation got wrong, over all pages. */
+  total: number;
+  /** The true class of each image on the page. */
+  labels: Uint8Array;
+}
+
 /** The first layer's weights: one 28×28 picture per hidden unit of what it responds to. */
 export interface FirstLayerWeights {
   inputs: number;
@@ -221,6 +246,11 @@ export interface TrainingWorkerApi {
   featureMaps(pixels: Float32Array): Promise<FeatureMap[] | null>;
   /** Each hidden layer's outputs for one 784-pixel image in [0, 1]; null when there is no model. */
   hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null>;
+  /**
+   * The gradient of the predicted class's output with respect to each pixel of one image in
+   * [0, 1]; null without a model, or for a network with other layers than dense ones.
+   */
+  saliency(pixels: Float32Array): Promise<Float32Array | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */
   predict(pixels: Float32Array): Promise<Float32Array | null>;
   /** The current model as a model-file JSON text; null when there is no model. */
@@ -253,4 +283,14 @@ export interface TrainingWorkerApi {
    * skipping the cell's first `offset`. A model with no evaluation yet is evaluated first.
    */
   getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages>;
+  /**
+   * At most `limit` of the test images the last evaluation got wrong, from the `offset`-th,
+   * the ones the model was surest of first. A model with no evaluation yet is evaluated first.
+   */
+  getMistakes(offset: number, limit: number): Promise<MistakeImages>;
+  /**
+   * A learning-rate range test of `config` from its initialisation, on a network of its own:
+   * the model, the run and its results stay as they are. Throws when the config does not fit the set.
+   */
+  findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult>;
 }

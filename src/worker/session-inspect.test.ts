@@ -15,6 +15,9 @@ function noise(count: number, seed: number): Dataset {
   };
 }
 
+/** A model file without the time it was saved at. */
+const withoutDate = (model: string | null) => model?.replace(/"savedAt": "[^"]*"/, '');
+
 const config: Config = { ...SEED_CONFIG, layers: [784, 12, 6, 10], activations: ['ReLU', 'Sigmoid', 'Softmax'], epochs: 1, batchSize: 10, samples: 100 };
 
 describe('training session: looking inside the model', () => {
@@ -83,5 +86,57 @@ describe('training session: looking inside the model', () => {
     ]);
     expect(maps?.[1].values).toHaveLength(12 * 12 * 6);
     expect(session.featureMaps(new Float32Array(10))).toBeNull();
+  });
+
+  it('pages through the test images the evaluation got wrong, the surest first', async () => {
+    const test = noise(40, 2);
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    await session.loadData(() => {});
+    await session.train(config);
+    const report = (await session.evaluate())!;
+    const first = await session.getMistakes(0, 5);
+    const rest = await session.getMistakes(5, 100);
+    expect(first.total).toBe(report.total - report.correct);
+    expect(first.count + rest.count).toBe(first.total);
+    const pages = [first, rest];
+    const surest = pages.flatMap((page) =>
+      Array.from({ length: page.count }, (_, i) => {
+        const outputs = page.probabilities.subarray(i * 10, (i + 1) * 10);
+        const guess = outputs.indexOf(Math.max(...outputs));
+        // Each is a mistake, labelled with its true class.
+        expect(page.labels[i]).toBe(test.labels[page.indices[i]]);
+        expect(guess).not.toBe(page.labels[i]);
+        return outputs[guess];
+      }),
+    );
+    expect(surest).toEqual([...surest].sort((a, b) => b - a));
+    expect(first.images.subarray(0, 784)).toEqual(test.images.subarray(first.indices[0] * 784, (first.indices[0] + 1) * 784));
+  });
+
+  it('runs a learning-rate range test on a network of its own, leaving the model as it was', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test: noise(20, 2) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    await session.loadData(() => {});
+    await session.train(config);
+    const model = session.exportModel();
+    const reported: number[] = [];
+    const result = await session.findLearningRate({ ...config, learningRate: 0.5 }, (progress) => reported.push(...progress.points.map((p) => p.rate)));
+    expect(withoutDate(session.exportModel())).toBe(withoutDate(model));
+    // Every batch reported once, in order, at rising rates from 1e-6.
+    expect(reported).toEqual(result.points.map((p) => p.rate));
+    expect(result.points[0].rate).toBeCloseTo(1e-6, 15);
+    expect(['exploded', 'diverged', 'max-rate']).toContain(result.ended);
+    expect(result.points.length).toBeLessThanOrEqual(300);
+    // The same config's test gives the same curve: it starts from the config's initialisation.
+    const again = await session.findLearningRate({ ...config, learningRate: 0.5 }, () => {});
+    expect(again.points).toEqual(result.points);
+    await expect(session.findLearningRate({ ...config, layers: [784, 12, 6, 3] }, () => {})).rejects.toThrow(/does not fit/);
   });
 });

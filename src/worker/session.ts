@@ -8,8 +8,10 @@ import { canShard, type Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
-import { metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
+import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
+import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
 import { Network } from '../engine/network.ts';
+import { saliency } from '../engine/saliency.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
@@ -25,7 +27,10 @@ import type {
   EvaluationReport,
   FirstLayerWeights,
   LiveProgress,
+  MistakeImages,
   ModelSummary,
+  RangeProgress,
+  RangeResult,
   RunOutcome,
   RunningPoint,
   Score,
@@ -90,7 +95,10 @@ interface ModelSnapshot {
 interface Evaluated {
   specs: LayerSpec[];
   predicted: Uint8Array;
+  confidence: Float32Array;
   network: Network | null;
+  /** The wrong answers, surest first; sorted when first asked for. */
+  mistakes: Uint32Array | null;
 }
 
 export class TrainingSession {
@@ -260,6 +268,12 @@ export class TrainingSession {
     return hidden.every(isDenseSpec) ? layerOutputs(hidden, pixels) : null;
   }
 
+  saliency(pixels: Float32Array): Float32Array | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    const specs = this.network.layers.map((layer) => layer.toSpec());
+    return specs.every(isDenseSpec) ? saliency(specs, pixels).gradient : null;
+  }
+
   exportModel(): string | null {
     if (!this.network || !this.modelConfig) return null;
     // MNIST models stay the files they always were; any other set is named, with its shape and classes.
@@ -353,31 +367,68 @@ export class TrainingSession {
   }
 
   async getTestImages(actual: number, predicted: number, offset: number, limit: number): Promise<TestImages> {
+    const found = await this.evaluatedTest();
+    if (!found) return noImages(offset);
+    const { evaluated, test } = found;
+    const indices: number[] = [];
+    let skipped = 0;
+    for (let i = 0; i < test.count && indices.length < limit; i++) {
+      if (test.labels[i] !== actual || evaluated.predicted[i] !== predicted) continue;
+      if (skipped < offset) skipped++;
+      else indices.push(i);
+    }
+    return this.imagesOf(evaluated, test, indices, offset);
+  }
+
+  /** A page of the test images the last evaluation got wrong, those it was surest of first. */
+  async getMistakes(offset: number, limit: number): Promise<MistakeImages> {
+    const found = await this.evaluatedTest();
+    if (!found) return { ...noImages(offset), total: 0, labels: new Uint8Array(0) };
+    const { evaluated, test } = found;
+    evaluated.mistakes ??= confidentMistakes(test.labels, evaluated);
+    const indices = Array.from(evaluated.mistakes.subarray(offset, offset + limit));
+    return { ...this.imagesOf(evaluated, test, indices, offset), total: evaluated.mistakes.length, labels: Uint8Array.from(indices, (i) => test.labels[i]) };
+  }
+
+  /** The last evaluation's answers with the test set they are about; null without a model or data. */
+  private async evaluatedTest(): Promise<{ evaluated: Evaluated; test: Dataset } | null> {
     const test = this.data?.test;
     // A model restored from storage comes with the evaluation it had, but not the per-image answers behind it.
     if (!this.evaluated && this.network && test) await this.evaluateNetwork(this.network, this.modelEpoch);
-    const evaluated = this.evaluated;
-    if (!evaluated || !test) return { offset, count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
-    const found: number[] = [];
-    let skipped = 0;
-    for (let i = 0; i < test.count && found.length < limit; i++) {
-      if (test.labels[i] !== actual || evaluated.predicted[i] !== predicted) continue;
-      if (skipped < offset) skipped++;
-      else found.push(i);
-    }
+    return this.evaluated && test ? { evaluated: this.evaluated, test } : null;
+  }
+
+  /** The images at `indices` with the outputs the evaluated model gave them. */
+  private imagesOf(evaluated: Evaluated, test: Dataset, indices: number[], offset: number): TestImages {
     evaluated.network ??= Network.fromLayers(evaluated.specs);
+    const network = evaluated.network;
     const size = test.inputSize;
-    const images = new Uint8Array(found.length * size);
+    const images = new Uint8Array(indices.length * size);
     const classes = this.record.classNames.length;
-    const probabilities = new Float32Array(found.length * classes);
+    const probabilities = new Float32Array(indices.length * classes);
     const input = new Float32Array(size);
-    found.forEach((index, k) => {
+    indices.forEach((index, k) => {
       const pixels = test.images.subarray(index * size, (index + 1) * size);
       images.set(pixels, k * size);
       for (let p = 0; p < size; p++) input[p] = pixels[p] / 255;
-      probabilities.set((evaluated.network as Network).predict(input).subarray(0, classes), k * classes);
+      probabilities.set(network.predict(input).subarray(0, classes), k * classes);
     });
-    return { offset, count: found.length, images, probabilities, indices: Uint32Array.from(found) };
+    return { offset, count: indices.length, images, probabilities, indices: Uint32Array.from(indices) };
+  }
+
+  async findLearningRate(config: Config, onProgress: (progress: RangeProgress) => void): Promise<RangeResult> {
+    const { now, yieldToEvents } = this.options;
+    const test = rangeTestFor(config, this.dataFor(config).train, createRng(config.seed));
+    const { steps } = test.options;
+    let sent = 0;
+    for (let running = true; running; ) {
+      const started = now();
+      while (running && now() - started < SLICE_MS) running = test.step();
+      onProgress({ points: test.points.slice(sent), step: test.points.length, steps });
+      sent = test.points.length;
+      await yieldToEvents();
+    }
+    return { points: test.points, suggested: suggestRate(test.points), ended: test.ended as RangeEnd };
   }
 
   /** Stops any running loop and waits for it to return. */
@@ -389,7 +440,8 @@ export class TrainingSession {
     this.run = null;
   }
 
-  private startRun(config: Config): void {
+  /** The loaded data, when `config`'s network fits it; otherwise throws, naming both. */
+  private dataFor(config: Config): Datasets {
     const data = this.requireData();
     const classes = this.record.classNames.length;
     if (config.layers[0] !== data.train.inputSize || config.layers[config.layers.length - 1] !== classes) {
@@ -398,6 +450,11 @@ export class TrainingSession {
           `it needs ${data.train.inputSize} inputs and ${classes} outputs.`,
       );
     }
+    return data;
+  }
+
+  private startRun(config: Config): void {
+    const data = this.dataFor(config);
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
@@ -618,11 +675,15 @@ export class TrainingSession {
 
   /** Keeps a test evaluation's answers for the confusion cells' images, and its figures with the model when it is the current one. */
   private recordEvaluation(network: Network, epoch: number, evaluation: Evaluation): EvaluationReport {
-    this.evaluated = { specs: network.toLayerSpecs(), predicted: evaluation.predicted, network: null };
+    this.evaluated = { specs: network.toLayerSpecs(), predicted: evaluation.predicted, confidence: evaluation.confidence, network: null, mistakes: null };
     const metrics = metricsFromConfusion(evaluation.confusion);
     if (network === this.network) this.modelMetrics = metrics;
     return { epoch, ...metrics };
   }
+}
+
+function noImages(offset: number): TestImages {
+  return { offset, count: 0, images: new Uint8Array(0), probabilities: new Float32Array(0), indices: new Uint32Array(0) };
 }
 
 function copySpec(spec: LayerSpec): LayerSpec {

@@ -196,6 +196,15 @@ const api: TrainingWorkerApi = {
     const found = await session.getTestImages(actual, predicted, offset, limit);
     return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer]);
   },
+  saliency: async (pixels) => {
+    const gradient = session.saliency(pixels);
+    return gradient && Comlink.transfer(gradient, [gradient.buffer]);
+  },
+  findLearningRate: async (config, onProgress) => session.findLearningRate(config, onProgress),
+  getMistakes: async (offset, limit) => {
+    const found = await session.getMistakes(offset, limit);
+    return Comlink.transfer(found, [found.images.buffer, found.probabilities.buffer, found.indices.buffer, found.labels.buffer]);
+  },
 };
 
 Comlink.expose(api);

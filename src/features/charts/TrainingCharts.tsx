@@ -1,13 +1,17 @@
-import { memo, useMemo, type ReactNode } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useId, useMemo, useState, type ReactNode } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame, type ChartPointer } from '../../components/ChartFrame';
+import { smoothSeries, type ReadoutSeries } from '../../components/chart-readout';
 import { formatLoss, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
+import { saveFile } from '../../components/save-file';
 import { useThrottledValue } from '../../components/use-throttled-value';
 import type { EpochPoint } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import type { RunningPoint } from '../../worker/api';
 import { accuracyTicks, compactNumber, niceTicks } from './axes';
 import { EpochTable } from './EpochTable';
+import { seriesCsv } from './series-csv';
 import './charts.css';
 
 /*
@@ -57,6 +61,31 @@ const epochTicks = (points: EpochPoint[]) => niceTicks(1, points[points.length -
 const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
 const lossTicksOf = (losses: number[]) => niceTicks(0, maxOf(losses), 4);
 
+const MARKER = { stroke: '#111827', strokeDasharray: '2 2' };
+const epochName = (x: number) => `Epoch ${x}`;
+/** 1.5 → "Epoch 2, 50% through": the within-epoch curve's x is the position in the run, in epochs. */
+const runPosition = (x: number) => {
+  const epoch = Math.max(1, Math.ceil(x));
+  return `Epoch ${epoch}, ${formatPercent(x - (epoch - 1), 0)} through`;
+};
+const percentSeries = (key: string, name: string): ReadoutSeries => ({ key, name, format: (v) => formatPercent(v) });
+const lossSeries = (key: string, name: string): ReadoutSeries => ({ key, name, format: formatLoss });
+const ACCURACY_SERIES = [percentSeries('trainAccuracy', 'Training accuracy'), percentSeries('testAccuracy', 'Test accuracy')];
+const VALIDATION_SERIES = [percentSeries('trainAccuracy', 'Training accuracy'), percentSeries('validationAccuracy', 'Validation accuracy')];
+const ERROR_SERIES = [lossSeries('averageError', 'Average error'), lossSeries('loss', 'Loss')];
+const WITHIN_SERIES = [
+  percentSeries('windowAccuracy', 'Recent accuracy'),
+  percentSeries('runningAccuracy', 'Epoch-average accuracy'),
+  lossSeries('windowLoss', 'Recent loss'),
+];
+const SMOOTHED_SERIES = [
+  percentSeries('windowAccuracy', 'Recent accuracy'),
+  percentSeries('smoothAccuracy', 'smoothed'),
+  percentSeries('runningAccuracy', 'Epoch-average accuracy'),
+  lossSeries('windowLoss', 'Recent loss'),
+  lossSeries('smoothLoss', 'smoothed'),
+];
+
 interface LegendEntry {
   name: string;
   color: string;
@@ -69,17 +98,27 @@ interface ChartFigureProps {
   legend: LegendEntry[];
   /** Shown over the chart while it has no points. */
   empty: string | false;
-  children: ReactNode;
+  /** The points the readout moves between, sorted by `xKey`. */
+  rows: readonly object[];
+  xKey: string;
+  xLabel: (x: number) => string;
+  series: readonly ReadoutSeries[];
+  /** Controls of the chart's own, under its caption. */
+  controls?: ReactNode;
+  children: (pointer: ChartPointer) => ReactNode;
 }
 
-function ChartFigure({ title, caption, legend, empty, children }: ChartFigureProps) {
+function ChartFigure({ title, caption, legend, empty, rows, xKey, xLabel, series, controls, children }: ChartFigureProps) {
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>
         <strong>{title}</strong>
         <span>{caption}</span>
       </figcaption>
-      {children}
+      {controls}
+      <ChartFrame title={title} rows={rows as Record<string, unknown>[]} xKey={xKey} xLabel={xLabel} series={series}>
+        {children}
+      </ChartFrame>
       <ul className="chart-legend">
         {legend.map((entry) => (
           <li key={entry.name}>
@@ -138,22 +177,29 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
       }
       legend={validation ? VALIDATION_LEGEND : ACCURACY_LEGEND}
       empty={points.length === 0 && EPOCH_EMPTY}
+      rows={points}
+      xKey="epoch"
+      xLabel={epochName}
+      series={validation ? VALIDATION_SERIES : ACCURACY_SERIES}
     >
-      <ComposedChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
-        <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} tickFormatter={percentTick} width={44} />
-        <Tooltip formatter={accuracyValue} labelFormatter={epochLabel} />
-        {validation && (
-          <Area name="Gap" dataKey="gap" fill={COLORS.gap} fillOpacity={0.45} stroke="none" isAnimationActive={false} type="linear" />
-        )}
-        <Line name="Training accuracy" dataKey="trainAccuracy" stroke={COLORS.train} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-        {validation ? (
-          <Line name="Validation accuracy" dataKey="validationAccuracy" stroke={COLORS.validation} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-        ) : (
-          <Line name="Test accuracy" dataKey="testAccuracy" stroke={COLORS.test} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-        )}
-      </ComposedChart>
+      {({ marker, chartProps }) => (
+        <ComposedChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN} {...chartProps}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
+          <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} tickFormatter={percentTick} width={44} />
+          <Tooltip formatter={accuracyValue} labelFormatter={epochLabel} />
+          {validation && (
+            <Area name="Gap" dataKey="gap" fill={COLORS.gap} fillOpacity={0.45} stroke="none" isAnimationActive={false} type="linear" />
+          )}
+          <Line name="Training accuracy" dataKey="trainAccuracy" stroke={COLORS.train} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+          {validation ? (
+            <Line name="Validation accuracy" dataKey="validationAccuracy" stroke={COLORS.validation} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+          ) : (
+            <Line name="Test accuracy" dataKey="testAccuracy" stroke={COLORS.test} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+          )}
+          {marker !== null && <ReferenceLine x={marker} {...MARKER} />}
+        </ComposedChart>
+      )}
     </ChartFigure>
   );
 });
@@ -171,6 +217,7 @@ function DualAxisChart({
   lossTicks,
   formatter,
   labelFormatter,
+  pointer,
   children,
 }: {
   data: object[];
@@ -179,16 +226,18 @@ function DualAxisChart({
   lossTicks: number[];
   formatter: (value: unknown, name: unknown) => string;
   labelFormatter: (label: unknown) => string;
+  pointer: ChartPointer;
   children: ReactNode;
 }) {
   return (
-    <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={data} margin={MARGIN}>
+    <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={data} margin={MARGIN} {...pointer.chartProps}>
       <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
       <XAxis dataKey={x.dataKey} type="number" domain={domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} label={x.label} />
       <YAxis yAxisId={left.id} domain={domainOf(left.ticks)} ticks={left.ticks} tickFormatter={left.tickFormatter} interval={0} width={left.width} />
       <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} width={48} />
       <Tooltip formatter={formatter} labelFormatter={labelFormatter} />
       {children}
+      {pointer.marker !== null && <ReferenceLine x={pointer.marker} yAxisId={left.id} {...MARKER} />}
     </LineChart>
   );
 }
@@ -208,18 +257,25 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
       caption="The seed post’s average error and the training loss, both falling as it learns."
       legend={ERROR_LEGEND}
       empty={points.length === 0 && EPOCH_EMPTY}
+      rows={points}
+      xKey="epoch"
+      xLabel={epochName}
+      series={ERROR_SERIES}
     >
-      <DualAxisChart
-        data={points.length > 0 ? points : NO_EPOCHS}
-        x={{ dataKey: 'epoch', ticks: xTicks, label: EPOCH_LABEL }}
-        left={{ id: 'error', ticks: errorTicks, tickFormatter: compactNumber, width: 48 }}
-        lossTicks={lossTicksOf(points.map((p) => p.loss))}
-        formatter={lossValue}
-        labelFormatter={epochLabel}
-      >
-        <Line yAxisId="error" name="Average error" dataKey="averageError" stroke={COLORS.error} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-        <Line yAxisId="loss" name="Loss" dataKey="loss" stroke={COLORS.loss} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
-      </DualAxisChart>
+      {(pointer) => (
+        <DualAxisChart
+          data={points.length > 0 ? points : NO_EPOCHS}
+          x={{ dataKey: 'epoch', ticks: xTicks, label: EPOCH_LABEL }}
+          left={{ id: 'error', ticks: errorTicks, tickFormatter: compactNumber, width: 48 }}
+          lossTicks={lossTicksOf(points.map((p) => p.loss))}
+          formatter={lossValue}
+          labelFormatter={epochLabel}
+          pointer={pointer}
+        >
+          <Line yAxisId="error" name="Average error" dataKey="averageError" stroke={COLORS.error} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+          <Line yAxisId="loss" name="Loss" dataKey="loss" stroke={COLORS.loss} strokeWidth={2} dot={dot} isAnimationActive={false} type="linear" />
+        </DualAxisChart>
+      )}
     </ChartFigure>
   );
 });
@@ -230,27 +286,56 @@ const WITHIN_LEGEND = [
   { name: 'Recent loss (right)', color: COLORS.loss },
 ];
 
+/** The raw recent curves fade behind their smoothed lines. */
+const RAW_OPACITY = 0.3;
+
 const WithinEpochChart = memo(function WithinEpochChart({ points }: { points: RunningPoint[] }) {
+  const [smoothing, setSmoothing] = useState(0);
+  const smoothingId = useId();
   const xTicks = niceTicks(0, Math.max(1, Math.ceil(points[points.length - 1]?.x ?? 1)), 8);
+  const smoothed = smoothing > 0;
+  const rows = useMemo(() => {
+    if (!smoothed) return points;
+    const accuracy = smoothSeries(points.map((p) => p.windowAccuracy), smoothing);
+    const loss = smoothSeries(points.map((p) => p.windowLoss), smoothing);
+    return points.map((p, i) => ({ ...p, smoothAccuracy: accuracy[i], smoothLoss: loss[i] }));
+  }, [points, smoothing, smoothed]);
+  const rawOpacity = smoothed ? RAW_OPACITY : 1;
   return (
     <ChartFigure
       title="Within-epoch learning"
       caption="Accuracy of the last few hundred samples climbs within epoch 1; the epoch average lags behind it."
       legend={WITHIN_LEGEND}
       empty={points.length === 0 && 'Press Train to draw this curve.'}
+      rows={rows}
+      xKey="x"
+      xLabel={runPosition}
+      series={smoothed ? SMOOTHED_SERIES : WITHIN_SERIES}
+      controls={
+        <div className="chart-smoothing">
+          <label htmlFor={smoothingId}>Smoothing</label>
+          <input id={smoothingId} type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(event) => setSmoothing(Number(event.target.value))} />
+          <output htmlFor={smoothingId}>{smoothing.toFixed(2)}</output>
+        </div>
+      }
     >
-      <DualAxisChart
-        data={points.length > 0 ? points : NO_POINTS}
-        x={{ dataKey: 'x', ticks: xTicks, tickFormatter: epochTick, label: RUN_LABEL }}
-        left={{ id: 'accuracy', ticks: FULL_RANGE_TICKS, tickFormatter: percentTick, width: 44 }}
-        lossTicks={lossTicksOf(points.map((p) => p.windowLoss))}
-        formatter={runValue}
-        labelFormatter={runLabel}
-      >
-        <Line yAxisId="accuracy" name="Recent accuracy" dataKey="windowAccuracy" stroke={COLORS.train} strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
-        <Line yAxisId="accuracy" name="Epoch-average accuracy" dataKey="runningAccuracy" stroke={COLORS.running} strokeDasharray="4 3" dot={false} isAnimationActive={false} type="linear" />
-        <Line yAxisId="loss" name="Recent loss" dataKey="windowLoss" stroke={COLORS.loss} dot={false} isAnimationActive={false} type="linear" />
-      </DualAxisChart>
+      {(pointer) => (
+        <DualAxisChart
+          data={points.length > 0 ? rows : NO_POINTS}
+          x={{ dataKey: 'x', ticks: xTicks, tickFormatter: epochTick, label: RUN_LABEL }}
+          left={{ id: 'accuracy', ticks: FULL_RANGE_TICKS, tickFormatter: percentTick, width: 44 }}
+          lossTicks={lossTicksOf(points.map((p) => p.windowLoss))}
+          formatter={runValue}
+          labelFormatter={runLabel}
+          pointer={pointer}
+        >
+          <Line yAxisId="accuracy" name="Recent accuracy" dataKey="windowAccuracy" stroke={COLORS.train} strokeOpacity={rawOpacity} strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
+          <Line yAxisId="accuracy" name="Epoch-average accuracy" dataKey="runningAccuracy" stroke={COLORS.running} strokeDasharray="4 3" dot={false} isAnimationActive={false} type="linear" />
+          <Line yAxisId="loss" name="Recent loss" dataKey="windowLoss" stroke={COLORS.loss} strokeOpacity={rawOpacity} dot={false} isAnimationActive={false} type="linear" />
+          {smoothed && <Line yAxisId="accuracy" name="Recent accuracy, smoothed" dataKey="smoothAccuracy" stroke={COLORS.train} strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />}
+          {smoothed && <Line yAxisId="loss" name="Recent loss, smoothed" dataKey="smoothLoss" stroke={COLORS.loss} strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />}
+        </DualAxisChart>
+      )}
     </ChartFigure>
   );
 });
@@ -260,11 +345,25 @@ const REDRAW_MS = 500;
 /** Each chart redraws in a frame of its own, this long after the previous one. */
 const STAGGER_MS = 150;
 
+/** Saves the run's curves as they stand (every kept point, not the throttled drawing's). */
+function DownloadCsv() {
+  const hasPoints = useAppStore((state) => state.epochs.points.length > 0 || state.running.points.length > 0);
+  const save = () => {
+    const { runConfig, dataset, epochs, running } = useAppStore.getState();
+    saveFile('learning-curves.csv', seriesCsv({ config: runConfig, dataset: dataset.name, epochs: epochs.points, running: running.points }), 'text/csv');
+  };
+  return (
+    <button type="button" className="secondary small" onClick={save} disabled={!hasPoints}>
+      Download CSV
+    </button>
+  );
+}
+
 export function TrainingCharts() {
   const epochs = useAppStore((state) => state.epochs.points);
   const running = useAppStore((state) => state.running.points);
   return (
-    <Panel title="Learning curves" className="charts-panel">
+    <Panel title="Learning curves" className="charts-panel" actions={<DownloadCsv />}>
       <div className="charts">
         <AccuracyChart points={useThrottledValue(epochs, REDRAW_MS, STAGGER_MS)} />
         <WithinEpochChart points={useThrottledValue(running, REDRAW_MS)} />

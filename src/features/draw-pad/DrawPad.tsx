@@ -12,6 +12,7 @@ import { HiddenActivations } from './HiddenActivations';
 import { AddExample, MyExamples } from './MyExamples';
 import { Pad } from './pad';
 import { ProbabilityBars } from './ProbabilityBars';
+import { Saliency } from './Saliency';
 import './draw-pad.css';
 
 /** Draw a digit and watch the current model read it, live. */
@@ -130,6 +131,7 @@ export function DrawPad({ children }: { children?: ReactNode }) {
       </div>
       {view.image && view.probabilities && (
         <>
+          <Saliency image={view.image} modelKey={view.probabilities} />
           <FeatureMaps />
           <HiddenActivations image={view.image} modelKey={view.probabilities} />
         </>

@@ -5,6 +5,7 @@ import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import { CellImages } from './CellImages';
+import { ConfidentMistakes } from './ConfidentMistakes';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerDigitTable } from './PerDigitTable';
 import './evaluation.css';
@@ -42,6 +43,7 @@ export function EvaluationPanel() {
             <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} digits={digits} />
           </div>
           <CellImages />
+          <ConfidentMistakes />
         </>
       ) : (
         <p className="empty-state">No evaluation yet: train for an epoch to see which classes the network confuses.</p>

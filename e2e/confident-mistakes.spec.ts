@@ -1,0 +1,55 @@
+import { expect, test, type Page } from '@playwright/test';
+import axe, { type AxeResults } from 'axe-core';
+import { atViewport, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+
+declare global {
+  interface Window {
+    axe: typeof axe;
+  }
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }) as Promise<AxeResults>);
+  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
+}
+
+const count = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
+
+for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) {
+  test.describe(`${viewport.width}×${viewport.height}`, () => {
+    test.use({ ...atViewport(viewport), bypassCSP: true });
+
+    test(`${viewport.name}: the most confident mistakes, a page at a time, surest first`, async ({ page }) => {
+      await page.goto('/');
+      await typeConfigJson(page, { ...SMALL_RUN, samples: 1000, epochs: 1 });
+      await trainButton(page).click();
+      await waitForRunEnd(page);
+      const correct = /\(([\d,]+) of ([\d,]+) correct\)/.exec((await page.getByText(/of [\d,]+ correct\)$/).textContent()) ?? '');
+      const wrong = count(correct![2]) - count(correct![1]);
+
+      await page.getByText('Most confident mistakes', { exact: true }).click();
+      const list = page.getByRole('list', { name: 'Most confident mistakes' });
+      await expect(page.getByText(/mistakes, the surest first$/)).toHaveText(`1–24 of ${wrong.toLocaleString('en-US')} mistakes, the surest first`);
+      await expect(list.getByRole('listitem')).toHaveCount(24);
+      const sureness = async () =>
+        (await list.locator('.mistake-guess').allTextContents()).map((text) => {
+          const [, guess, percent] = /^Read as (\d): ([\d.]+)%$/.exec(text)!;
+          return { guess, percent: Number(percent) };
+        });
+      const first = await sureness();
+      // Each is a mistake: the true class named under it differs from the answer.
+      const truths = await list.locator('.image-card > span.muted').allTextContents();
+      first.forEach(({ guess }, i) => expect(truths[i]).not.toMatch(new RegExp(`^Is ${guess}:`)));
+      expect(first.map((f) => f.percent)).toEqual([...first.map((f) => f.percent)].sort((a, b) => b - a));
+
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByText(/mistakes, the surest first$/)).toHaveText(new RegExp(`^25–48 of ${wrong.toLocaleString('en-US')} `));
+      await expect(list).toHaveAttribute('start', '25');
+      const second = await sureness();
+      expect(second[0].percent).toBeLessThanOrEqual(first[first.length - 1].percent);
+      await expect(list.getByRole('img').first()).toHaveAccessibleName(/^Test image \d+, a \d read as \d$/);
+      expect(await axeViolations(page)).toEqual([]);
+    });
+  });
+}
