@@ -1,5 +1,5 @@
 /**
- * `npx tsx src/bench/lr-finder-browser.ts [runs]`: how long "Find a learning rate" takes for the
+ * `npm run bench:lr-finder [-- runs]`: how long "Find a learning rate" takes for the
  * page's default config (the Fast preset) in the app's training worker, in headless Chromium,
  * from the click to the suggestion on screen. The first run also loads MNIST; the figures
  * after it are the range test alone.
