@@ -4,11 +4,15 @@ import { openTab } from './helpers';
 
 export type Point = [x: number, y: number];
 
-/** The pad's box on screen, its tab opened and scrolled into view: drawing coordinates are relative to it. */
+/**
+ * The pad's box on screen, its tab opened and the pad scrolled to the middle of the screen:
+ * drawing coordinates are relative to it. Merely "in view" is not enough on a phone, where the
+ * action bar stuck to the bottom of the screen would take the strokes below its top edge.
+ */
 async function padBox(page: Page) {
   const pad = page.getByRole('img', { name: 'Drawing pad' });
   if (!(await pad.isVisible())) await openTab(page, 'Draw a digit');
-  await pad.scrollIntoViewIfNeeded();
+  await pad.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   const box = await pad.boundingBox();
   if (!box) throw new Error('The drawing pad is not visible');
   return box;
