@@ -26,7 +26,7 @@ test('a bad JSON edit is explained, and Train refuses to run the last valid conf
   await trainButton(page).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Not started:' })).toContainText(/Config JSON: .*not valid JSON/);
   await expect(json).toBeFocused();
-  await expect(page.getByRole('status')).toHaveText(/^Ready/);
+  await expect(page.locator('.run-status')).toHaveText(/^Ready/);
   // The invalid text is still there to be fixed, and still explained.
   await expect(json).toHaveValue(/"samples": 5000,/);
   await expect(alert.filter({ hasNotText: 'Not started:' })).toContainText(/not valid JSON/);

@@ -1,15 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { screenshot, trainButton, waitForRunEnd } from './helpers';
+import { screenshot, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 test('pausing holds the run where it is, resuming carries on to the end', async ({ page }) => {
   // One sample at a time on a CPU shared with other jobs can crawl (576 samples/s was seen).
   test.setTimeout(480_000);
   await page.goto('/');
-  // The default network, one sample at a time through all 60,000: far longer than the moment
+  // A small network one sample at a time through all 60,000: far longer than the moment
   // between seeing 2,000 samples done and pressing Pause, on any machine.
-  await page.getByLabel('Epochs').fill('1');
-  await page.getByLabel('Batch size').fill('1');
-  await page.getByLabel('Training samples').fill('60000');
+  await typeConfigJson(page, { ...SMALL_RUN, layers: [784, 16, 10], epochs: 1, batch_size: 1, samples: 60_000 });
   await trainButton(page).click();
 
   const progress = page.getByRole('progressbar', { name: 'Epoch progress' });
