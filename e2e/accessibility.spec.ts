@@ -1,31 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import axe, { type AxeResults, type Result } from 'axe-core';
+import { axeViolations } from './axe';
 import { ellipse, drawStroke } from './draw-helpers';
 import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
 
-declare global {
-  interface Window {
-    axe: typeof axe;
-  }
-}
-
-/** One line per violation: rule, impact and the first few elements it names. */
-function describe(violations: Result[]): string[] {
-  return violations.map(
-    (violation) =>
-      `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
-        .slice(0, 3)
-        .map((node) => node.target.join(' '))
-        .join(' | ')}${violation.nodes.length > 3 ? ` and ${violation.nodes.length - 3} more` : ''}`,
-  );
-}
-
 /** Runs axe-core over the whole page as it is now and expects no violation of any impact. */
 async function expectNoViolations(page: Page, state: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }) as Promise<AxeResults>);
   // Soft: one run lists what every state has.
-  expect.soft(describe(results.violations), `axe violations (${state})`).toEqual([]);
+  expect.soft(await axeViolations(page), `axe violations (${state})`).toEqual([]);
 }
 
 // A phone and a laptop: the desktop's layout is the laptop's, wider.

@@ -1,28 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import axe, { type AxeResults } from 'axe-core';
+import { axeViolations } from './axe';
 import { readFileSync } from 'node:fs';
 import { atViewport, chartPointCount, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
-
-declare global {
-  interface Window {
-    axe: typeof axe;
-  }
-}
 
 const chart = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 /** The chart's readout: the text its aria-describedby points at. */
 const readout = (page: Page, name: string) => page.getByRole('figure', { name }).locator('.chart-readout');
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
-
-/** axe over the whole page, or over the elements `selector` picks. */
-async function axeViolations(page: Page, selector?: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
-  const results = await page.evaluate(
-    (include) => window.axe.run(include ? { include: [include] } : document, { resultTypes: ['violations'] }) as Promise<AxeResults>,
-    selector,
-  );
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
-}
 
 for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) {
   test.describe(`${viewport.width}×${viewport.height}`, () => {

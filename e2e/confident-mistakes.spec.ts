@@ -1,18 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import axe, { type AxeResults } from 'axe-core';
+import { expect, test } from '@playwright/test';
+import { axeViolations } from './axe';
 import { atViewport, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
-
-declare global {
-  interface Window {
-    axe: typeof axe;
-  }
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }) as Promise<AxeResults>);
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`);
-}
 
 const count = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
 
