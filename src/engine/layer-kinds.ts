@@ -11,9 +11,10 @@ import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
 import type { Kernels } from './kernels.ts';
 import { isDenseSpec, shapeSize, type AvgPool2DSpec, type Layer, type LayerDescription, type LayerSpec, type LayerType, type MaxPool2DSpec, type Shape, type SpecOf } from './layer.ts';
-import { AvgPool2D, Flatten, MaxPool2D, poolOutputShape } from './pool.ts';
+import { AvgPool2D, Flatten, MaxPool2D, poolOutputShape, usesWasmMaxPool } from './pool.ts';
 import type { Rng } from './rng.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
+import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
 /** What a config says of a layer of kind T. */
 export type DescriptionOf<T extends LayerType> = Extract<LayerDescription, { type: T }>;
@@ -139,7 +140,13 @@ const noParams = { weights: new Float32Array(0), biases: new Float32Array(0) };
 /** The pooling kinds: they differ only in what they keep of each window. */
 type PoolType = 'maxpool2d' | 'avgpool2d';
 
-function poolKind<T extends PoolType>(type: T, label: string, keeps: 'max' | 'average', create: (spec: SpecOf<PoolType>) => Layer, valuesPerOutput: number): LayerKind<T> {
+function poolKind<T extends PoolType>(
+  type: T,
+  label: string,
+  keeps: 'max' | 'average',
+  create: (spec: SpecOf<PoolType>, kernels: Kernels) => Layer,
+  memory: LayerKind<PoolType>['memory'],
+): LayerKind<T> {
   const what = keeps === 'max' ? 'largest value' : 'mean';
   type D = DescriptionOf<PoolType>;
   const of = (poolSize: number, stride: number) => ({ type, poolSize, stride }) as D;
@@ -157,10 +164,10 @@ function poolKind<T extends PoolType>(type: T, label: string, keeps: 'max' | 'av
     pool: { keeps, of },
     outputShape: (input, layer) => poolOutputShape(input, layer.poolSize, layer.stride),
     parameters: () => null,
-    memory: (_input, output) => ({ valuesPerRow: valuesPerOutput * shapeSize(output) }),
+    memory,
     spec: (inputShape, { poolSize, stride }) => ({ type, inputShape, poolSize, stride }) as SpecOf<PoolType>,
     describe: (spec) => of(spec.poolSize, spec.stride),
-    create,
+    create: (spec, { kernels }) => create(spec, kernels),
   };
   return kind as unknown as LayerKind<T>;
 }
@@ -210,8 +217,13 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     describe: ({ filters, kernelSize, stride, padding, activation }) => ({ type: 'conv2d', filters, kernelSize, stride, padding, activation }),
     create: (spec, { kernels }) => new Conv2D(spec, kernels),
   },
-  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec) => new MaxPool2D(spec as MaxPool2DSpec), 3),
-  avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), 2),
+  // Output, delta and each output's winner; where the SIMD kernel runs, the output and
+  // winners live in its memory beside a copy of the input, in whole pages.
+  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec, kernels) => new MaxPool2D(spec as MaxPool2DSpec, kernels), (input, output, _layer, { kernels, rows }) => {
+    if (!usesWasmMaxPool(input, kernels)) return { valuesPerRow: 3 * shapeSize(output) };
+    return { valuesPerRow: shapeSize(output), kernelCopies: maxPoolMemoryBytes(shapeSize(input), shapeSize(output), rows) / 4 };
+  }),
+  avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), (_input, output) => ({ valuesPerRow: 2 * shapeSize(output) })),
   flatten: {
     type: 'flatten',
     label: 'Flatten',

@@ -1,16 +1,25 @@
+import type { Kernels } from './kernels.ts';
 import type { AvgPool2DSpec, FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
+import { poolKernelModule, WasmMaxPool } from './wasm/pool-kernels.ts';
 
 /** The shape a pool with no padding gives: windows that would cross the edge are left out (sizes below 1 where it does not fit). */
 export function poolOutputShape([height, width, channels]: Shape, poolSize: number, stride: number): Shape {
   return [Math.floor((height - poolSize) / stride) + 1, Math.floor((width - poolSize) / stride) + 1, channels];
 }
 
+/** Whether a max pool on inputs of `inputShape` runs its forward pass on the SIMD kernel (its channels come in fours). */
+export function usesWasmMaxPool(inputShape: Shape, kernels: Kernels): boolean {
+  return kernels === 'wasm' && inputShape[2] % 4 === 0 && poolKernelModule() !== null;
+}
+
 /**
  * Max pooling over poolSize × poolSize windows, `stride` apart, per channel, no
  * padding: out[y][x][c] = max over the window at (y·stride, x·stride) of in[·][·][c].
  * The gradient goes to the input that won each window (the first one, on ties).
+ * On 'wasm' kernels, maps whose channels come in fours run the forward pass in
+ * WebAssembly SIMD (wasm/pool-kernels.wat), which picks the same winners.
  */
 export class MaxPool2D implements Layer {
   readonly inputShape: Shape;
@@ -23,33 +32,51 @@ export class MaxPool2D implements Layer {
   /** For each output value of the last forward batch: the index (within its sample) of the input that won. */
   private winners = new Int32Array(0);
   private capacity = 0;
+  private readonly wasm: WasmMaxPool | null = null;
 
-  constructor(spec: MaxPool2DSpec) {
+  constructor(spec: MaxPool2DSpec, kernels: Kernels = 'ts') {
     const [height, width] = spec.inputShape;
     this.outputShape = poolOutputShape(spec.inputShape, spec.poolSize, spec.stride);
     if (this.outputShape[0] < 1 || this.outputShape[1] < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
     this.inputShape = spec.inputShape;
     this.poolSize = spec.poolSize;
     this.stride = spec.stride;
+    if (usesWasmMaxPool(spec.inputShape, kernels)) {
+      this.wasm = new WasmMaxPool(spec.inputShape, this.outputShape, spec.poolSize, spec.stride, poolKernelModule() as WebAssembly.Module);
+    }
   }
 
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     this.capacity = rows;
     const size = rows * shapeSize(this.outputShape);
-    this.output = new Float32Array(size);
     this.delta = new Float32Array(size);
+    if (this.wasm) {
+      this.wasm.reserve(rows);
+      this.output = this.wasm.output;
+      this.winners = this.wasm.winners;
+      return;
+    }
+    this.output = new Float32Array(size);
     this.winners = new Int32Array(size);
   }
 
   forward(input: Float32Array, rows: number): Float32Array {
     this.reserve(rows);
+    if (this.wasm) {
+      this.wasm.forward(input, rows);
+      return this.output;
+    }
     const [, width, channels] = this.inputShape;
     const [outHeight, outWidth] = this.outputShape;
     const { poolSize, stride, output, winners } = this;
     const inputSize = shapeSize(this.inputShape);
     const rowLength = width * channels;
     const step = stride * channels;
+    // Channels innermost, so each window value is read as a run of `channels` consecutive
+    // floats: the window's first value of every channel starts the race, then each later
+    // one (row by row) replaces it only if strictly greater, the order and test of a
+    // window scanned one channel at a time.
     let at = 0;
     for (let r = 0; r < rows; r++) {
       const sample = r * inputSize;
@@ -58,22 +85,23 @@ export class MaxPool2D implements Layer {
           // The window's first value of channel 0, within the sample.
           const corner = y * stride * rowLength + x * step;
           for (let c = 0; c < channels; c++) {
-            let winner = corner + c;
-            let best = input[sample + winner];
-            for (let py = 0; py < poolSize; py++) {
-              const row = corner + py * rowLength + c;
-              for (let px = 0; px < poolSize; px++) {
-                const index = row + px * channels;
-                const value = input[sample + index];
-                if (value > best) {
-                  best = value;
-                  winner = index;
+            output[at + c] = input[sample + corner + c];
+            winners[at + c] = corner + c;
+          }
+          for (let py = 0; py < poolSize; py++) {
+            for (let px = py === 0 ? 1 : 0; px < poolSize; px++) {
+              const first = corner + py * rowLength + px * channels;
+              const from = sample + first;
+              for (let c = 0; c < channels; c++) {
+                const value = input[from + c];
+                if (value > output[at + c]) {
+                  output[at + c] = value;
+                  winners[at + c] = first + c;
                 }
               }
             }
-            output[at] = best;
-            winners[at++] = winner;
           }
+          at += channels;
         }
       }
     }

@@ -1,0 +1,87 @@
+import { compileKernels } from './compile.ts';
+import { POOL_KERNELS_WASM_BASE64 } from './pool-kernels.generated.ts';
+
+/** The exports of pool-kernels.wat: pointers, steps and channels in bytes. */
+interface PoolKernelExports {
+  maxForward(
+    input: number, output: number, winners: number, rows: number, inputBytes: number,
+    outHeight: number, outWidth: number, channelBytes: number, poolSize: number, stepY: number, stepX: number, rowBytes: number,
+  ): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The pooling kernels compiled for this runtime, or null where WebAssembly SIMD is missing. */
+export function poolKernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileKernels(POOL_KERNELS_WASM_BASE64);
+  return compiled;
+}
+
+const PAGE_BYTES = 65536;
+/** Samples of input copied in at a time: enough to make each kernel call long, few enough to stay in the cache and not to hold a second copy of a large batch. */
+const STAGED_ROWS = 8;
+
+/** Bytes of the memory a WasmMaxPool holds for batches of up to `rows` samples (whole pages). */
+export function maxPoolMemoryBytes(inputSize: number, outputSize: number, rows: number): number {
+  rows = Math.max(1, rows);
+  return Math.max(1, Math.ceil((4 * (Math.min(rows, STAGED_ROWS) * inputSize + 2 * rows * outputSize)) / PAGE_BYTES)) * PAGE_BYTES;
+}
+
+/**
+ * Max pooling's forward pass in WebAssembly SIMD, for maps whose channels are a
+ * multiple of 4. Its memory holds a few samples of input at a time (copied in), then
+ * the batch's output and winners (each output's input index within its sample), which
+ * the layer reads in place through `output` and `winners`: views renewed whenever the
+ * memory grows.
+ */
+export class WasmMaxPool {
+  output = new Float32Array(0);
+  winners = new Int32Array(0);
+  private readonly kernels: PoolKernelExports;
+  private readonly memory: WebAssembly.Memory;
+  private capacity = 0;
+  private input = new Float32Array(0);
+
+  constructor(
+    private readonly inputShape: readonly [number, number, number],
+    private readonly outputShape: readonly [number, number, number],
+    private readonly poolSize: number,
+    private readonly stride: number,
+    module: WebAssembly.Module,
+  ) {
+    if (inputShape[2] % 4 !== 0) throw new Error(`The SIMD max pool takes channels in fours, not ${inputShape[2]}`);
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as PoolKernelExports;
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    const [height, width, channels] = this.inputShape;
+    const inputSize = height * width * channels;
+    const outputSize = this.outputShape[0] * this.outputShape[1] * channels;
+    const pages = maxPoolMemoryBytes(inputSize, outputSize, rows) / PAGE_BYTES - this.memory.buffer.byteLength / PAGE_BYTES;
+    if (pages > 0) this.memory.grow(pages);
+    const { buffer } = this.memory;
+    this.input = new Float32Array(buffer, 0, Math.min(rows, STAGED_ROWS) * inputSize);
+    this.output = new Float32Array(buffer, this.input.byteLength, rows * outputSize);
+    this.winners = new Int32Array(buffer, this.input.byteLength + this.output.byteLength, rows * outputSize);
+    this.capacity = rows;
+  }
+
+  forward(input: Float32Array, rows: number): void {
+    this.reserve(rows);
+    const [height, width, channels] = this.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const inputSize = height * width * channels;
+    const outputBytes = 4 * outHeight * outWidth * channels;
+    const rowBytes = 4 * width * channels;
+    for (let first = 0; first < rows; first += STAGED_ROWS) {
+      const count = Math.min(STAGED_ROWS, rows - first);
+      this.input.set(input.subarray(first * inputSize, (first + count) * inputSize));
+      this.kernels.maxForward(
+        this.input.byteOffset, this.output.byteOffset + first * outputBytes, this.winners.byteOffset + first * outputBytes, count, 4 * inputSize,
+        outHeight, outWidth, 4 * channels, this.poolSize, this.stride * rowBytes, 4 * this.stride * channels, rowBytes,
+      );
+    }
+  }
+}

@@ -1,0 +1,69 @@
+;; Max pooling on 128-bit SIMD vectors, four channels at a time, over a memory the
+;; engine gives in (see pool-kernels.ts). Maps are channels last, so one window value
+;; of four neighbouring channels is one vector.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; For each sample, output position and block of four channels: the largest value of
+  ;; its poolSize × poolSize window and where it lies (its float index within the sample).
+  ;; The window is read row by row and a value replaces the best so far only if strictly
+  ;; greater (f32x4.gt, then a bit select), so the first of equal values wins and a NaN
+  ;; never does, as in a scalar scan in the same order. The window's first value starts
+  ;; the race (it is compared with itself once, which changes nothing).
+  ;; Pointers, steps and the channel count in bytes; channels are a multiple of 4.
+  (func (export "maxForward")
+    (param $in i32) (param $out i32) (param $win i32) (param $rows i32) (param $inputBytes i32)
+    (param $outH i32) (param $outW i32) (param $chBytes i32) (param $pool i32)
+    (param $stepY i32) (param $stepX i32) (param $rowBytes i32)
+    (local $n i32) (local $y i32) (local $x i32) (local $cb i32) (local $py i32) (local $px i32)
+    (local $corner i32) (local $row i32) (local $off i32)
+    (local $best v128) (local $w v128) (local $v v128) (local $m v128)
+    (local.set $n (i32.const 0))
+    (block $done_n (loop $each_n
+      (br_if $done_n (i32.ge_u (local.get $n) (local.get $rows)))
+      (local.set $y (i32.const 0))
+      (block $done_y (loop $each_y
+        (br_if $done_y (i32.ge_u (local.get $y) (local.get $outH)))
+        (local.set $x (i32.const 0))
+        (block $done_x (loop $each_x
+          (br_if $done_x (i32.ge_u (local.get $x) (local.get $outW)))
+          (local.set $corner (i32.add (i32.mul (local.get $y) (local.get $stepY)) (i32.mul (local.get $x) (local.get $stepX))))
+          (local.set $cb (i32.const 0))
+          (block $done_c (loop $each_c
+            (br_if $done_c (i32.ge_u (local.get $cb) (local.get $chBytes)))
+            (local.set $off (i32.add (local.get $corner) (local.get $cb)))
+            (local.set $best (v128.load (i32.add (local.get $in) (local.get $off))))
+            (local.set $w (i32x4.add (i32x4.splat (i32.shr_u (local.get $off) (i32.const 2))) (v128.const i32x4 0 1 2 3)))
+            (local.set $py (i32.const 0))
+            (block $done_py (loop $each_py
+              (br_if $done_py (i32.ge_u (local.get $py) (local.get $pool)))
+              (local.set $row (i32.add (local.get $off) (i32.mul (local.get $py) (local.get $rowBytes))))
+              (local.set $px (i32.const 0))
+              (block $done_px (loop $each_px
+                (br_if $done_px (i32.ge_u (local.get $px) (local.get $pool)))
+                (local.set $v (v128.load (i32.add (local.get $in) (local.get $row))))
+                (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+                (local.set $w (v128.bitselect
+                  (i32x4.add (i32x4.splat (i32.shr_u (local.get $row) (i32.const 2))) (v128.const i32x4 0 1 2 3))
+                  (local.get $w) (local.get $m)))
+                (local.set $row (i32.add (local.get $row) (local.get $chBytes)))
+                (local.set $px (i32.add (local.get $px) (i32.const 1)))
+                (br $each_px)))
+              (local.set $py (i32.add (local.get $py) (i32.const 1)))
+              (br $each_py)))
+            (v128.store (local.get $out) (local.get $best))
+            (v128.store (local.get $win) (local.get $w))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $win (i32.add (local.get $win) (i32.const 16)))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br $each_c)))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $each_x)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $each_y)))
+      (local.set $in (i32.add (local.get $in) (local.get $inputBytes)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $each_n)))
+  )
+)
