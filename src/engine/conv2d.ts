@@ -143,13 +143,7 @@ export class Conv2D implements Layer {
       if (inputDelta) this.scatterFields(inputDelta, rows);
       return;
     }
-    const { filters, ownDelta: delta, ownGradBiases: gradBiases } = this;
-    gradBiases.fill(0);
-    const end = rows * this.positions * filters;
-    for (let at = 0; at < end; at += filters) {
-      for (let f = 0; f < filters; f++) gradBiases[f] += delta[at + f];
-    }
-    (this.wasm as WasmConvKernels).backward(delta, rows, this.ownGradWeights, inputDelta);
+    (this.wasm as WasmConvKernels).backward(this.ownDelta, rows, this.ownGradBiases, this.ownGradWeights, inputDelta);
   }
 
   paramGroups(l2: number): ParamGroup[] {

@@ -6,6 +6,7 @@ interface ConvKernelExports {
   forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
   weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc4: number, rowStride: number): void;
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
+  biasGradient(d: number, db: number, count: number, f8: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -48,7 +49,8 @@ export function convLayout(g: ConvGeometry, rows: number) {
   const positions = outHeight * outWidth;
   const wk = k * kc * f8;
   const b = wk + filters * k * kc8;
-  const dwt = b + f8;
+  const db = b + f8;
+  const dwt = db + f8;
   const origin = dwt + k * kc4 * f8;
   const count4 = roundUp(rows * positions, 4);
   // Window rows read past k·C to KC4 (∂W) and written to KC8 (∂x): up to 8 floats past the last sample.
@@ -57,7 +59,7 @@ export function convLayout(g: ConvGeometry, rows: number) {
   const dp = p + rows * paddedSize + slack;
   const z = dp + rows * paddedSize + slack;
   const d = z + count4 * f8;
-  return { f8, kc, kc4, kc8, paddedHeight, paddedWidth, paddedSize, positions, wk, b, dwt, origin, count4, p, dp, z, d, end: d + count4 * f8 };
+  return { f8, kc, kc4, kc8, paddedHeight, paddedWidth, paddedSize, positions, wk, b, db, dwt, origin, count4, p, dp, z, d, end: d + count4 * f8 };
 }
 
 /** Bytes of the memory a WasmConvKernels holds once it has run batches of up to `rows` samples (whole pages). */
@@ -73,7 +75,7 @@ function roundUp(value: number, multiple: number): number {
  * A convolution's three products (forward, ∂W, ∂x) in WebAssembly SIMD, direct
  * rather than through im2col: no k²-times copy of the input is ever made. The layer
  * keeps its parameters and batch arrays; this keeps copies in a memory of its own:
- *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | dWt (k × KC4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
+ *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | db (F8) | dWt (k × KC4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
  * (K = k·k·C, F8 the filters rounded up to 8, KC4 and KC8 a window row's k·C rounded up
  * to 4 and 8, Q4 the batch's output positions rounded up to 4; see conv-kernels.wat).
  * Copying in and out costs O(parameters + rows·(input + output)) per batch, small
@@ -99,6 +101,7 @@ export class WasmConvKernels {
   // Float offsets of the regions.
   private readonly wk: number;
   private readonly b: number;
+  private readonly db: number;
   private readonly dwt: number;
   private readonly origin: number;
   private p = 0;
@@ -120,6 +123,7 @@ export class WasmConvKernels {
     this.rowStride = 4 * this.paddedWidth * geometry.channels;
     this.wk = layout.wk;
     this.b = layout.b;
+    this.db = layout.db;
     this.dwt = layout.dwt;
     this.origin = layout.origin;
     this.memory = new WebAssembly.Memory({ initial: 1 });
@@ -140,13 +144,15 @@ export class WasmConvKernels {
   }
 
   /**
-   * ∂L/∂W into `gradWeights`, and ∂L/∂x into `inputDelta` when given, from
-   * δ = ∂L/∂z, for the input and weights of the last forward call.
+   * ∂L/∂b into `gradBiases`, ∂L/∂W into `gradWeights`, and ∂L/∂x into `inputDelta`
+   * when given, from δ = ∂L/∂z, for the input and weights of the last forward call.
    */
-  backward(delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
+  backward(delta: Float32Array, rows: number, gradBiases: Float32Array, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
     const { floats, f8, kc, kc4, kc8, g, positions } = this;
     const k = g.kernelSize;
     copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
+    this.kernels.biasGradient(4 * this.d, 4 * this.db, rows * positions, f8);
+    gradBiases.set(floats.subarray(this.db, this.db + g.filters));
     floats.fill(0, this.dwt, this.origin);
     for (let n = 0; n < rows; n++) {
       this.kernels.weightGradient(4 * this.origin, 4 * this.d, 4 * this.dwt, n * positions, positions, f8, k, kc4, this.rowStride);
@@ -257,8 +263,7 @@ function inside(before: number, size: number, padded: number): [number, number] 
 /** Copies `count` rows of `length` floats between arrays whose rows are `fromStride` and `toStride` floats apart. */
 function copyColumns(from: Float32Array, fromStart: number, fromStride: number, to: Float32Array, toStart: number, toStride: number, count: number, length = Math.min(fromStride, toStride)): void {
   if (fromStride === toStride) {
-    const end = count * fromStride;
-    for (let i = 0; i < end; i++) to[toStart + i] = from[fromStart + i];
+    to.set(from.subarray(fromStart, fromStart + count * fromStride), toStart);
     return;
   }
   for (let r = 0; r < count; r++) {

@@ -15,6 +15,7 @@
 ;;   dWt     k × KC4 × F8: ∂L/∂W transposed, each window row's k·C padded to KC4
 ;;   Wk      F × k × KC8: Wk[f][ky][j] = W[f][ky·k·C + j], each window row padded to KC8
 ;;   Z, D    positions (padded to a multiple of 4) × F8: outputs z and their gradients δ
+;;   db      F8: ∂L/∂b
 ;; Padded filters hold zero weights and zero δ, and padded window values zero weights,
 ;; so they add nothing where they are summed.
 (module
@@ -223,5 +224,29 @@
       (local.set $pos (i32.add (local.get $pos) (local.get $fBytes)))
       (local.set $q (i32.add (local.get $q) (i32.const 4)))
       (br $each_q)))
+  )
+  ;; db[f] = Σ_{q < count} δ[q][f], 8 filters at a time. Each lane adds the positions one
+  ;; by one in order, in float32: the order and rounding of a scalar loop over q.
+  (func (export "biasGradient")
+    (param $d i32) (param $db i32) (param $count i32) (param $f8 i32)
+    (local $fBytes i32) (local $fb i32) (local $p i32) (local $end i32) (local $a0 v128) (local $a1 v128)
+    (local.set $fBytes (i32.shl (local.get $f8) (i32.const 2)))
+    (local.set $fb (i32.const 0))
+    (block $done_f (loop $each_f
+      (br_if $done_f (i32.ge_u (local.get $fb) (local.get $fBytes)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $p (i32.add (local.get $d) (local.get $fb)))
+      (local.set $end (i32.add (local.get $p) (i32.mul (local.get $count) (local.get $fBytes))))
+      (block $done_q (loop $each_q
+        (br_if $done_q (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $a0 (f32x4.add (local.get $a0) (v128.load (local.get $p))))
+        (local.set $a1 (f32x4.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (local.get $fBytes)))
+        (br $each_q)))
+      (v128.store (i32.add (local.get $db) (local.get $fb)) (local.get $a0))
+      (v128.store offset=16 (i32.add (local.get $db) (local.get $fb)) (local.get $a1))
+      (local.set $fb (i32.add (local.get $fb) (i32.const 32)))
+      (br $each_f)))
   )
 )
