@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
 import type { Conv2DSpec, Padding, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
@@ -98,6 +99,29 @@ describe('Conv2D against a float64 reference', () => {
       });
     }
   }
+
+  it('applies ReLU in the kernels bit for bit as the TypeScript ReLU does, −0 and exact zeros included', () => {
+    for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
+      const rng = createRng(kernelSize * 17 + filters);
+      const fieldSize = kernelSize * kernelSize * inputShape[2];
+      const weights = new Float32Array(filters * fieldSize).map(() => rng.next() - 0.5);
+      const biases = new Float32Array(filters).map(() => rng.next() - 0.5);
+      // Filter 0 gives −0 everywhere (−0 weights on inputs ≥ 0, a −0 bias); filter 1 gives +0.
+      weights.fill(-0, 0, fieldSize);
+      biases[0] = -0;
+      if (filters > 1) {
+        weights.fill(0, fieldSize, 2 * fieldSize);
+        biases[1] = 0;
+      }
+      const spec = (activation: 'ReLU' | 'Linear'): Conv2DSpec => ({ type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights, biases });
+      const rows = 3;
+      const input = new Float32Array(rows * shapeSize(inputShape)).map(() => (rng.next() < 0.3 ? 0 : rng.next()));
+      const linear = new Conv2D(spec('Linear'), 'wasm').forward(input, rows).slice();
+      ACTIVATION_FUNCTIONS.ReLU.forward(linear, linear, linear.length, filters);
+      const fused = new Conv2D(spec('ReLU'), 'wasm').forward(input, rows);
+      expect(new Uint32Array(fused.slice(0, linear.length).buffer)).toEqual(new Uint32Array(linear.buffer));
+    }
+  });
 
   it("sizes outputs as TensorFlow does: 'same' is ⌈n/s⌉ with the odd padding after, 'valid' ⌊(n − k)/s⌋ + 1", () => {
     expect(convGeometry(28, 5, 1, 'same')).toEqual({ out: 28, before: 2 });

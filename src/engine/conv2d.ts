@@ -126,8 +126,10 @@ export class Conv2D implements Layer {
       return this.product.forward(this.columns, rows * this.positions);
     }
     const output = this.ownOutput;
-    (this.wasm as WasmConvKernels).forward(input, rows, this.weights, this.biases, output);
-    this.fn.forward(output, output, rows * this.positions * this.filters, this.filters);
+    // ReLU, the usual activation, runs in the kernels' memory before the copy out.
+    const relu = this.activation === 'ReLU';
+    (this.wasm as WasmConvKernels).forward(input, rows, this.weights, this.biases, output, relu);
+    if (!relu) this.fn.forward(output, output, rows * this.positions * this.filters, this.filters);
     return output;
   }
 

@@ -7,6 +7,7 @@ interface ConvKernelExports {
   weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc4: number, rowStride: number): void;
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   biasGradient(d: number, db: number, count: number, f8: number): void;
+  relu(z: number, count: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -132,14 +133,18 @@ export class WasmConvKernels {
     this.reserve(1);
   }
 
-  /** z = W ∗ x + b for `rows` samples of `input`, written to `output` (rows × positions × filters). */
-  forward(input: Float32Array, rows: number, weights: Float32Array, biases: Float32Array, output: Float32Array): void {
+  /**
+   * z = W ∗ x + b for `rows` samples of `input`, or ReLU(z) with `relu`, written to
+   * `output` (rows × positions × filters).
+   */
+  forward(input: Float32Array, rows: number, weights: Float32Array, biases: Float32Array, output: Float32Array, relu = false): void {
     this.reserve(rows);
     const { floats, f8, kc, g } = this;
     this.loadWeights(weights);
     floats.set(biases, this.b);
     this.loadInput(input, rows);
     this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride);
+    if (relu) this.kernels.relu(4 * this.z, rows * this.positions * f8);
     copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
 

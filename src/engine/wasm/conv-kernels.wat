@@ -249,4 +249,17 @@
       (local.set $fb (i32.add (local.get $fb) (i32.const 32)))
       (br $each_f)))
   )
+  ;; ReLU in place on `count` floats (a multiple of 4) from $z: values ≤ 0, −0 among
+  ;; them, become +0; others, NaN included, stay as they are (activations.ts's ReLU).
+  (func (export "relu") (param $z i32) (param $count i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+      (local.set $v (v128.load (local.get $z)))
+      (v128.store (local.get $z)
+        (v128.andnot (local.get $v) (f32x4.le (local.get $v) (v128.const i32x4 0 0 0 0))))
+      (local.set $z (i32.add (local.get $z) (i32.const 16)))
+      (br $each)))
+  )
 )
