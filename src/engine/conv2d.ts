@@ -36,6 +36,11 @@ export class Conv2D implements Layer {
   readonly weights: Float32Array;
   readonly biases: Float32Array;
 
+  /**
+   * 'wasm' with ReLU, the usual activation: the kernels apply it and its gradient in
+   * their own memory, so `delta` is ∂L/∂a (see Layer).
+   */
+  readonly ownsActivationGradient: boolean;
   /** 'ts': the product from receptive fields to filters; it holds the gradients, output and delta. */
   private readonly product: Dense | null = null;
   /** 'wasm': the kernels, and the arrays the layer then holds itself. */
@@ -82,9 +87,11 @@ export class Conv2D implements Layer {
         module,
       );
       this.ownGradWeights = new Float32Array(spec.weights.length);
+      this.ownsActivationGradient = spec.activation === 'ReLU';
       this.ownGradBiases = new Float32Array(filters);
       this.fieldSource = new Int32Array(0);
     } else {
+      this.ownsActivationGradient = false;
       this.fieldSource = receptiveFieldSources(spec.inputShape, this.outputShape, k, stride, rows.before, columns.before);
       this.product = new Dense({ inputs: this.fieldSize, outputs: filters, activation: spec.activation, weights: spec.weights, biases: spec.biases }, false, 'ts');
     }
@@ -126,10 +133,8 @@ export class Conv2D implements Layer {
       return this.product.forward(this.columns, rows * this.positions);
     }
     const output = this.ownOutput;
-    // ReLU, the usual activation, runs in the kernels' memory before the copy out.
-    const relu = this.activation === 'ReLU';
-    (this.wasm as WasmConvKernels).forward(input, rows, this.weights, this.biases, output, relu);
-    if (!relu) this.fn.forward(output, output, rows * this.positions * this.filters, this.filters);
+    (this.wasm as WasmConvKernels).forward(input, rows, this.weights, this.biases, output, this.ownsActivationGradient);
+    if (!this.ownsActivationGradient) this.fn.forward(output, output, rows * this.positions * this.filters, this.filters);
     return output;
   }
 
@@ -145,7 +150,7 @@ export class Conv2D implements Layer {
       if (inputDelta) this.scatterFields(inputDelta, rows);
       return;
     }
-    (this.wasm as WasmConvKernels).backward(this.ownDelta, rows, this.ownGradBiases, this.ownGradWeights, inputDelta);
+    (this.wasm as WasmConvKernels).backward(this.ownDelta, rows, this.ownGradBiases, this.ownGradWeights, inputDelta, this.ownsActivationGradient);
   }
 
   paramGroups(l2: number): ParamGroup[] {

@@ -103,8 +103,10 @@ export interface Layer {
   readonly activation: Activation | null;
   /** The last forward batch's output: rows × size(outputShape), possibly longer. */
   readonly output: Float32Array;
-  /** ∂L/∂z of the last backward batch, laid out like output. */
+  /** ∂L/∂z of the last backward batch, laid out like output (∂L/∂a where the layer owns its activation's gradient). */
   readonly delta: Float32Array;
+  /** Whether backward applies the activation's gradient itself, so the network leaves `delta` as ∂L/∂a. */
+  readonly ownsActivationGradient?: boolean;
   /** Makes the batch buffers hold at least `rows` samples. */
   reserve(rows: number): void;
   /** Computes and returns `output` for `rows` samples of `input`. */

@@ -168,7 +168,7 @@ export class Network<L extends Layer = Layer> {
         for (let i = 0; i < length; i++) below.delta[i] *= mask[i];
       }
       // Softmax, if any, runs over each position's channels, as the layer's forward did.
-      if (below.activation) ACTIVATION_FUNCTIONS[below.activation].backward(below.output, below.delta, length, below.outputShape[2]);
+      if (below.activation && !below.ownsActivationGradient) ACTIVATION_FUNCTIONS[below.activation].backward(below.output, below.delta, length, below.outputShape[2]);
     }
     return this.lossFunction.sum(top.output, target, rows, outputs);
   }

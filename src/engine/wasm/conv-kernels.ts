@@ -8,6 +8,7 @@ interface ConvKernelExports {
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   biasGradient(d: number, db: number, count: number, f8: number): void;
   relu(z: number, count: number): void;
+  reluBackward(z: number, d: number, count: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -150,12 +151,15 @@ export class WasmConvKernels {
 
   /**
    * ∂L/∂b into `gradBiases`, ∂L/∂W into `gradWeights`, and ∂L/∂x into `inputDelta`
-   * when given, from δ = ∂L/∂z, for the input and weights of the last forward call.
+   * when given, for the input and weights of the last forward call, from δ = ∂L/∂z;
+   * with `relu` (the forward call's), from ∂L/∂ReLU(z), which the ReLU's gradient
+   * turns into δ here.
    */
-  backward(delta: Float32Array, rows: number, gradBiases: Float32Array, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
+  backward(delta: Float32Array, rows: number, gradBiases: Float32Array, gradWeights: Float32Array, inputDelta: Float32Array | null, relu = false): void {
     const { floats, f8, kc, kc4, kc8, g, positions } = this;
     const k = g.kernelSize;
     copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
+    if (relu) this.kernels.reluBackward(4 * this.z, 4 * this.d, rows * positions * f8);
     this.kernels.biasGradient(4 * this.d, 4 * this.db, rows * positions, f8);
     gradBiases.set(floats.subarray(this.db, this.db + g.filters));
     floats.fill(0, this.dwt, this.origin);

@@ -262,4 +262,21 @@
       (local.set $z (i32.add (local.get $z) (i32.const 16)))
       (br $each)))
   )
+  ;; δ = ReLU′ · δ in place on `count` floats (a multiple of 4) from $d, where $z holds
+  ;; the ReLU's outputs: δ·(1 if z > 0 else 0) + 0, the arithmetic of activations.ts's
+  ;; ReLU backward (so −0 becomes +0, and ∞·0 NaN, there as here).
+  (func (export "reluBackward") (param $z i32) (param $d i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+      (v128.store (local.get $d)
+        (f32x4.add
+          (f32x4.mul (v128.load (local.get $d))
+            (v128.and (f32x4.gt (v128.load (local.get $z)) (v128.const i32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+          (v128.const i32x4 0 0 0 0)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (local.set $z (i32.add (local.get $z) (i32.const 16)))
+      (br $each)))
+  )
 )
