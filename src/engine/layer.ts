@@ -68,19 +68,32 @@ export interface AvgPool2DSpec {
   stride: number;
 }
 
+/**
+ * Batch normalisation per channel (per unit on a [1, 1, n] shape), see BatchNorm: weights are the
+ * learned scale γ, biases the shift β, one per channel, beside the running statistics.
+ */
+export interface BatchNormSpec {
+  type: 'batchnorm';
+  inputShape: Shape;
+  weights: Float32Array;
+  biases: Float32Array;
+  runningMean: Float32Array;
+  runningVariance: Float32Array;
+}
+
 export interface FlattenSpec {
   type: 'flatten';
   inputShape: Shape;
 }
 
 /** What a model file stores of one layer: its type, shape and parameters. */
-export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | FlattenSpec;
+export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | BatchNormSpec | FlattenSpec;
 
 /**
  * Every layer type the engine has, in the order the form offers them: the `type`s of LayerSpec
  * (checked both ways where the list is used). Each has its descriptor in layer-kinds.ts.
  */
-export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
+export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'avgpool2d', 'batchnorm', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 /** The spec of one layer type. */
@@ -89,6 +102,13 @@ export type SpecOf<T extends LayerType> = T extends 'dense' ? DenseSpec : Extrac
 export function isDenseSpec(spec: LayerSpec): spec is DenseSpec {
   return spec.type === undefined || spec.type === 'dense';
 }
+
+/**
+ * What a forward pass is for. Training normalises with the batch's own statistics (and updates
+ * the running ones); inference (evaluation, prediction, the drawing pad, exports) with the
+ * running statistics, so each answer depends on its own input only.
+ */
+export type Mode = 'training' | 'inference';
 
 /**
  * A layer of a Network. `forward` and `backward` work on batches; `delta` is
@@ -107,12 +127,12 @@ export interface Layer {
   readonly delta: Float32Array;
   /** Makes the batch buffers hold at least `rows` samples. */
   reserve(rows: number): void;
-  /** Computes and returns `output` for `rows` samples of `input`. */
-  forward(input: Float32Array, rows: number): Float32Array;
+  /** Computes and returns `output` for `rows` samples of `input`; only batch normalisation reads `mode`. */
+  forward(input: Float32Array, rows: number, mode: Mode): Float32Array;
   /**
    * From `delta` (filled by the caller) computes the parameter gradients and,
    * when `inputDelta` is given, ∂L/∂input into it (rows × size(inputShape)).
-   * `input` must be the batch of the last forward call.
+   * `input` must be the batch of the last forward call, whose mode it differentiates.
    */
   backward(input: Float32Array, rows: number, inputDelta: Float32Array | null): void;
   /** The parameters and gradients the optimizer updates; weights decay by `l2`, biases do not. */
@@ -127,4 +147,5 @@ export type LayerDescription =
   | { type: 'conv2d'; filters: number; kernelSize: number; stride: number; padding: Padding; activation: Activation }
   | { type: 'maxpool2d'; poolSize: number; stride: number }
   | { type: 'avgpool2d'; poolSize: number; stride: number }
+  | { type: 'batchnorm' }
   | { type: 'flatten' };

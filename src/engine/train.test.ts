@@ -4,6 +4,7 @@ import { SEED_CONFIG, type Config } from './config.ts';
 import { firstSamples, type Dataset } from './dataset.ts';
 import { evaluate } from './metrics.ts';
 import type { Kernels } from './kernels.ts';
+import type { Mode } from './layer.ts';
 import { Network } from './network.ts';
 import { Sgd } from './optimizers.ts';
 import { createRng } from './rng.ts';
@@ -26,16 +27,18 @@ function indexedData(count: number): Dataset {
 }
 
 /** The sample indices of every batch the trainer pushes through the network. */
-function recordBatches(network: Network): { batches: number[][]; dropouts: (number | undefined)[] } {
+function recordBatches(network: Network): { batches: number[][]; dropouts: (number | undefined)[]; modes: Mode[] } {
   const batches: number[][] = [];
   const dropouts: (number | undefined)[] = [];
+  const modes: Mode[] = [];
   const forward = network.forwardBatch.bind(network);
-  vi.spyOn(network, 'forwardBatch').mockImplementation((input, rows, dropout) => {
+  vi.spyOn(network, 'forwardBatch').mockImplementation((input, rows, mode, dropout) => {
     batches.push(Array.from({ length: rows }, (_, r) => Math.round(input[r * 2] * 255)));
     dropouts.push(dropout?.rate);
-    return forward(input, rows, dropout);
+    modes.push(mode);
+    return forward(input, rows, mode, dropout);
   });
-  return { batches, dropouts };
+  return { batches, dropouts, modes };
 }
 
 const tiny = () => Network.create([2, 3, 2], ['Tanh', 'Softmax'], 'xavier', createRng(1));
@@ -121,15 +124,18 @@ describe('Trainer', () => {
     expect(sliced.toLayerSpecs()).toEqual(whole.toLayerSpecs());
   });
 
-  it('applies dropout in training only', () => {
+  it('applies dropout in training only, and forwards in training mode to train and in inference mode to evaluate', () => {
     const network = Network.create([2, 6, 2], ['ReLU', 'Softmax'], 'he', createRng(1));
-    const { dropouts } = recordBatches(network);
+    const { dropouts, modes } = recordBatches(network);
     trainer(network, { layers: [2, 6, 2], batchSize: 5, samples: 20, dropout: 0.3 }, indexedData(20)).runEpoch();
     expect(dropouts).toEqual([0.3, 0.3, 0.3, 0.3]);
+    expect(modes).toEqual(['training', 'training', 'training', 'training']);
     dropouts.length = 0;
+    modes.length = 0;
     const first = evaluate(network, indexedData(20));
     expect(evaluate(network, indexedData(20))).toEqual(first);
     expect(dropouts.every((rate) => rate === undefined)).toBe(true);
+    expect(modes.every((mode) => mode === 'inference')).toBe(true);
 
     const plain = Network.create([2, 6, 2], ['ReLU', 'Softmax'], 'he', createRng(1));
     const record = recordBatches(plain);

@@ -226,7 +226,7 @@ export class Trainer {
       this.shards.afterStep();
       return;
     }
-    const output = network.forwardBatch(inputs, rows, this.dropout);
+    const output = network.forwardBatch(inputs, rows, 'training', this.dropout);
     for (let r = 0; r < rows; r++) {
       if (argmax(output, r * outputs, outputs) === data.labels[this.order[start + r]]) this.correct++;
     }

@@ -125,7 +125,7 @@ describe('parseConfig: typed layers are refused naming the layer and field', () 
     expect(problemWith(withLayers({ type: 'maxpool2d', pool_size: 2, size: 2 }))).toBe(
       'layers[1]: unknown field "size"; a maxpool2d layer\'s fields: pool_size, stride',
     );
-    expect(problemWith(withLayers({ type: 'conv' }))).toBe('layers[1].type: unknown layer type "conv"; known: "input", "conv2d", "maxpool2d", "avgpool2d", "flatten", "dense"');
+    expect(problemWith(withLayers({ type: 'conv' }))).toBe('layers[1].type: unknown layer type "conv"; known: "input", "conv2d", "maxpool2d", "avgpool2d", "batchnorm", "flatten", "dense"');
   });
 
   it('Softmax before the output, and "activations" beside typed layers', () => {

@@ -109,7 +109,7 @@ export function outputsOn(network: Network, data: Dataset): Float32Array {
   for (let start = 0; start < data.count; start += batch) {
     const rows = Math.min(batch, data.count - start);
     for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
-    result.set(network.forwardBatch(inputs, rows).subarray(0, rows * classes), start * classes);
+    result.set(network.forwardBatch(inputs, rows, 'inference').subarray(0, rows * classes), start * classes);
   }
   return result;
 }
