@@ -22,6 +22,7 @@ export class BatchNorm implements Layer {
   readonly inputShape: Shape;
   readonly outputShape: Shape;
   readonly activation = null;
+  readonly batchStatistics = true;
   readonly channels: number;
   /** γ and β. */
   readonly scale: Float32Array;
@@ -78,7 +79,7 @@ export class BatchNorm implements Layer {
     const { channels, scale, shift, output, normalised, inverseDeviation, runningMean } = this;
     const length = rows * shapeSize(this.inputShape);
     const count = length / channels;
-    if (mode === 'training') this.batchStatistics(input, length, count);
+    if (mode === 'training') this.measureBatch(input, length, count);
     else for (let c = 0; c < channels; c++) inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
     const mean = mode === 'training' ? this.sums : runningMean;
     for (let i = 0, c = 0; i < length; i++) {
@@ -132,7 +133,7 @@ export class BatchNorm implements Layer {
   }
 
   /** The batch's mean into `sums`, its 1/√(σ² + ε) into inverseDeviation; the running estimates move towards them. */
-  private batchStatistics(input: Float32Array, length: number, count: number): void {
+  private measureBatch(input: Float32Array, length: number, count: number): void {
     if (count < 2) {
       throw new Error(
         `Batch normalisation cannot train on one value per ${this.inputShape[0] * this.inputShape[1] === 1 ? 'unit' : 'channel'}: ` +

@@ -95,6 +95,8 @@ export interface LayerKind<T extends LayerType> {
   outputShape(input: Shape, layer: DescriptionOf<T>): Shape;
   /** What it learns on inputs of `input`; null for a kind that learns nothing. */
   parameters(input: Shape, layer: DescriptionOf<T>): ParameterCount | null;
+  /** Trains on each batch's statistics (batch normalisation): batches of one sample cannot train it. */
+  batchStatistics?: true;
   /** Parameters a new layer starts from whatever the init (batch normalisation's scale 1, shift 0); by default drawn as the init says. */
   startingParameters?(count: ParameterCount): { weights: Float32Array; biases: Float32Array };
   /**
@@ -233,6 +235,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       const per = input[0] * input[1] === 1 ? 'unit' : 'channel';
       return { weights: channels, biases: channels, fanIn: 1, fanOut: 1, shape: `${channels} scales and ${channels} shifts (one per ${per})` };
     },
+    batchStatistics: true,
     startingParameters: ({ weights, biases }) => ({ weights: new Float32Array(weights).fill(1), biases: new Float32Array(biases) }),
     statistics: [
       { json: 'running_mean', engine: 'runningMean' },

@@ -121,6 +121,8 @@ export interface Layer {
   readonly outputShape: Shape;
   /** Applied to the output; null for layers that only move values (pooling, flatten). */
   readonly activation: Activation | null;
+  /** Set for layers that normalise with their batch's statistics in training: a batch of one sample cannot train them. */
+  readonly batchStatistics?: boolean;
   /** The last forward batch's output: rows × size(outputShape), possibly longer. */
   readonly output: Float32Array;
   /** ∂L/∂z of the last backward batch, laid out like output. */

@@ -277,7 +277,9 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
  * (LayerKind.memory), and its parameters come with their gradients and optimizer state.
  */
 function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind, kernels: Kernels): number {
-  const rows = Math.max(batchSize, EVALUATION_BATCH);
+  // A layer on batch statistics takes an epoch's lone last sample into the batch before it (see Trainer).
+  const joins = stack.layers.some((layer) => kindOf(layer.type).batchStatistics);
+  const rows = Math.max(batchSize + (joins ? 1 : 0), EVALUATION_BATCH);
   let shape = stack.input;
   let parameters = 0;
   let kernelCopies = 0;

@@ -96,6 +96,27 @@ describe('Trainer', () => {
     expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1);
   });
 
+  it.each([
+    [4, 9, [4, 5]],
+    [3, 7, [3, 4]],
+    [4, 10, [4, 4, 2]],
+  ])('with batch normalisation, batch size %i and %i samples, a lone last sample joins the batch before it: %j', (batchSize, count, sizes) => {
+    const network = Network.build([1, 1, 2], [{ type: 'dense', units: 3, activation: 'Tanh' }, { type: 'batchnorm' }, { type: 'dense', units: 2, activation: 'Softmax' }], 'xavier', createRng(1));
+    const { batches } = recordBatches(network);
+    const t = trainer(network, { layers: [2, 2], batchSize, samples: count }, indexedData(50));
+    expect(t.runEpoch().samples).toBe(count);
+    expect(batches.map((b) => b.length)).toEqual(sizes);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
+  it('with batch normalisation, batches of one sample are refused, naming why', () => {
+    const network = Network.build([1, 1, 2], [{ type: 'batchnorm' }, { type: 'dense', units: 2, activation: 'Softmax' }], 'xavier', createRng(1));
+    expect(() => trainer(network, { layers: [2, 2], batchSize: 1, samples: 10 }, indexedData(10))).toThrow(
+      "Batch normalisation trains on each batch's statistics, which one sample does not have: train in batches of 2 or more (batch size 1)",
+    );
+    expect(() => trainer(network, { layers: [2, 2], batchSize: 8, samples: 1 }, indexedData(10))).toThrow('train on 2 samples or more');
+  });
+
   it('reports progress in whole batches and finishes the epoch exactly once', () => {
     const t = trainer(tiny(), { layers: [2, 3, 2], batchSize: 4, samples: 10 }, indexedData(10));
     const seen: EpochProgress[] = [];
