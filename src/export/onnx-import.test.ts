@@ -45,6 +45,10 @@ describe('ONNX import', () => {
         expect(layer.weights).toEqual(original.weights);
         expect(layer.biases).toEqual(original.biases);
       }
+      if (layer.type === 'batchnorm' && original.type === 'batchnorm') {
+        expect(layer.runningMean).toEqual(original.runningMean);
+        expect(layer.runningVariance).toEqual(original.runningVariance);
+      }
     });
     const test = mnistTest();
     expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));

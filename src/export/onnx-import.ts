@@ -248,7 +248,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
         }
         // Another ε folds into the variance: (x − μ)/√(σ² + ε) = (x − μ)/√((σ² + ε − ours) + ours).
         const epsilon = floatAttribute(node, 'epsilon', 1e-5);
-        const runningVariance = variance.map((value) => value + epsilon - BATCHNORM_EPSILON);
+        const ours = Math.fround(epsilon) === Math.fround(BATCHNORM_EPSILON);
+        const runningVariance = ours ? variance : variance.map((value) => value + epsilon - BATCHNORM_EPSILON);
         if (runningVariance.some((value) => !(value >= 0))) throw new ModelError(`${where}: BatchNormalization with epsilon ${epsilon} below the playground's ${BATCHNORM_EPSILON} and a variance near 0`);
         layers.push({ type: 'batchnorm', inputShape, weights: scale, biases: shift, runningMean: mean, runningVariance });
         continue;
@@ -312,6 +313,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
   try {
     config = checkConfig({
       ...SEED_CONFIG,
+      // The seed trains one sample at a time, which batch normalisation cannot: it gets batches of 32.
+      ...(specs.some((spec) => spec.type === 'batchnorm') ? { batchSize: 32 } : {}),
       layers: [shapeSize(input ?? [1, 1, dense[0].inputs]), ...(input ? [] : dense.map((s) => s.outputs)), ...(input ? [dense[dense.length - 1].outputs] : [])],
       activations: input ? [dense[dense.length - 1].activation] : dense.map((s) => s.activation),
       ...(input ? { stack: { input, layers: specs.map(describeSpec) } } : {}),

@@ -51,6 +51,13 @@ describe('model.py', () => {
     expect(text).toContain('x = self.layers[2](F.pad(x, (0, 1, 0, 1)))');
     expect(text).toContain('x = self.layers[5](x.permute(0, 2, 3, 1))\n        x = self.layers[6](x)\n        return x');
   });
+
+  it('normalises maps with BatchNorm2d and a dense layer\'s units with BatchNorm1d, with our eps and momentum', () => {
+    const text = modelPy(TEST_CONFIGS.cnnBatchnorm);
+    expect(text).toContain('nn.Conv2d(1, 4, 5, stride=1, padding=(2, 2)),\n            nn.BatchNorm2d(4, eps=0.00001, momentum=0.1),\n            nn.AvgPool2d(2, stride=2),');
+    expect(text).toContain('nn.Linear(288, 32),\n            nn.BatchNorm1d(32, eps=0.00001, momentum=0.1),');
+    expect(text).toContain('x = torch.relu(x)\n        x = self.layers[8](x.flatten(1)).view_as(x)\n        x = self.layers[9](x)');
+  });
 });
 
 const python = projectPython();
