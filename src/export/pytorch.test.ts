@@ -168,6 +168,31 @@ describe('PyTorch export, run by torch', () => {
     expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);
   });
 
+  it('train.py trains the CNN with batch normalisation (2049 samples in batches of 32: the lone last one joins the batch before it); its checkpoint keeps the running statistics and evaluates in our CLI as PyTorch reported', { timeout: 300_000 }, async () => {
+    const config = TEST_CONFIGS.cnnBatchnorm;
+    const folder = temporaryFolder('torch-bn-');
+    writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
+    const trained = await run(python, [
+      join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '2049',
+      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
+    ], folder);
+    expect(trained.code, trained.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
+    console.log(`CNN with batch normalisation, 1 epoch on 2049: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
+    expect(report.testAccuracy).toBeGreaterThan(0.8);
+    const saved = JSON.parse(readFileSync(report.checkpoint, 'utf8')) as { layers: { type: string; running_var?: number[] }[] };
+    expect(saved.layers[1].type).toBe('batchnorm');
+    expect(saved.layers[1].running_var?.some((value) => value !== 1)).toBe(true);
+
+    const evaluated = await cli(['evaluate', '--model', report.checkpoint]);
+    expect(evaluated.stderr).toBe('');
+    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
+    expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
+
+    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '100', '--out', join(folder, 'resumed')], folder);
+    expect(resumed.code, resumed.stderr).toBe(0);
+  });
+
   it("train.py, one epoch on 10,000 images, lands within 1.5 points of the CLI's accuracy for the same config and seed", { timeout: 300_000 }, async () => {
     const folder = temporaryFolder('torch-recipe-');
     const configPath = join(folder, 'config.json');

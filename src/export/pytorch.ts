@@ -127,7 +127,8 @@ def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"]):
     rand = mulberry32(seed)
     with torch.no_grad():
         for layer in net.${list}:
-            if not hasattr(layer, "weight"):
+            # Batch normalisation starts at scale 1 and shift 0, as PyTorch's own does, drawing nothing.
+            if not hasattr(layer, "weight") or isinstance(layer, nn.modules.batchnorm._BatchNorm):
                 continue
             shape = layer.weight.shape
             outputs, inputs = shape[0], shape[1]
