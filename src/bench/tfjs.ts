@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
+import { BATCHNORM_EPSILON } from '../engine/batchnorm.ts';
 import { shapeSize } from '../engine/layer.ts';
 import { kindOf } from '../engine/layer-kinds.ts';
 import { createRng, shuffle } from '../engine/rng.ts';
@@ -195,6 +196,15 @@ export function tfStackTrainer(data: Dataset, config: Config): TfTrainer {
       const act = last ? (x: tf.Tensor) => x : TF_STACK_ACTIVATIONS[layer.activation as keyof typeof TF_STACK_ACTIVATIONS];
       if (!act) throw new Error(`No TF.js activation for ${layer.activation}`);
       steps.push((a) => act(tf.add(tf.matMul(tf.reshape(a, [a.shape[0], inputs]), w), b)));
+    } else if (layer.type === 'batchnorm') {
+      // Training mode: the batch's statistics over every axis but the channels (running ones are not timed).
+      const gamma = tf.variable(tf.ones([channels]));
+      const beta = zeros(channels);
+      variables.push(gamma, beta);
+      steps.push((a) => {
+        const { mean, variance } = tf.moments(a, a.rank === 2 ? [0] : [0, 1, 2]);
+        return tf.batchNorm(a, mean, variance, beta, gamma, BATCHNORM_EPSILON);
+      });
     } else if (layer.type !== 'flatten') {
       // A flatten costs nothing: the dense layer after it reshapes.
       throw new Error(`The TF.js bench has no ${layer.type} layer`);

@@ -27,7 +27,7 @@ function batch(seed: number): { input: Float32Array; target: Float32Array } {
 
 /** Mean loss over the batch plus λ/2·Σw² (biases excluded); dropout replays the same masks from a fixed seed. */
 function objective(network: Network<Dense>, input: Float32Array, target: Float32Array, l2: number, dropoutRate: number): number {
-  const output = network.forwardBatch(input, ROWS, dropoutOf(dropoutRate));
+  const output = network.forwardBatch(input, ROWS, 'training', dropoutOf(dropoutRate));
   let loss = LOSS_FUNCTIONS[network.loss].sum(output, target, ROWS, 3) / ROWS;
   for (const layer of network.layers) for (const w of layer.weights) loss += (l2 / 2) * w * w;
   return loss;
@@ -43,7 +43,7 @@ function checkGradients(activations: Activation[], options: { l2?: number; dropo
   const network = Network.create(SIZES, activations, 'uniform', createRng(seed));
   const { input, target } = batch(seed + 1);
 
-  network.forwardBatch(input, ROWS, dropoutOf(dropout));
+  network.forwardBatch(input, ROWS, 'training', dropoutOf(dropout));
   network.backwardBatch(input, target, ROWS);
   // The optimizer adds λ·w to weight gradients: read the full gradient back from one SGD step of rate 1.
   const groups = network.paramGroups(l2);

@@ -63,7 +63,7 @@ export interface FeatureMap {
  * Network.predict, so the maps are what the prediction was made from.
  */
 export function featureMaps(network: Network, input: Float32Array): FeatureMap[] {
-  network.forwardBatch(input, 1);
+  network.forwardBatch(input, 1, 'inference');
   const maps: FeatureMap[] = [];
   network.layers.forEach((layer, l) => {
     if (layer instanceof Conv2D) maps.push({ layer: l, shape: layer.outputShape, values: layer.output.slice(0, shapeSize(layer.outputShape)) });

@@ -25,6 +25,7 @@ const ONE_OF_EACH: { [T in LayerType]: DescriptionOf<T> } = {
   conv2d: { type: 'conv2d', filters: 3, kernelSize: 3, stride: 1, padding: 'same', activation: 'ReLU' },
   maxpool2d: { type: 'maxpool2d', poolSize: 3, stride: 2 },
   avgpool2d: { type: 'avgpool2d', poolSize: 3, stride: 1 },
+  batchnorm: { type: 'batchnorm' },
   flatten: { type: 'flatten' },
   dense: { type: 'dense', units: 10, activation: 'Softmax' },
 };
@@ -79,7 +80,7 @@ describe('layer kinds', () => {
       const rows = 256;
       const trained = Network.forConfig(config, createRng(5), 'ts');
       const pixels = new Float32Array(rows * 784).fill(0.5);
-      trained.forwardBatch(pixels, rows);
+      trained.forwardBatch(pixels, rows, 'training');
       trained.backwardBatch(pixels, new Float32Array(rows * 10).fill(0.1), rows);
       const others = new Set(trained.layers.filter((_, i) => i !== l).flatMap((other) => [...buffersOf(other)]));
       const held = [...buffersOf(trained.layers[l])].filter((buffer) => !others.has(buffer) && buffer !== pixels.buffer).reduce((total, buffer) => total + buffer.byteLength, 0);

@@ -6,6 +6,7 @@
  * switching on it, so a kind missing from LAYER_KINDS is a type error, and
  * layer-kinds.test.ts walks every kind through every consumer.
  */
+import { BatchNorm } from './batchnorm.ts';
 import { ACTIVATIONS, type Activation, type Init, type Optimizer } from './config.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
@@ -95,6 +96,15 @@ export interface LayerKind<T extends LayerType> {
   outputShape(input: Shape, layer: DescriptionOf<T>): Shape;
   /** What it learns on inputs of `input`; null for a kind that learns nothing. */
   parameters(input: Shape, layer: DescriptionOf<T>): ParameterCount | null;
+  /** Trains on each batch's statistics (batch normalisation): batches of one sample cannot train it. */
+  batchStatistics?: true;
+  /** Parameters a new layer starts from whatever the init (batch normalisation's scale 1, shift 0); by default drawn as the init says. */
+  startingParameters?(count: ParameterCount): { weights: Float32Array; biases: Float32Array };
+  /**
+   * What the layer keeps beside its parameters and model files save after them, one value per
+   * bias (batch normalisation's running statistics): JSON name and spec key.
+   */
+  statistics?: readonly { json: string; engine: Exclude<keyof SpecOf<T>, 'type'> & string }[];
   memory(input: Shape, output: Shape, layer: DescriptionOf<T>, context: MemoryContext): Memory;
   /** Its spec on inputs of `input`, holding `params` (as many as `parameters` says; ignored by kinds without). */
   spec(input: Shape, layer: DescriptionOf<T>, params: { weights: Float32Array; biases: Float32Array }): SpecOf<T>;
@@ -224,6 +234,40 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     return { valuesPerRow: shapeSize(output), kernelCopies: maxPoolMemoryBytes(shapeSize(input), shapeSize(output), rows) / 4 };
   }),
   avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), (_input, output) => ({ valuesPerRow: 2 * shapeSize(output) })),
+  batchnorm: {
+    type: 'batchnorm',
+    label: 'Batch normalisation',
+    short: () => 'bn',
+    summary: () => 'batchnorm',
+    fields: [],
+    initial: () => ({ type: 'batchnorm' }),
+    outputShape: (input) => input,
+    parameters: (input) => {
+      const channels = input[2];
+      const per = input[0] * input[1] === 1 ? 'unit' : 'channel';
+      return { weights: channels, biases: channels, fanIn: 1, fanOut: 1, shape: `${channels} scales and ${channels} shifts (one per ${per})` };
+    },
+    batchStatistics: true,
+    startingParameters: ({ weights, biases }) => ({ weights: new Float32Array(weights).fill(1), biases: new Float32Array(biases) }),
+    statistics: [
+      { json: 'running_mean', engine: 'runningMean' },
+      { json: 'running_var', engine: 'runningVariance' },
+    ],
+    // Output, delta and the normalised input per row; once, the running statistics and the
+    // batch's per-channel sums (two of them in double precision) and deviations.
+    memory: (input) => ({ valuesPerRow: 3 * shapeSize(input), kernelCopies: 7 * input[2] }),
+    // A new layer's running statistics are PyTorch's: mean 0, variance 1.
+    spec: (inputShape, _layer, { weights, biases }) => ({
+      type: 'batchnorm',
+      inputShape,
+      weights,
+      biases,
+      runningMean: new Float32Array(inputShape[2]),
+      runningVariance: new Float32Array(inputShape[2]).fill(1),
+    }),
+    describe: () => ({ type: 'batchnorm' }),
+    create: (spec) => new BatchNorm(spec),
+  },
   flatten: {
     type: 'flatten',
     label: 'Flatten',
@@ -329,7 +373,7 @@ export function layerHeader(spec: LayerSpec): Record<string, unknown> {
 export function initialSpec(shape: Shape, layer: LayerDescription, init: Init, rng: Rng): LayerSpec {
   const kind = kindOf(layer.type);
   const count = kind.parameters(shape, layer);
-  return kind.spec(shape, layer, count ? initialParams(count, init, rng) : noParams);
+  return kind.spec(shape, layer, count ? (kind.startingParameters?.(count) ?? initialParams(count, init, rng)) : noParams);
 }
 
 /** The spec of `layer` on inputs of `shape` with no parameter values yet (empty arrays). */

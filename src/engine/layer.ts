@@ -68,19 +68,32 @@ export interface AvgPool2DSpec {
   stride: number;
 }
 
+/**
+ * Batch normalisation per channel (per unit on a [1, 1, n] shape), see BatchNorm: weights are the
+ * learned scale γ, biases the shift β, one per channel, beside the running statistics.
+ */
+export interface BatchNormSpec {
+  type: 'batchnorm';
+  inputShape: Shape;
+  weights: Float32Array;
+  biases: Float32Array;
+  runningMean: Float32Array;
+  runningVariance: Float32Array;
+}
+
 export interface FlattenSpec {
   type: 'flatten';
   inputShape: Shape;
 }
 
 /** What a model file stores of one layer: its type, shape and parameters. */
-export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | FlattenSpec;
+export type LayerSpec = DenseSpec | Conv2DSpec | MaxPool2DSpec | AvgPool2DSpec | BatchNormSpec | FlattenSpec;
 
 /**
  * Every layer type the engine has, in the order the form offers them: the `type`s of LayerSpec
  * (checked both ways where the list is used). Each has its descriptor in layer-kinds.ts.
  */
-export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
+export const LAYER_TYPES = ['conv2d', 'maxpool2d', 'avgpool2d', 'batchnorm', 'flatten', 'dense'] as const satisfies readonly NonNullable<LayerSpec['type']>[];
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 /** The spec of one layer type. */
@@ -89,6 +102,13 @@ export type SpecOf<T extends LayerType> = T extends 'dense' ? DenseSpec : Extrac
 export function isDenseSpec(spec: LayerSpec): spec is DenseSpec {
   return spec.type === undefined || spec.type === 'dense';
 }
+
+/**
+ * What a forward pass is for. Training normalises with the batch's own statistics (and updates
+ * the running ones); inference (evaluation, prediction, the drawing pad, exports) with the
+ * running statistics, so each answer depends on its own input only.
+ */
+export type Mode = 'training' | 'inference';
 
 /**
  * A layer of a Network. `forward` and `backward` work on batches; `delta` is
@@ -101,6 +121,8 @@ export interface Layer {
   readonly outputShape: Shape;
   /** Applied to the output; null for layers that only move values (pooling, flatten). */
   readonly activation: Activation | null;
+  /** Set for layers that normalise with their batch's statistics in training: a batch of one sample cannot train them. */
+  readonly batchStatistics?: boolean;
   /** The last forward batch's output: rows × size(outputShape), possibly longer. */
   readonly output: Float32Array;
   /** ∂L/∂z of the last backward batch, laid out like output (∂L/∂a where the layer owns its activation's gradient). */
@@ -109,12 +131,12 @@ export interface Layer {
   readonly ownsActivationGradient?: boolean;
   /** Makes the batch buffers hold at least `rows` samples. */
   reserve(rows: number): void;
-  /** Computes and returns `output` for `rows` samples of `input`. */
-  forward(input: Float32Array, rows: number): Float32Array;
+  /** Computes and returns `output` for `rows` samples of `input`; only batch normalisation reads `mode`. */
+  forward(input: Float32Array, rows: number, mode: Mode): Float32Array;
   /**
    * From `delta` (filled by the caller) computes the parameter gradients and,
    * when `inputDelta` is given, ∂L/∂input into it (rows × size(inputShape)).
-   * `input` must be the batch of the last forward call.
+   * `input` must be the batch of the last forward call, whose mode it differentiates.
    */
   backward(input: Float32Array, rows: number, inputDelta: Float32Array | null): void;
   /** The parameters and gradients the optimizer updates; weights decay by `l2`, biases do not. */
@@ -129,4 +151,5 @@ export type LayerDescription =
   | { type: 'conv2d'; filters: number; kernelSize: number; stride: number; padding: Padding; activation: Activation }
   | { type: 'maxpool2d'; poolSize: number; stride: number }
   | { type: 'avgpool2d'; poolSize: number; stride: number }
+  | { type: 'batchnorm' }
   | { type: 'flatten' };

@@ -42,7 +42,7 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
   for (let start = 0; start < data.count; start += batchSize) {
     const rows = Math.min(batchSize, data.count - start);
     for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
-    const output = network.forwardBatch(inputs, rows);
+    const output = network.forwardBatch(inputs, rows, 'inference');
     for (let r = 0; r < rows; r++) {
       const guess = argmax(output, r * classes, classes);
       predicted[start + r] = guess;

@@ -78,7 +78,7 @@ describe('predict and forwardBatch', () => {
   const images = new Float32Array(18).map((_, i) => (i % 3 === 0 ? 0 : (i % 7) / 7));
 
   it('predicts probabilities that sum to 1, the same alone as within a batch', () => {
-    const batch = network.forwardBatch(images, 3).slice(0, 9);
+    const batch = network.forwardBatch(images, 3, 'inference').slice(0, 9);
     for (let r = 0; r < 3; r++) {
       const alone = network.predict(images.subarray(r * 6, r * 6 + 6));
       expect(alone.length).toBe(3);
@@ -96,10 +96,10 @@ describe('predict and forwardBatch', () => {
   it('drops hidden units only when asked, scaling the survivors by 1/(1 − rate)', () => {
     const wide = Network.create([4, 400, 2], ['Sigmoid', 'Softmax'], 'xavier', createRng(7));
     const input = Float32Array.from([0.2, 0.4, 0, 1]);
-    const plain = wide.forwardBatch(input, 1).slice(0, 2);
+    const plain = wide.forwardBatch(input, 1, 'inference').slice(0, 2);
     const hidden = wide.layers[0].output.slice(0, 400);
 
-    const dropped = wide.forwardBatch(input, 1, { rate: 0.5, rng: createRng(8) }).slice(0, 2);
+    const dropped = wide.forwardBatch(input, 1, 'training', { rate: 0.5, rng: createRng(8) }).slice(0, 2);
     // Replay the masks: unit i survives when the i-th draw is ≥ rate.
     const replay = createRng(8);
     const seen = hidden.map((a) => (replay.next() >= 0.5 ? 2 * a : 0));
@@ -111,7 +111,7 @@ describe('predict and forwardBatch', () => {
     expect(Array.from(dropped)).toEqual(Array.from(top.predict(seen)).map((p) => expect.closeTo(p, 6)));
     expect(Array.from(dropped)).not.toEqual(Array.from(plain));
 
-    expect(wide.forwardBatch(input, 1).slice(0, 2)).toEqual(plain);
+    expect(wide.forwardBatch(input, 1, 'inference').slice(0, 2)).toEqual(plain);
   });
 });
 

@@ -2,7 +2,7 @@ import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
 import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
-import { formatShape, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Shape } from './layer.ts';
+import { formatShape, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Mode, type Shape } from './layer.ts';
 import { initialSpec, kindOf, outputShapeOf, specKind } from './layer-kinds.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
@@ -119,23 +119,24 @@ export class Network<L extends Layer = Layer> {
     return shapeSize(this.layers[this.layers.length - 1].outputShape);
   }
 
-  /** The outputs (class probabilities for a Softmax output) for one input, e.g. an image scaled to [0, 1]; a fresh array. */
+  /** The outputs (class probabilities for a Softmax output) for one input, e.g. an image scaled to [0, 1], in inference mode; a fresh array. */
   predict(input: Float32Array): Float32Array {
-    return this.forwardBatch(input, 1).slice(0, this.outputSize);
+    return this.forwardBatch(input, 1, 'inference').slice(0, this.outputSize);
   }
 
   /**
    * Outputs for `rows` inputs stored row after row. The result is the output
    * layer's buffer: valid until the next forward call, possibly longer than rows × outputs.
-   * With `dropout`, hidden dense units are dropped as in training, and the next
-   * backwardBatch uses the same masks.
+   * `mode` is what the pass is for (see Mode): every caller says it, so no evaluation
+   * normalises with a batch's statistics by default. With `dropout` (training only), hidden
+   * dense units are dropped, and the next backwardBatch uses the same masks.
    */
-  forwardBatch(input: Float32Array, rows: number, dropout?: Dropout): Float32Array {
+  forwardBatch(input: Float32Array, rows: number, mode: Mode, dropout?: Dropout): Float32Array {
     const { layers } = this;
-    this.dropoutApplied = dropout !== undefined && dropout.rate > 0;
+    this.dropoutApplied = mode === 'training' && dropout !== undefined && dropout.rate > 0;
     let x = input;
     for (let l = 0; l < layers.length; l++) {
-      x = layers[l].forward(x, rows);
+      x = layers[l].forward(x, rows, mode);
       if (this.drops(l)) x = this.drop(l, rows, dropout as Dropout);
     }
     return x;
@@ -276,7 +277,9 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
  * (LayerKind.memory), and its parameters come with their gradients and optimizer state.
  */
 function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: OptimizerKind, kernels: Kernels): number {
-  const rows = Math.max(batchSize, EVALUATION_BATCH);
+  // A layer on batch statistics takes an epoch's lone last sample into the batch before it (see Trainer).
+  const joins = stack.layers.some((layer) => kindOf(layer.type).batchStatistics);
+  const rows = Math.max(batchSize + (joins ? 1 : 0), EVALUATION_BATCH);
   let shape = stack.input;
   let parameters = 0;
   let kernelCopies = 0;

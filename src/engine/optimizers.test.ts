@@ -234,8 +234,8 @@ describe('lazy updates of inactive rows', () => {
       input.forEach((_, i) => (input[i] = rng.next() < 0.7 ? 0 : rng.next()));
       target.fill(0);
       for (let r = 0; r < rows; r++) target[r * 3 + rng.nextInt(3)] = 1;
-      const a = lazyNet.forwardBatch(input, rows).slice(0, rows * 3);
-      const b = eagerNet.forwardBatch(input, rows).slice(0, rows * 3);
+      const a = lazyNet.forwardBatch(input, rows, 'training').slice(0, rows * 3);
+      const b = eagerNet.forwardBatch(input, rows, 'training').slice(0, rows * 3);
       expect(Array.from(a)).toEqual(Array.from(b).map((p) => expect.closeTo(p, 5)));
       lazyNet.backwardBatch(input, target, rows);
       eagerNet.backwardBatch(input, target, rows);

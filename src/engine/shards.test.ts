@@ -40,7 +40,7 @@ describe('gradient shards', () => {
       copyImage(data, r, inputs, r * 784);
       targets[r * 10 + data.labels[r]] = 1;
     }
-    whole.forwardBatch(inputs, 9);
+    whole.forwardBatch(inputs, 9, 'training');
     const loss = whole.backwardBatch(inputs, targets, 9);
     const shards = new GradientShards(sharded, inProcessPeer(sharded, 9));
     const sums = shards.compute(inputs, targets, 9, () => {});

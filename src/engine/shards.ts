@@ -132,7 +132,7 @@ export interface ShardSums {
  */
 function computeShard(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number): ShardSums {
   const outputs = network.outputSize;
-  const output = network.forwardBatch(inputs, rows);
+  const output = network.forwardBatch(inputs, rows, 'training');
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     if (argmax(output, r * outputs, outputs) === argmax(targets, r * outputs, outputs)) correct++;

@@ -4,6 +4,7 @@ import { SEED_CONFIG, type Config } from './config.ts';
 import { firstSamples, type Dataset } from './dataset.ts';
 import { evaluate } from './metrics.ts';
 import type { Kernels } from './kernels.ts';
+import type { Mode } from './layer.ts';
 import { Network } from './network.ts';
 import { Sgd } from './optimizers.ts';
 import { createRng } from './rng.ts';
@@ -26,16 +27,18 @@ function indexedData(count: number): Dataset {
 }
 
 /** The sample indices of every batch the trainer pushes through the network. */
-function recordBatches(network: Network): { batches: number[][]; dropouts: (number | undefined)[] } {
+function recordBatches(network: Network): { batches: number[][]; dropouts: (number | undefined)[]; modes: Mode[] } {
   const batches: number[][] = [];
   const dropouts: (number | undefined)[] = [];
+  const modes: Mode[] = [];
   const forward = network.forwardBatch.bind(network);
-  vi.spyOn(network, 'forwardBatch').mockImplementation((input, rows, dropout) => {
+  vi.spyOn(network, 'forwardBatch').mockImplementation((input, rows, mode, dropout) => {
     batches.push(Array.from({ length: rows }, (_, r) => Math.round(input[r * 2] * 255)));
     dropouts.push(dropout?.rate);
-    return forward(input, rows, dropout);
+    modes.push(mode);
+    return forward(input, rows, mode, dropout);
   });
-  return { batches, dropouts };
+  return { batches, dropouts, modes };
 }
 
 const tiny = () => Network.create([2, 3, 2], ['Tanh', 'Softmax'], 'xavier', createRng(1));
@@ -93,6 +96,27 @@ describe('Trainer', () => {
     expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1);
   });
 
+  it.each([
+    [4, 9, [4, 5]],
+    [3, 7, [3, 4]],
+    [4, 10, [4, 4, 2]],
+  ])('with batch normalisation, batch size %i and %i samples, a lone last sample joins the batch before it: %j', (batchSize, count, sizes) => {
+    const network = Network.build([1, 1, 2], [{ type: 'dense', units: 3, activation: 'Tanh' }, { type: 'batchnorm' }, { type: 'dense', units: 2, activation: 'Softmax' }], 'xavier', createRng(1));
+    const { batches } = recordBatches(network);
+    const t = trainer(network, { layers: [2, 2], batchSize, samples: count }, indexedData(50));
+    expect(t.runEpoch().samples).toBe(count);
+    expect(batches.map((b) => b.length)).toEqual(sizes);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
+  it('with batch normalisation, batches of one sample are refused, naming why', () => {
+    const network = Network.build([1, 1, 2], [{ type: 'batchnorm' }, { type: 'dense', units: 2, activation: 'Softmax' }], 'xavier', createRng(1));
+    expect(() => trainer(network, { layers: [2, 2], batchSize: 1, samples: 10 }, indexedData(10))).toThrow(
+      "Batch normalisation trains on each batch's statistics, which one sample does not have: train in batches of 2 or more (batch size 1)",
+    );
+    expect(() => trainer(network, { layers: [2, 2], batchSize: 8, samples: 1 }, indexedData(10))).toThrow('train on 2 samples or more');
+  });
+
   it('reports progress in whole batches and finishes the epoch exactly once', () => {
     const t = trainer(tiny(), { layers: [2, 3, 2], batchSize: 4, samples: 10 }, indexedData(10));
     const seen: EpochProgress[] = [];
@@ -121,15 +145,18 @@ describe('Trainer', () => {
     expect(sliced.toLayerSpecs()).toEqual(whole.toLayerSpecs());
   });
 
-  it('applies dropout in training only', () => {
+  it('applies dropout in training only, and forwards in training mode to train and in inference mode to evaluate', () => {
     const network = Network.create([2, 6, 2], ['ReLU', 'Softmax'], 'he', createRng(1));
-    const { dropouts } = recordBatches(network);
+    const { dropouts, modes } = recordBatches(network);
     trainer(network, { layers: [2, 6, 2], batchSize: 5, samples: 20, dropout: 0.3 }, indexedData(20)).runEpoch();
     expect(dropouts).toEqual([0.3, 0.3, 0.3, 0.3]);
+    expect(modes).toEqual(['training', 'training', 'training', 'training']);
     dropouts.length = 0;
+    modes.length = 0;
     const first = evaluate(network, indexedData(20));
     expect(evaluate(network, indexedData(20))).toEqual(first);
     expect(dropouts.every((rate) => rate === undefined)).toBe(true);
+    expect(modes.every((mode) => mode === 'inference')).toBe(true);
 
     const plain = Network.create([2, 6, 2], ['ReLU', 'Softmax'], 'he', createRng(1));
     const record = recordBatches(plain);

@@ -75,6 +75,8 @@ export class Trainer {
   private readonly targets: Float32Array;
   /** Set when each batch's gradient is computed in two shards (see shards.ts). */
   private readonly shards: GradientShards | null;
+  /** Set when a layer trains on its batch's statistics: an epoch's lone last sample then joins the batch before it. */
+  private readonly joinsLoneSample: boolean;
 
   private epoch = 0;
   private samplesDone = 0;
@@ -118,8 +120,16 @@ export class Trainer {
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
     this.augmenter = config.augment ? new Augmenter(config.augment, data.inputSize, rng) : null;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
-    this.inputs = new Float32Array(config.batchSize * network.inputSize);
-    this.targets = new Float32Array(config.batchSize * network.outputSize);
+    this.joinsLoneSample = network.layers.some((layer) => layer.batchStatistics);
+    if (this.joinsLoneSample && (config.batchSize < 2 || this.data.count < 2)) {
+      throw new Error(
+        `Batch normalisation trains on each batch's statistics, which one sample does not have: ` +
+          (config.batchSize < 2 ? `train in batches of 2 or more (batch size ${config.batchSize})` : 'train on 2 samples or more'),
+      );
+    }
+    const rows = config.batchSize + (this.joinsLoneSample ? 1 : 0);
+    this.inputs = new Float32Array(rows * network.inputSize);
+    this.targets = new Float32Array(rows * network.outputSize);
     if (shardPeer && !canShard(config)) throw new Error('Only dense networks trained in batches without dropout split their batches');
     this.shards = shardPeer && new GradientShards(network, shardPeer);
   }
@@ -136,7 +146,7 @@ export class Trainer {
     const total = this.data.count;
     const stop = Math.min(total, this.samplesDone + Math.max(1, maxSamples));
     while (this.samplesDone < stop) {
-      const rows = Math.min(this.config.batchSize, total - this.samplesDone);
+      const rows = this.nextBatchRows();
       const epochsDone = this.epoch - 1 + this.samplesDone / total;
       this.optimizer.learningRate = this.config.learningRate * this.config.learningRateDecay ** epochsDone;
       this.trainBatch(this.samplesDone, rows);
@@ -177,7 +187,7 @@ export class Trainer {
    */
   trainBatchAt(learningRate: number): number {
     if (this.samplesDone === 0) this.startEpoch();
-    const rows = Math.min(this.config.batchSize, this.data.count - this.samplesDone);
+    const rows = this.nextBatchRows();
     const before = this.lossSum;
     this.optimizer.learningRate = learningRate;
     this.trainBatch(this.samplesDone, rows);
@@ -193,6 +203,13 @@ export class Trainer {
       onProgress?.(progress);
       if (progress.lastEpoch) return progress.lastEpoch;
     }
+  }
+
+  /** The next batch's size: the batch size, or what is left of the epoch (one more when a lone sample would be left over). */
+  private nextBatchRows(): number {
+    const left = this.data.count - this.samplesDone;
+    const rows = Math.min(this.config.batchSize, left);
+    return this.joinsLoneSample && left - rows === 1 ? rows + 1 : rows;
   }
 
   private startEpoch(): void {
@@ -226,7 +243,7 @@ export class Trainer {
       this.shards.afterStep();
       return;
     }
-    const output = network.forwardBatch(inputs, rows, this.dropout);
+    const output = network.forwardBatch(inputs, rows, 'training', this.dropout);
     for (let r = 0; r < rows; r++) {
       if (argmax(output, r * outputs, outputs) === data.labels[this.order[start + r]]) this.correct++;
     }

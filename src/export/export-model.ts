@@ -1,6 +1,7 @@
 /** What every exporter takes, and the byte order every format stores floats in. */
 import type { Config } from '../engine/config.ts';
 import { isDenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
+import { layerExport } from './registry.ts';
 
 /** A config and its trained layers. */
 export interface ExportModel {
@@ -38,7 +39,7 @@ export function inputSteps(layers: readonly LayerSpec[]): ('reshape' | 'flatten'
     if (isDenseSpec(spec)) {
       if (spatial) step = 'flatten';
       spatial = false;
-    } else {
+    } else if (l === 0 || !layerExport(spec).keepsLayout) {
       if (l === 0) step = 'reshape';
       spatial = spec.type !== 'flatten';
     }

@@ -10,6 +10,7 @@ import { type Activation, type Config, SEED_CONFIG } from '../engine/config.ts';
 import { type Conv2DSpec, type DenseSpec, isDenseSpec, LAYER_TYPES, type LayerDescription, type LayerSpec, type LayerType, type Shape, shapeSize } from '../engine/layer.ts';
 import { describeSpec, emptySpec, kindOf, outputShapeOf } from '../engine/layer-kinds.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
+import { BATCHNORM_EPSILON } from '../engine/batchnorm.ts';
 import { checkConfig, ConfigError } from '../formats/config-format.ts';
 import { ModelError, serializeModel } from '../formats/model-format.ts';
 import { convPads, kernelFromOihw, layerExport, TO_CHANNELS_FIRST, TO_CHANNELS_LAST, transpose } from './registry.ts';
@@ -44,7 +45,7 @@ const POOL_OPS = new Map<string, LayerType>(
   }),
 );
 
-export const SUPPORTED_ONNX_OPS = ['Gemm', 'MatMul', 'Add', ...Object.keys(ACTIVATION_OPS), ...PASS_THROUGH, 'Constant', 'Reshape', 'Transpose', 'Conv', ...POOL_OPS.keys()];
+export const SUPPORTED_ONNX_OPS = ['Gemm', 'MatMul', 'Add', ...Object.keys(ACTIVATION_OPS), ...PASS_THROUGH, 'Constant', 'Reshape', 'Transpose', 'Conv', ...POOL_OPS.keys(), 'BatchNormalization'];
 
 interface Tensor {
   dims: number[];
@@ -238,6 +239,21 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
         shape = outputShapeOf(last() as LayerSpec);
         continue;
       }
+      case 'BatchNormalization': {
+        if (layout === 'nhwc') throw new ModelError(`${where}: BatchNormalization of a channels-last map; ONNX normalises axis 1 (Transpose to NCHW first)`);
+        const [scale, shift, mean, variance] = inputs.slice(1, 5).map((name) => parameter(name, node).values);
+        const inputShape: Shape = layout === 'nchw' && shape ? shape : [1, 1, scale.length];
+        if ([scale, shift, mean, variance].some((values) => values?.length !== inputShape[2])) {
+          throw new ModelError(`${where}: BatchNormalization needs a scale, shift, mean and variance for each of its ${inputShape[2]} channels`);
+        }
+        // Another ε folds into the variance: (x − μ)/√(σ² + ε) = (x − μ)/√((σ² + ε − ours) + ours).
+        const epsilon = floatAttribute(node, 'epsilon', 1e-5);
+        const ours = Math.fround(epsilon) === Math.fround(BATCHNORM_EPSILON);
+        const runningVariance = ours ? variance : variance.map((value) => value + epsilon - BATCHNORM_EPSILON);
+        if (runningVariance.some((value) => !(value >= 0))) throw new ModelError(`${where}: BatchNormalization with epsilon ${epsilon} below the playground's ${BATCHNORM_EPSILON} and a variance near 0`);
+        layers.push({ type: 'batchnorm', inputShape, weights: scale, biases: shift, runningMean: mean, runningVariance });
+        continue;
+      }
       case 'Gemm':
       case 'MatMul': {
         if (layout !== 'vector') throw new ModelError(`${where}: ${op} on an image map; flatten it first`);
@@ -275,6 +291,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
   const outputName = graph.output?.[0]?.name;
   if (!layers.some((layer) => layer.type === 'dense')) throw new ModelError('this ONNX model has no dense layer');
   if (outputName !== current) throw new ModelError('the ONNX graph\'s output is not the end of its chain of layers');
+  // A stack of dense layers with a typed layer among them (batch normalisation) keeps its typed layers.
+  if (!input && layers.some((layer) => layer.type !== 'dense')) input = [1, 1, (layers[0] as { inputs: number }).inputs];
   let below = input ?? ([1, 1, (layers[0] as { inputs: number }).inputs] as Shape);
   const specs = layers.map((layer, l): LayerSpec => {
     if (layer.type !== 'dense') {
@@ -295,6 +313,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
   try {
     config = checkConfig({
       ...SEED_CONFIG,
+      // The seed trains one sample at a time, which batch normalisation cannot: it gets batches of 32.
+      ...(specs.some((spec) => spec.type === 'batchnorm') ? { batchSize: 32 } : {}),
       layers: [shapeSize(input ?? [1, 1, dense[0].inputs]), ...(input ? [] : dense.map((s) => s.outputs)), ...(input ? [dense[dense.length - 1].outputs] : [])],
       activations: input ? [dense[dense.length - 1].activation] : dense.map((s) => s.activation),
       ...(input ? { stack: { input, layers: specs.map(describeSpec) } } : {}),

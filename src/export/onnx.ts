@@ -20,7 +20,7 @@ export const ONNX_OUTPUT = 'output';
 function attributes(node: OnnxNode | OnnxActivation): Onnx.IAttributeProto[] {
   const { AttributeType } = onnx.AttributeProto;
   return [
-    ...Object.entries('floats' in node ? (node.floats ?? {}) : {}).map(([name, f]) => ({ name, type: AttributeType.FLOAT, f })),
+    ...Object.entries(node.floats ?? {}).map(([name, f]) => ({ name, type: AttributeType.FLOAT, f })),
     ...Object.entries(node.ints ?? {}).map(([name, i]) => ({ name, type: AttributeType.INT, i })),
     ...Object.entries('intLists' in node ? (node.intLists ?? {}) : {}).map(([name, ints]) => ({ name, type: AttributeType.INTS, ints })),
   ];

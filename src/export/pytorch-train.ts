@@ -112,7 +112,11 @@ def load_weights(net, path):
             if "weights" not in layer:
                 continue
             weights = torch.tensor(layer["weights"], dtype=torch.float32)
-            if layer.get("type") == "conv2d":
+            if layer.get("type") == "batchnorm":
+                state[f"{prefix}.{l}.running_mean"] = torch.tensor(layer["running_mean"], dtype=torch.float32)
+                state[f"{prefix}.{l}.running_var"] = torch.tensor(layer["running_var"], dtype=torch.float32)
+                state[f"{prefix}.{l}.num_batches_tracked"] = torch.tensor(0)
+            elif layer.get("type") == "conv2d":
                 # Ours is [out, kh, kw, in]; nn.Conv2d's is [out, in, kh, kw].
                 k = layer["kernel_size"]
                 weights = weights.reshape(layer["filters"], k, k, layer["input_shape"][2]).permute(0, 3, 1, 2).contiguous()
@@ -227,6 +231,8 @@ def save_checkpoint(net, args, global_batch, confusion, folder):
             # nn.Conv2d's [out, in, kh, kw] back to our [out, kh, kw, in].
             weight = module.weight.permute(0, 2, 3, 1) if module.weight.dim() == 4 else module.weight
             text += f',\n     "weights": {numbers(weight)},\n     "biases": {numbers(module.bias)}'
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                text += f',\n     "running_mean": {numbers(module.running_mean)},\n     "running_var": {numbers(module.running_var)}'
         layers.append(text + "}")
     saved_at = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
     text = (f'{{\n  "format": "mnist-playground-model",\n  "version": {version},\n  "savedAt": {json.dumps(saved_at)},\n'
@@ -286,14 +292,22 @@ def main():
     log(f"{world} process{'es' if world > 1 else ''} on {device.type}, {count} samples, batch {local_batch} per process "
         f"(global {global_batch}), lr {lr:g}, {args.optimizer}")
 
+    # Batch statistics of one sample are undefined: with batch normalisation an epoch's lone
+    # last sample joins the batch before it, as in the playground.
+    joins_lone_sample = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules())
+    if joins_lone_sample and (local_batch < 2 or count < 2):
+        sys.exit("Batch normalisation trains on each batch's statistics, which one sample does not have: train in batches of 2 or more, on 2 samples or more")
     confusion = None
     for epoch in range(1, args.epochs + 1):
         sampler.set_epoch(epoch)
         order = torch.tensor(list(sampler))
         started = time.time()
         totals = torch.zeros(3, dtype=torch.float64)  # loss sum, correct, samples
-        for start in range(0, len(order), local_batch):
-            index = order[start:start + local_batch]
+        starts = list(range(0, len(order), local_batch))
+        if joins_lone_sample and len(starts) > 1 and len(order) - starts[-1] == 1:
+            starts.pop()
+        for b, start in enumerate(starts):
+            index = order[start:starts[b + 1] if b + 1 < len(starts) else len(order)]
             if args.lr_decay != 1:
                 set_learning_rate(optimizer, lr * args.lr_decay ** (epoch - 1 + start / len(order)))
             x, y = train_x[index], train_y[index]

@@ -51,6 +51,13 @@ describe('model.py', () => {
     expect(text).toContain('x = self.layers[2](F.pad(x, (0, 1, 0, 1)))');
     expect(text).toContain('x = self.layers[5](x.permute(0, 2, 3, 1))\n        x = self.layers[6](x)\n        return x');
   });
+
+  it('normalises maps with BatchNorm2d and a dense layer\'s units with BatchNorm1d, with our eps and momentum', () => {
+    const text = modelPy(TEST_CONFIGS.cnnBatchnorm);
+    expect(text).toContain('nn.Conv2d(1, 4, 5, stride=1, padding=(2, 2)),\n            nn.BatchNorm2d(4, eps=0.00001, momentum=0.1),\n            nn.AvgPool2d(2, stride=2),');
+    expect(text).toContain('nn.Linear(288, 32),\n            nn.BatchNorm1d(32, eps=0.00001, momentum=0.1),');
+    expect(text).toContain('x = torch.relu(x)\n        x = self.layers[8](x.flatten(1)).view_as(x)\n        x = self.layers[9](x)');
+  });
 });
 
 const python = projectPython();
@@ -159,6 +166,31 @@ describe('PyTorch export, run by torch', () => {
     const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);
+  });
+
+  it('train.py trains the CNN with batch normalisation (2049 samples in batches of 32: the lone last one joins the batch before it); its checkpoint keeps the running statistics and evaluates in our CLI as PyTorch reported', { timeout: 300_000 }, async () => {
+    const config = TEST_CONFIGS.cnnBatchnorm;
+    const folder = temporaryFolder('torch-bn-');
+    writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
+    const trained = await run(python, [
+      join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '2049',
+      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
+    ], folder);
+    expect(trained.code, trained.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
+    console.log(`CNN with batch normalisation, 1 epoch on 2049: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
+    expect(report.testAccuracy).toBeGreaterThan(0.8);
+    const saved = JSON.parse(readFileSync(report.checkpoint, 'utf8')) as { layers: { type: string; running_var?: number[] }[] };
+    expect(saved.layers[1].type).toBe('batchnorm');
+    expect(saved.layers[1].running_var?.some((value) => value !== 1)).toBe(true);
+
+    const evaluated = await cli(['evaluate', '--model', report.checkpoint]);
+    expect(evaluated.stderr).toBe('');
+    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
+    expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
+
+    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '100', '--out', join(folder, 'resumed')], folder);
+    expect(resumed.code, resumed.stderr).toBe(0);
   });
 
   it("train.py, one epoch on 10,000 images, lands within 1.5 points of the CLI's accuracy for the same config and seed", { timeout: 300_000 }, async () => {

@@ -127,7 +127,8 @@ def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"]):
     rand = mulberry32(seed)
     with torch.no_grad():
         for layer in net.${list}:
-            if not hasattr(layer, "weight"):
+            # Batch normalisation starts at scale 1 and shift 0, as PyTorch's own does, drawing nothing.
+            if not hasattr(layer, "weight") or isinstance(layer, nn.modules.batchnorm._BatchNorm):
                 continue
             shape = layer.weight.shape
             outputs, inputs = shape[0], shape[1]
@@ -160,9 +161,13 @@ def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"]):
 
 export function safetensorsOf(model: ExportModel): Uint8Array {
   const list = moduleList(model.layers);
-  const tensors: NamedTensor[] = model.layers.flatMap((spec, l) =>
-    layerExport(spec).torch(spec).parameters.map((p) => ({ name: `${list}.${l}.${p.name}`, shape: p.shape, values: p.values })),
-  );
+  const tensors: NamedTensor[] = model.layers.flatMap((spec, l) => {
+    const { parameters, counters = [] } = layerExport(spec).torch(spec);
+    return [
+      ...parameters.map((p): NamedTensor => ({ name: `${list}.${l}.${p.name}`, shape: p.shape, values: p.values })),
+      ...counters.map((name): NamedTensor => ({ name: `${list}.${l}.${name}`, shape: [], values: new BigInt64Array(1) })),
+    ];
+  });
   return encodeSafetensors(tensors, { format: 'pt', producer: 'mnist-playground' });
 }
 

@@ -14,6 +14,7 @@ const ONE_OF_EACH: Record<LayerType, LayerDescription> = {
   conv2d: { type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
   maxpool2d: { type: 'maxpool2d', poolSize: 2, stride: 1 },
   avgpool2d: { type: 'avgpool2d', poolSize: 2, stride: 2 },
+  batchnorm: { type: 'batchnorm' },
   flatten: { type: 'flatten' },
   dense: { type: 'dense', units: 10, activation: 'Softmax' },
 };

@@ -7,7 +7,8 @@
 import type { Activation } from '../engine/config.ts';
 import { LEAKY_SLOPE } from '../engine/activations.ts';
 import { convGeometry } from '../engine/conv2d.ts';
-import type { Conv2DSpec, LayerSpec, LayerType, SpecOf } from '../engine/layer.ts';
+import { BATCHNORM_EPSILON, BATCHNORM_MOMENTUM } from '../engine/batchnorm.ts';
+import type { BatchNormSpec, Conv2DSpec, LayerSpec, LayerType, SpecOf } from '../engine/layer.ts';
 
 /** An ONNX node that applies an activation to one tensor. */
 export interface OnnxActivation {
@@ -55,6 +56,8 @@ export interface NamedValues {
 /** An ONNX operator and its attributes. */
 export interface OnnxNode {
   opType: string;
+  /** Float attributes: BatchNormalization's epsilon and momentum. */
+  floats?: Record<string, number>;
   ints?: Record<string, number>;
   /** INTS attributes: kernel_shape, strides, pads, perm. */
   intLists?: Record<string, number[]>;
@@ -74,8 +77,10 @@ export interface TorchLayer {
   module: string;
   /** The forward step as an expression of `x`, given how the module is reached (self.layers[2]). */
   call(module: string): string;
-  /** Parameter name (after the module's name) → shape, and its values in PyTorch's layout. */
+  /** Parameter name (after the module's name) → shape, and its values in PyTorch's layout; buffers (running statistics) too. */
   parameters: NamedValues[];
+  /** Integer scalar buffers the module's state_dict holds, saved as 0 (BatchNorm's num_batches_tracked, read only without a momentum). */
+  counters?: string[];
 }
 
 export interface TfjsLayer {
@@ -86,6 +91,8 @@ export interface TfjsLayer {
 }
 
 export interface LayerExport<S> {
+  /** The layer works value by value and keeps the tensor's layout: a vector stays a vector, a map a map. */
+  keepsLayout?: boolean;
   onnx(spec: S, name: string): OnnxLayer;
   torch(spec: S): TorchLayer;
   tfjs(spec: S, name: string): TfjsLayer;
@@ -152,6 +159,18 @@ function poolExport(onnxOp: string, torchModule: string, tfjsClass: string): Lay
     }),
   };
 }
+
+/** Scale, shift, running mean and running variance, in the order of ONNX's inputs and Keras's weights, under PyTorch's names. */
+function batchNormValues(spec: BatchNormSpec): [string, Float32Array][] {
+  return [
+    ['weight', spec.weights],
+    ['bias', spec.biases],
+    ['running_mean', spec.runningMean],
+    ['running_var', spec.runningVariance],
+  ];
+}
+
+const TFJS_BATCHNORM: Record<string, string> = { weight: 'gamma', bias: 'beta', running_mean: 'moving_mean', running_var: 'moving_variance' };
 
 export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> } = {
   dense: {
@@ -235,6 +254,31 @@ export const LAYER_EXPORTS: { readonly [T in LayerType]: LayerExport<SpecOf<T>> 
   },
   maxpool2d: poolExport('MaxPool', 'nn.MaxPool2d', 'MaxPooling2D'),
   avgpool2d: poolExport('AveragePool', 'nn.AvgPool2d', 'AveragePooling2D'),
+  batchnorm: {
+    keepsLayout: true,
+    // ONNX normalises axis 1, the channels of NCHW maps and the units of [N, units] vectors alike.
+    onnx: (spec, name) => ({
+      nodes: [{ opType: 'BatchNormalization', floats: { epsilon: BATCHNORM_EPSILON, momentum: 1 - BATCHNORM_MOMENTUM } }],
+      parameters: batchNormValues(spec).map(([suffix, values]) => ({ name: `${name}.${suffix}`, shape: [values.length], values })),
+    }),
+    // BatchNorm1d takes [N, C] only: a [1, 1, C] input that arrives as an NCHW map of 1×1 goes through as [N, C].
+    torch: (spec) => {
+      const channels = spec.inputShape[2];
+      const vector = spec.inputShape[0] * spec.inputShape[1] === 1;
+      return {
+        module: `nn.BatchNorm${vector ? '1d' : '2d'}(${channels}, eps=${BATCHNORM_EPSILON}, momentum=${BATCHNORM_MOMENTUM})`,
+        call: vector ? (module) => `${module}(x.flatten(1)).view_as(x)` : plainCall,
+        parameters: batchNormValues(spec).map(([name, values]) => ({ name, shape: [values.length], values })),
+        counters: ['num_batches_tracked'],
+      };
+    },
+    // Keras's momentum is the share the running statistics keep: 1 − PyTorch's.
+    tfjs: (spec, name) => ({
+      className: 'BatchNormalization',
+      config: { name, axis: -1, momentum: 1 - BATCHNORM_MOMENTUM, epsilon: BATCHNORM_EPSILON, center: true, scale: true, dtype: 'float32', trainable: true },
+      weights: batchNormValues(spec).map(([suffix, values]) => ({ name: `${name}/${TFJS_BATCHNORM[suffix]}`, shape: [values.length], values })),
+    }),
+  },
   // Our flattened maps are channels-last: NCHW goes back to NHWC before it is flattened.
   flatten: {
     onnx: () => ({ nodes: [{ opType: 'Transpose', intLists: { perm: TO_CHANNELS_LAST } }, { opType: 'Flatten', ints: { axis: 1 } }], parameters: [] }),

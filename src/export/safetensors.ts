@@ -7,7 +7,16 @@ import { littleEndianBytes } from './export-model.ts';
 export interface NamedTensor {
   name: string;
   shape: number[];
-  values: Float32Array;
+  /** float32, or int64 (a counter such as BatchNorm's num_batches_tracked). */
+  values: Float32Array | BigInt64Array;
+}
+
+function tensorBytes(values: Float32Array | BigInt64Array): Uint8Array {
+  if (values instanceof Float32Array) return littleEndianBytes(values);
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, values[i], true);
+  return bytes;
 }
 
 export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string> = {}): Uint8Array {
@@ -16,8 +25,9 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   for (const tensor of tensors) {
     const count = tensor.shape.reduce((a, b) => a * b, 1);
     if (count !== tensor.values.length) throw new Error(`${tensor.name}: shape [${tensor.shape.join(', ')}] but ${tensor.values.length} values`);
-    header[tensor.name] = { dtype: 'F32', shape: tensor.shape, data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    const size = tensor.values.BYTES_PER_ELEMENT;
+    header[tensor.name] = { dtype: size === 4 ? 'F32' : 'I64', shape: tensor.shape, data_offsets: [offset, offset + count * size] };
+    offset += count * size;
   }
   // The header is padded with spaces to a multiple of 8 bytes, so the tensors that follow stay aligned.
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -28,8 +38,8 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   bytes.set(json, 8);
   let position = 8 + json.length;
   for (const tensor of tensors) {
-    bytes.set(littleEndianBytes(tensor.values), position);
-    position += tensor.values.length * 4;
+    bytes.set(tensorBytes(tensor.values), position);
+    position += tensor.values.byteLength;
   }
   return bytes;
 }

@@ -297,6 +297,10 @@ function crossFieldProblems(config: Config, names: FieldNames, io: IoShape): str
       }
     });
   }
+  const needsBatches = config.stack?.layers.findIndex((layer) => kindOf(layer.type).batchStatistics) ?? -1;
+  if (needsBatches >= 0 && config.batchSize < 2) {
+    problems.push(`${FIELDS.batchSize.json}: layers[${needsBatches + 1}] (${kindOf(config.stack!.layers[needsBatches].type).label.toLowerCase()}) trains on each batch's statistics, so batches need 2 samples or more, got ${config.batchSize}`);
+  }
   if (problems.length === 0) problems.push(...memoryProblems(config));
   return problems;
 }

@@ -115,6 +115,13 @@ describe('parseConfig: typed layers are refused naming the layer and field', () 
     expect(problemWith(withLayers(input))).toBe('layers[1].type: "input" is only allowed as the first layer');
   });
 
+  it('batch normalisation with batches of one sample', () => {
+    expect(problemWith({ ...withLayers({ type: 'conv2d', filters: 4, kernel_size: 3, activation: 'ReLU' }, { type: 'batchnorm' }), batch_size: 1 })).toBe(
+      "batch_size: layers[2] (batch normalisation) trains on each batch's statistics, so batches need 2 samples or more, got 1",
+    );
+    expect(() => parseConfig(JSON.stringify({ ...withLayers({ type: 'batchnorm' }), batch_size: 2 }))).not.toThrow();
+  });
+
   it('fields missing, out of range, unknown, or of an unknown type', () => {
     expect(problemWith(withLayers({ type: 'conv2d', kernel_size: 0, activation: 'ReLU' }))).toBe(
       'layers[1].filters: missing; a conv2d layer needs it (an integer from 1 to 1024); layers[1].kernel_size: must be an integer from 1 to 32, got 0',
@@ -125,7 +132,7 @@ describe('parseConfig: typed layers are refused naming the layer and field', () 
     expect(problemWith(withLayers({ type: 'maxpool2d', pool_size: 2, size: 2 }))).toBe(
       'layers[1]: unknown field "size"; a maxpool2d layer\'s fields: pool_size, stride',
     );
-    expect(problemWith(withLayers({ type: 'conv' }))).toBe('layers[1].type: unknown layer type "conv"; known: "input", "conv2d", "maxpool2d", "avgpool2d", "flatten", "dense"');
+    expect(problemWith(withLayers({ type: 'conv' }))).toBe('layers[1].type: unknown layer type "conv"; known: "input", "conv2d", "maxpool2d", "avgpool2d", "batchnorm", "flatten", "dense"');
   });
 
   it('Softmax before the output, and "activations" beside typed layers', () => {

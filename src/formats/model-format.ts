@@ -11,6 +11,8 @@
  *    {"type": "conv2d", "input_shape": [28, 28, 1], "filters": 8, "kernel_size": 5, "stride": 1,
  *     "padding": "same", "activation": "ReLU", "weights": [filters × k × k × channels], "biases": [filters]}
  *    {"type": "maxpool2d", "input_shape": [28, 28, 8], "pool_size": 2, "stride": 2}
+ *    {"type": "batchnorm", "input_shape": [14, 14, 8], "weights": [scale per channel], "biases": [shift per channel],
+ *     "running_mean": [channels], "running_var": [channels]}
  *    {"type": "flatten", "input_shape": [4, 4, 16]}
  *    {"type": "dense", "inputs": 256, "outputs": 10, "activation": "Softmax", "weights": [outputs × inputs], "biases": [outputs]}
  *
@@ -31,7 +33,7 @@
 import { z } from 'zod';
 import type { Config, LayerStack } from '../engine/config.ts';
 import { isDenseSpec, type DenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
-import { emptySpec, layerHeader, outputShapeAfter, specParameters } from '../engine/layer-kinds.ts';
+import { emptySpec, layerHeader, outputShapeAfter, specKind, specParameters } from '../engine/layer-kinds.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
 import { ConfigError, configFromJson, ioShapeOf, MNIST_IO, serializeConfig, type DatasetRecord } from './config-format.ts';
 import { JsonTextError, parseJsonText } from './json-text.ts';
@@ -136,7 +138,9 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
     if (layer.weights.length !== declared.weights || layer.biases.length !== declared.biases) {
       throw new ModelError(`layers[${l}]: ${layer.weights.length} weights and ${layer.biases.length} biases do not fit ${declared.shape}`);
     }
-    if (!layer.weights.every(Number.isFinite) || !layer.biases.every(Number.isFinite)) {
+    const statistics = specKind(layer).statistics?.map(({ engine }) => (layer as unknown as Record<string, Float32Array>)[engine]) ?? [];
+    if (statistics.some((values) => values.length !== declared.biases)) throw new ModelError(`layers[${l}]: its running statistics do not fit ${declared.shape}`);
+    if (![layer.weights, layer.biases, ...statistics].every((values) => values.every(Number.isFinite))) {
       throw new ModelError(`layers[${l}]: cannot save NaN or infinite parameters (did training diverge?)`);
     }
   });
@@ -151,7 +155,8 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
   const layers = model.layers.map((layer) => {
     const header = typed ? JSON.stringify(layerHeader(layer)).slice(1, -1) : `"inputs": ${(layer as DenseSpec).inputs}, "outputs": ${(layer as DenseSpec).outputs}, "activation": ${JSON.stringify((layer as DenseSpec).activation)}`;
     if (!('weights' in layer)) return `    {${header}}`;
-    return `    {${header},\n     "weights": ${floatList(layer.weights)},\n     "biases": ${floatList(layer.biases)}}`;
+    const statistics = (specKind(layer).statistics ?? []).map(({ json, engine }) => `,\n     "${json}": ${floatList((layer as unknown as Record<string, Float32Array>)[engine])}`);
+    return `    {${header},\n     "weights": ${floatList(layer.weights)},\n     "biases": ${floatList(layer.biases)}${statistics.join('')}}`;
   });
   return (
     `{\n  "format": ${JSON.stringify(MODEL_FORMAT)},\n  "version": ${typed ? TYPED_MODEL_VERSION : MODEL_VERSION},\n` +
@@ -259,7 +264,10 @@ function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
     const where = `layers[${l}]`;
     const value = list[l];
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelError(`${where}: must be a layer {"type": …}, got ${describeValue(value)}`);
-    const { weights, biases, ...header } = value as Record<string, unknown>;
+    const kind = specKind(spec);
+    const statistics = kind.statistics ?? [];
+    const { weights, biases, ...rest } = value as Record<string, unknown>;
+    const header = Object.fromEntries(Object.entries(rest).filter(([key]) => !statistics.some((entry) => entry.json === key)));
     const should = layerHeader(spec);
     if (JSON.stringify(header) !== JSON.stringify(should)) {
       throw new ModelError(`${where}: is ${JSON.stringify(header)} but the config's layers give ${JSON.stringify(should)}`);
@@ -274,7 +282,8 @@ function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
       if (values.length !== count) throw new ModelError(`${where}.${name}: has ${values.length} values but its declared shape ${declared.shape} needs ${count}`);
       return float32s(values, count, `${where}.${name}`);
     };
-    return { ...spec, weights: params(weights, declared.weights, 'weights'), biases: params(biases, declared.biases, 'biases') };
+    const read = Object.fromEntries(statistics.map(({ json, engine }) => [engine, params(rest[json], declared.biases, json)]));
+    return { ...spec, weights: params(weights, declared.weights, 'weights'), biases: params(biases, declared.biases, 'biases'), ...read } as LayerSpec;
   });
 }
 

@@ -56,6 +56,30 @@ export const TEST_CONFIGS: Record<string, Config> = {
     epochs: 1,
     samples: 3000,
   },
+  /**
+   * Batch normalisation per channel after convolutions and per unit after a dense layer,
+   * average and max pooling: its exports normalise with the running statistics training left.
+   */
+  cnnBatchnorm: {
+    ...mnistStack([
+      { type: 'conv2d', filters: 4, kernelSize: 5, stride: 1, padding: 'same', activation: 'ReLU' },
+      { type: 'batchnorm' },
+      { type: 'avgpool2d', poolSize: 2, stride: 2 },
+      { type: 'conv2d', filters: 8, kernelSize: 3, stride: 1, padding: 'valid', activation: 'ReLU' },
+      { type: 'batchnorm' },
+      { type: 'maxpool2d', poolSize: 2, stride: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 32, activation: 'ReLU' },
+      { type: 'batchnorm' },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ]),
+    optimizer: 'adam',
+    learningRate: 0.01,
+    batchSize: 32,
+    init: 'he',
+    epochs: 1,
+    samples: 3000,
+  },
 };
 
 /**
@@ -109,7 +133,7 @@ export function outputsOn(network: Network, data: Dataset): Float32Array {
   for (let start = 0; start < data.count; start += batch) {
     const rows = Math.min(batch, data.count - start);
     for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
-    result.set(network.forwardBatch(inputs, rows).subarray(0, rows * classes), start * classes);
+    result.set(network.forwardBatch(inputs, rows, 'inference').subarray(0, rows * classes), start * classes);
   }
   return result;
 }
