@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
+import { type DenseSpec, isDenseSpec } from '../engine/layer.ts';
 import { Network } from '../engine/network.ts';
 import { ModelError } from '../formats/model-format.ts';
 import { exportOnnx } from './onnx.ts';
 import { importOnnx } from './onnx-import.ts';
 import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
 import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick, unflattenedCnn } from '../testing/export-models.ts';
+import { firstSamples } from '../engine/dataset.ts';
 
 const { onnx } = onnxProto;
 
@@ -50,22 +52,22 @@ describe('ONNX import', () => {
     expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
   });
 
-  it('refuses a graph with operators we lack, naming them', () => {
+  it('refuses a graph with operators we lack, naming them and the first node of each', () => {
     const bytes = onnx.ModelProto.encode({
       irVersion: 7,
       opsetImport: [{ version: 13 }],
       graph: {
         node: [
-          { opType: 'BatchNormalization', input: ['x', 'w'], output: ['c'] },
+          { opType: 'LRN', name: '/0/LRN', input: ['x'], output: ['c'] },
           { opType: 'GlobalAveragePool', input: ['c'], output: ['p'] },
-          { opType: 'Relu', input: ['p'], output: ['y'] },
+          { opType: 'LRN', name: '/2/LRN', input: ['p'], output: ['y'] },
         ],
         input: [{ name: 'x' }],
         output: [{ name: 'y' }],
       },
     }).finish();
     expect(() => importOnnx(bytes)).toThrow(ModelError);
-    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: BatchNormalization, GlobalAveragePool/);
+    expect(() => importOnnx(bytes)).toThrow(/operators the playground does not have: LRN \(node \/0\/LRN\), GlobalAveragePool \(/);
   });
 
   it('reads a dense layer on a map as a flatten then the dense layer, which predicts identically', () => {
@@ -76,14 +78,24 @@ describe('ONNX import', () => {
     expect(outputsOn(Network.fromLayers(imported.layers), test)).toEqual(outputsOn(model.network, test));
   });
 
-  it('refuses a map flattened channels-first, whose values would come in another order than ours', () => {
-    const graph = onnx.ModelProto.decode(exportOnnx(unflattenedCnn())).graph as Onnx.IGraphProto;
+  it('reads a map flattened channels-first, as PyTorch flattens, by moving the dense layer\'s columns to our channels-last order', () => {
+    const model = unflattenedCnn();
+    const graph = onnx.ModelProto.decode(exportOnnx(model)).graph as Onnx.IGraphProto;
     const nodes = graph.node ?? [];
     const back = nodes.findIndex((node) => node.opType === 'Transpose' && node !== nodes.find((n) => n.opType === 'Transpose'));
     nodes[back + 1].input = nodes[back].input;
     nodes.splice(back, 1);
-    const bytes = onnx.ModelProto.encode({ irVersion: 7, opsetImport: [{ version: 13 }], graph }).finish();
-    expect(() => importOnnx(bytes)).toThrow(/Flatten of a channels-first map; the playground flattens maps channels-last/);
+    const imported = importOnnx(onnx.ModelProto.encode({ irVersion: 7, opsetImport: [{ version: 13 }], graph }).finish());
+    const [flatten, dense] = imported.layers.slice(-2);
+    const written = model.layers[model.layers.length - 1] as DenseSpec;
+    if (flatten.type !== 'flatten' || !isDenseSpec(dense)) throw new Error('expected a flatten and a dense layer last');
+    // The graph's column c·(h·w) + p now reads the value our flatten puts at p·channels + c.
+    const [height, width, channels] = flatten.inputShape;
+    const positions = height * width;
+    expect(channels).toBeGreaterThan(1);
+    for (let o = 0; o < dense.outputs; o++)
+      for (let c = 0; c < channels; c++)
+        for (let p = 0; p < positions; p++) expect(dense.weights[o * dense.inputs + p * channels + c]).toBe(written.weights[o * dense.inputs + c * positions + p]);
   });
 
   it('refuses bytes that are not ONNX', () => {
@@ -107,5 +119,53 @@ describe('ONNX import of a PyTorch MLP exported with torch.onnx.export', () => {
     const ours = outputsOn(Network.fromLayers(imported.layers), mnistTest());
     expect(sameClassFraction(ours, theirs, 10)).toBeGreaterThanOrEqual(0.999);
     expect(maxDifference(ours, theirs)).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+/** A float32 file of scripts/python as values. */
+function floats(path: string): Float32Array {
+  const raw = readFileSync(path);
+  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+}
+
+describe('ONNX import of CNNs as PyTorch and tf2onnx write them', () => {
+  const images = 1000;
+  let folder = '';
+  beforeAll(() => {
+    folder = temporaryFolder('torch-cnn-');
+    runPythonScript(python, 'torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'small', '--images', String(images)]);
+  }, 120_000);
+
+  // BatchNormalization after each Conv and after the first Gemm/MatMul, a LeakyReLU after a max pool of 3 with
+  // stride 2, a 'valid' convolution, an average pool, Flatten of a map of 6 channels; flat.onnx's exporter folded
+  // the 2-D batch normalisations into the Conv itself.
+  it.each([
+    { file: 'nchw', what: 'torch.onnx.export, NCHW input, Gemm', folded: 3 },
+    { file: 'flat', what: 'torch.onnx.export, [N, 784] input reshaped inside', folded: 1 },
+    { file: 'nhwc', what: 'the tf2onnx layout, NHWC input, Transpose, Reshape, MatMul + Add, Gemm without transB', folded: 3 },
+  ])('$what: loads, folds $folded batch normalisations, and computes what onnxruntime computes', ({ file, folded }) => {
+    const imported = importOnnx(readFileSync(join(folder, `${file}.onnx`)));
+    expect(imported.layers.map((layer) => layer.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'avgpool2d', 'flatten', 'dense', 'dense']);
+    expect(imported.config.stack?.input).toEqual([28, 28, 1]);
+    expect(imported.foldedBatchNorms).toBe(folded);
+    expect(imported.layers.map((layer) => ('activation' in layer ? layer.activation : null))).toEqual(['LeakyReLU', null, 'Tanh', null, null, 'Sigmoid', 'Softmax']);
+    const ours = outputsOn(Network.fromLayers(imported.layers), firstSamples(mnistTest(), images));
+    const theirs = floats(join(folder, `${file}.ort.f32`));
+    expect(sameClassFraction(ours, theirs, 10)).toBe(1);
+    expect(maxDifference(ours, theirs)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('refuses a BatchNormalization that does not follow a Conv or a dense layer, naming the node', () => {
+    const model = onnx.ModelProto.decode(readFileSync(join(folder, 'nchw.onnx')));
+    const nodes = model.graph?.node ?? [];
+    // Move the first BatchNormalization after the MaxPool that follows it.
+    const norm = nodes.findIndex((node) => node.opType === 'BatchNormalization');
+    const pool = nodes.findIndex((node) => node.opType === 'MaxPool');
+    const [bn, mp] = [nodes[norm], nodes[pool]];
+    [mp.input, bn.input, nodes[pool + 1].input] = [[nodes[norm - 1].output?.[0] ?? ''], [mp.output?.[0] ?? '', ...(bn.input ?? []).slice(1)], bn.output ?? []];
+    nodes.splice(norm, 1);
+    nodes.splice(pool, 0, bn);
+    const bytes = onnx.ModelProto.encode(model).finish();
+    expect(() => importOnnx(bytes)).toThrow(new RegExp(`ONNX node ${bn.name}: BatchNormalization must come right after a Conv, Gemm or MatMul`));
   });
 });
