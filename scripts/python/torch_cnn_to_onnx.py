@@ -19,6 +19,7 @@ import argparse
 import io
 import os
 import sys
+import warnings
 
 import numpy as np
 import onnx
@@ -75,6 +76,9 @@ def randomise_statistics(net):
 
 def export(net, example, **options):
     buffer = io.BytesIO()
+    # The TorchScript exporter is what torch.onnx.export ran by default until 2.9 and what most files out
+    # there come from; its constant-folding warning is for modules in training mode, and these are in eval.
+    warnings.filterwarnings("ignore", message=".*(legacy TorchScript-based ONNX export|constant folding be turned off).*")
     torch.onnx.export(
         net, (example,), buffer, dynamo=False, opset_version=13, input_names=["pixels"], output_names=["probabilities"],
         dynamic_axes={"pixels": {0: "batch"}, "probabilities": {0: "batch"}}, **options,
