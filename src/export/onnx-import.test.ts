@@ -155,6 +155,42 @@ describe('ONNX import of CNNs as PyTorch and tf2onnx write them', () => {
     expect(maxDifference(ours, theirs)).toBeLessThanOrEqual(1e-5);
   });
 
+  /** One of the files, changed by `change`, as bytes. */
+  const changed = (file: string, change: (nodes: Onnx.INodeProto[]) => void): Uint8Array => {
+    const model = onnx.ModelProto.decode(readFileSync(join(folder, `${file}.onnx`)));
+    change(model.graph?.node ?? []);
+    return onnx.ModelProto.encode(model).finish();
+  };
+
+  it.each([
+    {
+      what: 'a Conv on the NHWC input, without the Transpose to NCHW',
+      bytes: () => changed('nhwc', (nodes) => {
+        nodes[1].input = [nodes[0].input?.[0] ?? '', ...(nodes[1].input ?? []).slice(1)];
+        nodes.splice(0, 1);
+      }),
+      message: /ONNX node conv_1: Conv on a channels-last map \(ONNX convolves channels-first: Transpose with perm \[0, 3, 1, 2\] first\)/,
+    },
+    {
+      what: 'a stride-2 Conv padded on both sides, as PyTorch pads it, which reads other pixels than our \'same\'',
+      bytes: () => changed('nchw', (nodes) => {
+        const strides = nodes[0].attribute?.find((a) => a.name === 'strides');
+        if (strides) strides.ints = [2, 2];
+      }),
+      message: /ONNX node \/0\/Conv: pads \[1, 1, 1, 1\] are neither 'valid' nor 'same'/,
+    },
+    {
+      what: 'a Transpose that is not between NCHW and NHWC',
+      bytes: () => changed('nhwc', (nodes) => {
+        const perm = nodes.find((node) => node.opType === 'Transpose' && node !== nodes[0])?.attribute?.[0];
+        if (perm) perm.ints = [0, 1, 3, 2];
+      }),
+      message: /ONNX node transpose_\d+: Transpose with perm \[0, 1, 3, 2\] is not a move between channels-last and channels-first maps/,
+    },
+  ])('refuses $what, naming the node and operator', ({ bytes, message }) => {
+    expect(() => importOnnx(bytes())).toThrow(message);
+  });
+
   it('refuses a BatchNormalization that does not follow a Conv or a dense layer, naming the node', () => {
     const model = onnx.ModelProto.decode(readFileSync(join(folder, 'nchw.onnx')));
     const nodes = model.graph?.node ?? [];
