@@ -58,7 +58,8 @@ function unsupportedOnnx(folder: string): string {
 }
 
 test('a PyTorch model exported to ONNX elsewhere loads and scores as PyTorch does; an ONNX graph of other operators is refused by name', async ({ page }) => {
-  test.setTimeout(300_000);
+  // As below: PyTorch trains inside the test.
+  test.setTimeout(600_000);
   const folder = temporaryFolder('onnx-e2e-');
   const theirs = pytorchOnnx(folder);
 
@@ -87,7 +88,8 @@ test('a PyTorch model exported to ONNX elsewhere loads and scores as PyTorch doe
 const CNN = '28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → conv2d 16×5×5 same ReLU → avgpool2d 3 → flatten → dense 32 ReLU → dense 10 Softmax';
 
 test('a CNN with batch normalisation trained and exported by PyTorch, and its twin in the layout tf2onnx writes for Keras (NHWC), load, show feature maps and score as PyTorch does', async ({ page }) => {
-  test.setTimeout(400_000);
+  // PyTorch trains first, inside the test: on a loaded 2-core machine that alone can take minutes.
+  test.setTimeout(600_000);
   const folder = temporaryFolder('onnx-cnn-e2e-');
   // A few hundred batches of PyTorch training: conv, batchnorm, ReLU, max pool, conv, batchnorm, ReLU, average pool, linear, batchnorm, linear.
   runPythonScript(python, 'torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'trained']);

@@ -298,7 +298,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
         if (image) {
           ({ layout, shape } = image);
           input = shape;
-        } else if (target.length === 2 && target[0] <= 0 && (target[1] === -1 || layout === 'vector' || target[1] === shapeSize(shape as Shape))) {
+        } else if (target.length === 2 && target[0] <= 1 && (target[1] === -1 || layout === 'vector' || target[1] === shapeSize(shape as Shape))) {
+          // A batch of 1 is a model exported for one image at a time (x.view(1, -1)): per image, the same flatten.
           flatten();
         } else {
           throw new ModelError(`${where}: Reshape to [${target.join(', ')}]; the playground reshapes only the input pixels to an image map, and a map to [batch, values]`);
