@@ -188,9 +188,10 @@ const api: TrainingWorkerApi = {
     const bytes = new Uint8Array(await file.arrayBuffer());
     onBusy();
     // ONNX's reader is loaded only by those who open an ONNX file.
-    const text = (await import('../export/onnx-import.ts')).modelFileText(name, bytes);
+    const { text, note } = (await import('../export/onnx-import.ts')).readModelBytes(name, bytes);
     onBusy();
-    return { summary: session.importModel(text, active), text };
+    const summary = session.importModel(text, active);
+    return { summary: note ? { ...summary, description: `${summary.description} (${note})` } : summary, text };
   },
   getTestImages: async (actual, predicted, offset, limit) => {
     const found = await session.getTestImages(actual, predicted, offset, limit);
