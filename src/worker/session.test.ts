@@ -7,7 +7,7 @@ import { evaluate } from '../engine/metrics';
 import { Network } from '../engine/network';
 import { parseModel } from '../formats/model-format';
 import type { TrainingEvent } from './api';
-import { pointSpacing, RECORDS_PER_EPOCH, TrainingSession, type Datasets, type SessionOptions } from './session';
+import { pointSpacing, recordsPerEpoch, TrainingSession, type Datasets, type SessionOptions } from './session';
 
 /** Digit d lights pixels [78·d, 78·d + 78) over some noise: learnable in an epoch or two. */
 function syntheticDigits(count: number, seed: number): Dataset {
@@ -100,14 +100,20 @@ describe('training session', () => {
     expect(correct / 600).toBeCloseTo(epochReports(events)[0].trainAccuracy, 6);
   });
 
-  it('records the distributions before training, at each quarter of an epoch and at its end, before the epoch’s evaluation', async () => {
-    const { session: s, events } = session();
+  it('records one to four distributions an epoch, as long as it is, each costing about what 330 samples of training do', () => {
+    expect([600, 14_999, 15_000, 29_999, 30_000, 45_000, 60_000, 1_000_000].map(recordsPerEpoch)).toEqual([1, 1, 1, 1, 2, 3, 4, 4]);
+  });
+
+  it('records the distributions before training, within a long epoch and at its end, before the epoch’s evaluation', async () => {
+    const data = { train: syntheticDigits(30_000, 1), test: syntheticDigits(300, 2) };
+    const long = { ...config, samples: 30_000, batchSize: 64 };
+    const { session: s, events } = session(data);
     await s.loadData(() => {});
-    await s.train(config);
+    await s.train(long);
     const records = events.flatMap((e) => (e.type === 'distributions' ? [e.record] : []));
-    expect(records).toHaveLength(1 + config.epochs * RECORDS_PER_EPOCH);
+    expect(records).toHaveLength(1 + config.epochs * 2);
     expect(records[0].x).toBe(0);
-    expect(records.map((r) => Math.floor(r.x * RECORDS_PER_EPOCH))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(records.map((r) => Math.floor(r.x * 2))).toEqual([0, 1, 2, 3, 4]);
     expect(records.filter((r) => Number.isInteger(r.x)).map((r) => r.x)).toEqual([0, 1, 2]);
     // The whole test set when it is smaller than the sample; the same edges all run.
     expect(records.every((r) => r.sampleSize === 300)).toBe(true);
@@ -117,9 +123,9 @@ describe('training session', () => {
     const order = events.flatMap((e) => (e.type === 'epoch' ? ['epoch'] : e.type === 'distributions' && Number.isInteger(e.record.x) ? [`end ${e.record.x}`] : []));
     expect(order).toEqual(['end 0', 'end 1', 'epoch', 'end 2', 'epoch']);
 
-    const off = session(undefined, { recordDistributions: false });
+    const off = session(data, { recordDistributions: false });
     await off.session.loadData(() => {});
-    await off.session.train(config);
+    await off.session.train(long);
     expect(off.events.some((e) => e.type === 'distributions')).toBe(false);
     // Recording leaves the weights exactly as they would be without it.
     const layersOf = (text: string | null) => (JSON.parse(text as string) as { layers: unknown }).layers;

@@ -71,8 +71,14 @@ const PROGRESS_MS = 200;
 /** Test images evaluated between two looks at the message queue. */
 const EVALUATION_SLICE = 2000;
 
-/** Distributions recorded per epoch: at each quarter, the last at the epoch's end. */
-export const RECORDS_PER_EPOCH = 4;
+/**
+ * Distributions recorded per epoch, evenly spaced, the last at the epoch's end: one per 15,000
+ * samples, at most four. Each runs 1,000 images forward, about what training 330 costs, so
+ * recording stays near 2% of an epoch however short it is.
+ */
+export function recordsPerEpoch(samplesTotal: number): number {
+  return Math.max(1, Math.min(4, Math.floor(samplesTotal / 15_000)));
+}
 
 /** Chart points every 1% of an epoch, but at least every 500 and at most every 100 samples. */
 export function pointSpacing(samplesTotal: number): number {
@@ -87,8 +93,8 @@ interface Run {
   lastTest: { report: EvaluationReport; evaluated: Evaluated } | null;
   /** Records the run's distributions; null for a fine-tuning, whose page shows no new run. */
   recorder: DistributionRecorder | null;
-  /** Quarters of the epoch under way already recorded. */
-  recordedQuarters: number;
+  /** Recordings of the epoch under way made so far. */
+  recordedInEpoch: number;
 }
 
 /** A model as it was, to go back to. */
@@ -337,7 +343,7 @@ export class TrainingSession {
     };
     const training = new TrainingRun(config, mixed, rng, { test: data.test, now: this.options.now, network: this.network, inOrder: true });
     this.beforeFineTune = before;
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedQuarters: 0 };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedInEpoch: 0 };
     return config;
   }
 
@@ -478,7 +484,7 @@ export class TrainingSession {
     this.lastGood = null;
     this.modelEpoch = 0;
     const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, DISTRIBUTION_SAMPLE));
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedQuarters: 0 };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedInEpoch: 0 };
     if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
 
@@ -621,12 +627,13 @@ export class TrainingSession {
     }
   }
 
-  /** The distributions, when a slice crossed a quarter of the epoch (the last quarter at its end). */
+  /** The distributions, when a slice crossed one of the epoch's recording points (the last at its end). */
   private recordDistributions(run: Run, epoch: number, samplesDone: number, samplesTotal: number): void {
     if (!run.recorder) return;
-    const quarters = Math.floor((samplesDone * RECORDS_PER_EPOCH) / samplesTotal);
-    if (quarters <= run.recordedQuarters) return;
-    run.recordedQuarters = quarters === RECORDS_PER_EPOCH ? 0 : quarters;
+    const perEpoch = recordsPerEpoch(samplesTotal);
+    const crossed = Math.floor((samplesDone * perEpoch) / samplesTotal);
+    if (crossed <= run.recordedInEpoch) return;
+    run.recordedInEpoch = crossed === perEpoch ? 0 : crossed;
     this.listener({ type: 'distributions', record: run.recorder.record(epoch - 1 + samplesDone / samplesTotal, true) });
   }
 
