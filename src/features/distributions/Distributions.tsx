@@ -35,7 +35,7 @@ function layerName(layer: LayerDistribution): string {
 /**
  * Distributions over time, TensorBoard's way: for the chosen layer, its weights, their
  * gradients and its activations as a ridge of histograms, oldest at the back, one per recording
- * (before training, each quarter of an epoch); the slider picks the one read out and drawn in
+ * (before training, after each epoch, a few times within long ones); the slider picks the one read out and drawn in
  * colour. Below, the dead ReLUs of every layer at that recording.
  */
 export function Distributions() {
