@@ -2,7 +2,7 @@
  * `npm run bench:distributions [-- pairs] [preset.json]`: what recording the distributions
  * (histograms of weights, gradients and activations, dead ReLUs) costs a run. The worker's
  * own session trains one epoch of a preset (Fast by default) on the full MNIST in this process,
- * its test evaluation included, with recording on and off in alternating order (on, off, then
+ * its test evaluation included, once untimed, then with recording on and off in alternating order (on, off, then
  * off, on, …), `pairs` times each; prints each time, the medians, their ratio, the time of one
  * recording of the trained network, and the load average before and after. On a loaded machine
  * the wall-clock times wander with the other processes; this process's CPU time much less.
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   const data: Datasets = { train: loadMnistNode('train'), test: loadMnistNode('test') };
   const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
   const loadBefore = load();
+  // An untimed run first, recording, so that neither side pays for compiling the code both run.
+  await timeRun(data, config, true);
   const on: Timed[] = [];
   const off: Timed[] = [];
   for (let pair = 0; pair < pairs; pair++) {
