@@ -5,6 +5,7 @@ import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
+import { Distributions } from '../features/distributions/Distributions';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
@@ -87,7 +88,16 @@ export function App() {
                     </>
                   ),
                 },
-                { id: 'network', label: 'Inside the network', content: <NetworkView drawn={<FeatureMaps />} /> },
+                {
+                  id: 'network',
+                  label: 'Inside the network',
+                  content: (
+                    <>
+                      <NetworkView drawn={<FeatureMaps />} />
+                      <Distributions />
+                    </>
+                  ),
+                },
                 {
                   id: 'export',
                   label: 'Take it further',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeConfig } from '../formats/config-format';
-import type { EpochReport, EvaluationReport, RunningPoint, TestImages } from '../worker/api';
+import type { DistributionRecord, EpochReport, EvaluationReport, RunningPoint, TestImages } from '../worker/api';
 import {
   cellImagesReceived,
   cellPageSelected,
@@ -21,7 +21,7 @@ import {
   trainingEventReceived,
 } from './actions';
 import { PRESETS } from './presets';
-import { RUNNING_POINTS_CAP } from './state';
+import { DISTRIBUTIONS_CAP, RUNNING_POINTS_CAP } from './state';
 import { resetStore, useAppStore } from './store';
 
 afterEach(resetStore);
@@ -129,6 +129,18 @@ describe('runs', () => {
     for (let k = 0; k < 5000; k++) trainingEventReceived({ type: 'progress', progress, points: [point(k)] });
     expect(state().running.points.length).toBeLessThanOrEqual(RUNNING_POINTS_CAP);
     expect(state().running.points[0].x).toBe(0);
+  });
+
+  it('keeps the distributions a run records, under their cap, and a new run starts without them', () => {
+    runStarting(state().config, false);
+    const record = (x: number): DistributionRecord => ({ x, sampleSize: 10, layers: [] });
+    for (let k = 0; k < 3 * DISTRIBUTIONS_CAP; k++) trainingEventReceived({ type: 'distributions', record: record(k / 4) });
+    const { points } = state().distributions;
+    expect(points.length).toBeLessThanOrEqual(DISTRIBUTIONS_CAP);
+    expect(points.length).toBeGreaterThan(DISTRIBUTIONS_CAP / 2);
+    expect(points[0].x).toBe(0);
+    runStarting(state().config, false);
+    expect(state().distributions.points).toEqual([]);
   });
 
   it('pauses only a running run, and reports how a run ended', () => {

@@ -11,7 +11,7 @@ import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOu
 import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
+import { DISTRIBUTIONS_CAP, EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -148,6 +148,10 @@ export function trainingEventReceived(event: TrainingEvent): void {
       rateReadings: [...state.rateReadings, event.progress.samplesPerSecond].slice(-RATE_READINGS),
       running: appendPoints(state.running, event.points, RUNNING_POINTS_CAP),
     }));
+    return;
+  }
+  if (event.type === 'distributions') {
+    set((state) => ({ distributions: appendPoint(state.distributions, event.record, DISTRIBUTIONS_CAP) }));
     return;
   }
   if (event.type === 'best-kept') {

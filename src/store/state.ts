@@ -2,7 +2,7 @@
 import type { Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
 import type { DatasetMarker } from '../formats/config-hash';
-import type { BestKept, DatasetInfo, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
+import type { BestKept, DatasetInfo, DistributionRecord, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -53,6 +53,8 @@ export interface MetricsState {
   epochs: DecimatedSeries<EpochPoint>;
   /** The within-epoch curve over the whole run. */
   running: DecimatedSeries<RunningPoint>;
+  /** The run's histograms of weights, gradients and activations, from before training on. */
+  distributions: DecimatedSeries<DistributionRecord>;
 }
 
 export interface ConfusionCell {
@@ -166,6 +168,8 @@ export type AppState = ConfigState &
 /** Chart caps: enough points for a smooth line, few enough to redraw in a few milliseconds. */
 export const EPOCH_POINTS_CAP = 300;
 export const RUNNING_POINTS_CAP = 400;
+/** Recordings of the distributions kept: a ridge of 200 histograms is already a dense one. */
+export const DISTRIBUTIONS_CAP = 200;
 /** Progress events (one each 200 ms or so) whose rates must agree before a time estimate shows. */
 export const RATE_READINGS = 4;
 
@@ -184,6 +188,7 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     drawnMaps: null,
     epochs: emptySeries(),
     running: emptySeries(),
+    distributions: emptySeries(),
     evaluation: null,
     selectedCell: null,
     cellOffset: 0,

@@ -5,9 +5,10 @@
  */
 import type { Config } from '../engine/config';
 import type { FeatureMap } from '../engine/inspect';
+import type { DistributionRecord, Histogram, LayerDistribution } from '../engine/histograms';
 import type { RangeEnd, RangePoint } from '../engine/lr-finder';
 
-export type { FeatureMap, RangeEnd, RangePoint };
+export type { DistributionRecord, FeatureMap, Histogram, LayerDistribution, RangeEnd, RangePoint };
 import type { DigitMetrics } from '../engine/metrics';
 import type { Dataset } from '../engine/dataset';
 import type { DatasetInfo } from '../data/dataset-store';
@@ -101,6 +102,8 @@ export type TrainingEvent =
   | { type: 'progress'; progress: LiveProgress; points: RunningPoint[] }
   /** `model` is the model file as the epoch left it, before the next epoch's first slice. */
   | { type: 'epoch'; report: EpochReport; model: string }
+  /** A new run's distributions: before training, a few times in each epoch and at its end. */
+  | { type: 'distributions'; record: DistributionRecord }
   | BestKept;
 
 /** A run stopped by hand, and which model it left. */

@@ -7,7 +7,7 @@ import { evaluate } from '../engine/metrics';
 import { Network } from '../engine/network';
 import { parseModel } from '../formats/model-format';
 import type { TrainingEvent } from './api';
-import { pointSpacing, TrainingSession, type Datasets } from './session';
+import { pointSpacing, recordsPerEpoch, TrainingSession, type Datasets, type SessionOptions } from './session';
 
 /** Digit d lights pixels [78·d, 78·d + 78) over some noise: learnable in an epoch or two. */
 function syntheticDigits(count: number, seed: number): Dataset {
@@ -44,7 +44,7 @@ const config: Config = {
   augment: null,
 };
 
-function session(data: Datasets = { train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }) {
+function session(data: Datasets = { train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }, options: Partial<SessionOptions> = {}) {
   let clock = 0;
   const events: TrainingEvent[] = [];
   const created = new TrainingSession({
@@ -55,6 +55,7 @@ function session(data: Datasets = { train: syntheticDigits(1000, 1), test: synth
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     // Each look at the clock is 20 ms later: slices and progress events come at a steady pace.
     now: () => (clock += 20),
+    ...options,
   });
   created.subscribe((event) => events.push(event));
   return { session: created, events };
@@ -97,6 +98,38 @@ describe('training session', () => {
       previous = p.x * 600;
     }
     expect(correct / 600).toBeCloseTo(epochReports(events)[0].trainAccuracy, 6);
+  });
+
+  it('records one to four distributions an epoch, as long as it is, each costing about what 330 samples of training do', () => {
+    expect([600, 14_999, 15_000, 29_999, 30_000, 45_000, 60_000, 1_000_000].map(recordsPerEpoch)).toEqual([1, 1, 1, 1, 2, 3, 4, 4]);
+  });
+
+  it('records the distributions before training, within a long epoch and at its end, before the epoch’s evaluation', async () => {
+    const data = { train: syntheticDigits(30_000, 1), test: syntheticDigits(300, 2) };
+    const long = { ...config, samples: 30_000, batchSize: 64 };
+    const { session: s, events } = session(data);
+    await s.loadData(() => {});
+    await s.train(long);
+    const records = events.flatMap((e) => (e.type === 'distributions' ? [e.record] : []));
+    expect(records).toHaveLength(1 + config.epochs * 2);
+    expect(records[0].x).toBe(0);
+    expect(records.map((r) => Math.floor(r.x * 2))).toEqual([0, 1, 2, 3, 4]);
+    expect(records.filter((r) => Number.isInteger(r.x)).map((r) => r.x)).toEqual([0, 1, 2]);
+    // The whole test set when it is smaller than the sample; the same edges all run.
+    expect(records.every((r) => r.sampleSize === 300)).toBe(true);
+    expect(new Set(records.map((r) => `${r.layers[0].weights.lo},${r.layers[0].weights.hi}`)).size).toBe(1);
+    expect(records.map((r) => r.layers.map((l) => l.dead === null))).toContainEqual([false, true]);
+    // The epoch-end record comes before that epoch's evaluated report, as the weights it describes do.
+    const order = events.flatMap((e) => (e.type === 'epoch' ? ['epoch'] : e.type === 'distributions' && Number.isInteger(e.record.x) ? [`end ${e.record.x}`] : []));
+    expect(order).toEqual(['end 0', 'end 1', 'epoch', 'end 2', 'epoch']);
+
+    const off = session(data, { recordDistributions: false });
+    await off.session.loadData(() => {});
+    await off.session.train(long);
+    expect(off.events.some((e) => e.type === 'distributions')).toBe(false);
+    // Recording leaves the weights exactly as they would be without it.
+    const layersOf = (text: string | null) => (JSON.parse(text as string) as { layers: unknown }).layers;
+    expect(layersOf(off.session.exportModel())).toEqual(layersOf(s.exportModel()));
   });
 
   it('pauses between slices and resumes where it stopped, reaching the same model as an uninterrupted run', async () => {

@@ -7,6 +7,7 @@
 import { canShard, type Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
+import { DISTRIBUTION_SAMPLE, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
 import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
@@ -59,6 +60,8 @@ export interface SessionOptions {
    * take a run; absent, or null, where two workers cannot run here.
    */
   secondWorker?(network: Network, batchSize: number): ShardPeer | null;
+  /** Whether runs record their distributions (on unless false: the benchmark times them both ways). */
+  recordDistributions?: boolean;
 }
 
 /** Milliseconds of training between two looks at the message queue. */
@@ -67,6 +70,15 @@ const SLICE_MS = 50;
 const PROGRESS_MS = 200;
 /** Test images evaluated between two looks at the message queue. */
 const EVALUATION_SLICE = 2000;
+
+/**
+ * Distributions recorded per epoch, evenly spaced, the last at the epoch's end: one per 15,000
+ * samples, at most four. Each runs 1,000 images forward, about what training 330 costs, so
+ * recording stays near 2% of an epoch however short it is.
+ */
+export function recordsPerEpoch(samplesTotal: number): number {
+  return Math.max(1, Math.min(4, Math.floor(samplesTotal / 15_000)));
+}
 
 /** Chart points every 1% of an epoch, but at least every 500 and at most every 100 samples. */
 export function pointSpacing(samplesTotal: number): number {
@@ -79,6 +91,10 @@ interface Run {
   lastPoint: { samples: number; lossSum: number; correct: number };
   /** The last complete epoch's test evaluation, restored with its model when a stop drops a part epoch. */
   lastTest: { report: EvaluationReport; evaluated: Evaluated } | null;
+  /** Records the run's distributions; null for a fine-tuning, whose page shows no new run. */
+  recorder: DistributionRecorder | null;
+  /** Recordings of the epoch under way made so far. */
+  recordedInEpoch: number;
 }
 
 /** A model as it was, to go back to. */
@@ -327,7 +343,7 @@ export class TrainingSession {
     };
     const training = new TrainingRun(config, mixed, rng, { test: data.test, now: this.options.now, network: this.network, inOrder: true });
     this.beforeFineTune = before;
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedInEpoch: 0 };
     return config;
   }
 
@@ -467,7 +483,9 @@ export class TrainingSession {
     this.modelMetrics = null;
     this.lastGood = null;
     this.modelEpoch = 0;
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null };
+    const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, DISTRIBUTION_SAMPLE));
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedInEpoch: 0 };
+    if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
 
   private shardPeer(network: Network, config: Config): ShardPeer | null {
@@ -578,6 +596,7 @@ export class TrainingSession {
         // Aim the next slice at SLICE_MS of work, growing by at most ×2 at a time.
         slice = Math.max(config.batchSize, Math.min(slice * 2, Math.round((rate * SLICE_MS) / 1000)));
 
+        this.recordDistributions(run, progress.epoch, done, progress.samplesTotal);
         const point = this.chartPoint(run, progress.epoch, done, progress.samplesTotal, progress.runningLoss, progress.runningAccuracy);
         if (point) points.push(point);
         const live: LiveProgress = {
@@ -606,6 +625,16 @@ export class TrainingSession {
       }
       await yieldToEvents();
     }
+  }
+
+  /** The distributions, when a slice crossed one of the epoch's recording points (the last at its end). */
+  private recordDistributions(run: Run, epoch: number, samplesDone: number, samplesTotal: number): void {
+    if (!run.recorder) return;
+    const perEpoch = recordsPerEpoch(samplesTotal);
+    const crossed = Math.floor((samplesDone * perEpoch) / samplesTotal);
+    if (crossed <= run.recordedInEpoch) return;
+    run.recordedInEpoch = crossed === perEpoch ? 0 : crossed;
+    this.listener({ type: 'distributions', record: run.recorder.record(epoch - 1 + samplesDone / samplesTotal, true) });
   }
 
   /**
