@@ -50,7 +50,7 @@ export interface Histogram {
 export interface LayerDistribution {
   /** The layer's position in the network, from 0. */
   index: number;
-  type: 'dense' | 'conv2d';
+  type: 'dense' | 'conv2d' | 'batchnorm';
   activation: Activation;
   /** A dense layer's units, a convolution's filters. */
   units: number;
@@ -162,7 +162,7 @@ export function spreadSample(data: Dataset, count: number): Dataset {
 interface Tracked {
   index: number;
   layer: Layer;
-  type: 'dense' | 'conv2d';
+  type: 'dense' | 'conv2d' | 'batchnorm';
   activation: Activation;
   units: number;
   /** Fixed on the first recording of each kind. */
@@ -187,7 +187,7 @@ export class DistributionRecorder {
     this.tracked = network.layers.flatMap((layer, index): Tracked[] => {
       if (layer.paramGroups(0).length === 0) return [];
       const spec = layer.toSpec();
-      const type = spec.type === 'conv2d' ? 'conv2d' : 'dense';
+      const type = spec.type === 'conv2d' || spec.type === 'batchnorm' ? spec.type : 'dense';
       const activation = 'activation' in spec ? spec.activation : 'Linear';
       const units = layer.outputShape[2];
       return [{ index, layer, type, activation, units, weights: null, gradients: null, activations: null, active: activation === 'ReLU' ? new Uint8Array(units) : null }];
@@ -248,7 +248,8 @@ export class DistributionRecorder {
     for (let start = 0; start < sample.count; start += batch) {
       const rows = Math.min(batch, sample.count - start);
       for (let r = 0; r < rows; r++) copyImage(sample, start + r, input, r * sample.inputSize);
-      network.forwardBatch(input, rows);
+      // Inference, so the sample leaves batch normalisation's running statistics as training left them.
+      network.forwardBatch(input, rows, 'inference');
       this.tracked.forEach((t, k) => visit(t, k, t.layer.output, rows * t.layer.outputShape[0] * t.layer.outputShape[1] * t.units));
     }
   }

@@ -28,7 +28,7 @@ const SERIES: ReadoutSeries[] = [
 ];
 
 function layerName(layer: LayerDistribution): string {
-  const what = layer.type === 'conv2d' ? `convolution, ${layer.units} filters` : `dense, ${layer.units} units`;
+  const what = { conv2d: `convolution, ${layer.units} filters`, batchnorm: `batch normalisation, ${layer.units} channels`, dense: `dense, ${layer.units} units` }[layer.type];
   return `Layer ${layer.index + 1}: ${what}, ${layer.activation}`;
 }
 
