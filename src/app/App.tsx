@@ -7,6 +7,7 @@ import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
+import { EmbeddingPanel } from '../features/embedding/EmbeddingPanel';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
@@ -87,7 +88,16 @@ export function App() {
                     </>
                   ),
                 },
-                { id: 'network', label: 'Inside the network', content: <NetworkView drawn={<FeatureMaps />} /> },
+                {
+                  id: 'network',
+                  label: 'Inside the network',
+                  content: (
+                    <>
+                      <NetworkView drawn={<FeatureMaps />} />
+                      <EmbeddingPanel />
+                    </>
+                  ),
+                },
                 {
                   id: 'export',
                   label: 'Take it further',

@@ -71,7 +71,7 @@ describe('Pca', () => {
       rows.push(Array.from({ length: dims }, (_, d) => 5 + signs[0] * scales[0] * u1[d] + signs[1] * scales[1] * u2[d] + signs[2] * scales[2] * u3[d]));
     }
     const data = Float32Array.from(rows.flat());
-    const result = new Pca(8, dims, 2, createRng(2)).run(data);
+    const result = new Pca(8, dims, 2, createRng(2)).run(data, { tolerance: 1e-10 });
     expect(Math.abs(dot(axis(result.axes, 0, dims), u1))).toBeCloseTo(1, 6);
     expect(Math.abs(dot(axis(result.axes, 1, dims), u2))).toBeCloseTo(1, 6);
     expect(result.variances[0]).toBeCloseTo(9, 4);
@@ -103,7 +103,7 @@ describe('Pca', () => {
     symmetricEigen(c, dims, values, vectors);
     const trace = values.reduce((sum, v) => sum + v, 0);
 
-    const result = new Pca(rows, dims, 2, createRng(6)).run(data);
+    const result = new Pca(rows, dims, 2, createRng(6)).run(data, { tolerance: 1e-10 });
     for (let k = 0; k < 2; k++) {
       const exact = Array.from({ length: dims }, (_, d) => vectors[d * dims + k]);
       expect(Math.abs(dot(axis(result.axes, k, dims), exact))).toBeGreaterThan(1 - 1e-6);
