@@ -344,10 +344,10 @@ export async function saliencyOfImage(pixels: Float32Array): Promise<Float32Arra
   return answer(connection, connection.api.saliency(pixels)).catch(() => null);
 }
 
-/** Grad-CAM on the last convolution for an image at the dataset's size, in [0, 1]; null without a model or a convolution. */
-export async function gradCamOfImage(pixels: Float32Array): Promise<GradCam | null> {
+/** Grad-CAM on the last convolution for a drawing (see engine/saliency.ts); null without a model or a convolution. */
+export async function gradCamOf(pixels: Float32Array): Promise<GradCam | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.gradCam(pixels)).catch(() => null);
+  return answer(connection, connection.api.gradCam(atDatasetSize(pixels))).catch(() => null);
 }
 
 /** Whether the embedding map is on screen: while it is, each epoch sends the map of its model. */

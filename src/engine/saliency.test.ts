@@ -135,7 +135,13 @@ describe('gradCam', () => {
     const [height, width, filters] = cam.shape;
     const positions = height * width;
     const alpha = new Float64Array(filters);
-    for (let i = 0; i < maps.length; i++) alpha[i % filters] += difference(score, maps, i, 1e-2) / positions;
+    const local = new Float64Array(positions);
+    for (let i = 0; i < maps.length; i++) {
+      const slope = difference(score, maps, i, 1e-2);
+      alpha[i % filters] += slope / positions;
+      local[Math.floor(i / filters)] += slope * maps[i];
+    }
+    for (let p = 0; p < positions; p++) expect(cam.elementwise[p]).toBeCloseTo(Math.max(0, local[p]), 3);
     for (let f = 0; f < filters; f++) expect(cam.weights[f]).toBeCloseTo(alpha[f], 3);
     for (let p = 0; p < positions; p++) {
       let sum = 0;
@@ -157,5 +163,7 @@ describe('gradCam', () => {
     expect(cam.predicted).toBe(0);
     expect(cam.weights[0]).toBeCloseTo(0.5, 6);
     expect(Array.from(cam.values)).toEqual([0.1, 0.2, 0.3, 0.4].map((v) => expect.closeTo(v, 6)));
+    // HiResCAM keeps each position's own weight: W[0] · A = [1·0.2, 0, 0, 1·0.8].
+    expect(Array.from(cam.elementwise)).toEqual([0.2, 0, 0, 0.8].map((v) => expect.closeTo(v, 6)));
   });
 });

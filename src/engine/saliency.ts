@@ -29,6 +29,13 @@ export interface GradCam {
   values: Float32Array;
   /** α_f: the mean over positions of ∂(score)/∂A_f, one per filter. */
   weights: Float32Array;
+  /**
+   * HiResCAM (Draelos and Carin 2020): ReLU(Σ_f ∂(score)/∂A_f·A_f) position by position, without
+   * the average. Where a dense layer reads the maps directly, its weights change sign from place
+   * to place and their average can be negative for every filter, leaving Grad-CAM empty; this
+   * one still shows where the score came from.
+   */
+  elementwise: Float32Array;
 }
 
 /** The saliency of a network's answer for one input, by backpropagation from its output. */
@@ -54,12 +61,18 @@ export function gradCam(specs: readonly LayerSpec[], input: Float32Array): GradC
   const weights = new Float32Array(filters);
   for (let p = 0; p < positions; p++) for (let f = 0; f < filters; f++) weights[f] += mapGradient[p * filters + f] / positions;
   const values = new Float32Array(positions);
+  const elementwise = new Float32Array(positions);
   for (let p = 0; p < positions; p++) {
     let sum = 0;
-    for (let f = 0; f < filters; f++) sum += weights[f] * maps[p * filters + f];
+    let local = 0;
+    for (let f = 0; f < filters; f++) {
+      sum += weights[f] * maps[p * filters + f];
+      local += mapGradient[p * filters + f] * maps[p * filters + f];
+    }
     values[p] = Math.max(0, sum);
+    elementwise[p] = Math.max(0, local);
   }
-  return { predicted, layer: last, shape, values, weights };
+  return { predicted, layer: last, shape, values, weights, elementwise };
 }
 
 /** Layers reading `specs`' parameters (never writing them), each taking dense (not sparse) input, so each can pass a gradient down. */

@@ -202,7 +202,7 @@ const api: TrainingWorkerApi = {
   },
   gradCam: async (pixels) => {
     const cam = session.gradCam(pixels);
-    return cam && Comlink.transfer(cam, [cam.values.buffer, cam.weights.buffer]);
+    return cam && Comlink.transfer(cam, [cam.values.buffer, cam.weights.buffer, cam.elementwise.buffer]);
   },
   watchEmbedding: (on) => session.watchEmbedding(on),
   embedding: async () => {
