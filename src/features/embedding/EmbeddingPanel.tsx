@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { loadEmbedding, watchEmbedding } from '../../bridge/training-bridge';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatCount, formatPercent } from '../../components/format';
@@ -137,9 +137,11 @@ function EmbeddingMapView({ embedding }: { embedding: Embedding }) {
     }
   }, [placed, labels, count, width, height, active, classNames.length]);
 
-  const dotAt = (event: PointerEvent<HTMLDivElement>) => {
+  /** The dot under a pointer or click; a click is a PointerEvent in the browsers that say which pointer made it. */
+  const dotAt = (event: MouseEvent<HTMLDivElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
-    return nearestDot(placed, event.clientX - rect.left, event.clientY - rect.top, event.pointerType === 'mouse' ? REACH.mouse : REACH.touch);
+    const pointer = 'pointerType' in event.nativeEvent ? (event.nativeEvent as globalThis.PointerEvent).pointerType : 'mouse';
+    return nearestDot(placed, event.clientX - rect.left, event.clientY - rect.top, pointer === 'mouse' ? REACH.mouse : REACH.touch);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -185,11 +187,12 @@ function EmbeddingMapView({ embedding }: { embedding: Embedding }) {
           const dot = dotAt(event);
           if (dot >= 0) setActive(dot);
         }}
-        onPointerLeave={() => {
-          if (document.activeElement !== wrap.current?.querySelector('.embedding-plot')) setActive(-1);
+        onPointerLeave={(event) => {
+          // A dot chosen with the keyboard stays while the map has the focus.
+          if (document.activeElement !== event.currentTarget) setActive(-1);
         }}
         onClick={(event) => {
-          const dot = dotAt(event as unknown as PointerEvent<HTMLDivElement>);
+          const dot = dotAt(event);
           if (dot >= 0) setOpened(dot);
         }}
       >
