@@ -8,6 +8,7 @@ import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { Distributions } from '../features/distributions/Distributions';
 import { DrawPad } from '../features/draw-pad/DrawPad';
 import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
+import { EmbeddingPanel } from '../features/embedding/EmbeddingPanel';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
@@ -95,6 +96,7 @@ export function App() {
                     <>
                       <NetworkView drawn={<FeatureMaps />} />
                       <Distributions />
+                      <EmbeddingPanel />
                     </>
                   ),
                 },

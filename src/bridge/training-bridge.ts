@@ -21,6 +21,8 @@ import {
   downloadFinished,
   downloadProgressed,
   downloadStarted,
+  embeddingFailed,
+  embeddingReceived,
   workerDataLost,
   evaluationReceived,
   fineTuneFailed,
@@ -51,6 +53,7 @@ import type {
   EvaluationReport,
   FeatureMap,
   FirstLayerWeights,
+  GradCam,
   MistakeImages,
   ModelSummary,
   NamedBytes,
@@ -92,6 +95,8 @@ export interface Checkpoint {
 }
 
 let connection: Connection | null = null;
+/** The embedding map is on screen: each worker is told so when it starts. */
+let embeddingWatched = false;
 let lastCheckpoint: Checkpoint | null = null;
 const checkpointListeners = new Set<(checkpoint: Checkpoint) => void>();
 
@@ -105,6 +110,7 @@ function connect(): Connection {
   if (connection) return connection;
   const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<TrainingWorkerApi>(worker);
+  if (embeddingWatched) void api.watchEmbedding(true);
   let kill: (reason: string) => void = () => {};
   const dead = new Promise<never>((_, reject) => {
     kill = (reason) => reject(new Error(reason));
@@ -327,10 +333,41 @@ export async function predictDigit(pixels: Float32Array): Promise<Float32Array |
   return answer(connection, connection.api.predict(atDatasetSize(pixels))).catch(() => null);
 }
 
-/** How much each pixel of a drawing moves the answer (see engine/saliency.ts); null without a dense model. */
+/** How much each pixel of a drawing moves the answer (see engine/saliency.ts); null without a model. */
 export async function saliencyOf(pixels: Float32Array): Promise<Float32Array | null> {
+  return saliencyOfImage(atDatasetSize(pixels));
+}
+
+/** saliencyOf for an image already at the dataset's size (a test image), in [0, 1]. */
+export async function saliencyOfImage(pixels: Float32Array): Promise<Float32Array | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.saliency(atDatasetSize(pixels))).catch(() => null);
+  return answer(connection, connection.api.saliency(pixels)).catch(() => null);
+}
+
+/** Grad-CAM on the last convolution for a drawing (see engine/saliency.ts); null without a model or a convolution. */
+export async function gradCamOf(pixels: Float32Array): Promise<GradCam | null> {
+  if (!connection) return null;
+  return answer(connection, connection.api.gradCam(atDatasetSize(pixels))).catch(() => null);
+}
+
+/** Whether the embedding map is on screen: while it is, each epoch sends the map of its model. */
+export function watchEmbedding(on: boolean): void {
+  embeddingWatched = on;
+  void connection?.api.watchEmbedding(on);
+}
+
+
+/** The current model's embedding map into the store (loading the test set first if needed); a map that cannot be drawn says why. */
+export async function loadEmbedding(): Promise<void> {
+  const current = connection;
+  const asked = resets;
+  if (!current || !(await ensureData(current))) return;
+  try {
+    const embedding = await answer(current, current.api.embedding());
+    if (embedding && asked === resets) embeddingReceived(embedding);
+  } catch (error) {
+    if (asked === resets) embeddingFailed(`The map cannot be drawn: ${errorText(error)}`);
+  }
 }
 
 /** The first layer's weights, one row per hidden unit; null while there is no model. */

@@ -7,7 +7,7 @@ import type { DrawnExample } from '../data/drawn-examples';
 import { describeRecord, ioShapeOf } from '../formats/config-format';
 import type { DatasetMarker } from '../formats/config-hash';
 import { errorText } from '../formats/error-text';
-import type { DatasetInfo, DownloadProgress, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
+import type { DatasetInfo, DownloadProgress, Embedding, EvaluationReport, FeatureMap, RunOutcome, TestImages, TrainingEvent } from '../worker/api';
 import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
@@ -158,6 +158,10 @@ export function trainingEventReceived(event: TrainingEvent): void {
     set({ bestKept: event, evaluation: event.test, selectedCell: null, cellImages: null });
     return;
   }
+  if (event.type === 'embedding') {
+    embeddingReceived(event.embedding);
+    return;
+  }
   const { report } = event;
   set((state) => ({
     epochs: appendPoint(
@@ -232,6 +236,15 @@ export function cellImagesReceived(cell: ConfusionCell, images: TestImages): voi
       ? { cellImages: images }
       : {},
   );
+}
+
+/** A map older than the one on screen (an answer overtaken by an epoch's event) is dropped. */
+export function embeddingReceived(embedding: Embedding): void {
+  set((state) => (state.embedding && state.embedding.sequence >= embedding.sequence ? {} : { embedding, embeddingError: null }));
+}
+
+export function embeddingFailed(message: string): void {
+  set({ embeddingError: message });
 }
 
 export function cellClosed(): void {

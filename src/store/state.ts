@@ -2,7 +2,7 @@
 import type { Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
 import type { DatasetMarker } from '../formats/config-hash';
-import type { BestKept, DatasetInfo, DistributionRecord, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
+import type { BestKept, DatasetInfo, DistributionRecord, Embedding, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -69,6 +69,10 @@ export interface EvaluationState {
   cellOffset: number;
   /** The selected cell's images; null while they load. */
   cellImages: TestImages | null;
+  /** The latest model's embedding map, while the map is on screen; null until one arrives. */
+  embedding: Embedding | null;
+  /** Why the map of the current model cannot be drawn. */
+  embeddingError: string | null;
 }
 
 export interface DownloadState {
@@ -193,6 +197,8 @@ export function initialRunState(): RunState & MetricsState & EvaluationState {
     selectedCell: null,
     cellOffset: 0,
     cellImages: null,
+    embedding: null,
+    embeddingError: null,
   };
 }
 

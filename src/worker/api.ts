@@ -7,8 +7,10 @@ import type { Config } from '../engine/config';
 import type { FeatureMap } from '../engine/inspect';
 import type { DistributionRecord, Histogram, LayerDistribution } from '../engine/histograms';
 import type { RangeEnd, RangePoint } from '../engine/lr-finder';
+import type { EmbeddingPoints } from '../engine/embedding';
+import type { GradCam } from '../engine/saliency';
 
-export type { DistributionRecord, FeatureMap, Histogram, LayerDistribution, RangeEnd, RangePoint };
+export type { DistributionRecord, FeatureMap, GradCam, Histogram, LayerDistribution, RangeEnd, RangePoint };
 import type { DigitMetrics } from '../engine/metrics';
 import type { Dataset } from '../engine/dataset';
 import type { DatasetInfo } from '../data/dataset-store';
@@ -98,8 +100,21 @@ export interface BestKept {
   model: string;
 }
 
+/** A map of what the network learned: its last hidden layer's vectors for the first test images, on their two principal axes. */
+export interface Embedding extends EmbeddingPoints {
+  /** The epoch of the model it maps; 0 for an imported model. */
+  epoch: number;
+  /** Counts the maps a worker made, so a late answer never replaces a newer map. */
+  sequence: number;
+  /** Each image's true class and pixels (count × image size bytes). */
+  labels: Uint8Array;
+  images: Uint8Array;
+}
+
 export type TrainingEvent =
   | { type: 'progress'; progress: LiveProgress; points: RunningPoint[] }
+  /** The map of the model an epoch left, sent while the page shows the map. */
+  | { type: 'embedding'; embedding: Embedding }
   /** `model` is the model file as the epoch left it, before the next epoch's first slice. */
   | { type: 'epoch'; report: EpochReport; model: string }
   /** A new run's distributions: before training, a few times in each epoch and at its end. */
@@ -251,9 +266,18 @@ export interface TrainingWorkerApi {
   hiddenActivations(pixels: Float32Array): Promise<Float32Array[] | null>;
   /**
    * The gradient of the predicted class's output with respect to each pixel of one image in
-   * [0, 1]; null without a model, or for a network with other layers than dense ones.
+   * [0, 1], through every layer kind; null without a model.
    */
   saliency(pixels: Float32Array): Promise<Float32Array | null>;
+  /** Grad-CAM on the last convolution for one image in [0, 1]; null without a model or a convolution. */
+  gradCam(pixels: Float32Array): Promise<GradCam | null>;
+  /** From now on (or no longer) each epoch's end sends an 'embedding' event with the map of its model. */
+  watchEmbedding(on: boolean): void;
+  /**
+   * The current model's embedding map; null without a model or data. Throws a message naming
+   * the problem when the vectors cannot be mapped.
+   */
+  embedding(): Promise<Embedding | null>;
   /** Output probabilities for one 784-pixel image in [0, 1]; null when there is no model. */
   predict(pixels: Float32Array): Promise<Float32Array | null>;
   /** The current model as a model-file JSON text; null when there is no model. */

@@ -140,3 +140,70 @@ describe('training session: looking inside the model', () => {
     await expect(session.findLearningRate({ ...config, layers: [784, 12, 6, 3] }, () => {})).rejects.toThrow(/does not fit/);
   });
 });
+
+describe('training session: the embedding map and where a model looks', () => {
+  const cnn: Config = parseConfig(
+    JSON.stringify({
+      layers: [
+        { type: 'input', shape: [28, 28, 1] },
+        { type: 'conv2d', filters: 2, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+        { type: 'maxpool2d', pool_size: 2 },
+        { type: 'dense', units: 10, activation: 'Softmax' },
+      ],
+      epochs: 1,
+      batch_size: 10,
+      samples: 60,
+      seed: 5,
+    }),
+  );
+
+  it('sends the map of each epoch’s model while it is watched, and none when it is not', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 1), test: noise(30, 2) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    const events: string[] = [];
+    const maps: { epoch: number; sequence: number; count: number; layer: number; size: number }[] = [];
+    session.subscribe((event) => {
+      events.push(event.type);
+      if (event.type === 'embedding') maps.push(event.embedding);
+    });
+    expect(session.embedding()).toBeNull();
+    await session.loadData(() => {});
+    await session.train({ ...config, epochs: 2 });
+    expect(events).not.toContain('embedding');
+
+    session.watchEmbedding(true);
+    await session.train({ ...config, epochs: 2 });
+    expect(maps).toMatchObject([
+      { epoch: 1, count: 30, layer: 2, size: 6 },
+      { epoch: 2, count: 30, layer: 2, size: 6 },
+    ]);
+    expect(maps[1].sequence).toBeGreaterThan(maps[0].sequence);
+    // The map of the model as it stands, with each image's class and pixels.
+    const now = session.embedding();
+    expect(now).toMatchObject({ epoch: 2, count: 30 });
+    expect(now?.labels).toHaveLength(30);
+    expect(now?.images).toHaveLength(30 * 784);
+    expect(now?.outputs).toHaveLength(30 * 10);
+  });
+
+  it('gives the saliency and the Grad-CAM of a convolutional model', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(60, 3), test: noise(20, 4) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    await session.loadData(() => {});
+    const image = Float32Array.from({ length: 784 }, (_, i) => (i % 7) / 7);
+    expect(session.saliency(image)).toBeNull();
+    await session.train(cnn);
+    expect(session.saliency(image)).toHaveLength(784);
+    expect(session.gradCam(image)).toMatchObject({ layer: 0, shape: [28, 28, 2] });
+    // A dense model has no convolution to explain, but a saliency all the same.
+    await session.train(config);
+    expect(session.gradCam(image)).toBeNull();
+    expect(session.saliency(image)).toHaveLength(784);
+  });
+});

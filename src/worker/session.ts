@@ -12,7 +12,8 @@ import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../en
 import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
 import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
 import { Network } from '../engine/network.ts';
-import { saliency } from '../engine/saliency.ts';
+import { gradCam, saliency, type GradCam } from '../engine/saliency.ts';
+import { EmbeddingMap } from '../engine/embedding.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
@@ -25,6 +26,7 @@ import type {
   ConvFilters,
   DatasetSummary,
   DownloadProgress,
+  Embedding,
   EvaluationReport,
   FirstLayerWeights,
   LiveProgress,
@@ -145,6 +147,10 @@ export class TrainingSession {
   private bothCores = false;
   /** The model before the last fine-tuning, until Undo, or another model, replaces it. */
   private beforeFineTune: ModelSnapshot | null = null;
+  /** Whether the page shows the embedding map, so each epoch's end sends a new one. */
+  private embeddingWatched = false;
+  private embeddingMap: EmbeddingMap | null = null;
+  private embeddingsSent = 0;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -286,8 +292,36 @@ export class TrainingSession {
 
   saliency(pixels: Float32Array): Float32Array | null {
     if (!this.network || pixels.length !== this.network.inputSize) return null;
-    const specs = this.network.layers.map((layer) => layer.toSpec());
-    return specs.every(isDenseSpec) ? saliency(specs, pixels).gradient : null;
+    return saliency(this.network.toLayerSpecs(), pixels).gradient;
+  }
+
+  gradCam(pixels: Float32Array): GradCam | null {
+    if (!this.network || pixels.length !== this.network.inputSize) return null;
+    return gradCam(this.network.toLayerSpecs(), pixels);
+  }
+
+  /** From now on (or no longer) each epoch's end sends the embedding map of its model. */
+  watchEmbedding(on: boolean): void {
+    this.embeddingWatched = on;
+  }
+
+  /**
+   * The current model's embedding map of the first test images; null without a model or data.
+   * Throws a message naming the problem when the vectors cannot be mapped (fewer than 2 images or values).
+   */
+  embedding(): Embedding | null {
+    const test = this.data?.test;
+    if (!this.network || !test || test.inputSize !== this.network.inputSize) return null;
+    if (this.embeddingMap?.data !== test) this.embeddingMap = new EmbeddingMap(test);
+    const { count } = this.embeddingMap;
+    const map = this.embeddingMap.compute(this.network);
+    return {
+      ...map,
+      epoch: this.modelEpoch,
+      sequence: ++this.embeddingsSent,
+      labels: test.labels.slice(0, count),
+      images: test.images.slice(0, count * test.inputSize),
+    };
   }
 
   exportModel(): string | null {
@@ -582,6 +616,7 @@ export class TrainingSession {
           },
           model: this.exportModel() as string,
         });
+        this.sendEmbedding();
         if (untilEpochEnd && !step.last) return { status: 'paused' };
       }
       if (step.type === 'trained') {
@@ -682,6 +717,20 @@ export class TrainingSession {
       test,
       model: this.exportModel() as string,
     });
+    this.sendEmbedding();
+  }
+
+  /** The map of the model an epoch (or early stopping) left, when the page shows it. */
+  private sendEmbedding(): void {
+    if (!this.embeddingWatched) return;
+    let embedding: Embedding | null;
+    try {
+      embedding = this.embedding();
+    } catch {
+      // A model the map cannot show: the page has the reason from asking for the map itself, and training goes on.
+      return;
+    }
+    if (embedding) this.listener({ type: 'embedding', embedding });
   }
 
   private diverged(error: DivergenceError): RunOutcome {

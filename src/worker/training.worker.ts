@@ -201,6 +201,15 @@ const api: TrainingWorkerApi = {
     const gradient = session.saliency(pixels);
     return gradient && Comlink.transfer(gradient, [gradient.buffer]);
   },
+  gradCam: async (pixels) => {
+    const cam = session.gradCam(pixels);
+    return cam && Comlink.transfer(cam, [cam.values.buffer, cam.weights.buffer, cam.elementwise.buffer]);
+  },
+  watchEmbedding: (on) => session.watchEmbedding(on),
+  embedding: async () => {
+    const map = session.embedding();
+    return map && Comlink.transfer(map, [map.points.buffer, map.outputs.buffer, map.labels.buffer, map.images.buffer]);
+  },
   findLearningRate: async (config, onProgress) => session.findLearningRate(config, onProgress),
   getMistakes: async (offset, limit) => {
     const found = await session.getMistakes(offset, limit);

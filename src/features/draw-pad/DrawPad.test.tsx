@@ -11,6 +11,8 @@ vi.mock('../../bridge/training-bridge', () => ({
   predictDigit: vi.fn(),
   hiddenActivations: vi.fn(async () => [Float32Array.from([0, 0.5, 2])]),
   featureMaps: vi.fn(async () => null),
+  saliencyOf: vi.fn(async () => null),
+  gradCamOf: vi.fn(async () => null),
   exportModel: vi.fn(async () => null),
   importModel: vi.fn(),
   exampleConfidences: vi.fn(async () => null),

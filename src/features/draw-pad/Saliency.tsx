@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { saliencyOf } from '../../bridge/training-bridge';
+import { gradCamOf, saliencyOf } from '../../bridge/training-bridge';
+import { SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useSaliency } from '../../components/Saliency';
 import { useAppStore } from '../../store/store';
 
 /**
@@ -9,57 +10,95 @@ import { useAppStore } from '../../store/store';
  */
 export function Saliency({ image, modelKey }: { image: Float32Array; modelKey: object }) {
   const [shown, setShown] = useState(false);
-  const [gradient, setGradient] = useState<{ for: Float32Array; values: Float32Array | null } | null>(null);
+  const { width, height } = useAppStore((state) => state.dataset);
+  const { values, loaded } = useSaliency(shown, image, modelKey, saliencyOf);
+  // Feature maps come back for a model with a convolution: then Grad-CAM has one to look at.
+  const convolutional = useAppStore((state) => state.drawnMaps !== null);
+
+  return (
+    <div className="saliency">
+      <SaliencyToggle shown={shown} onChange={setShown} />
+      {shown &&
+        (loaded && values === null ? (
+          <p className="muted">There is no model to ask yet.</p>
+        ) : (
+          <figure>
+            {values ? (
+              <SaliencyCanvas values={values} width={width} height={height} label={`Saliency: ${SALIENCY_LEGEND}`} />
+            ) : (
+              <div style={{ width: 140, height: (140 * height) / width }} aria-busy="true" />
+            )}
+            <figcaption>Where a little ink most changes the answer: red raises its probability, blue lowers it</figcaption>
+          </figure>
+        ))}
+      {convolutional && <GradCamView image={image} modelKey={modelKey} width={width} height={height} />}
+    </div>
+  );
+}
+
+/**
+ * "Show Grad-CAM": which regions of the last convolution's maps the answer rests on (their
+ * gradient-weighted sum, negatives cut), stretched over the drawing, darker red for more.
+ */
+function GradCamView({ image, modelKey, width, height }: { image: Float32Array; modelKey: object; width: number; height: number }) {
+  const [shown, setShown] = useState(false);
+  const [cam, setCam] = useState<{ for: Float32Array; values: Float32Array; shape: readonly number[]; averaged: boolean } | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const id = useId();
-  const { width, height } = useAppStore((state) => state.dataset);
-
   useEffect(() => {
     if (!shown) return;
     let current = true;
-    void saliencyOf(image).then((values) => {
-      if (current) setGradient({ for: image, values });
+    void gradCamOf(image).then((found) => {
+      if (!current || !found) return;
+      const averaged = found.values.some((v) => v > 0);
+      setCam({ for: image, values: averaged ? found.values : found.elementwise, shape: found.shape, averaged });
     });
     return () => {
       current = false;
     };
   }, [shown, image, modelKey]);
-
-  const values = gradient?.for === image ? gradient.values : null;
+  const current = cam?.for === image ? cam : null;
   useEffect(() => {
     const context = canvasRef.current?.getContext('2d');
-    if (!context || !values) return;
-    const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0) || 1;
+    if (!context || !current) return;
+    const [rows, columns] = current.shape;
+    const largest = current.values.reduce((max, v) => Math.max(max, v), 0) || 1;
     const picture = context.createImageData(width, height);
-    values.forEach((v, i) => {
-      const strength = Math.round((255 * Math.abs(v)) / largest);
-      picture.data.set(v >= 0 ? [255, 255 - strength, 255 - strength, 255] : [255 - strength, 255 - strength, 255, 255], 4 * i);
-    });
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        // Each pixel takes the map position over it (the map may be smaller than the image).
+        const v = current.values[Math.floor((y * rows) / height) * columns + Math.floor((x * columns) / width)] / largest;
+        const ink = image[y * width + x] ?? 0;
+        const paper = Math.round(255 * (1 - 0.35 * ink));
+        const faded = Math.round(paper * (1 - v));
+        picture.data.set([paper, faded, faded, 255], 4 * (y * width + x));
+      }
+    }
     context.putImageData(picture, 0, 0);
-  }, [values, width, height]);
-
+  }, [current, image, width, height]);
   return (
-    <div className="saliency">
-      <label htmlFor={id}>
-        <input id={id} type="checkbox" checked={shown} onChange={(event) => setShown(event.target.checked)} /> Show saliency
+    <>
+      <label htmlFor={id} className="saliency-toggle">
+        <input id={id} type="checkbox" checked={shown} onChange={(event) => setShown(event.target.checked)} /> Show Grad-CAM
       </label>
-      {shown &&
-        (gradient?.for === image && values === null ? (
-          <p className="muted">Saliency is drawn for networks of dense layers only.</p>
-        ) : (
-          <figure>
-            <canvas
-              ref={canvasRef}
-              className="digit-canvas"
-              width={width}
-              height={height}
-              style={{ width: 140, height: (140 * height) / width }}
-              role="img"
-              aria-label="Saliency: red where more ink raises the answer’s probability, blue where it lowers it"
-            />
-            <figcaption>Where a little ink most changes the answer: red raises its probability, blue lowers it</figcaption>
-          </figure>
-        ))}
-    </div>
+      {shown && current && (
+        <figure>
+          <canvas
+            ref={canvasRef}
+            className="digit-canvas"
+            width={width}
+            height={height}
+            style={{ width: 140, height: (140 * height) / width }}
+            role="img"
+            aria-label="Grad-CAM: darker red where the last convolution’s maps weigh most for the answer"
+          />
+          <figcaption>
+            {current.averaged
+              ? 'Where the last convolution finds what the answer rests on (Grad-CAM)'
+              : 'Grad-CAM is empty here (every map’s average gradient is negative): shown instead is each position’s gradient times its map (HiResCAM)'}
+          </figcaption>
+        </figure>
+      )}
+    </>
   );
 }

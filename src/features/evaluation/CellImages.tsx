@@ -1,7 +1,9 @@
+import { useMemo, useState } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatCount, formatPercent } from '../../components/format';
+import { SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useSaliency } from '../../components/Saliency';
 import { useModalDialog } from '../../components/use-modal-dialog';
-import { CELL_IMAGE_LIMIT, showCellPage } from '../../bridge/training-bridge';
+import { CELL_IMAGE_LIMIT, saliencyOfImage, showCellPage } from '../../bridge/training-bridge';
 import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
@@ -16,6 +18,7 @@ export function CellImages() {
   const cellCount = useAppStore((state) => (cell ? (state.evaluation?.confusion[cell.actual][cell.predicted] ?? 0) : 0));
   const dialog = useModalDialog(cell !== null);
   const { height, width, classNames } = useAppStore((state) => state.dataset);
+  const [saliencyShown, setSaliencyShown] = useState(false);
   if (!cell) return null;
   const classes = classNames.length;
   const pixels = height * width;
@@ -31,6 +34,7 @@ export function CellImages() {
       <header>
         <h3 id="cell-images-title">{title}</h3>
         <span className="muted">{range}</span>
+        <SaliencyToggle shown={saliencyShown} onChange={setSaliencyShown} />
         <button type="button" className="secondary small" onClick={cellClosed}>
           Close
         </button>
@@ -54,12 +58,22 @@ export function CellImages() {
             const top = topClasses(probabilities, 3);
             return (
               <li key={images.indices[i]} className="image-card">
-                <DigitCanvas
-                  pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
-                  side={width}
-                  height={height}
-                  label={`Test image ${images.indices[i]}, a ${name(cell.actual)}`}
-                />
+                {saliencyShown ? (
+                  <ImageSaliency
+                    pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
+                    width={width}
+                    height={height}
+                    size={56}
+                    label={`Saliency of test image ${images.indices[i]}: ${SALIENCY_LEGEND}`}
+                  />
+                ) : (
+                  <DigitCanvas
+                    pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
+                    side={width}
+                    height={height}
+                    label={`Test image ${images.indices[i]}, a ${name(cell.actual)}`}
+                  />
+                )}
                 <ol className="probabilities" aria-label="Predicted probabilities">
                   {top.map(({ digit, probability }) => (
                     <li key={digit} className={digit === cell.actual ? 'true-digit' : undefined}>
@@ -77,6 +91,15 @@ export function CellImages() {
       )}
     </dialog>
   );
+}
+
+/** A test image with its saliency over it, from the current model. */
+function ImageSaliency({ pixels, width, height, size, label }: { pixels: Uint8Array; width: number; height: number; size: number; label: string }) {
+  const image = useMemo(() => Float32Array.from(pixels, (v) => v / 255), [pixels]);
+  const evaluation = useAppStore((state) => state.evaluation);
+  const { values } = useSaliency(true, image, evaluation, saliencyOfImage);
+  if (!values) return <DigitCanvas pixels={pixels} side={width} height={height} size={size} label={label} />;
+  return <SaliencyCanvas values={values} width={width} height={height} size={size} underlay={pixels} label={label} />;
 }
 
 function topClasses(probabilities: Float32Array, n: number): { digit: number; probability: number }[] {

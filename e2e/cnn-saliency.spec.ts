@@ -1,0 +1,46 @@
+import { expect, test, type Locator } from '@playwright/test';
+import { axeViolations } from './axe';
+import { drawStroke, verticalLine } from './draw-helpers';
+import { atViewport, buildCnnInForm, openTab, trainButton, VIEWPORTS, waitForRunEnd } from './helpers';
+
+/** Distinct colours of a canvas that are not grey: the saliency's red and blue, Grad-CAM's reds. */
+async function tints(canvas: Locator): Promise<number> {
+  return canvas.evaluate((element: HTMLCanvasElement) => {
+    const data = element.getContext('2d')!.getImageData(0, 0, element.width, element.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) if (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2]) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  });
+}
+
+for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) {
+  test.describe(`${viewport.width}×${viewport.height}`, () => {
+    test.use({ ...atViewport(viewport), bypassCSP: true });
+
+    test(`${viewport.name}: a CNN's drawing shows its saliency through the convolution and its Grad-CAM; its embedding maps the pooled maps`, async ({ page }) => {
+      test.setTimeout(400_000);
+      await page.goto('/');
+      await buildCnnInForm(page);
+      await page.getByLabel('Epochs').fill('1');
+      await page.getByLabel('Training samples').fill('1000');
+      await trainButton(page).click();
+      await waitForRunEnd(page, 300_000);
+
+      await drawStroke(page, verticalLine(140, 50, 230));
+      await expect(page.getByLabel('Prediction', { exact: true })).toHaveText(/^\d$/);
+      await page.getByLabel('Show saliency').check();
+      const saliency = page.getByRole('img', { name: /^Saliency: / });
+      await expect.poll(() => tints(saliency)).toBeGreaterThan(20);
+      await page.getByLabel('Show Grad-CAM').check();
+      const cam = page.getByRole('img', { name: /^Grad-CAM: / });
+      await expect.poll(() => tints(cam)).toBeGreaterThan(5);
+      expect(await axeViolations(page)).toEqual([]);
+
+      await openTab(page, 'Inside the network');
+      await page.getByText('Map of the last hidden layer').click();
+      await expect(page.getByRole('group', { name: 'Embedding map of 2,000 test images' })).toBeVisible();
+      await expect(page.getByText(/placed by what layer 2 \(1,568 values\) makes of them after epoch 1/)).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import { useEffect, useId, useRef, useState } from 'react';
+
+/** How much each pixel moves the answer, for one image: null when there is no model to ask. */
+export type SaliencyLoader = (image: Float32Array) => Promise<Float32Array | null>;
+
+/**
+ * The saliency of `image` while `shown`, asked for again when the image or the model
+ * (`modelKey`, any object that changes with it) changes; null until it arrives. `loaded` says
+ * whether the answer for this image is in, so a missing model can be told from a slow one.
+ */
+export function useSaliency(shown: boolean, image: Float32Array, modelKey: unknown, load: SaliencyLoader): { values: Float32Array | null; loaded: boolean } {
+  const [answer, setAnswer] = useState<{ for: Float32Array; key: unknown; values: Float32Array | null } | null>(null);
+  useEffect(() => {
+    if (!shown) return;
+    let current = true;
+    void load(image).then((values) => {
+      if (current) setAnswer({ for: image, key: modelKey, values });
+    });
+    return () => {
+      current = false;
+    };
+  }, [shown, image, modelKey, load]);
+  const loaded = answer?.for === image;
+  return { values: loaded ? answer.values : null, loaded };
+}
+
+/** The "Show saliency" checkbox. */
+export function SaliencyToggle({ shown, onChange }: { shown: boolean; onChange: (shown: boolean) => void }) {
+  const id = useId();
+  return (
+    <label htmlFor={id} className="saliency-toggle">
+      <input id={id} type="checkbox" checked={shown} onChange={(event) => onChange(event.target.checked)} /> Show saliency
+    </label>
+  );
+}
+
+export const SALIENCY_LEGEND = 'red where more ink raises the answer’s probability, blue where it lowers it';
+
+/**
+ * A saliency map: red where ink raises the answer's probability, blue where it lowers it, each
+ * scaled to the image's largest; over the image itself, faint, when `underlay` (its bytes) is given.
+ */
+export function SaliencyCanvas({ values, width, height, size = 140, underlay, label }: { values: Float32Array; width: number; height: number; size?: number; underlay?: Uint8Array; label: string }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvasRef.current?.getContext('2d');
+    if (!context) return;
+    const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0) || 1;
+    const picture = context.createImageData(width, height);
+    values.forEach((v, i) => {
+      // The paper: white, or the digit's ink in light grey under the colours.
+      const base = underlay ? 255 - Math.round(0.4 * underlay[i]) : 255;
+      const strength = Math.abs(v) / largest;
+      const faded = Math.round(base * (1 - strength));
+      picture.data.set(v >= 0 ? [base, faded, faded, 255] : [faded, faded, base, 255], 4 * i);
+    });
+    context.putImageData(picture, 0, 0);
+  }, [values, width, height, underlay]);
+  return (
+    <canvas
+      ref={canvasRef}
+      className="digit-canvas"
+      width={width}
+      height={height}
+      style={{ width: size, height: (size * height) / width }}
+      role="img"
+      aria-label={label}
+    />
+  );
+}
