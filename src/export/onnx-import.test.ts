@@ -205,7 +205,7 @@ describe('ONNX import of CNNs as PyTorch and tf2onnx write them', () => {
     expect(imported.layers.map((layer) => layer.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'avgpool2d', 'flatten', 'dense', 'dense']);
   });
 
-  it('refuses a BatchNormalization that does not follow a Conv or a dense layer, naming the node', () => {
+  it('reads a BatchNormalization after a pool as a batchnorm layer, and refuses an activation after it, naming the node', () => {
     const model = onnx.ModelProto.decode(readFileSync(join(folder, 'nchw.onnx')));
     const nodes = model.graph?.node ?? [];
     // Move the first BatchNormalization after the MaxPool that follows it.
@@ -216,6 +216,8 @@ describe('ONNX import of CNNs as PyTorch and tf2onnx write them', () => {
     nodes.splice(norm, 1);
     nodes.splice(pool, 0, bn);
     const bytes = onnx.ModelProto.encode(model).finish();
-    expect(() => importOnnx(bytes)).toThrow(new RegExp(`ONNX node ${bn.name}: BatchNormalization must come right after a Conv, Gemm or MatMul`));
+    const after = nodes[nodes.indexOf(bn) + 1];
+    expect(after.opType).toBe('LeakyRelu');
+    expect(() => importOnnx(bytes)).toThrow(new RegExp(`ONNX node ${after.name}: LeakyRelu after a BatchNormalization that does not follow a Conv, Gemm or MatMul directly`));
   });
 });

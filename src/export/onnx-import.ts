@@ -404,8 +404,8 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
     }
     const layer = last();
     const learned = foldable(layer) ? (layer as Learned) : null;
-    if (op === 'BatchNormalization') {
-      if (!learned) throw new ModelError(`${where}: BatchNormalization must come right after a Conv, Gemm or MatMul, into which the playground folds it`);
+    // Only a foldable one reaches here (the switch made any other a batchnorm layer).
+    if (op === 'BatchNormalization' && learned) {
       if ((node.output ?? []).filter(Boolean).length > 1 || intAttribute(node, 'training_mode', 0) !== 0) {
         throw new ModelError(`${where}: BatchNormalization in training mode; export the model in eval mode`);
       }
@@ -433,6 +433,9 @@ export function importOnnx(bytes: Uint8Array): ImportedModel {
       let below = layers.length - 1;
       while (below > 0 && layers[below].type === 'maxpool2d') below--;
       if (layers[below]?.type === 'conv2d') target = layers[below];
+    }
+    if (target?.type === 'batchnorm') {
+      throw new ModelError(`${where}: ${op} after a BatchNormalization that does not follow a Conv, Gemm or MatMul directly; the playground's batch normalisation takes no activation after it`);
     }
     if (!target || !('activation' in target) || target.activation) throw new ModelError(`${where}: ${op} must follow a dense or convolution layer`);
     if (op === 'LeakyRelu' && Math.abs(floatAttribute(node, 'alpha', 0.01) - LEAKY_SLOPE) > 1e-7) {
