@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations } from './axe';
 import { ellipse, drawStroke } from './draw-helpers';
-import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, unfold, waitForRunEnd } from './helpers';
 
 /** Runs axe-core over the whole page as it is now and expects no violation of any impact. */
 async function expectNoViolations(page: Page, state: string): Promise<void> {
@@ -26,6 +26,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await expect(trainButton(page)).toBeVisible();
       await expectNoViolations(page, 'empty');
 
+      await unfold(page, 'Training');
       const learningRate = page.getByLabel('Learning rate');
       await learningRate.fill('-1');
       await expect(page.getByRole('alert').filter({ hasText: 'learning_rate' })).toBeVisible();

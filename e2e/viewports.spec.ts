@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, unfold, waitForRunEnd } from './helpers';
 
 /** The page never scrolls sideways: everything wide scrolls inside its own box. */
 /**
@@ -33,6 +33,7 @@ for (const viewport of VIEWPORTS) {
       await page.goto('/');
       await expectNoSidewaysScroll(page, 'empty');
 
+      await unfold(page, 'Training');
       await page.getByLabel('Learning rate').fill('-1');
       await page.getByLabel('Learning rate').blur();
       await expectNoSidewaysScroll(page, 'form error');
