@@ -19,7 +19,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       bypassCSP: true,
     });
 
-    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, with a cell's images, on every tab and in the Reset dialog`, async ({
+    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, on every tab and in every dialog (a cell's images, Start a new run, Reset)`, async ({
       page,
     }) => {
       await page.goto(LONG_RUN);
@@ -38,6 +38,13 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await expect(page.getByRole('status').filter({ hasText: /^Training epoch 1/ })).toBeVisible({ timeout: 90_000 });
       await expect(page.getByRole('figure').first()).toBeVisible();
       await expectNoViolations(page, 'training');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Paused/ })).toBeVisible();
+      await trainButton(page).click();
+      await expect(page.getByRole('dialog', { name: 'Start a new run?' })).toBeVisible();
+      await expectNoViolations(page, 'the Start a new run dialog');
+      await page.getByRole('button', { name: 'Keep the paused run' }).click();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
       await page.getByRole('button', { name: 'Stop' }).click();
       await expect(page.getByRole('status').filter({ hasText: /^Stopped/ })).toBeVisible();
 
