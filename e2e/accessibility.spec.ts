@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations } from './axe';
 import { ellipse, drawStroke } from './draw-helpers';
-import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, unfold, waitForRunEnd } from './helpers';
 
 /** Runs axe-core over the whole page as it is now and expects no violation of any impact. */
 async function expectNoViolations(page: Page, state: string): Promise<void> {
@@ -19,13 +19,14 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       bypassCSP: true,
     });
 
-    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, with a cell's images, on every tab and in the Reset dialog`, async ({
+    test(`${viewport.name}: axe finds nothing when empty, with a form error, training, evaluated, on every tab and in every dialog (a cell's images, Start a new run, Reset)`, async ({
       page,
     }) => {
       await page.goto(LONG_RUN);
       await expect(trainButton(page)).toBeVisible();
       await expectNoViolations(page, 'empty');
 
+      await unfold(page, 'Training');
       const learningRate = page.getByLabel('Learning rate');
       await learningRate.fill('-1');
       await expect(page.getByRole('alert').filter({ hasText: 'learning_rate' })).toBeVisible();
@@ -37,6 +38,13 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await expect(page.getByRole('status').filter({ hasText: /^Training epoch 1/ })).toBeVisible({ timeout: 90_000 });
       await expect(page.getByRole('figure').first()).toBeVisible();
       await expectNoViolations(page, 'training');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Paused/ })).toBeVisible();
+      await trainButton(page).click();
+      await expect(page.getByRole('dialog', { name: 'Start a new run?' })).toBeVisible();
+      await expectNoViolations(page, 'the Start a new run dialog');
+      await page.getByRole('button', { name: 'Keep the paused run' }).click();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
       await page.getByRole('button', { name: 'Stop' }).click();
       await expect(page.getByRole('status').filter({ hasText: /^Stopped/ })).toBeVisible();
 

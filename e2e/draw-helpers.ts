@@ -5,14 +5,14 @@ import { openTab } from './helpers';
 export type Point = [x: number, y: number];
 
 /**
- * The pad's box on screen, its tab opened and the pad scrolled to the middle of the screen:
- * drawing coordinates are relative to it. Merely "in view" is not enough on a phone, where the
- * action bar stuck to the bottom of the screen would take the strokes below its top edge.
+ * The pad's box on screen, its tab opened and scrolled into view as a browser would (no more):
+ * drawing coordinates are relative to it. On a phone the page keeps what it scrolls to clear of
+ * the action bar stuck to the bottom of the screen, so the whole pad takes the strokes.
  */
 async function padBox(page: Page) {
   const pad = page.getByRole('img', { name: 'Drawing pad' });
   if (!(await pad.isVisible())) await openTab(page, 'Draw a digit');
-  await pad.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
   if (!box) throw new Error('The drawing pad is not visible');
   return box;

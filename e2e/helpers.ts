@@ -8,8 +8,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
 }
 
+/** Opens a section of the form (folded at first on a phone) if it is folded. */
+export async function unfold(page: Page, section: 'Layers' | 'Training' | 'Overfitting' | 'As JSON'): Promise<void> {
+  const toggle = page.getByRole('button', { name: section, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
 /** Replaces the JSON editor's text, as a user pasting a config would. */
 export async function typeConfigJson(page: Page, config: Record<string, unknown>): Promise<void> {
+  await unfold(page, 'As JSON');
   await page.getByLabel('Config JSON').fill(JSON.stringify(config, null, 2));
 }
 

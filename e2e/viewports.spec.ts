@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, LONG_RUN, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, unfold, waitForRunEnd } from './helpers';
 
 /** The page never scrolls sideways: everything wide scrolls inside its own box. */
 /**
@@ -33,6 +33,7 @@ for (const viewport of VIEWPORTS) {
       await page.goto('/');
       await expectNoSidewaysScroll(page, 'empty');
 
+      await unfold(page, 'Training');
       await page.getByLabel('Learning rate').fill('-1');
       await page.getByLabel('Learning rate').blur();
       await expectNoSidewaysScroll(page, 'form error');
@@ -62,6 +63,8 @@ for (const viewport of VIEWPORTS) {
         await expectInViewport(page, trainButton(page), 'the Train button');
         await expectInViewport(page, page.getByRole('combobox', { name: 'Preset' }), 'the preset picker');
       }
+      // A phone's screen shows the results, the run's progress at its top, not the form the run was typed in.
+      if (viewport.touch) await page.getByRole('region', { name: 'Training', exact: true }).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
       // The README's pictures, the visible screen only, which keeps them small. A test run leaves
       // the committed ones alone; `npm run screenshots` copies these over them.
       await page.screenshot({ path: `artifacts/screenshots/workbench-${viewport.width}x${viewport.height}.png` });

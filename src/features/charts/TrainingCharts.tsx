@@ -1,5 +1,5 @@
 import { memo, useId, useMemo, useState, type ReactNode } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type BaseTickContentProps } from 'recharts';
 import { ChartFrame, type ChartPointer } from '../../components/ChartFrame';
 import { smoothSeries, type ReadoutSeries } from '../../components/chart-readout';
 import { formatLoss, formatPercent } from '../../components/format';
@@ -17,8 +17,9 @@ import './charts.css';
 /*
  * Drawing a recharts chart is the page's most expensive work while a run streams in, so:
  * every prop is a module constant or memoised with the data (recharts recomputes what changed
- * identity), ticks are given (its own go through decimal arithmetic), axes skip the
- * tick-collision pass that measures text in the DOM (interval 0), legends are plain
+ * identity), ticks are given and recharts' own "nice" ticks are off (it would still work them
+ * out, in decimal arithmetic, beside the given ones), the grid follows an axis that exists,
+ * axes skip the tick-collision pass that measures text in the DOM (interval 0), legends are plain
  * HTML, and each chart takes new data in a timer task of its own, at most twice a second,
  * so no task draws two charts and the progress bar never waits for a chart.
  */
@@ -44,6 +45,18 @@ const NO_POINTS = [{ x: 0 }, { x: 1 }];
 const FULL_RANGE_TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Dots help while a run has only a few epochs; past that they clutter the line. */
 const DOT = { r: 3 };
+/**
+ * A tick label as plain SVG text. recharts' own <Text> is handed the axis's width, and with a
+ * width it measures each new label in the DOM, a forced layout of the page per redraw.
+ */
+function plainTick({ x, y, payload, index, textAnchor, verticalAnchor, fill, className, tickFormatter }: BaseTickContentProps) {
+  return (
+    <text x={x} y={y} dy={verticalAnchor === 'start' ? '0.71em' : verticalAnchor === 'middle' ? '0.355em' : undefined} textAnchor={textAnchor} fill={fill} className={className}>
+      {tickFormatter ? tickFormatter(payload.value, index) : String(payload.value)}
+    </text>
+  );
+}
+
 const EPOCH_LABEL = { value: 'epoch', position: 'insideBottomRight', offset: -2 } as const;
 const RUN_LABEL = { value: 'epochs', position: 'insideBottomRight', offset: -2 } as const;
 
@@ -185,8 +198,8 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
       {({ marker, chartProps }) => (
         <ComposedChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN} {...chartProps}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} label={EPOCH_LABEL} />
-          <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} tickFormatter={percentTick} width={44} />
+          <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} niceTicks="none" tick={plainTick} label={EPOCH_LABEL} />
+          <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} niceTicks="none" tick={plainTick} tickFormatter={percentTick} width={44} />
           <Tooltip formatter={accuracyValue} labelFormatter={epochLabel} />
           {validation && (
             <Area name="Gap" dataKey="gap" fill={COLORS.gap} fillOpacity={0.45} stroke="none" isAnimationActive={false} type="linear" />
@@ -231,10 +244,11 @@ function DualAxisChart({
 }) {
   return (
     <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={data} margin={MARGIN} {...pointer.chartProps}>
-      <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-      <XAxis dataKey={x.dataKey} type="number" domain={domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} label={x.label} />
-      <YAxis yAxisId={left.id} domain={domainOf(left.ticks)} ticks={left.ticks} tickFormatter={left.tickFormatter} interval={0} width={left.width} />
-      <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} width={48} />
+      {/* On the default axis id, which no axis here has, recharts made up an axis for the grid and worked out its ticks on every redraw. */}
+      <CartesianGrid yAxisId={left.id} strokeDasharray="3 3" stroke="#e5e7eb" />
+      <XAxis dataKey={x.dataKey} type="number" domain={domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} niceTicks="none" tick={plainTick} label={x.label} />
+      <YAxis yAxisId={left.id} domain={domainOf(left.ticks)} ticks={left.ticks} tickFormatter={left.tickFormatter} interval={0} niceTicks="none" tick={plainTick} width={left.width} />
+      <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} niceTicks="none" tick={plainTick} width={48} />
       <Tooltip formatter={formatter} labelFormatter={labelFormatter} />
       {children}
       {pointer.marker !== null && <ReferenceLine x={pointer.marker} yAxisId={left.id} {...MARKER} />}

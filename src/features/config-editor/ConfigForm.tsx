@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { DEFAULT_AUGMENTATION, type Config } from '../../engine/config';
+import { FoldingFieldset } from '../../components/FoldingFieldset';
 import { SelectField } from '../../components/SelectField';
 import { AUGMENT_FIELDS, AUGMENT_HINT, FIELDS, type ChoiceKey, type NumberKey } from '../../formats/config-fields';
 import { editConfigField } from '../../store/actions';
@@ -47,8 +48,10 @@ export function ConfigForm() {
   return (
     <form className="config-form" onSubmit={(event) => event.preventDefault()} aria-label="Network and training settings">
       <LayersEditor config={config} />
-      <fieldset>
-        <legend>Training</legend>
+      <FoldingFieldset
+        legend="Training"
+        summary={`${FIELDS.optimizer.choiceLabels[config.optimizer]}, learning rate ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`}
+      >
         <div className="field-grid">
           <ConfigChoice name="optimizer" options={OPTIMIZER_OPTIONS} help={OPTIMIZER_HELP} />
           <ConfigNumber name="learningRate" />
@@ -64,7 +67,7 @@ export function ConfigForm() {
           <ConfigChoice name="init" options={INIT_OPTIONS} help={INIT_HELP} />
           <ConfigNumber name="seed" />
         </div>
-      </fieldset>
+      </FoldingFieldset>
       <OverfittingFields config={config} />
     </form>
   );
@@ -74,9 +77,12 @@ export function ConfigForm() {
 function OverfittingFields({ config }: { config: Config }) {
   const augmentId = useId();
   const augment = config.augment;
+  const summary = [
+    config.validation > 0 ? `${config.validation.toLocaleString('en-US')} held out for validation` : 'No validation set',
+    augment ? 'augmented images' : 'images as they are',
+  ].join(', ');
   return (
-    <fieldset>
-      <legend>Overfitting</legend>
+    <FoldingFieldset legend="Overfitting" summary={summary}>
       <div className="field-grid">
         <ConfigNumber name="validation" />
         <ConfigNumber name="patience" disabled={config.validation === 0} />
@@ -112,6 +118,6 @@ function OverfittingFields({ config }: { config: Config }) {
           </>
         )}
       </div>
-    </fieldset>
+    </FoldingFieldset>
   );
 }

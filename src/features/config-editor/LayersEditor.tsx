@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Config } from '../../engine/config';
+import { FoldingFieldset } from '../../components/FoldingFieldset';
 import { SelectField } from '../../components/SelectField';
 import { estimateTrainingBytes } from '../../engine/network';
 import { LAYER_FIELDS } from '../../formats/config-fields';
@@ -33,8 +34,10 @@ export function LayersEditor({ config }: { config: Config }) {
   const outputRow = rows[rows.length - 1];
 
   return (
-    <fieldset>
-      <legend>Layers</legend>
+    <FoldingFieldset
+      legend="Layers"
+      summary={`${rows.map((row) => row.output).join(' → ')} · ${total.toLocaleString('en-US')} parameters`}
+    >
       <ol className="layers">
         <li className="layer layer-fixed">
           <span className="layer-name">Input</span>
@@ -85,7 +88,7 @@ export function LayersEditor({ config }: { config: Config }) {
       >
         Add hidden layer
       </button>
-    </fieldset>
+    </FoldingFieldset>
   );
 }
 
