@@ -28,3 +28,18 @@ test('784-80000-10 is refused before training with its memory figure, and the ea
   await openTab(page, 'Draw a digit');
   await expect(page.getByText(/Restored your last model \(784-32-10 ReLU\/Softmax\)/)).toBeVisible();
 });
+
+/**
+ * A large network under the cap holds the worker for long stretches it cannot yield in: building
+ * and initialising 7.9 million parameters, the first batch, and writing the model's text after
+ * the epoch (tens of seconds here). The worker says it is busy meanwhile, so the heartbeat does
+ * not end it as hung (it did, 'it did not answer for 10 s', at the epoch's end).
+ */
+test('784-10000-10 trains an epoch to its end without the heartbeat taking the busy worker for hung', async ({ page }) => {
+  test.setTimeout(400_000);
+  await page.goto('/');
+  await typeConfigJson(page, { ...SMALL_RUN, layers: [784, 10000, 10], batch_size: 64, epochs: 1, samples: 64 });
+  await trainButton(page).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Finished 1 epoch/ })).toBeVisible({ timeout: 360_000 });
+  await expect(page.getByText(/The training worker stopped/)).toHaveCount(0);
+});

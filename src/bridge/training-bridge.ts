@@ -46,6 +46,7 @@ import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
 import type {
+  BusyMessage,
   ConvFilters,
   DatasetSource,
   EvaluationReport,
@@ -112,6 +113,9 @@ function connect(): Connection {
   // Nobody may be waiting on it; the rejection is still expected.
   dead.catch(() => {});
   const current: Connection = { worker, api, dead, kill, alive: () => heartbeat.alive() };
+  worker.addEventListener('message', (event: MessageEvent<Partial<BusyMessage> | null>) => {
+    if (event.data?.busy === true) heartbeat.alive();
+  });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
