@@ -11,6 +11,7 @@ import {
   cellImagesReceived,
   cellPageSelected,
   datasetAdded,
+  datasetErrorDismissed,
   datasetFailed,
   datasetRemoved,
   datasetSelected,
@@ -33,6 +34,7 @@ import {
   runEnded,
   runFailed,
   runReset,
+  storageOfferTaken,
   runStarting,
   workersChosen,
   trainRefused,
@@ -62,7 +64,7 @@ import type {
   TrainingWorkerApi,
 } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
-import { storageProblem } from './storage-full';
+import { storageProblem, takeStorageRetry } from './storage-full';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
 
@@ -515,7 +517,7 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
     datasetAdded(info);
     return true;
   } catch (error) {
-    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error)}`);
+    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error, () => addDataset(source))}`);
     return false;
   }
 }
@@ -577,4 +579,15 @@ export async function deleteDataset(id: string): Promise<void> {
   const current = connect();
   await answer(current, current.api.deleteDataset(id));
   datasetRemoved(id);
+}
+
+/** The full-quota offer taken: its dataset is deleted, then what failed for the quota is tried again. */
+export async function acceptStorageOffer(): Promise<void> {
+  const offer = useAppStore.getState().storageOffer;
+  if (!offer) return;
+  const retry = takeStorageRetry();
+  storageOfferTaken();
+  datasetErrorDismissed();
+  await deleteDataset(offer.datasetId);
+  await retry?.();
 }
