@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { openTab, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 /**
- * 784-80000-10 needs about 1.4 GB to train; the worker spent 23 s building it and on its first
- * batch, and the heartbeat took it for a hang. It is refused before anything starts, with its
+ * 784-80000-10 needs about 1.4 GB to train; building it and its first batch held the worker
+ * silent until the heartbeat took it for a hang. It is refused before anything starts, with its
  * figure and the cap, and the run and model trained before are untouched.
  */
 test('784-80000-10 is refused before training with its memory figure, and the earlier run and model stay', async ({ page }) => {

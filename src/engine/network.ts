@@ -17,8 +17,9 @@ export interface Dropout {
 /**
  * Networks whose training would need more memory than this are refused (see
  * estimateTrainingBytes). Not what a 64-bit tab could allocate, but what it can still train and
- * keep: 784-80000-10 (1.4 GB with Adam, 63.5 million parameters) took 13 s to initialise and
- * copy into the WebAssembly memory in Chromium and 10 s more for its first batch, and its model
+ * keep: in Chromium 784-80000-10 (1.4 GB with Adam, 63.5 million parameters) held its worker
+ * silent until the heartbeat ended it 13 s after it started (in Node: 8 s to initialise and copy
+ * into the WebAssembly memory, 10.5 s for its first batch, load average 10), and its model
  * file would be about 776 million characters (12.2 per parameter), more than the 2²⁹ a
  * JavaScript string can hold, so no epoch of it could ever be kept, restored or saved. On 28×28
  * images the widest dense network this cap allows, 784-42000-10 with plain SGD, has 33 million
