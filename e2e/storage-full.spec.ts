@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -12,7 +13,10 @@ test('a dataset that does not fit in this browser’s storage is refused with ho
   mkdirSync(dir, { recursive: true });
   const set = (name: string, count: number) => {
     const labels = Array.from({ length: count }, (_, i) => i % 3);
-    const files = { 'train-images-idx3-ubyte': idxImageFile(count, 28, 28), 'train-labels-idx1-ubyte': idxLabelFile(labels), 't10k-images-idx3-ubyte': idxImageFile(3, 28, 28), 't10k-labels-idx1-ubyte': idxLabelFile([0, 1, 2]) };
+    // Noise, which no storage can compress: the sets take their size in the quota.
+    const images = idxImageFile(count, 28, 28);
+    randomFillSync(images, 16);
+    const files = { 'train-images-idx3-ubyte': images, 'train-labels-idx1-ubyte': idxLabelFile(labels), 't10k-images-idx3-ubyte': idxImageFile(3, 28, 28), 't10k-labels-idx1-ubyte': idxLabelFile([0, 1, 2]) };
     mkdirSync(join(dir, name));
     return Object.entries(files).map(([file, bytes]) => {
       writeFileSync(join(dir, name, file), bytes);
@@ -26,10 +30,17 @@ test('a dataset that does not fit in this browser’s storage is refused with ho
     await form.getByLabel('IDX files').setInputFiles(files);
     await form.getByRole('button', { name: 'Add IDX dataset' }).click();
   };
-  await add('Small', set('small', 1000));
+  await add('Small', set('small', 1400));
   await expect(page.getByRole('radio', { name: /^Small/ })).toBeChecked();
-  await add('Large', set('large', 4000));
+  await add('Large', set('large', 2400));
   const alert = page.getByRole('alert');
   await expect(alert).toContainText(/Large was not added: this browser’s storage for this page is full \([\d.]+ MB used of [\d.]+ MB\); deleting a dataset you no longer need \(Small, [\d.]+ MB\) or older runs makes room/);
   await expect(page.getByRole('radio', { name: /^Small/ })).toBeChecked();
+
+  // The message offers the deletion itself: Small goes, and Large is added after all.
+  await alert.getByRole('button', { name: 'Delete Small (1.0 MB)' }).click();
+  await expect(page.getByRole('radio', { name: /^Large/ })).toBeChecked({ timeout: 60_000 });
+  await expect(page.getByRole('radio', { name: /^Small/ })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('radio', { name: /^Large/ })).toBeChecked();
 });

@@ -4,14 +4,14 @@
  * model, restored at load and kept again whenever a newer one settles, and the runs history.
  */
 import { watchExamples } from '../bridge/example-store';
-import { forgetLatestModel, keepLatestModel, keepsAnyModel, restoreLatestModel } from '../bridge/model-store';
+import { dropOlderModels, forgetLatestModel, keepLatestModel, keepsAnyModel, restoreLatestModel } from '../bridge/model-store';
 import { listDatasets } from '../bridge/training-bridge';
 import { errorText } from '../formats/error-text';
 import { onCheckpoint } from '../bridge/training-bridge';
-import { storageProblem } from '../bridge/storage-full';
+import { isQuotaError, storageProblem } from '../bridge/storage-full';
 import { datasetModelNoted, modelNoted, restoringEnded, restoringStarted, resultsRestored, storageFailed } from '../store/actions';
 import type { ActiveDataset } from '../store/config-slice';
-import { isBusy, resultsView, type AppState } from '../store/state';
+import { isBusy, resultsView, type AppState, type ResultsView } from '../store/state';
 import { useAppStore } from '../store/store';
 import { rememberActiveDataset } from './active-dataset';
 import { startRunHistory } from './run-history';
@@ -63,10 +63,9 @@ export function startPersistence(): void {
       if (state.dataset.id !== previous.dataset.id) void restoreModelOf(state.dataset);
     });
   });
-  // A note, not an alert: the model in use is fine, only the copy for the next visit is missing.
   const keepFailed = async (error: unknown) => modelNoted(`The model could not be kept in this browser: ${await storageProblem(error)}`);
   useAppStore.subscribe((state, previous) => {
-    if (newerModelSettled(state, previous)) keepLatestModel(state.dataset.id, resultsView(state)).catch(keepFailed);
+    if (newerModelSettled(state, previous)) void keepNewest(state.dataset.id, resultsView(state));
     for (const gone of previous.datasets.filter((set) => !state.datasets.some((kept) => kept.id === set.id))) {
       forgetLatestModel(gone.id).catch(keepFailed);
     }
@@ -74,10 +73,35 @@ export function startPersistence(): void {
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
   onCheckpoint(({ modelText }) => {
     const state = useAppStore.getState();
-    keepLatestModel(state.dataset.id, resultsView(state), modelText).catch(keepFailed);
+    void keepNewest(state.dataset.id, resultsView(state), modelText);
   });
   void startRunHistory(fail);
   watchExamples(fail('The examples you drew could not be read from this browser'));
+}
+
+/**
+ * Keeps the model just trained or loaded. When storage is full, older runs' models and other sets'
+ * models make way for it; when that is not enough it stays on the page until a reload, and the
+ * note says so and offers a dataset to delete (a note, not an alert: the model in use is fine).
+ */
+async function keepNewest(datasetId: string, view: ResultsView, modelText?: string): Promise<void> {
+  let failure: unknown;
+  try {
+    return await keepLatestModel(datasetId, view, modelText);
+  } catch (error) {
+    failure = error;
+  }
+  if (isQuotaError(failure) && (await dropOlderModels(datasetId, useAppStore.getState().currentRunId).catch(() => false))) {
+    try {
+      await keepLatestModel(datasetId, view, modelText);
+      modelNoted('This browser’s storage was full: the models of older runs and of other datasets were deleted to keep this one.');
+      return;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  const problem = await storageProblem(failure, () => keepNewest(datasetId, view, modelText));
+  modelNoted(`The model could not be kept in this browser: ${problem}. It stays on this page until you reload.`);
 }
 
 /** After a switch the worker holds no model: the set's own comes back from this browser, if one was kept. */

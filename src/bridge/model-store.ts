@@ -102,3 +102,17 @@ export async function restoreRunModel(runId: string): Promise<ModelSummary> {
   if (text === undefined) throw new Error('no model was kept for this run');
   return importModel(text);
 }
+
+/**
+ * Makes room for the newest model when storage is full: removes the models kept for other runs
+ * than `runId` (their rows stay, without a model to load) and the latest models of other sets
+ * than `datasetId`. The user's datasets are never touched here. Answers whether anything went.
+ */
+export async function dropOlderModels(datasetId: string, runId: string | null): Promise<boolean> {
+  const keptRun = runId === null ? [] : [runId, epochKey(runId)];
+  const runs = (await keys(runModels())).filter((key) => !keptRun.includes(String(key)));
+  const own = latestKeys(datasetId);
+  const sets = (await keys(latest())).filter((key) => !own.includes(String(key)));
+  await Promise.all([delMany(runs, runModels()), delMany(sets, latest())]);
+  return runs.length + sets.length > 0;
+}

@@ -11,6 +11,7 @@ import {
   cellImagesReceived,
   cellPageSelected,
   datasetAdded,
+  datasetErrorDismissed,
   datasetFailed,
   datasetRemoved,
   datasetSelected,
@@ -35,6 +36,7 @@ import {
   runEnded,
   runFailed,
   runReset,
+  storageOfferTaken,
   runStarting,
   workersChosen,
   trainRefused,
@@ -48,6 +50,7 @@ import { configProblem } from '../store/config-slice';
 import { useAppStore } from '../store/store';
 import { MNIST_DATASET } from '../store/config-slice';
 import type {
+  BusyMessage,
   ConvFilters,
   DatasetSource,
   EvaluationReport,
@@ -64,7 +67,7 @@ import type {
   TrainingWorkerApi,
 } from '../worker/api';
 import { startHeartbeat } from './heartbeat';
-import { storageProblem } from './storage-full';
+import { storageProblem, takeStorageRetry } from './storage-full';
 import { errorText } from '../formats/error-text';
 import { areaResample } from '../data/preprocess';
 
@@ -118,6 +121,9 @@ function connect(): Connection {
   // Nobody may be waiting on it; the rejection is still expected.
   dead.catch(() => {});
   const current: Connection = { worker, api, dead, kill, alive: () => heartbeat.alive() };
+  worker.addEventListener('message', (event: MessageEvent<Partial<BusyMessage> | null>) => {
+    if (event.data?.busy === true) heartbeat.alive();
+  });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     workerDied(current, event.message || 'an unexpected error');
@@ -548,7 +554,7 @@ export async function addDataset(source: DatasetSource): Promise<boolean> {
     datasetAdded(info);
     return true;
   } catch (error) {
-    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error)}`);
+    datasetFailed(`${source.name.trim() || 'The dataset'} was not added: ${await storageProblem(error, () => addDataset(source))}`);
     return false;
   }
 }
@@ -610,4 +616,15 @@ export async function deleteDataset(id: string): Promise<void> {
   const current = connect();
   await answer(current, current.api.deleteDataset(id));
   datasetRemoved(id);
+}
+
+/** The full-quota offer taken: its dataset is deleted, then what failed for the quota is tried again. */
+export async function acceptStorageOffer(): Promise<void> {
+  const offer = useAppStore.getState().storageOffer;
+  if (!offer) return;
+  const retry = takeStorageRetry();
+  storageOfferTaken();
+  datasetErrorDismissed();
+  await deleteDataset(offer.datasetId);
+  await retry?.();
 }

@@ -47,6 +47,7 @@ function dataDir(name: string, change: (folder: string) => void = () => {}): str
   return folder;
 }
 
+const wideConfig = file('wide.json', JSON.stringify({ layers: [784, 80000, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.001, epochs: 1, batch_size: 64 }));
 const tinyConfig = file('tiny.json', JSON.stringify({ layers: [16, 4, 2], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.01, epochs: 1, batch_size: 2 }));
 
 // A model file larger than the CLI reads, made sparse so it costs no disk.
@@ -81,6 +82,7 @@ describe('hostile input to the CLI: one line on stderr, exit code 1, at once', (
     [['train', '--config', tinyConfig, '--data', lying], 'train-images-idx3-ubyte.gz: the gzip data is damaged or truncated: its trailer gives a length of 64 bytes, but it inflates to 112'],
     [['train', '--config', tinyConfig, '--data', folderNamedLikeIdx], `cannot read data file ${join(folderNamedLikeIdx, 't10k-images-idx3-ubyte')}: it is a directory`],
     [['train', '--config', tinyConfig, '--data', fifo], `cannot read data file ${join(fifo, 't10k-labels-idx1-ubyte')}: it is not a regular file`],
+    [['train', '--config', wideConfig], `${wideConfig}: layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers`],
     [['train', '--config', tinyConfig, '--data', tiny, '--epochs', '-1'], '--epochs: must be an integer from 1 to 10000, got -1'],
     [['train', '--config', tinyConfig, '--data', tiny, '--seed', '-5'], '--seed: must be an integer from 0 to 4294967295, got -5'],
   ])('%j', async (args, message) => {

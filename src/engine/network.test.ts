@@ -154,6 +154,15 @@ describe('estimateTrainingBytes', () => {
     expect(estimateTrainingBytes([784, 800, 10], 128, 'adam')).toBeLessThan(MAX_TRAINING_BYTES / 20);
     expect(estimateTrainingBytes([784, 20_000, 20_000, 10], 32, 'sgd')).toBeGreaterThan(MAX_TRAINING_BYTES);
   });
+
+  it('refuses 784-80000-10 with any optimizer: its 63.5 million parameters would not fit one string as a model file', () => {
+    for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+      expect(estimateTrainingBytes([784, 80_000, 10], 64, optimizer)).toBeGreaterThan(MAX_TRAINING_BYTES);
+    }
+    // The widest dense network allowed on 28×28 images: 33 million parameters, a model text of about 410 million characters (2²⁹ fit in a string).
+    expect(estimateTrainingBytes([784, 42_000, 10], 16, 'sgd')).toBeLessThanOrEqual(MAX_TRAINING_BYTES);
+    expect(estimateTrainingBytes([784, 42_500, 10], 16, 'sgd')).toBeGreaterThan(MAX_TRAINING_BYTES);
+  });
 });
 
 describe('Network.build with convolution and pooling', () => {

@@ -14,8 +14,18 @@ export interface Dropout {
   rng: Rng;
 }
 
-/** Networks whose training would need more memory than this are refused (see estimateTrainingBytes). */
-export const MAX_TRAINING_BYTES = 1.5 * 1024 ** 3;
+/**
+ * Networks whose training would need more memory than this are refused (see
+ * estimateTrainingBytes). Not what a 64-bit tab could allocate, but what it can still train and
+ * keep: in Chromium 784-80000-10 (1.4 GB with Adam, 63.5 million parameters) held its worker
+ * silent until the heartbeat ended it 13 s after it started (in Node: 8 s to initialise and copy
+ * into the WebAssembly memory, 10.5 s for its first batch, load average 10), and its model
+ * file would be about 776 million characters (12.2 per parameter), more than the 2²⁹ a
+ * JavaScript string can hold, so no epoch of it could ever be kept, restored or saved. On 28×28
+ * images the widest dense network this cap allows, 784-42000-10 with plain SGD, has 33 million
+ * parameters: a model text of about 410 million characters.
+ */
+export const MAX_TRAINING_BYTES = 512 * 1024 ** 2;
 
 /** Rows of the batches that `evaluate` pushes through the network. */
 export const EVALUATION_BATCH = 256;

@@ -183,7 +183,13 @@ describe('parseConfig: refusals name the field and what it accepts', () => {
 
   it('a network too large for memory, with the estimate', () => {
     expect(problemWith({ ...seedFile, layers: [784, 50000, 50000, 10], activations: ['ReLU', 'ReLU', 'Softmax'] })).toMatch(
-      /^layers: network too large: training 784-50000-50000-10 with batch size 1 needs about \d+\.\d GB of memory, more than the 1\.5 GB allowed/,
+      /^layers: network too large: training 784-50000-50000-10 with batch size 1 needs about \d+\.\d GB of memory, more than the 512 MB allowed/,
+    );
+  });
+
+  it('784-80000-10, which the worker could not build in time nor keep as a file, with its figure and the cap', () => {
+    expect(problemWith({ ...seedFile, layers: [784, 80000, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', batch_size: 64 })).toBe(
+      'layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers',
     );
   });
 

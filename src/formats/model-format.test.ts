@@ -93,6 +93,16 @@ describe('our model file', () => {
     for (const image of randomImages(20, 9)) expect(restored.predict(image)).toEqual(network.predict(image));
   });
 
+  it('reports progress while it writes the weights, so a worker writing a large model can say it is alive', () => {
+    const wide: Config = { ...config, layers: [784, 300, 10] };
+    const layers = Network.create(wide.layers, wide.activations, wide.init, createRng(1)).toLayerSpecs();
+    let calls = 0;
+    const written = serializeModel({ config: wide, layers, metrics }, 'then', () => calls++);
+    expect(written).toBe(serializeModel({ config: wide, layers, metrics }, 'then'));
+    // 235,200 weights in the first layer: a call after every 4,096 values.
+    expect(calls).toBe(57);
+  });
+
   it('keeps the metrics it reached', () => {
     const loaded = parseModel(text);
     expect(loaded.metrics).toEqual(metrics);

@@ -83,10 +83,21 @@ export function float32Text(value: number): string {
   return String(Number(value.toPrecision(low)));
 }
 
-function floatList(values: Float32Array): string {
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) parts[i] = float32Text(values[i]);
-  return `[${parts.join(',')}]`;
+/** Values written between two calls of a long write's `onProgress`: 20 ms of work, 0.5 s on a machine loaded 25 to its 2 cores. */
+const VALUES_PER_PROGRESS = 1 << 12;
+
+/** Joined a slice at a time: one join of millions of strings held the thread for seconds. */
+function floatList(values: Float32Array, onProgress?: () => void): string {
+  const slices: string[] = [];
+  const parts: string[] = [];
+  for (let start = 0; start < values.length; start += VALUES_PER_PROGRESS) {
+    const end = Math.min(values.length, start + VALUES_PER_PROGRESS);
+    parts.length = end - start;
+    for (let i = start; i < end; i++) parts[i - start] = float32Text(values[i]);
+    slices.push(parts.join(','));
+    if (end - start === VALUES_PER_PROGRESS) onProgress?.();
+  }
+  return `[${slices.join(',')}]`;
 }
 
 function checkSpecs(config: Config, specs: LayerSpec[], where: string): asserts specs is DenseSpec[] {
@@ -128,8 +139,11 @@ function checkTypedSpecs(stack: LayerStack, specs: readonly LayerSpec[], where: 
   });
 }
 
-/** Our model file as pretty JSON text; throws ModelError for a model that could not be read back. */
-export function serializeModel(model: SavedModel, savedAt = new Date().toISOString()): string {
+/**
+ * Our model file as pretty JSON text; throws ModelError for a model that could not be read back.
+ * `onProgress` is called as the weights are written, for a caller that must show it is alive.
+ */
+export function serializeModel(model: SavedModel, savedAt = new Date().toISOString(), onProgress?: () => void): string {
   if (model.config.stack) checkTypedSpecs(model.config.stack, model.layers, 'layers');
   else checkSpecs(model.config, model.layers, 'layers');
   model.layers.forEach((layer, l) => {
@@ -155,8 +169,8 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
   const layers = model.layers.map((layer) => {
     const header = typed ? JSON.stringify(layerHeader(layer)).slice(1, -1) : `"inputs": ${(layer as DenseSpec).inputs}, "outputs": ${(layer as DenseSpec).outputs}, "activation": ${JSON.stringify((layer as DenseSpec).activation)}`;
     if (!('weights' in layer)) return `    {${header}}`;
-    const statistics = (specKind(layer).statistics ?? []).map(({ json, engine }) => `,\n     "${json}": ${floatList((layer as unknown as Record<string, Float32Array>)[engine])}`);
-    return `    {${header},\n     "weights": ${floatList(layer.weights)},\n     "biases": ${floatList(layer.biases)}${statistics.join('')}}`;
+    const statistics = (specKind(layer).statistics ?? []).map(({ json, engine }) => `,\n     "${json}": ${floatList((layer as unknown as Record<string, Float32Array>)[engine], onProgress)}`);
+    return `    {${header},\n     "weights": ${floatList(layer.weights, onProgress)},\n     "biases": ${floatList(layer.biases, onProgress)}${statistics.join('')}}`;
   });
   return (
     `{\n  "format": ${JSON.stringify(MODEL_FORMAT)},\n  "version": ${typed ? TYPED_MODEL_VERSION : MODEL_VERSION},\n` +

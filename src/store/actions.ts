@@ -11,7 +11,7 @@ import type { DatasetInfo, DownloadProgress, Embedding, EvaluationReport, Featur
 import { configProblem, configStateFor, fitConfig, withConfigPatch, withConfigText, withFieldReverted, type ActiveDataset } from './config-slice';
 import { DEFAULT_CONFIG } from './presets';
 import { appendPoint, appendPoints } from './series';
-import { DISTRIBUTIONS_CAP, EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView } from './state';
+import { DISTRIBUTIONS_CAP, EPOCH_POINTS_CAP, initialRunState, RATE_READINGS, RUNNING_POINTS_CAP, type AppState, type ConfusionCell, type FineTuneView, type ResultsView, type StorageOffer } from './state';
 import { useAppStore } from './store';
 
 const set = useAppStore.setState;
@@ -281,6 +281,14 @@ export function storageFailed(message: string): void {
 
 export function storageErrorDismissed(): void {
   set({ storageError: null });
+}
+
+export function storageOffered(offer: StorageOffer): void {
+  set({ storageOffer: offer });
+}
+
+export function storageOfferTaken(): void {
+  set({ storageOffer: null });
 }
 
 // Datasets

@@ -122,6 +122,13 @@ export interface FineTuneView {
   error: string | null;
 }
 
+/** A dataset to delete so that what failed for a full quota can be tried again. */
+export interface StorageOffer {
+  datasetId: string;
+  /** The button's words, naming the set and its size: "Delete Small (0.7 MB)". */
+  label: string;
+}
+
 /** What this browser keeps between visits, as the page tells the user about it. */
 export interface StorageState {
   /** Counts the models loaded from a file, a run or this browser's storage: each is a new model to read drawings with. */
@@ -130,6 +137,8 @@ export interface StorageState {
   modelNote: string | null;
   /** Something could not be kept in or read from this browser's storage. */
   storageError: string | null;
+  /** After a full storage quota: the dataset whose deletion would make room, offered beside the message; null when none is. */
+  storageOffer: StorageOffer | null;
   /** The last visit's model and results are being read back; the page says so until they appear. */
   restoring: boolean;
 }
@@ -220,6 +229,7 @@ export function initialState(config: Config): AppState {
     modelVersion: 0,
     modelNote: null,
     storageError: null,
+    storageOffer: null,
     restoring: false,
     bothCores: false,
     workersUsed: null,

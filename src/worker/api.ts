@@ -20,6 +20,15 @@ import type { DatasetSource, NamedBlob } from './dataset-source';
 
 export type { Dataset, DatasetInfo, DatasetRecord, DatasetSource, DigitMetrics, NamedBlob, NamedBytes };
 
+/**
+ * What the worker posts, outside Comlink, while a long piece of work holds its thread (building a
+ * large network, writing or reading a large model's text): the page's heartbeat counts it as an
+ * answer, so busy is not taken for hung. Comlink ignores messages without its id.
+ */
+export interface BusyMessage {
+  busy: true;
+}
+
 /** How many of some images a model reads right. */
 export interface Score {
   correct: number;

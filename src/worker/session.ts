@@ -64,6 +64,11 @@ export interface SessionOptions {
   secondWorker?(network: Network, batchSize: number): ShardPeer | null;
   /** Whether runs record their distributions (on unless false: the benchmark times them both ways). */
   recordDistributions?: boolean;
+  /**
+   * Called during work that holds the thread for long (building a large network, its first batch,
+   * writing a large model's text), so the page knows the worker is busy, not hung. Cheap to call often.
+   */
+  busy?(): void;
 }
 
 /** Milliseconds of training between two looks at the message queue. */
@@ -328,7 +333,7 @@ export class TrainingSession {
     if (!this.network || !this.modelConfig) return null;
     // MNIST models stay the files they always were; any other set is named, with its shape and classes.
     const dataset = this.modelRecord === MNIST_RECORD ? {} : { dataset: this.modelRecord };
-    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics, ...dataset });
+    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics, ...dataset }, undefined, this.options.busy);
   }
 
   /**
@@ -505,6 +510,7 @@ export class TrainingSession {
 
   private startRun(config: Config): void {
     const data = this.dataFor(config);
+    this.options.busy?.();
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
@@ -589,7 +595,10 @@ export class TrainingSession {
       const spacing = pointSpacing(training.samplesTotal);
       const nextPoint = (Math.floor(run.lastPoint.samples / spacing) + 1) * spacing;
       const started = now();
+      // Building the network came just before; a large one's first batch (its buffers touched for the first time) can take as long again.
+      this.options.busy?.();
       const step = training.step(Math.min(slice, nextPoint - run.lastPoint.samples));
+      this.options.busy?.();
 
       if (step.type === 'diverged') return this.diverged(step.error);
       if (step.type === 'finished') {

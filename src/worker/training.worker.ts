@@ -8,7 +8,7 @@ import { createDrawnDataset, deleteDataset, infoOf, listDatasets, loadImageSet, 
 import { formatSize, type ImageSet } from '../data/image-set.ts';
 import { writeIdxSet } from '../data/idx-set.ts';
 import { MAX_MODEL_FILE_BYTES } from '../formats/model-format.ts';
-import type { DownloadProgress, TrainingWorkerApi } from './api.ts';
+import type { BusyMessage, DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
 import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-peer.ts';
@@ -96,7 +96,10 @@ function startShardWorker(): Promise<Worker> {
   return shardWorker;
 }
 
+const busyMessage: BusyMessage = { busy: true };
+
 const session = new TrainingSession({
+  busy: throttled(() => self.postMessage(busyMessage)),
   loadData,
   yieldToEvents,
   now: () => performance.now(),

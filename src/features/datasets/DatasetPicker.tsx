@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { addDataset, createDrawnDataset, deleteDataset, exportDataset, selectDataset } from '../../bridge/training-bridge';
+import { acceptStorageOffer, addDataset, createDrawnDataset, deleteDataset, exportDataset, selectDataset } from '../../bridge/training-bridge';
 import { Alert } from '../../components/Alert';
 import { formatCount, namesAreDigits } from '../../components/format';
 import { Panel } from '../../components/Panel';
@@ -43,6 +43,7 @@ export function DatasetPicker() {
   const linkDataset = useAppStore((state) => state.linkDataset);
   const activeName = useAppStore((state) => state.dataset.name);
   const busy = useAppStore((state) => isBusy(state.status));
+  const offer = useAppStore((state) => state.storageOffer);
   const locked = busy || work !== null;
   const rows = [MNIST_ROW, ...datasets];
 
@@ -80,7 +81,20 @@ export function DatasetPicker() {
           {work === 'adding' ? 'Reading the dataset…' : 'Switching dataset…'}
         </p>
       )}
-      {error && <Alert onDismiss={datasetErrorDismissed}>{error}</Alert>}
+      {error && (
+        <Alert
+          onDismiss={datasetErrorDismissed}
+          action={
+            offer && (
+              <button type="button" disabled={busy || work !== null} onClick={() => void acceptStorageOffer()}>
+                {offer.label}
+              </button>
+            )
+          }
+        >
+          {error}
+        </Alert>
+      )}
       {linkDataset && (
         <p className="note" role="status">
           {linkDatasetText(linkDataset, activeName)}

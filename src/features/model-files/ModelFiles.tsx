@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FileButton } from '../../components/FileButton';
 import { Alert } from '../../components/Alert';
 import { saveFile } from '../../components/save-file';
-import { exportModel, importModelFile } from '../../bridge/training-bridge';
+import { acceptStorageOffer, exportModel, importModelFile } from '../../bridge/training-bridge';
 import { asSentence, errorText } from '../../formats/error-text';
 import { modelNoted } from '../../store/actions';
 import { isBusy } from '../../store/state';
@@ -14,6 +14,7 @@ export function ModelFiles() {
   const hasModel = useAppStore((state) => state.hasModel);
   const busy = useAppStore((state) => isBusy(state.status));
   const note = useAppStore((state) => state.modelNote);
+  const offer = useAppStore((state) => state.storageOffer);
   const [error, setError] = useState<string | null>(null);
 
   const save = async () => {
@@ -38,6 +39,11 @@ export function ModelFiles() {
       </button>
       <FileButton label="Load model" accept=".json,.onnx,application/json" disabled={busy} onFile={(file) => void load(file)} />
       {note && <p className="model-files-note">{note}</p>}
+      {note && offer && (
+        <button type="button" disabled={busy} onClick={() => void acceptStorageOffer()}>
+          {offer.label}
+        </button>
+      )}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
     </div>
   );
