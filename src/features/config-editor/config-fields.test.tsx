@@ -58,7 +58,10 @@ describe('every number field', () => {
       for (const { value, allowed } of boundaryCases(spec)) {
         const { file, form } = verdicts(key, value);
         expect(form, `${spec.json} = ${value}`).toBe(file);
-        if (allowed) expect(file, `${spec.json} = ${value}`).toBeNull();
+        // A batch of 60,000 passes its own bound but needs more memory than training may take
+        // on 28×28 images (about 0.9 GB for any layers): that refusal is the memory rule's, not the field's.
+        if (allowed && file?.startsWith('layers: network too large')) expect(file).toContain(`batch size ${value} needs about`);
+        else if (allowed) expect(file, `${spec.json} = ${value}`).toBeNull();
         else expect(file, `${spec.json} = ${value}`).toMatch(new RegExp(`^${spec.json}: must be `));
       }
     });
