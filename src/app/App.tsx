@@ -5,10 +5,7 @@ import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
-import { Distributions } from '../features/distributions/Distributions';
-import { DrawPad } from '../features/draw-pad/DrawPad';
 import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
-import { EmbeddingPanel } from '../features/embedding/EmbeddingPanel';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
@@ -22,6 +19,11 @@ import { useAppStore } from '../store/store';
 const ExportPanel = lazy(() => import('../features/export/ExportPanel').then((module) => ({ default: module.ExportPanel })));
 // The range test's chart loads with recharts when the Runs tab first shows it.
 const LrFinder = lazy(() => import('../features/lr-finder/LrFinder').then((module) => ({ default: module.LrFinder })));
+// The drawing pad (its canvases, saliency and examples) loads when its tab is first shown; the
+// distributions and the embedding map when the inside of the network is.
+const DrawPad = lazy(() => import('../features/draw-pad/DrawPad').then((module) => ({ default: module.DrawPad })));
+const Distributions = lazy(() => import('../features/distributions/Distributions').then((module) => ({ default: module.Distributions })));
+const EmbeddingPanel = lazy(() => import('../features/embedding/EmbeddingPanel').then((module) => ({ default: module.EmbeddingPanel })));
 const TrainingCharts = lazy(() => import('../features/charts/TrainingCharts').then((module) => ({ default: module.TrainingCharts })));
 
 /**
@@ -72,9 +74,11 @@ export function App() {
                   id: 'draw',
                   label: digits ? 'Draw a digit' : 'Draw',
                   content: (
-                    <DrawPad>
-                      <ModelFiles />
-                    </DrawPad>
+                    <Suspense fallback={<div className="panel" aria-busy="true" />}>
+                      <DrawPad>
+                        <ModelFiles />
+                      </DrawPad>
+                    </Suspense>
                   ),
                 },
                 {
@@ -95,8 +99,10 @@ export function App() {
                   content: (
                     <>
                       <NetworkView drawn={<FeatureMaps />} />
-                      <Distributions />
-                      <EmbeddingPanel />
+                      <Suspense fallback={<div className="panel" aria-busy="true" />}>
+                        <Distributions />
+                        <EmbeddingPanel />
+                      </Suspense>
                     </>
                   ),
                 },
