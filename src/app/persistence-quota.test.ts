@@ -3,7 +3,8 @@
  * models and other sets' models (never a dataset) and tries again; when even that is not
  * enough the note names the full storage and what can be deleted.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Checkpoint } from '../bridge/training-bridge';
 import type { DatasetInfo } from '../data/dataset-store';
 
 /**
@@ -46,9 +47,18 @@ const idb = vi.hoisted(() => {
   };
 });
 vi.mock('idb-keyval', () => idb.module);
-vi.mock('../bridge/training-bridge', () => ({ exportModel: () => Promise.resolve(null), importModel: () => Promise.reject(new Error('no worker')) }));
+/** The bridge without a worker: checkpoints are announced by the test; a kept model "loads". */
+const bridge = vi.hoisted(() => ({ listeners: [] as ((checkpoint: Checkpoint) => void)[] }));
+vi.mock('../bridge/training-bridge', () => ({
+  onCheckpoint: (listener: (checkpoint: Checkpoint) => void) => bridge.listeners.push(listener),
+  exportModel: () => Promise.resolve(null),
+  importModel: () => Promise.resolve({ description: 'kept' }),
+  listDatasets: () => Promise.resolve(),
+  selectDataset: () => Promise.resolve(),
+  atDatasetSize: (pixels: Float32Array) => pixels,
+}));
 
-const { keepNewest } = await import('./persistence');
+const { startPersistence } = await import('./persistence');
 const { resetStore, useAppStore } = await import('../store/store');
 const { resultsView } = await import('../store/state');
 
@@ -57,6 +67,14 @@ const RUN_MODELS = 'mnist-playground-run-models';
 const DATASETS = 'mnist-playground-dataset-pixels';
 const model = (name: string) => `${name} `.padEnd(1000, 'w');
 const fashion: DatasetInfo = { id: 'fashion', name: 'Fashion', height: 28, width: 28, classNames: ['a', 'b'], trainCount: 1, testCount: 1, pixelBytes: 3 * 1024 ** 2, addedAt: 1 };
+
+/** Every write and deletion the mocks answer at once: one turn of the event loop sees them all through. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+beforeAll(async () => {
+  startPersistence();
+  await settled();
+});
 
 beforeEach(() => {
   idb.dbs.clear();
@@ -69,7 +87,11 @@ beforeEach(() => {
   idb.db(DATASETS).set('fashion', 'pixels'.repeat(200));
 });
 
-const keep = () => keepNewest('mnist', resultsView(useAppStore.getState()), model('MNIST, newest'));
+/** An epoch of the current run ends on MNIST: its model is announced, to be kept. */
+async function keep(): Promise<void> {
+  for (const listener of bridge.listeners) listener({ runId: 'run-3', epoch: 1, modelText: model('MNIST, newest'), evaluation: null });
+  await settled();
+}
 const viewSize = () => JSON.stringify(resultsView(useAppStore.getState())).length;
 
 describe('keeping the newest model when storage is full', () => {

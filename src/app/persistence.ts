@@ -84,7 +84,7 @@ export function startPersistence(): void {
  * models make way for it; when that is not enough it stays on the page until a reload, and the
  * note says so and offers a dataset to delete (a note, not an alert: the model in use is fine).
  */
-export async function keepNewest(datasetId: string, view: ResultsView, modelText?: string): Promise<void> {
+async function keepNewest(datasetId: string, view: ResultsView, modelText?: string): Promise<void> {
   let failure: unknown;
   try {
     return await keepLatestModel(datasetId, view, modelText);
