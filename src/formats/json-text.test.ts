@@ -65,3 +65,35 @@ describe('parseJsonText', () => {
     );
   });
 });
+
+describe('parseJsonText with onProgress', () => {
+  const longList = (count: number, value: (i: number) => string) => `[${Array.from({ length: count }, (_, i) => value(i)).join(',')}]`;
+
+  it('reports progress at least every 4,096 numbers of a long list, even of the shortest numbers', () => {
+    const count = 100_000;
+    const text = `{"weights": ${longList(count, () => '0')}, "biases": ${longList(count, (i) => String(-i / 7))}}`;
+    let calls = 0;
+    const parsed = parseJsonText(text, () => calls++);
+    expect(parsed).toEqual(JSON.parse(text));
+    expect(calls).toBeGreaterThanOrEqual(2 * Math.ceil(count / 4096));
+  });
+
+  it.each([
+    ['a long list inside a string', `{"note": "${longList(20_000, String)}", "list": ${longList(20_000, String)}}`],
+    ['lists of lists and of mixed values', `[${longList(20_000, String)}, [${longList(20_000, String)}], ${longList(20_000, (i) => (i === 19_999 ? '"x"' : String(i)))}]`],
+    ['a string holding the escape the lists are marked with', `{"a": "\\u0000 0", "b": ${longList(20_000, String)}}`],
+    ['numbers spaced and written every way', `{"w": [ ${longList(20_000, (i) => ` -${i}.5e-3 `).slice(1, -1)} ]}`],
+  ])('reads %s as JSON.parse does', (_, text) => {
+    let calls = 0;
+    expect(parseJsonText(text, () => calls++)).toEqual(JSON.parse(text));
+  });
+
+  it.each([
+    ['a comma too many', `[${longList(20_000, String).slice(1, -1)}, ]`],
+    ['a missing comma', `[${longList(20_000, String).slice(1, -1)} 5]`],
+    ['a list never closed', `{"w": ${longList(20_000, String).slice(0, -1)}`],
+    ['text after the end', `${longList(20_000, String)} x`],
+  ])('names the same problem as without progress for %s', (_, text) => {
+    expect(() => parseJsonText(text, () => {})).toThrow(errorOf(text).message);
+  });
+});

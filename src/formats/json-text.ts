@@ -16,9 +16,19 @@ export class JsonTextError extends Error {
   }
 }
 
-export function parseJsonText(text: string): unknown {
+/**
+ * `onProgress`, when given, is called at least every VALUES_PER_PROGRESS numbers of a long
+ * list (a model's weights), for a caller that must show it is alive: one JSON.parse of a
+ * large model held the thread for many seconds.
+ */
+export function parseJsonText(text: string, onProgress?: () => void): unknown {
   // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
+  if (onProgress) {
+    const sliced = parseInSlices(text, onProgress);
+    if (sliced.parsed) return sliced.value;
+    onProgress();
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -155,4 +165,85 @@ export function locateJsonError(text: string): Located | null {
         return { offset: i, problem: `unexpected ${shown(c)} after the end of the JSON value` };
     }
   }
+}
+
+/** Numbers parsed between two calls of `onProgress`; a number and its comma take at least two characters. */
+export const VALUES_PER_PROGRESS = 1 << 12;
+const SLICE_CHARS = 2 * VALUES_PER_PROGRESS;
+/** Shorter lists are left to the one JSON.parse of the rest. */
+const LONG_LIST_CHARS = 4 * SLICE_CHARS;
+/** Stands in for a long list in the rest of the text; a file holding this escape is parsed whole. */
+const MARK = '\\u0000';
+const STRING_OR_LIST = /"[^"\\]*(?:\\.[^"\\]*)*"|\[/g;
+
+/**
+ * Long lists of numbers are cut out of the text and parsed a slice at a time, the rest (config,
+ * metrics) in one JSON.parse with a mark in their place. Anything unexpected (invalid JSON, a
+ * list that is not all numbers) gives `parsed: false`, and the caller parses the text whole,
+ * which also names the problem.
+ */
+function parseInSlices(text: string, onProgress: () => void): { parsed: true; value: unknown } | { parsed: false } {
+  if (text.length < LONG_LIST_CHARS || text.includes(MARK)) return { parsed: false };
+  const lists: number[][] = [];
+  const rest: string[] = [];
+  let copied = 0;
+  STRING_OR_LIST.lastIndex = 0;
+  for (let match = STRING_OR_LIST.exec(text); match; match = STRING_OR_LIST.exec(text)) {
+    if (match[0] !== '[') continue;
+    const open = match.index;
+    if (!/\s*-?\d/y.test(text.slice(open + 1, open + 64))) continue;
+    const close = text.indexOf(']', open);
+    if (close < 0 || close - open < LONG_LIST_CHARS) continue;
+    const list = numbersBetween(text, open + 1, close, onProgress);
+    if (!list) return { parsed: false };
+    rest.push(text.slice(copied, open), `"${MARK}${lists.length}"`);
+    lists.push(list);
+    copied = close + 1;
+    STRING_OR_LIST.lastIndex = copied;
+  }
+  rest.push(text.slice(copied));
+  onProgress();
+  let value: unknown;
+  try {
+    value = JSON.parse(rest.join(''));
+  } catch {
+    return { parsed: false };
+  }
+  onProgress();
+  return { parsed: true, value: restoreLists(value, lists) };
+}
+
+/** The numbers of text[start, end) (a list's inside), or null if it is anything else. */
+function numbersBetween(text: string, start: number, end: number, onProgress: () => void): number[] | null {
+  const numbers: number[] = [];
+  for (;;) {
+    // Cut at a comma, so a slice holds whole numbers.
+    const cut = end - start <= SLICE_CHARS ? end : text.lastIndexOf(',', start + SLICE_CHARS);
+    if (cut <= start) return null;
+    let slice: unknown[];
+    try {
+      slice = JSON.parse(`[${text.slice(start, cut)}]`) as unknown[];
+    } catch {
+      return null;
+    }
+    // An empty slice is a comma too many ("[1,]"), which one parse of the whole list refuses.
+    if (slice.length === 0 || !slice.every((value) => typeof value === 'number')) return null;
+    for (const value of slice as number[]) numbers.push(value);
+    onProgress();
+    if (cut === end) return numbers;
+    start = cut + 1;
+  }
+}
+
+function restoreLists(value: unknown, lists: number[][]): unknown {
+  if (typeof value === 'string' && value.startsWith('\u0000')) return lists[Number(value.slice(1))];
+  if (Array.isArray(value)) return value.map((item) => restoreLists(item, lists));
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const restored = restoreLists(record[key], lists);
+      if (restored !== record[key]) record[key] = restored;
+    }
+  }
+  return value;
 }

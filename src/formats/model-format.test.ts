@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Config, SEED_CONFIG } from '../engine/config.ts';
 import { metricsFromConfusion } from '../engine/metrics.ts';
+import type { LayerSpec } from '../engine/layer.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { float32Text, ModelError, parseModel, serializeModel } from './model-format.ts';
@@ -101,6 +102,24 @@ describe('our model file', () => {
     expect(written).toBe(serializeModel({ config: wide, layers, metrics }, 'then'));
     // 235,200 weights in the first layer: a call after every 4,096 values.
     expect(calls).toBe(57);
+  });
+
+  it('reports progress while it reads the weights, and reads them as it always did', () => {
+    const wide: Config = { ...config, layers: [784, 300, 10] };
+    const layers = Network.create(wide.layers, wide.activations, wide.init, createRng(1)).toLayerSpecs();
+    const written = serializeModel({ config: wide, layers, metrics: null }, 'then');
+    // Files written by other tools need not be laid out as ours.
+    for (const file of [written, JSON.stringify(JSON.parse(written))]) {
+      let calls = 0;
+      const read = parseModel(file, () => calls++);
+      // Compared value by value: toEqual on arrays this long takes seconds.
+      const values = (specs: LayerSpec[]) => specs.flatMap((spec) => ('weights' in spec ? [spec.weights, spec.biases] : []));
+      const [got, want] = [values(read.layers), values(layers)];
+      expect(got.map((list) => list.length)).toEqual(want.map((list) => list.length));
+      expect(got.every((list, l) => list.every((value, i) => Object.is(value, want[l][i])))).toBe(true);
+      // 235,200 weights in the first layer: a call at least every 4,096 values.
+      expect(calls).toBeGreaterThanOrEqual(Math.ceil((784 * 300) / 4096));
+    }
   });
 
   it('keeps the metrics it reached', () => {

@@ -183,10 +183,11 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
 }
 
 /** Values as float32, refusing anything that is not a number or would not fit a float32. */
-function float32s(values: readonly unknown[], expected: number, where: string): Float32Array {
+function float32s(values: readonly unknown[], expected: number, where: string, onProgress?: () => void): Float32Array {
   if (values.length !== expected) throw new ModelError(`${where}: expected ${expected} numbers, got ${values.length}`);
   const result = new Float32Array(expected);
   for (let i = 0; i < expected; i++) {
+    if (i % VALUES_PER_PROGRESS === 0) onProgress?.();
     const value = values[i];
     const single = typeof value === 'number' ? Math.fround(value) : NaN;
     if (!Number.isFinite(single)) {
@@ -208,12 +209,15 @@ function configOrModelError(json: unknown, where: string, dataset?: DatasetRecor
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** A list of parameters, its items left to float32s: z.array visits each of millions (seconds, with nothing to report progress). */
+const parameterList = z.custom<unknown[]>((value) => Array.isArray(value), { error: (issue) => `must be a list, got ${describeValue(issue.input)}` });
+
 const ourLayer = z.strictObject({
   inputs: count,
   outputs: count,
   activation: z.string(),
-  weights: z.array(z.unknown()),
-  biases: z.array(z.unknown()),
+  weights: parameterList,
+  biases: parameterList,
 });
 
 const ourModel = z.strictObject({
@@ -248,7 +252,7 @@ function checkMetrics(stored: NonNullable<z.output<typeof ourModel>['metrics']>,
   return metrics;
 }
 
-function parseOurs(json: Record<string, unknown>): LoadedModel {
+function parseOurs(json: Record<string, unknown>, onProgress?: () => void): LoadedModel {
   if (json.format !== MODEL_FORMAT) {
     const found = json.format === undefined ? 'no "format" field' : `unknown model format ${describeValue(json.format)}`;
     throw new ModelError(`${found}; this app reads "${MODEL_FORMAT}" and neural-net-rs models`);
@@ -261,7 +265,7 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
   if (!parsed.success) throw new ModelError(issueTexts(parsed.error)[0]);
   const file = parsed.data;
   const config = configOrModelError(file.config, 'config', file.dataset);
-  const layers = config.stack ? typedLayers(config.stack, file.layers) : denseLayers(config, file.layers);
+  const layers = config.stack ? typedLayers(config.stack, file.layers, onProgress) : denseLayers(config, file.layers, onProgress);
   const classes = config.layers[config.layers.length - 1];
   const metrics = file.metrics ? checkMetrics(file.metrics, classes) : null;
   return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null, ...(file.dataset && { dataset: file.dataset }) };
@@ -271,7 +275,7 @@ function parseOurs(json: Record<string, unknown>): LoadedModel {
  * A version 2 file's layers: each must be the layer the config's stack gives there
  * (both named when not), and its parameters as many as its declared shape needs.
  */
-function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
+function typedLayers(stack: LayerStack, list: unknown[], onProgress?: () => void): LayerSpec[] {
   const expected = stackSpecs(stack);
   if (list.length !== expected.length) throw new ModelError(`layers: the config has ${expected.length} layers after the input but the model has ${list.length}`);
   return expected.map((spec, l) => {
@@ -294,7 +298,7 @@ function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
     const params = (values: unknown, count: number, name: string) => {
       if (!Array.isArray(values)) throw new ModelError(`${where}.${name}: must be a list of numbers, got ${describeValue(values)}`);
       if (values.length !== count) throw new ModelError(`${where}.${name}: has ${values.length} values but its declared shape ${declared.shape} needs ${count}`);
-      return float32s(values, count, `${where}.${name}`);
+      return float32s(values, count, `${where}.${name}`, onProgress);
     };
     const read = Object.fromEntries(statistics.map(({ json, engine }) => [engine, params(rest[json], declared.biases, json)]));
     return { ...spec, weights: params(weights, declared.weights, 'weights'), biases: params(biases, declared.biases, 'biases'), ...read } as LayerSpec;
@@ -302,7 +306,7 @@ function typedLayers(stack: LayerStack, list: unknown[]): LayerSpec[] {
 }
 
 /** A version 1 file's dense layers, each checked against the config's sizes and activations. */
-function denseLayers(config: Config, list: unknown[]): DenseSpec[] {
+function denseLayers(config: Config, list: unknown[], onProgress?: () => void): DenseSpec[] {
   const parsed = z.array(ourLayer).safeParse(list, { error: zodMessage });
   if (!parsed.success) throw new ModelError(issueTexts(parsed.error).map((text) => `layers${text.startsWith('[') ? '' : ': '}${text}`)[0]);
   const file = { layers: parsed.data };
@@ -322,8 +326,8 @@ function denseLayers(config: Config, list: unknown[]): DenseSpec[] {
       inputs,
       outputs,
       activation: config.activations[l],
-      weights: float32s(layer.weights, inputs * outputs, `${where}.weights`),
-      biases: float32s(layer.biases, outputs, `${where}.biases`),
+      weights: float32s(layer.weights, inputs * outputs, `${where}.weights`, onProgress),
+      biases: float32s(layer.biases, outputs, `${where}.biases`, onProgress),
     };
   });
 }
@@ -331,9 +335,9 @@ function denseLayers(config: Config, list: unknown[]): DenseSpec[] {
 /** A matrix as neural-net-rs's own Matrix wrote it, or as ndarray's serde (bare or wrapped in {data}). */
 const rustMatrix = z.union(
   [
-    z.object({ rows: count, cols: count, data: z.array(z.unknown()) }),
-    z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }),
-    z.object({ data: z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: z.array(z.unknown()) }) }),
+    z.object({ rows: count, cols: count, data: parameterList }),
+    z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: parameterList }),
+    z.object({ data: z.object({ v: z.literal(1), dim: z.tuple([count, count]), data: parameterList }) }),
   ],
   { error: (issue) => `must be a matrix {"rows", "cols", "data"}, got ${describeValue(issue.input)}` },
 );
@@ -377,7 +381,7 @@ function foldStandardisation(layer: DenseSpec, mean: number, std: number): void 
   }
 }
 
-function parseRust(json: Record<string, unknown>): LoadedModel {
+function parseRust(json: Record<string, unknown>, onProgress?: () => void): LoadedModel {
   const parsed = rustModel.safeParse(json, { error: zodMessage });
   if (!parsed.success) throw new ModelError(`neural-net-rs model: ${issueTexts(parsed.error)[0]}`);
   const file = parsed.data;
@@ -410,7 +414,7 @@ function parseRust(json: Record<string, unknown>): LoadedModel {
         `weights[${l}]: is ${rows}×${cols} but layers ${inputs}→${outputs} need ${outputs}×${inputs + 1} (outputs × inputs + bias)`,
       );
     }
-    const values = float32s(data, rows * cols, `weights[${l}].data`);
+    const values = float32s(data, rows * cols, `weights[${l}].data`, onProgress);
     const weights = new Float32Array(outputs * inputs);
     const biases = new Float32Array(outputs);
     for (let o = 0; o < outputs; o++) {
@@ -430,11 +434,14 @@ function parseRust(json: Record<string, unknown>): LoadedModel {
   return { config, layers, metrics: null, source: 'neural-net-rs', savedAt: null };
 }
 
-/** A model file (ours or neural-net-rs's) as config, layer specs and metrics; throws ModelError. */
-export function parseModel(text: string): LoadedModel {
+/**
+ * A model file (ours or neural-net-rs's) as config, layer specs and metrics; throws ModelError.
+ * `onProgress` is called as the numbers are read, for a caller that must show it is alive.
+ */
+export function parseModel(text: string, onProgress?: () => void): LoadedModel {
   let json: unknown;
   try {
-    json = parseJsonText(text);
+    json = parseJsonText(text, onProgress);
   } catch (error) {
     if (error instanceof JsonTextError) throw new ModelError(`the model file is not valid JSON: ${error.message}`);
     throw error;
@@ -443,8 +450,8 @@ export function parseModel(text: string): LoadedModel {
     throw new ModelError(`a model file must be a JSON object, got ${describeValue(json)}`);
   }
   const record = json as Record<string, unknown>;
-  if ('format' in record || 'version' in record) return parseOurs(record);
-  if ('weights' in record) return parseRust(record);
+  if ('format' in record || 'version' in record) return parseOurs(record, onProgress);
+  if ('weights' in record) return parseRust(record, onProgress);
   throw new ModelError(
     `not a model file: expected "format": "${MODEL_FORMAT}" or a neural-net-rs model ("layers", "weights", "activation_types")`,
   );

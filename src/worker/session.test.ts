@@ -5,7 +5,7 @@ import { createRng } from '../engine/rng';
 import { parseConfig } from '../formats/config-format';
 import { evaluate } from '../engine/metrics';
 import { Network } from '../engine/network';
-import { parseModel } from '../formats/model-format';
+import { parseModel, serializeModel } from '../formats/model-format';
 import type { TrainingEvent } from './api';
 import { pointSpacing, recordsPerEpoch, TrainingSession, type Datasets, type SessionOptions } from './session';
 
@@ -310,6 +310,16 @@ describe('training session', () => {
     s.importModel(s.exportModel() as string);
     const reloaded = await s.getTestImages(4, 4, 0, 1000);
     expect(Array.from(reloaded.indices)).toEqual(Array.from(all.indices));
+  });
+
+  it('reports that it is busy while it reads a large model, so the page does not take it for hung', () => {
+    const wide: Config = { ...config, layers: [784, 300, 10] };
+    const layers = Network.create(wide.layers, wide.activations, wide.init, createRng(1)).toLayerSpecs();
+    let busy = 0;
+    const { session: s } = session(undefined, { busy: () => busy++ });
+    s.importModel(serializeModel({ config: wide, layers, metrics: null }));
+    // 235,200 weights in the first layer: a report at least every 4,096 values.
+    expect(busy).toBeGreaterThanOrEqual(Math.ceil((784 * 300) / 4096));
   });
 
   it('exports and imports models, refusing a bad file without losing the current one', async () => {

@@ -342,7 +342,7 @@ export class TrainingSession {
    */
   importModel(text: string, active: DatasetRecord = this.record): ModelSummary {
     if (this.loop) throw new Error('A model cannot be loaded while training runs; pause or stop it first.');
-    const model = parseModel(text);
+    const model = parseModel(text, this.options.busy);
     const trainedOn = model.dataset ?? MNIST_RECORD;
     const mismatch = shapeMismatch(trainedOn, active);
     if (mismatch) throw new Error(`This model does not fit the dataset: ${mismatch}.`);
