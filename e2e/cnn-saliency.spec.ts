@@ -1,7 +1,7 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { axeViolations } from './axe';
 import { drawStroke, verticalLine } from './draw-helpers';
-import { atViewport, buildCnnInForm, openTab, trainButton, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, buildCnnInForm, openTab, trainButton, unfold, VIEWPORTS, waitForRunEnd } from './helpers';
 
 /** Distinct colours of a canvas that are not grey: the saliency's red and blue, Grad-CAM's reds. */
 async function tints(canvas: Locator): Promise<number> {
@@ -21,6 +21,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       test.setTimeout(400_000);
       await page.goto('/');
       await buildCnnInForm(page);
+      await unfold(page, 'Training');
       await page.getByLabel('Epochs').fill('1');
       await page.getByLabel('Training samples').fill('1000');
       await trainButton(page).click();

@@ -115,6 +115,7 @@ export function atViewport(viewport: (typeof VIEWPORTS)[number]) {
  * one: conv 5×5×8 same ReLU → maxpool 2 → dense 10 Softmax.
  */
 export async function buildCnnInForm(page: Page): Promise<void> {
+  await unfold(page, 'Layers');
   await page.getByLabel('Hidden layer 1 Type').selectOption('Convolution');
   await page.getByLabel('Hidden layer 1 Filters').fill('8');
   await page.getByLabel('Hidden layer 1 Kernel size').fill('5');
