@@ -27,6 +27,9 @@ test('a model belongs to the set it was trained on: switching sets brings back t
   await waitForRunEnd(page);
   const shiftedAccuracy = await overallAccuracy(page);
   expect(shiftedAccuracy).toBeGreaterThan(50);
+  // The panel no longer says the set has no model once a run on it is kept.
+  await expect(page.getByRole('status').filter({ hasText: 'The latest model trained on Shifted digits is kept in this browser' })).toBeVisible();
+  await expect(page.getByText('No model has been trained on Shifted digits')).toHaveCount(0);
 
   await mnist.click();
   await expectModelOf(page, 'MNIST', mnistAccuracy, '10,000');
