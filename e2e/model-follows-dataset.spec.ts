@@ -28,7 +28,7 @@ test('a model belongs to the set it was trained on: switching sets brings back t
   const shiftedAccuracy = await overallAccuracy(page);
   expect(shiftedAccuracy).toBeGreaterThan(50);
   // The panel no longer says the set has no model once a run on it is kept.
-  await expect(page.getByRole('status').filter({ hasText: 'The latest model trained on Shifted digits is kept in this browser' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'The last model trained on Shifted digits is kept in this browser' })).toBeVisible();
   await expect(page.getByText('No model has been trained on Shifted digits')).toHaveCount(0);
 
   await mnist.click();

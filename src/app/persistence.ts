@@ -121,7 +121,7 @@ async function keepNewest(dataset: ActiveDataset, view: ResultsView, modelText: 
 function trainedModelKept(dataset: ActiveDataset): void {
   const state = useAppStore.getState();
   if (state.dataset.id !== dataset.id || state.datasetModelNote === null) return;
-  datasetModelNoted(`The latest model trained on ${dataset.name} is kept in this browser; it comes back when you switch to ${dataset.name} again.`);
+  datasetModelNoted(`The last model trained on ${dataset.name} is kept in this browser and comes back with the set.`);
 }
 
 /** After a switch the worker holds no model: the set's own comes back from this browser, if one was kept. */
