@@ -35,6 +35,9 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       const epochTicks = page.getByRole('figure', { name: 'Accuracy per epoch' }).locator('.recharts-xAxis-tick-labels text');
       await expect(epochTicks.first()).toBeVisible();
       expect(await epochTicks.allTextContents()).toEqual(['1']);
+      // The per-class table fits its panel: no column (Images, last) is hidden behind a sideways scroll.
+      const tableBox = page.getByRole('region', { name: 'Per-class metrics' });
+      expect(await tableBox.evaluate((box) => box.scrollWidth - box.clientWidth)).toBeLessThanOrEqual(0);
 
       // The README's picture of a named-class set's evaluation: the screen with the panel's top at its top.
       await page.getByRole('region', { name: 'Evaluation' }).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
