@@ -47,6 +47,11 @@ test('a model belongs to the set it was trained on: switching sets brings back t
   await expect(page.getByRole('status').filter({ hasText: 'Brought back the last model trained on MNIST' })).toBeVisible();
   expect(await overallAccuracy(page)).toBe(mnistAccuracy);
   await expect(page.locator('.evaluation-panel .overall')).toContainText('of 10,000 correct');
+  // MNIST too: a new run's model replaces what the note said of the one brought back.
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  await expect(page.getByRole('status').filter({ hasText: 'The last model trained on MNIST is kept in this browser' })).toBeVisible();
+  await expect(page.getByText('Brought back the last model trained on MNIST')).toHaveCount(0);
 });
 
 /** The set's own model is back: its results on screen, and Evaluate now scores the worker's model the same on the set's test images. */
