@@ -27,6 +27,9 @@ test('a model belongs to the set it was trained on: switching sets brings back t
   await waitForRunEnd(page);
   const shiftedAccuracy = await overallAccuracy(page);
   expect(shiftedAccuracy).toBeGreaterThan(50);
+  // The panel no longer says the set has no model once a run on it is kept.
+  await expect(page.getByRole('status').filter({ hasText: 'The last model trained on Shifted digits is kept in this browser' })).toBeVisible();
+  await expect(page.getByText('No model has been trained on Shifted digits')).toHaveCount(0);
 
   await mnist.click();
   await expectModelOf(page, 'MNIST', mnistAccuracy, '10,000');
@@ -44,6 +47,11 @@ test('a model belongs to the set it was trained on: switching sets brings back t
   await expect(page.getByRole('status').filter({ hasText: 'Brought back the last model trained on MNIST' })).toBeVisible();
   expect(await overallAccuracy(page)).toBe(mnistAccuracy);
   await expect(page.locator('.evaluation-panel .overall')).toContainText('of 10,000 correct');
+  // MNIST too: a new run's model replaces what the note said of the one brought back.
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  await expect(page.getByRole('status').filter({ hasText: 'The last model trained on MNIST is kept in this browser' })).toBeVisible();
+  await expect(page.getByText('Brought back the last model trained on MNIST')).toHaveCount(0);
 });
 
 /** The set's own model is back: its results on screen, and Evaluate now scores the worker's model the same on the set's test images. */

@@ -31,6 +31,13 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await expect(table.getByRole('rowheader', { name: 'Ankle boot' })).toBeVisible();
       await expect(page.getByRole('table', { name: 'Confusion matrix' })).toContainText('Sneaker');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      // One epoch run, one epoch on the axis: no tick at an epoch 2 that never happened.
+      const epochTicks = page.getByRole('figure', { name: 'Accuracy per epoch' }).locator('.recharts-xAxis-tick-labels text');
+      await expect(epochTicks.first()).toBeVisible();
+      expect(await epochTicks.allTextContents()).toEqual(['1']);
+      // The per-class table fits its panel: no column (Images, last) is hidden behind a sideways scroll.
+      const tableBox = page.getByRole('region', { name: 'Per-class metrics' });
+      expect(await tableBox.evaluate((box) => box.scrollWidth - box.clientWidth)).toBeLessThanOrEqual(0);
 
       // The README's picture of a named-class set's evaluation: the screen with the panel's top at its top.
       await page.getByRole('region', { name: 'Evaluation' }).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));

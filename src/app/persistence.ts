@@ -23,12 +23,18 @@ import { startRunHistory } from './run-history';
  */
 function newerModelSettled(state: AppState, previous: AppState): boolean {
   if (!state.hasModel || isBusy(state.status) || state.status === 'paused') return false;
-  const settled = (s: AppState) => s.status === 'finished' || s.status === 'stopped' || s.status === 'diverged';
   return (
     (state.evaluation !== null && state.evaluation !== previous.evaluation) ||
-    (settled(state) && !settled(previous)) ||
+    runEnded(state, previous) ||
     state.modelVersion !== previous.modelVersion
   );
+}
+
+const settledRun = (s: AppState) => s.status === 'finished' || s.status === 'stopped' || s.status === 'diverged';
+
+/** A run's end, not a restore: restored results come with an idle status. */
+function runEnded(state: AppState, previous: AppState): boolean {
+  return settledRun(state) && !settledRun(previous);
 }
 
 export function startPersistence(): void {
@@ -65,7 +71,7 @@ export function startPersistence(): void {
   });
   const keepFailed = async (error: unknown) => modelNoted(`The model could not be kept in this browser: ${await storageProblem(error)}`);
   useAppStore.subscribe((state, previous) => {
-    if (newerModelSettled(state, previous)) void keepNewest(state.dataset.id, resultsView(state));
+    if (newerModelSettled(state, previous)) void keepNewest(state.dataset, resultsView(state), undefined, runEnded(state, previous));
     for (const gone of previous.datasets.filter((set) => !state.datasets.some((kept) => kept.id === set.id))) {
       forgetLatestModel(gone.id).catch(keepFailed);
     }
@@ -73,7 +79,7 @@ export function startPersistence(): void {
   // The bridge has put the epoch's results in the store before it announces the checkpoint.
   onCheckpoint(({ modelText }) => {
     const state = useAppStore.getState();
-    void keepNewest(state.dataset.id, resultsView(state), modelText);
+    void keepNewest(state.dataset, resultsView(state), modelText, true);
   });
   void startRunHistory(fail);
   watchExamples(fail('The examples you drew could not be read from this browser'));
@@ -84,10 +90,13 @@ export function startPersistence(): void {
  * models make way for it; when that is not enough it stays on the page until a reload, and the
  * note says so and offers a dataset to delete (a note, not an alert: the model in use is fine).
  */
-async function keepNewest(datasetId: string, view: ResultsView, modelText?: string): Promise<void> {
+async function keepNewest(dataset: ActiveDataset, view: ResultsView, modelText: string | undefined, trained: boolean): Promise<void> {
+  const datasetId = dataset.id;
   let failure: unknown;
   try {
-    return await keepLatestModel(datasetId, view, modelText);
+    await keepLatestModel(datasetId, view, modelText);
+    if (trained) trainedModelKept(dataset);
+    return;
   } catch (error) {
     failure = error;
   }
@@ -95,13 +104,24 @@ async function keepNewest(datasetId: string, view: ResultsView, modelText?: stri
     try {
       await keepLatestModel(datasetId, view, modelText);
       modelNoted('This browser’s storage was full: the models of older runs and of other datasets were deleted to keep this one.');
+      if (trained) trainedModelKept(dataset);
       return;
     } catch (error) {
       failure = error;
     }
   }
-  const problem = await storageProblem(failure, () => keepNewest(datasetId, view, modelText));
+  const problem = await storageProblem(failure, () => keepNewest(dataset, view, modelText, trained));
   modelNoted(`The model could not be kept in this browser: ${problem}. It stays on this page until you reload.`);
+}
+
+/**
+ * A run's model on the set is kept: what the Dataset panel said of the set's model ("none yet",
+ * "brought back") is no longer true. Where it said nothing (a first visit) it stays quiet.
+ */
+function trainedModelKept(dataset: ActiveDataset): void {
+  const state = useAppStore.getState();
+  if (state.dataset.id !== dataset.id || state.datasetModelNote === null) return;
+  datasetModelNoted(`The last model trained on ${dataset.name} is kept in this browser and comes back with the set.`);
 }
 
 /** After a switch the worker holds no model: the set's own comes back from this browser, if one was kept. */

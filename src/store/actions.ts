@@ -310,9 +310,9 @@ export function datasetNoted(note: string): void {
   set({ datasetNote: note });
 }
 
-/** What became of the model on a switch of set, said after what following the set changed. */
+/** What the active set's model now is, said after what following the set changed; it replaces what was said before. */
 export function datasetModelNoted(note: string): void {
-  set((state) => ({ datasetNote: state.datasetNote ? `${state.datasetNote} ${note}` : note }));
+  set({ datasetModelNote: note });
 }
 
 /** The dataset marker of the link the page opened with (null: the link names none). */
@@ -382,6 +382,7 @@ function followDataset(state: AppState, dataset: ActiveDataset): Partial<AppStat
     datasetWork: null,
     datasetError: null,
     datasetNote: note,
+    datasetModelNote: null,
     fineTune: null,
   };
 }

@@ -94,6 +94,8 @@ export interface DatasetsState {
   datasetError: string | null;
   /** What following the dataset changed (the network's input and output sizes). */
   datasetNote: string | null;
+  /** What the active set's own model is: none yet, brought back from this browser, or kept from a run on it. */
+  datasetModelNote: string | null;
   /**
    * The dataset the link this page opened with was made on (links do not carry data), or why its
    * marker was not read. It outlives changes of dataset, such as the last visit's set made active.
@@ -221,6 +223,7 @@ export function initialState(config: Config): AppState {
     datasetWork: null,
     datasetError: null,
     datasetNote: null,
+    datasetModelNote: null,
     examples: [],
     examplesProblem: null,
     fineTune: null,

@@ -9,7 +9,7 @@ import { useThrottledValue } from '../../components/use-throttled-value';
 import type { EpochPoint } from '../../store/state';
 import { useAppStore } from '../../store/store';
 import type { RunningPoint } from '../../worker/api';
-import { accuracyTicks, compactNumber, niceTicks } from './axes';
+import { accuracyTicks, compactNumber, epochAxis, niceTicks } from './axes';
 import { EpochTable } from './EpochTable';
 import { seriesCsv } from './series-csv';
 import './charts.css';
@@ -70,7 +70,7 @@ const runValue = (value: unknown, name: unknown) =>
   String(name).includes('loss') ? formatLoss(Number(value)) : formatPercent(Number(value));
 
 const domainOf = (ticks: number[]): [number, number] => [ticks[0], ticks[ticks.length - 1]];
-const epochTicks = (points: EpochPoint[]) => niceTicks(1, points[points.length - 1]?.epoch ?? 1, 8, 1);
+const epochAxisOf = (points: EpochPoint[]) => epochAxis(points[points.length - 1]?.epoch ?? 1);
 const maxOf = (values: number[]) => values.reduce((max, value) => (value > max ? value : max), 0);
 const lossTicksOf = (losses: number[]) => niceTicks(0, maxOf(losses), 4);
 
@@ -178,7 +178,7 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
   const other = (p: EpochPoint) => (validation ? (p.validationAccuracy ?? p.trainAccuracy) : p.testAccuracy);
   // Zoomed to the data, so 97% against 98% stays visible.
   const ticks = accuracyTicks(Math.min(...points.flatMap((p) => [p.trainAccuracy, other(p)])));
-  const xTicks = epochTicks(points);
+  const xAxis = epochAxisOf(points);
   const dot = points.length <= 30 ? DOT : false;
   return (
     <ChartFigure
@@ -198,7 +198,7 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
       {({ marker, chartProps }) => (
         <ComposedChart responsive accessibilityLayer={false} style={CHART_STYLE} data={points.length > 0 ? data : NO_EPOCHS} margin={MARGIN} {...chartProps}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis dataKey="epoch" type="number" domain={domainOf(xTicks)} ticks={xTicks} interval={0} niceTicks="none" tick={plainTick} label={EPOCH_LABEL} />
+          <XAxis dataKey="epoch" type="number" domain={xAxis.domain} ticks={xAxis.ticks} interval={0} niceTicks="none" tick={plainTick} label={EPOCH_LABEL} />
           <YAxis domain={domainOf(ticks)} ticks={ticks} interval={0} niceTicks="none" tick={plainTick} tickFormatter={percentTick} width={44} />
           <Tooltip formatter={accuracyValue} labelFormatter={epochLabel} />
           {validation && (
@@ -219,6 +219,8 @@ const AccuracyChart = memo(function AccuracyChart({ points }: { points: EpochPoi
 
 interface AxisSpec {
   ticks: number[];
+  /** From the first tick to the last unless given. */
+  domain?: [number, number];
   tickFormatter?: (value: number) => string;
 }
 
@@ -246,7 +248,7 @@ function DualAxisChart({
     <LineChart responsive accessibilityLayer={false} style={CHART_STYLE} data={data} margin={MARGIN} {...pointer.chartProps}>
       {/* On the default axis id, which no axis here has, recharts made up an axis for the grid and worked out its ticks on every redraw. */}
       <CartesianGrid yAxisId={left.id} strokeDasharray="3 3" stroke="#e5e7eb" />
-      <XAxis dataKey={x.dataKey} type="number" domain={domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} niceTicks="none" tick={plainTick} label={x.label} />
+      <XAxis dataKey={x.dataKey} type="number" domain={x.domain ?? domainOf(x.ticks)} ticks={x.ticks} tickFormatter={x.tickFormatter} interval={0} niceTicks="none" tick={plainTick} label={x.label} />
       <YAxis yAxisId={left.id} domain={domainOf(left.ticks)} ticks={left.ticks} tickFormatter={left.tickFormatter} interval={0} niceTicks="none" tick={plainTick} width={left.width} />
       <YAxis yAxisId="loss" orientation="right" domain={domainOf(lossTicks)} ticks={lossTicks} tickFormatter={compactNumber} interval={0} niceTicks="none" tick={plainTick} width={48} />
       <Tooltip formatter={formatter} labelFormatter={labelFormatter} />
@@ -263,7 +265,7 @@ const ERROR_LEGEND = [
 
 const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }) {
   const dot = points.length <= 30 ? DOT : false;
-  const xTicks = epochTicks(points);
+  const xAxis = epochAxisOf(points);
   const errorTicks = niceTicks(0, maxOf(points.map((p) => p.averageError)), 4);
   return (
     <ChartFigure
@@ -279,7 +281,7 @@ const ErrorChart = memo(function ErrorChart({ points }: { points: EpochPoint[] }
       {(pointer) => (
         <DualAxisChart
           data={points.length > 0 ? points : NO_EPOCHS}
-          x={{ dataKey: 'epoch', ticks: xTicks, label: EPOCH_LABEL }}
+          x={{ dataKey: 'epoch', ...xAxis, label: EPOCH_LABEL }}
           left={{ id: 'error', ticks: errorTicks, tickFormatter: compactNumber, width: 48 }}
           lossTicks={lossTicksOf(points.map((p) => p.loss))}
           formatter={lossValue}

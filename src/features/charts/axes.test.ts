@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accuracyTicks, compactNumber, niceTicks } from './axes';
+import { accuracyTicks, compactNumber, epochAxis, niceTicks } from './axes';
 
 describe('chart axes', () => {
   it('picks round, evenly spaced ticks that cover the data', () => {
@@ -9,6 +9,12 @@ describe('chart axes', () => {
     expect(niceTicks(1, 12, 8, 1)).toEqual([0, 2, 4, 6, 8, 10, 12]);
     expect(niceTicks(1, 3, 8, 1)).toEqual([1, 2, 3]);
     expect(niceTicks(1, 1, 8, 1)).toEqual([1, 2]);
+  });
+
+  it('fits an epoch axis to the epochs run: one epoch is one tick mid-axis, not an axis to epoch 2', () => {
+    expect(epochAxis(1)).toEqual({ ticks: [1], domain: [0.5, 1.5] });
+    expect(epochAxis(3)).toEqual({ ticks: [1, 2, 3], domain: [1, 3] });
+    expect(epochAxis(12)).toEqual({ ticks: [0, 2, 4, 6, 8, 10, 12], domain: [0, 12] });
   });
 
   it('covers any range with at most the asked number of intervals', () => {

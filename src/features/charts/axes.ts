@@ -22,6 +22,17 @@ export function niceTicks(low: number, high: number, maxIntervals: number, minSt
   return Array.from({ length: last - first + 1 }, (_, k) => Number(((first + k) * step).toPrecision(12)));
 }
 
+/**
+ * An epoch axis over the epochs run, with ticks on whole epochs. A single epoch gets its one
+ * tick in the middle of the axis: niceTicks needs two ticks, and an axis from 1 to 2 showed an
+ * epoch that was never run.
+ */
+export function epochAxis(lastEpoch: number): { ticks: number[]; domain: [number, number] } {
+  if (!(lastEpoch > 1)) return { ticks: [1], domain: [0.5, 1.5] };
+  const ticks = niceTicks(1, lastEpoch, 8, 1);
+  return { ticks, domain: [ticks[0], ticks[ticks.length - 1]] };
+}
+
 /** An accuracy axis ending at 100%, starting at a round value at or below the lowest accuracy. */
 export function accuracyTicks(lowest: number): number[] {
   // A run near 100% still gets an axis with some height: 90% to 100% at least, in 5-point

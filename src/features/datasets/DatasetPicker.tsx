@@ -37,7 +37,7 @@ export function DatasetPicker() {
   const active = useAppStore((state) => state.dataset.id);
   const work = useAppStore((state) => state.datasetWork);
   const error = useAppStore((state) => state.datasetError);
-  const note = useAppStore((state) => state.datasetNote);
+  const note = useAppStore((state) => [state.datasetNote, state.datasetModelNote].filter(Boolean).join(' '));
   const numbered = useAppStore((state) => state.dataset.id !== MNIST_DATASET.id && namesAreDigits(state.dataset.classNames));
   const classCount = useAppStore((state) => state.dataset.classNames.length);
   const linkDataset = useAppStore((state) => state.linkDataset);

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { Fragment, memo, type ReactNode } from 'react';
 import { formatCount, formatPercent } from '../../components/format';
 import type { DigitMetrics } from '../../worker/api';
 
@@ -33,7 +33,7 @@ export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames,
         <tbody>
           {perDigit.map((row) => (
             <tr key={row.digit}>
-              <th scope="row">{classNames[row.digit] ?? row.digit}</th>
+              <th scope="row">{breakable(classNames[row.digit] ?? String(row.digit))}</th>
               <td>{formatPercent(row.accuracy, 1)}</td>
               <td>{formatPercent(row.precision, 1)}</td>
               <td>{formatPercent(row.recall, 1)}</td>
@@ -46,3 +46,18 @@ export const PerDigitTable = memo(function PerDigitTable({ perDigit, classNames,
     </div>
   );
 });
+
+/** A name may wrap after a slash ("T-shirt/top"): its column then fits a phone's width without breaking a word. */
+function breakable(name: string): ReactNode {
+  const parts = name.split('/');
+  return parts.map((part, k) => (
+    <Fragment key={k}>
+      {part}
+      {k < parts.length - 1 && (
+        <>
+          /<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
+}
