@@ -24,6 +24,8 @@ for (const viewport of VIEWPORTS.filter((v) => v.name === 'laptop')) {
     test.use(atViewport(viewport));
 
     test('a user makes a dataset of three drawn shapes, trains it once each has enough drawings, and exports it as IDX files that add back byte for byte', async ({ page }) => {
+      // 45 drawings by mouse, each a few hundred pointer events: about 2 minutes on an idle 2-core machine.
+      test.setTimeout(420_000);
       await page.goto('/');
       await page.getByText('Add a dataset').click();
       const form = page.getByRole('form', { name: 'New drawn dataset' });
