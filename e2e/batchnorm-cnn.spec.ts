@@ -8,7 +8,7 @@ test('a user adds batch normalisation and average pooling to a CNN in the form, 
   await buildCnnInForm(page);
   await page.getByLabel('Hidden layer 2 Type').selectOption('Average pooling');
   await page.getByRole('button', { name: 'Add hidden layer' }).click();
-  await page.getByLabel('Hidden layer 3 Type').selectOption('Batch normalisation');
+  await page.getByLabel('Hidden layer 3 Type').selectOption('Batch norm');
   const rows = page.locator('.layers > li.layer');
   // A scale and a shift for each of the 8 channels.
   await expect(rows.filter({ hasText: 'Hidden 3' })).toContainText('→ 14×14×8 · 16 parameters');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openTab } from './helpers';
+import { openTab, unfold } from './helpers';
 
 /**
  * Every option of every visible dropdown, as wide as its text renders in the select's own
@@ -31,6 +31,8 @@ for (const [width, height] of [
   test(`${width}×${height}: no dropdown cuts its labels`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     await page.goto('/');
+    // On a phone the form starts folded: open every section so each dropdown is measured.
+    for (const section of ['Layers', 'Training', 'Overfitting'] as const) await unfold(page, section);
     await expect(page.getByLabel('Optimizer')).toBeVisible();
     expect(await optionsThatDoNotFit(page)).toEqual([]);
     await openTab(page, 'Runs');

@@ -236,7 +236,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
   avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), (_input, output) => ({ valuesPerRow: 2 * shapeSize(output) })),
   batchnorm: {
     type: 'batchnorm',
-    label: 'Batch normalisation',
+    label: 'Batch norm',
     short: () => 'bn',
     summary: () => 'batchnorm',
     fields: [],

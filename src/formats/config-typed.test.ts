@@ -117,7 +117,7 @@ describe('parseConfig: typed layers are refused naming the layer and field', () 
 
   it('batch normalisation with batches of one sample', () => {
     expect(problemWith({ ...withLayers({ type: 'conv2d', filters: 4, kernel_size: 3, activation: 'ReLU' }, { type: 'batchnorm' }), batch_size: 1 })).toBe(
-      "batch_size: layers[2] (batch normalisation) trains on each batch's statistics, so batches need 2 samples or more, got 1",
+      "batch_size: layers[2] (batch norm) trains on each batch's statistics, so batches need 2 samples or more, got 1",
     );
     expect(() => parseConfig(JSON.stringify({ ...withLayers({ type: 'batchnorm' }), batch_size: 2 }))).not.toThrow();
   });
