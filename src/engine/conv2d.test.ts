@@ -45,6 +45,72 @@ function reference(spec: Conv2DSpec, input: Float64Array, rows: number, delta: F
   return { z, gradWeights, gradBiases, inputDelta };
 }
 
+/**
+ * The convolution in float32 (Math.fround after each multiply and each add, which
+ * rounds as float32 arithmetic does), in the order the kernels keep: z = b + the window's
+ * terms row by row, zero padding included; ∂W sums each sample's positions in order,
+ * then adds the sample's sum to the total, sample after sample; ∂b sums all positions
+ * in order; ∂x adds δ·w to each input position by position, filter after filter.
+ */
+function float32InOrder(spec: Conv2DSpec, input: Float32Array, rows: number, delta: Float32Array) {
+  const f32 = Math.fround;
+  const [height, width, channels] = spec.inputShape;
+  const { kernelSize: k, stride, padding, filters, weights, biases } = spec;
+  const gy = convGeometry(height, k, stride, padding);
+  const gx = convGeometry(width, k, stride, padding);
+  const inputSize = shapeSize(spec.inputShape);
+  const fieldSize = k * k * channels;
+  const z = new Float32Array(rows * gy.out * gx.out * filters);
+  const gradWeights = new Float32Array(weights.length);
+  const gradBiases = new Float32Array(filters);
+  const inputDelta = new Float32Array(rows * inputSize);
+  const sampleSums = new Float32Array(weights.length);
+  /** The input's offset under window value (ky, kx) of output (y, x), or −1 in the padding. */
+  const at = (r: number, y: number, x: number, ky: number, kx: number) => {
+    const iy = y * stride + ky - gy.before;
+    const ix = x * stride + kx - gx.before;
+    return iy < 0 || iy >= height || ix < 0 || ix >= width ? -1 : r * inputSize + (iy * width + ix) * channels;
+  };
+  for (let r = 0; r < rows; r++) {
+    sampleSums.fill(0);
+    for (let y = 0; y < gy.out; y++) {
+      for (let x = 0; x < gx.out; x++) {
+        const out = ((r * gy.out + y) * gx.out + x) * filters;
+        for (let f = 0; f < filters; f++) {
+          let sum = biases[f];
+          gradBiases[f] = f32(gradBiases[f] + delta[out + f]);
+          for (let ky = 0; ky < k; ky++) {
+            for (let kx = 0; kx < k; kx++) {
+              const i = at(r, y, x, ky, kx);
+              for (let c = 0; c < channels; c++) {
+                const w = f * fieldSize + (ky * k + kx) * channels + c;
+                const value = i < 0 ? 0 : input[i + c];
+                sum = f32(sum + f32(value * weights[w]));
+                sampleSums[w] = f32(sampleSums[w] + f32(value * delta[out + f]));
+              }
+            }
+          }
+          z[out + f] = sum;
+        }
+        for (let ky = 0; ky < k; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            const i = at(r, y, x, ky, kx);
+            if (i < 0) continue;
+            for (let c = 0; c < channels; c++) {
+              for (let f = 0; f < filters; f++) {
+                const w = f * fieldSize + (ky * k + kx) * channels + c;
+                inputDelta[i + c] = f32(inputDelta[i + c] + f32(delta[out + f] * weights[w]));
+              }
+            }
+          }
+        }
+      }
+    }
+    for (let w = 0; w < weights.length; w++) gradWeights[w] = f32(gradWeights[w] + sampleSums[w]);
+  }
+  return { z, gradWeights, gradBiases, inputDelta };
+}
+
 /** Largest error relative to the largest value: float32 sums over thousands of terms carry about 1e-6. */
 function worstRelative(actual: Float32Array, expected: Float64Array): number {
   let scale = 0;
@@ -66,6 +132,12 @@ const CASES: [Shape, number, number, number, Padding][] = [
   [[7, 9, 1], 3, 5, 2, 'valid'],
   // Several channels, stride 2 'same' on an odd map, a window row (k·C = 15) spilling past 8-float blocks.
   [[9, 11, 5], 8, 3, 2, 'same'],
+  // Maps so narrow that a window row padded to 8 floats (k·C = 9, 36) reaches into the next row.
+  [[3, 4, 3], 5, 3, 1, 'valid'],
+  [[4, 4, 9], 17, 4, 1, 'valid'],
+  // Channels and filters not multiples of 4; an even kernel, whose odd 'same' padding goes after.
+  [[6, 5, 7], 11, 3, 2, 'same'],
+  [[10, 10, 3], 6, 2, 1, 'same'],
 ];
 
 describe('Conv2D against a float64 reference', () => {
@@ -99,6 +171,36 @@ describe('Conv2D against a float64 reference', () => {
       });
     }
   }
+
+  // The kernels may group their work in any way, but each sum must add its terms in
+  // this order and round after each multiply and each add, so that training gives the
+  // same bits whichever way the kernels are blocked (see conv-regression.test.ts).
+  it('sums every output and gradient of the WebAssembly kernels in a fixed order, bit for bit', () => {
+    for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
+      const rng = createRng(kernelSize * 13 + filters);
+      const fieldSize = kernelSize * kernelSize * inputShape[2];
+      const spec: Conv2DSpec = {
+        type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation: 'Linear',
+        weights: new Float32Array(filters * fieldSize).map(() => rng.next() - 0.5),
+        biases: new Float32Array(filters).map(() => rng.next() - 0.5),
+      };
+      const rows = 3;
+      const input = new Float32Array(rows * shapeSize(inputShape)).map(() => (rng.next() < 0.3 ? 0 : rng.next()));
+      const layer = new Conv2D({ ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() }, 'wasm');
+      const z = layer.forward(input, rows).slice();
+      const outputSize = shapeSize(layer.outputShape);
+      const delta = new Float32Array(rows * outputSize).map(() => rng.next() - 0.5);
+      layer.delta.set(delta);
+      const inputDelta = new Float32Array(rows * shapeSize(inputShape));
+      layer.backward(input, rows, inputDelta);
+      const expected = float32InOrder(spec, input, rows, delta);
+      const bits = (values: Float32Array) => new Uint32Array(values.slice().buffer);
+      expect(bits(z.subarray(0, rows * outputSize))).toEqual(bits(expected.z));
+      expect(bits(layer.gradWeights)).toEqual(bits(expected.gradWeights));
+      expect(bits(layer.gradBiases)).toEqual(bits(expected.gradBiases));
+      expect(bits(inputDelta)).toEqual(bits(expected.inputDelta));
+    }
+  });
 
   it('applies ReLU in the kernels bit for bit as the TypeScript ReLU does, −0 and exact zeros included', () => {
     for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {

@@ -173,20 +173,31 @@
   )
 
   ;; dP[origin[q] + shift + ky·rowStride + j] += Σ_f δ[q][f] · Wk[f][ky][j]
-  ;; Eight window values (two vectors) at a time: each δ, splat across a vector,
-  ;; serves 8. A window row padded to KC8 spills past its k·C values into the next
-  ;; ones (or the region's slack) and adds zero there: Wk's padding is zero.
+  ;; The window's rows, each padded to KC8, are cut into units of 8 values (two vectors),
+  ;; U = k·KC8/8 of them, unit u's weights at Wk[f] + 32u bytes. Three units at a time,
+  ;; then one at a time: each δ, splat across a vector, serves 24 (or 8) values, and six
+  ;; running sums (not two) keep the adders busy. Not four: V8 then loads all eight
+  ;; weight vectors before using them and, out of registers, keeps a sum on the stack.
+  ;; Each value still adds its δ·w in filter order, position after position. A unit padded past k·C spills into the
+  ;; next values (or the region's slack) and adds zero there: Wk's padding is zero.
+  ;; Where a map is so narrow that a spill reaches the next window row, a later unit of
+  ;; the same three owns those values, and its store, made last, keeps its sums.
   ;; `shift` is dP's byte offset from P, whose addresses origin holds.
   (func (export "inputGradient")
     (param $origin i32) (param $d i32) (param $wk i32) (param $shift i32) (param $count i32)
     (param $f8 i32) (param $f i32) (param $k i32) (param $kc8 i32) (param $rowStride i32)
-    (local $fBytes i32) (local $rowBytes i32) (local $filterStride i32) (local $q i32) (local $qEnd i32) (local $ky i32)
-    (local $at i32) (local $dst i32) (local $end i32) (local $wRow i32) (local $w i32)
-    (local $pos i32) (local $dd i32) (local $dEnd i32)
-    (local $a0 v128) (local $a1 v128) (local $v v128)
+    (local $fBytes i32) (local $rowBytes i32) (local $filterStride i32) (local $rowJump i32)
+    (local $q i32) (local $qEnd i32) (local $pos i32) (local $dEnd i32) (local $at i32)
+    (local $u i32) (local $o i32) (local $rowEnd i32) (local $w i32) (local $dd i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $v v128)
     (local.set $fBytes (i32.shl (local.get $f8) (i32.const 2)))
     (local.set $rowBytes (i32.shl (local.get $kc8) (i32.const 2)))
+    ;; Bytes of Wk per filter, and so of all the units.
     (local.set $filterStride (i32.mul (local.get $k) (local.get $rowBytes)))
+    ;; From the last unit of a window row to the first of the next, in P.
+    (local.set $rowJump (i32.add (i32.sub (local.get $rowStride) (local.get $rowBytes)) (i32.const 32)))
     (local.set $pos (local.get $d))
     (local.set $q (local.get $origin))
     (local.set $qEnd (i32.add (local.get $origin) (i32.shl (local.get $count) (i32.const 2))))
@@ -194,33 +205,72 @@
       (br_if $done_q (i32.ge_u (local.get $q) (local.get $qEnd)))
       (local.set $at (i32.add (i32.load (local.get $q)) (local.get $shift)))
       (local.set $dEnd (i32.add (local.get $pos) (i32.shl (local.get $f) (i32.const 2))))
-      (local.set $ky (i32.const 0))
-      (block $done_ky (loop $each_ky
-        (br_if $done_ky (i32.ge_u (local.get $ky) (local.get $k)))
-        (local.set $dst (i32.add (local.get $at) (i32.mul (local.get $ky) (local.get $rowStride))))
-        (local.set $end (i32.add (local.get $dst) (local.get $rowBytes)))
-        (local.set $wRow (i32.add (local.get $wk) (i32.mul (local.get $ky) (local.get $rowBytes))))
-        (block $done_j (loop $each_j
-          (br_if $done_j (i32.ge_u (local.get $dst) (local.get $end)))
-          (local.set $a0 (v128.load (local.get $dst)))
-          (local.set $a1 (v128.load offset=16 (local.get $dst)))
-          (local.set $w (local.get $wRow))
-          (local.set $dd (local.get $pos))
-          (block $done_f (loop $each_f
-            (br_if $done_f (i32.ge_u (local.get $dd) (local.get $dEnd)))
-            (local.set $v (v128.load32_splat (local.get $dd)))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $w)))))
-            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $w)))))
-            (local.set $dd (i32.add (local.get $dd) (i32.const 4)))
-            (local.set $w (i32.add (local.get $w) (local.get $filterStride)))
-            (br $each_f)))
-          (v128.store (local.get $dst) (local.get $a0))
-          (v128.store offset=16 (local.get $dst) (local.get $a1))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
-          (local.set $wRow (i32.add (local.get $wRow) (i32.const 32)))
-          (br $each_j)))
-        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-        (br $each_ky)))
+      ;; $u: the next unit's byte offset in Wk[f]; $o: its byte offset in the window, from $at.
+      (local.set $u (i32.const 0))
+      (local.set $o (i32.const 0))
+      (local.set $rowEnd (local.get $rowBytes))
+      (block $done_three (loop $each_three
+        (br_if $done_three (i32.gt_u (i32.add (local.get $u) (i32.const 96)) (local.get $filterStride)))
+        (local.set $w (i32.add (local.get $wk) (local.get $u)))
+        (local.set $p0 (i32.add (local.get $at) (local.get $o)))
+        (local.set $u (i32.add (local.get $u) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (select (local.get $rowJump) (i32.const 32) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $rowEnd (i32.add (local.get $rowEnd) (select (local.get $rowBytes) (i32.const 0) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $p1 (i32.add (local.get $at) (local.get $o)))
+        (local.set $u (i32.add (local.get $u) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (select (local.get $rowJump) (i32.const 32) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $rowEnd (i32.add (local.get $rowEnd) (select (local.get $rowBytes) (i32.const 0) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $p2 (i32.add (local.get $at) (local.get $o)))
+        (local.set $u (i32.add (local.get $u) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (select (local.get $rowJump) (i32.const 32) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $rowEnd (i32.add (local.get $rowEnd) (select (local.get $rowBytes) (i32.const 0) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $a0 (v128.load (local.get $p0)))
+        (local.set $a1 (v128.load offset=16 (local.get $p0)))
+        (local.set $a2 (v128.load (local.get $p1)))
+        (local.set $a3 (v128.load offset=16 (local.get $p1)))
+        (local.set $a4 (v128.load (local.get $p2)))
+        (local.set $a5 (v128.load offset=16 (local.get $p2)))
+        (local.set $dd (local.get $pos))
+        (block $done_f (loop $each_f
+          (br_if $done_f (i32.ge_u (local.get $dd) (local.get $dEnd)))
+          (local.set $v (v128.load32_splat (local.get $dd)))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load offset=0 (local.get $w)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $w)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $w)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $w)))))
+          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (v128.load offset=64 (local.get $w)))))
+          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (v128.load offset=80 (local.get $w)))))
+          (local.set $dd (i32.add (local.get $dd) (i32.const 4)))
+          (local.set $w (i32.add (local.get $w) (local.get $filterStride)))
+          (br $each_f)))
+        (v128.store (local.get $p0) (local.get $a0))
+        (v128.store offset=16 (local.get $p0) (local.get $a1))
+        (v128.store (local.get $p1) (local.get $a2))
+        (v128.store offset=16 (local.get $p1) (local.get $a3))
+        (v128.store (local.get $p2) (local.get $a4))
+        (v128.store offset=16 (local.get $p2) (local.get $a5))
+        (br $each_three)))
+      (block $done_one (loop $each_one
+        (br_if $done_one (i32.ge_u (local.get $u) (local.get $filterStride)))
+        (local.set $w (i32.add (local.get $wk) (local.get $u)))
+        (local.set $p0 (i32.add (local.get $at) (local.get $o)))
+        (local.set $u (i32.add (local.get $u) (i32.const 32)))
+        (local.set $o (i32.add (local.get $o) (select (local.get $rowJump) (i32.const 32) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $rowEnd (i32.add (local.get $rowEnd) (select (local.get $rowBytes) (i32.const 0) (i32.eq (local.get $u) (local.get $rowEnd)))))
+        (local.set $a0 (v128.load (local.get $p0)))
+        (local.set $a1 (v128.load offset=16 (local.get $p0)))
+        (local.set $dd (local.get $pos))
+        (block $done_f (loop $each_f
+          (br_if $done_f (i32.ge_u (local.get $dd) (local.get $dEnd)))
+          (local.set $v (v128.load32_splat (local.get $dd)))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load offset=0 (local.get $w)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $w)))))
+          (local.set $dd (i32.add (local.get $dd) (i32.const 4)))
+          (local.set $w (i32.add (local.get $w) (local.get $filterStride)))
+          (br $each_f)))
+        (v128.store (local.get $p0) (local.get $a0))
+        (v128.store offset=16 (local.get $p0) (local.get $a1))
+        (br $each_one)))
       (local.set $pos (i32.add (local.get $pos) (local.get $fBytes)))
       (local.set $q (i32.add (local.get $q) (i32.const 4)))
       (br $each_q)))
