@@ -4,7 +4,7 @@ import { CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
 interface ConvKernelExports {
   forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
-  weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc4: number, rowStride: number): void;
+  weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   biasGradient(d: number, db: number, count: number, f8: number): void;
   relu(z: number, count: number): void;
@@ -43,7 +43,7 @@ export function convLayout(g: ConvGeometry, rows: number) {
   const { channels, filters, kernelSize: k, stride, outHeight, outWidth } = g;
   const f8 = roundUp(filters, 8);
   const kc = k * channels;
-  const kc4 = roundUp(kc, 4);
+  const field4 = roundUp(k * kc, 4);
   const kc8 = roundUp(kc, 8);
   const paddedHeight = (outHeight - 1) * stride + k;
   const paddedWidth = (outWidth - 1) * stride + k;
@@ -53,15 +53,15 @@ export function convLayout(g: ConvGeometry, rows: number) {
   const b = wk + filters * k * kc8;
   const db = b + f8;
   const dwt = db + f8;
-  const origin = dwt + k * kc4 * f8;
+  const origin = dwt + field4 * f8;
   const count4 = roundUp(rows * positions, 4);
-  // Window rows read past k·C to KC4 (∂W) and written to KC8 (∂x): up to 8 floats past the last sample.
+  // Windows read past k·k·C to K4 (∂W) and window rows written to KC8 (∂x): up to 8 floats past the last sample.
   const slack = 8;
   const p = origin + count4;
   const dp = p + rows * paddedSize + slack;
   const z = dp + rows * paddedSize + slack;
   const d = z + count4 * f8;
-  return { f8, kc, kc4, kc8, paddedHeight, paddedWidth, paddedSize, positions, wk, b, db, dwt, origin, count4, p, dp, z, d, end: d + count4 * f8 };
+  return { f8, kc, field4, kc8, paddedHeight, paddedWidth, paddedSize, positions, wk, b, db, dwt, origin, count4, p, dp, z, d, end: d + count4 * f8 };
 }
 
 /** Bytes of the memory a WasmConvKernels holds once it has run batches of up to `rows` samples (whole pages). */
@@ -77,9 +77,9 @@ function roundUp(value: number, multiple: number): number {
  * A convolution's three products (forward, ∂W, ∂x) in WebAssembly SIMD, direct
  * rather than through im2col: no k²-times copy of the input is ever made. The layer
  * keeps its parameters and batch arrays; this keeps copies in a memory of its own:
- *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | db (F8) | dWt (k × KC4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
- * (K = k·k·C, F8 the filters rounded up to 8, KC4 and KC8 a window row's k·C rounded up
- * to 4 and 8, Q4 the batch's output positions rounded up to 4; see conv-kernels.wat).
+ *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | db (F8) | dWt (K4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
+ * (K = k·k·C, F8 the filters rounded up to 8, K4 K rounded up to 4, KC8 a window row's
+ * k·C rounded up to 8, Q4 the batch's output positions rounded up to 4; see conv-kernels.wat).
  * Copying in and out costs O(parameters + rows·(input + output)) per batch, small
  * beside the O(rows·positions·parameters) products.
  */
@@ -91,7 +91,6 @@ export class WasmConvKernels {
   private capacity = 0;
   private readonly f8: number;
   private readonly kc: number;
-  private readonly kc4: number;
   private readonly kc8: number;
   /** Rows and columns of the padded map: exactly those the windows cover. */
   private readonly paddedHeight: number;
@@ -116,7 +115,6 @@ export class WasmConvKernels {
     const layout = convLayout(geometry, 1);
     this.f8 = layout.f8;
     this.kc = layout.kc;
-    this.kc4 = layout.kc4;
     this.kc8 = layout.kc8;
     this.paddedHeight = layout.paddedHeight;
     this.paddedWidth = layout.paddedWidth;
@@ -156,7 +154,7 @@ export class WasmConvKernels {
    * turns into δ here.
    */
   backward(delta: Float32Array, rows: number, gradBiases: Float32Array, gradWeights: Float32Array, inputDelta: Float32Array | null, relu = false): void {
-    const { floats, f8, kc, kc4, kc8, g, positions } = this;
+    const { floats, f8, kc, kc8, g, positions } = this;
     const k = g.kernelSize;
     copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
     if (relu) this.kernels.reluBackward(4 * this.z, 4 * this.d, rows * positions * f8);
@@ -164,16 +162,14 @@ export class WasmConvKernels {
     gradBiases.set(floats.subarray(this.db, this.db + g.filters));
     floats.fill(0, this.dwt, this.origin);
     for (let n = 0; n < rows; n++) {
-      this.kernels.weightGradient(4 * this.origin, 4 * this.d, 4 * this.dwt, n * positions, positions, f8, k, kc4, this.rowStride);
+      this.kernels.weightGradient(4 * this.origin, 4 * this.d, 4 * this.dwt, n * positions, positions, f8, k, kc, this.rowStride);
     }
-    // gradWeights[f][ky·kc + j] = dWt[ky][j][f]
+    // gradWeights[f][i] = dWt[i][f]
     const fieldSize = k * kc;
     for (let f = 0; f < g.filters; f++) {
-      for (let ky = 0; ky < k; ky++) {
-        const to = f * fieldSize + ky * kc;
-        const from = this.dwt + ky * kc4 * f8 + f;
-        for (let j = 0; j < kc; j++) gradWeights[to + j] = floats[from + j * f8];
-      }
+      const to = f * fieldSize;
+      const from = this.dwt + f;
+      for (let i = 0; i < fieldSize; i++) gradWeights[to + i] = floats[from + i * f8];
     }
     if (!inputDelta) return;
     floats.fill(0, this.dp, this.z);

@@ -12,7 +12,7 @@
 ;;   origin  one i32 per output position of the batch, padded to a multiple of 4
 ;;   P, dP   rows × (Hp·Wp·C): the padded input maps, and ∂L/∂P alike
 ;;   Wt      (k·k·C) × F8: W transposed, Wt[j][f] = W[f][j], filters padded to 8
-;;   dWt     k × KC4 × F8: ∂L/∂W transposed, each window row's k·C padded to KC4
+;;   dWt     K4 × F8: ∂L/∂W transposed, its K = k·k·C rows padded to K4, a multiple of 4
 ;;   Wk      F × k × KC8: Wk[f][ky][j] = W[f][ky·k·C + j], each window row padded to KC8
 ;;   Z, D    positions (padded to a multiple of 4) × F8: outputs z and their gradients δ
 ;;   db      F8: ∂L/∂b
@@ -98,78 +98,133 @@
       (br $each_q)))
   )
 
-  ;; dWt[ky][j][f] += Σ_q P[origin[q] + ky·rowStride + j] · δ[q][f], over positions [first, first + count)
+  ;; dWt[i][f] += Σ_q P[origin[q] + offset(i)] · δ[q][f], over positions [first, first + count),
+  ;; where window value i = ky·k·C + j lies at offset(i) = ky·rowStride + 4j bytes.
   ;; A tile is 4 window values × 8 filters: each δ vector serves 4 values, each value,
-  ;; splat across a vector, 8 filters. Values j past k·C (to KC4) read the next ones
-  ;; along P and sum into dWt's padding. The caller calls it sample by sample, so one
-  ;; sample's P and δ stay in the cache while every weight sweeps them.
+  ;; splat across a vector, 8 filters. The values run on from one window row to the
+  ;; next, so a row of k·C values not a multiple of 4 (5 for a 5×5 kernel on one
+  ;; channel) wastes no lanes but the last tile's; values past K = k·k·C (to K4) read
+  ;; the next ones along P and sum into dWt's padding. The caller calls it sample by
+  ;; sample, so one sample's P and δ stay in the cache while every weight sweeps them.
   (func (export "weightGradient")
     (param $origin i32) (param $d i32) (param $dwt i32) (param $first i32) (param $count i32)
-    (param $f8 i32) (param $k i32) (param $kc4 i32) (param $rowStride i32)
-    (local $fBytes i32) (local $ky i32) (local $j i32) (local $fb i32) (local $o i32)
-    (local $q i32) (local $qEnd i32) (local $dp i32) (local $src i32) (local $dw i32)
+    (param $f8 i32) (param $k i32) (param $kc i32) (param $rowStride i32)
+    (local $fBytes i32) (local $kcBytes i32) (local $i i32) (local $values i32) (local $fb i32)
+    (local $o i32) (local $rowEnd i32) (local $lastEnd i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $q i32) (local $qFirst i32) (local $qEnd i32) (local $dp i32) (local $src i32) (local $dw i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local $v v128) (local $u0 v128) (local $u1 v128)
     (local.set $fBytes (i32.shl (local.get $f8) (i32.const 2)))
+    (local.set $kcBytes (i32.shl (local.get $kc) (i32.const 2)))
+    (local.set $values (i32.mul (local.get $k) (local.get $kc)))
+    (local.set $qFirst (i32.add (local.get $origin) (i32.shl (local.get $first) (i32.const 2))))
     (local.set $qEnd (i32.add (local.get $origin) (i32.shl (i32.add (local.get $first) (local.get $count)) (i32.const 2))))
+    ;; $o: the next value's offset; $rowEnd: where its window row ends, except that
+    ;; past the last row ($lastEnd) the values run on along P.
+    (local.set $o (i32.const 0))
+    (local.set $rowEnd (local.get $kcBytes))
+    (local.set $lastEnd (i32.add (i32.mul (i32.sub (local.get $k) (i32.const 1)) (local.get $rowStride)) (local.get $kcBytes)))
     (local.set $dw (local.get $dwt))
-    (local.set $ky (i32.const 0))
-    (block $done_ky (loop $each_ky
-      (br_if $done_ky (i32.ge_u (local.get $ky) (local.get $k)))
-      (local.set $j (i32.const 0))
-      (block $done_j (loop $each_j
-        (br_if $done_j (i32.ge_u (local.get $j) (local.get $kc4)))
-        (local.set $o (i32.add (i32.mul (local.get $ky) (local.get $rowStride)) (i32.shl (local.get $j) (i32.const 2))))
-        (local.set $fb (i32.const 0))
-        (block $done_f (loop $each_f
-          (br_if $done_f (i32.ge_u (local.get $fb) (local.get $fBytes)))
-          (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
-          (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0))
-          (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0))
-          (local.set $a30 (v128.const i32x4 0 0 0 0)) (local.set $a31 (v128.const i32x4 0 0 0 0))
-          (local.set $q (i32.add (local.get $origin) (i32.shl (local.get $first) (i32.const 2))))
-          (local.set $dp (i32.add (i32.add (local.get $d) (i32.mul (local.get $first) (local.get $fBytes))) (local.get $fb)))
-          (block $done_q (loop $each_q
-            (br_if $done_q (i32.ge_u (local.get $q) (local.get $qEnd)))
-            (local.set $src (i32.add (i32.load (local.get $q)) (local.get $o)))
-            (local.set $u0 (v128.load (local.get $dp)))
-            (local.set $u1 (v128.load offset=16 (local.get $dp)))
-            (local.set $v (v128.load32_splat offset=0 (local.get $src)))
-            (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $v) (local.get $u0))))
-            (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $v) (local.get $u1))))
-            (local.set $v (v128.load32_splat offset=4 (local.get $src)))
-            (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $v) (local.get $u0))))
-            (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $v) (local.get $u1))))
-            (local.set $v (v128.load32_splat offset=8 (local.get $src)))
-            (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $v) (local.get $u0))))
-            (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $v) (local.get $u1))))
-            (local.set $v (v128.load32_splat offset=12 (local.get $src)))
-            (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $v) (local.get $u0))))
-            (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $v) (local.get $u1))))
-            (local.set $q (i32.add (local.get $q) (i32.const 4)))
-            (local.set $dp (i32.add (local.get $dp) (local.get $fBytes)))
-            (br $each_q)))
-          ;; Rows j … j + 3 of dWt, F8 floats apart.
-          (local.set $src (i32.add (local.get $dw) (local.get $fb)))
-          (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a00)))
-          (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a01)))
-          (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
-          (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a10)))
-          (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a11)))
-          (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
-          (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a20)))
-          (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a21)))
-          (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
-          (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a30)))
-          (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a31)))
-          (local.set $fb (i32.add (local.get $fb) (i32.const 32)))
-          (br $each_f)))
-        (local.set $dw (i32.add (local.get $dw) (i32.shl (local.get $fBytes) (i32.const 2))))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $each_j)))
-      (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-      (br $each_ky)))
+    (local.set $i (i32.const 0))
+    (block $done_i (loop $each_i
+      (br_if $done_i (i32.ge_u (local.get $i) (local.get $values)))
+      (local.set $o0 (local.get $o))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (if (i32.and (i32.eq (local.get $o) (local.get $rowEnd)) (i32.ne (local.get $o) (local.get $lastEnd)))
+        (then
+          (local.set $o (i32.add (local.get $o) (i32.sub (local.get $rowStride) (local.get $kcBytes))))
+          (local.set $rowEnd (i32.add (local.get $rowEnd) (local.get $rowStride)))))
+      (local.set $o1 (local.get $o))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (if (i32.and (i32.eq (local.get $o) (local.get $rowEnd)) (i32.ne (local.get $o) (local.get $lastEnd)))
+        (then
+          (local.set $o (i32.add (local.get $o) (i32.sub (local.get $rowStride) (local.get $kcBytes))))
+          (local.set $rowEnd (i32.add (local.get $rowEnd) (local.get $rowStride)))))
+      (local.set $o2 (local.get $o))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (if (i32.and (i32.eq (local.get $o) (local.get $rowEnd)) (i32.ne (local.get $o) (local.get $lastEnd)))
+        (then
+          (local.set $o (i32.add (local.get $o) (i32.sub (local.get $rowStride) (local.get $kcBytes))))
+          (local.set $rowEnd (i32.add (local.get $rowEnd) (local.get $rowStride)))))
+      (local.set $o3 (local.get $o))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (if (i32.and (i32.eq (local.get $o) (local.get $rowEnd)) (i32.ne (local.get $o) (local.get $lastEnd)))
+        (then
+          (local.set $o (i32.add (local.get $o) (i32.sub (local.get $rowStride) (local.get $kcBytes))))
+          (local.set $rowEnd (i32.add (local.get $rowEnd) (local.get $rowStride)))))
+      (local.set $fb (i32.const 0))
+      (block $done_f (loop $each_f
+        (br_if $done_f (i32.ge_u (local.get $fb) (local.get $fBytes)))
+        (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+        (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0))
+        (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0))
+        (local.set $a30 (v128.const i32x4 0 0 0 0)) (local.set $a31 (v128.const i32x4 0 0 0 0))
+        (local.set $q (local.get $qFirst))
+        (local.set $dp (i32.add (i32.add (local.get $d) (i32.mul (local.get $first) (local.get $fBytes))) (local.get $fb)))
+        (if (i32.eq (local.get $o3) (i32.add (local.get $o0) (i32.const 12)))
+          (then
+            ;; The four values in one row: one address, and offsets.
+            (block $done_q (loop $each_q
+              (br_if $done_q (i32.ge_u (local.get $q) (local.get $qEnd)))
+              (local.set $src (i32.add (i32.load (local.get $q)) (local.get $o0)))
+              (local.set $u0 (v128.load (local.get $dp)))
+              (local.set $u1 (v128.load offset=16 (local.get $dp)))
+              (local.set $v (v128.load32_splat offset=0 (local.get $src)))
+              (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat offset=4 (local.get $src)))
+              (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat offset=8 (local.get $src)))
+              (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat offset=12 (local.get $src)))
+              (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $q (i32.add (local.get $q) (i32.const 4)))
+              (local.set $dp (i32.add (local.get $dp) (local.get $fBytes)))
+              (br $each_q))))
+          (else
+            ;; The four values across two or more rows: an address each.
+            (block $done_q (loop $each_q
+              (br_if $done_q (i32.ge_u (local.get $q) (local.get $qEnd)))
+              (local.set $src (i32.load (local.get $q)))
+              (local.set $u0 (v128.load (local.get $dp)))
+              (local.set $u1 (v128.load offset=16 (local.get $dp)))
+              (local.set $v (v128.load32_splat (i32.add (local.get $src) (local.get $o0))))
+              (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat (i32.add (local.get $src) (local.get $o1))))
+              (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat (i32.add (local.get $src) (local.get $o2))))
+              (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $v (v128.load32_splat (i32.add (local.get $src) (local.get $o3))))
+              (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $v) (local.get $u0))))
+              (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $v) (local.get $u1))))
+              (local.set $q (i32.add (local.get $q) (i32.const 4)))
+              (local.set $dp (i32.add (local.get $dp) (local.get $fBytes)))
+              (br $each_q)))))
+        ;; Rows i … i + 3 of dWt, F8 floats apart.
+        (local.set $src (i32.add (local.get $dw) (local.get $fb)))
+        (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a00)))
+        (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a01)))
+        (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
+        (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a10)))
+        (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a11)))
+        (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
+        (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a20)))
+        (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a21)))
+        (local.set $src (i32.add (local.get $src) (local.get $fBytes)))
+        (v128.store offset=0 (local.get $src) (f32x4.add (v128.load offset=0 (local.get $src)) (local.get $a30)))
+        (v128.store offset=16 (local.get $src) (f32x4.add (v128.load offset=16 (local.get $src)) (local.get $a31)))
+        (local.set $fb (i32.add (local.get $fb) (i32.const 32)))
+        (br $each_f)))
+      (local.set $dw (i32.add (local.get $dw) (i32.shl (local.get $fBytes) (i32.const 2))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $each_i)))
   )
 
   ;; dP[origin[q] + shift + ky·rowStride + j] += Σ_f δ[q][f] · Wk[f][ky][j]
