@@ -6,6 +6,7 @@ interface ConvKernelExports {
   forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
   weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
+  inputGradientPairs(origin: number, d: number, wk: number, shift: number, pairs: number, positions: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   biasGradient(d: number, db: number, count: number, f8: number): void;
   relu(z: number, count: number): void;
   reluBackward(z: number, d: number, count: number): void;
@@ -173,7 +174,14 @@ export class WasmConvKernels {
     }
     if (!inputDelta) return;
     floats.fill(0, this.dp, this.z);
-    this.kernels.inputGradient(4 * this.origin, 4 * this.d, 4 * this.wk, 4 * (this.dp - this.p), rows * positions, f8, g.filters, k, kc8, this.rowStride);
+    // Samples two at a time share each weight load; an odd last one goes alone.
+    const shift = 4 * (this.dp - this.p);
+    const pairs = Math.floor(rows / 2);
+    if (pairs > 0) this.kernels.inputGradientPairs(4 * this.origin, 4 * this.d, 4 * this.wk, shift, pairs, positions, f8, g.filters, k, kc8, this.rowStride);
+    if (rows % 2 === 1) {
+      const q = (rows - 1) * positions;
+      this.kernels.inputGradient(4 * (this.origin + q), 4 * (this.d + q * f8), 4 * this.wk, shift, positions, f8, g.filters, k, kc8, this.rowStride);
+    }
     this.storeInputDelta(inputDelta, rows);
   }
 
