@@ -1,9 +1,10 @@
 /**
  * `npx tsx src/bench/conv-kernels.ts [--root DIR]… [--rows 16] [--calls 100]`: the
  * convolution kernels alone, on CNN (fast)'s two convolutions (28×28×1 → 8 and
- * 14×14×8 → 16 filters, 5×5 'same'), random data: milliseconds of this thread's CPU
- * time per call of the forward pass and of the backward pass (∂b and ∂W, and ∂x for the
- * second convolution, as in training), and GFLOP/s (2 per multiply-add, ∂b left out).
+ * 14×14×8 → 16 filters, 5×5 'same', ReLU), random data: milliseconds of this thread's
+ * CPU time per call of the forward pass and of the backward pass (ReLU's gradient, ∂b,
+ * ∂W, and ∂x for the second convolution, as in training), and GFLOP/s (2 per
+ * multiply-add, ∂b and ReLU left out).
  * Each `--root` names a checkout whose engine is timed (this one when none is given);
  * the engines take turns, five rounds each, and the median round is printed, so two
  * engines compare in one run on a shared machine.
@@ -61,8 +62,8 @@ for (const [name, g, withInputDelta] of LAYERS) {
     if (!module) throw new Error('WebAssembly SIMD is missing here');
     const kernels = new engine.WasmConvKernels(g, module);
     return {
-      forward: () => kernels.forward(input, rows, weights, biases, output),
-      backward: () => kernels.backward(delta, rows, gradBiases, gradWeights, inputDelta),
+      forward: () => kernels.forward(input, rows, weights, biases, output, true),
+      backward: () => kernels.backward(delta, rows, gradBiases, gradWeights, inputDelta, true),
     };
   });
   const macs = rows * g.outHeight * g.outWidth * g.filters * fieldSize;
@@ -73,6 +74,6 @@ for (const [name, g, withInputDelta] of LAYERS) {
     const times: number[][] = runs.map(() => []);
     for (let round = 0; round < 5; round++) runs.forEach((run, i) => times[i].push(cpuMilliseconds(run[pass])));
     const cells = times.map((list, i) => `${roots[i]}: ${median(list).toFixed(3)} ms, ${(flops / median(list) / 1e6).toFixed(1)} GFLOP/s`);
-    console.log(`${name} ${pass}${pass === 'backward' ? (withInputDelta ? ' (∂b, ∂W, ∂x)' : ' (∂b, ∂W)') : ''}, batch ${rows}: ${cells.join(' | ')}`);
+    console.log(`${name} ${pass}${pass === 'backward' ? (withInputDelta ? ' (ReLU′, ∂b, ∂W, ∂x)' : ' (ReLU′, ∂b, ∂W)') : ''}, batch ${rows}: ${cells.join(' | ')}`);
   }
 }

@@ -3,12 +3,11 @@ import { CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
 interface ConvKernelExports {
-  forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
+  forward(origin: number, wt: number, b: number, z: number, count: number, f8: number, k: number, kc: number, rowStride: number, relu: number): void;
   weightGradient(origin: number, d: number, dwt: number, first: number, count: number, f8: number, k: number, kc: number, rowStride: number): void;
   inputGradient(origin: number, d: number, wk: number, shift: number, count: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   inputGradientPairs(origin: number, d: number, wk: number, shift: number, pairs: number, positions: number, f8: number, f: number, k: number, kc8: number, rowStride: number): void;
   biasGradient(d: number, db: number, count: number, f8: number): void;
-  relu(z: number, count: number): void;
   reluBackward(z: number, d: number, count: number): void;
 }
 
@@ -143,8 +142,7 @@ export class WasmConvKernels {
     this.loadWeights(weights);
     floats.set(biases, this.b);
     this.loadInput(input, rows);
-    this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride);
-    if (relu) this.kernels.relu(4 * this.z, rows * this.positions * f8);
+    this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride, relu ? 1 : 0);
     copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
 

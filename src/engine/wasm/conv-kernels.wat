@@ -25,9 +25,12 @@
   ;; A tile is 4 positions × 8 filters: each Wt vector serves 4 positions, each P value,
   ;; splat across a vector, 8 filters. Positions past `count` (to the next multiple of
   ;; 4) read whatever their origin points at and write Z's padding.
+  ;; With `relu` ≠ 0 it stores ReLU(z) instead, as it leaves the registers: values ≤ 0,
+  ;; −0 among them, become +0; others, NaN included, stay as they are (activations.ts's
+  ;; ReLU), with no second pass over Z.
   (func (export "forward")
     (param $origin i32) (param $wt i32) (param $b i32) (param $z i32) (param $count i32)
-    (param $f8 i32) (param $k i32) (param $kc i32) (param $rowStride i32)
+    (param $f8 i32) (param $k i32) (param $kc i32) (param $rowStride i32) (param $relu i32)
     (local $fBytes i32) (local $wBlock i32) (local $q i32) (local $fb i32) (local $ky i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local $o i32) (local $end i32) (local $w i32) (local $out i32)
@@ -80,6 +83,16 @@
             (br $each_j)))
           (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
           (br $each_ky)))
+        (if (local.get $relu)
+          (then
+          (local.set $a00 (v128.andnot (local.get $a00) (f32x4.le (local.get $a00) (v128.const i32x4 0 0 0 0))))
+          (local.set $a01 (v128.andnot (local.get $a01) (f32x4.le (local.get $a01) (v128.const i32x4 0 0 0 0))))
+          (local.set $a10 (v128.andnot (local.get $a10) (f32x4.le (local.get $a10) (v128.const i32x4 0 0 0 0))))
+          (local.set $a11 (v128.andnot (local.get $a11) (f32x4.le (local.get $a11) (v128.const i32x4 0 0 0 0))))
+          (local.set $a20 (v128.andnot (local.get $a20) (f32x4.le (local.get $a20) (v128.const i32x4 0 0 0 0))))
+          (local.set $a21 (v128.andnot (local.get $a21) (f32x4.le (local.get $a21) (v128.const i32x4 0 0 0 0))))
+          (local.set $a30 (v128.andnot (local.get $a30) (f32x4.le (local.get $a30) (v128.const i32x4 0 0 0 0))))
+          (local.set $a31 (v128.andnot (local.get $a31) (f32x4.le (local.get $a31) (v128.const i32x4 0 0 0 0))))))
         (local.set $w (i32.add (local.get $out) (local.get $fb)))
         (v128.store offset=0 (local.get $w) (local.get $a00))
         (v128.store offset=16 (local.get $w) (local.get $a01))
@@ -479,19 +492,6 @@
       (v128.store offset=16 (i32.add (local.get $db) (local.get $fb)) (local.get $a1))
       (local.set $fb (i32.add (local.get $fb) (i32.const 32)))
       (br $each_f)))
-  )
-  ;; ReLU in place on `count` floats (a multiple of 4) from $z: values ≤ 0, −0 among
-  ;; them, become +0; others, NaN included, stay as they are (activations.ts's ReLU).
-  (func (export "relu") (param $z i32) (param $count i32)
-    (local $end i32) (local $v v128)
-    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $count) (i32.const 2))))
-    (block $done (loop $each
-      (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
-      (local.set $v (v128.load (local.get $z)))
-      (v128.store (local.get $z)
-        (v128.andnot (local.get $v) (f32x4.le (local.get $v) (v128.const i32x4 0 0 0 0))))
-      (local.set $z (i32.add (local.get $z) (i32.const 16)))
-      (br $each)))
   )
   ;; δ = ReLU′ · δ in place on `count` floats (a multiple of 4) from $d, where $z holds
   ;; the ReLU's outputs: δ·(1 if z > 0 else 0) + 0, the arithmetic of activations.ts's
