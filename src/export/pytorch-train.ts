@@ -40,7 +40,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data.distributed import DistributedSampler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import CONFIG, LAYER_HEADERS, SOFTMAX_OUTPUT, Net, our_init  # noqa: E402
+from model import CONFIG, LAYER_HEADERS, SOFTMAX_OUTPUT, Net, mulberry32, our_init  # noqa: E402
 
 BATCH_MODES = """learning rate and batch size with W processes (--batch-mode):
   global       (default) --batch-size is the global batch: each process takes batch/W samples
@@ -165,6 +165,13 @@ def augment(x, generator, shift, rotate):
     return ((1 - fy) * top + fy * bottom).clamp(max=1).float().reshape(batch, -1)
 
 
+def shuffle(order, rand):
+    """The playground's Fisher-Yates shuffle, in place."""
+    for i in range(len(order) - 1, 0, -1):
+        j = int(rand() * (i + 1))
+        order[i], order[j] = order[j], order[i]
+
+
 def loss_of(output, labels):
     if SOFTMAX_OUTPUT:
         return F.cross_entropy(output, labels)
@@ -272,11 +279,13 @@ def main():
 
     net = Net(dropout=args.dropout)
     weights = args.weights or (None if args.from_scratch else os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.safetensors"))
+    # The playground's generator: it draws the initial weights, then each epoch's order.
+    rand = mulberry32(args.seed)
     if weights and (args.weights or os.path.exists(weights)):
         load_weights(net, weights)
         log(f"Starting from {weights}")
     else:
-        our_init(net, seed=args.seed)
+        our_init(net, rand=rand)
         log(f"Starting from the playground's {CONFIG['init']} initialisation, seed {args.seed}")
     net.to(device)
     torch.manual_seed(args.seed + rank)
@@ -287,7 +296,7 @@ def main():
     test_x, test_y = load_split(args.data, "t10k")
     count = min(args.samples, len(train_x) - CONFIG.get("validation", 0))
     train_x, train_y = train_x[:count], train_y[:count]
-    sampler = DistributedSampler(range(count), num_replicas=world, rank=rank, shuffle=True, seed=args.seed)
+    sampler = DistributedSampler(range(count), num_replicas=world, rank=rank, shuffle=True, seed=args.seed) if distributed else None
     generator = torch.Generator().manual_seed(args.seed * 1000 + rank)
     log(f"{world} process{'es' if world > 1 else ''} on {device.type}, {count} samples, batch {local_batch} per process "
         f"(global {global_batch}), lr {lr:g}, {args.optimizer}")
@@ -298,9 +307,18 @@ def main():
     if joins_lone_sample and (local_batch < 2 or count < 2):
         sys.exit("Batch normalisation trains on each batch's statistics, which one sample does not have: train in batches of 2 or more, on 2 samples or more")
     confusion = None
+    # One process visits the samples in the playground's order for the seed (its Fisher-Yates on
+    # the same stream), so the two differ only in rounding; the playground draws dropout and
+    # augmentation from that stream too, so with those the orders part after the first epoch.
+    # Several processes share each epoch out with DistributedSampler.
+    playground_order = list(range(count))
     for epoch in range(1, args.epochs + 1):
-        sampler.set_epoch(epoch)
-        order = torch.tensor(list(sampler))
+        if distributed:
+            sampler.set_epoch(epoch)
+            order = torch.tensor(list(sampler))
+        else:
+            shuffle(playground_order, rand)
+            order = torch.tensor(playground_order)
         started = time.time()
         totals = torch.zeros(3, dtype=torch.float64)  # loss sum, correct, samples
         starts = list(range(0, len(order), local_batch))

@@ -118,13 +118,15 @@ def mulberry32(seed):
     return next_float
 
 
-def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"]):
+def our_init(net, seed=CONFIG["seed"], init=CONFIG["init"], rand=None):
     """Initial weights as the playground draws them, layer by layer, weights then biases. fan_in is
     the values each output sums (inputs, or kh*kw*in of a convolution), fan_out the values each
     input feeds (outputs, or kh*kw*out): 'uniform': weights and biases U(-1/sqrt(fan_out),
     +1/sqrt(fan_out)); 'xavier': weights U(+-sqrt(6/(fan_in + fan_out))), biases 0; 'he': weights
-    N(0, 2/fan_in) by Box-Muller, biases 0. Convolution weights are drawn in our [out, kh, kw, in] order."""
-    rand = mulberry32(seed)
+    N(0, 2/fan_in) by Box-Muller, biases 0. Convolution weights are drawn in our [out, kh, kw, in] order.
+    Pass the generator as rand to go on drawing from where the weights left it, as the playground's
+    trainer does for its shuffles."""
+    rand = rand or mulberry32(seed)
     with torch.no_grad():
         for layer in net.${list}:
             # Batch normalisation starts at scale 1 and shift 0, as PyTorch's own does, drawing nothing.
