@@ -58,6 +58,8 @@ for (const [name, run] of [
   ['a convolutional network', CNN_RUN],
 ] as const) {
   test(`two workers train ${name} to the same weights as one; a page without cross-origin isolation trains it in one worker`, async ({ browser }) => {
+    // Two page loads, dataset downloads and runs in one test.
+    test.slow();
     const two = await trainOnBothCores(await browser.newPage(), true, run);
     const one = await trainOnBothCores(await browser.newPage(), false, run);
     expect(two.status).toMatch(/^Finished .* Trained in two workers\.$/);
