@@ -5,6 +5,26 @@ import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers
 /** Batches of 32 with momentum: the first layer's lazy updates and the shard sum both at work. */
 const RUN = { ...SMALL_RUN, optimizer: 'momentum', learning_rate: 0.05, momentum: 0.9, batch_size: 32, epochs: 1, samples: 2000 };
 
+/** A small convolutional network, batches of 15 over 1,000 samples (a last batch of 10), Adam. */
+const CNN_RUN = {
+  layers: [
+    { type: 'input', shape: [28, 28, 1] },
+    { type: 'conv2d', filters: 4, kernel_size: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+    { type: 'maxpool2d', pool_size: 2 },
+    { type: 'conv2d', filters: 6, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+    { type: 'avgpool2d', pool_size: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 10, activation: 'Softmax' },
+  ],
+  optimizer: 'adam',
+  learning_rate: 0.003,
+  batch_size: 15,
+  epochs: 1,
+  samples: 1000,
+  seed: 3,
+  init: 'he',
+};
+
 /** The page as a host without the isolation headers serves it: no SharedArrayBuffer. */
 async function serveWithoutIsolation(page: Page): Promise<void> {
   await page.route('**/*', async (route) => {
@@ -16,16 +36,16 @@ async function serveWithoutIsolation(page: Page): Promise<void> {
   });
 }
 
-/** Trains RUN with "Use both cores" on; the ONNX export's bytes hold every weight. */
-async function trainOnBothCores(page: Page, isolated: boolean): Promise<{ model: Buffer; status: string }> {
+/** Trains `run` with "Use both cores" on; the ONNX export's bytes hold every weight. */
+async function trainOnBothCores(page: Page, isolated: boolean, run: Record<string, unknown>): Promise<{ model: Buffer; status: string }> {
   if (!isolated) await serveWithoutIsolation(page);
   await page.goto('/');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
-  await typeConfigJson(page, RUN);
+  await typeConfigJson(page, run);
   await page.getByLabel('Use both cores').check();
   await trainButton(page).click();
   await waitForRunEnd(page);
-  await expect(page.getByText(isolated ? 'Each batch is split between two workers' : 'This page is not cross-origin isolated')).toBeVisible();
+  await expect(page.getByText(isolated ? /^Each batch is split between two workers/ : /^This page is not cross-origin isolated/)).toBeVisible();
   const status = (await page.getByRole('status').filter({ hasText: /^Finished/ }).textContent()) ?? '';
   await page.getByRole('tab', { name: 'Take it further' }).click();
   const panel = page.getByRole('region', { name: 'Take it further' });
@@ -33,10 +53,29 @@ async function trainOnBothCores(page: Page, isolated: boolean): Promise<{ model:
   return { model: readFileSync(await download.path()), status };
 }
 
-test('two workers train the same weights as one; a page without cross-origin isolation trains in one worker', async ({ browser }) => {
-  const two = await trainOnBothCores(await browser.newPage(), true);
-  const one = await trainOnBothCores(await browser.newPage(), false);
-  expect(two.status).toMatch(/Finished/);
-  expect(one.status).toBe(two.status);
-  expect(one.model.equals(two.model)).toBe(true);
+for (const [name, run] of [
+  ['a dense network', RUN],
+  ['a convolutional network', CNN_RUN],
+] as const) {
+  test(`two workers train ${name} to the same weights as one; a page without cross-origin isolation trains it in one worker`, async ({ browser }) => {
+    // Two page loads, dataset downloads and runs in one test.
+    test.slow();
+    const two = await trainOnBothCores(await browser.newPage(), true, run);
+    const one = await trainOnBothCores(await browser.newPage(), false, run);
+    expect(two.status).toMatch(/^Finished .* Trained in two workers\.$/);
+    expect(one.status).toMatch(/ Trained in one worker: this page is not cross-origin isolated\.$/);
+    expect(one.status.replace(/ Trained in .*$/, '')).toBe(two.status.replace(/ Trained in .*$/, ''));
+    expect(one.model.equals(two.model)).toBe(true);
+  });
+}
+
+test('a network with batch normalisation trains in one worker, and the status says why', async ({ page }) => {
+  const layers = [...CNN_RUN.layers.slice(0, 2), { type: 'batchnorm' }, ...CNN_RUN.layers.slice(2)];
+  await page.goto('/');
+  await typeConfigJson(page, { ...CNN_RUN, layers, samples: 300 });
+  await page.getByLabel('Use both cores').check();
+  await expect(page.getByText('This network trains in one worker: batch normalisation needs the whole batch.')).toBeVisible();
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  await expect(page.getByRole('status').filter({ hasText: /^Finished/ })).toHaveText(/ Trained in one worker: batch normalisation needs the whole batch\.$/);
 });

@@ -269,8 +269,9 @@ async function trainConfig(config: Config): Promise<RunOutcome | null> {
   const current = connect();
   runStarting(config, !dataReady());
   if (!(await ensureData(current))) return null;
-  const workers = await current.api.useBothCores(useAppStore.getState().bothCores);
-  workersChosen(canShard(config) ? workers : 1);
+  const { bothCores } = useAppStore.getState();
+  const workers = await current.api.useBothCores(bothCores);
+  workersChosen(bothCores ? (canShard(config) ? workers : 1) : null);
   listenToRun(current, runRecordStarted(config));
   runContinuing();
   return settle(current, current.api.train(config));

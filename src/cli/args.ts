@@ -6,10 +6,11 @@ import { modelFileText } from '../export/onnx-import.ts';
 import { MAX_MODEL_FILE_BYTES, ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
 
 export const USAGE = `usage:
-  npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--out FILE]
+  npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--workers 1|2] [--out FILE]
   npm run evaluate -- --model FILE [--data DIR]
   npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH
-  (--data DIR: a folder with the four IDX files of an MNIST-like set, .gz or raw, and optionally labels.txt;
+  (--workers 2: each batch split between two threads, the same weights as "Use both cores" in the browser;
+   --data DIR: a folder with the four IDX files of an MNIST-like set, .gz or raw, and optionally labels.txt;
    --model FILE: a model saved by the app or by train --out (.json), or an ONNX file (.onnx) of a network for MNIST)`;
 
 /** A mistake in how the command was called (exit code 2). */

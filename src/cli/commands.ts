@@ -1,6 +1,6 @@
 /** The CLI's commands: train and evaluate, as the seed's programs did. */
 import { writeFileSync } from 'node:fs';
-import type { Config } from '../engine/config.ts';
+import { oneWorkerReason, type Config } from '../engine/config.ts';
 import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -14,6 +14,7 @@ import { serializeModel } from '../formats/model-format.ts';
 import { checkWritable, fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
+import { startShardThread, type ShardThread } from './two-threads.ts';
 
 export type Print = (line: string) => void;
 
@@ -69,7 +70,7 @@ function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-export function train(args: string[], print: Print): void {
+export async function train(args: string[], print: Print): Promise<void> {
   const flags = parseFlags('train', args, {
     config: { type: 'string' },
     epochs: { type: 'string' },
@@ -78,8 +79,11 @@ export function train(args: string[], print: Print): void {
     seed: { type: 'string' },
     out: { type: 'string' },
     data: { type: 'string' },
+    workers: { type: 'string' },
   });
   if (!flags.config) throw new UsageError('train: --config FILE is required (for example --config src/presets/seed.json)');
+  const workers = integerFlag('workers', flags.workers) ?? 1;
+  if (workers !== 1 && workers !== 2) throw new UsageError(`train: --workers takes 1 or 2, got ${workers}`);
   if (flags.out) checkWritable(flags.out, 'the model');
   const overrides = defined({
     epochs: integerFlag('epochs', flags.epochs),
@@ -92,7 +96,20 @@ export function train(args: string[], print: Print): void {
   print('Loading network configuration...');
   const config = loadConfig(flags.config, overrides, data.io);
   print('Creating network...');
-  const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now() });
+  const keepWhole = workers === 2 ? oneWorkerReason(config) : null;
+  if (keepWhole) print(`Training in one thread: ${keepWhole}.`);
+  const thread = workers === 2 && !keepWhole ? await startShardThread() : null;
+  if (thread) print('Training in two threads: each batch split in two halves.');
+  try {
+    trainAndSave(config, data, flags.out, thread, print);
+  } finally {
+    thread?.close();
+  }
+}
+
+function trainAndSave(config: Config, data: Data, out: string | undefined, thread: ShardThread | null, print: Print): void {
+  const shardPeer = thread ? (network: Network) => thread.open(network, config.batchSize) : undefined;
+  const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer });
   const test = data.test();
 
   print('Training network...');
@@ -123,13 +140,13 @@ export function train(args: string[], print: Print): void {
   }
 
   const evaluation = evaluate(network, test);
-  if (flags.out) {
+  if (out) {
     print('Saving trained network...');
     const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation, ...(data.record && { dataset: data.record }) });
     try {
-      writeFileSync(flags.out, text);
+      writeFileSync(out, text);
     } catch (error) {
-      throw new InputError(`cannot write the model to ${flags.out}: ${fileProblem(error)}`);
+      throw new InputError(`cannot write the model to ${out}: ${fileProblem(error)}`);
     }
   }
   print('');

@@ -14,14 +14,14 @@ import { exportModel } from './export.ts';
 
 const COMMANDS = { train, evaluate: evaluateModel, export: exportModel };
 
-function run(argv: string[]): void {
+async function run(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || args.includes('--help')) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
-  COMMANDS[name as keyof typeof COMMANDS](args, (line) => process.stdout.write(`${line}\n`));
+  await COMMANDS[name as keyof typeof COMMANDS](args, (line) => process.stdout.write(`${line}\n`));
 }
 
 /** Our own errors carry a message meant for the user; anything else is a bug, still reported in one line. */
@@ -32,8 +32,6 @@ function report(error: unknown): number {
   return error instanceof UsageError ? 2 : 1;
 }
 
-try {
-  run(process.argv.slice(2));
-} catch (error) {
+run(process.argv.slice(2)).catch((error: unknown) => {
   process.exitCode = report(error);
-}
+});

@@ -111,12 +111,22 @@ export const SEED_CONFIG: Config = {
 };
 
 /**
- * Whether training `config` can split each batch in two shards (shards.ts): per-sample
- * training and convolution stacks keep one worker; dropout draws from the run's one
- * generator as it goes.
+ * Why training `config` keeps each batch whole in one worker, or null when it can split each
+ * batch in two shards (shards.ts). Per-sample batches have nothing to split; dropout draws from
+ * the run's one generator as it goes; batch normalisation's statistics are over the whole batch,
+ * which neither shard sees (exchanging them would stop both workers at every such layer, three
+ * times a batch).
  */
+export function oneWorkerReason(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): string | null {
+  if (config.batchSize < 2) return 'batches of one sample cannot be split';
+  if (config.dropout > 0) return 'dropout draws its masks in order from one generator';
+  if (config.stack?.layers.some((layer) => layer.type === 'batchnorm')) return 'batch normalisation needs the whole batch';
+  return null;
+}
+
+/** Whether training `config` can split each batch in two shards (see oneWorkerReason). */
 export function canShard(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): boolean {
-  return !config.stack && config.dropout === 0 && config.batchSize >= 2;
+  return oneWorkerReason(config) === null;
 }
 
 /** Softmax outputs are trained with cross-entropy (output gradient = output − target); anything else with MSE. */

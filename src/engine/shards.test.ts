@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../cli/node-mnist.ts';
-import { canShard, SEED_CONFIG, type Config, type Optimizer } from './config.ts';
+import { canShard, oneWorkerReason, SEED_CONFIG, type Config, type Optimizer } from './config.ts';
 import { copyImage, firstSamples } from './dataset.ts';
 import type { Kernels } from './kernels.ts';
 import { Network } from './network.ts';
@@ -76,14 +76,37 @@ describe('gradient shards', () => {
     expect(maxDifference(train(c, 'wasm', true, 10).params, train(c, 'wasm', false, 10).params)).toBeLessThan(1e-5);
   });
 
-  it('are for dense stacks trained in batches without dropout', () => {
+  it('train a convolutional network as the unsharded batch does, up to rounding', () => {
+    const c = config({
+      stack: {
+        input: [28, 28, 1],
+        layers: [
+          { type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
+          { type: 'maxpool2d', poolSize: 2, stride: 2 },
+          { type: 'flatten' },
+          { type: 'dense', units: 10, activation: 'Softmax' },
+        ],
+      },
+      init: 'he',
+      batchSize: 9,
+      optimizer: 'momentum',
+      learningRate: 0.05,
+    });
+    expect(maxDifference(train(c, 'wasm', true, 10).params, train(c, 'wasm', false, 10).params)).toBeLessThan(1e-5);
+  });
+
+  it('are for networks without batch normalisation trained in batches without dropout', () => {
+    const flat: Config['stack'] = { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'Softmax' }] };
+    const normalised: Config['stack'] = { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'batchnorm' }, { type: 'dense', units: 10, activation: 'Softmax' }] };
     expect(canShard(config({}))).toBe(true);
-    expect(canShard(config({ batchSize: 1 }))).toBe(false);
-    expect(canShard(config({ dropout: 0.2 }))).toBe(false);
-    expect(canShard(config({ stack: { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'Softmax' }] } }))).toBe(false);
+    expect(canShard(config({ stack: flat }))).toBe(true);
+    expect(oneWorkerReason(config({ batchSize: 1 }))).toBe('batches of one sample cannot be split');
+    expect(oneWorkerReason(config({ dropout: 0.2 }))).toMatch(/dropout/);
+    expect(oneWorkerReason(config({ stack: normalised }))).toBe('batch normalisation needs the whole batch');
     const rng = createRng(1);
     expect(() => new Trainer(Network.forConfig(config({}), rng), config({ batchSize: 1 }), data, rng, Date.now, inProcessPeer(Network.forConfig(config({}), rng), 1))).toThrow(
-      /dense networks trained in batches without dropout/,
+      /cannot split its batches between two workers: batches of one sample/,
     );
+    expect(() => inProcessPeer(Network.forConfig(config({ stack: normalised }), rng), 32)).toThrow(/Batch normalisation needs the whole batch/);
   });
 });

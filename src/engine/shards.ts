@@ -1,7 +1,9 @@
 /**
- * Data-parallel batches for stacks of dense layers: each batch's gradient is computed as
- * two fixed shards, rows [0, ⌊n/2⌋) ("shard 0") and [⌊n/2⌋, n) ("shard 1"), each divided
- * by the whole batch's n, and summed shard 0 + shard 1 before one optimizer step.
+ * Data-parallel batches: each batch's gradient is computed as two fixed shards, rows
+ * [0, ⌊n/2⌋) ("shard 0") and [⌊n/2⌋, n) ("shard 1"), each divided by the whole batch's n,
+ * and summed shard 0 + shard 1 before one optimizer step. Any network whose layers treat
+ * each sample on its own shards this way (dense, convolution, pooling, flatten); batch
+ * normalisation, whose statistics are the whole batch's, does not (see oneWorkerReason).
  *
  * Shard 1 always runs on a replica of the network through a ShardExchange: in a second
  * worker, the exchange living in a SharedArrayBuffer, or in this thread, in an ordinary
@@ -9,11 +11,12 @@
  * the same weights bit for bit whether one or two workers train, and whatever their timing.
  * (Against a run that does not shard, the sum differs in rounding.)
  *
- * Shard 1 needs only the first layer's weight rows of the pixels it has ink in, and sends
- * back only those rows of its gradient: the first layer's weights live in WebAssembly memory
- * that cannot be shared, so those rows are copied each batch; the other layers are small.
+ * A first dense layer's shard 1 needs only the weight rows of the pixels it has ink in, and
+ * sends back only those rows of its gradient: that layer's weights live in WebAssembly memory
+ * that cannot be shared, so those rows are copied each batch; the other groups are copied whole
+ * into buffers made once per run.
  */
-import type { DenseSpec } from './layer.ts';
+import type { LayerSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
 import { Network } from './network.ts';
@@ -185,15 +188,14 @@ export class ShardReplica {
 export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
   const shape = exchangeShape(network, batchSize);
   const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
-  const replica = new ShardReplica(Network.fromLayers(denseSpecs(network), network.kernels), exchange);
+  const replica = new ShardReplica(Network.fromLayers(replicaSpecs(network), network.kernels), exchange);
   return { exchange, start: () => replica.run(), finish: () => {} };
 }
 
-/** The network's specs, for a replica; only dense stacks shard. */
-export function denseSpecs(network: Network): DenseSpec[] {
-  const specs = network.toLayerSpecs();
-  if (!specs.every((spec): spec is DenseSpec => spec.type === 'dense')) throw new Error('Only stacks of dense layers train in shards');
-  return specs;
+/** The network's specs, for a replica; a layer on batch statistics would see only its shard's. */
+export function replicaSpecs(network: Network): LayerSpec[] {
+  if (network.layers.some((layer) => layer.batchStatistics)) throw new Error('Batch normalisation needs the whole batch: this network trains in one worker');
+  return network.toLayerSpecs();
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Augmenter } from './augment.ts';
-import { canShard, type Config } from './config.ts';
+import { oneWorkerReason, type Config } from './config.ts';
 import { copyImage, firstSamples, type Dataset } from './dataset.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
@@ -130,7 +130,8 @@ export class Trainer {
     const rows = config.batchSize + (this.joinsLoneSample ? 1 : 0);
     this.inputs = new Float32Array(rows * network.inputSize);
     this.targets = new Float32Array(rows * network.outputSize);
-    if (shardPeer && !canShard(config)) throw new Error('Only dense networks trained in batches without dropout split their batches');
+    const keepWhole = oneWorkerReason(config);
+    if (shardPeer && keepWhole) throw new Error(`This network cannot split its batches between two workers: ${keepWhole}`);
     this.shards = shardPeer && new GradientShards(network, shardPeer);
   }
 

@@ -23,8 +23,8 @@ export function setBothCores(on: boolean): void {
   set({ bothCores: on });
 }
 
-/** How many workers the run starting now trains in. */
-export function workersChosen(workers: 1 | 2): void {
+/** How many workers the run starting now trains in; null when "Use both cores" is off. */
+export function workersChosen(workers: 1 | 2 | null): void {
   set({ workersUsed: workers });
 }
 

@@ -165,7 +165,7 @@ export function resultsView(state: AppState): ResultsView {
 /** Whether runs split each batch between two workers (see engine/shards.ts), and how many the last run used. */
 export interface CoresState {
   bothCores: boolean;
-  /** 2 when the last run trained in two workers; 1 in one; null before a run. */
+  /** 2 when the last run trained in two workers; 1 in one; null before a run, or when it ran with both cores off. */
   workersUsed: 1 | 2 | null;
 }
 

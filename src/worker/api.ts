@@ -240,10 +240,10 @@ export interface TrainingWorkerApi {
   /** A kept dataset as the IDX files (and labels.txt) that add it again, byte for byte. */
   exportDataset(id: string): Promise<NamedBytes[]>;
   /**
-   * From the next run on, dense networks trained in batches without dropout split each batch
-   * into two halves whose gradients are summed in a fixed order: in two workers where the page
-   * is cross-origin isolated (SharedArrayBuffer), else both halves in this one, with the same
-   * weights either way. Per-sample training and convolutional networks keep one worker.
+   * From the next run on, networks trained in batches split each batch into two halves whose
+   * gradients are summed in a fixed order: in two workers where the page is cross-origin
+   * isolated (SharedArrayBuffer), else both halves in this one, with the same weights either
+   * way. Those that cannot (engine/config.ts, oneWorkerReason) keep one worker.
    * Answers how many workers such a run will use.
    */
   useBothCores(on: boolean): Promise<1 | 2>;

@@ -200,9 +200,9 @@ export class TrainingSession {
   }
 
   /**
-   * From the next run on, dense networks trained in batches (without dropout) compute each
-   * batch as two halves (engine/shards.ts): in two workers where a second worker is offered,
-   * else both in this one, with the same weights either way. Answers how many workers will train.
+   * From the next run on, networks that canShard compute each batch as two halves
+   * (engine/shards.ts): in two workers where a second worker is offered, else both in this
+   * one, with the same weights either way. Answers how many workers will train.
    */
   useBothCores(on: boolean): 1 | 2 {
     this.bothCores = on;

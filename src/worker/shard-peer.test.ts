@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../cli/node-mnist.ts';
-import { SEED_CONFIG, type Config } from '../engine/config.ts';
+import { SEED_CONFIG, type Config, type Optimizer } from '../engine/config.ts';
+import type { Kernels } from '../engine/kernels.ts';
+import type { LayerDescription } from '../engine/layer.ts';
 import { firstSamples } from '../engine/dataset.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -17,11 +19,28 @@ import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-pe
 const data = firstSamples(loadMnistNode('train'), 640);
 const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
 
-/** Two epochs on `peerFor`'s peer: every parameter and each epoch's loss and accuracy. */
-function train(peerFor: (network: Network) => ShardPeer | null) {
-  const rng = createRng(config.seed);
-  const network = Network.forConfig(config, rng, 'wasm');
-  const trainer = new Trainer(network, config, data, rng, Date.now, peerFor(network));
+/**
+ * A small CNN of odd sizes: a strided valid convolution, max and average pooling, a same
+ * convolution, a dense layer; batches of 9 over 320 samples leave a last batch of 5.
+ */
+function cnnConfig(optimizer: Optimizer): Config {
+  const layers: LayerDescription[] = [
+    { type: 'conv2d', filters: 3, kernelSize: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+    { type: 'maxpool2d', poolSize: 3, stride: 2 },
+    { type: 'conv2d', filters: 5, kernelSize: 3, stride: 1, padding: 'same', activation: 'Tanh' },
+    { type: 'avgpool2d', poolSize: 2, stride: 1 },
+    { type: 'flatten' },
+    { type: 'dense', units: 7, activation: 'ReLU' },
+    { type: 'dense', units: 10, activation: 'Softmax' },
+  ];
+  return { ...config, stack: { input: [28, 28, 1], layers }, init: 'he', batchSize: 9, samples: 320, optimizer, learningRate: optimizer === 'adam' ? 0.005 : 0.05, momentum: 0.9 };
+}
+
+/** Two epochs of `c` on `peerFor`'s peer: every parameter and each epoch's loss and accuracy. */
+function train(peerFor: (network: Network) => ShardPeer | null, c: Config = config, kernels: Kernels = 'wasm') {
+  const rng = createRng(c.seed);
+  const network = Network.forConfig(c, rng, kernels);
+  const trainer = new Trainer(network, c, data, rng, Date.now, peerFor(network));
   const epochs = [trainer.runEpoch(), trainer.runEpoch()].map(({ loss, accuracy, averageError }) => ({ loss, accuracy, averageError }));
   return { params: network.paramGroups(0).map((group) => group.params.slice()), epochs };
 }
@@ -63,6 +82,32 @@ describe('two workers', () => {
     const unsharded = train(() => null);
     expect(unsharded.params.some((params, g) => params.some((value, i) => value !== alone.params[g][i]))).toBe(true);
     expect(shared.epochs[1].accuracy).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it.each<[Optimizer, Kernels]>([
+    ['adam', 'wasm'],
+    ['momentum', 'wasm'],
+    ['momentum', 'ts'],
+  ])('train a convolutional network to the same weights, bit for bit, as one worker (%s, %s kernels)', (optimizer, kernels) => {
+    const c = cnnConfig(optimizer);
+    const opened: SharedPeer[] = [];
+    const shared = train(
+      (network) => {
+        const peer = openSharedPeer(network, c.batchSize, (message) => thread.postMessage(message));
+        opened.push(peer);
+        return peer;
+      },
+      c,
+      kernels,
+    );
+    opened.forEach((peer) => peer.close());
+    const alone = train((network) => inProcessPeer(network, c.batchSize), c, kernels);
+    expect(shared.epochs).toEqual(alone.epochs);
+    shared.params.forEach((params, g) => expect(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).toEqual(new Uint8Array(alone.params[g].buffer, alone.params[g].byteOffset, alone.params[g].byteLength)));
+    const unsharded = train(() => null, c, kernels);
+    expect(unsharded.params.some((params, g) => params.some((value, i) => value !== alone.params[g][i]))).toBe(true);
+    // And it learns: a tiny network on 320 samples, so only that the loss falls.
+    expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
   }, 60_000);
 
   it('serve run after run: a closed run lets the worker take the next', () => {

@@ -5,9 +5,9 @@
  * run off the page's thread; the page itself never waits.
  */
 import type { Kernels } from '../engine/kernels.ts';
-import type { DenseSpec } from '../engine/layer.ts';
+import type { LayerSpec } from '../engine/layer.ts';
 import { Network } from '../engine/network.ts';
-import { denseSpecs, exchangeShape, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
+import { exchangeShape, replicaSpecs, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
 
 /** How long the trainer waits, twice, for half a batch before it gives the second worker up. */
 const SILENCE_MS = 15_000;
@@ -16,7 +16,7 @@ const SILENCE_MS = 15_000;
 export interface ShardRunMessage {
   buffer: SharedArrayBuffer;
   shape: ExchangeShape;
-  specs: DenseSpec[];
+  specs: LayerSpec[];
   kernels: Kernels;
 }
 
@@ -37,7 +37,7 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
   const buffer = new SharedArrayBuffer(ShardExchange.bytes(shape));
   const exchange = new ShardExchange(shape, buffer);
   const { control } = exchange;
-  post({ buffer, shape, specs: denseSpecs(network), kernels: network.kernels });
+  post({ buffer, shape, specs: replicaSpecs(network), kernels: network.kernels });
   return {
     exchange,
     start() {
@@ -70,7 +70,8 @@ let kept: { key: string; network: Network } | null = null;
  * a WebAssembly memory, which a worker that allocates this little would seldom collect.
  */
 function replicaFor({ specs, kernels }: ShardRunMessage): Network {
-  const key = JSON.stringify([kernels, specs.map(({ inputs, outputs, activation }) => [inputs, outputs, activation])]);
+  // Its layout: every field but the parameters, which each batch brings.
+  const key = JSON.stringify([kernels, specs], (_, value: unknown) => (value instanceof Float32Array ? value.length : value));
   if (kept?.key !== key) kept = { key, network: Network.fromLayers(specs, kernels) };
   return kept.network;
 }

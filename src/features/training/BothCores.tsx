@@ -1,4 +1,4 @@
-import { canShard } from '../../engine/config';
+import { oneWorkerReason } from '../../engine/config';
 import { setBothCores } from '../../store/actions';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -11,11 +11,11 @@ export function BothCores() {
   const on = useAppStore((state) => state.bothCores);
   const busy = useAppStore((state) => isBusy(state.status));
   const used = useAppStore((state) => state.workersUsed);
-  const splits = useAppStore((state) => canShard(state.config));
+  const keepWhole = useAppStore((state) => oneWorkerReason(state.config));
   const note = !on
     ? null
-    : !splits
-      ? 'This network trains in one worker: only dense networks trained in batches of 2 or more, without dropout, are split.'
+    : keepWhole
+      ? `This network trains in one worker: ${keepWhole}.`
       : used === 2
         ? 'Each batch is split between two workers; a seed gives the same weights as in one.'
         : used === 1

@@ -1,4 +1,5 @@
 import { formatCount, formatPercent } from '../../components/format';
+import { oneWorkerReason } from '../../engine/config';
 import { MNIST_DATASET } from '../../store/config-slice';
 import type { AppState } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -39,11 +40,19 @@ function statusText(state: AppState): string {
       const keptText = kept
         ? ` Kept the model of epoch ${kept.bestEpoch}, the best on validation: test accuracy ${formatPercent(kept.test.accuracy)}.`
         : reached;
-      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}${kept?.stoppedEarly ? ' (stopped early)' : ''}.${keptText}`;
+      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}${kept?.stoppedEarly ? ' (stopped early)' : ''}.${keptText}${workersText(state)}`;
     }
     case 'diverged':
       return 'The run diverged.';
   }
+}
+
+/** With "Use both cores" on, how many workers the run trained in, and why one when it could not split its batches. */
+function workersText({ workersUsed, runConfig }: AppState): string {
+  if (workersUsed === null) return '';
+  if (workersUsed === 2) return ' Trained in two workers.';
+  const reason = runConfig && oneWorkerReason(runConfig);
+  return reason ? ` Trained in one worker: ${reason}.` : ' Trained in one worker: this page is not cross-origin isolated.';
 }
 
 /** Which model a hand-stopped run left, so nobody reads the last epoch's accuracy as the model's when it is not. */

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../engine/rng.ts';
+import { TrainingRun } from '../engine/run.ts';
+import { inProcessPeer } from '../engine/shards.ts';
+import { parseConfig } from '../formats/config-format.ts';
+import { parseModel } from '../formats/model-format.ts';
+import { loadMnistNode } from './node-mnist.ts';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-threads-'));
+
+/** A small CNN with Adam, batches of 15 over 610 samples: a last batch of 10. */
+const CONFIG = {
+  layers: [
+    { type: 'input', shape: [28, 28, 1] },
+    { type: 'conv2d', filters: 4, kernel_size: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+    { type: 'maxpool2d', pool_size: 2 },
+    { type: 'conv2d', filters: 6, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+    { type: 'avgpool2d', pool_size: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 10, activation: 'Softmax' },
+  ],
+  optimizer: 'adam',
+  learning_rate: 0.003,
+  batch_size: 15,
+  epochs: 2,
+  samples: 610,
+  seed: 3,
+  init: 'he',
+};
+
+describe('npm run train -- --workers 2', () => {
+  it('trains on two threads to the weights "Use both cores" gives, bit for bit', async () => {
+    const configPath = join(dir, 'cnn.json');
+    writeFileSync(configPath, JSON.stringify(CONFIG));
+    const modelPath = join(dir, 'model.json');
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'train', '--config', configPath, '--workers', '2', '--out', modelPath]);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('Training in two threads');
+    const saved = parseModel(readFileSync(modelPath, 'utf8'));
+
+    // The page's worker with "Use both cores" where the page is not isolated: both halves in one thread.
+    const config = parseConfig(JSON.stringify(CONFIG));
+    const run = new TrainingRun(config, loadMnistNode('train'), createRng(config.seed), { shardPeer: (network) => inProcessPeer(network, config.batchSize) });
+    while (run.step(1000).type !== 'finished');
+    const expected = run.network.toLayerSpecs();
+    saved.layers.forEach((layer, l) => {
+      const want = expected[l];
+      if ('weights' in layer && 'weights' in want) {
+        expect(Buffer.from(layer.weights.buffer, layer.weights.byteOffset, layer.weights.byteLength)).toEqual(Buffer.from(want.weights.buffer, want.weights.byteOffset, want.weights.byteLength));
+        expect(Array.from(layer.biases)).toEqual(Array.from(want.biases));
+      }
+    });
+  }, 120_000);
+
+  it('refuses other counts, and says why a network keeps one thread', async () => {
+    const refused = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'train', '--config', join(dir, 'none.json'), '--workers', '3']).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers takes 1 or 2, got 3') });
+    const configPath = join(dir, 'bn.json');
+    writeFileSync(configPath, JSON.stringify({ ...CONFIG, layers: [...CONFIG.layers.slice(0, 2), { type: 'batchnorm' }, ...CONFIG.layers.slice(2)], samples: 60, epochs: 1 }));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'train', '--config', configPath, '--workers', '2']);
+    expect(stdout).toContain('Training in one thread: batch normalisation needs the whole batch.');
+  }, 120_000);
+});

@@ -1,0 +1,58 @@
+/**
+ * `train --workers 2`: each batch split between this thread and a worker thread, exactly as
+ * "Use both cores" splits it between two browser workers, so both give the same weights.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Network } from '../engine/network.ts';
+import { openSharedPeer, type SharedPeer } from '../worker/shard-peer.ts';
+
+/** How long the thread may take to load before the run gives it up. */
+const START_MS = 60_000;
+
+export interface ShardThread {
+  /** A run's peer, served by the thread; the previous run's is closed. */
+  open(network: Network, batchSize: number): SharedPeer;
+  /** Ends the last run and the thread. */
+  close(): void;
+}
+
+/**
+ * Starts the second thread; resolves once it serves. Its start needs this thread's event loop,
+ * so this is the one wait the CLI does not block through.
+ */
+export async function startShardThread(): Promise<ShardThread> {
+  // A worker thread does not inherit --import tsx: it registers tsx itself before loading the TypeScript.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
+  const script = new URL('./shard-thread.ts', import.meta.url).href;
+  const worker = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`, { eval: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      }),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`The second training thread did not start within ${START_MS / 1000} s`)), START_MS))),
+    ]);
+  } catch (error) {
+    void worker.terminate();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  let peer: SharedPeer | null = null;
+  return {
+    open(network, batchSize) {
+      peer?.close();
+      peer = openSharedPeer(network, batchSize, (message) => worker.postMessage(message));
+      return peer;
+    },
+    close() {
+      peer?.close();
+      void worker.terminate();
+    },
+  };
+}
