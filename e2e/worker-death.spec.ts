@@ -14,7 +14,8 @@ test('a training worker that dies is noticed, replaced, and the last model and t
   await page.evaluate(() => window.mnistPlayground.terminateWorkerForTesting());
 
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('The training worker stopped');
+  // The heartbeat gives a silent worker 20 s before calling it dead.
+  await expect(alert).toContainText('The training worker stopped', { timeout: 60_000 });
   await expect(alert).toContainText(/The model of epoch \d+ was loaded into a new worker/);
   await expect(row.first()).toContainText('interrupted');
   await expect(trainButton(page)).toBeEnabled();

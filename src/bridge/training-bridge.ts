@@ -75,8 +75,12 @@ import { areaResample } from '../data/preprocess';
 export const CELL_IMAGE_LIMIT = 48;
 
 const HEARTBEAT_MS = 2000;
-/** Generous: evaluation slices and dataset decoding hold the worker for a moment on a slow machine. */
-const HEARTBEAT_TIMEOUT_MS = 10_000;
+/**
+ * Generous: evaluation slices and dataset decoding hold the worker for a moment on a slow
+ * machine, and at a load average of 15–20 on two cores a worker loading MNIST went 10 s
+ * without answering while alive. A worker that really died is still noticed within 20 s.
+ */
+const HEARTBEAT_TIMEOUT_MS = 20_000;
 
 interface Connection {
   worker: Worker;
