@@ -17,7 +17,7 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
   test.describe(`${viewport.width}×${viewport.height}`, () => {
     test.use({ ...atViewport(viewport), bypassCSP: true });
 
-    test(`${viewport.name}: a CNN's drawing shows its saliency through the convolution and its Grad-CAM; its embedding maps the pooled maps`, async ({ page }) => {
+    test(`${viewport.name}: a CNN's drawing shows its saliency through the convolution and its Grad-CAM; its embedding maps the pooled maps; test images from the map and the matrix show their Grad-CAM`, async ({ page }) => {
       test.setTimeout(400_000);
       await page.goto('/');
       await buildCnnInForm(page);
@@ -41,6 +41,26 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
       await page.getByText('Map of the last hidden layer').click();
       await expect(page.getByRole('group', { name: 'Embedding map of 2,000 test images' })).toBeVisible();
       await expect(page.getByText(/placed by what layer 2 \(1,568 values\) makes of them after epoch 1/)).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // A test image opened from the map, and a confusion cell's, show their Grad-CAM too.
+      const map = page.getByRole('group', { name: 'Embedding map of 2,000 test images' });
+      await map.focus();
+      await expect(page.getByRole('tooltip')).toBeVisible();
+      await page.keyboard.press('Enter');
+      const opened = page.getByRole('dialog', { name: /^Test image \d+$/ });
+      await opened.getByLabel('Show Grad-CAM').check();
+      await expect.poll(() => tints(opened.getByRole('img', { name: /^Grad-CAM of test image \d+: / }))).toBeGreaterThan(5);
+      await expect(opened.getByRole('figure')).toContainText('Grad');
+      expect(await axeViolations(page)).toEqual([]);
+      await opened.getByRole('button', { name: 'Close' }).click();
+      await expect(opened).toHaveCount(0);
+
+      await openTab(page, 'Curves and evaluation');
+      await page.getByRole('button', { name: /^Actual 1, predicted 1: / }).click();
+      const cell = page.getByRole('dialog', { name: '1s read correctly' });
+      await cell.getByLabel('Show Grad-CAM').check();
+      await expect.poll(() => tints(cell.getByRole('img', { name: /^Grad-CAM of test image \d+: / }).first())).toBeGreaterThan(5);
       expect(await axeViolations(page)).toEqual([]);
     });
   });

@@ -357,8 +357,18 @@ export async function saliencyOfImage(pixels: Float32Array): Promise<Float32Arra
 
 /** Grad-CAM on the last convolution for a drawing (see engine/saliency.ts); null without a model or a convolution. */
 export async function gradCamOf(pixels: Float32Array): Promise<GradCam | null> {
+  return gradCamOfImage(atDatasetSize(pixels));
+}
+
+/** gradCamOf for an image already at the dataset's size (a test image), in [0, 1]. */
+export async function gradCamOfImage(pixels: Float32Array): Promise<GradCam | null> {
   if (!connection) return null;
-  return answer(connection, connection.api.gradCam(atDatasetSize(pixels))).catch(() => null);
+  return answer(connection, connection.api.gradCam(pixels)).catch(() => null);
+}
+
+/** Whether the current model has a convolution (for Grad-CAM to look at); false without a model. */
+export async function hasConvolution(): Promise<boolean> {
+  return (await convFilters()) !== null;
 }
 
 /** Whether the embedding map is on screen: while it is, each epoch sends the map of its model. */

@@ -34,7 +34,39 @@ export function SaliencyToggle({ shown, onChange }: { shown: boolean; onChange: 
   );
 }
 
+/** The "Show Grad-CAM" checkbox, for a model with a convolution. */
+export function GradCamToggle({ shown, onChange }: { shown: boolean; onChange: (shown: boolean) => void }) {
+  const id = useId();
+  return (
+    <label htmlFor={id} className="saliency-toggle">
+      <input id={id} type="checkbox" checked={shown} onChange={(event) => onChange(event.target.checked)} /> Show Grad-CAM
+    </label>
+  );
+}
+
+/**
+ * Whether the model (`modelKey`, any object that changes with it) has a convolution for Grad-CAM
+ * to look at, asked of `probe` again when it changes; false until the answer is in, and without
+ * asking while `modelKey` is null (nothing on screen needs it).
+ */
+export function useConvolutional(modelKey: object | null, probe: () => Promise<boolean>): boolean {
+  const [answer, setAnswer] = useState<{ key: object; convolutional: boolean } | null>(null);
+  useEffect(() => {
+    if (modelKey === null) return;
+    let current = true;
+    void probe().then((convolutional) => {
+      if (current) setAnswer({ key: modelKey, convolutional });
+    });
+    return () => {
+      current = false;
+    };
+  }, [modelKey, probe]);
+  return answer?.key === modelKey && answer.convolutional;
+}
+
 export const SALIENCY_LEGEND = 'red where more ink raises the answer’s probability, blue where it lowers it';
+
+export const GRAD_CAM_LEGEND = 'darker red where the last convolution’s maps weigh most for the answer';
 
 /**
  * A saliency map: red where ink raises the answer's probability, blue where it lowers it, each

@@ -33,7 +33,7 @@ export interface Evaluation extends ConfusionMetrics {
 }
 
 /** Classifies every sample of `data` and scores the predictions against its labels. */
-export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION_BATCH): Evaluation {
+export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION_BATCH, onBatch?: BatchWatcher): Evaluation {
   const classes = network.outputSize;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const predicted = new Uint8Array(data.count);
@@ -43,6 +43,7 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
     const rows = Math.min(batchSize, data.count - start);
     for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
     const output = network.forwardBatch(inputs, rows, 'inference');
+    onBatch?.(start, rows);
     for (let r = 0; r < rows; r++) {
       const guess = argmax(output, r * classes, classes);
       predicted[start + r] = guess;
@@ -69,6 +70,12 @@ export function confidentMistakes(labels: ArrayLike<number>, evaluation: Pick<Ev
  * evaluate() a slice of images at a time, so a worker can answer messages between slices;
  * the figures are those of one evaluate() over the whole set.
  */
+/**
+ * Told of each batch an evaluation has just run forward (its first image's index, its size),
+ * while the network's layers still hold that batch's outputs.
+ */
+export type BatchWatcher = (start: number, rows: number) => void;
+
 export class SlicedEvaluation {
   readonly confusion: number[][];
   readonly predicted: Uint8Array;
@@ -79,6 +86,7 @@ export class SlicedEvaluation {
   constructor(
     readonly network: Network,
     readonly data: Dataset,
+    private readonly onBatch?: BatchWatcher,
   ) {
     const classes = network.outputSize;
     this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -100,7 +108,8 @@ export class SlicedEvaluation {
       count: end - start,
       inputSize: data.inputSize,
     };
-    const result = evaluate(this.network, part);
+    const { onBatch } = this;
+    const result = evaluate(this.network, part, EVALUATION_BATCH, onBatch && ((first, rows) => onBatch(start + first, rows)));
     this.predicted.set(result.predicted, start);
     this.confidence.set(result.confidence, start);
     result.confusion.forEach((row, actual) => row.forEach((n, guess) => (this.confusion[actual][guess] += n)));

@@ -8,7 +8,7 @@
 import type { Config } from './config.ts';
 import type { Dataset } from './dataset.ts';
 import type { LayerSpec } from './layer.ts';
-import { SlicedEvaluation, type Evaluation } from './metrics.ts';
+import { SlicedEvaluation, type BatchWatcher, type Evaluation } from './metrics.ts';
 import { EVALUATION_BATCH, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { ShardPeer } from './shards.ts';
@@ -65,6 +65,8 @@ export interface RunOptions {
   network?: Network;
   /** Train the samples in the data's order, not shuffled (a fine-tuning's mixed batches). */
   inOrder?: boolean;
+  /** Told of each batch of each epoch's test evaluation, as it runs (see BatchWatcher). */
+  onTestBatch?: (network: Network, start: number, rows: number) => void;
 }
 
 type Phase =
@@ -88,6 +90,7 @@ export class TrainingRun {
   epochSamples = 0;
 
   private readonly test: Dataset | null;
+  private readonly onTestBatch: BatchWatcher | undefined;
   private readonly stopping: EarlyStopping | null;
   /** With patience on, the best epoch's weights so far. */
   private best: LayerSpec[] | null = null;
@@ -103,6 +106,8 @@ export class TrainingRun {
     this.samplesTotal = split.train.count;
     this.stopping = split.validation ? new EarlyStopping(config.patience) : null;
     this.test = options.test ?? null;
+    const { onTestBatch } = options;
+    this.onTestBatch = onTestBatch && ((start, rows) => onTestBatch(this.network, start, rows));
   }
 
   /** True between training slices: the only place a run may be paused or stopped by hand. */
@@ -145,7 +150,7 @@ export class TrainingRun {
       this.phase = {
         kind: 'evaluate',
         result: progress.lastEpoch,
-        test: this.test && new SlicedEvaluation(this.network, this.test),
+        test: this.test && new SlicedEvaluation(this.network, this.test, this.onTestBatch),
         validation: this.validation && new SlicedEvaluation(this.network, this.validation),
       };
     }

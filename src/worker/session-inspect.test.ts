@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
+import { EmbeddingMap } from '../engine/embedding';
 import { createRng } from '../engine/rng';
 import { parseConfig } from '../formats/config-format';
+import type { Embedding } from './api';
 import { TrainingSession } from './session';
 
 function noise(count: number, seed: number): Dataset {
@@ -187,6 +189,32 @@ describe('training session: the embedding map and where a model looks', () => {
     expect(now?.labels).toHaveLength(30);
     expect(now?.images).toHaveLength(30 * 784);
     expect(now?.outputs).toHaveLength(30 * 10);
+  });
+
+  it('maps an epoch’s model from its test evaluation’s vectors, with no forward pass of its own, as a fresh map would', async () => {
+    const session = new TrainingSession({
+      loadData: async () => ({ train: noise(100, 5), test: noise(30, 6) }),
+      yieldToEvents: () => Promise.resolve(),
+      now: () => 0,
+    });
+    const maps: Embedding[] = [];
+    session.subscribe((event) => {
+      if (event.type === 'embedding') maps.push(event.embedding);
+    });
+    await session.loadData(() => {});
+    session.watchEmbedding(true);
+    for (const network of [config, cnn]) {
+      maps.length = 0;
+      const computed = vi.spyOn(EmbeddingMap.prototype, 'compute');
+      await session.train({ ...network, epochs: 2 });
+      expect(computed).not.toHaveBeenCalled();
+      computed.mockRestore();
+      expect(maps).toHaveLength(2);
+      const fresh = session.embedding() as Embedding;
+      expect(maps[1].outputs).toEqual(fresh.outputs);
+      // The same vectors projected again, from axes already found: the same points.
+      for (let i = 0; i < fresh.points.length; i++) expect(maps[1].points[i]).toBeCloseTo(fresh.points[i], 3);
+    }
   });
 
   it('gives the saliency and the Grad-CAM of a convolutional model', async () => {

@@ -310,16 +310,26 @@ export class TrainingSession {
     this.embeddingWatched = on;
   }
 
+  private embeddingMapOf(test: Dataset): EmbeddingMap {
+    if (this.embeddingMap?.data !== test) this.embeddingMap = new EmbeddingMap(test);
+    return this.embeddingMap;
+  }
+
   /**
    * The current model's embedding map of the first test images; null without a model or data.
    * Throws a message naming the problem when the vectors cannot be mapped (fewer than 2 images or values).
    */
   embedding(): Embedding | null {
+    return this.embeddingFor(false);
+  }
+
+  /** The map of the current model; `evaluated`: from what its test evaluation just kept, when that covered the map's images. */
+  private embeddingFor(evaluated: boolean): Embedding | null {
     const test = this.data?.test;
     if (!this.network || !test || test.inputSize !== this.network.inputSize) return null;
-    if (this.embeddingMap?.data !== test) this.embeddingMap = new EmbeddingMap(test);
-    const { count } = this.embeddingMap;
-    const map = this.embeddingMap.compute(this.network);
+    const maker = this.embeddingMapOf(test);
+    const { count } = maker;
+    const map = (evaluated && maker.fromTaken(this.network)) || maker.compute(this.network);
     return {
       ...map,
       epoch: this.modelEpoch,
@@ -515,6 +525,10 @@ export class TrainingSession {
       test: data.test,
       now: this.options.now,
       shardPeer: (network) => this.shardPeer(network, config),
+      // While the map is on screen, the test evaluation's first images give it its vectors.
+      onTestBatch: (network, start, rows) => {
+        if (this.embeddingWatched) this.embeddingMapOf(data.test).take(network, start, rows);
+      },
     });
     this.beforeFineTune = null;
     this.network = training.network;
@@ -625,7 +639,7 @@ export class TrainingSession {
           },
           model: this.exportModel() as string,
         });
-        this.sendEmbedding();
+        this.sendEmbedding(true);
         if (untilEpochEnd && !step.last) return { status: 'paused' };
       }
       if (step.type === 'trained') {
@@ -729,12 +743,12 @@ export class TrainingSession {
     this.sendEmbedding();
   }
 
-  /** The map of the model an epoch (or early stopping) left, when the page shows it. */
-  private sendEmbedding(): void {
+  /** The map of the model an epoch (`evaluated`: just tested) or early stopping left, when the page shows it. */
+  private sendEmbedding(evaluated = false): void {
     if (!this.embeddingWatched) return;
     let embedding: Embedding | null;
     try {
-      embedding = this.embedding();
+      embedding = this.embeddingFor(evaluated);
     } catch {
       // A model the map cannot show: the page has the reason from asking for the map itself, and training goes on.
       return;

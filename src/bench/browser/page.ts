@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { Config } from '../../engine/config.ts';
 import { bestKernels } from '../../engine/kernels.ts';
 import type { TrainingEvent, TrainingWorkerApi } from '../../worker/api.ts';
-import type { BrowserResult } from './protocol.ts';
+import type { BrowserEmbeddingResult, BrowserResult } from './protocol.ts';
 
 const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module' });
 const api = Comlink.wrap<TrainingWorkerApi>(worker);
@@ -63,4 +63,27 @@ window.benchPreset = async (config) => {
   const outcome = await api.train(config);
   if (outcome.status !== 'finished') throw new Error(`The worker's run ended ${outcome.status}`);
   return { userAgent: navigator.userAgent, kernels: bestKernels(), epochs, wallSeconds: (performance.now() - started) / 1000 };
+};
+
+window.benchEmbedding = async (config) => {
+  await api.loadData(Comlink.proxy(() => {}), 'mnist');
+  const updateMs: number[] = [];
+  const iterations: number[] = [];
+  let size = 0;
+  let epochAt = 0;
+  // The worker sends an epoch's report, then makes the map and sends it: the gap between their arrivals is the map's making.
+  onEvent = (event) => {
+    if (event.type === 'epoch') epochAt = performance.now();
+    if (event.type === 'embedding') {
+      updateMs.push(performance.now() - epochAt);
+      iterations.push(event.embedding.iterations);
+      size = event.embedding.size;
+    }
+  };
+  await api.watchEmbedding(true);
+  const outcome = await api.train(config);
+  await api.watchEmbedding(false);
+  if (outcome.status !== 'finished') throw new Error(`The worker's run ended ${outcome.status}`);
+  const result: BrowserEmbeddingResult = { userAgent: navigator.userAgent, kernels: bestKernels(), updateMs, iterations, size };
+  return result;
 };

@@ -33,10 +33,26 @@ export interface BrowserPresetResult {
   wallSeconds: number;
 }
 
+/** A run trained with the embedding map watched, as the page does while the map is on screen. */
+export interface BrowserEmbeddingResult {
+  userAgent: string;
+  kernels: string;
+  /**
+   * Per epoch, ms from the worker's epoch report reaching the page to its map reaching it: the
+   * worker's time to make the map (the first of a model is cold, without earlier axes to start from).
+   */
+  updateMs: number[];
+  /** PCA iterations of each map, and the length of the mapped vectors. */
+  iterations: number[];
+  size: number;
+}
+
 declare global {
   interface Window {
     /** Trains a whole config in the worker, as the page's Train button does. */
     benchPreset?: (config: Config) => Promise<BrowserPresetResult>;
+    /** Trains a config with the embedding map watched and times each epoch's map. */
+    benchEmbedding?: (config: Config) => Promise<BrowserEmbeddingResult>;
     /** Set by the bench page once its worker is up: times every case in turn. */
     benchWorker?: (cases: BrowserCase[]) => Promise<BrowserResult>;
   }

@@ -1,14 +1,18 @@
 import { useMemo, useState } from 'react';
-import { saliencyOfImage } from '../../bridge/training-bridge';
+import { gradCamOfImage, hasConvolution, saliencyOfImage } from '../../bridge/training-bridge';
 import { DigitCanvas } from '../../components/DigitCanvas';
+import { GradCamCanvas, gradCamCaption, useGradCam } from '../../components/GradCam';
 import { formatPercent } from '../../components/format';
-import { SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useSaliency } from '../../components/Saliency';
+import { GRAD_CAM_LEGEND, GradCamToggle, SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useConvolutional, useSaliency } from '../../components/Saliency';
 import { useModalDialog } from '../../components/use-modal-dialog';
 import { useAppStore } from '../../store/store';
 import type { Embedding } from '../../worker/api';
 import type { Readings } from './EmbeddingPanel';
 
-/** One image of the map, opened: large, with the network's three likeliest classes and its saliency on demand. */
+/**
+ * One image of the map, opened: large, with the network's three likeliest classes, and on demand
+ * its saliency and, for a model with a convolution, its Grad-CAM.
+ */
 export function EmbeddingImage({ embedding, index, readings, onClose }: { embedding: Embedding; index: number; readings: Readings; onClose: () => void }) {
   const dialog = useModalDialog(true);
   const { height, width, classNames } = useAppStore((state) => state.dataset);
@@ -16,6 +20,9 @@ export function EmbeddingImage({ embedding, index, readings, onClose }: { embedd
   const pixels = useMemo(() => embedding.images.slice(index * width * height, (index + 1) * width * height), [embedding, index, width, height]);
   const image = useMemo(() => Float32Array.from(pixels, (v) => v / 255), [pixels]);
   const { values } = useSaliency(saliencyShown, image, embedding, saliencyOfImage);
+  const [gradCamShown, setGradCamShown] = useState(false);
+  const convolutional = useConvolutional(embedding, hasConvolution);
+  const cam = useGradCam(convolutional && gradCamShown, image, embedding, gradCamOfImage);
   const name = (label: number) => classNames[label] ?? String(label);
   const classes = embedding.outputs.length / embedding.count;
   const top = Array.from(embedding.outputs.subarray(index * classes, (index + 1) * classes), (probability, label) => ({ label, probability }))
@@ -36,6 +43,12 @@ export function EmbeddingImage({ embedding, index, readings, onClose }: { embedd
         ) : (
           <DigitCanvas pixels={pixels} side={width} height={height} size={140} label={`Test image ${index}, a ${name(actual)}`} />
         )}
+        {convolutional && gradCamShown && cam && (
+          <figure className="embedding-grad-cam">
+            <GradCamCanvas cam={cam} image={image} width={width} height={height} label={`Grad-CAM of test image ${index}: ${GRAD_CAM_LEGEND}`} />
+            <figcaption>{gradCamCaption(cam)}</figcaption>
+          </figure>
+        )}
         <div>
           <p>
             A {name(actual)}, read as <strong>{name(readings.predicted[index])}</strong>
@@ -50,6 +63,7 @@ export function EmbeddingImage({ embedding, index, readings, onClose }: { embedd
             ))}
           </ol>
           <SaliencyToggle shown={saliencyShown} onChange={setSaliencyShown} />
+          {convolutional && <GradCamToggle shown={gradCamShown} onChange={setGradCamShown} />}
         </div>
       </div>
     </dialog>

@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
 import { DigitCanvas } from '../../components/DigitCanvas';
 import { formatCount, formatPercent } from '../../components/format';
-import { SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useSaliency } from '../../components/Saliency';
+import { GradCamImage } from '../../components/GradCam';
+import { GRAD_CAM_LEGEND, GradCamToggle, SALIENCY_LEGEND, SaliencyCanvas, SaliencyToggle, useConvolutional, useSaliency } from '../../components/Saliency';
 import { useModalDialog } from '../../components/use-modal-dialog';
-import { CELL_IMAGE_LIMIT, saliencyOfImage, showCellPage } from '../../bridge/training-bridge';
+import { CELL_IMAGE_LIMIT, gradCamOfImage, hasConvolution, saliencyOfImage, showCellPage } from '../../bridge/training-bridge';
 import { cellClosed } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
@@ -19,6 +20,9 @@ export function CellImages() {
   const dialog = useModalDialog(cell !== null);
   const { height, width, classNames } = useAppStore((state) => state.dataset);
   const [saliencyShown, setSaliencyShown] = useState(false);
+  const [gradCamShown, setGradCamShown] = useState(false);
+  const evaluation = useAppStore((state) => state.evaluation);
+  const convolutional = useConvolutional(cell ? evaluation : null, hasConvolution);
   if (!cell) return null;
   const classes = classNames.length;
   const pixels = height * width;
@@ -35,6 +39,7 @@ export function CellImages() {
         <h3 id="cell-images-title">{title}</h3>
         <span className="muted">{range}</span>
         <SaliencyToggle shown={saliencyShown} onChange={setSaliencyShown} />
+        {convolutional && <GradCamToggle shown={gradCamShown} onChange={setGradCamShown} />}
         <button type="button" className="secondary small" onClick={cellClosed}>
           Close
         </button>
@@ -58,7 +63,7 @@ export function CellImages() {
             const top = topClasses(probabilities, 3);
             return (
               <li key={images.indices[i]} className="image-card">
-                {saliencyShown ? (
+                {saliencyShown && (
                   <ImageSaliency
                     pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
                     width={width}
@@ -66,7 +71,11 @@ export function CellImages() {
                     size={56}
                     label={`Saliency of test image ${images.indices[i]}: ${SALIENCY_LEGEND}`}
                   />
-                ) : (
+                )}
+                {convolutional && gradCamShown && (
+                  <ImageGradCam pixels={images.images.subarray(i * pixels, (i + 1) * pixels)} width={width} height={height} label={`Grad-CAM of test image ${images.indices[i]}`} />
+                )}
+                {!saliencyShown && !(convolutional && gradCamShown) && (
                   <DigitCanvas
                     pixels={images.images.subarray(i * pixels, (i + 1) * pixels)}
                     side={width}
@@ -100,6 +109,13 @@ function ImageSaliency({ pixels, width, height, size, label }: { pixels: Uint8Ar
   const { values } = useSaliency(true, image, evaluation, saliencyOfImage);
   if (!values) return <DigitCanvas pixels={pixels} side={width} height={height} size={size} label={label} />;
   return <SaliencyCanvas values={values} width={width} height={height} size={size} underlay={pixels} label={label} />;
+}
+
+/** A test image's Grad-CAM from the current model. */
+function ImageGradCam({ pixels, width, height, label }: { pixels: Uint8Array; width: number; height: number; label: string }) {
+  const image = useMemo(() => Float32Array.from(pixels, (v) => v / 255), [pixels]);
+  const evaluation = useAppStore((state) => state.evaluation);
+  return <GradCamImage image={image} modelKey={evaluation} load={gradCamOfImage} width={width} height={height} size={56} label={`${label}: ${GRAD_CAM_LEGEND}`} />;
 }
 
 function topClasses(probabilities: Float32Array, n: number): { digit: number; probability: number }[] {

@@ -1,14 +1,17 @@
+import { lazy, Suspense } from 'react';
 import { evaluateModel } from '../../bridge/training-bridge';
 import { formatCount, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
-import { CellImages } from './CellImages';
 import { ConfidentMistakes } from './ConfidentMistakes';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerDigitTable } from './PerDigitTable';
 import './evaluation.css';
+
+// A cell's images (with their saliency and Grad-CAM) load with the first evaluation, not with the page.
+const CellImages = lazy(() => import('./CellImages').then((module) => ({ default: module.CellImages })));
 
 export function EvaluationPanel() {
   const evaluation = useAppStore((state) => state.evaluation);
@@ -42,7 +45,9 @@ export function EvaluationPanel() {
             <ConfusionMatrix confusion={evaluation.confusion} classNames={classNames} selected={selected} />
             <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} digits={digits} />
           </div>
-          <CellImages />
+          <Suspense fallback={null}>
+            <CellImages />
+          </Suspense>
           <ConfidentMistakes />
         </>
       ) : (
