@@ -25,28 +25,39 @@ async function padBox(page: Page) {
 export async function drawStroke(page: Page, points: Point[]): Promise<void> {
   const box = await padBox(page);
   const at = ([x, y]: Point): Point => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
-  if (await page.evaluate(() => navigator.maxTouchPoints > 0)) {
-    await touchStroke(page, points.map(at));
-    return;
-  }
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
-  await page.mouse.up();
+  const path = [points[0], ...points.slice(1).flatMap((point, i) => between(points[i], point))].map(at);
+  const touch = await page.evaluate(() => navigator.maxTouchPoints > 0);
+  // Playwright can tap but not drag a finger, so both go through the DevTools protocol, as a
+  // device's events would. The moves are sent without waiting for each to be handled, as a
+  // quick hand makes them: the browser merges those that arrive within a frame into one
+  // pointermove whose coalesced events carry every point (the pad reads them all). Waited for
+  // one at a time, each move costs a frame, seconds a stroke on a loaded machine.
+  const cdp = await page.context().newCDPSession(page);
+  const send = touch
+    ? (type: 'start' | 'move' | 'end', [x, y]: Point) =>
+        cdp.send('Input.dispatchTouchEvent', {
+          type: type === 'start' ? 'touchStart' : type === 'move' ? 'touchMove' : 'touchEnd',
+          touchPoints: type === 'end' ? [] : [{ x, y }],
+        })
+    : (type: 'start' | 'move' | 'end', [x, y]: Point) =>
+        cdp.send('Input.dispatchMouseEvent', {
+          type: type === 'start' ? 'mousePressed' : type === 'move' ? 'mouseMoved' : 'mouseReleased',
+          x,
+          y,
+          button: 'left',
+          buttons: type === 'end' ? 0 : 1,
+          clickCount: 1,
+        });
+  if (!touch) await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: path[0][0], y: path[0][1] });
+  await send('start', path[0]);
+  await Promise.all(path.slice(1).map((point) => send('move', point)));
+  await send('end', path[path.length - 1]);
+  await cdp.detach();
 }
 
-/** Playwright can tap but not drag a finger: the touch events go through the DevTools protocol, as a phone's would. */
-async function touchStroke(page: Page, points: Point[]): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', [x, y]: Point) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
-  await touch('touchStart', points[0]);
-  for (let i = 1; i < points.length; i++) {
-    const [x0, y0] = points[i - 1];
-    const [x1, y1] = points[i];
-    for (let step = 1; step <= 4; step++) await touch('touchMove', [x0 + ((x1 - x0) * step) / 4, y0 + ((y1 - y0) * step) / 4]);
-  }
-  await touch('touchEnd', points[points.length - 1]);
-  await cdp.detach();
+/** Four moves along a segment, its end the last. */
+function between([x0, y0]: Point, [x1, y1]: Point): Point[] {
+  return [1, 2, 3, 4].map((step): Point => [x0 + ((x1 - x0) * step) / 4, y0 + ((y1 - y0) * step) / 4]);
 }
 
 export function verticalLine(x: number, top: number, bottom: number): Point[] {

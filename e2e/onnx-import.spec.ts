@@ -91,8 +91,9 @@ test('a CNN with batch normalisation trained and exported by PyTorch, and its tw
   // PyTorch trains first, inside the test: on a loaded 2-core machine that alone can take minutes.
   test.setTimeout(600_000);
   const folder = temporaryFolder('onnx-cnn-e2e-');
-  // A few hundred batches of PyTorch training: conv, batchnorm, ReLU, max pool, conv, batchnorm, ReLU, average pool, linear, batchnorm, linear.
-  runPythonScript(python, 'torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'trained']);
+  // A hundred batches of PyTorch training (conv, batchnorm, ReLU, max pool, conv, batchnorm, ReLU, average pool, linear,
+  // batchnorm, linear): enough for batch statistics of its own and an accuracy to match, which is the claim, not how high it is.
+  runPythonScript(python, 'torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'trained', '--steps', '100']);
   const theirs = accuracyOf(join(folder, 'torch.f32'));
 
   await page.goto('/');

@@ -5,12 +5,12 @@ import { typeConfigJson } from './helpers';
 // accuracy the page showed: the last complete epoch's, not weights that were never tested.
 test('a run stopped during an epoch keeps the last complete epoch model and says so', async ({ page }) => {
   await page.goto('/');
-  // Step ends epoch 1 and pauses; Resume then Pause lands inside epoch 2, whose 60,000 samples
+  // Step ends epoch 1 and pauses; Resume then Pause lands inside epoch 2, whose 20,000 samples
   // one at a time take far longer than the moment between the two clicks on any machine.
-  await typeConfigJson(page, { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.002, batch_size: 1, epochs: 3, samples: 60000, seed: 5 });
+  await typeConfigJson(page, { layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learning_rate: 0.002, batch_size: 1, epochs: 3, samples: 20000, seed: 5 });
   const status = page.getByRole('status').filter({ hasText: /^(Training|Paused|Stopped|Starting|Loading)/ });
   await page.getByRole('button', { name: 'Step one epoch' }).click();
-  await expect(status).toHaveText(/^Paused in epoch 1 after 60,000 samples/, { timeout: 120_000 });
+  await expect(status).toHaveText(/^Paused in epoch 1 after 20,000 samples/, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
 
