@@ -27,4 +27,10 @@ test('presets and config files load into both editors; an exported config import
   await expect(page.getByRole('alert')).toContainText('broken.json');
   await expect(page.getByRole('alert')).toContainText('learning_rate');
   await expect(page.getByLabel('Hidden layer 2 units')).toHaveValue('128');
+
+  // The one-epoch preset with batch normalisation reaches the editors whole.
+  await page.getByLabel('Preset').selectOption({ label: 'CNN (99% fast)' });
+  await expect.poll(async () => (await parsedJson(page)).batch_size).toBe(128);
+  const layers = (await parsedJson(page)).layers as { type: string }[];
+  expect(layers.filter((layer) => layer.type === 'batchnorm')).toHaveLength(3);
 });

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../engine/config.ts';
+import { Network } from '../engine/network.ts';
+import { createRng } from '../engine/rng.ts';
 import { parseConfig } from '../formats/config-format.ts';
+import { PRESETS } from '../store/presets.ts';
 
 const dir = import.meta.dirname;
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
@@ -21,5 +24,16 @@ describe('preset config files', () => {
 
   it.each(readdirSync(dir).filter((name) => name.endsWith('.json')))('%s parses', (name) => {
     expect(() => parseConfig(read(name))).not.toThrow();
+  });
+
+  // Chosen by measured test accuracy (docs/benchmarks.md), so the form must offer exactly these files.
+  it.each([
+    ['CNN (99% fast)', 'cnn-99.json'],
+  ])('the form lists %s as %s, and its network builds and answers', (name, file) => {
+    const config = parseConfig(read(file));
+    expect(PRESETS.find((preset) => preset.name === name)?.config).toEqual(config);
+    const probabilities = Network.forConfig(config, createRng(config.seed)).predict(new Float32Array(784).fill(0.5));
+    expect(probabilities).toHaveLength(10);
+    expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 5);
   });
 });
