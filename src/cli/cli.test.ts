@@ -1,30 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseModel } from '../formats/model-format.ts';
+import { cliHere, cliProcess, type Outcome } from '../testing/cli-run.ts';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as `npm run` does (tsx), with stderr a pipe, so no progress bar. */
-async function cli(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
+/** The CLI in this process: what it prints and the code it exits with; the process itself is checked through cliProcess. */
+const cli = (...args: string[]): Outcome => cliHere(args);
 
 const lines = (text: string) => text.trimEnd().split('\n');
 const reportOf = (stdout: string) => lines(stdout).slice(lines(stdout).indexOf('Confusion Matrix:'));
@@ -44,8 +28,9 @@ describe('npm run train', () => {
   const modelPath = join(dir, 'model.json');
   let trained: Outcome;
   beforeAll(async () => {
-    trained = await cli('train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4', '--out', modelPath);
-  });
+    // As `npm run train` runs it: the lines and exit code below are the process's.
+    trained = await cliProcess(['train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4', '--out', modelPath]);
+  }, 120_000);
 
   it("prints the seed program's lines, then the test report", () => {
     expect(trained.code).toBe(0);
@@ -71,15 +56,15 @@ describe('npm run train', () => {
     expect(model.metrics?.total).toBe(10_000);
   });
 
-  it('evaluate prints the same report for the saved model', async () => {
-    const evaluated = await cli('evaluate', '--model', modelPath);
+  it('evaluate prints the same report for the saved model', () => {
+    const evaluated = cli('evaluate', '--model', modelPath);
     expect(evaluated.code).toBe(0);
     expect(lines(evaluated.stdout).slice(0, 3)).toEqual(['Loading trained network...', 'Network: 784-32-10 ReLU/Softmax', 'Testing network...']);
     expect(reportOf(evaluated.stdout)).toEqual(reportOf(trained.stdout));
   });
 
-  it('gives the same results for the same seed', async () => {
-    const again = await cli('train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4');
+  it('gives the same results for the same seed', () => {
+    const again = cli('train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4');
     const strip = (text: string) => lines(text).map((line) => line.replace(/\(\d+\.\d\ds\)/, '(…)').replace(/time.*$/, 'time'));
     expect(strip(again.stdout).filter((line) => line !== 'Saving trained network...')).toEqual(
       strip(trained.stdout).filter((line) => line !== 'Saving trained network...'),
@@ -91,8 +76,8 @@ describe('npm run train with typed layers', () => {
   const modelPath = join(dir, 'cnn.json');
   const preset = join(import.meta.dirname, '../presets/convnetjs.json');
   let trained: Outcome;
-  beforeAll(async () => {
-    trained = await cli('train', '--config', preset, '--samples', '1000', '--out', modelPath);
+  beforeAll(() => {
+    trained = cli('train', '--config', preset, '--samples', '1000', '--out', modelPath);
   }, 120_000);
 
   it("trains issue 11's ConvNetJS network and saves it with its layers", () => {
@@ -106,31 +91,31 @@ describe('npm run train with typed layers', () => {
     expect(model.metrics?.accuracy).toBeGreaterThan(0.5);
   });
 
-  it('evaluate describes the network and prints the same report for the saved model', async () => {
-    const evaluated = await cli('evaluate', '--model', modelPath);
+  it('evaluate describes the network and prints the same report for the saved model', () => {
+    const evaluated = cli('evaluate', '--model', modelPath);
     expect(evaluated.code).toBe(0);
     expect(lines(evaluated.stdout)[1]).toBe('Network: 28×28×1 → conv2d 8×5×5 same ReLU → maxpool2d 2 → conv2d 16×5×5 same ReLU → maxpool2d 3 → dense 10 Softmax');
     expect(reportOf(evaluated.stdout)).toEqual(reportOf(trained.stdout));
   });
 
-  it('exports it to ONNX and PyTorch (their predictions are checked in src/export)', async () => {
-    const exported = await cli('export', '--model', modelPath, '--format', 'onnx', '--out', join(dir, 'cnn.onnx'));
+  it('exports it to ONNX and PyTorch (their predictions are checked in src/export)', () => {
+    const exported = cli('export', '--model', modelPath, '--format', 'onnx', '--out', join(dir, 'cnn.onnx'));
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     expect(readFileSync(join(dir, 'cnn.onnx')).length).toBeGreaterThan(4 * (8 * 25 + 16 * 8 * 25 + 10 * 16 * 16));
-    const torch = await cli('export', '--model', modelPath, '--format', 'pytorch', '--out', join(dir, 'cnn-torch'));
+    const torch = cli('export', '--model', modelPath, '--format', 'pytorch', '--out', join(dir, 'cnn-torch'));
     expect(torch.code).toBe(0);
     expect(readFileSync(join(dir, 'cnn-torch', 'model.py'), 'utf8')).toContain('nn.Conv2d(8, 16, 5, stride=1, padding=(2, 2))');
   });
 });
 
 describe('npm run evaluate', () => {
-  it('evaluates a neural-net-rs model file', async () => {
+  it('evaluates a neural-net-rs model file', () => {
     // 784-1-10: one hidden unit; every output's weights and biases are equal but digit 1's bias, so every image is a 1.
     const hidden = { rows: 1, cols: 785, data: new Array(785).fill(0.01) };
     const output = { rows: 10, cols: 2, data: Array.from({ length: 20 }, (_, i) => (i === 3 ? 1 : 0)) };
     const path = file('rust-model.json', JSON.stringify({ layers: [784, 1, 10], weights: [hidden, output], activation_types: ['Sigmoid', 'Softmax'], learning_rate: 0.1, momentum: 0.9 }));
-    const { code, stdout } = await cli('evaluate', '--model', path);
+    const { code, stdout } = cli('evaluate', '--model', path);
     expect(code).toBe(0);
     expect(lines(stdout)[1]).toBe('Network: 784-1-10 Sigmoid/Softmax (a neural-net-rs model)');
     const report = reportOf(stdout);
@@ -148,7 +133,7 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     JSON.stringify({ layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], learning_rate: 1e6, epochs: 1, batch_size: 8 }),
   );
 
-  it.concurrent.each([
+  it.each([
     [['train', '--config', join(dir, 'missing.json')], 1, `cannot read config file ${join(dir, 'missing.json')}: no such file`],
     [['train', '--config', badJson], 1, `${badJson}: the config is not valid JSON: line 4, column 1: trailing comma before '}'`],
     [['train', '--config', smallConfig, '--samples', '0'], 1, '--samples: must be an integer from 1 to 60000, got 0'],
@@ -159,13 +144,19 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     [['evaluate', '--model', smallConfig], 1, /^.*small\.json: not a model file/],
     [['fly'], 2, 'unknown command "fly"; commands: train, evaluate, export'],
     [['train', '--config', diverging, '--samples', '500'], 1, /^Training diverged at epoch 1, sample \d+: .*Try a smaller learning rate\.$/],
-  ])('%j exits with %i', async (args, code, message) => {
-    const outcome = await cli(...args);
+  ])('%j exits with %i', (args, code, message) => {
+    const outcome = cli(...args);
     expect(outcome.code).toBe(code);
     const stderr = lines(outcome.stderr);
     expect(stderr).toHaveLength(1);
     expect(stderr[0].startsWith('error: ')).toBe(true);
     if (typeof message === 'string') expect(stderr[0]).toBe(`error: ${message}`);
     else expect(stderr[0].slice('error: '.length)).toMatch(message);
+  });
+
+  it('as a process: the one line goes to stderr and the code is the exit code, 1 for bad input, 2 for a bad command line', async () => {
+    const [missing, unknown] = await Promise.all([cliProcess(['train', '--config', join(dir, 'missing.json')]), cliProcess(['fly'])]);
+    expect([missing.code, missing.stderr]).toEqual([1, `error: cannot read config file ${join(dir, 'missing.json')}: no such file\n`]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "fly"; commands: train, evaluate, export\n']);
   });
 });
