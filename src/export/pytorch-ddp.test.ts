@@ -49,7 +49,7 @@ describe('train.py under torchrun (DistributedDataParallel, gloo on loopback)', 
     expect(Math.abs(accuracy - 100 * two.testAccuracy)).toBeLessThanOrEqual(0.02);
   });
 
-  it('continues from the exported weights, and refuses a checkpoint whose layers do not match, naming both shapes', async () => {
+  it('continues from the exported weights, and refuses a checkpoint whose layers do not match, naming both shapes', { timeout: 300_000 }, async () => {
     const other = { ...config, layers: [784, 48, 32, 10] };
     const wrong = Network.create(other.layers, other.activations, other.init, createRng(1));
     const wrongPath = join(folder, 'wrong.json');
