@@ -1,30 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseModel } from '../formats/model-format.ts';
+import { cliHere, cliProcess, type Outcome } from '../testing/cli-run.ts';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-'));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as `npm run` does (tsx), with stderr a pipe, so no progress bar. */
-async function cli(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
+/** The CLI in this process: what it prints and the code it exits with; the process itself is checked through cliProcess. */
+const cli = (...args: string[]): Promise<Outcome> => cliHere(args);
 
 const lines = (text: string) => text.trimEnd().split('\n');
 const reportOf = (stdout: string) => lines(stdout).slice(lines(stdout).indexOf('Confusion Matrix:'));
@@ -44,8 +28,9 @@ describe('npm run train', () => {
   const modelPath = join(dir, 'model.json');
   let trained: Outcome;
   beforeAll(async () => {
-    trained = await cli('train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4', '--out', modelPath);
-  });
+    // As `npm run train` runs it: the lines and exit code below are the process's.
+    trained = await cliProcess(['train', '--config', smallConfig, '--samples', '500', '--epochs', '2', '--seed', '4', '--out', modelPath]);
+  }, 120_000);
 
   it("prints the seed program's lines, then the test report", () => {
     expect(trained.code).toBe(0);
@@ -148,7 +133,7 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     JSON.stringify({ layers: [784, 32, 10], activations: ['ReLU', 'Softmax'], learning_rate: 1e6, epochs: 1, batch_size: 8 }),
   );
 
-  it.concurrent.each([
+  it.each([
     [['train', '--config', join(dir, 'missing.json')], 1, `cannot read config file ${join(dir, 'missing.json')}: no such file`],
     [['train', '--config', badJson], 1, `${badJson}: the config is not valid JSON: line 4, column 1: trailing comma before '}'`],
     [['train', '--config', smallConfig, '--samples', '0'], 1, '--samples: must be an integer from 1 to 60000, got 0'],
@@ -167,5 +152,11 @@ describe('bad input: one line on stderr, a non-zero exit code, no stack trace', 
     expect(stderr[0].startsWith('error: ')).toBe(true);
     if (typeof message === 'string') expect(stderr[0]).toBe(`error: ${message}`);
     else expect(stderr[0].slice('error: '.length)).toMatch(message);
+  });
+
+  it('as a process: the one line goes to stderr and the code is the exit code, 1 for bad input, 2 for a bad command line', async () => {
+    const [missing, unknown] = await Promise.all([cliProcess(['train', '--config', join(dir, 'missing.json')]), cliProcess(['fly'])]);
+    expect([missing.code, missing.stderr]).toEqual([1, `error: cannot read config file ${join(dir, 'missing.json')}: no such file\n`]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "fly"; commands: train, evaluate, export\n']);
   });
 });

@@ -1,25 +1,17 @@
 /** `--data DIR`: the CLI on Fashion-MNIST's real files (Debian's dataset-fashion-mnist) and on a small set of another shape. */
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cliHere } from '../testing/cli-run.ts';
 import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const FASHION_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-data-'));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
-}
+/** The CLI in this process: what it prints and the code it exits with (cli.test.ts checks the process itself). */
+const cli = (...args: string[]) => cliHere(args);
 
 const accuracyOf = (stdout: string) => Number(/Overall Accuracy: (\d+\.\d\d)%/.exec(stdout)?.[1]);
 

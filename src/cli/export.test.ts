@@ -1,27 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cliHere } from '../testing/cli-run.ts';
 import { SEED_CONFIG } from '../engine/config.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { importOnnx } from '../export/onnx-import.ts';
 import { serializeModel } from '../formats/model-format.ts';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-export-'));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
+/** The CLI in this process: what it prints and the code it exits with (cli.test.ts checks the process itself). */
+const cli = (...args: string[]) => cliHere(args);
 
 const config = { ...SEED_CONFIG, layers: [784, 16, 10], activations: ['Tanh' as const, 'Softmax' as const] };
 const network = Network.create(config.layers, config.activations, config.init, createRng(3));

@@ -1,31 +1,21 @@
 /** The CLI on input made to break it: devices and folders where files belong, lying gzip, ONNX, negative numbers, an --out it cannot write. */
-import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cliHere, cliProcess, type Outcome } from '../testing/cli-run.ts';
 import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 
-const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-hostile-'));
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Outcome> {
-  try {
-    // The timeout ends a CLI that would read forever (a device, a pipe) instead of leaving it running.
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as Outcome;
-    return { code, stdout, stderr };
-  }
+/**
+ * Input that would hang or fill the memory of a CLI that lost its guard (a device, a pipe, a huge
+ * file) goes to a process of its own, which the timeout ends; the rest is checked in this process.
+ */
+async function cli(risky: boolean, ...args: string[]): Promise<Outcome> {
+  return risky ? cliProcess(args, { timeout: 60_000 }) : cliHere(args);
 }
 
 function file(name: string, content: string | Uint8Array): string {
@@ -75,18 +65,18 @@ const noise = file('noise.onnx', new Uint8Array(Array.from({ length: 300 }, (_, 
 
 describe('hostile input to the CLI: one line on stderr, exit code 1, at once', () => {
   it.concurrent.each([
-    [['evaluate', '--model', '/dev/zero'], 'cannot read model file /dev/zero: it is not a regular file'],
-    [['export', '--model', '/dev/zero', '--format', 'onnx', '--out', join(dir, 'x.onnx')], 'cannot read model file /dev/zero: it is not a regular file'],
-    [['evaluate', '--model', huge], `cannot read model file ${huge}: it is larger than 500.0 MB, the most a model file may hold`],
-    [['evaluate', '--model', noise], /: not an ONNX model: /],
-    [['train', '--config', tinyConfig, '--data', lying], 'train-images-idx3-ubyte.gz: the gzip data is damaged or truncated: its trailer gives a length of 64 bytes, but it inflates to 112'],
-    [['train', '--config', tinyConfig, '--data', folderNamedLikeIdx], `cannot read data file ${join(folderNamedLikeIdx, 't10k-images-idx3-ubyte')}: it is a directory`],
-    [['train', '--config', tinyConfig, '--data', fifo], `cannot read data file ${join(fifo, 't10k-labels-idx1-ubyte')}: it is not a regular file`],
-    [['train', '--config', wideConfig], `${wideConfig}: layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers`],
-    [['train', '--config', tinyConfig, '--data', tiny, '--epochs', '-1'], '--epochs: must be an integer from 1 to 10000, got -1'],
-    [['train', '--config', tinyConfig, '--data', tiny, '--seed', '-5'], '--seed: must be an integer from 0 to 4294967295, got -5'],
-  ])('%j', async (args, message) => {
-    const outcome = await cli(...args);
+    [['evaluate', '--model', '/dev/zero'], 'cannot read model file /dev/zero: it is not a regular file', true],
+    [['export', '--model', '/dev/zero', '--format', 'onnx', '--out', join(dir, 'x.onnx')], 'cannot read model file /dev/zero: it is not a regular file', true],
+    [['evaluate', '--model', huge], `cannot read model file ${huge}: it is larger than 500.0 MB, the most a model file may hold`, true],
+    [['evaluate', '--model', noise], /: not an ONNX model: /, false],
+    [['train', '--config', tinyConfig, '--data', lying], 'train-images-idx3-ubyte.gz: the gzip data is damaged or truncated: its trailer gives a length of 64 bytes, but it inflates to 112', false],
+    [['train', '--config', tinyConfig, '--data', folderNamedLikeIdx], `cannot read data file ${join(folderNamedLikeIdx, 't10k-images-idx3-ubyte')}: it is a directory`, false],
+    [['train', '--config', tinyConfig, '--data', fifo], `cannot read data file ${join(fifo, 't10k-labels-idx1-ubyte')}: it is not a regular file`, true],
+    [['train', '--config', wideConfig], `${wideConfig}: layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers`, true],
+    [['train', '--config', tinyConfig, '--data', tiny, '--epochs', '-1'], '--epochs: must be an integer from 1 to 10000, got -1', false],
+    [['train', '--config', tinyConfig, '--data', tiny, '--seed', '-5'], '--seed: must be an integer from 0 to 4294967295, got -5', false],
+  ] as const)('%j', async (args, message, risky) => {
+    const outcome = await cli(risky, ...args);
     expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
     if (typeof message === 'string') expect(outcome.stderr.trimEnd()).toBe(`error: ${message}`);
     else expect(outcome.stderr).toMatch(new RegExp(`^error: ${noise.replaceAll('.', '\\.')}${message.source}`));
@@ -95,11 +85,11 @@ describe('hostile input to the CLI: one line on stderr, exit code 1, at once', (
 
   it('an --out it cannot write is reported before training starts', async () => {
     const out = join(dir, 'no-such-folder', 'model.json');
-    const outcome = await cli('train', '--config', tinyConfig, '--data', dataDir('for-out'), '--out', out);
+    const outcome = await cli(false, 'train', '--config', tinyConfig, '--data', dataDir('for-out'), '--out', out);
     expect(outcome.stderr.trimEnd()).toBe(`error: cannot write the model to ${out}: no such file`);
     expect(outcome.code).toBe(1);
     expect(outcome.stdout).not.toContain('Training network...');
-    const folder = await cli('train', '--config', tinyConfig, '--data', dataDir('for-out-folder'), '--out', dir);
+    const folder = await cli(false, 'train', '--config', tinyConfig, '--data', dataDir('for-out-folder'), '--out', dir);
     expect(folder.stderr.trimEnd()).toBe(`error: cannot write the model to ${dir}: it is a directory`);
     expect(folder.stdout).not.toContain('Training network...');
   });
@@ -112,16 +102,16 @@ describe('ONNX model files', () => {
     const hidden = { rows: 1, cols: 785, data: new Array(785).fill(0.01) };
     const output = { rows: 10, cols: 2, data: Array.from({ length: 20 }, (_, i) => (i === 3 ? 1 : 0)) };
     const json = file('rust.json', JSON.stringify({ layers: [784, 1, 10], weights: [hidden, output], activation_types: ['Sigmoid', 'Softmax'], learning_rate: 0.1, momentum: 0.9 }));
-    const exported = await cli('export', '--model', json, '--format', 'onnx', '--out', onnx);
+    const exported = await cli(false, 'export', '--model', json, '--format', 'onnx', '--out', onnx);
     expect(exported.code).toBe(0);
   });
 
   it('evaluate and export read an ONNX file', async () => {
-    const evaluated = await cli('evaluate', '--model', onnx);
+    const evaluated = await cli(false, 'evaluate', '--model', onnx);
     expect(evaluated.stderr).toBe('');
     expect(evaluated.stdout.trimEnd().split('\n').at(-1)).toBe('Overall Accuracy: 11.35%');
     const pytorch = join(dir, 'from-onnx');
-    const exported = await cli('export', '--model', onnx, '--format', 'pytorch', '--out', pytorch);
+    const exported = await cli(false, 'export', '--model', onnx, '--format', 'pytorch', '--out', pytorch);
     expect(exported.stderr).toBe('');
     expect(exported.stdout).toContain(`Wrote ${join(pytorch, 'model.py')}`);
   });

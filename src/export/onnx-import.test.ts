@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
 import { type DenseSpec, isDenseSpec } from '../engine/layer.ts';
 import { Network } from '../engine/network.ts';
 import { ModelError } from '../formats/model-format.ts';
 import { exportOnnx } from './onnx.ts';
 import { importOnnx } from './onnx-import.ts';
-import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
+import { projectPython, PythonSession, temporaryFolder } from '../testing/python-env.ts';
 import { mnistTest, outputsOn, TEST_CONFIGS, trainQuick, unflattenedCnn } from '../testing/export-models.ts';
 import { firstSamples } from '../engine/dataset.ts';
 
@@ -107,12 +107,14 @@ describe('ONNX import', () => {
   });
 });
 
-const python = projectPython();
+/** One Python for both scripts below: importing torch, onnx and onnxruntime costs seconds each time. */
+const python = new PythonSession(projectPython());
+afterAll(() => python.close());
 
 describe('ONNX import of a PyTorch MLP exported with torch.onnx.export', () => {
-  it('loads Flatten/Gemm/ReLU/Tanh/Sigmoid/Softmax and predicts as PyTorch does', () => {
+  it('loads Flatten/Gemm/ReLU/Tanh/Sigmoid/Softmax and predicts as PyTorch does', async () => {
     const folder = temporaryFolder('torch-onnx-');
-    runPythonScript(python, 'torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
+    await python.run('torch_mlp_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder]);
     const imported = importOnnx(readFileSync(join(folder, 'torch-mlp.onnx')));
     expect(imported.producer).toBe('pytorch');
     expect(imported.config.layers).toEqual([784, 64, 32, 16, 10]);
@@ -136,9 +138,9 @@ function floats(path: string): Float32Array {
 describe('ONNX import of CNNs as PyTorch and tf2onnx write them', () => {
   const images = 1000;
   let folder = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     folder = temporaryFolder('torch-cnn-');
-    runPythonScript(python, 'torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'small', '--images', String(images)]);
+    await python.run('torch_cnn_to_onnx.py', ['--mnist', mnistDataDir(), '--out', folder, '--variant', 'small', '--images', String(images)]);
   }, 300_000);
 
   // BatchNormalization after each Conv and after the first Gemm/MatMul, a LeakyReLU after a max pool of 3 with

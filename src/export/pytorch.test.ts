@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
 import { type Config, SEED_CONFIG } from '../engine/config.ts';
 import { Network } from '../engine/network.ts';
 import { Momentum, type ParamGroup } from '../engine/optimizers.ts';
 import { createRng } from '../engine/rng.ts';
 import { configToJson } from '../formats/config-format.ts';
-import { serializeModel } from '../formats/model-format.ts';
 import { AGREEMENT_CASES, type Agreement, mnistTest, outputsOn, TEST_CONFIGS, writeExport, writeOutputs } from '../testing/export-models.ts';
-import { projectPython, runPythonScript, temporaryFolder } from '../testing/python-env.ts';
+import { projectPython, PythonSession, temporaryFolder } from '../testing/python-env.ts';
+import { torchEnv } from '../testing/train-py.ts';
 import { exportPytorch, modelPy } from './pytorch.ts';
 import { encodeSafetensors } from './safetensors.ts';
 
@@ -62,31 +60,6 @@ describe('model.py', () => {
 
 const python = projectPython();
 const data = mnistDataDir();
-/** torch on a shared machine: one thread per process, as torchrun sets it. */
-const torchEnv = { OMP_NUM_THREADS: '1', GLOO_SOCKET_IFNAME: 'lo' };
-
-interface TrainReport {
-  worldSize: number;
-  testAccuracy: number;
-  correct: number;
-  replicaDigests: string[];
-  localBatch: number;
-  globalBatch: number;
-  checkpoint: string;
-}
-
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, env: { ...process.env, ...torchEnv }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-const MAIN = join(import.meta.dirname, '../cli/main.ts');
-const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', MAIN, ...args], process.cwd());
 
 /** One group of parameters in plain arrays, as the optimizers take them. */
 function groups(values: number[]): ParamGroup[] {
@@ -94,12 +67,15 @@ function groups(values: number[]): ParamGroup[] {
 }
 
 describe('PyTorch export, run by torch', () => {
-  it.each(AGREEMENT_CASES)('$name: model.py + model.safetensors predict as the playground does on the 10,000 test images', ({ name, model: build, trained }) => {
+  const checks = new PythonSession(python, torchEnv);
+  afterAll(() => checks.close());
+
+  it.each(AGREEMENT_CASES)('$name: model.py + model.safetensors predict as the playground does on the 10,000 test images', async ({ name, model: build, trained }) => {
     const model = build();
     const folder = temporaryFolder('torch-export-');
     writeExport(folder, exportPytorch(model));
     const ours = writeOutputs(folder, outputsOn(model.network, mnistTest()));
-    const verdict = JSON.parse(runPythonScript(python, 'check_predictions.py', ['--mnist', data, '--ours', ours, '--torch', folder], torchEnv)) as Agreement;
+    const verdict = JSON.parse(await checks.run('check_predictions.py', ['--mnist', data, '--ours', ours, '--torch', folder])) as Agreement;
     console.log(`PyTorch ${name}: ${JSON.stringify(verdict)}`);
     expect(verdict.images).toBe(10_000);
     expect(verdict.sameClass / verdict.images).toBeGreaterThanOrEqual(0.999);
@@ -107,25 +83,25 @@ describe('PyTorch export, run by torch', () => {
     if (trained) expect(verdict.accuracy).toBeGreaterThan(0.8);
   });
 
-  it.each(['uniform', 'xavier', 'he'] as const)("our_init draws the playground's %s initial weights exactly", (init) => {
+  it.each(['uniform', 'xavier', 'he'] as const)("our_init draws the playground's %s initial weights exactly", async (init) => {
     const config: Config = { ...SEED_CONFIG, layers: [784, 20, 10], activations: ['ReLU', 'Softmax'], init, seed: 77 };
     const network = Network.create(config.layers, config.activations, init, createRng(config.seed));
     const folder = temporaryFolder('torch-init-');
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
-    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(await checks.run('check_init.py', [folder])) as { largestDifference: number };
     expect(largestDifference).toBe(0);
   });
 
-  it.each(['uniform', 'he'] as const)("our_init draws the playground's %s initial weights of a CNN exactly, kernels included", (init) => {
+  it.each(['uniform', 'he'] as const)("our_init draws the playground's %s initial weights of a CNN exactly, kernels included", async (init) => {
     const config: Config = { ...TEST_CONFIGS.cnn, init, seed: 78 };
     const network = Network.forConfig(config, createRng(config.seed));
     const folder = temporaryFolder('torch-init-');
     writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
-    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_init.py', [folder], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(await checks.run('check_init.py', [folder])) as { largestDifference: number };
     expect(largestDifference).toBe(0);
   });
 
-  it("train.py's learning-rate decay moves the weights as the playground's momentum does across a change of rate", () => {
+  it("train.py's learning-rate decay moves the weights as the playground's momentum does across a change of rate", async () => {
     const start = [0.5, -0.25, 1, 0.125];
     const steps = [0.1, 0.1, 0.05, 0.05, 0.025].map((rate, step) => ({ rate, grad: start.map((_, i) => Math.cos(step * 3 + i)) }));
     const [group] = groups(start);
@@ -139,129 +115,7 @@ describe('PyTorch export, run by torch', () => {
     writeExport(folder, exportPytorch({ config: TEST_CONFIGS.cnn, layers: Network.forConfig(TEST_CONFIGS.cnn, createRng(1)).toLayerSpecs() }));
     const casePath = join(folder, 'case.json');
     writeFileSync(casePath, JSON.stringify({ momentum: 0.9, start, steps, ours: Array.from(group.params) }));
-    const { largestDifference } = JSON.parse(runPythonScript(python, 'check_lr_decay.py', [folder, casePath], torchEnv)) as { largestDifference: number };
+    const { largestDifference } = JSON.parse(await checks.run('check_lr_decay.py', [folder, casePath])) as { largestDifference: number };
     expect(largestDifference).toBeLessThan(1e-6);
-  });
-
-  it('train.py trains the CNN for an epoch; its checkpoint evaluates in our CLI as PyTorch reported, and training continues from it', { timeout: 300_000 }, async () => {
-    const config = TEST_CONFIGS.cnn;
-    const folder = temporaryFolder('torch-cnn-');
-    writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
-    const trained = await run(python, [
-      join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000',
-      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
-    ], folder);
-    expect(trained.code, trained.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
-    console.log(`CNN, 1 epoch on 10,000: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
-    expect(report.checkpoint).toBe(join(folder, 'checkpoints', 'model-trained.json'));
-    expect(report.testAccuracy).toBeGreaterThan(0.8);
-
-    const evaluated = await cli(['evaluate', '--model', report.checkpoint]);
-    expect(evaluated.stderr).toBe('');
-    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
-    // Float rounding may flip an image or two between the two engines.
-    expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
-
-    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toContain(`Starting from ${report.checkpoint}`);
-  });
-
-  it('train.py trains the CNN with batch normalisation (2049 samples in batches of 32: the lone last one joins the batch before it); its checkpoint keeps the running statistics and evaluates in our CLI as PyTorch reported', { timeout: 300_000 }, async () => {
-    const config = TEST_CONFIGS.cnnBatchnorm;
-    const folder = temporaryFolder('torch-bn-');
-    writeExport(folder, exportPytorch({ config, layers: Network.forConfig(config, createRng(config.seed)).toLayerSpecs() }));
-    const trained = await run(python, [
-      join(folder, 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '2049',
-      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
-    ], folder);
-    expect(trained.code, trained.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
-    console.log(`CNN with batch normalisation, 1 epoch on 2049: train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
-    expect(report.testAccuracy).toBeGreaterThan(0.8);
-    const saved = JSON.parse(readFileSync(report.checkpoint, 'utf8')) as { layers: { type: string; running_var?: number[] }[] };
-    expect(saved.layers[1].type).toBe('batchnorm');
-    expect(saved.layers[1].running_var?.some((value) => value !== 1)).toBe(true);
-
-    const evaluated = await cli(['evaluate', '--model', report.checkpoint]);
-    expect(evaluated.stderr).toBe('');
-    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
-    expect(Math.abs(accuracy - 100 * report.testAccuracy)).toBeLessThanOrEqual(0.02);
-
-    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', report.checkpoint, '--epochs', '1', '--samples', '100', '--out', join(folder, 'resumed')], folder);
-    expect(resumed.code, resumed.stderr).toBe(0);
-  });
-
-  it("train.py, one epoch on 10,000 images, lands within 1.5 points of the CLI's accuracy for the same config and seed", { timeout: 300_000 }, async () => {
-    const folder = temporaryFolder('torch-recipe-');
-    const configPath = join(folder, 'config.json');
-    writeFileSync(configPath, JSON.stringify(configToJson(SEED_CONFIG)));
-    const modelPath = join(folder, 'model.json');
-    const ours = await cli(['train', '--config', configPath, '--epochs', '1', '--samples', '10000', '--out', modelPath]);
-    expect(ours.stderr).toBe('');
-    const ourAccuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(ours.stdout)?.[1]);
-
-    const exported = await cli(['export', '--model', modelPath, '--format', 'pytorch', '--out', join(folder, 'torch')]);
-    expect(exported.code).toBe(0);
-    const trained = await run(python, [
-      join(folder, 'torch', 'train.py'), '--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000',
-      '--out', join(folder, 'checkpoints'), '--report', join(folder, 'report.json'),
-    ], folder);
-    expect(trained.stderr).toBe('');
-    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as TrainReport;
-    console.log(`seed config, 1 epoch on 10,000: CLI ${ourAccuracy}%, train.py ${(100 * report.testAccuracy).toFixed(2)}%`);
-    expect(report.globalBatch).toBe(1);
-    expect(Math.abs(100 * report.testAccuracy - ourAccuracy)).toBeLessThanOrEqual(1.5);
-  });
-});
-
-// One retry, as Playwright's: a torchrun worker once died in gloo's teardown ("terminate called
-// without an active exception", exit −6) in one of six full runs, with no change to what it checks.
-describe('train.py under torchrun (DistributedDataParallel, gloo on loopback)', { retry: 1 }, () => {
-  const config = TEST_CONFIGS.deeperReluDropout;
-  const folder = temporaryFolder('torch-ddp-');
-  const network = Network.create(config.layers, config.activations, config.init, createRng(config.seed));
-  writeFileSync(join(folder, 'model.json'), serializeModel({ config, layers: network.toLayerSpecs(), metrics: null }));
-  writeExport(folder, exportPytorch({ config, layers: network.toLayerSpecs() }));
-  const trainArgs = (out: string) => ['--data', data, '--from-scratch', '--epochs', '1', '--samples', '10000', '--out', join(folder, out), '--report', join(folder, `${out}.json`)];
-  const torchrun = join(dirname(python), 'torchrun');
-
-  it('two processes end with identical weights, within 1.5 points of one process; the checkpoint evaluates in our CLI as PyTorch reported', { timeout: 300_000 }, async () => {
-    const single = await run(python, [join(folder, 'train.py'), ...trainArgs('single')], folder);
-    expect(single.code, single.stderr).toBe(0);
-    const double = await run(torchrun, ['--standalone', '--nproc-per-node', '2', join(folder, 'train.py'), ...trainArgs('ddp')], folder);
-    expect(double.code, double.stderr).toBe(0);
-    expect(double.stdout).toContain('Replicas identical: True (2 processes)');
-
-    const one = JSON.parse(readFileSync(join(folder, 'single.json'), 'utf8')) as TrainReport;
-    const two = JSON.parse(readFileSync(join(folder, 'ddp.json'), 'utf8')) as TrainReport;
-    console.log(`DDP: 1 process ${(100 * one.testAccuracy).toFixed(2)}%, 2 processes ${(100 * two.testAccuracy).toFixed(2)}%`);
-    expect(two.worldSize).toBe(2);
-    expect(two.replicaDigests).toHaveLength(2);
-    expect(two.replicaDigests[1]).toBe(two.replicaDigests[0]);
-    expect([two.localBatch, two.globalBatch]).toEqual([16, 32]);
-    expect(Math.abs(two.testAccuracy - one.testAccuracy)).toBeLessThanOrEqual(0.015);
-
-    const evaluated = await cli(['evaluate', '--model', join(folder, 'ddp', 'model-trained.json')]);
-    expect(evaluated.stderr).toBe('');
-    const accuracy = Number(/Overall Accuracy: ([\d.]+)%/.exec(evaluated.stdout)?.[1]);
-    // Float rounding may flip an image or two between the two engines.
-    expect(Math.abs(accuracy - 100 * two.testAccuracy)).toBeLessThanOrEqual(0.02);
-  });
-
-  it('continues from the exported weights, and refuses a checkpoint whose layers do not match, naming both shapes', async () => {
-    const other = { ...config, layers: [784, 48, 32, 10] };
-    const wrong = Network.create(other.layers, other.activations, other.init, createRng(1));
-    const wrongPath = join(folder, 'wrong.json');
-    writeFileSync(wrongPath, serializeModel({ config: other, layers: wrong.toLayerSpecs(), metrics: null }));
-    const refused = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', wrongPath, '--epochs', '1', '--samples', '100'], folder);
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('its layers do not match the config (checkpoint 784-48-32-10, config 784-64-32-10)');
-    expect(refused.stderr).toContain('dense.0.weight is [48, 784] in the checkpoint but [64, 784] in model.py');
-
-    const resumed = await run(python, [join(folder, 'train.py'), '--data', data, '--weights', join(folder, 'model.json'), '--epochs', '1', '--samples', '500', '--out', join(folder, 'resumed')], folder);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toContain(`Starting from ${join(folder, 'model.json')}`);
   });
 });
