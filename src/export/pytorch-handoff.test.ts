@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../cli/node-mnist.ts';
 import { type Config, SEED_CONFIG } from '../engine/config.ts';
 import { configToJson } from '../formats/config-format.ts';
 import { TEST_CONFIGS } from '../testing/export-models.ts';
 import { projectPython, temporaryFolder } from '../testing/python-env.ts';
+import { cli, run } from '../testing/train-py.ts';
 
 /**
  * The exported train.py against our CLI from the same seed: the same initial weights, the same
@@ -17,20 +16,6 @@ import { projectPython, temporaryFolder } from '../testing/python-env.ts';
  */
 const python = projectPython();
 const data = mnistDataDir();
-
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const env = { ...process.env, OMP_NUM_THREADS: '1' };
-    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, env, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-const MAIN = join(import.meta.dirname, '../cli/main.ts');
-const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', MAIN, ...args], process.cwd());
 
 type SavedLayer = Partial<Record<'weights' | 'biases' | 'running_mean' | 'running_var', number[]>> & { type?: string };
 
