@@ -5,13 +5,14 @@ import { Panel } from '../../components/Panel';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
-import { ConfidentMistakes } from './ConfidentMistakes';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerDigitTable } from './PerDigitTable';
 import './evaluation.css';
 
-// A cell's images (with their saliency and Grad-CAM) load with the first evaluation, not with the page.
+// A cell's images (with their saliency and Grad-CAM) and the confident mistakes load with the
+// first evaluation, not with the page.
 const CellImages = lazy(() => import('./CellImages').then((module) => ({ default: module.CellImages })));
+const ConfidentMistakes = lazy(() => import('./ConfidentMistakes').then((module) => ({ default: module.ConfidentMistakes })));
 
 export function EvaluationPanel() {
   const evaluation = useAppStore((state) => state.evaluation);
@@ -47,8 +48,8 @@ export function EvaluationPanel() {
           </div>
           <Suspense fallback={null}>
             <CellImages />
+            <ConfidentMistakes />
           </Suspense>
-          <ConfidentMistakes />
         </>
       ) : (
         <p className="empty-state">No evaluation yet: train for an epoch to see which classes the network confuses.</p>
