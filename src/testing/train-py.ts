@@ -1,7 +1,7 @@
 /** Running an exported train.py (and torchrun) and our CLI as processes, for the tests of the PyTorch export's training. */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cliProcess, type Outcome } from './cli-run.ts';
 
 /** torch on a shared machine: one thread per process, as torchrun sets it. */
 export const torchEnv = { OMP_NUM_THREADS: '1', GLOO_SOCKET_IFNAME: 'lo' };
@@ -17,12 +17,6 @@ export interface TrainReport {
   checkpoint: string;
 }
 
-export interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 export async function run(command: string, args: string[], cwd: string): Promise<Outcome> {
   try {
     const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, env: { ...process.env, ...torchEnv }, maxBuffer: 64 << 20 });
@@ -33,8 +27,6 @@ export async function run(command: string, args: string[], cwd: string): Promise
   }
 }
 
-const MAIN = join(import.meta.dirname, '../cli/main.ts');
-
 /** The CLI as `npm run` runs it (tsx). */
-export const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', MAIN, ...args], process.cwd());
+export const cli = (args: string[]) => cliProcess(args, { env: torchEnv });
 
