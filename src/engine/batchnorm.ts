@@ -1,5 +1,6 @@
 import type { BatchNormSpec, Layer, Mode, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
+import { runSteps, type BatchSteps } from './batch-sums.ts';
 import type { ParamGroup } from './optimizers.ts';
 
 /** PyTorch's defaults, so exported models and train.py keep the same running statistics. */
@@ -23,6 +24,7 @@ export class BatchNorm implements Layer {
   readonly outputShape: Shape;
   readonly activation = null;
   readonly batchStatistics = true;
+  readonly sharedSums: number;
   readonly channels: number;
   /** γ and β. */
   readonly scale: Float32Array;
@@ -37,9 +39,16 @@ export class BatchNorm implements Layer {
   private normalised = new Float32Array(0);
   /** 1/√(σ² + ε) per channel of the last forward batch (the running σ̄² in inference). */
   private readonly inverseDeviation: Float32Array;
-  /** Per-channel sums, in double precision: a channel sums up to rows × height × width values. */
+  /**
+   * Per-channel sums, in double precision (a channel sums up to rows × height × width values):
+   * of the input, then its mean, with the values per channel last; of squares about the mean;
+   * of δ and δ·x̂.
+   */
   private readonly sums: Float64Array;
   private readonly squares: Float64Array;
+  private readonly deltaSums: Float64Array;
+  /** Values per channel in the last training batch: the whole batch's when it is split. */
+  private count = 0;
   /** What the last forward used, which backward must differentiate. */
   private lastMode: Mode = 'inference';
   private capacity = 0;
@@ -60,8 +69,10 @@ export class BatchNorm implements Layer {
     this.gradScale = new Float32Array(channels);
     this.gradShift = new Float32Array(channels);
     this.inverseDeviation = new Float32Array(channels);
-    this.sums = new Float64Array(channels);
+    this.sums = new Float64Array(channels + 1);
     this.squares = new Float64Array(channels);
+    this.deltaSums = new Float64Array(2 * channels);
+    this.sharedSums = 2 * channels;
   }
 
   reserve(rows: number): void {
@@ -74,14 +85,26 @@ export class BatchNorm implements Layer {
   }
 
   forward(input: Float32Array, rows: number, mode: Mode): Float32Array {
+    return runSteps(this.forwardSteps(input, rows, mode));
+  }
+
+  /** The forward pass; in training it yields this batch's (or shard's) per-channel sums twice, then its sums of squares about the mean. */
+  *forwardSteps(input: Float32Array, rows: number, mode: Mode): BatchSteps<Float32Array> {
     this.reserve(rows);
     this.lastMode = mode;
-    const { channels, scale, shift, output, normalised, inverseDeviation, runningMean } = this;
+    const { channels, scale, shift, output, normalised, inverseDeviation, runningMean, sums } = this;
     const length = rows * shapeSize(this.inputShape);
-    const count = length / channels;
-    if (mode === 'training') this.measureBatch(input, length, count);
-    else for (let c = 0; c < channels; c++) inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
-    const mean = mode === 'training' ? this.sums : runningMean;
+    if (mode === 'training') {
+      this.sumChannels(input, length);
+      yield sums;
+      this.count = sums[channels];
+      this.checkCount();
+      for (let c = 0; c < channels; c++) sums[c] /= this.count;
+      this.sumSquares(input, length);
+      yield this.squares;
+      this.measured();
+    } else for (let c = 0; c < channels; c++) inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
+    const mean = mode === 'training' ? sums : runningMean;
     for (let i = 0, c = 0; i < length; i++) {
       const value = (input[i] - mean[c]) * inverseDeviation[c];
       normalised[i] = value;
@@ -91,69 +114,82 @@ export class BatchNorm implements Layer {
     return output;
   }
 
+  backward(input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
+    runSteps(this.backwardSteps(input, rows, inputDelta));
+  }
+
   /**
    * With g = γ·δ and means over the N values of a channel:
    * - training: ∂L/∂x = (g − mean(g) − x̂·mean(g·x̂))/√(σ² + ε), as μ and σ² depend on every x;
    * - inference: ∂L/∂x = g/√(σ̄² + ε), the running statistics being constants;
-   * ∂L/∂γ = Σ δ·x̂ and ∂L/∂β = Σ δ in both.
+   * ∂L/∂γ = Σ δ·x̂ and ∂L/∂β = Σ δ in both: each over this batch's (or shard's) own rows, as every
+   * parameter gradient is. In training the means are the whole batch's: Σ δ and Σ δ·x̂ are yielded.
    */
-  backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
-    const { channels, scale, delta, normalised, inverseDeviation, gradScale, gradShift } = this;
+  *backwardSteps(_input: Float32Array, rows: number, inputDelta: Float32Array | null): BatchSteps<void> {
+    const { channels, scale, delta, normalised, inverseDeviation, gradScale, gradShift, deltaSums } = this;
     const length = rows * shapeSize(this.inputShape);
-    const count = length / channels;
-    const sumDelta = this.sums;
-    const sumDeltaNormalised = this.squares;
-    sumDelta.fill(0);
-    sumDeltaNormalised.fill(0);
+    // Σ δ in deltaSums[0, channels), Σ δ·x̂ in deltaSums[channels, 2·channels).
+    deltaSums.fill(0);
     for (let i = 0, c = 0; i < length; i++) {
-      sumDelta[c] += delta[i];
-      sumDeltaNormalised[c] += delta[i] * normalised[i];
+      deltaSums[c] += delta[i];
+      deltaSums[channels + c] += delta[i] * normalised[i];
       if (++c === channels) c = 0;
     }
     for (let c = 0; c < channels; c++) {
-      gradScale[c] = sumDeltaNormalised[c];
-      gradShift[c] = sumDelta[c];
+      gradScale[c] = deltaSums[channels + c];
+      gradShift[c] = deltaSums[c];
     }
-    if (!inputDelta) return;
     if (this.lastMode === 'inference') {
+      if (!inputDelta) return;
       for (let i = 0, c = 0; i < length; i++) {
         inputDelta[i] = delta[i] * scale[c] * inverseDeviation[c];
         if (++c === channels) c = 0;
       }
       return;
     }
-    for (let c = 0; c < channels; c++) {
-      sumDelta[c] /= count;
-      sumDeltaNormalised[c] /= count;
-    }
+    // Both shards reach this point whether or not they pass a gradient down, so neither waits alone.
+    yield deltaSums;
+    if (!inputDelta) return;
+    for (let c = 0; c < 2 * channels; c++) deltaSums[c] /= this.count;
     for (let i = 0, c = 0; i < length; i++) {
-      inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - sumDelta[c] - normalised[i] * sumDeltaNormalised[c]);
+      inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - deltaSums[c] - normalised[i] * deltaSums[channels + c]);
       if (++c === channels) c = 0;
     }
   }
 
-  /** The batch's mean into `sums`, its 1/√(σ² + ε) into inverseDeviation; the running estimates move towards them. */
-  private measureBatch(input: Float32Array, length: number, count: number): void {
-    if (count < 2) {
-      throw new Error(
-        `Batch normalisation cannot train on one value per ${this.inputShape[0] * this.inputShape[1] === 1 ? 'unit' : 'channel'}: ` +
-          'a batch of one sample has no batch statistics. Train in batches of 2 or more.',
-      );
-    }
-    const { channels, sums, squares, inverseDeviation, runningMean, runningVariance } = this;
+  /** Per-channel sums of the input into sums[0, channels), its number of values per channel into sums[channels]. */
+  private sumChannels(input: Float32Array, length: number): void {
+    const { channels, sums } = this;
     sums.fill(0);
     for (let i = 0, c = 0; i < length; i++) {
       sums[c] += input[i];
       if (++c === channels) c = 0;
     }
-    for (let c = 0; c < channels; c++) sums[c] /= count;
-    // Squares about the mean, not Σx² − Nμ²: that difference loses the variance of large values.
+    sums[channels] = length / channels;
+  }
+
+  private checkCount(): void {
+    if (this.count >= 2) return;
+    throw new Error(
+      `Batch normalisation cannot train on one value per ${this.inputShape[0] * this.inputShape[1] === 1 ? 'unit' : 'channel'}: ` +
+        'a batch of one sample has no batch statistics. Train in batches of 2 or more.',
+    );
+  }
+
+  /** Squares about the batch's mean (in sums), not Σx² − Nμ²: that difference loses the variance of large values. */
+  private sumSquares(input: Float32Array, length: number): void {
+    const { channels, sums, squares } = this;
     squares.fill(0);
     for (let i = 0, c = 0; i < length; i++) {
       const centred = input[i] - sums[c];
       squares[c] += centred * centred;
       if (++c === channels) c = 0;
     }
+  }
+
+  /** From the batch's mean and squares, 1/√(σ² + ε) into inverseDeviation; the running estimates move towards them. */
+  private measured(): void {
+    const { channels, sums, squares, count, inverseDeviation, runningMean, runningVariance } = this;
     for (let c = 0; c < channels; c++) {
       const variance = squares[c] / count;
       inverseDeviation[c] = 1 / Math.sqrt(variance + BATCHNORM_EPSILON);

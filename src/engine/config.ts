@@ -113,14 +113,11 @@ export const SEED_CONFIG: Config = {
 /**
  * Why training `config` keeps each batch whole in one worker, or null when it can split each
  * batch in two shards (shards.ts). Per-sample batches have nothing to split; dropout draws from
- * the run's one generator as it goes; batch normalisation's statistics are over the whole batch,
- * which neither shard sees (exchanging them would stop both workers at every such layer, three
- * times a batch).
+ * the run's one generator as it goes.
  */
 export function oneWorkerReason(config: Pick<Config, 'stack' | 'dropout' | 'batchSize'>): string | null {
   if (config.batchSize < 2) return 'batches of one sample cannot be split';
   if (config.dropout > 0) return 'dropout draws its masks in order from one generator';
-  if (config.stack?.layers.some((layer) => layer.type === 'batchnorm')) return 'batch normalisation needs the whole batch';
   return null;
 }
 

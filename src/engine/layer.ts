@@ -7,6 +7,7 @@
  * layer's [1, 1, n] and an MNIST image's [28, 28, 1] are the same flat arrays as
  * before, so flattening costs nothing.
  */
+import type { BatchSteps } from './batch-sums.ts';
 import type { Activation } from './config.ts';
 import type { ParamGroup } from './optimizers.ts';
 
@@ -123,6 +124,14 @@ export interface Layer {
   readonly activation: Activation | null;
   /** Set for layers that normalise with their batch's statistics in training: a batch of one sample cannot train them. */
   readonly batchStatistics?: boolean;
+  /**
+   * Such a layer gives its passes as steps that yield per-channel sums over its rows (see
+   * batch-sums.ts), so a batch split in shards still normalises with the whole batch's
+   * statistics; `sharedSums` is the most values one step yields.
+   */
+  readonly sharedSums?: number;
+  forwardSteps?(input: Float32Array, rows: number, mode: Mode): BatchSteps<Float32Array>;
+  backwardSteps?(input: Float32Array, rows: number, inputDelta: Float32Array | null): BatchSteps<void>;
   /** The last forward batch's output: rows × size(outputShape), possibly longer. */
   readonly output: Float32Array;
   /** ∂L/∂z of the last backward batch, laid out like output (∂L/∂a where the layer owns its activation's gradient). */

@@ -1,4 +1,5 @@
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
+import { runSteps, type BatchSteps } from './batch-sums.ts';
 import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
 import { Dense } from './dense.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
@@ -142,11 +143,17 @@ export class Network<L extends Layer = Layer> {
    * dense units are dropped, and the next backwardBatch uses the same masks.
    */
   forwardBatch(input: Float32Array, rows: number, mode: Mode, dropout?: Dropout): Float32Array {
+    return runSteps(this.forwardSteps(input, rows, mode, dropout));
+  }
+
+  /** forwardBatch as steps: yields the sums its layers on batch statistics need over the whole batch (see batch-sums.ts). */
+  *forwardSteps(input: Float32Array, rows: number, mode: Mode, dropout?: Dropout): BatchSteps<Float32Array> {
     const { layers } = this;
     this.dropoutApplied = mode === 'training' && dropout !== undefined && dropout.rate > 0;
     let x = input;
     for (let l = 0; l < layers.length; l++) {
-      x = layers[l].forward(x, rows, mode);
+      const layer = layers[l];
+      x = layer.forwardSteps ? yield* layer.forwardSteps(x, rows, mode) : layer.forward(x, rows, mode);
       if (this.drops(l)) x = this.drop(l, rows, dropout as Dropout);
     }
     return x;
@@ -160,6 +167,11 @@ export class Network<L extends Layer = Layer> {
    * these rows are a shard of (see shards.ts).
    */
   backwardBatch(input: Float32Array, target: Float32Array, rows: number, meanOver = rows): number {
+    return runSteps(this.backwardSteps(input, target, rows, meanOver));
+  }
+
+  /** backwardBatch as steps, as forwardSteps. */
+  *backwardSteps(input: Float32Array, target: Float32Array, rows: number, meanOver = rows): BatchSteps<number> {
     const { layers } = this;
     const top = layers[layers.length - 1];
     const outputs = this.outputSize;
@@ -168,11 +180,13 @@ export class Network<L extends Layer = Layer> {
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       if (l === 0) {
-        layer.backward(input, rows, null);
+        if (layer.backwardSteps) yield* layer.backwardSteps(input, rows, null);
+        else layer.backward(input, rows, null);
         break;
       }
       const below = layers[l - 1];
-      layer.backward(this.inputOf(l), rows, below.delta);
+      if (layer.backwardSteps) yield* layer.backwardSteps(this.inputOf(l), rows, below.delta);
+      else layer.backward(this.inputOf(l), rows, below.delta);
       const length = rows * shapeSize(below.outputShape);
       if (this.drops(l - 1)) {
         const mask = this.masks[l - 1];

@@ -1,9 +1,11 @@
 /**
  * Data-parallel batches: each batch's gradient is computed as two fixed shards, rows
  * [0, ⌊n/2⌋) ("shard 0") and [⌊n/2⌋, n) ("shard 1"), each divided by the whole batch's n,
- * and summed shard 0 + shard 1 before one optimizer step. Any network whose layers treat
- * each sample on its own shards this way (dense, convolution, pooling, flatten); batch
- * normalisation, whose statistics are the whole batch's, does not (see oneWorkerReason).
+ * and summed shard 0 + shard 1 before one optimizer step. Layers that treat each sample on its
+ * own (dense, convolution, pooling, flatten) need nothing more; batch normalisation's
+ * statistics are the whole batch's: each shard yields its per-channel sums at the same points
+ * of its pass, and both go on with their total (batch-sums.ts), three times a batch per such
+ * layer.
  *
  * Shard 1 always runs on a replica of the network through a ShardExchange: in a second
  * worker, the exchange living in a SharedArrayBuffer, or in this thread, in an ordinary
@@ -16,7 +18,7 @@
  * that cannot be shared, so those rows are copied each batch; the other groups are copied whole
  * into buffers made once per run.
  */
-import type { LayerSpec } from './layer.ts';
+import { addShards, runSteps, type BatchSteps } from './batch-sums.ts';
 import { squaredError } from './losses.ts';
 import { argmax } from './metrics.ts';
 import { Network } from './network.ts';
@@ -39,6 +41,8 @@ export const STATE = 0;
 const ROWS = 1;
 const MEAN_OVER = 2;
 const LIST_COUNT = 3;
+/** control[SHARED + s]: how many sums shard s has put in the exchange this run. */
+export const SHARED = 4;
 
 /** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
 export interface ExchangeShape {
@@ -52,6 +56,8 @@ export interface ExchangeShape {
   outputs: number;
   /** The most rows shard 1 gets: ⌈batchSize / 2⌉. */
   rows: number;
+  /** The most batch sums a layer shares at once (Layer.sharedSums), or 0. */
+  sums: number;
 }
 
 export function exchangeShape(network: Network, batchSize: number): ExchangeShape {
@@ -66,18 +72,23 @@ export function exchangeShape(network: Network, batchSize: number): ExchangeShap
     inputs: network.inputSize,
     outputs: network.outputSize,
     rows: batchSize - (batchSize >> 1),
+    sums: Math.max(0, ...network.layers.map((layer) => layer.sharedSums ?? 0)),
   };
 }
 
 /**
  * What the trainer and shard 1's replica share, laid out in one buffer:
- *   stats (Float64 × 3: loss, squared error, correct) | control (Int32 × 4: state, rows,
- *   meanOver, list count) | list (Int32 × sparse rows) | inputs | targets | params | grads
+ *   stats (Float64 × 3: loss, squared error, correct) | shared sums (Float64 × 4 × sums) |
+ *   control (Int32 × 6: state, rows, meanOver, list count, sums put by shard 0 and by shard 1) |
+ *   list (Int32 × sparse rows) | inputs | targets | params | grads
  * params and grads are one view per group; of the sparse group only the rows in `list`
- * (shard 1's non-zero pixels) are meaningful.
+ * (shard 1's non-zero pixels) are meaningful. Each shard puts its nth batch sums in
+ * shared[shard][n mod 2]: a shard is at most one sum ahead of the other, so it never
+ * overwrites sums the other has yet to read.
  */
 export class ShardExchange {
   readonly stats: Float64Array;
+  readonly shared: Float64Array[][];
   readonly control: Int32Array;
   readonly list: Int32Array;
   readonly inputs: Float32Array;
@@ -87,7 +98,7 @@ export class ShardExchange {
 
   static bytes(shape: ExchangeShape): number {
     const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * shape.groups.reduce((sum, size) => sum + size, 0);
-    return 3 * 8 + 4 * 4 + 4 * sparseRows(shape) + 4 * floats;
+    return 3 * 8 + 4 * shape.sums * 8 + 6 * 4 + 4 * sparseRows(shape) + 4 * floats;
   }
 
   constructor(
@@ -101,8 +112,10 @@ export class ShardExchange {
       return view;
     };
     const floats = (length: number) => take((at, n) => new Float32Array(buffer, at, n), length, 4);
-    this.stats = take((at, n) => new Float64Array(buffer, at, n), 3, 8);
-    this.control = take((at, n) => new Int32Array(buffer, at, n), 4, 4);
+    const doubles = (length: number) => take((at, n) => new Float64Array(buffer, at, n), length, 8);
+    this.stats = doubles(3);
+    this.shared = [0, 1].map(() => [doubles(shape.sums), doubles(shape.sums)]);
+    this.control = take((at, n) => new Int32Array(buffer, at, n), 6, 4);
     this.list = take((at, n) => new Int32Array(buffer, at, n), sparseRows(shape), 4);
     this.inputs = floats(shape.rows * shape.inputs);
     this.targets = floats(shape.rows * shape.outputs);
@@ -115,10 +128,14 @@ function sparseRows(shape: ExchangeShape): number {
   return shape.sparseGroup < 0 ? 0 : shape.groups[shape.sparseGroup] / shape.rowLength;
 }
 
-/** Computes shard 1: started by `start`, its gradient and sums in `exchange` once `finish` returns. */
+/**
+ * Computes shard 1: started by `start`, its gradient and sums in `exchange` once `finish`
+ * returns. In between, `share` turns each of shard 0's batch sums into the whole batch's.
+ */
 export interface ShardPeer {
   readonly exchange: ShardExchange;
   start(): void;
+  share(sums: Float64Array): void;
   finish(): void;
 }
 
@@ -133,15 +150,15 @@ export interface ShardSums {
  * Forward and backward on `rows` rows, the loss divided by `meanOver`: the network's
  * gradients are left filled. Correct answers count targets' one-hot classes.
  */
-function computeShard(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number): ShardSums {
+function* shardSteps(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number): BatchSteps<ShardSums> {
   const outputs = network.outputSize;
-  const output = network.forwardBatch(inputs, rows, 'training');
+  const output = yield* network.forwardSteps(inputs, rows, 'training');
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     if (argmax(output, r * outputs, outputs) === argmax(targets, r * outputs, outputs)) correct++;
   }
   const squared = squaredError(output, targets, rows * outputs);
-  return { loss: network.backwardBatch(inputs, targets, rows, meanOver), squaredError: squared, correct };
+  return { loss: yield* network.backwardSteps(inputs, targets, rows, meanOver), squaredError: squared, correct };
 }
 
 function copyRows(from: Float32Array, to: Float32Array, list: Int32Array, count: number, rowLength: number): void {
@@ -165,7 +182,12 @@ export class ShardReplica {
     this.groups = network.paramGroups(0);
   }
 
-  run(): void {
+  /** Computes the shard; its batch sums go to `share`, which must make them the whole batch's. */
+  run(share: (sums: Float64Array) => void): void {
+    runSteps(this.steps(), share);
+  }
+
+  *steps(): BatchSteps<void> {
     const { exchange, groups } = this;
     const { control, list, shape } = exchange;
     const count = control[LIST_COUNT];
@@ -173,7 +195,7 @@ export class ShardReplica {
       if (g === shape.sparseGroup) copyRows(exchange.params[g], group.params, list, count, shape.rowLength);
       else group.params.set(exchange.params[g]);
     });
-    const sums = computeShard(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER]);
+    const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER]);
     groups.forEach((group, g) => {
       if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
       else exchange.grads[g].set(group.grads);
@@ -184,18 +206,33 @@ export class ShardReplica {
   }
 }
 
-/** Shard 1 computed in this thread, on a replica, exactly as a second worker computes it. */
+/**
+ * Shard 1 computed in this thread, on a replica, exactly as a second worker computes it: its
+ * steps run up to each batch sum, where shard 0's sum joins them (the same total either way).
+ */
 export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
   const shape = exchangeShape(network, batchSize);
   const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
-  const replica = new ShardReplica(Network.fromLayers(replicaSpecs(network), network.kernels), exchange);
-  return { exchange, start: () => replica.run(), finish: () => {} };
-}
-
-/** The network's specs, for a replica; a layer on batch statistics would see only its shard's. */
-export function replicaSpecs(network: Network): LayerSpec[] {
-  if (network.layers.some((layer) => layer.batchStatistics)) throw new Error('Batch normalisation needs the whole batch: this network trains in one worker');
-  return network.toLayerSpecs();
+  const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels), exchange);
+  let steps: BatchSteps<void> | null = null;
+  let next: IteratorResult<Float64Array, void> | null = null;
+  const astray = () => new Error('The two halves of a batch asked for different batch sums');
+  return {
+    exchange,
+    start() {
+      steps = replica.steps();
+      next = steps.next();
+    },
+    share(sums) {
+      if (!steps || !next || next.done) throw astray();
+      addShards(sums, next.value);
+      next = steps.next();
+    },
+    finish() {
+      if (!next?.done) throw astray();
+      steps = next = null;
+    },
+  };
 }
 
 /**
@@ -235,7 +272,7 @@ export class GradientShards {
     const { network, peer, groups, sparse } = this;
     const half = rows >> 1;
     if (half === 0) {
-      const sums = computeShard(network, inputs, targets, rows, rows);
+      const sums = runSteps(shardSteps(network, inputs, targets, rows, rows));
       if (sparse) this.keepActive(sparse.activeRows as ActiveRows);
       return sums;
     }
@@ -256,7 +293,7 @@ export class GradientShards {
     control[MEAN_OVER] = rows;
     control[LIST_COUNT] = count;
     peer.start();
-    const first = computeShard(network, inputs, targets, half, rows);
+    const first = runSteps(shardSteps(network, inputs, targets, half, rows), (sums) => peer.share(sums));
     peer.finish();
     groups.forEach((group, g) => {
       const into = group.grads;

@@ -22,15 +22,18 @@ const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['S
 /**
  * A small CNN of odd sizes: a strided valid convolution, max and average pooling, a same
  * convolution, a dense layer; batches of 9 over 320 samples leave a last batch of 5.
+ * `normalised` adds batch normalisation per channel and per unit.
  */
-function cnnConfig(optimizer: Optimizer): Config {
+function cnnConfig(optimizer: Optimizer, normalised = false): Config {
   const layers: LayerDescription[] = [
     { type: 'conv2d', filters: 3, kernelSize: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
     { type: 'maxpool2d', poolSize: 3, stride: 2 },
+    ...(normalised ? [{ type: 'batchnorm' } as const] : []),
     { type: 'conv2d', filters: 5, kernelSize: 3, stride: 1, padding: 'same', activation: 'Tanh' },
     { type: 'avgpool2d', poolSize: 2, stride: 1 },
     { type: 'flatten' },
     { type: 'dense', units: 7, activation: 'ReLU' },
+    ...(normalised ? [{ type: 'batchnorm' } as const] : []),
     { type: 'dense', units: 10, activation: 'Softmax' },
   ];
   return { ...config, stack: { input: [28, 28, 1], layers }, init: 'he', batchSize: 9, samples: 320, optimizer, learningRate: optimizer === 'adam' ? 0.005 : 0.05, momentum: 0.9 };
@@ -42,7 +45,9 @@ function train(peerFor: (network: Network) => ShardPeer | null, c: Config = conf
   const network = Network.forConfig(c, rng, kernels);
   const trainer = new Trainer(network, c, data, rng, Date.now, peerFor(network));
   const epochs = [trainer.runEpoch(), trainer.runEpoch()].map(({ loss, accuracy, averageError }) => ({ loss, accuracy, averageError }));
-  return { params: network.paramGroups(0).map((group) => group.params.slice()), epochs };
+  // Batch normalisation's running statistics are no parameters, but the model keeps them.
+  const running = network.toLayerSpecs().flatMap((spec) => (spec.type === 'batchnorm' ? [spec.runningMean, spec.runningVariance] : []));
+  return { params: [...network.paramGroups(0).map((group) => group.params.slice()), ...running], epochs };
 }
 
 describe('two workers', () => {
@@ -84,12 +89,14 @@ describe('two workers', () => {
     expect(shared.epochs[1].accuracy).toBeGreaterThan(0.5);
   }, 60_000);
 
-  it.each<[Optimizer, Kernels]>([
-    ['adam', 'wasm'],
-    ['momentum', 'wasm'],
-    ['momentum', 'ts'],
-  ])('train a convolutional network to the same weights, bit for bit, as one worker (%s, %s kernels)', (optimizer, kernels) => {
-    const c = cnnConfig(optimizer);
+  it.each<[Optimizer, Kernels, boolean]>([
+    ['adam', 'wasm', false],
+    ['momentum', 'wasm', false],
+    ['momentum', 'ts', false],
+    ['adam', 'wasm', true],
+    ['momentum', 'ts', true],
+  ])('train a convolutional network to the same weights, bit for bit, as one worker (%s, %s kernels, batch normalisation: %s)', (optimizer, kernels, normalised) => {
+    const c = cnnConfig(optimizer, normalised);
     const opened: SharedPeer[] = [];
     const shared = train(
       (network) => {

@@ -7,7 +7,7 @@
 import type { Kernels } from '../engine/kernels.ts';
 import type { LayerSpec } from '../engine/layer.ts';
 import { Network } from '../engine/network.ts';
-import { exchangeShape, replicaSpecs, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
+import { exchangeShape, SHARED, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
 
 /** How long the trainer waits, twice, for half a batch before it gives the second worker up. */
 const SILENCE_MS = 15_000;
@@ -37,12 +37,19 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
   const buffer = new SharedArrayBuffer(ShardExchange.bytes(shape));
   const exchange = new ShardExchange(shape, buffer);
   const { control } = exchange;
-  post({ buffer, shape, specs: replicaSpecs(network), kernels: network.kernels });
+  post({ buffer, shape, specs: network.toLayerSpecs(), kernels: network.kernels });
+  let shared = 0;
   return {
     exchange,
     start() {
       Atomics.store(control, STATE, ShardState.work);
       Atomics.notify(control, STATE);
+    },
+    share(sums) {
+      shareSums(exchange, 0, ++shared, sums, () => {
+        const state = Atomics.load(control, STATE);
+        if (state === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
+      });
     },
     finish() {
       let state: number;
@@ -58,8 +65,38 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
     close() {
       Atomics.store(control, STATE, ShardState.end);
       Atomics.notify(control, STATE);
+      // A replica may be waiting for a batch sum this run will no longer send.
+      Atomics.notify(control, SHARED);
     },
   };
+}
+
+/** Thrown in the shard worker when its run ends while it waits for a batch sum. */
+class RunEnded extends Error {}
+
+/**
+ * Shard `shard`'s side of the run's `n`th batch sum (engine/batch-sums.ts): puts `sums` in
+ * the exchange, waits for the other shard's `n`th, and adds it. `check` throws when the
+ * other side is gone. The trainer also gives up after twice SILENCE_MS; the shard worker
+ * waits as long as the run lasts (mid-batch, the trainer is computing, not idle).
+ */
+function shareSums(exchange: ShardExchange, shard: 0 | 1, n: number, sums: Float64Array, check: () => void): void {
+  const { control } = exchange;
+  const slot = n & 1;
+  exchange.shared[shard][slot].set(sums);
+  Atomics.store(control, SHARED + shard, n);
+  Atomics.notify(control, SHARED + shard);
+  const other = SHARED + 1 - shard;
+  let waits = 0;
+  let seen: number;
+  while ((seen = Atomics.load(control, other)) < n) {
+    check();
+    if (Atomics.wait(control, other, seen, SILENCE_MS) === 'timed-out' && shard === 0 && ++waits > 1) {
+      throw new Error(`The second training worker did not answer for ${(2 * SILENCE_MS) / 1000} s`);
+    }
+  }
+  const theirs = exchange.shared[1 - shard][slot];
+  for (let i = 0; i < sums.length; i++) sums[i] += theirs[i];
 }
 
 /** The last run's replica network and what it was built for. */
@@ -91,6 +128,7 @@ export function serveShards(message: ShardRunMessage): void {
     Atomics.notify(control, STATE);
     throw error;
   }
+  let shared = 0;
   for (;;) {
     const state = Atomics.load(control, STATE);
     if (state === ShardState.end) return;
@@ -99,10 +137,17 @@ export function serveShards(message: ShardRunMessage): void {
       continue;
     }
     try {
-      replica.run();
+      replica.run((sums) =>
+        shareSums(exchange, 1, ++shared, sums, () => {
+          if (Atomics.load(control, STATE) === ShardState.end) throw new RunEnded();
+        }),
+      );
       Atomics.store(control, STATE, ShardState.done);
     } catch (error) {
+      if (error instanceof RunEnded) return;
       Atomics.store(control, STATE, ShardState.failed);
+      // The trainer may be waiting for this shard's next batch sum rather than its end.
+      Atomics.notify(control, SHARED + 1);
       console.error(error);
     }
     Atomics.notify(control, STATE);
