@@ -88,11 +88,11 @@ export class BatchNorm implements Layer {
     return runSteps(this.forwardSteps(input, rows, mode));
   }
 
-  /** The forward pass; in training it yields this batch's (or shard's) per-channel sums twice, then its sums of squares about the mean. */
+  /** The forward pass; in training it yields this batch's (or shard's) per-channel sums, then its sums of squares about the mean. */
   *forwardSteps(input: Float32Array, rows: number, mode: Mode): BatchSteps<Float32Array> {
     this.reserve(rows);
     this.lastMode = mode;
-    const { channels, scale, shift, output, normalised, inverseDeviation, runningMean, sums } = this;
+    const { channels, inverseDeviation, runningMean, sums } = this;
     const length = rows * shapeSize(this.inputShape);
     if (mode === 'training') {
       this.sumChannels(input, length);
@@ -104,14 +104,8 @@ export class BatchNorm implements Layer {
       yield this.squares;
       this.measured();
     } else for (let c = 0; c < channels; c++) inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
-    const mean = mode === 'training' ? sums : runningMean;
-    for (let i = 0, c = 0; i < length; i++) {
-      const value = (input[i] - mean[c]) * inverseDeviation[c];
-      normalised[i] = value;
-      output[i] = scale[c] * value + shift[c];
-      if (++c === channels) c = 0;
-    }
-    return output;
+    this.normalise(input, length, mode === 'training' ? sums : runningMean);
+    return this.output;
   }
 
   backward(input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
@@ -126,34 +120,60 @@ export class BatchNorm implements Layer {
    * parameter gradient is. In training the means are the whole batch's: Σ δ and Σ δ·x̂ are yielded.
    */
   *backwardSteps(_input: Float32Array, rows: number, inputDelta: Float32Array | null): BatchSteps<void> {
-    const { channels, scale, delta, normalised, inverseDeviation, gradScale, gradShift, deltaSums } = this;
+    const { channels, gradScale, gradShift, deltaSums } = this;
     const length = rows * shapeSize(this.inputShape);
-    // Σ δ in deltaSums[0, channels), Σ δ·x̂ in deltaSums[channels, 2·channels).
-    deltaSums.fill(0);
-    for (let i = 0, c = 0; i < length; i++) {
-      deltaSums[c] += delta[i];
-      deltaSums[channels + c] += delta[i] * normalised[i];
-      if (++c === channels) c = 0;
-    }
+    this.sumDeltas(length);
     for (let c = 0; c < channels; c++) {
       gradScale[c] = deltaSums[channels + c];
       gradShift[c] = deltaSums[c];
     }
     if (this.lastMode === 'inference') {
-      if (!inputDelta) return;
-      for (let i = 0, c = 0; i < length; i++) {
-        inputDelta[i] = delta[i] * scale[c] * inverseDeviation[c];
-        if (++c === channels) c = 0;
-      }
+      if (inputDelta) this.passDown(inputDelta, length, null);
       return;
     }
     // Both shards reach this point whether or not they pass a gradient down, so neither waits alone.
     yield deltaSums;
     if (!inputDelta) return;
     for (let c = 0; c < 2 * channels; c++) deltaSums[c] /= this.count;
-    for (let i = 0, c = 0; i < length; i++) {
-      inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - deltaSums[c] - normalised[i] * deltaSums[channels + c]);
-      if (++c === channels) c = 0;
+    this.passDown(inputDelta, length, deltaSums);
+  }
+
+  private normalise(input: Float32Array, length: number, mean: Float32Array | Float64Array): void {
+    const { channels, scale, shift, output, normalised, inverseDeviation } = this;
+    for (let at = 0; at < length; at += channels) {
+      for (let c = 0, i = at; c < channels; c++, i++) {
+        const value = (input[i] - mean[c]) * inverseDeviation[c];
+        normalised[i] = value;
+        output[i] = scale[c] * value + shift[c];
+      }
+    }
+  }
+
+  /** Σ δ into deltaSums[0, channels), Σ δ·x̂ into deltaSums[channels, 2·channels). */
+  private sumDeltas(length: number): void {
+    const { channels, delta, normalised, deltaSums } = this;
+    deltaSums.fill(0);
+    for (let at = 0; at < length; at += channels) {
+      for (let c = 0, i = at; c < channels; c++, i++) {
+        deltaSums[c] += delta[i];
+        deltaSums[channels + c] += delta[i] * normalised[i];
+      }
+    }
+  }
+
+  /** ∂L/∂x: with `means` (mean δ, then mean δ·x̂) in training; null in inference. */
+  private passDown(inputDelta: Float32Array, length: number, means: Float64Array | null): void {
+    const { channels, scale, delta, normalised, inverseDeviation } = this;
+    if (!means) {
+      for (let at = 0; at < length; at += channels) {
+        for (let c = 0, i = at; c < channels; c++, i++) inputDelta[i] = delta[i] * scale[c] * inverseDeviation[c];
+      }
+      return;
+    }
+    for (let at = 0; at < length; at += channels) {
+      for (let c = 0, i = at; c < channels; c++, i++) {
+        inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - means[c] - normalised[i] * means[channels + c]);
+      }
     }
   }
 
@@ -161,9 +181,8 @@ export class BatchNorm implements Layer {
   private sumChannels(input: Float32Array, length: number): void {
     const { channels, sums } = this;
     sums.fill(0);
-    for (let i = 0, c = 0; i < length; i++) {
-      sums[c] += input[i];
-      if (++c === channels) c = 0;
+    for (let at = 0; at < length; at += channels) {
+      for (let c = 0, i = at; c < channels; c++, i++) sums[c] += input[i];
     }
     sums[channels] = length / channels;
   }
@@ -180,10 +199,11 @@ export class BatchNorm implements Layer {
   private sumSquares(input: Float32Array, length: number): void {
     const { channels, sums, squares } = this;
     squares.fill(0);
-    for (let i = 0, c = 0; i < length; i++) {
-      const centred = input[i] - sums[c];
-      squares[c] += centred * centred;
-      if (++c === channels) c = 0;
+    for (let at = 0; at < length; at += channels) {
+      for (let c = 0, i = at; c < channels; c++, i++) {
+        const centred = input[i] - sums[c];
+        squares[c] += centred * centred;
+      }
     }
   }
 
