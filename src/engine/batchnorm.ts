@@ -103,8 +103,13 @@ export class BatchNorm implements Layer {
       this.sumSquares(input, length);
       yield this.squares;
       this.measured();
-    } else for (let c = 0; c < channels; c++) inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
-    this.normalise(input, length, mode === 'training' ? sums : runningMean);
+    } else {
+      for (let c = 0; c < channels; c++) {
+        sums[c] = runningMean[c];
+        inverseDeviation[c] = 1 / Math.sqrt(this.runningVariance[c] + BATCHNORM_EPSILON);
+      }
+    }
+    this.normalise(input, length);
     return this.output;
   }
 
@@ -138,14 +143,14 @@ export class BatchNorm implements Layer {
     this.passDown(inputDelta, length, deltaSums);
   }
 
-  private normalise(input: Float32Array, length: number, mean: Float32Array | Float64Array): void {
-    const { channels, scale, shift, output, normalised, inverseDeviation } = this;
-    for (let at = 0; at < length; at += channels) {
-      for (let c = 0, i = at; c < channels; c++, i++) {
-        const value = (input[i] - mean[c]) * inverseDeviation[c];
-        normalised[i] = value;
-        output[i] = scale[c] * value + shift[c];
-      }
+  /** With the mean in `sums`, always a Float64Array: reads of one element type keep the loop fast. */
+  private normalise(input: Float32Array, length: number): void {
+    const { channels, scale, shift, output, normalised, inverseDeviation, sums: mean } = this;
+    for (let i = 0, c = 0; i < length; i++) {
+      const value = (input[i] - mean[c]) * inverseDeviation[c];
+      normalised[i] = value;
+      output[i] = scale[c] * value + shift[c];
+      if (++c === channels) c = 0;
     }
   }
 
@@ -153,11 +158,10 @@ export class BatchNorm implements Layer {
   private sumDeltas(length: number): void {
     const { channels, delta, normalised, deltaSums } = this;
     deltaSums.fill(0);
-    for (let at = 0; at < length; at += channels) {
-      for (let c = 0, i = at; c < channels; c++, i++) {
-        deltaSums[c] += delta[i];
-        deltaSums[channels + c] += delta[i] * normalised[i];
-      }
+    for (let i = 0, c = 0; i < length; i++) {
+      deltaSums[c] += delta[i];
+      deltaSums[channels + c] += delta[i] * normalised[i];
+      if (++c === channels) c = 0;
     }
   }
 
@@ -165,15 +169,15 @@ export class BatchNorm implements Layer {
   private passDown(inputDelta: Float32Array, length: number, means: Float64Array | null): void {
     const { channels, scale, delta, normalised, inverseDeviation } = this;
     if (!means) {
-      for (let at = 0; at < length; at += channels) {
-        for (let c = 0, i = at; c < channels; c++, i++) inputDelta[i] = delta[i] * scale[c] * inverseDeviation[c];
+      for (let i = 0, c = 0; i < length; i++) {
+        inputDelta[i] = delta[i] * scale[c] * inverseDeviation[c];
+        if (++c === channels) c = 0;
       }
       return;
     }
-    for (let at = 0; at < length; at += channels) {
-      for (let c = 0, i = at; c < channels; c++, i++) {
-        inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - means[c] - normalised[i] * means[channels + c]);
-      }
+    for (let i = 0, c = 0; i < length; i++) {
+      inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - means[c] - normalised[i] * means[channels + c]);
+      if (++c === channels) c = 0;
     }
   }
 
@@ -181,8 +185,9 @@ export class BatchNorm implements Layer {
   private sumChannels(input: Float32Array, length: number): void {
     const { channels, sums } = this;
     sums.fill(0);
-    for (let at = 0; at < length; at += channels) {
-      for (let c = 0, i = at; c < channels; c++, i++) sums[c] += input[i];
+    for (let i = 0, c = 0; i < length; i++) {
+      sums[c] += input[i];
+      if (++c === channels) c = 0;
     }
     sums[channels] = length / channels;
   }
@@ -199,11 +204,10 @@ export class BatchNorm implements Layer {
   private sumSquares(input: Float32Array, length: number): void {
     const { channels, sums, squares } = this;
     squares.fill(0);
-    for (let at = 0; at < length; at += channels) {
-      for (let c = 0, i = at; c < channels; c++, i++) {
-        const centred = input[i] - sums[c];
-        squares[c] += centred * centred;
-      }
+    for (let i = 0, c = 0; i < length; i++) {
+      const centred = input[i] - sums[c];
+      squares[c] += centred * centred;
+      if (++c === channels) c = 0;
     }
   }
 
