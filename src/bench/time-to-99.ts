@@ -3,7 +3,8 @@
  * Chromium profile opens the production build served by `vite preview`, picks the preset
  * "CNN (99% fast)" and presses Train; the clock runs from the click (the dataset's download
  * from the preview server included) until the page first shows a test accuracy of 99.0% or
- * more. In the same run PyTorch trains the same network and recipe with the preset's
+ * more. It does so twice: with "Use both cores" as the page opens, and switched the other way,
+ * each in a fresh profile, and says how many workers each run trained in. In the same run PyTorch trains the same network and recipe with the preset's
  * PyTorch export (model.py and train.py, from the playground's initialisation) at 1 and at
  * 2 threads; its time is the training seconds train.py reports up to the first epoch whose
  * test accuracy reaches 99.0%, the faster of the two. Prints one line with both and the load.
@@ -35,13 +36,22 @@ interface TimeToTarget {
   elapsed: number;
 }
 
-async function timeOnPage(): Promise<TimeToTarget> {
+/** A page run: also whether "Use both cores" was on and what the finished run's status said of its workers. */
+interface PageRun extends TimeToTarget {
+  bothCores: boolean;
+  workers: string;
+}
+
+async function timeOnPage(toggleBothCores: boolean): Promise<PageRun> {
   const site = { root: ROOT, outDir: join(OUT_DIR, 'site'), port: 4191 };
   return withPageInChromium(site, async (browser, url) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(url);
     await page.getByLabel('Preset').selectOption({ label: PRESET_NAME });
+    const bothCores = page.getByLabel('Use both cores');
+    if (toggleBothCores) await bothCores.setChecked(!(await bothCores.isChecked()));
+    const on = await bothCores.isChecked();
     const started = performance.now();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     // Every test accuracy the page states: the status after an epoch and the evaluation panel.
@@ -58,8 +68,11 @@ async function timeOnPage(): Promise<TimeToTarget> {
     );
     const seconds = (performance.now() - started) / 1000;
     const { reached, best } = (await handle.jsonValue()) as { reached: boolean; best: number };
+    const status = page.getByRole('status').filter({ hasText: /^(Finished|Stopped|The run diverged)/ });
+    await status.waitFor({ timeout: PAGE_TIMEOUT_MS });
+    const workers = /Trained in (one|two) workers?/.exec((await status.textContent()) ?? '')?.[0] ?? 'one worker';
     await context.close();
-    return { seconds: reached ? seconds : null, best, elapsed: seconds };
+    return { seconds: reached ? seconds : null, best, elapsed: seconds, bothCores: on, workers };
   });
 }
 
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
   const config = parseConfig(readFileSync(PRESET_FILE, 'utf8'));
   const loadBefore = loadavg();
   process.stderr.write(`Training "${PRESET_NAME}" in a fresh Chromium profile…\n`);
-  const page = await timeOnPage();
+  const pages = [await timeOnPage(false), await timeOnPage(true)];
   const python = torchPython();
   let torch = 'PyTorch not found (.venv or python3 with torch)';
   if (python) {
@@ -122,7 +135,9 @@ async function main(): Promise<void> {
   }
   const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
   console.log(
-    `time to ${TARGET_PERCENT.toFixed(1)}% test accuracy, ${PRESET_NAME}: page ${describe(page)} from Train; ${torch}, training only; ` +
+    `time to ${TARGET_PERCENT.toFixed(1)}% test accuracy, ${PRESET_NAME}: ` +
+      pages.map((page, i) => `page ${describe(page)} from Train (${i === 0 ? 'as it opens' : 'switched'}: "Use both cores" ${page.bothCores ? 'on' : 'off'}, ${page.workers.toLowerCase().replace('trained in ', '')}); `).join('') +
+      `${torch}, training only; ` +
       `load ${load(loadBefore)} → ${load(loadavg())}`,
   );
 }
