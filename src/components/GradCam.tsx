@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { PixelCanvas } from './PixelCanvas';
 import type { GradCam } from '../worker/api';
 
 /** Grad-CAM on the last convolution for one image; null without a model or a convolution. */
@@ -36,36 +37,24 @@ export function useGradCam(shown: boolean, image: Float32Array, modelKey: unknow
 
 /** A Grad-CAM map stretched over the image (its ink in [0, 1], faint), darker red for more. */
 export function GradCamCanvas({ cam, image, width, height, size = 140, label }: { cam: CamView; image: Float32Array; width: number; height: number; size?: number; label: string }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const context = canvasRef.current?.getContext('2d');
-    if (!context) return;
-    const [rows, columns] = cam.shape;
-    const largest = cam.values.reduce((max, v) => Math.max(max, v), 0) || 1;
-    const picture = context.createImageData(width, height);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        // Each pixel takes the map position over it (the map may be smaller than the image).
-        const v = cam.values[Math.floor((y * rows) / height) * columns + Math.floor((x * columns) / width)] / largest;
-        const ink = image[y * width + x] ?? 0;
-        const paper = Math.round(255 * (1 - 0.35 * ink));
-        const faded = Math.round(paper * (1 - v));
-        picture.data.set([paper, faded, faded, 255], 4 * (y * width + x));
+  const paint = useCallback(
+    (rgba: Uint8ClampedArray) => {
+      const [rows, columns] = cam.shape;
+      const largest = cam.values.reduce((max, v) => Math.max(max, v), 0) || 1;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          // Each pixel takes the map position over it (the map may be smaller than the image).
+          const v = cam.values[Math.floor((y * rows) / height) * columns + Math.floor((x * columns) / width)] / largest;
+          const ink = image[y * width + x] ?? 0;
+          const paper = Math.round(255 * (1 - 0.35 * ink));
+          const faded = Math.round(paper * (1 - v));
+          rgba.set([paper, faded, faded, 255], 4 * (y * width + x));
+        }
       }
-    }
-    context.putImageData(picture, 0, 0);
-  }, [cam, image, width, height]);
-  return (
-    <canvas
-      ref={canvasRef}
-      className="digit-canvas"
-      width={width}
-      height={height}
-      style={{ width: size, height: (size * height) / width }}
-      role="img"
-      aria-label={label}
-    />
+    },
+    [cam, image, width, height],
   );
+  return <PixelCanvas paint={paint} width={width} height={height} size={size} label={label} />;
 }
 
 /** What a Grad-CAM picture shows, for its caption. */

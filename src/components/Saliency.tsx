@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
+import { PixelCanvas } from './PixelCanvas';
 
 /** How much each pixel moves the answer, for one image: null when there is no model to ask. */
 export type SaliencyLoader = (image: Float32Array) => Promise<Float32Array | null>;
@@ -73,30 +74,18 @@ export const GRAD_CAM_LEGEND = 'darker red where the last convolution’s maps w
  * scaled to the image's largest; over the image itself, faint, when `underlay` (its bytes) is given.
  */
 export function SaliencyCanvas({ values, width, height, size = 140, underlay, label }: { values: Float32Array; width: number; height: number; size?: number; underlay?: Uint8Array; label: string }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const context = canvasRef.current?.getContext('2d');
-    if (!context) return;
-    const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0) || 1;
-    const picture = context.createImageData(width, height);
-    values.forEach((v, i) => {
-      // The paper: white, or the digit's ink in light grey under the colours.
-      const base = underlay ? 255 - Math.round(0.4 * underlay[i]) : 255;
-      const strength = Math.abs(v) / largest;
-      const faded = Math.round(base * (1 - strength));
-      picture.data.set(v >= 0 ? [base, faded, faded, 255] : [faded, faded, base, 255], 4 * i);
-    });
-    context.putImageData(picture, 0, 0);
-  }, [values, width, height, underlay]);
-  return (
-    <canvas
-      ref={canvasRef}
-      className="digit-canvas"
-      width={width}
-      height={height}
-      style={{ width: size, height: (size * height) / width }}
-      role="img"
-      aria-label={label}
-    />
+  const paint = useCallback(
+    (rgba: Uint8ClampedArray) => {
+      const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0) || 1;
+      values.forEach((v, i) => {
+        // The paper: white, or the digit's ink in light grey under the colours.
+        const base = underlay ? 255 - Math.round(0.4 * underlay[i]) : 255;
+        const strength = Math.abs(v) / largest;
+        const faded = Math.round(base * (1 - strength));
+        rgba.set(v >= 0 ? [base, faded, faded, 255] : [faded, faded, base, 255], 4 * i);
+      });
+    },
+    [values, underlay],
   );
+  return <PixelCanvas paint={paint} width={width} height={height} size={size} label={label} />;
 }
