@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
-/** Batches of 32 with momentum: the first layer's lazy updates and the shard sum both at work. */
-const RUN = { ...SMALL_RUN, optimizer: 'momentum', learning_rate: 0.05, momentum: 0.9, batch_size: 32, epochs: 1, samples: 2000 };
+/**
+ * Batches of 64 with momentum: the first layer's lazy updates and the shard sum both at work, and
+ * enough work in half a batch (784-200-10: 5.1 million multiply-adds) for a second worker to gain.
+ */
+const RUN = { ...SMALL_RUN, layers: [784, 200, 10], optimizer: 'momentum', learning_rate: 0.05, momentum: 0.9, batch_size: 64, epochs: 1, samples: 2000 };
 
-/** A small convolutional network with batch normalisation, batches of 15 over 1,000 samples (a last batch of 10), Adam. */
+/** A convolutional network with batch normalisation, batches of 15 over 610 samples (a last batch of 10), Adam; 5.4 million multiply-adds in half a batch. */
 const CNN_RUN = {
   layers: [
     { type: 'input', shape: [28, 28, 1] },
-    { type: 'conv2d', filters: 4, kernel_size: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
     { type: 'maxpool2d', pool_size: 2 },
     { type: 'batchnorm' },
-    { type: 'conv2d', filters: 6, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
     { type: 'avgpool2d', pool_size: 2 },
     { type: 'flatten' },
     { type: 'dense', units: 10, activation: 'Softmax' },
@@ -21,7 +24,7 @@ const CNN_RUN = {
   learning_rate: 0.003,
   batch_size: 15,
   epochs: 1,
-  samples: 1000,
+  samples: 610,
   seed: 3,
   init: 'he',
 };
@@ -78,4 +81,30 @@ test('a network with dropout trains in one worker, and the status says why', asy
   await trainButton(page).click();
   await waitForRunEnd(page);
   await expect(page.getByRole('status').filter({ hasText: /^Finished/ })).toHaveText(/ Trained in one worker: dropout draws its masks in order from one generator\.$/);
+});
+
+test('starts checked on a cross-origin isolated page; a network with small batches trains in one worker, and the page says why', async ({ page }) => {
+  await page.goto('/');
+  const both = page.getByLabel('Use both cores');
+  await expect(both).toBeChecked();
+  await typeConfigJson(page, { ...RUN, batch_size: 32, samples: 640 });
+  await expect(page.getByText('This network trains in one worker: its batches are too small to gain from a second.')).toBeVisible();
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  await expect(page.getByRole('status').filter({ hasText: /^Finished/ })).toHaveText(/ Trained in one worker: its batches are too small to gain from a second\.$/);
+
+  // Unchecked, it stays so, and the status says nothing of workers.
+  await both.uncheck();
+  await trainButton(page).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Finished/ })).toHaveText(/^Finished 1 epoch\. Test accuracy after epoch 1: [\d.]+%\.$/);
+  await expect(both).not.toBeChecked();
+});
+
+test('starts unchecked on a page without cross-origin isolation', async ({ page }) => {
+  await serveWithoutIsolation(page);
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await expect(page.getByLabel('Use both cores')).not.toBeChecked();
+  // The dataset may still be downloading through the route as the page closes.
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
 });

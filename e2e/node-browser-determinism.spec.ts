@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadMnistNode } from '../src/cli/node-mnist.ts';
 import { evaluate } from '../src/engine/metrics.ts';
@@ -5,6 +8,7 @@ import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
 import { parseConfig } from '../src/formats/config-format.ts';
+import { cliProcess } from '../src/testing/cli-run.ts';
 import { confusionCounts, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 // The same config and seed must give the same model in Node (the CLI) and in the browser's
@@ -20,9 +24,58 @@ test('a seeded run in the browser matches the same run in Node, count for count'
 
   await page.goto('/');
   await typeConfigJson(page, run);
+  // Unsplit batches, as the Trainer above trains them.
+  await page.getByLabel('Use both cores').uncheck();
   await trainButton(page).click();
   await waitForRunEnd(page);
   await expect(page.getByText('Finished 1 epoch.')).toBeVisible();
 
   expect(await confusionCounts(page)).toEqual(inNode);
+});
+
+/** A CNN with enough work in half a batch of 16 (6.2 million multiply-adds) to split it; 330 samples, a last batch of 10. */
+const CNN_RUN = {
+  layers: [
+    { type: 'input', shape: [28, 28, 1] },
+    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
+    { type: 'maxpool2d', pool_size: 2 },
+    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+    { type: 'avgpool2d', pool_size: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 10, activation: 'Softmax' },
+  ],
+  optimizer: 'momentum',
+  learning_rate: 0.01,
+  momentum: 0.9,
+  batch_size: 16,
+  epochs: 1,
+  samples: 330,
+  seed: 5,
+  init: 'he',
+};
+
+test('"Use both cores" in the browser and the CLI on two threads save the same model file, byte for byte', async ({ page }) => {
+  // A CLI run, a page load with the dataset's download and a run in one test.
+  test.slow();
+  const folder = mkdtempSync(join(tmpdir(), 'both-cores-'));
+  writeFileSync(join(folder, 'cnn.json'), JSON.stringify(CNN_RUN));
+  const cli = await cliProcess(['train', '--config', join(folder, 'cnn.json'), '--workers', '2', '--out', join(folder, 'cli.json')]);
+  expect(cli.stderr).toBe('');
+  expect(cli.stdout).toContain('Training in two threads: each batch split in two halves.');
+
+  await page.goto('/');
+  await expect(page.getByLabel('Use both cores')).toBeChecked();
+  await typeConfigJson(page, CNN_RUN);
+  await trainButton(page).click();
+  await waitForRunEnd(page);
+  await expect(page.getByRole('status').filter({ hasText: /^Finished/ })).toHaveText(/ Trained in two workers\.$/);
+  await page.getByRole('tab', { name: 'Draw a digit' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);
+
+  // Byte for byte but the moment each was saved.
+  const withoutSaveTime = (text: string) => text.replace(/"savedAt": ?"[^"]*"/, '"savedAt": ""');
+  const inPage = withoutSaveTime(readFileSync(await download.path(), 'utf8'));
+  const inCli = withoutSaveTime(readFileSync(join(folder, 'cli.json'), 'utf8'));
+  expect({ ...(JSON.parse(inPage) as object), layers: null }).toEqual({ ...(JSON.parse(inCli) as object), layers: null });
+  expect(inPage === inCli).toBe(true);
 });

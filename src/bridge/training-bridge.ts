@@ -5,7 +5,8 @@
  * says so, starts a fresh one and loads the last epoch's model into it.
  */
 import * as Comlink from 'comlink';
-import { canShard, type Config } from '../engine/config';
+import type { Config } from '../engine/config';
+import { whyOneWorker } from '../engine/worker-gain';
 import {
   activeOf,
   cellImagesReceived,
@@ -275,7 +276,7 @@ async function trainConfig(config: Config): Promise<RunOutcome | null> {
   if (!(await ensureData(current))) return null;
   const { bothCores } = useAppStore.getState();
   const workers = await current.api.useBothCores(bothCores);
-  workersChosen(bothCores ? (canShard(config) ? workers : 1) : null);
+  workersChosen(bothCores ? (whyOneWorker(config) ? 1 : workers) : null);
   listenToRun(current, runRecordStarted(config));
   runContinuing();
   return settle(current, current.api.train(config));

@@ -10,6 +10,7 @@ export const USAGE = `usage:
   npm run evaluate -- --model FILE [--data DIR]
   npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH
   (--workers 2: each batch split between two threads, the same weights as "Use both cores" in the browser;
+   a network whose batches are too small to gain from it trains in one thread, as the browser does;
    --data DIR: a folder with the four IDX files of an MNIST-like set, .gz or raw, and optionally labels.txt;
    --model FILE: a model saved by the app or by train --out (.json), or an ONNX file (.onnx) of a network for MNIST)`;
 

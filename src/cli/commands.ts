@@ -1,6 +1,7 @@
 /** The CLI's commands: train and evaluate, as the seed's programs did. */
 import { writeFileSync } from 'node:fs';
-import { oneWorkerReason, type Config } from '../engine/config.ts';
+import type { Config } from '../engine/config.ts';
+import { whyOneWorker } from '../engine/worker-gain.ts';
 import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
@@ -96,7 +97,7 @@ export async function train(args: string[], print: Print): Promise<void> {
   print('Loading network configuration...');
   const config = loadConfig(flags.config, overrides, data.io);
   print('Creating network...');
-  const keepWhole = workers === 2 ? oneWorkerReason(config) : null;
+  const keepWhole = workers === 2 ? whyOneWorker(config) : null;
   if (keepWhole) print(`Training in one thread: ${keepWhole}.`);
   const thread = workers === 2 && !keepWhole ? await startShardThread() : null;
   if (thread) print('Training in two threads: each batch split in two halves.');

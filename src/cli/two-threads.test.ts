@@ -14,14 +14,18 @@ import { loadMnistNode } from './node-mnist.ts';
 const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-threads-'));
 
-/** A small CNN with batch normalisation and Adam, batches of 15 over 610 samples: a last batch of 10. */
+/**
+ * A CNN with batch normalisation and Adam, batches of 15 over 310 samples (a last batch of 10),
+ * with just enough work in half a batch (5.4 million multiply-adds) for a second thread to gain
+ * (engine/worker-gain.ts).
+ */
 const CONFIG = {
   layers: [
     { type: 'input', shape: [28, 28, 1] },
-    { type: 'conv2d', filters: 4, kernel_size: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
     { type: 'maxpool2d', pool_size: 2 },
     { type: 'batchnorm' },
-    { type: 'conv2d', filters: 6, kernel_size: 3, padding: 'same', activation: 'ReLU' },
+    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
     { type: 'avgpool2d', pool_size: 2 },
     { type: 'flatten' },
     { type: 'dense', units: 10, activation: 'Softmax' },
@@ -30,7 +34,7 @@ const CONFIG = {
   learning_rate: 0.003,
   batch_size: 15,
   epochs: 2,
-  samples: 610,
+  samples: 310,
   seed: 3,
   init: 'he',
 };
@@ -70,5 +74,18 @@ describe('npm run train -- --workers 2', () => {
     writeFileSync(configPath, JSON.stringify({ ...CONFIG, dropout: 0.2, samples: 60, epochs: 1 }));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'train', '--config', configPath, '--workers', '2']);
     expect(stdout).toContain('Training in one thread: dropout draws its masks in order from one generator.');
+  }, 120_000);
+
+  it('trains a network whose batches are too small to gain in one thread, unsplit, and says so', async () => {
+    const configPath = join(dir, 'small.json');
+    writeFileSync(configPath, JSON.stringify({ ...CONFIG, batch_size: 8, samples: 64, epochs: 1 }));
+    const modelPath = join(dir, 'small-model.json');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'train', '--config', configPath, '--workers', '2', '--out', modelPath]);
+    expect(stdout).toContain('Training in one thread: its batches are too small to gain from a second.');
+    const config = parseConfig(JSON.stringify({ ...CONFIG, batch_size: 8, samples: 64, epochs: 1 }));
+    const run = new TrainingRun(config, loadMnistNode('train'), createRng(config.seed));
+    while (run.step(1000).type !== 'finished');
+    const saved = parseModel(readFileSync(modelPath, 'utf8'));
+    expect(saved.layers.map((layer) => ('weights' in layer ? Array.from(layer.weights) : []))).toEqual(run.network.toLayerSpecs().map((layer) => ('weights' in layer ? Array.from(layer.weights) : [])));
   }, 120_000);
 });

@@ -164,6 +164,7 @@ export function resultsView(state: AppState): ResultsView {
 
 /** Whether runs split each batch between two workers (see engine/shards.ts), and how many the last run used. */
 export interface CoresState {
+  /** Starts as bothCoresByDefault says; the checkbox's choice then holds for the page's life. */
   bothCores: boolean;
   /** 2 when the last run trained in two workers; 1 in one; null before a run, or when it ran with both cores off. */
   workersUsed: 1 | 2 | null;
@@ -234,9 +235,14 @@ export function initialState(config: Config): AppState {
     storageError: null,
     storageOffer: null,
     restoring: false,
-    bothCores: false,
+    bothCores: bothCoresByDefault(globalThis),
     workersUsed: null,
   };
+}
+
+/** "Use both cores" starts on where a second worker can run (SharedArrayBuffer needs cross-origin isolation) on a second core. */
+export function bothCoresByDefault(scope: { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown; navigator?: { hardwareConcurrency?: number } }): boolean {
+  return scope.crossOriginIsolated === true && typeof scope.SharedArrayBuffer === 'function' && (scope.navigator?.hardwareConcurrency ?? 1) >= 2;
 }
 
 /** True while the worker's training loop is (or is about to be) busy. */

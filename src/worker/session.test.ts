@@ -6,6 +6,7 @@ import { parseConfig } from '../formats/config-format';
 import { evaluate } from '../engine/metrics';
 import { Network } from '../engine/network';
 import { parseModel, serializeModel } from '../formats/model-format';
+import { inProcessPeer } from '../engine/shards';
 import type { TrainingEvent } from './api';
 import { pointSpacing, recordsPerEpoch, TrainingSession, type Datasets, type SessionOptions } from './session';
 
@@ -377,5 +378,27 @@ describe('training session with a typed config', () => {
     expect(s.importModel(text)).toEqual({ description: '28×28×1 → conv2d 4×5×5 stride 2 valid ReLU → maxpool2d 2 → dense 10 Softmax' });
     expect(s.predict(input)).toEqual(before);
     expect((await s.evaluate())?.accuracy).toBe(reports[1].test.accuracy);
+  });
+
+  it('with both cores, asks a second worker only for batches big enough to gain, and trains smaller ones unsplit', async () => {
+    const asked: number[] = [];
+    const secondWorker = (network: Network, batchSize: number) => {
+      asked.push(batchSize);
+      return inProcessPeer(network, batchSize);
+    };
+    const modelAfter = async (run: Config, bothCores: boolean) => {
+      const { session: s } = session(undefined, { secondWorker, recordDistributions: false });
+      expect(s.useBothCores(bothCores)).toBe(bothCores ? 2 : 1);
+      await s.loadData(() => {});
+      await s.train(run);
+      return s.exportModel()?.replace(/"savedAt": ?"[^"]*"/, '');
+    };
+    // 784-16-10: 12,704 multiply-adds a sample, 101,632 in half a batch of 16.
+    const small = { ...config, epochs: 1 };
+    expect(await modelAfter(small, true)).toBe(await modelAfter(small, false));
+    expect(asked).toEqual([]);
+    // Half a batch of 640: 4.1 million.
+    await modelAfter({ ...config, batchSize: 640, epochs: 1 }, true);
+    expect(asked).toEqual([640]);
   });
 });

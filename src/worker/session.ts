@@ -4,7 +4,7 @@
  * them, and reports progress to one listener. The worker file only exposes this over Comlink,
  * so tests drive it directly in Node.
  */
-import { canShard, type Config } from '../engine/config.ts';
+import type { Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { DISTRIBUTION_SAMPLE, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
@@ -17,6 +17,7 @@ import { EmbeddingMap } from '../engine/embedding.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
+import { whyOneWorker } from '../engine/worker-gain.ts';
 import { FINE_TUNING, fineTuneConfig, mixedBatches, type FineTuning } from '../engine/fine-tune.ts';
 import type { DivergenceError } from '../engine/train.ts';
 import { describeNetwork } from '../formats/config-format.ts';
@@ -200,7 +201,7 @@ export class TrainingSession {
   }
 
   /**
-   * From the next run on, networks that canShard compute each batch as two halves
+   * From the next run on, networks that gain from it (whyOneWorker) compute each batch as two halves
    * (engine/shards.ts): in two workers where a second worker is offered, else both in this
    * one, with the same weights either way. Answers how many workers will train.
    */
@@ -543,7 +544,7 @@ export class TrainingSession {
   }
 
   private shardPeer(network: Network, config: Config): ShardPeer | null {
-    if (!this.bothCores || !canShard(config)) return null;
+    if (!this.bothCores || whyOneWorker(config)) return null;
     return this.options.secondWorker?.(network, config.batchSize) ?? inProcessPeer(network, config.batchSize);
   }
 

@@ -1,4 +1,4 @@
-import { oneWorkerReason } from '../../engine/config';
+import { whyOneWorker } from '../../engine/worker-gain';
 import { setBothCores } from '../../store/actions';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -11,7 +11,7 @@ export function BothCores() {
   const on = useAppStore((state) => state.bothCores);
   const busy = useAppStore((state) => isBusy(state.status));
   const used = useAppStore((state) => state.workersUsed);
-  const keepWhole = useAppStore((state) => oneWorkerReason(state.config));
+  const keepWhole = useAppStore((state) => whyOneWorker(state.config));
   const note = !on
     ? null
     : keepWhole

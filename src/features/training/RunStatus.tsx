@@ -1,5 +1,5 @@
 import { formatCount, formatPercent } from '../../components/format';
-import { oneWorkerReason } from '../../engine/config';
+import { whyOneWorker } from '../../engine/worker-gain';
 import { MNIST_DATASET } from '../../store/config-slice';
 import type { AppState } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -51,7 +51,7 @@ function statusText(state: AppState): string {
 function workersText({ workersUsed, runConfig }: AppState): string {
   if (workersUsed === null) return '';
   if (workersUsed === 2) return ' Trained in two workers.';
-  const reason = runConfig && oneWorkerReason(runConfig);
+  const reason = runConfig && whyOneWorker(runConfig);
   return reason ? ` Trained in one worker: ${reason}.` : ' Trained in one worker: this page is not cross-origin isolated.';
 }
 
