@@ -13,7 +13,7 @@ export const IMPLEMENTATION_NOTES: Record<Implementation, string> = {
   'ours-ts': 'the same, every product in the TypeScript loops (the reference and fallback path)',
   'ours-browser': 'the app\'s training worker in headless Chromium (Playwright, vite preview of a build): wall clock from the train call to its last sample trained',
   'ours-browser-2w':
-    'the same with "Use both cores": each batch split in two halves, the second computed by a second worker sharing a SharedArrayBuffer (batch ≥ 2, no dropout or batch normalisation)',
+    'the same with "Use both cores": each batch split in two halves, the second computed by a second worker sharing a SharedArrayBuffer (batch ≥ 2, no dropout)',
   'torch-1t': 'PyTorch (CPU, native BLAS) in its own process, 1 thread: nn.Sequential, CrossEntropyLoss, optim.SGD with momentum, a gathered batch per step',
   'torch-2t': 'the same at 2 threads',
   'tfjs-wasm': 'TF.js core ops + optimizer.minimize (no metrics), wasm backend',
