@@ -68,10 +68,10 @@ async function asBytes(value: unknown): Promise<Uint8Array | undefined> {
 }
 
 /**
- * Keeps bytes as Blobs. IndexedDB serialises a Uint8Array value on the calling thread, which
- * for the 47 MB training images stalls the worker for a large part of a second when it is
- * written and longer when it is read back; a Blob's bytes are copied once and written and read
- * apart from it (docs/benchmarks.md, "First Train"). Arrays that earlier versions stored are still read.
+ * Keeps bytes as Blobs. IndexedDB serialises a Uint8Array value on the calling thread: for the
+ * 47 MB training images that holds the worker twice as long as copying them into a Blob, whose
+ * bytes are then written apart from it, and reading the array back takes three times as long
+ * (docs/benchmarks.md, "First Train"). Arrays that earlier versions stored are still read.
  */
 export function blobBytesStore(values: ValueStore): BytesStore {
   return {
