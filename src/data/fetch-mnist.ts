@@ -252,9 +252,9 @@ export async function loadMnist(split: MnistSplit, options: LoadMnistOptions = {
   }
   const data = readMnist(imageBytes, labelBytes, split);
   if (store) {
-    // Not awaited: writing 55 MB takes seconds the run need not wait for. One put of both
-    // files is one transaction, so a page closed meanwhile leaves both or neither; a full or
-    // blocked store only costs a download next time.
+    // Not awaited: committing 55 MB takes a second or more the run need not wait for. One
+    // put of both files is one transaction, so a page closed meanwhile leaves both or neither;
+    // a full or blocked store only costs a download next time.
     void store
       .put([
         [cacheKey(images), imageBytes],
