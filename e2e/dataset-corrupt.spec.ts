@@ -51,5 +51,6 @@ test('a corrupt IDX file is named in an alert, never cached, and a good download
   await alert.getByRole('button', { name: 'Retry' }).click();
   await waitForRunEnd(page);
   await expect(page.getByRole('alert')).toHaveCount(0);
-  expect(await cachedFiles(page)).toContain('mnist/train-labels-idx1-ubyte');
+  // The run does not wait for the cache write, which may end after it.
+  await expect.poll(() => cachedFiles(page), { timeout: 30_000 }).toContain('mnist/train-labels-idx1-ubyte');
 });

@@ -23,6 +23,11 @@ export interface PageSite {
   extraFlags?: string[];
 }
 
+/** The browser and flags every bench launches, for a bench that launches its own (a persistent profile). */
+export function chromiumLaunchOptions(extraFlags: string[] = []): { executablePath: string | undefined; args: string[] } {
+  return { executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined, args: [...FLAGS, ...extraFlags] };
+}
+
 export async function withPageInChromium<T>(site: PageSite, visit: (browser: Browser, url: string) => Promise<T>): Promise<T> {
   const inline = {
     configFile: join(ROOT, 'vite.config.ts'),
@@ -34,10 +39,7 @@ export async function withPageInChromium<T>(site: PageSite, visit: (browser: Bro
   };
   await build(inline);
   const server = await preview(inline);
-  const browser = await chromium.launch({
-    executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,
-    args: [...FLAGS, ...(site.extraFlags ?? [])],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(site.extraFlags));
   try {
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview gave no local URL');

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type BytesStore, type DownloadProgress, DownloadError, loadMnist } from './fetch-mnist.ts';
+import { blobBytesStore, type BytesStore, type DownloadProgress, DownloadError, loadMnist } from './fetch-mnist.ts';
 import { idxImages, idxLabels } from '../testing/idx-fixtures.ts';
 import { IdxError } from './idx.ts';
 
@@ -186,5 +186,76 @@ describe('loadMnist', () => {
     };
     const data = await loadMnist('test', { fetch: fakeServer(goodFiles()).fetch, store });
     expect(data.count).toBe(3);
+  });
+
+  it('returns the data while the cache is still being written, and a later load finds the finished write', async () => {
+    const store = memoryStore();
+    let finishWrite = () => {};
+    const writing = new Promise<void>((resolve) => (finishWrite = resolve));
+    const put = store.put;
+    store.put = async (pairs) => {
+      await writing;
+      await put(pairs);
+    };
+    const data = await loadMnist('test', { fetch: fakeServer(goodFiles()).fetch, store });
+    expect([...data.labels]).toEqual([1, 2, 3]);
+    expect(store.entries.size).toBe(0);
+
+    finishWrite();
+    await writing;
+    await Promise.resolve();
+    const offline = fakeServer({});
+    const again = await loadMnist('test', { fetch: offline.fetch, store });
+    expect(offline.requests).toEqual([]);
+    expect([...again.labels]).toEqual([1, 2, 3]);
+  });
+
+  it('a write that fails after the data was returned is swallowed, not left unhandled', async () => {
+    let failWrite = () => {};
+    const store: BytesStore = {
+      get: async () => [undefined, undefined],
+      put: () => new Promise((_, reject) => (failWrite = () => reject(new DOMException('quota', 'QuotaExceededError')))),
+      remove: async () => undefined,
+    };
+    const data = await loadMnist('test', { fetch: fakeServer(goodFiles()).fetch, store });
+    expect(data.count).toBe(3);
+    failWrite();
+    // An unhandled rejection would fail the run of this file.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+});
+
+describe('blobBytesStore', () => {
+  function valueStore() {
+    const values = new Map<string, unknown>();
+    return {
+      values,
+      get: async (keys: string[]) => keys.map((key) => values.get(key)),
+      put: async (entries: [string, unknown][]) => entries.forEach(([key, value]) => values.set(key, value)),
+      remove: async (keys: string[]) => keys.forEach((key) => values.delete(key)),
+    };
+  }
+
+  it('keeps bytes as Blobs and reads them back as the same bytes', async () => {
+    const backing = valueStore();
+    const store = blobBytesStore(backing);
+    await store.put([
+      ['a', images],
+      ['b', labels],
+    ]);
+    expect(backing.values.get('a')).toBeInstanceOf(Blob);
+    const [a, b, missing] = await store.get(['a', 'b', 'c']);
+    expect(a).toEqual(images);
+    expect(b).toEqual(labels);
+    expect(missing).toBeUndefined();
+  });
+
+  it('still reads the arrays that earlier versions stored', async () => {
+    const backing = valueStore();
+    backing.values.set('a', images);
+    backing.values.set('b', 'not bytes');
+    const [a, b] = await blobBytesStore(backing).get(['a', 'b']);
+    expect(a).toEqual(images);
+    expect(b).toBeUndefined();
   });
 });

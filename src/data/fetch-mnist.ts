@@ -3,7 +3,7 @@
  * own origin (`/data/*.gz`, prepared by scripts/prepare-data.mjs), decompressed with
  * DecompressionStream and checked by the IDX reader. Raw bytes that passed the reader
  * are kept in IndexedDB, so a reload does not download 11 MB again; a partial or corrupt
- * download never reaches the store.
+ * download never reaches the store. The run does not wait for that write.
  */
 import { createStore, delMany, getMany, setMany } from 'idb-keyval';
 import type { Dataset } from '../engine/dataset.ts';
@@ -55,6 +55,32 @@ function defaultBaseUrl(): string {
   return `${import.meta.env.BASE_URL}data/`;
 }
 
+/** A key-value store as idb-keyval offers it, one transaction per call. */
+export interface ValueStore {
+  get(keys: string[]): Promise<unknown[]>;
+  put(entries: [string, unknown][]): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+async function asBytes(value: unknown): Promise<Uint8Array | undefined> {
+  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+/**
+ * Keeps bytes as Blobs. IndexedDB serialises a Uint8Array value on the calling thread: for the
+ * 47 MB training images that holds the worker twice as long as copying them into a Blob, whose
+ * bytes are then written apart from it, and reading the array back takes three times as long
+ * (docs/benchmarks.md, "First Train"). Arrays that earlier versions stored are still read.
+ */
+export function blobBytesStore(values: ValueStore): BytesStore {
+  return {
+    get: async (keys) => Promise.all((await values.get(keys)).map(asBytes)),
+    put: (entries) => values.put(entries.map(([key, bytes]) => [key, new Blob([bytes as Uint8Array<ArrayBuffer>])])),
+    remove: (keys) => values.remove(keys),
+  };
+}
+
 let idbStore: BytesStore | null | undefined;
 
 /** The IndexedDB store, or null where IndexedDB is unavailable (some private modes, Node). */
@@ -62,11 +88,11 @@ export function indexedDbStore(): BytesStore | null {
   if (idbStore !== undefined) return idbStore;
   if (typeof indexedDB === 'undefined') return (idbStore = null);
   const store = createStore('mnist-playground-data', 'idx-files');
-  idbStore = {
-    get: (keys) => getMany<Uint8Array>(keys, store),
+  idbStore = blobBytesStore({
+    get: (keys) => getMany(keys, store),
     put: (entries) => setMany(entries, store),
     remove: (keys) => delMany(keys, store),
-  };
+  });
   return idbStore;
 }
 
@@ -187,7 +213,8 @@ async function fromStore(store: BytesStore, split: MnistSplit): Promise<Dataset 
 
 /**
  * One MNIST split as a Dataset: from the cache when it holds verified bytes, otherwise
- * downloaded (both files at once) and cached after the IDX reader accepted them.
+ * downloaded (both files at once) and cached after the IDX reader accepted them; it resolves
+ * as soon as the data is read, with the cache still being written.
  * Throws DownloadError or IdxError, each naming the file.
  */
 export async function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Promise<Dataset> {
@@ -225,12 +252,15 @@ export async function loadMnist(split: MnistSplit, options: LoadMnistOptions = {
   }
   const data = readMnist(imageBytes, labelBytes, split);
   if (store) {
-    await store
+    // Not awaited: committing 55 MB takes a second or more the run need not wait for. One
+    // put of both files is one transaction, so a page closed meanwhile leaves both or neither;
+    // a full or blocked store only costs a download next time.
+    void store
       .put([
         [cacheKey(images), imageBytes],
         [cacheKey(labels), labelBytes],
       ])
-      .catch(() => undefined); // A full or blocked store only costs a download next time.
+      .catch(() => undefined);
   }
   return data;
 }
