@@ -5,7 +5,6 @@ import { SkipLink } from '../components/SkipLink';
 import { Tabs } from '../components/Tabs';
 import { ConfigEditor } from '../features/config-editor/ConfigEditor';
 import { DatasetPicker } from '../features/datasets/DatasetPicker';
-import { FeatureMaps } from '../features/draw-pad/FeatureMaps';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
@@ -21,6 +20,7 @@ const ExportPanel = lazy(() => import('../features/export/ExportPanel').then((mo
 const LrFinder = lazy(() => import('../features/lr-finder/LrFinder').then((module) => ({ default: module.LrFinder })));
 // The drawing pad (its canvases, saliency and examples) loads when its tab is first shown; the
 // distributions and the embedding map when the inside of the network is.
+const FeatureMaps = lazy(() => import('../features/draw-pad/FeatureMaps').then((module) => ({ default: module.FeatureMaps })));
 const DrawPad = lazy(() => import('../features/draw-pad/DrawPad').then((module) => ({ default: module.DrawPad })));
 const Distributions = lazy(() => import('../features/distributions/Distributions').then((module) => ({ default: module.Distributions })));
 const EmbeddingPanel = lazy(() => import('../features/embedding/EmbeddingPanel').then((module) => ({ default: module.EmbeddingPanel })));
@@ -98,7 +98,13 @@ export function App() {
                   label: 'Inside the network',
                   content: (
                     <>
-                      <NetworkView drawn={<FeatureMaps />} />
+                      <NetworkView
+                        drawn={
+                          <Suspense fallback={null}>
+                            <FeatureMaps />
+                          </Suspense>
+                        }
+                      />
                       <Suspense fallback={<div className="panel" aria-busy="true" />}>
                         <Distributions />
                         <EmbeddingPanel />
