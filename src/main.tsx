@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startPersistence } from './app/persistence';
 import { syncConfigWithUrl } from './app/url-config';
-import { terminateWorkerForTesting } from './bridge/training-bridge';
+import { startWorkerEarly, terminateWorkerForTesting } from './bridge/training-bridge';
 
 declare global {
   interface Window {
@@ -20,3 +20,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+// Once the page has drawn and settled; Safari has no requestIdleCallback.
+if ('requestIdleCallback' in window) requestIdleCallback(startWorkerEarly, { timeout: 2000 });
+else setTimeout(startWorkerEarly, 500);

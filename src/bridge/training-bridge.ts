@@ -114,6 +114,16 @@ export function onCheckpoint(listener: (checkpoint: Checkpoint) => void): () => 
   return () => checkpointListeners.delete(listener);
 }
 
+/**
+ * Starts the training worker ahead of the first Train, which would otherwise wait about 1.5 s
+ * for it to load and compile its kernels, and its second worker where "Use both cores" is on.
+ * Neither loads data until a run asks; Train says again which workers to use.
+ */
+export function startWorkerEarly(): void {
+  const current = connect();
+  if (useAppStore.getState().bothCores) void answer(current, current.api.useBothCores(true)).catch(() => {});
+}
+
 function connect(): Connection {
   if (connection) return connection;
   const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module' });
