@@ -42,7 +42,7 @@ describe('preset config files', () => {
   });
 
   // CLI-only presets, also chosen by measurement: left out of the form to keep the first page's bundle small.
-  it.each(['cnn-995.json'])('%s builds a network that answers', (file) => {
+  it.each(['cnn-995.json', 'fashion-cnn.json'])('%s builds a network that answers', (file) => {
     expectAnswers(parseConfig(read(file)));
   });
 });
