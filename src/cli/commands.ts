@@ -6,6 +6,7 @@ import { evaluate } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { TrainingRun } from '../engine/run.ts';
+import { AdaptivePeer, inProcessPeer } from '../engine/shards.ts';
 import { loadMnistNode } from './node-mnist.ts';
 import { loadIdxDir } from './node-data.ts';
 import type { Dataset } from '../engine/dataset.ts';
@@ -109,7 +110,13 @@ export async function train(args: string[], print: Print): Promise<void> {
 }
 
 function trainAndSave(config: Config, data: Data, out: string | undefined, thread: ShardThread | null, print: Print): void {
-  const shardPeer = thread ? (network: Network) => thread.open(network, config.batchSize) : undefined;
+  let adaptive: AdaptivePeer | null = null;
+  const shardPeer = thread
+    ? (network: Network) => {
+        const remote = thread.open(network, config.batchSize);
+        return (adaptive = new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), () => performance.now()));
+      }
+    : undefined;
   const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer });
   const test = data.test();
 
@@ -132,6 +139,8 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
     }
     if (step.type === 'finished') {
       formatTrainingTimes(seconds).forEach(print);
+      const split = adaptive as AdaptivePeer | null;
+      if (split) print(`The second thread computed ${split.remoteBatches} of ${split.remoteBatches + split.localBatches} second halves; this one the rest, when that was faster.`);
       if (step.kept) {
         print(`Keeping the model of epoch ${step.kept.epoch} (best validation accuracy).`);
         network = step.kept.network;

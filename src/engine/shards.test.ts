@@ -6,7 +6,7 @@ import type { Kernels } from './kernels.ts';
 import type { LayerDescription } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
-import { GradientShards, inProcessPeer } from './shards.ts';
+import { AdaptivePeer, GradientShards, inProcessPeer } from './shards.ts';
 import { Trainer } from './train.ts';
 
 const data = firstSamples(loadMnistNode('train'), 320);
@@ -149,5 +149,34 @@ describe('gradient shards', () => {
     expect(() => new Trainer(Network.forConfig(config({}), rng), config({ batchSize: 1 }), data, rng, Date.now, inProcessPeer(Network.forConfig(config({}), rng), 1))).toThrow(
       /cannot split its batches between two workers: batches of one sample/,
     );
+  });
+});
+
+describe('AdaptivePeer', () => {
+  /** Trains 40 batches of 8 with shard 1 in a "remote" place taking `remoteMs` a batch and a local one taking `localMs`. */
+  function run(remoteMs: number, localMs: number) {
+    const c = config({ batchSize: 8, samples: 320 });
+    const rng = createRng(c.seed);
+    const network = Network.forConfig(c, rng);
+    // Two in-process replicas on one exchange stand for the two places; a clock moves as each would take.
+    const remote = inProcessPeer(network, c.batchSize);
+    const local = inProcessPeer(network, c.batchSize, remote.exchange);
+    let clock = 0;
+    const timed = (peer: typeof remote, ms: number): typeof remote => ({ ...peer, exchange: peer.exchange, finish: () => ((clock += ms), peer.finish()) });
+    const peer = new AdaptivePeer(timed(remote, remoteMs), timed(local, localMs), () => clock);
+    const trainer = new Trainer(network, c, data, rng, Date.now, peer);
+    trainer.trainSamples(40 * 8);
+    return { peer, params: network.paramGroups(0).map((group) => group.params.slice()) };
+  }
+
+  it('gives shard 1 to the faster place, timing the other every 16th batch, with the same weights wherever it ran', () => {
+    const remoteFaster = run(10, 20);
+    const localFaster = run(20, 10);
+    // 40 batches: the first two in each place learn their times; then the faster one, but for every 16th.
+    expect(remoteFaster.peer.remoteBatches).toBeGreaterThanOrEqual(34);
+    expect(localFaster.peer.localBatches).toBeGreaterThanOrEqual(34);
+    expect(localFaster.peer.remoteBatches).toBeGreaterThanOrEqual(2);
+    const alone = train(config({ batchSize: 8, samples: 320 }), 'wasm', true, 40);
+    for (const { params } of [remoteFaster, localFaster]) expect(maxDifference(params, alone.params)).toBe(0);
   });
 });

@@ -210,9 +210,11 @@ export class ShardReplica {
  * Shard 1 computed in this thread, on a replica, exactly as a second worker computes it: its
  * steps run up to each batch sum, where shard 0's sum joins them (the same total either way).
  */
-export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
-  const shape = exchangeShape(network, batchSize);
-  const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
+export function inProcessPeer(network: Network, batchSize: number, exchange?: ShardExchange): ShardPeer {
+  if (!exchange) {
+    const shape = exchangeShape(network, batchSize);
+    exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
+  }
   const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels), exchange);
   let steps: BatchSteps<void> | null = null;
   let next: IteratorResult<Float64Array, void> | null = null;
@@ -233,6 +235,63 @@ export function inProcessPeer(network: Network, batchSize: number): ShardPeer {
       steps = next = null;
     },
   };
+}
+
+/** Of every PROBE_EVERY batches, one goes to the place that is slower at the moment, to time it again. */
+const PROBE_EVERY = 16;
+
+/**
+ * Shard 1 computed wherever it is faster at the moment: in a second worker (`remote`) or in
+ * this thread (`local`, a replica on the same exchange). Both give the same bits, so choosing
+ * changes only the time. Each place's batches are timed from start to finish (shard 0 included)
+ * and averaged, its first left out (buffers touched for the first time); the faster place takes
+ * the batches, and every PROBE_EVERY-th goes to the other.
+ * On this machine any other busy program, even at the lowest priority, made the two threads'
+ * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores").
+ */
+export class AdaptivePeer implements ShardPeer {
+  readonly exchange: ShardExchange;
+  /** Batches whose shard 1 the second worker computed, and this thread. */
+  remoteBatches = 0;
+  localBatches = 0;
+  private current: ShardPeer;
+  private started = 0;
+  /** Moving averages of a batch's milliseconds: [this thread, the second worker]; NaN until timed. */
+  private readonly milliseconds = [Number.NaN, Number.NaN];
+
+  constructor(
+    private readonly remote: ShardPeer,
+    private readonly local: ShardPeer,
+    private readonly now: () => number,
+  ) {
+    if (local.exchange !== remote.exchange) throw new Error('Both places must compute shard 1 on one exchange');
+    this.exchange = remote.exchange;
+    this.current = remote;
+  }
+
+  start(): void {
+    const [local, remote] = this.milliseconds;
+    const batch = this.remoteBatches + this.localBatches;
+    let useRemote = Number.isNaN(remote) || (!Number.isNaN(local) && remote <= local);
+    if (!Number.isNaN(local) && !Number.isNaN(remote) && batch % PROBE_EVERY === PROBE_EVERY - 1) useRemote = !useRemote;
+    this.current = useRemote ? this.remote : this.local;
+    this.started = this.now();
+    this.current.start();
+  }
+
+  share(sums: Float64Array): void {
+    this.current.share(sums);
+  }
+
+  finish(): void {
+    this.current.finish();
+    const place = this.current === this.remote ? 1 : 0;
+    const first = (place ? this.remoteBatches++ : this.localBatches++) === 0;
+    if (first) return;
+    const took = this.now() - this.started;
+    const average = this.milliseconds[place];
+    this.milliseconds[place] = Number.isNaN(average) ? took : 0.7 * average + 0.3 * took;
+  }
 }
 
 /**

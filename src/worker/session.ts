@@ -15,7 +15,7 @@ import { Network } from '../engine/network.ts';
 import { gradCam, saliency, type GradCam } from '../engine/saliency.ts';
 import { EmbeddingMap } from '../engine/embedding.ts';
 import { createRng } from '../engine/rng.ts';
-import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
+import { AdaptivePeer, inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
 import { whyOneWorker } from '../engine/worker-gain.ts';
 import { FINE_TUNING, fineTuneConfig, mixedBatches, type FineTuning } from '../engine/fine-tune.ts';
@@ -545,7 +545,8 @@ export class TrainingSession {
 
   private shardPeer(network: Network, config: Config): ShardPeer | null {
     if (!this.bothCores || whyOneWorker(config)) return null;
-    return this.options.secondWorker?.(network, config.batchSize) ?? inProcessPeer(network, config.batchSize);
+    const remote = this.options.secondWorker?.(network, config.batchSize);
+    return remote ? new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), this.options.now) : inProcessPeer(network, config.batchSize);
   }
 
   /**
