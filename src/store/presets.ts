@@ -6,7 +6,7 @@ import type { Config } from '../engine/config';
 import { configFromJson } from '../formats/config-format';
 import best from '../presets/best.json';
 import cnn99 from '../presets/cnn-99.json';
-import cnnBest from '../presets/cnn-best.json';
+import cnn995 from '../presets/cnn-995.json';
 import cnnFast from '../presets/cnn-fast.json';
 import deeper from '../presets/deeper.json';
 import fast from '../presets/fast.json';
@@ -62,9 +62,9 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'CNN (best)',
     description:
-      'Twice the filters of CNN (fast) (16 and 32), 256 ReLU units, shifted and rotated images and a learning rate that ' +
-      'falls 30% an epoch: about 99.4% test accuracy after 12 epochs. Takes 10–20 minutes.',
-    config: configFromJson(cnnBest),
+      'CNN (99% fast)’s network on shifted and rotated images for 12 epochs, the rate falling 30% an epoch: about 99.5% ' +
+      'test accuracy (99.52–99.53% over three seeds). Takes a few minutes.',
+    config: configFromJson(cnn995),
   },
 ];
 
