@@ -1,5 +1,4 @@
 import { formatCount, formatPercent } from '../../components/format';
-import { whyOneWorker } from '../../engine/worker-gain';
 import { MNIST_DATASET } from '../../store/config-slice';
 import type { AppState } from '../../store/state';
 import { useAppStore } from '../../store/store';
@@ -47,12 +46,13 @@ function statusText(state: AppState): string {
   }
 }
 
-/** With "Use both cores" on, how many workers the run trained in, and why one when it could not split its batches. */
-function workersText({ workersUsed, runConfig }: AppState): string {
+/**
+ * With "Use both cores" on, how many workers the run trained in. Why one, when it is one, is the
+ * checkbox's own note, shown beside it whenever it is on: said twice, it took a second line.
+ */
+function workersText({ workersUsed }: AppState): string {
   if (workersUsed === null) return '';
-  if (workersUsed === 2) return ' Trained in two workers.';
-  const reason = runConfig && whyOneWorker(runConfig);
-  return reason ? ` Trained in one worker: ${reason}.` : ' Trained in one worker: this page is not cross-origin isolated.';
+  return workersUsed === 2 ? ' Trained in two workers.' : ' Trained in one worker.';
 }
 
 /** Which model a hand-stopped run left, so nobody reads the last epoch's accuracy as the model's when it is not. */
