@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { TWO_WORKER_CNN } from '../src/testing/two-worker-cnn.ts';
 import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 /**
@@ -8,26 +9,8 @@ import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers
  */
 const RUN = { ...SMALL_RUN, layers: [784, 200, 10], optimizer: 'momentum', learning_rate: 0.05, momentum: 0.9, batch_size: 64, epochs: 1, samples: 2000 };
 
-/** A convolutional network with batch normalisation, batches of 15 over 610 samples (a last batch of 10), Adam; 5.4 million multiply-adds in half a batch. */
-const CNN_RUN = {
-  layers: [
-    { type: 'input', shape: [28, 28, 1] },
-    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
-    { type: 'maxpool2d', pool_size: 2 },
-    { type: 'batchnorm' },
-    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
-    { type: 'avgpool2d', pool_size: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 10, activation: 'Softmax' },
-  ],
-  optimizer: 'adam',
-  learning_rate: 0.003,
-  batch_size: 15,
-  epochs: 1,
-  samples: 610,
-  seed: 3,
-  init: 'he',
-};
+/** Batches of 15 over 610 samples: a last batch of 10. */
+const CNN_RUN = { ...TWO_WORKER_CNN, epochs: 1, samples: 610 };
 
 /** The page as a host without the isolation headers serves it: no SharedArrayBuffer. */
 async function serveWithoutIsolation(page: Page): Promise<void> {

@@ -9,6 +9,7 @@ import { createRng } from '../src/engine/rng.ts';
 import { Trainer } from '../src/engine/train.ts';
 import { parseConfig } from '../src/formats/config-format.ts';
 import { cliProcess } from '../src/testing/cli-run.ts';
+import { TWO_WORKER_CNN } from '../src/testing/two-worker-cnn.ts';
 import { confusionCounts, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 // The same config and seed must give the same model in Node (the CLI) and in the browser's
@@ -33,26 +34,8 @@ test('a seeded run in the browser matches the same run in Node, count for count'
   expect(await confusionCounts(page)).toEqual(inNode);
 });
 
-/** A CNN with enough work in half a batch of 16 (6.2 million multiply-adds) to split it; 330 samples, a last batch of 10. */
-const CNN_RUN = {
-  layers: [
-    { type: 'input', shape: [28, 28, 1] },
-    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
-    { type: 'maxpool2d', pool_size: 2 },
-    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
-    { type: 'avgpool2d', pool_size: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 10, activation: 'Softmax' },
-  ],
-  optimizer: 'momentum',
-  learning_rate: 0.01,
-  momentum: 0.9,
-  batch_size: 16,
-  epochs: 1,
-  samples: 330,
-  seed: 5,
-  init: 'he',
-};
+/** Batches of 15 over 340 samples (a last batch of 10), with batch normalisation. */
+const CNN_RUN = { ...TWO_WORKER_CNN, epochs: 1, samples: 340 };
 
 test('"Use both cores" in the browser and the CLI on two threads save the same model file, byte for byte', async ({ page }) => {
   // A CLI run, a page load with the dataset's download and a run in one test.

@@ -10,34 +10,13 @@ import { inProcessPeer } from '../engine/shards.ts';
 import { parseConfig } from '../formats/config-format.ts';
 import { parseModel } from '../formats/model-format.ts';
 import { loadMnistNode } from './node-mnist.ts';
+import { TWO_WORKER_CNN } from '../testing/two-worker-cnn.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mnist-cli-threads-'));
 
-/**
- * A CNN with batch normalisation and Adam, batches of 15 over 310 samples (a last batch of 10),
- * with just enough work in half a batch (5.4 million multiply-adds) for a second thread to gain
- * (engine/worker-gain.ts).
- */
-const CONFIG = {
-  layers: [
-    { type: 'input', shape: [28, 28, 1] },
-    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
-    { type: 'maxpool2d', pool_size: 2 },
-    { type: 'batchnorm' },
-    { type: 'conv2d', filters: 16, kernel_size: 3, padding: 'same', activation: 'ReLU' },
-    { type: 'avgpool2d', pool_size: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 10, activation: 'Softmax' },
-  ],
-  optimizer: 'adam',
-  learning_rate: 0.003,
-  batch_size: 15,
-  epochs: 2,
-  samples: 310,
-  seed: 3,
-  init: 'he',
-};
+/** Batches of 15 over 310 samples: a last batch of 10. */
+const CONFIG = { ...TWO_WORKER_CNN, epochs: 2, samples: 310 };
 
 describe('npm run train -- --workers 2', () => {
   it('trains on two threads to the weights "Use both cores" gives, bit for bit', async () => {
