@@ -24,6 +24,17 @@ function train(c: Config, kernels: Kernels, sharded: boolean, batches: number): 
   return { params: network.paramGroups(0).map((group) => group.params.slice()), loss: progress.runningLoss, accuracy: progress.runningAccuracy };
 }
 
+/** The first `rows` samples as a batch: inputs and one-hot targets. */
+function firstBatch(rows: number): { inputs: Float32Array; targets: Float32Array } {
+  const inputs = new Float32Array(rows * 784);
+  const targets = new Float32Array(rows * 10);
+  for (let r = 0; r < rows; r++) {
+    copyImage(data, r, inputs, r * 784);
+    targets[r * 10 + data.labels[r]] = 1;
+  }
+  return { inputs, targets };
+}
+
 function maxDifference(a: Float32Array[], b: Float32Array[]): number {
   let max = 0;
   a.forEach((values, g) => values.forEach((value, i) => (max = Math.max(max, Math.abs(value - b[g][i])))));
@@ -35,12 +46,7 @@ describe('gradient shards', () => {
     const c = config({ batchSize: 9 });
     const whole = Network.forConfig(c, createRng(5), kernels);
     const sharded = Network.forConfig(c, createRng(5), kernels);
-    const inputs = new Float32Array(9 * 784);
-    const targets = new Float32Array(9 * 10);
-    for (let r = 0; r < 9; r++) {
-      copyImage(data, r, inputs, r * 784);
-      targets[r * 10 + data.labels[r]] = 1;
-    }
+    const { inputs, targets } = firstBatch(9);
     whole.forwardBatch(inputs, 9, 'training');
     const loss = whole.backwardBatch(inputs, targets, 9);
     const shards = new GradientShards(sharded, inProcessPeer(sharded, 9));
@@ -118,12 +124,7 @@ describe('gradient shards', () => {
     const rng = createRng(c.seed);
     const whole = Network.forConfig(c, rng);
     const sharded = Network.forConfig(c, createRng(c.seed));
-    const inputs = new Float32Array(9 * 784);
-    const targets = new Float32Array(9 * 10);
-    for (let r = 0; r < 9; r++) {
-      copyImage(data, r, inputs, r * 784);
-      targets[r * 10 + data.labels[r]] = 1;
-    }
+    const { inputs, targets } = firstBatch(9);
     whole.forwardBatch(inputs, 9, 'training');
     const loss = whole.backwardBatch(inputs, targets, 9);
     const sums = new GradientShards(sharded, inProcessPeer(sharded, 9)).compute(inputs, targets, 9, () => {});
