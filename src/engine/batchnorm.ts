@@ -1,11 +1,18 @@
 import type { BatchNormSpec, Layer, Mode, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import { runSteps, type BatchSteps } from './batch-sums.ts';
+import type { Kernels } from './kernels.ts';
 import type { ParamGroup } from './optimizers.ts';
+import { batchNormKernelModule, WasmBatchNorm } from './wasm/batchnorm-kernels.ts';
 
 /** PyTorch's defaults, so exported models and train.py keep the same running statistics. */
 export const BATCHNORM_MOMENTUM = 0.1;
 export const BATCHNORM_EPSILON = 1e-5;
+
+/** Whether batch normalisation over inputs of `inputShape` runs its passes on the SIMD kernels (its channels come in fours). */
+export function usesWasmBatchNorm(inputShape: Shape, kernels: Kernels): boolean {
+  return kernels === 'wasm' && inputShape[2] % 4 === 0 && batchNormKernelModule() !== null;
+}
 
 /**
  * Batch normalisation per channel (after a convolution) or per unit (after a dense layer or a
@@ -18,6 +25,9 @@ export const BATCHNORM_EPSILON = 1e-5;
  * (the unbiased variance, N values per channel). In inference μ̄ and σ̄² stand in for them, so an
  * answer depends on its own input only. Batch statistics of one value are undefined: training on
  * one value per channel is refused.
+ * On 'wasm' kernels, inputs whose channels come in fours run the passes over the batch in
+ * WebAssembly SIMD (wasm/batchnorm-kernels.wat): the same operations in the same order, so
+ * the same bits as the loops below.
  */
 export class BatchNorm implements Layer {
   readonly inputShape: Shape;
@@ -52,8 +62,9 @@ export class BatchNorm implements Layer {
   /** What the last forward used, which backward must differentiate. */
   private lastMode: Mode = 'inference';
   private capacity = 0;
+  private readonly wasm: WasmBatchNorm | null = null;
 
-  constructor(spec: BatchNormSpec) {
+  constructor(spec: BatchNormSpec, kernels: Kernels = 'ts') {
     this.inputShape = spec.inputShape;
     this.outputShape = spec.inputShape;
     const channels = spec.inputShape[2];
@@ -73,11 +84,19 @@ export class BatchNorm implements Layer {
     this.squares = new Float64Array(channels);
     this.deltaSums = new Float64Array(2 * channels);
     this.sharedSums = 2 * channels;
+    if (usesWasmBatchNorm(spec.inputShape, kernels)) {
+      this.wasm = new WasmBatchNorm(channels, shapeSize(spec.inputShape), batchNormKernelModule() as WebAssembly.Module);
+    }
   }
 
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     this.capacity = rows;
+    if (this.wasm) {
+      this.wasm.reserve(rows);
+      ({ output: this.output, delta: this.delta, normalised: this.normalised } = this.wasm);
+      return;
+    }
     const size = rows * shapeSize(this.inputShape);
     this.output = new Float32Array(size);
     this.delta = new Float32Array(size);
@@ -94,6 +113,7 @@ export class BatchNorm implements Layer {
     this.lastMode = mode;
     const { channels, inverseDeviation, runningMean, sums } = this;
     const length = rows * shapeSize(this.inputShape);
+    this.wasm?.load(input, length);
     if (mode === 'training') {
       this.sumChannels(input, length);
       yield sums;
@@ -146,6 +166,7 @@ export class BatchNorm implements Layer {
   /** With the mean in `sums`, always a Float64Array: reads of one element type keep the loop fast. */
   private normalise(input: Float32Array, length: number): void {
     const { channels, scale, shift, output, normalised, inverseDeviation, sums: mean } = this;
+    if (this.wasm) return this.wasm.normalise(length, mean, inverseDeviation, scale, shift);
     for (let i = 0, c = 0; i < length; i++) {
       const value = (input[i] - mean[c]) * inverseDeviation[c];
       normalised[i] = value;
@@ -157,6 +178,7 @@ export class BatchNorm implements Layer {
   /** Σ δ into deltaSums[0, channels), Σ δ·x̂ into deltaSums[channels, 2·channels). */
   private sumDeltas(length: number): void {
     const { channels, delta, normalised, deltaSums } = this;
+    if (this.wasm) return this.wasm.sumDeltas(length, deltaSums);
     deltaSums.fill(0);
     for (let i = 0, c = 0; i < length; i++) {
       deltaSums[c] += delta[i];
@@ -175,6 +197,7 @@ export class BatchNorm implements Layer {
       }
       return;
     }
+    if (this.wasm) return this.wasm.passDown(length, means, inverseDeviation, scale, inputDelta);
     for (let i = 0, c = 0; i < length; i++) {
       inputDelta[i] = scale[c] * inverseDeviation[c] * (delta[i] - means[c] - normalised[i] * means[channels + c]);
       if (++c === channels) c = 0;
@@ -184,12 +207,13 @@ export class BatchNorm implements Layer {
   /** Per-channel sums of the input into sums[0, channels), its number of values per channel into sums[channels]. */
   private sumChannels(input: Float32Array, length: number): void {
     const { channels, sums } = this;
-    sums.fill(0);
+    sums[channels] = length / channels;
+    if (this.wasm) return this.wasm.sumChannels(length, sums);
+    sums.fill(0, 0, channels);
     for (let i = 0, c = 0; i < length; i++) {
       sums[c] += input[i];
       if (++c === channels) c = 0;
     }
-    sums[channels] = length / channels;
   }
 
   private checkCount(): void {
@@ -203,6 +227,7 @@ export class BatchNorm implements Layer {
   /** Squares about the batch's mean (in sums), not Σx² − Nμ²: that difference loses the variance of large values. */
   private sumSquares(input: Float32Array, length: number): void {
     const { channels, sums, squares } = this;
+    if (this.wasm) return this.wasm.sumSquares(length, sums, squares);
     squares.fill(0);
     for (let i = 0, c = 0; i < length; i++) {
       const centred = input[i] - sums[c];

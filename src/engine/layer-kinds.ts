@@ -6,7 +6,7 @@
  * switching on it, so a kind missing from LAYER_KINDS is a type error, and
  * layer-kinds.test.ts walks every kind through every consumer.
  */
-import { BatchNorm } from './batchnorm.ts';
+import { BatchNorm, usesWasmBatchNorm } from './batchnorm.ts';
 import { ACTIVATIONS, type Activation, type Init, type Optimizer } from './config.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
@@ -14,6 +14,7 @@ import type { Kernels } from './kernels.ts';
 import { isDenseSpec, shapeSize, type AvgPool2DSpec, type Layer, type LayerDescription, type LayerSpec, type LayerType, type MaxPool2DSpec, type Shape, type SpecOf } from './layer.ts';
 import { AvgPool2D, Flatten, MaxPool2D, poolOutputShape, usesWasmMaxPool } from './pool.ts';
 import type { Rng } from './rng.ts';
+import { batchNormMemoryBytes } from './wasm/batchnorm-kernels.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
 import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
@@ -254,8 +255,13 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       { json: 'running_var', engine: 'runningVariance' },
     ],
     // Output, delta and the normalised input per row; once, the running statistics and the
-    // batch's per-channel sums (two of them in double precision) and deviations.
-    memory: (input) => ({ valuesPerRow: 3 * shapeSize(input), kernelCopies: 7 * input[2] }),
+    // batch's per-channel sums (two of them in double precision) and deviations. Where the SIMD
+    // kernels run, the rows live in their memory with a copy of the input and of the gradient
+    // passed down, in whole pages.
+    memory: (input, _output, _layer, { kernels, rows }) => {
+      if (!usesWasmBatchNorm(input, kernels)) return { valuesPerRow: 3 * shapeSize(input), kernelCopies: 7 * input[2] };
+      return { valuesPerRow: 0, kernelCopies: 7 * input[2] + batchNormMemoryBytes(shapeSize(input), input[2], rows) / 4 };
+    },
     // A new layer's running statistics are PyTorch's: mean 0, variance 1.
     spec: (inputShape, _layer, { weights, biases }) => ({
       type: 'batchnorm',
@@ -266,7 +272,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       runningVariance: new Float32Array(inputShape[2]).fill(1),
     }),
     describe: () => ({ type: 'batchnorm' }),
-    create: (spec) => new BatchNorm(spec),
+    create: (spec, { kernels }) => new BatchNorm(spec, kernels),
   },
   flatten: {
     type: 'flatten',

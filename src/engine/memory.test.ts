@@ -61,6 +61,7 @@ describe('estimateTrainingBytes against what the engine holds', () => {
   const cases: [string, Config][] = [
     ['the ConvNetJS preset', preset('convnetjs')],
     ['CNN (fast)', preset('cnn-fast')],
+    ['CNN (99% fast), with batch normalisation', preset('cnn-99')],
     ['a stride-2 valid and an even same convolution, Tanh', stride2],
   ];
   for (const [name, config] of cases) {
