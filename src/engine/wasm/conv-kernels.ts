@@ -97,6 +97,8 @@ export class WasmConvKernels {
   private readonly paddedWidth: number;
   private readonly paddedSize: number;
   private readonly positions: number;
+  /** The windows cover the input exactly (no padding, no row or column left out): P is x, sample for sample. */
+  private readonly unpadded: boolean;
   /** Bytes from one row of P to the next. */
   private readonly rowStride: number;
   // Float offsets of the regions.
@@ -121,6 +123,7 @@ export class WasmConvKernels {
     this.paddedSize = layout.paddedSize;
     this.positions = layout.positions;
     this.rowStride = 4 * this.paddedWidth * geometry.channels;
+    this.unpadded = this.paddedHeight === geometry.height && this.paddedWidth === geometry.width && geometry.padTop === 0 && geometry.padLeft === 0;
     this.wk = layout.wk;
     this.b = layout.b;
     this.db = layout.db;
@@ -203,6 +206,7 @@ export class WasmConvKernels {
     const { floats, paddedHeight, paddedWidth, paddedSize, g } = this;
     const { width, channels } = g;
     const inputSize = g.height * width * channels;
+    if (this.unpadded) return floats.set(input.subarray(0, rows * inputSize), this.p);
     const [y0, y1] = inside(g.padTop, g.height, paddedHeight);
     const [x0, x1] = inside(g.padLeft, width, paddedWidth);
     const length = (x1 - x0) * channels;
@@ -220,6 +224,7 @@ export class WasmConvKernels {
     const { floats, paddedHeight, paddedWidth, paddedSize, g } = this;
     const { width, channels } = g;
     const inputSize = g.height * width * channels;
+    if (this.unpadded) return inputDelta.set(floats.subarray(this.dp, this.dp + rows * inputSize));
     const [y0, y1] = inside(g.padTop, g.height, paddedHeight);
     const [x0, x1] = inside(g.padLeft, width, paddedWidth);
     const length = (x1 - x0) * channels;
