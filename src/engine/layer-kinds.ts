@@ -228,11 +228,11 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     describe: ({ filters, kernelSize, stride, padding, activation }) => ({ type: 'conv2d', filters, kernelSize, stride, padding, activation }),
     create: (spec, { kernels }) => new Conv2D(spec, kernels),
   },
-  // Output, delta and each output's winner; where the SIMD kernel runs, the output and
-  // winners live in its memory beside a copy of the input, in whole pages.
+  // Output, delta and each output's winner; where the SIMD kernels run, they live in their
+  // memory beside a few samples' copy of the input (or of its gradient), in whole pages.
   maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec, kernels) => new MaxPool2D(spec as MaxPool2DSpec, kernels), (input, output, _layer, { kernels, rows }) => {
     if (!usesWasmMaxPool(input, kernels)) return { valuesPerRow: 3 * shapeSize(output) };
-    return { valuesPerRow: shapeSize(output), kernelCopies: maxPoolMemoryBytes(shapeSize(input), shapeSize(output), rows) / 4 };
+    return { valuesPerRow: 0, kernelCopies: maxPoolMemoryBytes(shapeSize(input), shapeSize(output), rows) / 4 };
   }),
   avgpool2d: poolKind('avgpool2d', 'Average pooling', 'average', (spec) => new AvgPool2D(spec as AvgPool2DSpec), (_input, output) => ({ valuesPerRow: 2 * shapeSize(output) })),
   batchnorm: {

@@ -78,3 +78,27 @@ describe('MaxPool2D against its definition', () => {
     }
   }
 });
+
+describe('MaxPool2D: the WebAssembly gradient is the TypeScript loop’s, bit for bit', () => {
+  for (const [shape, poolSize, stride] of CASES.filter(([shape]) => usesWasmMaxPool(shape, 'wasm'))) {
+    it(`${shape.join('×')}, pool ${poolSize} stride ${stride}`, () => {
+      const rng = createRng(shape[1] * 7 + shape[2]);
+      const rows = 11;
+      // Ties and negative zeros in the input; δ of both signs, −0 and values far apart, so overlapping windows' sums round.
+      const input = new Float32Array(rows * shapeSize(shape)).map(() => (rng.next() < 0.3 ? -0 : Math.round(rng.next() * 8) / 4));
+      const delta = new Float32Array(rows * shapeSize(poolOutputShape(shape, poolSize, stride))).map(() => {
+        const u = rng.next();
+        return u < 0.2 ? -0 : (rng.next() - 0.5) * 10 ** Math.floor(u * 12 - 6);
+      });
+      const [wasm, ts] = (['wasm', 'ts'] as const).map((kernels) => {
+        const layer = new MaxPool2D({ type: 'maxpool2d', inputShape: shape, poolSize, stride }, kernels);
+        layer.forward(input, rows);
+        layer.delta.set(delta);
+        const inputDelta = new Float32Array(input.length).fill(3);
+        layer.backward(input, rows, inputDelta);
+        return new Uint32Array(inputDelta.buffer);
+      });
+      expect(wasm).toEqual(ts);
+    });
+  }
+});

@@ -18,8 +18,9 @@ export function usesWasmMaxPool(inputShape: Shape, kernels: Kernels): boolean {
  * Max pooling over poolSize × poolSize windows, `stride` apart, per channel, no
  * padding: out[y][x][c] = max over the window at (y·stride, x·stride) of in[·][·][c].
  * The gradient goes to the input that won each window (the first one, on ties).
- * On 'wasm' kernels, maps whose channels come in fours run the forward pass in
- * WebAssembly SIMD (wasm/pool-kernels.wat), which picks the same winners.
+ * On 'wasm' kernels, maps whose channels come in fours run both passes in
+ * WebAssembly (wasm/pool-kernels.wat), which picks the same winners and adds the
+ * same gradients.
  */
 export class MaxPool2D implements Layer {
   readonly inputShape: Shape;
@@ -50,13 +51,12 @@ export class MaxPool2D implements Layer {
     if (rows <= this.capacity) return;
     this.capacity = rows;
     const size = rows * shapeSize(this.outputShape);
-    this.delta = new Float32Array(size);
     if (this.wasm) {
       this.wasm.reserve(rows);
-      this.output = this.wasm.output;
-      this.winners = this.wasm.winners;
+      ({ output: this.output, winners: this.winners, delta: this.delta } = this.wasm);
       return;
     }
+    this.delta = new Float32Array(size);
     this.output = new Float32Array(size);
     this.winners = new Int32Array(size);
   }
@@ -111,6 +111,7 @@ export class MaxPool2D implements Layer {
   /** ∂L/∂in[i] = Σ of δ over the windows that input i won. */
   backward(_input: Float32Array, rows: number, inputDelta: Float32Array | null): void {
     if (!inputDelta) return;
+    if (this.wasm) return this.wasm.backward(inputDelta, rows);
     const inputSize = shapeSize(this.inputShape);
     const outputSize = shapeSize(this.outputShape);
     const { delta, winners } = this;

@@ -7,6 +7,7 @@ interface PoolKernelExports {
     input: number, output: number, winners: number, rows: number, inputBytes: number,
     outHeight: number, outWidth: number, channelBytes: number, poolSize: number, stepY: number, stepX: number, rowBytes: number,
   ): void;
+  maxBackward(delta: number, winners: number, staged: number, rows: number, inputBytes: number, outputs: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -18,25 +19,27 @@ export function poolKernelModule(): WebAssembly.Module | null {
 }
 
 const PAGE_BYTES = 65536;
-/** Samples of input copied in at a time: enough to make each kernel call long, few enough to stay in the cache and not to hold a second copy of a large batch. */
+/** Samples of input copied in (or of its gradient out) at a time: enough to make each kernel call long, few enough to stay in the cache and not to hold a second copy of a large batch. */
 const STAGED_ROWS = 8;
 
 /** Bytes of the memory a WasmMaxPool holds for batches of up to `rows` samples (whole pages). */
 export function maxPoolMemoryBytes(inputSize: number, outputSize: number, rows: number): number {
   rows = Math.max(1, rows);
-  return Math.max(1, Math.ceil((4 * (Math.min(rows, STAGED_ROWS) * inputSize + 2 * rows * outputSize)) / PAGE_BYTES)) * PAGE_BYTES;
+  return Math.max(1, Math.ceil((4 * (Math.min(rows, STAGED_ROWS) * inputSize + 3 * rows * outputSize)) / PAGE_BYTES)) * PAGE_BYTES;
 }
 
 /**
- * Max pooling's forward pass in WebAssembly SIMD, for maps whose channels are a
- * multiple of 4. Its memory holds a few samples of input at a time (copied in), then
- * the batch's output and winners (each output's input index within its sample), which
- * the layer reads in place through `output` and `winners`: views renewed whenever the
- * memory grows.
+ * Max pooling in WebAssembly, for maps whose channels are a multiple of 4: the forward
+ * pass on SIMD vectors, the gradient as a scatter. Its memory holds a few samples at a
+ * time (of input copied in, or of the input's gradient to copy out), then the batch's
+ * output, winners (each output's input index within its sample) and δ, which the layer
+ * and the next one read and write in place through `output`, `winners` and `delta`:
+ * views renewed whenever the memory grows.
  */
 export class WasmMaxPool {
   output = new Float32Array(0);
   winners = new Int32Array(0);
+  delta = new Float32Array(0);
   private readonly kernels: PoolKernelExports;
   private readonly memory: WebAssembly.Memory;
   private capacity = 0;
@@ -65,6 +68,7 @@ export class WasmMaxPool {
     this.input = new Float32Array(buffer, 0, Math.min(rows, STAGED_ROWS) * inputSize);
     this.output = new Float32Array(buffer, this.input.byteLength, rows * outputSize);
     this.winners = new Int32Array(buffer, this.input.byteLength + this.output.byteLength, rows * outputSize);
+    this.delta = new Float32Array(buffer, this.winners.byteOffset + this.winners.byteLength, rows * outputSize);
     this.capacity = rows;
   }
 
@@ -84,4 +88,17 @@ export class WasmMaxPool {
       );
     }
   }
+
+  /** ∂L/∂in into `inputDelta` for `rows` samples, from `delta` and the last forward pass's winners. */
+  backward(inputDelta: Float32Array, rows: number): void {
+    const [height, width, channels] = this.inputShape;
+    const inputSize = height * width * channels;
+    const outputSize = this.outputShape[0] * this.outputShape[1] * channels;
+    for (let first = 0; first < rows; first += STAGED_ROWS) {
+      const count = Math.min(STAGED_ROWS, rows - first);
+      this.kernels.maxBackward(this.delta.byteOffset + 4 * first * outputSize, this.winners.byteOffset + 4 * first * outputSize, this.input.byteOffset, count, 4 * inputSize, outputSize);
+      inputDelta.set(this.input.subarray(0, count * inputSize), first * inputSize);
+    }
+  }
+
 }

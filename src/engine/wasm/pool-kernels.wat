@@ -66,4 +66,34 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $each_n)))
   )
+
+  ;; The gradient: for each of `rows` samples, its staged input gradient (inputBytes) is
+  ;; zeroed, then each output's δ is added where its winner lies (winners are float indices
+  ;; within the sample). Adding to zero, rather than storing, gives +0 for a δ of −0, and
+  ;; float additions in output order, as the TypeScript loop's (whose double-precision sum
+  ;; of two floats rounds to the same float).
+  (func (export "maxBackward")
+    (param $delta i32) (param $win i32) (param $staged i32) (param $rows i32) (param $inputBytes i32) (param $outputs i32)
+    (local $n i32) (local $o i32) (local $b i32) (local $at i32)
+    (block $done_n (loop $each_n
+      (br_if $done_n (i32.ge_u (local.get $n) (local.get $rows)))
+      (local.set $b (i32.const 0))
+      (block $done_z (loop $each_z
+        (br_if $done_z (i32.ge_u (local.get $b) (local.get $inputBytes)))
+        (v128.store (i32.add (local.get $staged) (local.get $b)) (v128.const i64x2 0 0))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $each_z)))
+      (local.set $o (i32.const 0))
+      (block $done_o (loop $each_o
+        (br_if $done_o (i32.ge_u (local.get $o) (local.get $outputs)))
+        (local.set $at (i32.add (local.get $staged) (i32.shl (i32.load (local.get $win)) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.load (local.get $delta))))
+        (local.set $win (i32.add (local.get $win) (i32.const 4)))
+        (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $each_o)))
+      (local.set $staged (i32.add (local.get $staged) (local.get $inputBytes)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $each_n)))
+  )
 )
