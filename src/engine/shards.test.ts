@@ -154,9 +154,9 @@ describe('gradient shards', () => {
 });
 
 describe('AdaptivePeer', () => {
-  /** Trains 40 batches of 8 with shard 1 in a "remote" place taking `remoteMs` a batch and a local one taking `localMs`. */
-  function run(remoteMs: number, localMs: number) {
-    const c = config({ batchSize: 8, samples: 320 });
+  /** Trains `batches` batches of 8 with shard 1 in a "remote" place taking `remoteMs` a batch and a local one taking `localMs`. */
+  function run(remoteMs: number, localMs: number, batches = 40) {
+    const c = config({ batchSize: 8, samples: batches * 8 });
     const rng = createRng(c.seed);
     const network = Network.forConfig(c, rng);
     // Two in-process replicas on one exchange stand for the two places; a clock moves as each would take.
@@ -165,10 +165,19 @@ describe('AdaptivePeer', () => {
     let clock = 0;
     const timed = (peer: typeof remote, ms: number): typeof remote => ({ ...peer, exchange: peer.exchange, finish: () => ((clock += ms), peer.finish()) });
     const peer = new AdaptivePeer(timed(remote, remoteMs), timed(local, localMs), () => clock);
-    const trainer = new Trainer(network, c, data, rng, Date.now, peer);
-    trainer.trainSamples(40 * 8);
+    const trainer = new Trainer(network, c, batches * 8 > data.count ? firstSamples(loadMnistNode('train'), batches * 8) : data, rng, Date.now, peer);
+    trainer.trainSamples(batches * 8);
     return { peer, params: network.paramGroups(0).map((group) => group.params.slice()) };
   }
+
+  it('times the slower place every 16th batch while the two are close, every 64th once it is 25% slower', () => {
+    // 320 batches: after the first two in each place, 316 shared out by the probe rate.
+    const close = run(10, 11, 320);
+    const apart = run(10, 13, 320);
+    expect(close.peer.localBatches).toBeGreaterThanOrEqual(316 / 16);
+    expect(apart.peer.localBatches).toBeLessThanOrEqual(2 + Math.ceil(316 / 64));
+    expect(apart.peer.localBatches).toBeGreaterThanOrEqual(2 + Math.floor(316 / 64) - 1);
+  });
 
   it('gives shard 1 to the faster place, timing the other every 16th batch, with the same weights wherever it ran', () => {
     const remoteFaster = run(10, 20);

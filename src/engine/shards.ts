@@ -237,15 +237,21 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
   };
 }
 
-/** Of every PROBE_EVERY batches, one goes to the place that is slower at the moment, to time it again. */
+/**
+ * Of every PROBE_EVERY batches, one goes to the place that is slower at the moment, to time it
+ * again; of every PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the
+ * difference, and a place that much slower seldom becomes the faster between two probes.
+ */
 const PROBE_EVERY = 16;
+const PROBE_SELDOM = 64;
+const CLEAR_GAP = 1.25;
 
 /**
  * Shard 1 computed wherever it is faster at the moment: in a second worker (`remote`) or in
  * this thread (`local`, a replica on the same exchange). Both give the same bits, so choosing
  * changes only the time. Each place's batches are timed from start to finish (shard 0 included)
  * and averaged, its first left out (buffers touched for the first time); the faster place takes
- * the batches, and every PROBE_EVERY-th goes to the other.
+ * the batches, and every PROBE_EVERY-th (or PROBE_SELDOM-th) goes to the other.
  * On this machine any other busy program, even at the lowest priority, made the two threads'
  * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores").
  */
@@ -273,7 +279,8 @@ export class AdaptivePeer implements ShardPeer {
     const [local, remote] = this.milliseconds;
     const batch = this.remoteBatches + this.localBatches;
     let useRemote = Number.isNaN(remote) || (!Number.isNaN(local) && remote <= local);
-    if (!Number.isNaN(local) && !Number.isNaN(remote) && batch % PROBE_EVERY === PROBE_EVERY - 1) useRemote = !useRemote;
+    const every = Math.max(local, remote) >= CLEAR_GAP * Math.min(local, remote) ? PROBE_SELDOM : PROBE_EVERY;
+    if (!Number.isNaN(local) && !Number.isNaN(remote) && batch % every === every - 1) useRemote = !useRemote;
     this.current = useRemote ? this.remote : this.local;
     this.started = this.now();
     this.current.start();
