@@ -120,10 +120,14 @@ export class Conv2D implements Layer {
     if (this.product) {
       this.columns = new Float32Array(rows * this.positions * this.fieldSize);
       this.columnDelta = new Float32Array(rows * this.positions * this.fieldSize);
-    } else {
-      this.ownOutput = new Float32Array(rows * this.positions * this.filters);
-      this.ownDelta = new Float32Array(rows * this.positions * this.filters);
+      return;
     }
+    const wasm = this.wasm as WasmConvKernels;
+    wasm.reserve(rows);
+    // Filters in eights: the kernels' own output and δ, in place.
+    const inPlace = wasm.output.length > 0;
+    this.ownOutput = inPlace ? wasm.output : new Float32Array(rows * this.positions * this.filters);
+    this.ownDelta = inPlace ? wasm.delta : new Float32Array(rows * this.positions * this.filters);
   }
 
   forward(input: Float32Array, rows: number): Float32Array {

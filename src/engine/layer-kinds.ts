@@ -213,8 +213,8 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     },
     // Output and delta; then on the 'ts' path its receptive fields and their gradients
     // (im2col) and, once, which input each field value reads; on the 'wasm' path (direct, no im2col) its kernels' memory: zero-padded
-    // copies of the input and of its gradient, the output and delta padded to 8 filters,
-    // and the weights in two layouts.
+    // copies of the input and of its gradient, the output and delta padded to 8 filters
+    // (the layer's own, where the filters come in eights), and the weights in two layouts.
     memory: (input, output, layer, { kernels, rows }) => {
       const positions = output[0] * output[1];
       const field = layer.kernelSize * layer.kernelSize * input[2];
@@ -222,7 +222,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       const height = convGeometry(input[0], layer.kernelSize, layer.stride, layer.padding);
       const width = convGeometry(input[1], layer.kernelSize, layer.stride, layer.padding);
       const geometry = { height: input[0], width: input[1], channels: input[2], filters: layer.filters, kernelSize: layer.kernelSize, stride: layer.stride, outHeight: height.out, outWidth: width.out, padTop: height.before, padLeft: width.before };
-      return { valuesPerRow: 2 * positions * layer.filters, kernelCopies: convMemoryBytes(geometry, rows) / 4 };
+      return { valuesPerRow: layer.filters % 8 === 0 ? 0 : 2 * positions * layer.filters, kernelCopies: convMemoryBytes(geometry, rows) / 4 };
     },
     spec: (inputShape, { filters, kernelSize, stride, padding, activation }, { weights, biases }) => ({ type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights, biases }),
     describe: ({ filters, kernelSize, stride, padding, activation }) => ({ type: 'conv2d', filters, kernelSize, stride, padding, activation }),

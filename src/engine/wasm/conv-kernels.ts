@@ -84,6 +84,13 @@ function roundUp(value: number, multiple: number): number {
  * beside the O(rows·positions·parameters) products.
  */
 export class WasmConvKernels {
+  /**
+   * Where the filters need no padding to 8, Z and D themselves as the batch's output and δ
+   * (rows × positions × filters), which the layer hands out, so neither is copied; else empty.
+   * Renewed by reserve when the memory grows.
+   */
+  output = new Float32Array(0);
+  delta = new Float32Array(0);
   private readonly g: ConvGeometry;
   private readonly kernels: ConvKernelExports;
   private readonly memory: WebAssembly.Memory;
@@ -146,7 +153,7 @@ export class WasmConvKernels {
     floats.set(biases, this.b);
     this.loadInput(input, rows);
     this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride, relu ? 1 : 0);
-    copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
+    if (output !== this.output) copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
 
   /**
@@ -158,7 +165,7 @@ export class WasmConvKernels {
   backward(delta: Float32Array, rows: number, gradBiases: Float32Array, gradWeights: Float32Array, inputDelta: Float32Array | null, relu = false): void {
     const { floats, f8, kc, kc8, g, positions } = this;
     const k = g.kernelSize;
-    copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
+    if (delta !== this.delta) copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
     if (relu) this.kernels.reluBackward(4 * this.z, 4 * this.d, rows * positions * f8);
     this.kernels.biasGradient(4 * this.d, 4 * this.db, rows * positions, f8);
     gradBiases.set(floats.subarray(this.db, this.db + g.filters));
@@ -243,7 +250,7 @@ export class WasmConvKernels {
    * Lays the batch regions out for at least `rows` samples, growing the memory if
    * needed, and writes where each output position's window starts in P.
    */
-  private reserve(rows: number): void {
+  reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const { paddedSize, g } = this;
     const { count4, p, dp, z, d, end } = convLayout(g, rows);
@@ -268,6 +275,10 @@ export class WasmConvKernels {
     // Padding positions (computed, then never read) start where the first one does.
     origins.fill(4 * this.p, q);
     this.capacity = rows;
+    if (this.f8 === g.filters) {
+      this.output = new Float32Array(this.memory.buffer, 4 * this.z, rows * this.positions * g.filters);
+      this.delta = new Float32Array(this.memory.buffer, 4 * this.d, rows * this.positions * g.filters);
+    }
   }
 }
 
