@@ -224,4 +224,38 @@ describe('formatReport', () => {
     // Whole epochs in the browser are said to be so.
     expect(formatReport({ ...report, plan: { ...TINY_PLAN, browserEpochs: 3 } })).toMatch(/in the browser: there each figure is the median of 3 whole 60,000-sample epochs/);
   });
+
+  it('prints responsiveness a line per run kind: the default preset in one worker and two, then each convolutional preset', () => {
+    const runs = (...longest: number[]) => longest.map((longestTaskMs) => ({ longestTaskMs, longTasks: 2, runMs: 9000 }));
+    const report: BenchReport = {
+      generatedAt: '2025-01-01T00:00:00.000Z',
+      machine: { cpu: 'test cpu', cores: 2, node: '20' },
+      quick: false,
+      plan: TINY_PLAN,
+      epochSamples: 60_000,
+      training: [],
+      kernels: [],
+      responsiveness: {
+        epochs: 2,
+        runs: runs(64, 78, 54),
+        medianLongestTaskMs: 64,
+        bothCores: { runs: runs(90, 89, 91), medianLongestTaskMs: 90, workersNote: 'Trained in one worker.' },
+        presets: [
+          { preset: 'CNN (fast)', epochs: 1, cores: 'one worker', runs: runs(987, 984, 1191), medianLongestTaskMs: 987, workers: '' },
+          { preset: 'CNN (99% fast)', epochs: 1, cores: 'as the page opens', runs: runs(120, 0, 150), medianLongestTaskMs: 120, workers: 'Two workers; the second did 87% of second halves.' },
+        ],
+      },
+    };
+    const lines = formatReport(report).split('\n');
+    const first = lines.findIndex((line) => line.startsWith('Responsiveness'));
+    expect(lines.slice(first, first + 4)).toEqual([
+      'Responsiveness (the app in headless Chromium, default preset, 2 epochs of 60k, 3 runs): longest main-thread task, median 64 ms (runs: 64 ms, 78 ms, 54 ms; 0 = no task over 50 ms)',
+      'With "Use both cores" checked: median 90 ms (runs: 90 ms, 89 ms, 91 ms); the page said: Trained in one worker.',
+      'CNN (fast), 1 epoch, one worker: median 987 ms (runs: 987 ms, 984 ms, 1191 ms)',
+      'CNN (99% fast), 1 epoch, "Use both cores" as the page opens: median 120 ms (runs: 120 ms, 0 ms, 150 ms); the page said: Two workers; the second did 87% of second halves.',
+    ]);
+    // A page that opens with the box off says nothing of workers, and the line says so.
+    report.responsiveness!.presets![1].workers = '';
+    expect(formatReport(report)).toMatch(/^CNN \(99% fast\), 1 epoch, "Use both cores" as the page opens: median 120 ms \(runs: 120 ms, 0 ms, 150 ms\); the page said: nothing of workers \(the box was off\)$/m);
+  });
 });

@@ -2,7 +2,7 @@
 import type { Config } from '../engine/config';
 import type { DrawnExample } from '../data/drawn-examples';
 import type { DatasetMarker } from '../formats/config-hash';
-import type { BestKept, DatasetInfo, DistributionRecord, Embedding, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, StoppedOutcome, TestImages } from '../worker/api';
+import type { BestKept, DatasetInfo, DistributionRecord, Embedding, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, SecondHalves, StoppedOutcome, TestImages } from '../worker/api';
 import { configStateFor, MNIST_DATASET, type ConfigState } from './config-slice';
 import { initialRunsState, type RunsState } from './runs';
 import { emptySeries, type DecimatedSeries } from './series';
@@ -168,6 +168,8 @@ export interface CoresState {
   bothCores: boolean;
   /** 2 when the last run trained in two workers; 1 in one; null before a run, or when it ran with both cores off. */
   workersUsed: 1 | 2 | null;
+  /** Of the last finished run's second halves, how many the second worker computed; null unless it trained in two. */
+  secondHalves: SecondHalves | null;
 }
 
 export type AppState = ConfigState &
@@ -237,6 +239,7 @@ export function initialState(config: Config): AppState {
     restoring: false,
     bothCores: bothCoresByDefault(globalThis),
     workersUsed: null,
+    secondHalves: null,
   };
 }
 

@@ -141,9 +141,20 @@ export interface StoppedOutcome {
   test?: EvaluationReport;
 }
 
+/**
+ * Of a run's second halves, how many the second worker computed; the training worker computed
+ * the rest, when that was faster (engine/shards.ts, AdaptivePeer).
+ */
+export interface SecondHalves {
+  second: number;
+  total: number;
+}
+
 /** Why a training loop returned. */
 export type RunOutcome =
-  | { status: 'finished' | 'paused' }
+  | { status: 'paused' }
+  /** `secondHalves` when the run trained in two workers. */
+  | { status: 'finished'; secondHalves?: SecondHalves }
   | StoppedOutcome
   | {
       status: 'diverged';

@@ -401,4 +401,23 @@ describe('training session with a typed config', () => {
     await modelAfter({ ...config, batchSize: 640, epochs: 1 }, true);
     expect(asked).toEqual([640]);
   });
+
+  it('says how many of a two-worker run\'s second halves the second worker computed, and of how many', async () => {
+    // 784-200-10 in batches of 64: 5.1 million multiply-adds in half a batch; 600 samples make 10 batches.
+    const run = { ...config, layers: [784, 200, 10], activations: ['ReLU', 'Softmax'], batchSize: 64, epochs: 1 } satisfies Config;
+    const { session: two } = session(undefined, { secondWorker: (network, batchSize) => inProcessPeer(network, batchSize), recordDistributions: false });
+    two.useBothCores(true);
+    await two.loadData(() => {});
+    const outcome = await two.train(run);
+    const split = outcome.status === 'finished' ? outcome.secondHalves : undefined;
+    expect(split?.total).toBe(10);
+    // Each place is timed, so each computed some.
+    expect(split?.second).toBeGreaterThan(0);
+    expect(split?.second).toBeLessThan(10);
+
+    const { session: one } = session(undefined, { recordDistributions: false });
+    one.useBothCores(true);
+    await one.loadData(() => {});
+    expect(await one.train(run)).toEqual({ status: 'finished' });
+  });
 });

@@ -103,6 +103,8 @@ interface Run {
   recorder: DistributionRecorder | null;
   /** Recordings of the epoch under way made so far. */
   recordedInEpoch: number;
+  /** Where each second half ran, when a second worker was offered. */
+  secondHalves: AdaptivePeer | null;
 }
 
 /** A model as it was, to go back to. */
@@ -393,7 +395,7 @@ export class TrainingSession {
     };
     const training = new TrainingRun(config, mixed, rng, { test: data.test, now: this.options.now, network: this.network, inOrder: true });
     this.beforeFineTune = before;
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedInEpoch: 0 };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedInEpoch: 0, secondHalves: null };
     return config;
   }
 
@@ -522,10 +524,16 @@ export class TrainingSession {
   private startRun(config: Config): void {
     const data = this.dataFor(config);
     this.options.busy?.();
+    // The cast keeps the type the callback may assign: TypeScript does not follow assignments in callbacks.
+    let secondHalves = null as AdaptivePeer | null;
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
-      shardPeer: (network) => this.shardPeer(network, config),
+      shardPeer: (network) => {
+        const peer = this.shardPeer(network, config);
+        if (peer instanceof AdaptivePeer) secondHalves = peer;
+        return peer;
+      },
       // While the map is on screen, the test evaluation's first images give it its vectors.
       onTestBatch: (network, start, rows) => {
         if (this.embeddingWatched) this.embeddingMapOf(data.test).take(network, start, rows);
@@ -539,7 +547,7 @@ export class TrainingSession {
     this.lastGood = null;
     this.modelEpoch = 0;
     const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, DISTRIBUTION_SAMPLE));
-    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedInEpoch: 0 };
+    this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedInEpoch: 0, secondHalves };
     if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
 
@@ -620,7 +628,8 @@ export class TrainingSession {
       if (step.type === 'finished') {
         if (step.kept) this.keepBest(step.kept, step.epochsRun, step.stoppedEarly);
         this.run = null;
-        return { status: 'finished' };
+        const split = run.secondHalves;
+        return split ? { status: 'finished', secondHalves: { second: split.remoteBatches, total: split.remoteBatches + split.localBatches } } : { status: 'finished' };
       }
       if (step.type === 'epoch') {
         const test = this.recordEvaluation(training.network, training.epochsDone, step.test as Evaluation);

@@ -47,12 +47,17 @@ function statusText(state: AppState): string {
 }
 
 /**
- * With "Use both cores" on, how many workers the run trained in. Why one, when it is one, is the
- * checkbox's own note, shown beside it whenever it is on: said twice, it took a second line.
+ * With "Use both cores" on, how many workers the run trained in, and with two, how many of the
+ * second halves the second worker computed: the training worker computes one itself when that is
+ * faster at the moment (engine/shards.ts). Why one, when it is one, is the checkbox's own note,
+ * shown beside it whenever it is on: said twice, it took a second line. Longer words for the
+ * share than these wrapped a 10-epoch status at 1280 px.
  */
-function workersText({ workersUsed }: AppState): string {
+function workersText({ workersUsed, secondHalves }: AppState): string {
   if (workersUsed === null) return '';
-  return workersUsed === 2 ? ' Trained in two workers.' : ' Trained in one worker.';
+  if (workersUsed === 1) return ' Trained in one worker.';
+  if (!secondHalves || secondHalves.total === 0) return ' Trained in two workers.';
+  return ` Two workers; the second did ${Math.round((100 * secondHalves.second) / secondHalves.total)}% of second halves.`;
 }
 
 /** Which model a hand-stopped run left, so nobody reads the last epoch's accuracy as the model's when it is not. */
