@@ -54,6 +54,8 @@ export async function waitForRunEnd(page: Page, timeout = 120_000): Promise<void
 /** The confusion matrix's body cells as numbers, row by row. */
 export async function confusionCounts(page: Page): Promise<number[][]> {
   const table = page.getByRole('table', { name: 'Confusion matrix' });
+  // The matrix loads with the first evaluation, a moment after the figures above it.
+  await table.locator('tbody tr').first().waitFor();
   return table.locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => Number(cell.textContent))),
   );

@@ -8,7 +8,6 @@ import { DatasetPicker } from '../features/datasets/DatasetPicker';
 import { EvaluationPanel } from '../features/evaluation/EvaluationPanel';
 import { ModelFiles } from '../features/model-files/ModelFiles';
 import { NetworkView } from '../features/network-view/NetworkView';
-import { RunsPanel } from '../features/runs/RunsPanel';
 import { TrainingPanel } from '../features/training/TrainingPanel';
 import { MNIST_DATASET } from '../store/config-slice';
 import { useAppStore } from '../store/store';
@@ -16,7 +15,8 @@ import { useAppStore } from '../store/store';
 // The charts bring recharts, the largest library here; the page is usable before it arrives.
 // The exporters' code (PyTorch sources, the zip writer) loads when its tab is first opened.
 const ExportPanel = lazy(() => import('../features/export/ExportPanel').then((module) => ({ default: module.ExportPanel })));
-// The range test's chart loads with recharts when the Runs tab first shows it.
+// The runs table, and the range test's chart with recharts, load when the Runs tab is first shown.
+const RunsPanel = lazy(() => import('../features/runs/RunsPanel').then((module) => ({ default: module.RunsPanel })));
 const LrFinder = lazy(() => import('../features/lr-finder/LrFinder').then((module) => ({ default: module.LrFinder })));
 // The drawing pad (its canvases, saliency and examples) loads when its tab is first shown; the
 // distributions and the embedding map when the inside of the network is.
@@ -85,12 +85,10 @@ export function App() {
                   id: 'runs',
                   label: 'Runs',
                   content: (
-                    <>
+                    <Suspense fallback={<div className="panel" aria-busy="true" />}>
                       <RunsPanel />
-                      <Suspense fallback={<div className="panel" aria-busy="true" />}>
-                        <LrFinder />
-                      </Suspense>
-                    </>
+                      <LrFinder />
+                    </Suspense>
                   ),
                 },
                 {

@@ -5,12 +5,12 @@ import { Panel } from '../../components/Panel';
 import { MNIST_DATASET } from '../../store/config-slice';
 import { isBusy } from '../../store/state';
 import { useAppStore } from '../../store/store';
-import { ConfusionMatrix } from './ConfusionMatrix';
-import { PerDigitTable } from './PerDigitTable';
 import './evaluation.css';
 
-// A cell's images (with their saliency and Grad-CAM) and the confident mistakes load with the
-// first evaluation, not with the page.
+// The confusion matrix, the per-class table, a cell's images (with their saliency and Grad-CAM)
+// and the confident mistakes load with the first evaluation, not with the page.
+const ConfusionMatrix = lazy(() => import('./ConfusionMatrix').then((module) => ({ default: module.ConfusionMatrix })));
+const PerDigitTable = lazy(() => import('./PerDigitTable').then((module) => ({ default: module.PerDigitTable })));
 const CellImages = lazy(() => import('./CellImages').then((module) => ({ default: module.CellImages })));
 const ConfidentMistakes = lazy(() => import('./ConfidentMistakes').then((module) => ({ default: module.ConfidentMistakes })));
 
@@ -42,11 +42,11 @@ export function EvaluationPanel() {
               ({formatCount(evaluation.correct)} of {formatCount(evaluation.total)} correct)
             </span>
           </p>
-          <div className="evaluation-grid">
-            <ConfusionMatrix confusion={evaluation.confusion} classNames={classNames} selected={selected} />
-            <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} digits={digits} />
-          </div>
           <Suspense fallback={null}>
+            <div className="evaluation-grid">
+              <ConfusionMatrix confusion={evaluation.confusion} classNames={classNames} selected={selected} />
+              <PerDigitTable perDigit={evaluation.perDigit} classNames={classNames} digits={digits} />
+            </div>
             <CellImages />
             <ConfidentMistakes />
           </Suspense>
