@@ -53,8 +53,8 @@ const LIST_COUNT = 3;
 /** control[SHARED + s]: how many sums shard s has put in the exchange this run. */
 export const SHARED = 4;
 /** control[EVAL_START], control[EVAL_END]: the test images the replica classifies. */
-export const EVAL_START = 6;
-export const EVAL_END = 7;
+const EVAL_START = 6;
+const EVAL_END = 7;
 const CONTROL_WORDS = 8;
 
 /** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
