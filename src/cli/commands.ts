@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../engine/config.ts';
 import { whyOneWorker } from '../engine/worker-gain.ts';
-import { evaluate } from '../engine/metrics.ts';
+import { evaluate, SlicedEvaluation } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { TrainingRun } from '../engine/run.ts';
@@ -16,6 +16,7 @@ import { serializeModel } from '../formats/model-format.ts';
 import { checkWritable, fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
+import { shareTestSet } from '../worker/shard-peer.ts';
 import { startShardThread, type ShardThread } from './two-threads.ts';
 
 export type Print = (line: string) => void;
@@ -111,14 +112,14 @@ export async function train(args: string[], print: Print): Promise<void> {
 
 function trainAndSave(config: Config, data: Data, out: string | undefined, thread: ShardThread | null, print: Print): void {
   let adaptive: AdaptivePeer | null = null;
+  const test = data.test();
   const shardPeer = thread
     ? (network: Network) => {
-        const remote = thread.open(network, config.batchSize);
+        const remote = thread.open(network, config.batchSize, shareTestSet(test));
         return (adaptive = new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), () => performance.now()));
       }
     : undefined;
   const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer });
-  const test = data.test();
 
   print('Training network...');
   const bar = createProgressBar();
@@ -149,7 +150,10 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
     }
   }
 
-  const evaluation = evaluate(network, test);
+  // The second thread classifies half of the test set, as the page's second worker does: the same figures.
+  const sliced = new SlicedEvaluation(network, test, undefined, (adaptive as AdaptivePeer | null)?.otherHalf);
+  while (!sliced.done) sliced.step(test.count);
+  const evaluation = sliced.result();
   if (out) {
     print('Saving trained network...');
     const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation, ...(data.record && { dataset: data.record }) });

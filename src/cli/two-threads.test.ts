@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { evaluate, metricsFromConfusion } from '../engine/metrics.ts';
 import { createRng } from '../engine/rng.ts';
 import { TrainingRun } from '../engine/run.ts';
 import { inProcessPeer } from '../engine/shards.ts';
@@ -44,6 +45,8 @@ describe('npm run train -- --workers 2', () => {
         expect(Array.from(layer.runningVariance)).toEqual(Array.from(want.runningVariance));
       }
     });
+    // The test set's second half was classified in the second thread: the figures one thread gives.
+    expect(saved.metrics).toEqual(metricsFromConfusion(evaluate(run.network, loadMnistNode('test')).confusion));
   }, 120_000);
 
   it('refuses other counts, and says why a network keeps one thread', async () => {

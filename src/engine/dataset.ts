@@ -26,7 +26,7 @@ export function firstSamples(data: Dataset, n: number): Dataset {
 const PIXEL_VALUES = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** Writes sample `index`'s pixels, scaled to [0, 1], into `target` from `offset` on. */
-export function copyImage(data: Dataset, index: number, target: Float32Array, offset: number): void {
+export function copyImage(data: Pick<Dataset, 'images' | 'inputSize'>, index: number, target: Float32Array, offset: number): void {
   const { images, inputSize } = data;
   const start = index * inputSize;
   for (let i = 0; i < inputSize; i++) target[offset + i] = PIXEL_VALUES[images[start + i]];

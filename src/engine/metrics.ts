@@ -38,20 +38,50 @@ export function evaluate(network: Network, data: Dataset, batchSize = EVALUATION
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const predicted = new Uint8Array(data.count);
   const confidence = new Float32Array(data.count);
-  const inputs = new Float32Array(batchSize * data.inputSize);
-  for (let start = 0; start < data.count; start += batchSize) {
-    const rows = Math.min(batchSize, data.count - start);
-    for (let r = 0; r < rows; r++) copyImage(data, start + r, inputs, r * data.inputSize);
+  classify(network, data, 0, data.count, predicted, confidence, batchSize, onBatch);
+  countAnswers(confusion, data.labels, predicted, 0, data.count);
+  return { ...metricsFromConfusion(confusion), predicted, confidence };
+}
+
+/**
+ * Images [start, end) of `data`, forward in inference mode in batches from `start` on: each one's
+ * predicted class and that class's output, into predicted and confidence at its index. Each
+ * image's outputs depend on it alone, so where the batches begin changes no bit: a test set
+ * may be classified in parts, in two threads, and give what one pass gives.
+ */
+export function classify(
+  network: Network,
+  data: Pick<Dataset, 'images' | 'inputSize'>,
+  start: number,
+  end: number,
+  predicted: Uint8Array,
+  confidence: Float32Array,
+  batchSize = EVALUATION_BATCH,
+  onBatch?: BatchWatcher,
+): void {
+  const classes = network.outputSize;
+  const inputs = new Float32Array(Math.min(batchSize, Math.max(0, end - start)) * data.inputSize);
+  for (let first = start; first < end; first += batchSize) {
+    const rows = Math.min(batchSize, end - first);
+    for (let r = 0; r < rows; r++) copyImage(data, first + r, inputs, r * data.inputSize);
     const output = network.forwardBatch(inputs, rows, 'inference');
-    onBatch?.(start, rows);
+    onBatch?.(first, rows);
     for (let r = 0; r < rows; r++) {
       const guess = argmax(output, r * classes, classes);
-      predicted[start + r] = guess;
-      confidence[start + r] = output[r * classes + guess];
-      confusion[data.labels[start + r]][guess]++;
+      predicted[first + r] = guess;
+      confidence[first + r] = output[r * classes + guess];
     }
   }
-  return { ...metricsFromConfusion(confusion), predicted, confidence };
+}
+
+/** Adds the answers of images [start, end) to confusion[actual][predicted]; returns how many were right. */
+function countAnswers(confusion: number[][], labels: Uint8Array, predicted: Uint8Array, start: number, end: number): number {
+  let correct = 0;
+  for (let i = start; i < end; i++) {
+    confusion[labels[i]][predicted[i]]++;
+    if (labels[i] === predicted[i]) correct++;
+  }
+  return correct;
 }
 
 /**
@@ -67,54 +97,73 @@ export function confidentMistakes(labels: ArrayLike<number>, evaluation: Pick<Ev
 }
 
 /**
- * evaluate() a slice of images at a time, so a worker can answer messages between slices;
- * the figures are those of one evaluate() over the whole set.
- */
-/**
  * Told of each batch an evaluation has just run forward (its first image's index, its size),
  * while the network's layers still hold that batch's outputs.
  */
 export type BatchWatcher = (start: number, rows: number) => void;
 
+/**
+ * Classifies the last images of a data set elsewhere (a second worker, see shards.ts) while
+ * this thread classifies the first ones.
+ */
+export interface OtherHalf {
+  /** Starts classifying images [start, data.count) of `data` with `network`'s parameters; false when it cannot take them. */
+  begin(network: Network, data: Dataset, start: number): boolean;
+  /** Waits for those images' answers and copies them into predicted and confidence; false when they did not come. */
+  end(predicted: Uint8Array, confidence: Float32Array): boolean;
+}
+
+/**
+ * evaluate() a slice of images at a time, so a worker can answer messages between slices;
+ * the figures are those of one evaluate() over the whole set. With `otherHalf`, the images
+ * from ⌊count/2⌋ on are classified there meanwhile, or here if it cannot or fails.
+ */
 export class SlicedEvaluation {
   readonly confusion: number[][];
   readonly predicted: Uint8Array;
   readonly confidence: Float32Array;
   correct = 0;
   private evaluated = 0;
+  /** Where this thread's part ends: the other half's first image, or the set's end. */
+  private ownEnd: number;
+  private otherHalf: OtherHalf | null = null;
 
   constructor(
     readonly network: Network,
     readonly data: Dataset,
     private readonly onBatch?: BatchWatcher,
+    otherHalf?: OtherHalf | null,
   ) {
     const classes = network.outputSize;
     this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
     this.predicted = new Uint8Array(data.count);
     this.confidence = new Float32Array(data.count);
+    this.ownEnd = data.count;
+    const half = data.count >> 1;
+    if (otherHalf && half > 0 && otherHalf.begin(network, data, half)) {
+      this.otherHalf = otherHalf;
+      this.ownEnd = half;
+    }
   }
 
   get done(): boolean {
     return this.evaluated === this.data.count;
   }
 
-  /** Evaluates the next `count` images (fewer at the end). */
+  /** Evaluates the next `count` images (fewer at the end); the step that ends this thread's part collects the other half's. */
   step(count: number): void {
     const { data, evaluated: start } = this;
-    const end = Math.min(data.count, start + count);
-    const part: Dataset = {
-      images: data.images.subarray(start * data.inputSize, end * data.inputSize),
-      labels: data.labels.subarray(start, end),
-      count: end - start,
-      inputSize: data.inputSize,
-    };
-    const { onBatch } = this;
-    const result = evaluate(this.network, part, EVALUATION_BATCH, onBatch && ((first, rows) => onBatch(start + first, rows)));
-    this.predicted.set(result.predicted, start);
-    this.confidence.set(result.confidence, start);
-    result.confusion.forEach((row, actual) => row.forEach((n, guess) => (this.confusion[actual][guess] += n)));
-    this.correct += result.correct;
+    const end = Math.min(this.ownEnd, start + count);
+    classify(this.network, data, start, end, this.predicted, this.confidence, EVALUATION_BATCH, this.onBatch);
+    this.correct += countAnswers(this.confusion, data.labels, this.predicted, start, end);
     this.evaluated = end;
+    if (end < this.ownEnd || !this.otherHalf) return;
+    const collected = this.otherHalf.end(this.predicted, this.confidence);
+    this.otherHalf = null;
+    this.ownEnd = data.count;
+    if (!collected) return;
+    this.correct += countAnswers(this.confusion, data.labels, this.predicted, end, data.count);
+    this.evaluated = data.count;
   }
 
   result(): Evaluation {

@@ -8,7 +8,7 @@
 import type { Config } from './config.ts';
 import type { Dataset } from './dataset.ts';
 import type { LayerSpec } from './layer.ts';
-import { SlicedEvaluation, type BatchWatcher, type Evaluation } from './metrics.ts';
+import { SlicedEvaluation, type BatchWatcher, type Evaluation, type OtherHalf } from './metrics.ts';
 import { EVALUATION_BATCH, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { ShardPeer } from './shards.ts';
@@ -59,7 +59,10 @@ export interface RunOptions {
   test?: Dataset;
   /** The caller's clock in milliseconds, for the epochs' times. */
   now?: () => number;
-  /** Who computes the second half of each batch (see shards.ts), given the network built; none by default. */
+  /**
+   * Who computes the second half of each batch (see shards.ts), given the network built; none by
+   * default. A peer in another thread also classifies the second half of each test evaluation.
+   */
   shardPeer?: (network: Network) => ShardPeer | null;
   /** Continue training this network (a fine-tuning) instead of building one from the config. */
   network?: Network;
@@ -91,6 +94,7 @@ export class TrainingRun {
 
   private readonly test: Dataset | null;
   private readonly onTestBatch: BatchWatcher | undefined;
+  private readonly otherHalf: OtherHalf | null;
   private readonly stopping: EarlyStopping | null;
   /** With patience on, the best epoch's weights so far. */
   private best: LayerSpec[] | null = null;
@@ -101,7 +105,9 @@ export class TrainingRun {
     this.config = config;
     this.network = options.network ?? Network.forConfig(config, rng);
     const split = splitValidation(data, config.samples, config.validation);
-    this.trainer = new Trainer(this.network, config, split.train, rng, options.now, options.shardPeer?.(this.network) ?? null, !options.inOrder);
+    const peer = options.shardPeer?.(this.network) ?? null;
+    this.trainer = new Trainer(this.network, config, split.train, rng, options.now, peer, !options.inOrder);
+    this.otherHalf = peer?.otherHalf ?? null;
     this.validation = split.validation;
     this.samplesTotal = split.train.count;
     this.stopping = split.validation ? new EarlyStopping(config.patience) : null;
@@ -150,7 +156,7 @@ export class TrainingRun {
       this.phase = {
         kind: 'evaluate',
         result: progress.lastEpoch,
-        test: this.test && new SlicedEvaluation(this.network, this.test, this.onTestBatch),
+        test: this.test && new SlicedEvaluation(this.network, this.test, this.onTestBatch, this.otherHalf),
         validation: this.validation && new SlicedEvaluation(this.network, this.validation),
       };
     }
@@ -167,7 +173,7 @@ export class TrainingRun {
     const verdict = validationAccuracy === null || !this.stopping ? null : this.stopping.update(this.epochsDone, validationAccuracy);
     if (verdict === 'best' && this.config.patience > 0) this.best = this.network.toLayerSpecs();
     const last = verdict === 'stop' || this.epochsDone >= this.config.epochs;
-    const bestTest = this.best && this.test ? new SlicedEvaluation(Network.fromLayers(this.best), this.test) : null;
+    const bestTest = this.best && this.test ? new SlicedEvaluation(Network.fromLayers(this.best), this.test, undefined, this.otherHalf) : null;
     this.phase = last ? { kind: 'finish', stoppedEarly: verdict === 'stop', test: bestTest } : { kind: 'train' };
     return { type: 'epoch', result: phase.result, test: phase.test && phase.test.result(), validationAccuracy, verdict, last };
   }

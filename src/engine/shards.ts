@@ -17,10 +17,17 @@
  * sends back only those rows of its gradient: that layer's weights live in WebAssembly memory
  * that cannot be shared, so those rows are copied each batch; the other groups are copied whole
  * into buffers made once per run.
+ *
+ * The replica also classifies the second half of a test set after an epoch (ShardReplica.classify):
+ * the exchange then carries every parameter and the batch normalisation layers' running
+ * statistics, and the images and answers live in a shared copy of the set made once per set.
  */
 import { addShards, runSteps, type BatchSteps } from './batch-sums.ts';
+import { BatchNorm } from './batchnorm.ts';
+import type { Dataset } from './dataset.ts';
+import type { LayerSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
-import { argmax } from './metrics.ts';
+import { argmax, classify, type OtherHalf } from './metrics.ts';
 import { Network } from './network.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
 
@@ -34,6 +41,8 @@ export const ShardState = {
   failed: 2,
   /** The run is over: a worker serving the exchange leaves it. */
   end: 3,
+  /** The trainer filled the exchange's parameters and statistics: the replica classifies test images. */
+  evaluate: 4,
 } as const;
 
 /** Indices into exchange.control. */
@@ -43,6 +52,10 @@ const MEAN_OVER = 2;
 const LIST_COUNT = 3;
 /** control[SHARED + s]: how many sums shard s has put in the exchange this run. */
 export const SHARED = 4;
+/** control[EVAL_START], control[EVAL_END]: the test images the replica classifies. */
+const EVAL_START = 6;
+const EVAL_END = 7;
+const CONTROL_WORDS = 8;
 
 /** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
 export interface ExchangeShape {
@@ -58,6 +71,8 @@ export interface ExchangeShape {
   rows: number;
   /** The most batch sums a layer shares at once (Layer.sharedSums), or 0. */
   sums: number;
+  /** Length of each running statistic (runningStatistics order), which inference reads. */
+  statistics: number[];
 }
 
 export function exchangeShape(network: Network, batchSize: number): ExchangeShape {
@@ -73,14 +88,26 @@ export function exchangeShape(network: Network, batchSize: number): ExchangeShap
     outputs: network.outputSize,
     rows: batchSize - (batchSize >> 1),
     sums: Math.max(0, ...network.layers.map((layer) => layer.sharedSums ?? 0)),
+    statistics: runningStatistics(network).map((values) => values.length),
   };
+}
+
+/** The batch normalisation layers' running means and variances: what inference reads besides the parameters. */
+export function runningStatistics(network: Network): Float32Array[] {
+  return network.layers.flatMap((layer) => (layer instanceof BatchNorm ? [layer.runningMean, layer.runningVariance] : []));
+}
+
+/** A network's layers without their numbers: two networks of one layout can take each other's parameters. */
+export function layoutOf(specs: LayerSpec[]): string {
+  return JSON.stringify(specs, (_, value: unknown) => (value instanceof Float32Array ? value.length : value));
 }
 
 /**
  * What the trainer and shard 1's replica share, laid out in one buffer:
  *   stats (Float64 × 3: loss, squared error, correct) | shared sums (Float64 × 4 × sums) |
- *   control (Int32 × 6: state, rows, meanOver, list count, sums put by shard 0 and by shard 1) |
- *   list (Int32 × sparse rows) | inputs | targets | params | grads
+ *   control (Int32 × 8: state, rows, meanOver, list count, sums put by shard 0 and by shard 1,
+ *   first and end of the test images to classify) |
+ *   list (Int32 × sparse rows) | inputs | targets | params | grads | running statistics
  * params and grads are one view per group; of the sparse group only the rows in `list`
  * (shard 1's non-zero pixels) are meaningful. Each shard puts its nth batch sums in
  * shared[shard][n mod 2]: a shard is at most one sum ahead of the other, so it never
@@ -95,10 +122,12 @@ export class ShardExchange {
   readonly targets: Float32Array;
   readonly params: Float32Array[];
   readonly grads: Float32Array[];
+  readonly statistics: Float32Array[];
 
   static bytes(shape: ExchangeShape): number {
-    const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * shape.groups.reduce((sum, size) => sum + size, 0);
-    return 3 * 8 + 4 * shape.sums * 8 + 6 * 4 + 4 * sparseRows(shape) + 4 * floats;
+    const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0);
+    const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * total(shape.groups) + total(shape.statistics);
+    return 3 * 8 + 4 * shape.sums * 8 + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * floats;
   }
 
   constructor(
@@ -115,12 +144,13 @@ export class ShardExchange {
     const doubles = (length: number) => take((at, n) => new Float64Array(buffer, at, n), length, 8);
     this.stats = doubles(3);
     this.shared = [0, 1].map(() => [doubles(shape.sums), doubles(shape.sums)]);
-    this.control = take((at, n) => new Int32Array(buffer, at, n), 6, 4);
+    this.control = take((at, n) => new Int32Array(buffer, at, n), CONTROL_WORDS, 4);
     this.list = take((at, n) => new Int32Array(buffer, at, n), sparseRows(shape), 4);
     this.inputs = floats(shape.rows * shape.inputs);
     this.targets = floats(shape.rows * shape.outputs);
     this.params = shape.groups.map((size) => floats(size));
     this.grads = shape.groups.map((size) => floats(size));
+    this.statistics = shape.statistics.map((size) => floats(size));
   }
 }
 
@@ -137,6 +167,8 @@ export interface ShardPeer {
   start(): void;
   share(sums: Float64Array): void;
   finish(): void;
+  /** Classifies the second half of a test set after an epoch, where the peer is another thread that has the set. */
+  readonly otherHalf?: OtherHalf;
 }
 
 /** Loss, squared error and correct answers of one shard (or batch). */
@@ -204,6 +236,29 @@ export class ShardReplica {
     exchange.stats[1] = sums.squaredError;
     exchange.stats[2] = sums.correct;
   }
+
+  /**
+   * Test images [control[EVAL_START], control[EVAL_END]) of `images`, classified with the
+   * exchange's parameters (every row of them) and running statistics, into `predicted` and
+   * `confidence` at their indices.
+   */
+  classify(images: Pick<Dataset, 'images' | 'inputSize'>, predicted: Uint8Array, confidence: Float32Array): void {
+    const { exchange, groups, network } = this;
+    groups.forEach((group, g) => group.params.set(exchange.params[g]));
+    runningStatistics(network).forEach((values, s) => values.set(exchange.statistics[s]));
+    classify(network, images, exchange.control[EVAL_START], exchange.control[EVAL_END], predicted, confidence);
+  }
+}
+
+/**
+ * The trainer's side of a classification by the replica: puts every parameter and running
+ * statistic of `network` (of the exchange's layout) in the exchange, and which images to classify.
+ */
+export function offerEvaluation(exchange: ShardExchange, network: Network, start: number, end: number): void {
+  network.paramGroups(0).forEach((group, g) => exchange.params[g].set(group.params));
+  runningStatistics(network).forEach((values, s) => exchange.statistics[s].set(values));
+  exchange.control[EVAL_START] = start;
+  exchange.control[EVAL_END] = end;
 }
 
 /**
@@ -257,6 +312,7 @@ const CLEAR_GAP = 1.25;
  */
 export class AdaptivePeer implements ShardPeer {
   readonly exchange: ShardExchange;
+  readonly otherHalf?: OtherHalf;
   /** Batches whose shard 1 the second worker computed, and this thread. */
   remoteBatches = 0;
   localBatches = 0;
@@ -273,6 +329,7 @@ export class AdaptivePeer implements ShardPeer {
     if (local.exchange !== remote.exchange) throw new Error('Both places must compute shard 1 on one exchange');
     this.exchange = remote.exchange;
     this.current = remote;
+    this.otherHalf = remote.otherHalf;
   }
 
   start(): void {

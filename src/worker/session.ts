@@ -9,7 +9,7 @@ import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { DISTRIBUTION_SAMPLE, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
-import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation } from '../engine/metrics.ts';
+import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
 import { Network } from '../engine/network.ts';
 import { gradCam, saliency, type GradCam } from '../engine/saliency.ts';
@@ -60,9 +60,10 @@ export interface SessionOptions {
   now(): number;
   /**
    * A second worker computing the second half of each batch (see shard-peer.ts), ready to
-   * take a run; absent, or null, where two workers cannot run here.
+   * take a run, and classifying the second half of `test` in each test evaluation; absent,
+   * or null, where two workers cannot run here.
    */
-  secondWorker?(network: Network, batchSize: number): ShardPeer | null;
+  secondWorker?(network: Network, batchSize: number, test: Dataset): ShardPeer | null;
   /** Whether runs record their distributions (on unless false: the benchmark times them both ways). */
   recordDistributions?: boolean;
   /**
@@ -153,6 +154,8 @@ export class TrainingSession {
   private stopRequested = false;
   /** Whether runs split their batches in two halves (useBothCores). */
   private bothCores = false;
+  /** The last run's second worker, which classifies half of the test set for networks of that run's layout. */
+  private otherHalf: OtherHalf | null = null;
   /** The model before the last fine-tuning, until Undo, or another model, replaces it. */
   private beforeFineTune: ModelSnapshot | null = null;
   /** Whether the page shows the embedding map, so each epoch's end sends a new one. */
@@ -524,13 +527,14 @@ export class TrainingSession {
   private startRun(config: Config): void {
     const data = this.dataFor(config);
     this.options.busy?.();
+    this.otherHalf = null;
     // The cast keeps the type the callback may assign: TypeScript does not follow assignments in callbacks.
     let secondHalves = null as AdaptivePeer | null;
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
       shardPeer: (network) => {
-        const peer = this.shardPeer(network, config);
+        const peer = this.shardPeer(network, config, data.test);
         if (peer instanceof AdaptivePeer) secondHalves = peer;
         return peer;
       },
@@ -551,9 +555,10 @@ export class TrainingSession {
     if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
 
-  private shardPeer(network: Network, config: Config): ShardPeer | null {
+  private shardPeer(network: Network, config: Config, test: Dataset): ShardPeer | null {
     if (!this.bothCores || whyOneWorker(config)) return null;
-    const remote = this.options.secondWorker?.(network, config.batchSize);
+    const remote = this.options.secondWorker?.(network, config.batchSize, test);
+    this.otherHalf = remote?.otherHalf ?? null;
     return remote ? new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), this.options.now) : inProcessPeer(network, config.batchSize);
   }
 
@@ -777,7 +782,7 @@ export class TrainingSession {
 
   /** The test set in slices, so messages still get through during an evaluation. */
   private async evaluateNetwork(network: Network, epoch: number): Promise<EvaluationReport> {
-    const evaluation = new SlicedEvaluation(network, this.requireData().test);
+    const evaluation = new SlicedEvaluation(network, this.requireData().test, undefined, this.otherHalf);
     while (!evaluation.done) {
       evaluation.step(EVALUATION_SLICE);
       await this.options.yieldToEvents();

@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../cli/node-mnist.ts';
 import { SEED_CONFIG, type Config, type Optimizer } from '../engine/config.ts';
 import type { Kernels } from '../engine/kernels.ts';
 import type { LayerDescription } from '../engine/layer.ts';
-import { firstSamples } from '../engine/dataset.ts';
+import { firstSamples, type Dataset } from '../engine/dataset.ts';
+import { evaluate, SlicedEvaluation, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
-import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-peer.ts';
+import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type TestSetShare } from './shard-peer.ts';
 
 const data = firstSamples(loadMnistNode('train'), 640);
 const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
@@ -116,6 +117,80 @@ describe('two workers', () => {
     // And it learns: a tiny network on 320 samples, so only that the loss falls.
     expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
   }, 60_000);
+
+  describe('classify the second half of a test set', () => {
+    // An odd count: the second worker takes the larger half, 150 of 301 stay here.
+    const test = firstSamples(loadMnistNode('test'), 301);
+    const normalised = cnnConfig('momentum', true);
+
+    // Closed after each test, so a failed one leaves the worker free for the next.
+    let serving: SharedPeer | null = null;
+    afterEach(() => serving?.close());
+
+    /** A network with batch normalisation trained for an epoch, the peer that trained it told of `share`, and whether the worker was `given` it. */
+    function trainedWith(share: TestSetShare, given = true, c: Config = normalised) {
+      const rng = createRng(c.seed);
+      const network = Network.forConfig(c, rng, 'wasm');
+      const opened = openSharedPeer(network, c.batchSize, (message) => thread.postMessage({ ...message, testSet: given ? message.testSet : undefined }), share);
+      serving = opened;
+      const trainer = new Trainer(network, c, data, rng, Date.now, opened);
+      trainer.runEpoch();
+      return { network, peer: opened, trainer };
+    }
+
+    /** `otherHalf`, recording what begin and end answered. */
+    function watched(otherHalf: OtherHalf) {
+      const answered: boolean[] = [];
+      const half: OtherHalf = {
+        begin: (network, set, start) => (answered.push(otherHalf.begin(network, set, start)), answered[answered.length - 1]),
+        end: (predicted, confidence) => (answered.push(otherHalf.end(predicted, confidence)), answered[answered.length - 1]),
+      };
+      return { half, answered };
+    }
+
+    function inSlices(network: Network, set: Dataset, otherHalf: OtherHalf): Evaluation {
+      const evaluation = new SlicedEvaluation(network, set, undefined, otherHalf);
+      while (!evaluation.done) evaluation.step(64);
+      return evaluation.result();
+    }
+
+    const bits = (values: Float32Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
+    it.each([
+      ['a network with batch normalisation', normalised],
+      // Its first layer's weights are copied per batch only where shard 1 has ink: here every row must go.
+      ['a dense network', { ...config, optimizer: 'momentum' as const, momentum: 0.9 }],
+    ])('gives every answer and output of one thread, bit for bit (%s)', (_, c) => {
+      const { network, trainer } = trainedWith(shareTestSet(test), true, c);
+      // An earlier epoch's model, as a run keeps its best: the worker's replica has since moved on, running statistics included.
+      const earlier = Network.fromLayers(network.toLayerSpecs(), 'wasm');
+      trainer.runEpoch();
+      for (const model of [network, earlier]) {
+        const alone = evaluate(model, test);
+        const { half, answered } = watched((serving as SharedPeer).otherHalf as OtherHalf);
+        const split = inSlices(model, test, half);
+        expect(answered).toEqual([true, true]);
+        expect(bits(split.confidence)).toEqual(bits(alone.confidence));
+        expect(split).toEqual(alone);
+        expect(alone.accuracy).toBeGreaterThan(0.15);
+      }
+      // And the worker serves batches after it.
+      expect(trainer.runEpoch().loss).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('falls back to one thread when the second worker fails, and training goes on', () => {
+      // The trainer has the set, the worker was not given it: the worker fails the classification.
+      const { network, peer, trainer } = trainedWith(shareTestSet(test), false);
+      const { half, answered } = watched(peer.otherHalf as OtherHalf);
+      const split = inSlices(network, test, half);
+      expect(answered).toEqual([true, false]);
+      expect(split).toEqual(evaluate(network, test));
+      // It is not asked again this run, and batches still go to it.
+      expect(inSlices(network, test, half)).toEqual(evaluate(network, test));
+      expect(answered).toEqual([true, false, false]);
+      expect(trainer.runEpoch().loss).toBeGreaterThan(0);
+    }, 60_000);
+  });
 
   it('serve run after run: a closed run lets the worker take the next', () => {
     const runs = [1, 2].map(() => {

@@ -3,11 +3,28 @@
  * and the shard worker share one ShardExchange in a SharedArrayBuffer and hand it back and
  * forth with Atomics.wait/notify on its state word. Only workers may block, so both sides
  * run off the page's thread; the page itself never waits.
+ *
+ * After each epoch the shard worker also classifies the second half of the test set, from a
+ * shared copy of its pixels sent with each run (made once per set), while the trainer
+ * classifies the first half; the answers are those one thread gives, bit for bit.
  */
+import type { Dataset } from '../engine/dataset.ts';
 import type { Kernels } from '../engine/kernels.ts';
 import type { LayerSpec } from '../engine/layer.ts';
+import type { OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
-import { exchangeShape, SHARED, ShardExchange, ShardReplica, ShardState, STATE, type ExchangeShape, type ShardPeer } from '../engine/shards.ts';
+import {
+  exchangeShape,
+  layoutOf,
+  offerEvaluation,
+  SHARED,
+  ShardExchange,
+  ShardReplica,
+  ShardState,
+  STATE,
+  type ExchangeShape,
+  type ShardPeer,
+} from '../engine/shards.ts';
 
 /** How long the trainer waits, twice, for half a batch before it gives the second worker up. */
 const SILENCE_MS = 15_000;
@@ -18,6 +35,39 @@ export interface ShardRunMessage {
   shape: ExchangeShape;
   specs: LayerSpec[];
   kernels: Kernels;
+  /** The test set whose second half the worker classifies after each epoch. */
+  testSet?: SharedTestSet;
+}
+
+/** A test set's pixels in shared memory, with room for the answers the shard worker writes. */
+export interface SharedTestSet {
+  buffer: SharedArrayBuffer;
+  count: number;
+  inputSize: number;
+}
+
+/** A test set, and its shared copy for the shard worker. */
+export interface TestSetShare {
+  data: Dataset;
+  shared: SharedTestSet;
+}
+
+/** Copies the test set's pixels into shared memory: once per set, since every run's message can carry the same buffer. */
+export function shareTestSet(data: Dataset): TestSetShare {
+  const { count, inputSize } = data;
+  const shared = { buffer: new SharedArrayBuffer(count * (5 + inputSize)), count, inputSize };
+  testSetViews(shared).images.set(data.images.subarray(0, count * inputSize));
+  return { data, shared };
+}
+
+/** The shared test set's layout: confidence (Float32 × count) | predicted (Uint8 × count) | pixels. */
+function testSetViews({ buffer, count, inputSize }: SharedTestSet) {
+  return {
+    confidence: new Float32Array(buffer, 0, count),
+    predicted: new Uint8Array(buffer, 4 * count, count),
+    images: new Uint8Array(buffer, 5 * count, count * inputSize),
+    inputSize,
+  };
 }
 
 /** Whether this scope can train with a second worker: SharedArrayBuffer needs cross-origin isolation. */
@@ -31,17 +81,80 @@ export interface SharedPeer extends ShardPeer {
   close(): void;
 }
 
-/** Opens a run's exchange in a new SharedArrayBuffer; `post` sends the message to the thread that will serve it. */
-export function openSharedPeer(network: Network, batchSize: number, post: (message: ShardRunMessage) => void): SharedPeer {
+/**
+ * Opens a run's exchange in a new SharedArrayBuffer; `post` sends the message to the thread
+ * that will serve it. With `test`, that thread classifies the second half of that set on request
+ * (otherHalf), for networks of the run's layout.
+ */
+export function openSharedPeer(network: Network, batchSize: number, post: (message: ShardRunMessage) => void, test?: TestSetShare): SharedPeer {
   const shape = exchangeShape(network, batchSize);
   const buffer = new SharedArrayBuffer(ShardExchange.bytes(shape));
   const exchange = new ShardExchange(shape, buffer);
   const { control } = exchange;
-  post({ buffer, shape, specs: network.toLayerSpecs(), kernels: network.kernels });
+  const specs = network.toLayerSpecs();
+  post({ buffer, shape, specs, kernels: network.kernels, testSet: test?.shared });
+  const layout = layoutOf(specs);
   let shared = 0;
+  /** The classification the shard worker was asked for; its answers once it is over (null when they did not come), undefined before. */
+  let pending: { start: number; answers?: { predicted: Uint8Array; confidence: Float32Array } | null } | null = null;
+  /** Cleared for the rest of the run once the worker failed a classification or went silent during one. */
+  let classifies = test !== undefined;
+  let closed = false;
+
+  /** Waits for the worker to leave a classification; false when it failed, or stayed silent twice SILENCE_MS. */
+  const waitForAnswers = (): boolean => {
+    let waits = 0;
+    for (;;) {
+      const state = Atomics.load(control, STATE);
+      if (state === ShardState.done) return true;
+      if (state !== ShardState.evaluate) {
+        Atomics.store(control, STATE, ShardState.done);
+        return (classifies = false);
+      }
+      // The trainer takes its turn back; should the worker answer later, its answer is not read.
+      if (Atomics.wait(control, STATE, ShardState.evaluate, SILENCE_MS) === 'timed-out' && ++waits > 1) {
+        if (Atomics.compareExchange(control, STATE, ShardState.evaluate, ShardState.done) === ShardState.evaluate) return (classifies = false);
+      }
+    }
+  };
+  /**
+   * A batch or the run's end must not take the turn from a classification under way: its
+   * answers are copied out for `end`, before another classification of the set can overwrite them.
+   */
+  const settle = () => {
+    if (!pending || pending.answers !== undefined || !test) return;
+    const written = testSetViews(test.shared);
+    const { start } = pending;
+    pending.answers = waitForAnswers() ? { predicted: written.predicted.slice(start), confidence: written.confidence.slice(start) } : null;
+  };
+
+  const otherHalf: OtherHalf = {
+    begin(evaluated, data, start) {
+      if (!test || data !== test.data || !classifies || closed || pending) return false;
+      if (Atomics.load(control, STATE) !== ShardState.done || layoutOf(evaluated.toLayerSpecs()) !== layout) return false;
+      offerEvaluation(exchange, evaluated, start, data.count);
+      pending = { start };
+      Atomics.store(control, STATE, ShardState.evaluate);
+      Atomics.notify(control, STATE);
+      return true;
+    },
+    end(predicted, confidence) {
+      if (!pending) return false;
+      settle();
+      const { start, answers } = pending;
+      pending = null;
+      if (!answers) return false;
+      predicted.set(answers.predicted, start);
+      confidence.set(answers.confidence, start);
+      return true;
+    },
+  };
+
   return {
     exchange,
+    otherHalf,
     start() {
+      settle();
       Atomics.store(control, STATE, ShardState.work);
       Atomics.notify(control, STATE);
     },
@@ -63,6 +176,8 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       if (state === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
     },
     close() {
+      settle();
+      closed = true;
       Atomics.store(control, STATE, ShardState.end);
       Atomics.notify(control, STATE);
       // A replica may be waiting for a batch sum this run will no longer send.
@@ -108,7 +223,7 @@ let kept: { key: string; network: Network } | null = null;
  */
 function replicaFor({ specs, kernels }: ShardRunMessage): Network {
   // Its layout: every field but the parameters, which each batch brings.
-  const key = JSON.stringify([kernels, specs], (_, value: unknown) => (value instanceof Float32Array ? value.length : value));
+  const key = `${kernels} ${layoutOf(specs)}`;
   if (kept?.key !== key) kept = { key, network: Network.fromLayers(specs, kernels) };
   return kept.network;
 }
@@ -120,6 +235,7 @@ function replicaFor({ specs, kernels }: ShardRunMessage): Network {
 export function serveShards(message: ShardRunMessage): void {
   const exchange = new ShardExchange(message.shape, message.buffer);
   const { control } = exchange;
+  const test = message.testSet && testSetViews(message.testSet);
   let replica: ShardReplica;
   try {
     replica = new ShardReplica(replicaFor(message), exchange);
@@ -132,6 +248,20 @@ export function serveShards(message: ShardRunMessage): void {
   for (;;) {
     const state = Atomics.load(control, STATE);
     if (state === ShardState.end) return;
+    if (state === ShardState.evaluate) {
+      let answered: number = ShardState.done;
+      try {
+        if (!test) throw new Error('The second training worker was asked to classify a test set it was not given');
+        replica.classify(test, test.predicted, test.confidence);
+      } catch (error) {
+        answered = ShardState.failed;
+        console.error(error);
+      }
+      // Unless the trainer stopped waiting and took its turn back meanwhile.
+      Atomics.compareExchange(control, STATE, ShardState.evaluate, answered);
+      Atomics.notify(control, STATE);
+      continue;
+    }
     if (state !== ShardState.work) {
       Atomics.wait(control, STATE, state);
       continue;

@@ -11,7 +11,7 @@ import { MAX_MODEL_FILE_BYTES } from '../formats/model-format.ts';
 import type { BusyMessage, DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
-import { openSharedPeer, twoWorkersAvailable, type SharedPeer } from './shard-peer.ts';
+import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type TestSetShare } from './shard-peer.ts';
 
 /** Resolves after the messages already queued for this worker have been handled. */
 function yieldToEvents(): Promise<void> {
@@ -83,6 +83,8 @@ let shardWorker: Promise<Worker> | null = null;
 let readyShardWorker: Worker | null = null;
 /** The run the shard worker serves: closed when the next one opens, so it takes that one. */
 let sharedRun: SharedPeer | null = null;
+/** The test set in shared memory, copied once per set: each run's message carries the same buffer. */
+let sharedTest: TestSetShare | null = null;
 
 function startShardWorker(): Promise<Worker> {
   shardWorker ??= new Promise<Worker>((resolve, reject) => {
@@ -104,11 +106,12 @@ const session = new TrainingSession({
   yieldToEvents,
   now: () => performance.now(),
   secondWorker: twoWorkersAvailable(self)
-    ? (network, batchSize) => {
+    ? (network, batchSize, test) => {
         if (!readyShardWorker) return null;
         const worker = readyShardWorker;
         sharedRun?.close();
-        sharedRun = openSharedPeer(network, batchSize, (message) => worker.postMessage(message));
+        if (sharedTest?.data !== test) sharedTest = shareTestSet(test);
+        sharedRun = openSharedPeer(network, batchSize, (message) => worker.postMessage(message), sharedTest);
         return sharedRun;
       }
     : undefined,
