@@ -11,8 +11,9 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadMnistNode } from '../cli/node-mnist.ts';
-import { DISTRIBUTION_SAMPLE, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
+import { distributionSample, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
 import { Network } from '../engine/network.ts';
+import { multiplyAddsPerSample } from '../engine/worker-gain.ts';
 import { parseModel } from '../formats/model-format.ts';
 import { parseConfig } from '../formats/config-format.ts';
 import { errorText } from '../formats/error-text.ts';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   if ([...on, ...off].some((t) => weights(t) !== weights(off[0]))) throw new Error('Recording changed the trained weights');
 
   // One recording of the trained network, timed alone: what each of the epoch's recordings costs.
-  const recorder = new DistributionRecorder(Network.fromLayers(parseModel(on[0].model).layers), spreadSample(data.test, DISTRIBUTION_SAMPLE));
+  const recorder = new DistributionRecorder(Network.fromLayers(parseModel(on[0].model).layers), spreadSample(data.test, distributionSample(multiplyAddsPerSample(config))));
   recorder.record(0, true);
   const recordTimes = Array.from({ length: 9 }, () => {
     const cpu = process.cpuUsage();
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     `\nOne epoch of ${presetFile.split('/').pop()} with its test evaluation, ${pairs} runs each way (${on[0].records} recordings: before training and ${recordsPerEpoch(Math.min(config.samples, data.train.count))} in the epoch): ` +
       `wall clock median ${seconds(on, 'seconds').toFixed(2)} s recording, ${seconds(off, 'seconds').toFixed(2)} s without (${more('seconds')}); ` +
       `CPU time ${seconds(on, 'cpuSeconds').toFixed(2)} s, ${seconds(off, 'cpuSeconds').toFixed(2)} s (${more('cpuSeconds')}). ` +
-      `One recording alone (${DISTRIBUTION_SAMPLE} test images): median ${recording.toFixed(1)} ms of CPU; ${on[0].records} of them are ` +
+      `One recording alone (${distributionSample(multiplyAddsPerSample(config))} test images): median ${recording.toFixed(1)} ms of CPU; ${on[0].records} of them are ` +
       `${(((recording / 1000) * on[0].records) / seconds(off, 'cpuSeconds') * 100).toFixed(1)}% of the epoch's CPU time without. ` +
       `Same weights either way. Load ${loadBefore} → ${load()}`,
   );

@@ -70,7 +70,7 @@ async function timeOnPage(toggleBothCores: boolean): Promise<PageRun> {
     const { reached, best } = (await handle.jsonValue()) as { reached: boolean; best: number };
     const status = page.getByRole('status').filter({ hasText: /^(Finished|Stopped|The run diverged)/ });
     await status.waitFor({ timeout: PAGE_TIMEOUT_MS });
-    const workers = /Trained in (one|two) workers?/.exec((await status.textContent()) ?? '')?.[0] ?? 'one worker';
+    const workers = /Trained in (one|two) workers?|Two workers; the second did \d+% of second halves/.exec((await status.textContent()) ?? '')?.[0] ?? 'one worker';
     await context.close();
     return { seconds: reached ? seconds : null, best, elapsed: seconds, bothCores: on, workers };
   });

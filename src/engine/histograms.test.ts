@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../formats/config-format.ts';
 import { SEED_CONFIG, type Config } from './config.ts';
 import type { Dataset } from './dataset.ts';
-import { Bins, DistributionRecorder, HISTOGRAM_BINS, niceCeil, rangeFor, rangeOf, spreadSample, type DistributionRecord, type Histogram } from './histograms.ts';
+import { Bins, distributionSample, DistributionRecorder, HISTOGRAM_BINS, niceCeil, rangeFor, rangeOf, spreadSample, type DistributionRecord, type Histogram } from './histograms.ts';
 import type { Conv2DSpec, DenseSpec } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
 import { Trainer } from './train.ts';
+import { multiplyAddsPerSample } from './worker-gain.ts';
 
 /** Digit d inks pixels [78·d, 78·d + 78) over faint noise. */
 function digits(count: number, seed: number): Dataset {
@@ -179,5 +183,16 @@ describe('distribution recorder', () => {
       return network.toLayerSpecs().flatMap((spec) => ('weights' in spec ? [...spec.weights, ...spec.biases] : []));
     };
     expect(train(true)).toEqual(train(false));
+  });
+});
+
+describe('distributionSample', () => {
+  it('records 1,000 images of a cheap network, fewer (down to 250) of a costly one', () => {
+    expect(distributionSample(multiplyAddsPerSample({ layers: [784, 128, 10] }))).toBe(1000);
+    const cnn = parseConfig(readFileSync(join(import.meta.dirname, '../presets/cnn-99.json'), 'utf8'));
+    const work = multiplyAddsPerSample(cnn);
+    expect(distributionSample(work)).toBe(250);
+    // In between, as many as keep a recording's forward work to 1,000 images of 784-200-10.
+    expect(distributionSample(400_000)).toBe(400);
   });
 });

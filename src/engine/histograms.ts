@@ -26,8 +26,22 @@ export const HISTOGRAM_BINS = 40;
  */
 export const RANGE_HEADROOM = 2;
 
-/** Test images the activations are recorded on: enough that a unit silent on all of them is dead in practice. */
+/** Test images the activations are recorded on where a forward pass is cheap: enough that a unit silent on all of them is dead in practice. */
 export const DISTRIBUTION_SAMPLE = 1000;
+/** The fewest, for the costliest networks: a convolution's unit is a channel, seen at every position of each image. */
+const MIN_DISTRIBUTION_SAMPLE = 250;
+/** Forward multiply-adds one recording may spend: 1,000 images of a 784-200-10 network. */
+const RECORDING_MULTIPLY_ADDS = 1000 * 160_000;
+
+/**
+ * How many test images to record on, for a network of `multiplyAddsPerSample` forward: within
+ * RECORDING_MULTIPLY_ADDS, so the recordings stay a small part of an epoch of any network. At
+ * 1,000 images a convolutional network's took 2 s of a 14 s epoch (its forward passes and the
+ * histograms of its large maps, in one worker while training used two).
+ */
+export function distributionSample(multiplyAddsPerSample: number): number {
+  return Math.max(MIN_DISTRIBUTION_SAMPLE, Math.min(DISTRIBUTION_SAMPLE, Math.floor(RECORDING_MULTIPLY_ADDS / Math.max(1, multiplyAddsPerSample))));
+}
 
 /** Activations whose outputs have bounds of their own: their histograms span exactly those. */
 const BOUNDED: Partial<Record<Activation, readonly [number, number]>> = {

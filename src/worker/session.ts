@@ -7,7 +7,7 @@
 import type { Config } from '../engine/config.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
-import { DISTRIBUTION_SAMPLE, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
+import { distributionSample, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
 import { featureMaps, firstConvSpec, layerOutputs, type FeatureMap } from '../engine/inspect.ts';
 import { confidentMistakes, metricsFromConfusion, SlicedEvaluation, type ConfusionMetrics, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { rangeTestFor, suggestRate, type RangeEnd } from '../engine/lr-finder.ts';
@@ -17,7 +17,7 @@ import { EmbeddingMap } from '../engine/embedding.ts';
 import { createRng } from '../engine/rng.ts';
 import { AdaptivePeer, inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { TrainingRun, type KeptBest } from '../engine/run.ts';
-import { whyOneWorker } from '../engine/worker-gain.ts';
+import { multiplyAddsPerSample, whyOneWorker } from '../engine/worker-gain.ts';
 import { FINE_TUNING, fineTuneConfig, mixedBatches, type FineTuning } from '../engine/fine-tune.ts';
 import type { DivergenceError } from '../engine/train.ts';
 import { describeNetwork } from '../formats/config-format.ts';
@@ -82,8 +82,9 @@ const EVALUATION_SLICE = 2000;
 
 /**
  * Distributions recorded per epoch, evenly spaced, the last at the epoch's end: one per 15,000
- * samples, at most four. Each runs 1,000 images forward, about what training 330 costs, so
- * recording stays near 2% of an epoch however short it is.
+ * samples, at most four. Each runs at most 1,000 images forward (fewer for costly networks,
+ * see distributionSample), about what training 330 costs, so recording stays near 2% of an
+ * epoch however short it is.
  */
 export function recordsPerEpoch(samplesTotal: number): number {
   return Math.max(1, Math.min(4, Math.floor(samplesTotal / 15_000)));
@@ -550,7 +551,7 @@ export class TrainingSession {
     this.modelMetrics = null;
     this.lastGood = null;
     this.modelEpoch = 0;
-    const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, DISTRIBUTION_SAMPLE));
+    const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, distributionSample(multiplyAddsPerSample(config))));
     this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder, recordedInEpoch: 0, secondHalves };
     if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
