@@ -174,6 +174,18 @@ describe('PyTorch peer', () => {
 });
 
 describe('formatReport', () => {
+  /** A report of a full run that measured nothing, but for `measured`. */
+  const reportOf = (measured: Partial<BenchReport>): BenchReport => ({
+    generatedAt: '2025-01-01T00:00:00.000Z',
+    machine: { cpu: 'test cpu', cores: 2, node: '20' },
+    quick: false,
+    plan: TINY_PLAN,
+    epochSamples: 60_000,
+    training: [],
+    kernels: [],
+    ...measured,
+  });
+
   it('prints each implementation with its ratio to ours', () => {
     const timing = (samplesPerSecond: number) => ({
       samplesPerRepetition: 320,
@@ -181,15 +193,10 @@ describe('formatReport', () => {
       samplesPerSecond,
       secondsPerEpoch: 60_000 / samplesPerSecond,
     });
-    const report: BenchReport = {
-      generatedAt: '2025-01-01T00:00:00.000Z',
-      machine: { cpu: 'test cpu', cores: 2, node: '20' },
+    const report = reportOf({
       quick: true,
-      plan: TINY_PLAN,
-      epochSamples: 60_000,
       training: [{ case: { ...TINY_CASE, layers: [784, 200, 10], batchSize: 32 }, results: { ours: timing(6000), 'tfjs-wasm': timing(2000) } }],
-      kernels: [],
-    };
+    });
     const text = formatReport(report);
     expect(text).toMatch(/784-200-10\s+32\s+ours\s+6,000\s+10\.0/);
     expect(text).toMatch(/tfjs-wasm\s+2,000\s+30\.0\s+3\.00×/);
@@ -227,14 +234,7 @@ describe('formatReport', () => {
 
   it('prints responsiveness a line per run kind: the default preset in one worker and two, then each convolutional preset', () => {
     const runs = (...longest: number[]) => longest.map((longestTaskMs) => ({ longestTaskMs, longTasks: 2, runMs: 9000 }));
-    const report: BenchReport = {
-      generatedAt: '2025-01-01T00:00:00.000Z',
-      machine: { cpu: 'test cpu', cores: 2, node: '20' },
-      quick: false,
-      plan: TINY_PLAN,
-      epochSamples: 60_000,
-      training: [],
-      kernels: [],
+    const report = reportOf({
       responsiveness: {
         epochs: 2,
         runs: runs(64, 78, 54),
@@ -245,7 +245,7 @@ describe('formatReport', () => {
           { preset: 'CNN (99% fast)', epochs: 1, cores: 'as the page opens', runs: runs(120, 0, 150), medianLongestTaskMs: 120, workers: 'Two workers; the second did 87% of second halves.' },
         ],
       },
-    };
+    });
     const lines = formatReport(report).split('\n');
     const first = lines.findIndex((line) => line.startsWith('Responsiveness'));
     expect(lines.slice(first, first + 4)).toEqual([
