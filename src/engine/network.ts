@@ -254,6 +254,11 @@ export class Network<L extends Layer = Layer> {
   }
 }
 
+/** Values the optimizer's staged copies of `parameters` parameters take (their params and grads), where it stages them. */
+function stagedCopies(parameters: number, optimizer: OptimizerKind, kernels: Kernels): number {
+  return kernels === 'wasm' && optimizer !== 'sgd' ? 2 * parameters : 0;
+}
+
 function allFinite(values: Float32Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;
@@ -290,8 +295,9 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
     denseValuesPerRow; // the kernels' copies of the dense layers' x, z, δ and ∂x (wasm/dense-kernels.ts)
   // Lazy momentum sets aside the first layer's weights on flush (see optimizers.ts).
   const lazyCopy = optimizer === 'momentum' ? layers[0] * layers[1] : 0;
-  // The kernels copy each dense layer's W and ∂W (padding aside).
-  const kernelCopies = 2 * denseWeights;
+  // The kernels copy each dense layer's W and ∂W (padding aside); the optimizer's kernels, the
+  // parameters and gradients of every layer but the first (stageGroups).
+  const kernelCopies = 2 * denseWeights + stagedCopies(parameters - layers[0] * layers[1] - layers[1], optimizer, 'wasm');
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
   return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
 }
@@ -315,6 +321,8 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
     const count = kind.parameters(shape, layer);
     const memory = kind.memory(shape, next, layer, { first: l === 0, optimizer, kernels, rows });
     parameters += count ? count.weights + count.biases : 0;
+    // A first dense layer keeps its parameters in its own WebAssembly memory; the others', the optimizer stages (stageGroups).
+    if (count && !(l === 0 && layer.type === 'dense')) kernelCopies += stagedCopies(count.weights + count.biases, optimizer, kernels);
     valuesPerRow += memory.valuesPerRow;
     kernelCopies += memory.kernelCopies ?? 0;
     lazyCopy += memory.lazyCopy ?? 0;

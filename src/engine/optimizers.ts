@@ -1,6 +1,7 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
+import type { Kernels } from './kernels.ts';
 import type { WasmArena } from './wasm/arena.ts';
-import { arenasFor, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
+import { arenasFor, stageGroups, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
 /**
  * Parameters and their gradients, as the optimizer sees them: it knows nothing
@@ -60,6 +61,48 @@ export interface OptimizerSettings {
 }
 
 /**
+ * Where each group is stepped by a kernel: in the group's own arena; else, with 'wasm', on
+ * a staged copy (stageGroups: the gradient copied in, the params out, around each step); else
+ * nowhere (null: the TypeScript loop). `eager(index)` false leaves a group to the caller.
+ */
+class GroupKernels<K> {
+  readonly kernels: (K | null)[];
+  private readonly staged: (ParamGroup | null)[];
+
+  /** `arenas`: arenasFor(groups), taken once by the optimizer (it releases them). */
+  constructor(
+    private readonly groups: readonly ParamGroup[],
+    arenas: readonly (WasmArena | null)[],
+    kernels: Kernels,
+    slots: number,
+    eager: (index: number) => boolean,
+    make: (arena: WasmArena, params: Float32Array, grads: Float32Array, l2: number) => K,
+  ) {
+    const loose = groups.filter((_, index) => eager(index) && !arenas[index]);
+    const copies = kernels === 'wasm' ? stageGroups(loose, slots) : null;
+    this.staged = groups.map((group) => (copies ? (copies[loose.indexOf(group)] ?? null) : null));
+    this.kernels = groups.map((group, index) => {
+      if (!eager(index)) return null;
+      const arena = arenas[index];
+      if (arena) return make(arena, group.params, group.grads, group.l2);
+      const copy = this.staged[index];
+      return copy?.arena ? make(copy.arena, copy.params, copy.grads, copy.l2) : null;
+    });
+  }
+
+  /** Runs `step` on group `index`'s kernel, between copying its staged gradient in and its params out; false where it has no kernel. */
+  step(index: number, step: (kernel: K) => void): boolean {
+    const kernel = this.kernels[index];
+    if (!kernel) return false;
+    const copy = this.staged[index];
+    if (copy) copy.grads.set(this.groups[index].grads);
+    step(kernel);
+    if (copy) this.groups[index].params.set(copy.params);
+    return true;
+  }
+}
+
+/**
  * Plain gradient descent: w ← w − lr·g. A zero gradient changes nothing, so
  * without decay only the active rows need visiting.
  */
@@ -98,14 +141,15 @@ export class Sgd implements Optimizer {
 export class Momentum implements Optimizer {
   private readonly velocities: Float32Array[];
   private readonly lazy: (LazyRows | null)[];
-  /** Groups that live in an arena and are updated there, eagerly. */
-  private readonly kernels: (WasmMomentum | null)[];
+  /** Groups updated eagerly by kernels. */
+  private readonly kernels: GroupKernels<WasmMomentum>;
   private steps = 0;
 
   constructor(
     private readonly groups: readonly ParamGroup[],
     public learningRate: number,
     private readonly momentum: number,
+    kernels: Kernels = 'ts',
   ) {
     const arenas = arenasFor(groups);
     const series: MomentumSeries = { power: (k) => momentum ** k, gain: (k) => gain(momentum, k) };
@@ -114,11 +158,8 @@ export class Momentum implements Optimizer {
       const arena = arenas[index];
       return arena ? new WasmLazyMomentumRows(arena, group.params, group.activeRows, series) : new LazyMomentumRows(group.params, group.activeRows, series);
     });
-    this.kernels = groups.map((group, index) => {
-      const arena = arenas[index];
-      return arena && !this.lazy[index] ? new WasmMomentum(arena, group.params, group.grads, group.l2) : null;
-    });
-    this.velocities = groups.map((group, index) => (arenas[index] ? new Float32Array(0) : new Float32Array(group.params.length)));
+    this.kernels = new GroupKernels(groups, arenas, kernels, 1, (index) => !this.lazy[index], (arena, params, grads, l2) => new WasmMomentum(arena, params, grads, l2));
+    this.velocities = groups.map((group, index) => new Float32Array(this.lazy[index] || this.kernels.kernels[index] ? 0 : group.params.length));
   }
 
   step(): void {
@@ -130,11 +171,7 @@ export class Momentum implements Optimizer {
         lazy.step(this.groups[index].grads, lr, this.steps);
         continue;
       }
-      const kernel = this.kernels[index];
-      if (kernel) {
-        kernel.step(lr, mu);
-        continue;
-      }
+      if (this.kernels.step(index, (kernel) => kernel.step(lr, mu))) continue;
       const { params: w, grads: g, l2 } = this.groups[index];
       const v = this.velocities[index];
       for (let i = 0; i < w.length; i++) {
@@ -286,8 +323,8 @@ export class Adam implements Optimizer {
 
   private readonly firstMoments: Float32Array[];
   private readonly secondMoments: Float32Array[];
-  /** Groups that live in an arena and are updated there. */
-  private readonly kernels: (WasmAdam | null)[];
+  /** Groups updated by kernels. */
+  private readonly kernels: GroupKernels<WasmAdam>;
   private t = 0;
 
   constructor(
@@ -295,13 +332,10 @@ export class Adam implements Optimizer {
     public learningRate: number,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
+    kernels: Kernels = 'ts',
   ) {
-    const arenas = arenasFor(groups);
-    this.kernels = groups.map((group, index) => {
-      const arena = arenas[index];
-      return arena ? new WasmAdam(arena, group.params, group.grads, group.l2) : null;
-    });
-    const state = (index: number) => new Float32Array(arenas[index] ? 0 : this.groups[index].params.length);
+    this.kernels = new GroupKernels(groups, arenasFor(groups), kernels, 2, () => true, (arena, params, grads, l2) => new WasmAdam(arena, params, grads, l2));
+    const state = (index: number) => new Float32Array(this.kernels.kernels[index] ? 0 : this.groups[index].params.length);
     this.firstMoments = groups.map((_, index) => state(index));
     this.secondMoments = groups.map((_, index) => state(index));
   }
@@ -314,11 +348,7 @@ export class Adam implements Optimizer {
     const correction1 = 1 - beta1 ** this.t;
     const correction2 = 1 - beta2 ** this.t;
     for (let index = 0; index < this.groups.length; index++) {
-      const kernel = this.kernels[index];
-      if (kernel) {
-        kernel.step(lr, beta1, beta2, epsilon, correction1, correction2);
-        continue;
-      }
+      if (this.kernels.step(index, (kernel) => kernel.step(lr, beta1, beta2, epsilon, correction1, correction2))) continue;
       const { params: w, grads, l2 } = this.groups[index];
       const m = this.firstMoments[index];
       const v = this.secondMoments[index];
@@ -338,14 +368,15 @@ export class Adam implements Optimizer {
   flush(): void {}
 }
 
-export function createOptimizer(kind: OptimizerKind, groups: readonly ParamGroup[], settings: OptimizerSettings): Optimizer {
+/** With 'wasm' kernels, momentum and Adam step every eager group with WebAssembly kernels, the same bits as their loops. */
+export function createOptimizer(kind: OptimizerKind, groups: readonly ParamGroup[], settings: OptimizerSettings, kernels: Kernels = 'ts'): Optimizer {
   switch (kind) {
     case 'sgd':
       return new Sgd(groups, settings.learningRate);
     case 'momentum':
-      return new Momentum(groups, settings.learningRate, settings.momentum);
+      return new Momentum(groups, settings.learningRate, settings.momentum, kernels);
     case 'adam':
-      return new Adam(groups, settings.learningRate, settings.adamBeta1, settings.adamBeta2);
+      return new Adam(groups, settings.learningRate, settings.adamBeta1, settings.adamBeta2, kernels);
   }
 }
 

@@ -113,7 +113,7 @@ export class Trainer {
       throw new Error(`Sample ${badLabel} has label ${this.data.labels[badLabel]} but the network has only ${classes} outputs`);
     }
     this.rng = rng;
-    this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config);
+    this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config, network.kernels);
     // Momentum defers the first layer's updates where a pixel had no ink; those
     // rows are brought up to date just before the layer reads them.
     network.onSparseRead(() => this.optimizer.catchUp());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.ts';
 import { Adam, Momentum, type ActiveRows, type Optimizer, type ParamGroup } from '../optimizers.ts';
 import { createRng, type Rng } from '../rng.ts';
 import { WasmArena } from './arena.ts';
@@ -29,18 +30,29 @@ function make(rows: number, columns: number, l2: number, lazy: boolean, inArena:
   return made;
 }
 
+/** Whether a WebAssembly memory is reachable from `root`: where the kernels keep an optimizer's state. */
+function holdsWasmMemory(root: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof root !== 'object' || root === null || seen.has(root) || ArrayBuffer.isView(root)) return false;
+  seen.add(root);
+  if (root instanceof WebAssembly.Memory) return true;
+  return Reflect.ownKeys(root).some((key) => holdsWasmMemory((root as Record<string | symbol, unknown>)[key], seen));
+}
+
 /**
  * Runs the same steps on both, each step's gradient non-zero in a random subset of rows
  * (all rows when not lazy); `pause` rows stay inactive for `pause` steps at the start,
- * which takes their gap past the tables.
+ * which takes their gap past the tables. The kernels' side has its groups in an arena, or,
+ * `staged`, in plain arrays that the optimizer copies into one of its own around each step.
  */
-function compare(create: (groups: ParamGroup[]) => Optimizer, rows: number, columns: number, l2: number, lazy: boolean, steps: number, pause = 0): void {
+function compare(create: (groups: ParamGroup[], kernels: Kernels) => Optimizer, rows: number, columns: number, l2: number, lazy: boolean, steps: number, pause = 0, staged = false): void {
   const seed = rows * 1000 + columns;
   const ts = make(rows, columns, l2, lazy, false, createRng(seed));
-  const wasm = make(rows, columns, l2, lazy, true, createRng(seed));
-  expect(wasm[0].arena?.holds(wasm[0].params)).toBe(true);
-  const a = create(ts);
-  const b = create(wasm);
+  const wasm = make(rows, columns, l2, lazy, !staged, createRng(seed));
+  expect(wasm[0].arena?.holds(wasm[0].params)).toBe(staged ? undefined : true);
+  const a = create(ts, 'ts');
+  const b = create(wasm, 'wasm');
+  expect(holdsWasmMemory(a)).toBe(false);
+  expect(holdsWasmMemory(b)).toBe(true);
   const rng = createRng(seed + 1);
   for (let step = 0; step < steps; step++) {
     const active: number[] = [];
@@ -86,14 +98,24 @@ describe('optimizer kernels against the TypeScript optimizers, bit for bit', () 
     [5, 7, 0.01],
     [3, 1, 0.5],
   ])('momentum on every element, %i × %i, λ = %f', (rows, columns, l2) => {
-    compare((groups) => new Momentum(groups, 0.05, 0.9), rows, columns, l2, false, 40);
+    compare((groups, kernels) => new Momentum(groups, 0.05, 0.9, kernels), rows, columns, l2, false, 40);
   });
 
   it.each([
     [6, 8, 0],
     [5, 7, 0.01],
   ])('Adam, %i × %i, λ = %f', (rows, columns, l2) => {
-    compare((groups) => new Adam(groups, 0.01), rows, columns, l2, false, 40);
+    compare((groups, kernels) => new Adam(groups, 0.01, 0.9, 0.999, kernels), rows, columns, l2, false, 40);
+  });
+
+  // A convolution's or a later dense layer's parameters live in plain arrays.
+  it.each([
+    [6, 8, 0],
+    [5, 7, 0.01],
+    [3, 1, 0.5],
+  ])('momentum and Adam on staged copies of plain arrays, %i × %i, λ = %f', (rows, columns, l2) => {
+    compare((groups, kernels) => new Momentum(groups, 0.05, 0.9, kernels), rows, columns, l2, false, 40, 0, true);
+    compare((groups, kernels) => new Adam(groups, 0.01, 0.7, 0.9, kernels), rows, columns, l2, false, 40, 0, true);
   });
 
   it.each([

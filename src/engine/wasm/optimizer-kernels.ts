@@ -63,6 +63,23 @@ export function arenasFor(groups: readonly { params: Float32Array; grads: Float3
   return arenas;
 }
 
+/**
+ * Copies of groups whose params and grads are ordinary arrays, in one arena of their own with
+ * room for `slots` floats of state per parameter, so the kernels can step them too: a step copies
+ * the gradient in and the parameters out. Copying is a memcpy, a fraction of the TypeScript
+ * loop's time; the copy of the params stays current between steps because the optimizer owns
+ * the params (nothing else writes them). Null where the kernels cannot run.
+ */
+export function stageGroups(groups: readonly { params: Float32Array; grads: Float32Array; l2: number }[], slots: number): { params: Float32Array; grads: Float32Array; l2: number; arena: WasmArena }[] | null {
+  if (!optimizerModule() || groups.length === 0) return null;
+  const arena = new WasmArena(groups.reduce((bytes, { params }) => bytes + (2 + slots) * WasmArena.cost(params.length, 4), 0));
+  return groups.map(({ params, grads, l2 }) => {
+    const copy = { params: arena.floats(params.length), grads: arena.floats(grads.length), l2, arena };
+    copy.params.set(params);
+    return copy;
+  });
+}
+
 /** Momentum on every element of one group, state in its arena: see Momentum in optimizers.ts. */
 export class WasmMomentum {
   private readonly kernels: OptimizerExports;
