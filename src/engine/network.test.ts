@@ -120,11 +120,11 @@ describe('estimateTrainingBytes', () => {
     // 159,010 parameters × (value + gradient + velocity) × 4 bytes = 1,908,120
     // lazy momentum's copy of the first layer's weights: 784·200 × 4 bytes = 627,200
     // the kernels' copies of the second layer's W and ∂W: 2·200·10 × 4 bytes = 16,000
-    // the optimizer's staged copy of the second layer's parameters and gradients: 2·2,010 × 4 bytes = 16,080
+    // the optimizer's staged copy of the second layer's parameters, gradients and another shard's gradients: 3·2,010 × 4 bytes = 24,120
     // 256 evaluation rows × (784·5 input values + 210·4 unit values + 10 targets + 2·(200 + 10) kernel values) × 4 bytes = 5,314,560
-    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 16_000 + 16_080 + 5_314_560);
+    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 16_000 + 24_120 + 5_314_560);
     // Adam keeps two moments per parameter; 512 rows outgrow the evaluation batch.
-    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + 16_000 + 16_080 + 512 * 5190 * 4);
+    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + 16_000 + 24_120 + 512 * 5190 * 4);
   });
 
   it('counts a typed stack layer by layer: receptive fields, pools, dense kernels', () => {

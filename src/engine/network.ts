@@ -254,9 +254,9 @@ export class Network<L extends Layer = Layer> {
   }
 }
 
-/** Values the optimizer's staged copies of `parameters` parameters take (their params and grads), where it stages them. */
+/** Values the optimizer's staged copies of `parameters` parameters take (their params, grads and another shard's grads), where it stages them. */
 function stagedCopies(parameters: number, optimizer: OptimizerKind, kernels: Kernels): number {
-  return kernels === 'wasm' && optimizer !== 'sgd' ? 2 * parameters : 0;
+  return kernels === 'wasm' && optimizer !== 'sgd' ? 3 * parameters : 0;
 }
 
 function allFinite(values: Float32Array): boolean {
@@ -296,7 +296,7 @@ function denseTrainingBytes(layers: number[], batchSize: number, optimizer: Opti
   // Lazy momentum sets aside the first layer's weights on flush (see optimizers.ts).
   const lazyCopy = optimizer === 'momentum' ? layers[0] * layers[1] : 0;
   // The kernels copy each dense layer's W and ∂W (padding aside); the optimizer's kernels, the
-  // parameters and gradients of every layer but the first (stageGroups).
+  // parameters and gradients of every layer but the first (StagedGroups).
   const kernelCopies = 2 * denseWeights + stagedCopies(parameters - layers[0] * layers[1] - layers[1], optimizer, 'wasm');
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
   return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
@@ -321,7 +321,7 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
     const count = kind.parameters(shape, layer);
     const memory = kind.memory(shape, next, layer, { first: l === 0, optimizer, kernels, rows });
     parameters += count ? count.weights + count.biases : 0;
-    // A first dense layer keeps its parameters in its own WebAssembly memory; the others', the optimizer stages (stageGroups).
+    // A first dense layer keeps its parameters in its own WebAssembly memory; the others', the optimizer stages (StagedGroups).
     if (count && !(l === 0 && layer.type === 'dense')) kernelCopies += stagedCopies(count.weights + count.biases, optimizer, kernels);
     valuesPerRow += memory.valuesPerRow;
     kernelCopies += memory.kernelCopies ?? 0;

@@ -1,7 +1,7 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
 import type { Kernels } from './kernels.ts';
 import type { WasmArena } from './wasm/arena.ts';
-import { arenasFor, stageGroups, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
+import { arenasFor, StagedGroups, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
 /**
  * Parameters and their gradients, as the optimizer sees them: it knows nothing
@@ -40,8 +40,12 @@ export interface ActiveRows {
 export interface Optimizer {
   /** The step size; the trainer lowers it step by step (Config.learningRateDecay). */
   learningRate: number;
-  /** Updates every group's params from its grads (grads are left as they were). */
-  step(): void;
+  /**
+   * Updates every group's params from its gradient: its grads, plus addend[g] where given
+   * (another shard's gradient, summed grads + addend). A group stepped by a kernel sums in its
+   * staged copy and leaves grads as they were; one stepped in TypeScript adds into grads first.
+   */
+  step(addend?: readonly (Float32Array | null)[]): void;
   /**
    * An optimizer may defer the updates of rows outside activeRows while
    * their gradient is zero. catchUp applies what the active rows are owed,
@@ -60,14 +64,21 @@ export interface OptimizerSettings {
   adamBeta2: number;
 }
 
+/** into ← into + from, where `from` is given. */
+function addInto(into: Float32Array, from: Float32Array | null | undefined): void {
+  if (!from) return;
+  for (let i = 0; i < into.length; i++) into[i] += from[i];
+}
+
 /**
  * Where each group is stepped by a kernel: in the group's own arena; else, with 'wasm', on
- * a staged copy (stageGroups: the gradient copied in, the params out, around each step); else
+ * a staged copy (StagedGroups: the gradient copied in, the params out, around each step); else
  * nowhere (null: the TypeScript loop). `eager(index)` false leaves a group to the caller.
  */
 class GroupKernels<K> {
   readonly kernels: (K | null)[];
-  private readonly staged: (ParamGroup | null)[];
+  private readonly staging: StagedGroups | null;
+  private readonly staged: (StagedGroups['groups'][number] | null)[];
 
   /** `arenas`: arenasFor(groups), taken once by the optimizer (it releases them). */
   constructor(
@@ -79,25 +90,30 @@ class GroupKernels<K> {
     make: (arena: WasmArena, params: Float32Array, grads: Float32Array, l2: number) => K,
   ) {
     const loose = groups.filter((_, index) => eager(index) && !arenas[index]);
-    const copies = kernels === 'wasm' ? stageGroups(loose, slots) : null;
-    this.staged = groups.map((group) => (copies ? (copies[loose.indexOf(group)] ?? null) : null));
+    this.staging = kernels === 'wasm' ? StagedGroups.stage(loose, slots) : null;
+    this.staged = groups.map((group) => this.staging?.groups[loose.indexOf(group)] ?? null);
     this.kernels = groups.map((group, index) => {
       if (!eager(index)) return null;
       const arena = arenas[index];
       if (arena) return make(arena, group.params, group.grads, group.l2);
       const copy = this.staged[index];
-      return copy?.arena ? make(copy.arena, copy.params, copy.grads, copy.l2) : null;
+      return copy ? make(copy.arena, copy.params, copy.grads, copy.l2) : null;
     });
   }
 
-  /** Runs `step` on group `index`'s kernel, between copying its staged gradient in and its params out; false where it has no kernel. */
-  step(index: number, step: (kernel: K) => void): boolean {
+  /**
+   * Runs `step` on group `index`'s kernel, its gradient grads + `addend` (staged, or added into
+   * grads), and copies staged params out; false where the group has no kernel (nothing is added).
+   */
+  step(index: number, addend: Float32Array | null | undefined, step: (kernel: K) => void): boolean {
     const kernel = this.kernels[index];
     if (!kernel) return false;
+    const group = this.groups[index];
     const copy = this.staged[index];
-    if (copy) copy.grads.set(this.groups[index].grads);
+    if (copy) (this.staging as StagedGroups).gather(copy, group.grads, addend ?? null);
+    else addInto(group.grads, addend);
     step(kernel);
-    if (copy) this.groups[index].params.set(copy.params);
+    if (copy) group.params.set(copy.params);
     return true;
   }
 }
@@ -112,8 +128,9 @@ export class Sgd implements Optimizer {
     public learningRate: number,
   ) {}
 
-  step(): void {
+  step(addend?: readonly (Float32Array | null)[]): void {
     const lr = this.learningRate;
+    this.groups.forEach((group, index) => addInto(group.grads, addend?.[index]));
     for (const { params: w, grads: g, l2, activeRows } of this.groups) {
       if (activeRows && l2 === 0) {
         const { rowLength, list, count } = activeRows;
@@ -162,16 +179,18 @@ export class Momentum implements Optimizer {
     this.velocities = groups.map((group, index) => new Float32Array(this.lazy[index] || this.kernels.kernels[index] ? 0 : group.params.length));
   }
 
-  step(): void {
+  step(addend?: readonly (Float32Array | null)[]): void {
     const lr = this.learningRate;
     const mu = this.momentum;
     for (let index = 0; index < this.groups.length; index++) {
       const lazy = this.lazy[index];
       if (lazy) {
+        addInto(this.groups[index].grads, addend?.[index]);
         lazy.step(this.groups[index].grads, lr, this.steps);
         continue;
       }
-      if (this.kernels.step(index, (kernel) => kernel.step(lr, mu))) continue;
+      if (this.kernels.step(index, addend?.[index], (kernel) => kernel.step(lr, mu))) continue;
+      addInto(this.groups[index].grads, addend?.[index]);
       const { params: w, grads: g, l2 } = this.groups[index];
       const v = this.velocities[index];
       for (let i = 0; i < w.length; i++) {
@@ -340,7 +359,7 @@ export class Adam implements Optimizer {
     this.secondMoments = groups.map((_, index) => state(index));
   }
 
-  step(): void {
+  step(addend?: readonly (Float32Array | null)[]): void {
     const { beta1, beta2 } = this;
     const { epsilon } = Adam;
     const lr = this.learningRate;
@@ -348,7 +367,8 @@ export class Adam implements Optimizer {
     const correction1 = 1 - beta1 ** this.t;
     const correction2 = 1 - beta2 ** this.t;
     for (let index = 0; index < this.groups.length; index++) {
-      if (this.kernels.step(index, (kernel) => kernel.step(lr, beta1, beta2, epsilon, correction1, correction2))) continue;
+      if (this.kernels.step(index, addend?.[index], (kernel) => kernel.step(lr, beta1, beta2, epsilon, correction1, correction2))) continue;
+      addInto(this.groups[index].grads, addend?.[index]);
       const { params: w, grads, l2 } = this.groups[index];
       const m = this.firstMoments[index];
       const v = this.secondMoments[index];

@@ -364,6 +364,10 @@ export class AdaptivePeer implements ShardPeer {
  * optimizer step then updates.
  */
 export class GradientShards {
+  /** Shard 1's gradient of each group after compute, for Optimizer.step (none after a batch too small to split). */
+  addend: readonly (Float32Array | null)[] = [];
+  /** The exchange's gradients, but for the sparse group's (null: its rows are summed in compute). */
+  private readonly shard1: (Float32Array | null)[];
   private readonly groups: ParamGroup[];
   private readonly sparse: ParamGroup | null;
   /** seenIn0/1[i] = the batch in which pixel i was last found non-zero in shard 0/1. */
@@ -381,6 +385,7 @@ export class GradientShards {
     this.groups = network.paramGroups(0);
     const { sparseGroup } = peer.exchange.shape;
     this.sparse = sparseGroup >= 0 ? this.groups[sparseGroup] : null;
+    this.shard1 = peer.exchange.grads.map((grads, g) => (g === sparseGroup ? null : grads));
     const pixels = peer.exchange.list.length;
     this.seenIn0 = new Int32Array(pixels);
     this.seenIn1 = new Int32Array(pixels);
@@ -388,13 +393,16 @@ export class GradientShards {
   }
 
   /**
-   * The gradient of `rows` rows of inputs and targets, divided by `rows`. `catchUp`
-   * brings the active rows of the first layer's weights up to date (a lazy optimizer's).
+   * The gradient of `rows` rows of inputs and targets, divided by `rows`: shard 0's in the
+   * network's grads, shard 1's in `addend` for the optimizer step to add (summed there, in
+   * WebAssembly where the step runs there), except the sparse group's rows, summed here.
+   * `catchUp` brings the active rows of the first layer's weights up to date (a lazy optimizer's).
    */
   compute(inputs: Float32Array, targets: Float32Array, rows: number, catchUp: () => void): ShardSums {
     const { network, peer, groups, sparse } = this;
     const half = rows >> 1;
     if (half === 0) {
+      this.addend = [];
       const sums = runSteps(shardSteps(network, inputs, targets, rows, rows));
       if (sparse) this.keepActive(sparse.activeRows as ActiveRows);
       return sums;
@@ -418,19 +426,16 @@ export class GradientShards {
     peer.start();
     const first = runSteps(shardSteps(network, inputs, targets, half, rows), (sums) => peer.share(sums));
     peer.finish();
-    groups.forEach((group, g) => {
-      const into = group.grads;
-      const from = exchange.grads[g];
-      if (group === sparse) {
-        for (let n = 0; n < count; n++) {
-          const start = list[n] * shape.rowLength;
-          for (let i = start; i < start + shape.rowLength; i++) into[i] += from[i];
-        }
-      } else {
-        for (let i = 0; i < into.length; i++) into[i] += from[i];
+    this.addend = this.shard1;
+    if (sparse) {
+      const into = sparse.grads;
+      const from = exchange.grads[shape.sparseGroup];
+      for (let n = 0; n < count; n++) {
+        const start = list[n] * shape.rowLength;
+        for (let i = start; i < start + shape.rowLength; i++) into[i] += from[i];
       }
-    });
-    if (sparse) this.restoreUnion(sparse.activeRows as ActiveRows);
+      this.restoreUnion(sparse.activeRows as ActiveRows);
+    }
     const { stats } = exchange;
     return { loss: first.loss + stats[0], squaredError: first.squaredError + stats[1], correct: first.correct + stats[2] };
   }

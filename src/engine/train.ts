@@ -240,7 +240,7 @@ export class Trainer {
       this.correct += sums.correct;
       this.squaredErrorSum += sums.squaredError;
       this.lossSum += sums.loss;
-      this.optimizer.step();
+      this.optimizer.step(this.shards.addend);
       this.shards.afterStep();
       return;
     }

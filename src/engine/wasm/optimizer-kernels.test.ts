@@ -41,8 +41,9 @@ function holdsWasmMemory(root: unknown, seen = new Set<unknown>()): boolean {
 /**
  * Runs the same steps on both, each step's gradient non-zero in a random subset of rows
  * (all rows when not lazy); `pause` rows stay inactive for `pause` steps at the start,
- * which takes their gap past the tables. The kernels' side has its groups in an arena, or,
- * `staged`, in plain arrays that the optimizer copies into one of its own around each step.
+ * which takes their gap past the tables. Each eager step adds another shard's gradient. The
+ * kernels' side has its groups in an arena, or, `staged`, in plain arrays that the optimizer
+ * copies into one of its own around each step.
  */
 function compare(create: (groups: ParamGroup[], kernels: Kernels) => Optimizer, rows: number, columns: number, l2: number, lazy: boolean, steps: number, pause = 0, staged = false): void {
   const seed = rows * 1000 + columns;
@@ -77,8 +78,10 @@ function compare(create: (groups: ParamGroup[], kernels: Kernels) => Optimizer, 
     for (const r of active) {
       expect(wasm[0].params.subarray(r * columns, (r + 1) * columns)).toEqual(ts[0].params.subarray(r * columns, (r + 1) * columns));
     }
-    a.step();
-    b.step();
+    // Another shard's gradient, for the optimizer to add (not with lazy rows: those are summed before the step).
+    const addend = lazy ? undefined : ts.map((group) => Float32Array.from(group.grads, () => rng.next() - 0.5));
+    a.step(addend);
+    b.step(addend);
     // A flush now and then, as the trainer does between slices of work.
     if (step % 7 === 3) {
       a.flush();

@@ -8,6 +8,7 @@ interface OptimizerExports {
   lazyStep(list: number, count: number, steps: number, n: number, w: number, v: number, grad: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, powers: number, tabled: number, lr: number): void;
   momentumStep(w: number, v: number, grad: number, length: number, lr: number, mu: number, l2: number): void;
   adamStep(w: number, m: number, v: number, grad: number, length: number, lr: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, l2: number): void;
+  add(into: number, from: number, length: number): void;
 }
 
 /** μ^k and μ + μ² + … + μ^k, as the TypeScript lazy momentum computes them. */
@@ -63,21 +64,49 @@ export function arenasFor(groups: readonly { params: Float32Array; grads: Float3
   return arenas;
 }
 
+/** A group's copy in a staging arena (StagedGroups), with room for another shard's gradient. */
+export interface StagedGroup {
+  params: Float32Array;
+  grads: Float32Array;
+  addend: Float32Array;
+  l2: number;
+  arena: WasmArena;
+}
+
 /**
  * Copies of groups whose params and grads are ordinary arrays, in one arena of their own with
  * room for `slots` floats of state per parameter, so the kernels can step them too: a step copies
- * the gradient in and the parameters out. Copying is a memcpy, a fraction of the TypeScript
- * loop's time; the copy of the params stays current between steps because the optimizer owns
- * the params (nothing else writes them). Null where the kernels cannot run.
+ * the gradient in (and another shard's, which a kernel adds) and the parameters out. Copying is
+ * a memcpy, a fraction of the TypeScript loop's time; the copy of the params stays current
+ * between steps because the optimizer owns the params (nothing else writes them).
  */
-export function stageGroups(groups: readonly { params: Float32Array; grads: Float32Array; l2: number }[], slots: number): { params: Float32Array; grads: Float32Array; l2: number; arena: WasmArena }[] | null {
-  if (!optimizerModule() || groups.length === 0) return null;
-  const arena = new WasmArena(groups.reduce((bytes, { params }) => bytes + (2 + slots) * WasmArena.cost(params.length, 4), 0));
-  return groups.map(({ params, grads, l2 }) => {
-    const copy = { params: arena.floats(params.length), grads: arena.floats(grads.length), l2, arena };
-    copy.params.set(params);
-    return copy;
-  });
+export class StagedGroups {
+  readonly groups: StagedGroup[];
+  private readonly kernels: OptimizerExports;
+
+  /** Null where the kernels cannot run. */
+  static stage(groups: readonly { params: Float32Array; l2: number }[], slots: number): StagedGroups | null {
+    return optimizerModule() && groups.length > 0 ? new StagedGroups(groups, slots) : null;
+  }
+
+  private constructor(groups: readonly { params: Float32Array; l2: number }[], slots: number) {
+    const arena = new WasmArena(groups.reduce((bytes, { params }) => bytes + (3 + slots) * WasmArena.cost(params.length, 4), 0));
+    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.groups = groups.map(({ params, l2 }) => {
+      const length = params.length;
+      const copy = { params: arena.floats(length), grads: arena.floats(length), addend: arena.floats(length), l2, arena };
+      copy.params.set(params);
+      return copy;
+    });
+  }
+
+  /** copy.grads ← grads (+ addend, in that order, where given), before the copy is stepped. */
+  gather(copy: StagedGroup, grads: Float32Array, addend: Float32Array | null): void {
+    copy.grads.set(grads);
+    if (!addend) return;
+    copy.addend.set(addend);
+    this.kernels.add(copy.grads.byteOffset, copy.addend.byteOffset, copy.grads.length);
+  }
 }
 
 /** Momentum on every element of one group, state in its arena: see Momentum in optimizers.ts. */

@@ -225,4 +225,23 @@
           (f64.mul (local.get $lr) (f64.div (f64.promote_f32 (local.get $mNew)) (local.get $c1)))
           (f64.add (f64.sqrt (f64.div (f64.promote_f32 (local.get $vNew)) (local.get $c2))) (local.get $eps))))))
   )
+
+  ;; into ← into + from, float32 by float32: one shard's gradient added to the other's, rounded
+  ;; as JavaScript's float64 sum stored to float32 rounds it (the exact sum of two floats, once).
+  (func (export "add") (param $into i32) (param $from i32) (param $length i32)
+    (local $p i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $length) (i32.const 2)))
+    (block $done (loop $fours
+      (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (v128.store (i32.add (local.get $into) (local.get $p))
+        (f32x4.add (v128.load (i32.add (local.get $into) (local.get $p))) (v128.load (i32.add (local.get $from) (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $fours)))
+    (block $end (loop $ones
+      (br_if $end (i32.ge_u (local.get $p) (local.get $end)))
+      (f32.store (i32.add (local.get $into) (local.get $p))
+        (f32.add (f32.load (i32.add (local.get $into) (local.get $p))) (f32.load (i32.add (local.get $from) (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $ones)))
+  )
 )
