@@ -293,10 +293,13 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
 }
 
 /**
- * Of every PROBE_EVERY batches, one goes to the place that is slower at the moment, to time it
- * again; of every PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the
- * difference, and a place that much slower seldom becomes the faster between two probes.
+ * After the first WARM_UP batches, which all go to the second worker, the place not in use is
+ * timed again with a run of PROBE_RUN batches after every PROBE_EVERY batches in the other,
+ * or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
+ * place that much slower seldom becomes the faster between two probes.
  */
+const WARM_UP = 24;
+const PROBE_RUN = 3;
 const PROBE_EVERY = 16;
 const PROBE_SELDOM = 64;
 const CLEAR_GAP = 1.25;
@@ -304,9 +307,15 @@ const CLEAR_GAP = 1.25;
 /**
  * Shard 1 computed wherever it is faster at the moment: in a second worker (`remote`) or in
  * this thread (`local`, a replica on the same exchange). Both give the same bits, so choosing
- * changes only the time. Each place's batches are timed from start to finish (shard 0 included)
- * and averaged, its first left out (buffers touched for the first time); the faster place takes
- * the batches, and every PROBE_EVERY-th (or PROBE_SELDOM-th) goes to the other.
+ * changes only the time. Each batch is timed from start to finish (shard 0 included).
+ * - The second worker starts cold: its code reaches full speed only after a few dozen batches
+ *   (CNN (fast) in Node: 37 ms, then 8, 4, 2.4 ms, 1.8 ms from the 20th on), so it takes the
+ *   first WARM_UP batches, and only the second half of them count towards its time.
+ * - The place in use is timed every batch (a moving average); the other keeps the time its
+ *   last probe measured. A probe's first batch is not counted (a place that has been idle starts
+ *   with cold caches) and the mean of the others replaces that place's time: one slow batch
+ *   (a collection, a stolen time slice) sends the work to the other place until the next
+ *   probe, not for good.
  * On this machine any other busy program, even at the lowest priority, made the two threads'
  * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores").
  */
@@ -318,8 +327,12 @@ export class AdaptivePeer implements ShardPeer {
   localBatches = 0;
   private current: ShardPeer;
   private started = 0;
-  /** Moving averages of a batch's milliseconds: [this thread, the second worker]; NaN until timed. */
+  /** Milliseconds a batch takes: [this thread, the second worker]; NaN until timed. */
   private readonly milliseconds = [Number.NaN, Number.NaN];
+  /** Batches since the last probe ended. */
+  private sinceProbe = 0;
+  /** The probe under way: its place, batches done and the milliseconds counted; null between probes. */
+  private probe: { place: number; done: number; total: number } | null = null;
 
   constructor(
     private readonly remote: ShardPeer,
@@ -333,12 +346,7 @@ export class AdaptivePeer implements ShardPeer {
   }
 
   start(): void {
-    const [local, remote] = this.milliseconds;
-    const batch = this.remoteBatches + this.localBatches;
-    let useRemote = Number.isNaN(remote) || (!Number.isNaN(local) && remote <= local);
-    const every = Math.max(local, remote) >= CLEAR_GAP * Math.min(local, remote) ? PROBE_SELDOM : PROBE_EVERY;
-    if (!Number.isNaN(local) && !Number.isNaN(remote) && batch % every === every - 1) useRemote = !useRemote;
-    this.current = useRemote ? this.remote : this.local;
+    this.current = this.place() === 1 ? this.remote : this.local;
     this.started = this.now();
     this.current.start();
   }
@@ -349,12 +357,38 @@ export class AdaptivePeer implements ShardPeer {
 
   finish(): void {
     this.current.finish();
-    const place = this.current === this.remote ? 1 : 0;
-    const first = (place ? this.remoteBatches++ : this.localBatches++) === 0;
-    if (first) return;
     const took = this.now() - this.started;
-    const average = this.milliseconds[place];
-    this.milliseconds[place] = Number.isNaN(average) ? took : 0.7 * average + 0.3 * took;
+    const place = this.current === this.remote ? 1 : 0;
+    const batch = this.remoteBatches + this.localBatches;
+    if (place) this.remoteBatches++;
+    else this.localBatches++;
+    const { probe, milliseconds } = this;
+    if (batch < WARM_UP) {
+      if (batch >= WARM_UP / 2) milliseconds[1] = Number.isNaN(milliseconds[1]) ? took : 0.7 * milliseconds[1] + 0.3 * took;
+    } else if (probe) {
+      if (probe.done++ > 0) probe.total += took;
+      if (probe.done === PROBE_RUN) {
+        milliseconds[probe.place] = probe.total / (PROBE_RUN - 1);
+        this.probe = null;
+        this.sinceProbe = 0;
+      }
+    } else {
+      milliseconds[place] = 0.7 * milliseconds[place] + 0.3 * took;
+      this.sinceProbe++;
+    }
+  }
+
+  /** Where the next batch's shard 1 goes: 1 for the second worker, 0 for this thread. */
+  private place(): number {
+    if (this.remoteBatches + this.localBatches < WARM_UP) return 1;
+    const [local, remote] = this.milliseconds;
+    if (Number.isNaN(local)) this.probe ??= { place: 0, done: 0, total: 0 };
+    if (this.probe) return this.probe.place;
+    const faster = remote <= local ? 1 : 0;
+    const every = Math.max(local, remote) >= CLEAR_GAP * Math.min(local, remote) ? PROBE_SELDOM : PROBE_EVERY;
+    if (this.sinceProbe < every) return faster;
+    this.probe = { place: 1 - faster, done: 0, total: 0 };
+    return this.probe.place;
   }
 }
 
