@@ -69,9 +69,11 @@ async function compareWorkers(browser: Browser, url: string, file: string, confi
       const rate = result.samples[0] / result.seconds[0][0];
       rates[workers].push(rate);
       cpu[workers].push(cpuSeconds);
+      const split = result.secondHalves[0];
       console.log(
         `round ${round}, ${workers === 1 ? 'one worker ' : 'two workers'} (the worker says ${result.workers[0]}): ${rate.toFixed(0)} samples/s ` +
-          `(${result.seconds[0][0].toFixed(2)} s), ${cpuSeconds.toFixed(2)} CPU s, load ${loadavg()[0].toFixed(2)}`,
+          `(${result.seconds[0][0].toFixed(2)} s), ${cpuSeconds.toFixed(2)} CPU s, load ${loadavg()[0].toFixed(2)}` +
+          (split ? `; the second worker computed ${split.second} of ${split.total} second halves` : ''),
       );
     }
   }

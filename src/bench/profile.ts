@@ -49,7 +49,7 @@ export function profileTraining(data: Dataset, trainingCase: TrainingCase, kerne
   const network = Network.create(sizes, activations, config.init, rng, kernels);
   // Without the arena, the optimizer runs its TypeScript loops on the same arrays: the engine before its optimizer kernels.
   const groups = network.paramGroups(0).map((group) => (optimizerKernels ? group : { ...group, arena: undefined }));
-  const optimizer = createOptimizer(config.optimizer, groups, config);
+  const optimizer = createOptimizer(config.optimizer, groups, config, optimizerKernels ? kernels : 'ts');
   const layers = network.layers.map((layer) => {
     if (!(layer instanceof Dense)) throw new Error('The profile times dense networks only');
     return layer;

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { Config } from '../../engine/config.ts';
 import { bestKernels } from '../../engine/kernels.ts';
-import type { TrainingEvent, TrainingWorkerApi } from '../../worker/api.ts';
+import type { SecondHalves, TrainingEvent, TrainingWorkerApi } from '../../worker/api.ts';
 import type { BrowserEmbeddingResult, BrowserResult } from './protocol.ts';
 
 const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module' });
@@ -20,7 +20,7 @@ void api.subscribe(Comlink.proxy((event: TrainingEvent) => onEvent(event)));
  * reports the last of them trained, and how many that was; the test-set evaluation
  * that follows an epoch is not counted.
  */
-async function timeRun(config: Config, samples: number): Promise<{ seconds: number; samples: number }> {
+async function timeRun(config: Config, samples: number): Promise<{ seconds: number; samples: number; secondHalves?: SecondHalves }> {
   let trainedAt = 0;
   let trained = 0;
   onEvent = (event) => {
@@ -32,7 +32,7 @@ async function timeRun(config: Config, samples: number): Promise<{ seconds: numb
   const started = performance.now();
   const outcome = await api.train({ ...config, epochs: 1, samples });
   if (outcome.status !== 'finished' || trainedAt === 0) throw new Error(`The worker's run ended ${outcome.status}`);
-  return { seconds: (trainedAt - started) / 1000, samples: trained };
+  return { seconds: (trainedAt - started) / 1000, samples: trained, secondHalves: outcome.secondHalves };
 }
 
 window.benchWorker = async (cases) => {
@@ -40,16 +40,18 @@ window.benchWorker = async (cases) => {
   const seconds: number[][] = [];
   const samples: number[] = [];
   const workers: number[] = [];
+  const secondHalves: (SecondHalves | null)[] = [];
   for (const benchCase of cases) {
     workers.push(await api.useBothCores(benchCase.workers === 2));
     await timeRun(benchCase.config, benchCase.warmupSamples);
-    const runs: { seconds: number; samples: number }[] = [];
+    const runs: { seconds: number; samples: number; secondHalves?: SecondHalves }[] = [];
     for (let r = 0; r < benchCase.repetitions; r++) runs.push(await timeRun(benchCase.config, benchCase.samples));
     seconds.push(runs.map((run) => run.seconds));
     samples.push(runs[0].samples);
+    secondHalves.push(runs[runs.length - 1].secondHalves ?? null);
   }
   await api.useBothCores(false);
-  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds, samples, workers };
+  const result: BrowserResult = { userAgent: navigator.userAgent, kernels: bestKernels(), seconds, samples, workers, secondHalves };
   return result;
 };
 

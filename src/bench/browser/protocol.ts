@@ -1,5 +1,6 @@
 /** What the Node harness and the bench page exchange through page.evaluate: plain, cloneable data. */
 import type { Config } from '../../engine/config.ts';
+import type { SecondHalves } from '../../worker/api.ts';
 
 export interface BrowserCase {
   /** Trained for one epoch of `samples` samples per run; its epochs and samples are replaced. */
@@ -20,8 +21,10 @@ export interface BrowserResult {
   seconds: number[][];
   /** … and the samples each of its runs trained (fewer than asked when the config holds some out for validation). */
   samples: number[];
-  /** Per case, the workers the app's worker said it trained in. */
+  /** Per case, the workers the app's worker said it trained in … */
   workers: number[];
+  /** … and, where two, how many second halves the second worker computed in its last run, of how many. */
+  secondHalves: (SecondHalves | null)[];
 }
 
 /** A preset trained in full in the worker: each epoch's training seconds and test accuracy. */
