@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import type { Config } from '../src/engine/config.ts';
+import { SEED_CONFIG, type Config } from '../src/engine/config.ts';
 import type { Dense } from '../src/engine/dense.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
@@ -12,26 +12,7 @@ import { openTab } from './helpers';
 
 /** A model trained here in Node by the same engine: the page gets it as a file, with no training at all. */
 function trainedNetwork(): { config: Config; network: Network<Dense> } {
-  const config: Config = {
-    layers: [784, 64, 10],
-    activations: ['ReLU', 'Softmax'],
-    optimizer: 'adam',
-    learningRate: 0.003,
-    learningRateDecay: 1,
-    momentum: 0.9,
-    adamBeta1: 0.9,
-    adamBeta2: 0.999,
-    batchSize: 16,
-    epochs: 2,
-    l2: 0,
-    dropout: 0,
-    init: 'he',
-    seed: 7,
-    samples: 6000,
-    validation: 0,
-    patience: 0,
-    augment: null,
-  };
+  const config: Config = { ...SEED_CONFIG, layers: [784, 64, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', learningRate: 0.003, batchSize: 16, epochs: 2, init: 'he', seed: 7, samples: 6000 };
   const rng = createRng(config.seed);
   const network = Network.create(config.layers, config.activations, config.init, rng);
   const trainer = new Trainer(network, config, loadMnistNode('train'), rng);

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useCallback } from 'react';
+import { PixelCanvas } from './PixelCanvas';
 
 interface DigitCanvasProps {
   /** height × side bytes, 0 background … 255 ink (MNIST's convention). */
@@ -13,29 +14,17 @@ interface DigitCanvasProps {
 
 /** Draws a grayscale digit, ink dark on light like a pen on paper. */
 export function DigitCanvas({ pixels, side = 28, height = side, size = 56, label }: DigitCanvasProps) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const context = canvasRef.current?.getContext('2d');
-    if (!context) return;
-    const image = context.createImageData(side, height);
-    for (let i = 0; i < side * height; i++) {
-      const shade = 255 - pixels[i];
-      image.data[4 * i] = shade;
-      image.data[4 * i + 1] = shade;
-      image.data[4 * i + 2] = shade;
-      image.data[4 * i + 3] = 255;
-    }
-    context.putImageData(image, 0, 0);
-  }, [pixels, side, height]);
-  return (
-    <canvas
-      ref={canvasRef}
-      className="digit-canvas"
-      width={side}
-      height={height}
-      style={{ width: size, height: (size * height) / side }}
-      role="img"
-      aria-label={label}
-    />
+  const paint = useCallback(
+    (rgba: Uint8ClampedArray) => {
+      for (let i = 0; i < side * height; i++) {
+        const shade = 255 - pixels[i];
+        rgba[4 * i] = shade;
+        rgba[4 * i + 1] = shade;
+        rgba[4 * i + 2] = shade;
+        rgba[4 * i + 3] = 255;
+      }
+    },
+    [pixels, side, height],
   );
+  return <PixelCanvas paint={paint} width={side} height={height} size={size} label={label} />;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../engine/config';
+import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
 import { FINE_TUNING, minePerBatch, mixedBatches } from '../engine/fine-tune';
 import { createRng } from '../engine/rng';
@@ -21,26 +21,7 @@ function digits(count: number, seed: number, only?: { label: number; drawnAs: nu
   return { images, labels, count, inputSize: 784 };
 }
 
-const config: Config = {
-  layers: [784, 16, 10],
-  activations: ['ReLU', 'Softmax'],
-  optimizer: 'adam',
-  learningRate: 0.01,
-  learningRateDecay: 1,
-  momentum: 0.9,
-  adamBeta1: 0.9,
-  adamBeta2: 0.999,
-  batchSize: 16,
-  epochs: 2,
-  l2: 0,
-  dropout: 0,
-  init: 'he',
-  seed: 3,
-  samples: 1000,
-  validation: 0,
-  patience: 0,
-  augment: null,
-};
+const config: Config = { ...SEED_CONFIG, layers: [784, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', batchSize: 16, epochs: 2, init: 'he', seed: 3, samples: 1000 };
 
 async function trained() {
   const events: TrainingEvent[] = [];

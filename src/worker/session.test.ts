@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../engine/config';
+import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
 import { createRng } from '../engine/rng';
 import { parseConfig } from '../formats/config-format';
@@ -24,26 +24,7 @@ function syntheticDigits(count: number, seed: number): Dataset {
   return { images, labels, count, inputSize: 784 };
 }
 
-const config: Config = {
-  layers: [784, 16, 10],
-  activations: ['ReLU', 'Softmax'],
-  optimizer: 'adam',
-  learningRate: 0.01,
-  learningRateDecay: 1,
-  momentum: 0.9,
-  adamBeta1: 0.9,
-  adamBeta2: 0.999,
-  batchSize: 16,
-  epochs: 2,
-  l2: 0,
-  dropout: 0,
-  init: 'he',
-  seed: 3,
-  samples: 600,
-  validation: 0,
-  patience: 0,
-  augment: null,
-};
+const config: Config = { ...SEED_CONFIG, layers: [784, 16, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', batchSize: 16, epochs: 2, init: 'he', seed: 3, samples: 600 };
 
 function session(data: Datasets = { train: syntheticDigits(1000, 1), test: syntheticDigits(300, 2) }, options: Partial<SessionOptions> = {}) {
   let clock = 0;
