@@ -53,7 +53,7 @@ export interface ConvRow {
   /** The preset's optimizer and batch, which every implementation uses. */
   optimizer: string;
   batchSize: number;
-  results: Partial<Record<'ours' | 'ours-ts' | 'ours-browser' | 'tfjs-wasm' | 'torch-1t' | 'torch-2t', TrainingTiming>>;
+  results: Partial<Record<'ours' | 'ours-ts' | 'ours-browser' | 'ours-browser-2w' | 'tfjs-wasm' | 'torch-1t' | 'torch-2t', TrainingTiming>>;
 }
 
 /** GFLOP/s of one convolution layer's forward + backward (CONV_KERNEL_SHAPE). */
@@ -289,12 +289,14 @@ function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
     'ours',
     'ours-ts',
     'ours-browser',
+    'ours-browser-2w',
     'tfjs-wasm',
     'torch 1 thread',
     'torch 2 threads',
     'ours ÷ tfjs-wasm',
     'ours ÷ torch (time)',
     'ours-browser ÷ torch',
+    'ours-browser-2w ÷ torch',
   ];
   const body = rows.map((row) => {
     const cell = (timing: TrainingTiming | undefined) => (timing ? epochSeconds(timing.secondsPerEpoch) : '—');
@@ -307,22 +309,24 @@ function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
       cell(ours),
       cell(row.results['ours-ts']),
       cell(row.results['ours-browser']),
+      cell(row.results['ours-browser-2w']),
       cell(row.results['tfjs-wasm']),
       cell(row.results['torch-1t']),
       cell(row.results['torch-2t']),
       fixed(speedup(ours, row.results['tfjs-wasm']), 1, '×'),
       overTorch(ours),
       overTorch(row.results['ours-browser']),
+      overTorch(row.results['ours-browser-2w']),
     ];
   });
   const { inputShape, filters, kernelSize, padding, batch } = CONV_KERNEL_SHAPE;
   return [
     'Convolutional networks: seconds per 60,000-sample epoch (medians as above), each preset\'s own optimizer, learning rate and batch on every implementation.',
-    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat), in Node; ours-ts: im2col + TypeScript loops; ours-browser: ours in the app\'s worker, as above;',
+    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat), in Node; ours-ts: im2col + TypeScript loops; ours-browser: ours in the app\'s worker, as above; ours-browser-2w: with "Use both cores" (— where the network keeps one worker);',
     'tfjs-wasm: TF.js core ops (conv2d, maxPool, matMul) + optimizer.minimize; its wasm backend has no Conv2DBackpropFilter, so the filter gradient runs on its Conv3DBackpropFilterV2.',
     'torch: nn.Conv2d, MaxPool2d and Linear in nn.Sequential on NCHW batches, the preset\'s optimizer; ours ÷ torch is our time over the faster of its two (below 1: ours is faster).',
     '',
-    formatTable(header, body, 'llrrrrrrrrr'),
+    formatTable(header, body, 'llrrrrrrrrrrr'),
     '',
     `One convolution, ${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} ${padding}, batch ${batch}, forward + ∂W + ∂x (3 × 2 flops per multiply-add of the forward pass):`,
     `ours ${fixed(kernel.ours, 1)} GFLOP/s, ours-ts ${fixed(kernel.oursTs, 1)}, tfjs-wasm ${fixed(kernel.tfjsWasm, 1)}.`,

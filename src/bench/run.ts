@@ -86,6 +86,8 @@ async function addBrowserTimings(report: BenchReport, convConfigs: Config[], pla
     name: string;
     browserCase: BrowserCase;
     results: Partial<Record<Implementation, TrainingTiming>>;
+    /** Leave the two-worker timing out where the page trained in one worker. */
+    onlySplit?: boolean;
   }
   const sized = (config: Config, nodeRate: number): BrowserCase => ({
     config,
@@ -100,16 +102,22 @@ async function addBrowserTimings(report: BenchReport, convConfigs: Config[], pla
     const name = caseName(trainingCase);
     return [{ name, browserCase: one, results }, ...(trainingCase.batchSize >= 2 ? [{ name, browserCase: { ...one, workers: 2 as const }, results }] : [])];
   });
+  // Each convolutional preset in one worker, then with "Use both cores" (recorded only where the page split its batches).
   for (const [c, row] of (report.conv?.rows ?? []).entries()) {
-    if (row.results.ours) timed.push({ name: row.name, browserCase: sized(convConfigs[c], row.results.ours.samplesPerSecond), results: row.results });
+    if (!row.results.ours) continue;
+    const one = sized(convConfigs[c], row.results.ours.samplesPerSecond);
+    timed.push({ name: row.name, browserCase: one, results: row.results }, { name: row.name, browserCase: { ...one, workers: 2 }, results: row.results, onlySplit: true });
   }
   log('Timing the training worker in headless Chromium…');
   const result = await timeInBrowser(timed.map((t) => t.browserCase), log);
   report.browser = { userAgent: result.userAgent, kernels: result.kernels };
-  timed.forEach(({ name, browserCase, results }, c) => {
+  timed.forEach(({ name, browserCase, results, onlySplit }, c) => {
     const timing = trainingTiming(result.samples[c], result.seconds[c]);
     const impl = browserCase.workers === 2 ? 'ours-browser-2w' : 'ours-browser';
-    if (browserCase.workers === 2 && result.workers[c] !== 2) log(`${name}  ${impl}: the page trained in ${result.workers[c]} worker`);
+    if (browserCase.workers === 2 && result.workers[c] !== 2) {
+      log(`${name}  ${impl}: the page trained in ${result.workers[c]} worker`);
+      if (onlySplit) return;
+    }
     results[impl] = timing;
     log(`${name}  ${impl}: ${summary(timing)}`);
   });

@@ -7,7 +7,7 @@
  * each in a fresh profile, and says how many workers each run trained in. In the same run PyTorch trains the same network and recipe with the preset's
  * PyTorch export (model.py and train.py, from the playground's initialisation) at 1 and at
  * 2 threads; its time is the training seconds train.py reports up to the first epoch whose
- * test accuracy reaches 99.0%, the faster of the two. Prints one line with both and the load.
+ * test accuracy reaches 99.0%, the faster of the two. Prints one line with both and the load, and when each page run began training.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,8 @@ interface TimeToTarget {
 interface PageRun extends TimeToTarget {
   bothCores: boolean;
   workers: string;
+  /** Seconds from the click until the status first says an epoch is training (the data loaded, the run built). */
+  trainingFrom: number;
 }
 
 async function timeOnPage(toggleBothCores: boolean): Promise<PageRun> {
@@ -53,6 +55,9 @@ async function timeOnPage(toggleBothCores: boolean): Promise<PageRun> {
     if (toggleBothCores) await bothCores.setChecked(!(await bothCores.isChecked()));
     const on = await bothCores.isChecked();
     const started = performance.now();
+    const training = page
+      .waitForFunction(() => /^Training epoch/.test(document.querySelector('[role="status"]')?.textContent ?? ''), undefined, { polling: 50, timeout: PAGE_TIMEOUT_MS })
+      .then(() => (performance.now() - started) / 1000);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     // Every test accuracy the page states: the status after an epoch and the evaluation panel.
     const handle = await page.waitForFunction(
@@ -67,12 +72,13 @@ async function timeOnPage(toggleBothCores: boolean): Promise<PageRun> {
       { polling: 100, timeout: PAGE_TIMEOUT_MS },
     );
     const seconds = (performance.now() - started) / 1000;
+    const trainingFrom = await training;
     const { reached, best } = (await handle.jsonValue()) as { reached: boolean; best: number };
     const status = page.getByRole('status').filter({ hasText: /^(Finished|Stopped|The run diverged)/ });
     await status.waitFor({ timeout: PAGE_TIMEOUT_MS });
     const workers = /Trained in (one|two) workers?|Two workers; the second did \d+% of second halves/.exec((await status.textContent()) ?? '')?.[0] ?? 'one worker';
     await context.close();
-    return { seconds: reached ? seconds : null, best, elapsed: seconds, bothCores: on, workers };
+    return { seconds: reached ? seconds : null, best, elapsed: seconds, bothCores: on, workers, trainingFrom };
   });
 }
 
@@ -136,7 +142,12 @@ async function main(): Promise<void> {
   const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
   console.log(
     `time to ${TARGET_PERCENT.toFixed(1)}% test accuracy, ${PRESET_NAME}: ` +
-      pages.map((page, i) => `page ${describe(page)} from Train (${i === 0 ? 'as it opens' : 'switched'}: "Use both cores" ${page.bothCores ? 'on' : 'off'}, ${page.workers.toLowerCase().replace('trained in ', '')}); `).join('') +
+      pages
+        .map(
+          (page, i) =>
+            `page ${describe(page)} from Train, training from ${page.trainingFrom.toFixed(1)} s (${i === 0 ? 'as it opens' : 'switched'}: "Use both cores" ${page.bothCores ? 'on' : 'off'}, ${page.workers.toLowerCase().replace('trained in ', '')}); `,
+        )
+        .join('') +
       `${torch}, training only; ` +
       `load ${load(loadBefore)} → ${load(loadavg())}`,
   );
