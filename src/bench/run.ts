@@ -169,8 +169,8 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
     })),
     kernels: options.cases.length === 0 && !convOnly ? MATMUL_SHAPES.map((shape) => ({ shape })) : [],
   };
-  // The convolutional presets, unless --case asked for dense cases only.
-  const convConfigs: Config[] = options.cases.length === 0 ? CONV_CASES.map((c) => parseConfig(readFileSync(c.preset, 'utf8'))) : [];
+  // The convolutional presets, unless --case asked for dense cases only or --only for the responsiveness alone.
+  const convConfigs: Config[] = options.cases.length === 0 && options.only !== 'responsiveness' ? CONV_CASES.map((c) => parseConfig(readFileSync(c.preset, 'utf8'))) : [];
   if (convConfigs.length > 0) {
     report.conv = {
       rows: CONV_CASES.map((c, i) => ({ ...c, optimizer: convConfigs[i].optimizer, batchSize: convConfigs[i].batchSize, results: {} })),
