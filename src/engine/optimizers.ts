@@ -1,7 +1,7 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
 import type { Kernels } from './kernels.ts';
 import type { WasmArena } from './wasm/arena.ts';
-import { arenasFor, StagedGroups, TABLED_GAPS, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
+import { arenasFor, StagedGroups, TABLED_GAPS, type StagedGroup, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
 /**
  * Parameters and their gradients, as the optimizer sees them: it knows nothing
@@ -78,7 +78,7 @@ function addInto(into: Float32Array, from: Float32Array | null | undefined): voi
 class GroupKernels<K> {
   readonly kernels: (K | null)[];
   private readonly staging: StagedGroups | null;
-  private readonly staged: (StagedGroups['groups'][number] | null)[];
+  private readonly staged: (StagedGroup | null)[];
 
   /** `arenas`: arenasFor(groups), taken once by the optimizer (it releases them). */
   constructor(

@@ -309,8 +309,9 @@ const CLEAR_GAP = 1.25;
  * this thread (`local`, a replica on the same exchange). Both give the same bits, so choosing
  * changes only the time. Each batch is timed from start to finish (shard 0 included).
  * - The second worker starts cold: its code reaches full speed only after a few dozen batches
- *   (CNN (fast) in Node: 37 ms, then 8, 4, 2.4 ms, 1.8 ms from the 20th on), so it takes the
- *   first WARM_UP batches, and only the second half of them count towards its time.
+ *   (CNN (fast) in Node, src/bench/shard-batches.ts: the first 10–24 ms, the 6th to 20th 2.0–2.6 ms,
+ *   from the 200th on 1.3–1.5 ms), so it takes the first WARM_UP batches, and only the second
+ *   half of them count towards its time.
  * - The place in use is timed every batch (a moving average); the other keeps the time its
  *   last probe measured. A probe's first batch is not counted (a place that has been idle starts
  *   with cold caches) and the mean of the others replaces that place's time: one slow batch
