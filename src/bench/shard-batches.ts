@@ -1,12 +1,14 @@
 /**
  * `npx tsx src/bench/shard-batches.ts [--preset cnn-fast] [--samples 12000] [--rounds 3]`: where the
  * time of a batch split between two threads goes, in Node on real MNIST. Each round trains one epoch
- * of `samples` samples four ways, one after another: in one thread; split, every second half in a
+ * of `samples` samples five ways, one after another: in one thread; in one thread in batches of half
+ * the size, whose batches take what a split batch would if the hand-overs and copies cost nothing (half
+ * the rows, a whole optimizer step), hence the most a split can gain; split, every second half in a
  * second thread; split, every second half in this thread (the replica the trainer falls back on);
- * and a one-thread training in another process, alone and then two at once, which shows how much
- * each core slows while the other works too. Prints each run's training seconds and its optimizer steps' share;
- * for the second thread, the mean milliseconds from a batch's start to its end over ranges of
- * batches, where its warm-up shows.
+ * and a one-thread training in another process, alone and then two at once, which shows what the
+ * two cores give two independent trainings (the sum of their speeds against one alone). Prints each
+ * run's training seconds and its optimizer steps' share; for the second thread, the mean milliseconds
+ * from a batch's start to its end over ranges of batches, where its warm-up shows.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -40,7 +42,7 @@ for (const kind of [Sgd, Momentum, Adam]) {
 }
 
 /** Trains one epoch; `peer` makes the split's second halves. Returns milliseconds of training and of optimizer steps, and each batch's start-to-end milliseconds. */
-function train(peer?: (network: TrainingRun['network']) => ShardPeer): { ms: number; stepMs: number; batches: number[] } {
+function train(peer?: (network: TrainingRun['network']) => ShardPeer, batchSize = config.batchSize): { ms: number; stepMs: number; batches: number[] } {
   const batches: number[] = [];
   let began = 0;
   const timed = (inner: ShardPeer): ShardPeer => ({
@@ -49,7 +51,7 @@ function train(peer?: (network: TrainingRun['network']) => ShardPeer): { ms: num
     share: (sums) => inner.share(sums),
     finish: () => (inner.finish(), batches.push(performance.now() - began)),
   });
-  const run = new TrainingRun(config, data, createRng(config.seed), { now: () => performance.now(), shardPeer: peer && ((network) => timed(peer(network))) });
+  const run = new TrainingRun({ ...config, batchSize }, data, createRng(config.seed), { now: () => performance.now(), shardPeer: peer && ((network) => timed(peer(network))) });
   stepMs = 0;
   const started = performance.now();
   while (run.step(1e9).type === 'trained');
@@ -82,13 +84,21 @@ if (values.one) {
   console.log(`${preset}: one epoch of ${samples} samples, ${rounds} rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; commit ${execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim()}`);
   const thread: ShardThread = await startShardThread();
   for (let round = 1; round <= rounds; round++) {
-    console.log(line(`round ${round}, one thread`, train()));
+    const one = train();
+    console.log(line(`round ${round}, one thread`, one));
+    const halves = train(undefined, config.batchSize >> 1);
+    console.log(`${line(`round ${round}, one thread in batches of ${config.batchSize >> 1}`, halves)}: at most ${((2 * one.ms) / halves.ms).toFixed(2)}× one thread for a split`);
     const remote = train((network) => thread.open(network, config.batchSize));
     console.log(`${line(`round ${round}, second thread`, remote)}; ms a batch, batches ${byRange(remote.batches)}`);
     console.log(line(`round ${round}, both halves here`, train((network) => inProcessPeer(network, config.batchSize))));
     const alone = await oneThreadElsewhere();
     const both = await Promise.all([0, 1].map(() => oneThreadElsewhere()));
-    console.log(`round ${round}, one-thread training in another process: alone ${alone} s; two at once ${both.join(' s, ')} s`);
+    // What two independent trainings get from the two cores: the sum of their speeds, against one alone.
+    const machine = both.reduce((sum, seconds) => sum + Number(alone) / Number(seconds), 0);
+    console.log(
+      `round ${round}, one-thread training in another process: alone ${alone} s; two at once ${both.join(' s, ')} s: ` +
+        `the two cores give ${machine.toFixed(2)}× one; the split ${(one.ms / remote.ms).toFixed(2)}×`,
+    );
   }
   thread.close();
   console.log(`load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
