@@ -23,6 +23,8 @@ test('keyboard only: skip link, Train, Pause, Resume and Stop keep the focus on 
   const status = page.getByRole('status').filter({ hasText: /^(Ready|Training|Starting|Loading|Paused|Pausing|Stopped)/ });
 
   // The first Tab reaches the skip link, which shows itself; Enter moves focus to the controls.
+  // A Tab pressed before the app has drawn its page would find nothing to focus yet.
+  await expect(status).toBeVisible();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to training controls' });
   await expect(skip).toBeFocused();
