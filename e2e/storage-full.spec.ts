@@ -30,7 +30,7 @@ test('a dataset that does not fit in this browser’s storage is refused with ho
     await form.getByLabel('IDX files').setInputFiles(files);
     await form.getByRole('button', { name: 'Add IDX dataset' }).click();
   };
-  // 1.0 MB and 2.3 MB against a 3 MB quota: either fits alone, not both.
+  // 1.0 MB and 2.4 MB against a 3 MB quota: either fits alone, not both.
   await add('Small', set('small', 1400));
   await expect(page.getByRole('radio', { name: /^Small/ })).toBeChecked();
   await add('Large', set('large', 3200));
