@@ -1,0 +1,2 @@
+/** See fuse-wat.mjs. */
+export function fuseMultiplyAdds(text: string): { text: string; count: number };
