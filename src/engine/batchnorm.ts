@@ -1,7 +1,7 @@
 import type { BatchNormSpec, Layer, Mode, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import { runSteps, type BatchSteps } from './batch-sums.ts';
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import type { ParamGroup } from './optimizers.ts';
 import { batchNormKernelModule, WasmBatchNorm } from './wasm/batchnorm-kernels.ts';
 
@@ -11,7 +11,7 @@ export const BATCHNORM_EPSILON = 1e-5;
 
 /** Whether batch normalisation over inputs of `inputShape` runs its passes on the SIMD kernels (its channels come in fours). */
 export function usesWasmBatchNorm(inputShape: Shape, kernels: Kernels): boolean {
-  return kernels === 'wasm' && inputShape[2] % 4 === 0 && batchNormKernelModule() !== null;
+  return inWasm(kernels) && inputShape[2] % 4 === 0 && batchNormKernelModule() !== null;
 }
 
 /**

@@ -6,29 +6,33 @@ import type { Kernels } from './kernels.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
 import { Trainer } from './train.ts';
+import { fusesMultiplyAdd } from './wasm/features.ts';
+
+/** CNN (fast): conv 5×5 same, max pool 2, momentum, batch 16. */
+const CNN_FAST = {
+  layers: [
+    { type: 'input', shape: [28, 28, 1] },
+    { type: 'conv2d', filters: 8, kernel_size: 5, padding: 'same', activation: 'ReLU' },
+    { type: 'maxpool2d', pool_size: 2 },
+    { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
+    { type: 'maxpool2d', pool_size: 2 },
+    { type: 'dense', units: 32, activation: 'ReLU' },
+    { type: 'dense', units: 10, activation: 'Softmax' },
+  ],
+  optimizer: 'momentum', learning_rate: 0.01, momentum: 0.9, batch_size: 16, init: 'he', seed: 1,
+};
 
 /**
  * Convolutional networks train to the same bits, run after run and commit after commit:
  * the SHA-256 of every layer's weights and biases after training, pinned as the engine
- * computed them at commit 3ba1d5f. Moving work between TypeScript and WebAssembly must
+ * computed them at commit 3ba1d5f (the fused kernels' when they came). Moving work between TypeScript and WebAssembly must
  * keep each sum's order and each rounding, so a changed digest means a changed result,
  * to be explained here.
  */
 const CASES: [string, object, Kernels, string][] = [
   [
     'CNN (fast): conv 5×5 same, max pool 2, momentum, batch 16',
-    {
-      layers: [
-        { type: 'input', shape: [28, 28, 1] },
-        { type: 'conv2d', filters: 8, kernel_size: 5, padding: 'same', activation: 'ReLU' },
-        { type: 'maxpool2d', pool_size: 2 },
-        { type: 'conv2d', filters: 16, kernel_size: 5, padding: 'same', activation: 'ReLU' },
-        { type: 'maxpool2d', pool_size: 2 },
-        { type: 'dense', units: 32, activation: 'ReLU' },
-        { type: 'dense', units: 10, activation: 'Softmax' },
-      ],
-      optimizer: 'momentum', learning_rate: 0.01, momentum: 0.9, batch_size: 16, init: 'he', seed: 1,
-    },
+    CNN_FAST,
     'wasm',
     '575ff5df3bf13a8dff5f4878fb9c8611759b44896e2095ce76238d7fd348a494',
   ],
@@ -61,6 +65,12 @@ const CASES: [string, object, Kernels, string][] = [
     },
     'ts',
     'baf1f069fa74a9d0ec68ed660c49d59a81ca152cf5ee42a8b21faad18fb682bf',
+  ],
+  [
+    'CNN (fast) on the fused kernels: pinned where this CPU fuses a multiply-add; elsewhere they give the plain kernels\' bits',
+    CNN_FAST,
+    'fused',
+    fusesMultiplyAdd() ? 'a26cc3a36ae309abd6b6fd9ec3931d73f844bbfcd1f8b9681107808aa8f6ed45' : '575ff5df3bf13a8dff5f4878fb9c8611759b44896e2095ce76238d7fd348a494',
   ],
 ];
 

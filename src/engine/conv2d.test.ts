@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
+import { KERNELS } from './kernels.ts';
 import type { Conv2DSpec, Padding, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import { createRng } from './rng.ts';
+import { fusesMultiplyAdd } from './wasm/features.ts';
 
 /** The convolution written as its definition, in float64, one output at a time. */
 function reference(spec: Conv2DSpec, input: Float64Array, rows: number, delta: Float64Array) {
@@ -52,7 +54,37 @@ function reference(spec: Conv2DSpec, input: Float64Array, rows: number, delta: F
  * then adds the sample's sum to the total, sample after sample; ∂b sums all positions
  * in order; ∂x adds δ·w to each input position by position, filter after filter.
  */
-function float32InOrder(spec: Conv2DSpec, input: Float32Array, rows: number, delta: Float32Array) {
+/** sum + a·b with a multiply and an add, each rounded to float32. */
+function separateMultiplyAdd(a: number, b: number, sum: number): number {
+  return Math.fround(sum + Math.fround(a * b));
+}
+
+/** sum + a·b rounded once to float32, as a fused multiply-add gives it (a, b and sum float32s). */
+function fusedMultiplyAdd(a: number, b: number, sum: number): number {
+  const product = a * b; // exact: 24 + 24 bits fit in a double's 53
+  const total = sum + product;
+  // The double sum's own rounding error (two-sum): zero where it is exact.
+  const back = total - sum;
+  const error = sum - (total - back) + (product - back);
+  const rounded = Math.fround(total);
+  // Rounding the double sum again can only go wrong where it lies exactly halfway between two floats.
+  const other = 2 * total - rounded;
+  if (error === 0 || rounded === total || Math.fround(other) !== other) return rounded;
+  return error > 0 ? Math.max(rounded, other) : Math.min(rounded, other);
+}
+
+it('the reference multiply-adds round as a multiply and an add, and as one fused step', () => {
+  const [a, sum] = [1 + 2 ** -12, -(1 + 2 ** -11)];
+  expect(separateMultiplyAdd(a, a, sum)).toBe(0);
+  expect(fusedMultiplyAdd(a, a, sum)).toBe(2 ** -24);
+  // a² is halfway between two floats: a tie goes to the even one, and a sum too small for
+  // the double total still decides the rounding.
+  expect(fusedMultiplyAdd(a, a, 0)).toBe(1 + 2 ** -11);
+  expect(fusedMultiplyAdd(a, a, 2 ** -60)).toBe(1 + 2 ** -11 + 2 ** -23);
+  expect(fusedMultiplyAdd(a, a, -(2 ** -60))).toBe(1 + 2 ** -11);
+});
+
+function float32InOrder(spec: Conv2DSpec, input: Float32Array, rows: number, delta: Float32Array, multiplyAdd = separateMultiplyAdd) {
   const f32 = Math.fround;
   const [height, width, channels] = spec.inputShape;
   const { kernelSize: k, stride, padding, filters, weights, biases } = spec;
@@ -85,8 +117,8 @@ function float32InOrder(spec: Conv2DSpec, input: Float32Array, rows: number, del
               for (let c = 0; c < channels; c++) {
                 const w = f * fieldSize + (ky * k + kx) * channels + c;
                 const value = i < 0 ? 0 : input[i + c];
-                sum = f32(sum + f32(value * weights[w]));
-                sampleSums[w] = f32(sampleSums[w] + f32(value * delta[out + f]));
+                sum = multiplyAdd(value, weights[w], sum);
+                sampleSums[w] = multiplyAdd(value, delta[out + f], sampleSums[w]);
               }
             }
           }
@@ -99,7 +131,7 @@ function float32InOrder(spec: Conv2DSpec, input: Float32Array, rows: number, del
             for (let c = 0; c < channels; c++) {
               for (let f = 0; f < filters; f++) {
                 const w = f * fieldSize + (ky * k + kx) * channels + c;
-                inputDelta[i + c] = f32(inputDelta[i + c] + f32(delta[out + f] * weights[w]));
+                inputDelta[i + c] = multiplyAdd(delta[out + f], weights[w], inputDelta[i + c]);
               }
             }
           }
@@ -141,7 +173,7 @@ const CASES: [Shape, number, number, number, Padding][] = [
 ];
 
 describe('Conv2D against a float64 reference', () => {
-  for (const kernels of ['ts', 'wasm'] as const) {
+  for (const kernels of KERNELS) {
     for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
       it(`${inputShape.join('×')} → ${filters} filters ${kernelSize}×${kernelSize} stride ${stride} ${padding} (${kernels})`, () => {
         const rng = createRng(kernelSize * 31 + filters);
@@ -173,9 +205,13 @@ describe('Conv2D against a float64 reference', () => {
   }
 
   // The kernels may group their work in any way, but each sum must add its terms in
-  // this order and round after each multiply and each add, so that training gives the
-  // same bits whichever way the kernels are blocked (see conv-regression.test.ts).
-  it('sums every output and gradient of the WebAssembly kernels in a fixed order, bit for bit', () => {
+  // this order and round after each multiply and each add ('wasm'), or once after each
+  // multiply-add ('fused', where this CPU fuses them), so that training gives the same
+  // bits whichever way the kernels are blocked (see conv-regression.test.ts).
+  it.each([
+    ['wasm', separateMultiplyAdd],
+    ['fused', fusesMultiplyAdd() ? fusedMultiplyAdd : separateMultiplyAdd],
+  ] as const)('sums every output and gradient of the %s kernels in a fixed order, bit for bit', (kernels, multiplyAdd) => {
     for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
       const rng = createRng(kernelSize * 13 + filters);
       const fieldSize = kernelSize * kernelSize * inputShape[2];
@@ -186,14 +222,14 @@ describe('Conv2D against a float64 reference', () => {
       };
       const rows = 3;
       const input = new Float32Array(rows * shapeSize(inputShape)).map(() => (rng.next() < 0.3 ? 0 : rng.next()));
-      const layer = new Conv2D({ ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() }, 'wasm');
+      const layer = new Conv2D({ ...spec, weights: spec.weights.slice(), biases: spec.biases.slice() }, kernels);
       const z = layer.forward(input, rows).slice();
       const outputSize = shapeSize(layer.outputShape);
       const delta = new Float32Array(rows * outputSize).map(() => rng.next() - 0.5);
       layer.delta.set(delta);
       const inputDelta = new Float32Array(rows * shapeSize(inputShape));
       layer.backward(input, rows, inputDelta);
-      const expected = float32InOrder(spec, input, rows, delta);
+      const expected = float32InOrder(spec, input, rows, delta, multiplyAdd);
       const bits = (values: Float32Array) => new Uint32Array(values.slice().buffer);
       expect(bits(z.subarray(0, rows * outputSize))).toEqual(bits(expected.z));
       expect(bits(layer.gradWeights)).toEqual(bits(expected.gradWeights));
@@ -202,7 +238,7 @@ describe('Conv2D against a float64 reference', () => {
     }
   });
 
-  it('applies ReLU in the kernels bit for bit as the TypeScript ReLU does, −0 and exact zeros included', () => {
+  it.each(['wasm', 'fused'] as const)('applies ReLU in the %s kernels bit for bit as the TypeScript ReLU does, −0 and exact zeros included', (kernels) => {
     for (const [inputShape, filters, kernelSize, stride, padding] of CASES) {
       const rng = createRng(kernelSize * 17 + filters);
       const fieldSize = kernelSize * kernelSize * inputShape[2];
@@ -218,10 +254,10 @@ describe('Conv2D against a float64 reference', () => {
       const spec = (activation: 'ReLU' | 'Linear'): Conv2DSpec => ({ type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights, biases });
       const rows = 3;
       const input = new Float32Array(rows * shapeSize(inputShape)).map(() => (rng.next() < 0.3 ? 0 : rng.next()));
-      const linear = new Conv2D(spec('Linear'), 'wasm').forward(input, rows).slice();
+      const linear = new Conv2D(spec('Linear'), kernels).forward(input, rows).slice();
       ACTIVATION_FUNCTIONS.ReLU.forward(linear, linear, linear.length, filters);
-      const fused = new Conv2D(spec('ReLU'), 'wasm').forward(input, rows);
-      expect(new Uint32Array(fused.slice(0, linear.length).buffer)).toEqual(new Uint32Array(linear.buffer));
+      const withRelu = new Conv2D(spec('ReLU'), kernels).forward(input, rows);
+      expect(new Uint32Array(withRelu.slice(0, linear.length).buffer)).toEqual(new Uint32Array(linear.buffer));
     }
   });
 

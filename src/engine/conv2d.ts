@@ -1,6 +1,6 @@
 import type { Activation } from './config.ts';
 import { Dense } from './dense.ts';
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import type { Conv2DSpec, Layer, Padding, Shape } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
@@ -79,8 +79,8 @@ export class Conv2D implements Layer {
     this.weights = spec.weights;
     this.biases = spec.biases;
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
-    if (kernels === 'wasm') {
-      const module = convKernelModule();
+    if (inWasm(kernels)) {
+      const module = convKernelModule(kernels === 'fused');
       if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
       this.wasm = new WasmConvKernels(
         { height, width, channels, filters, kernelSize: k, stride, outHeight: rows.out, outWidth: columns.out, padTop: rows.before, padLeft: columns.before },

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Dense, transpose } from './dense.ts';
 import type { DenseSpec as LayerSpec } from './layer.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
+import { kernelModule } from './wasm/dense-kernels.ts';
+import { fusesMultiplyAdd } from './wasm/features.ts';
 import { createRng } from './rng.ts';
 
 function randomSpec(inputs: number, outputs: number, seed: number): LayerSpec {
@@ -52,16 +54,19 @@ function outputMajorGradient(layer: Dense): Float32Array {
   return layer.sparseInput ? transpose(layer.gradWeights, layer.inputs, layer.outputs) : layer.gradWeights;
 }
 
-/** Every way a layer can compute: dense input in TypeScript or WebAssembly, sparse input (TypeScript only). */
+/** Every way a layer can compute: dense input in TypeScript or WebAssembly (either path), sparse input (TypeScript only). */
 const PATHS: [sparse: boolean, kernels: Kernels][] = [
   [false, 'ts'],
   [false, 'wasm'],
+  [false, 'fused'],
   [true, 'ts'],
 ];
 
 describe('Dense', () => {
-  it('has the WebAssembly kernels in Node', () => {
-    expect(bestKernels()).toBe('wasm');
+  it('has the WebAssembly kernels in Node, relaxed SIMD included, and fuses where this CPU does', () => {
+    expect(kernelModule()).not.toBeNull();
+    expect(kernelModule(true)).not.toBeNull();
+    expect(bestKernels()).toBe(fusesMultiplyAdd() ? 'fused' : 'wasm');
   });
 
   // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode.

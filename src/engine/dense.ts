@@ -1,6 +1,6 @@
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import type { Activation } from './config.ts';
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import type { DenseSpec, Layer, Shape } from './layer.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
 import { kernelModule, WasmDenseKernels } from './wasm/dense-kernels.ts';
@@ -97,7 +97,7 @@ export class Dense implements Layer {
     this.activation = spec.activation;
     this.inputShape = inputShape ?? [1, 1, spec.inputs];
     this.outputShape = [1, 1, spec.outputs];
-    if (kernels === 'wasm' && sparseInput) {
+    if (inWasm(kernels) && sparseInput) {
       this.sparseWasm = new WasmSparseLayer(spec.inputs, spec.outputs, SPARSE_WASM_ROWS);
       this.sparseWasm.weights.set(transpose(spec.weights, spec.outputs, spec.inputs));
       this.sparseWasm.biases.set(spec.biases);
@@ -115,8 +115,8 @@ export class Dense implements Layer {
     this.bucketEnd = new Int32Array(sparseInputs);
     this.gradientRows = new Int32Array(sparseInputs);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
-    if (kernels === 'wasm' && !sparseInput) {
-      const module = kernelModule();
+    if (inWasm(kernels) && !sparseInput) {
+      const module = kernelModule(kernels === 'fused');
       if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
       this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, module);
     }

@@ -1,15 +1,40 @@
+import { convKernelModule } from './wasm/conv-kernels.ts';
 import { kernelModule } from './wasm/dense-kernels.ts';
+import { fusesMultiplyAdd, simdRuns } from './wasm/features.ts';
 
 /**
- * Which code runs the dense layers' products: WebAssembly SIMD ('wasm', see
- * wasm/kernels.wat), or the TypeScript loops ('ts'), which are the reference the
- * kernels are tested against and the fallback where WebAssembly SIMD is missing.
- * With 'wasm', the sparse first layer keeps its parameters in WebAssembly memory,
+ * Which code runs the dense and convolutional layers' products:
+ * - 'fused': WebAssembly SIMD whose running sums are fused multiply-adds (relaxed SIMD's
+ *   `f32x4.relaxed_madd`, one rounding per step): fastest where the CPU has them;
+ * - 'wasm': the same kernels with a multiply and an add (wasm/kernels.wat, conv-kernels.wat);
+ * - 'ts': the TypeScript loops, the reference the kernels are tested against and the
+ *   fallback where WebAssembly SIMD is missing.
+ * The three sum in the same order; 'fused' rounds differently, so a seed trains to the
+ * same bits only on the same path (which the status and the model file name).
+ * With WebAssembly, the sparse first layer keeps its parameters in WebAssembly memory,
  * where the optimizer's kernels (wasm/optimizer-kernels.wat) update them in place.
  */
-export type Kernels = 'wasm' | 'ts';
+export type Kernels = 'fused' | 'wasm' | 'ts';
 
-/** 'wasm' where this runtime can run the kernels, else 'ts'. */
+export const KERNELS: readonly Kernels[] = ['fused', 'wasm', 'ts'];
+
+/** Whether these kernels run in WebAssembly (either SIMD path). */
+export function inWasm(kernels: Kernels): boolean {
+  return kernels !== 'ts';
+}
+
+/**
+ * 'fused' where this runtime has relaxed SIMD and the CPU rounds its multiply-add once,
+ * else 'wasm' where it runs WebAssembly SIMD, else 'ts'.
+ */
 export function bestKernels(): Kernels {
-  return kernelModule() ? 'wasm' : 'ts';
+  if (!simdRuns()) return 'ts';
+  return fusesMultiplyAdd() ? 'fused' : 'wasm';
+}
+
+/** Whether `kernels` can run here. */
+export function kernelsRunHere(kernels: Kernels): boolean {
+  if (kernels === 'ts') return true;
+  if (kernels === 'wasm') return kernelModule() !== null && convKernelModule() !== null;
+  return kernelModule(true) !== null && convKernelModule(true) !== null;
 }

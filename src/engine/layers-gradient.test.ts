@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Kernels } from './kernels.ts';
+import { KERNELS, type Kernels } from './kernels.ts';
 import type { LayerDescription, Mode, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import { LOSS_FUNCTIONS } from './losses.ts';
@@ -114,7 +114,7 @@ function gradientCheck({ input: shape, layers, mode = 'training' }: Case, kernel
 }
 
 describe('gradients of every layer type and position agree with central differences', () => {
-  for (const kernels of ['ts', 'wasm'] as const) {
+  for (const kernels of KERNELS) {
     for (const testCase of CASES) {
       it(`${testCase.name} (${kernels})`, () => {
         const { worst, skipped } = gradientCheck(testCase, kernels);

@@ -2,7 +2,7 @@ import { ACTIVATION_FUNCTIONS } from './activations.ts';
 import { runSteps, type BatchSteps } from './batch-sums.ts';
 import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activation, type Optimizer as OptimizerKind } from './config.ts';
 import { Dense } from './dense.ts';
-import { bestKernels, type Kernels } from './kernels.ts';
+import { bestKernels, inWasm, type Kernels } from './kernels.ts';
 import { formatShape, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Mode, type Shape } from './layer.ts';
 import { initialSpec, kindOf, outputShapeOf, specKind } from './layer-kinds.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
@@ -256,7 +256,7 @@ export class Network<L extends Layer = Layer> {
 
 /** Values the optimizer's staged copies of `parameters` parameters take (their params, grads and another shard's grads), where it stages them. */
 function stagedCopies(parameters: number, optimizer: OptimizerKind, kernels: Kernels): number {
-  return kernels === 'wasm' && optimizer !== 'sgd' ? 3 * parameters : 0;
+  return inWasm(kernels) && optimizer !== 'sgd' ? 3 * parameters : 0;
 }
 
 function allFinite(values: Float32Array): boolean {

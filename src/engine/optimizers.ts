@@ -1,5 +1,5 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import type { WasmArena } from './wasm/arena.ts';
 import { arenasFor, StagedGroups, TABLED_GAPS, type StagedGroup, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
@@ -90,7 +90,7 @@ class GroupKernels<K> {
     make: (arena: WasmArena, params: Float32Array, grads: Float32Array, l2: number) => K,
   ) {
     const loose = groups.filter((_, index) => eager(index) && !arenas[index]);
-    this.staging = kernels === 'wasm' ? StagedGroups.stage(loose, slots) : null;
+    this.staging = inWasm(kernels) ? StagedGroups.stage(loose, slots) : null;
     this.staged = groups.map((group) => this.staging?.groups[loose.indexOf(group)] ?? null);
     this.kernels = groups.map((group, index) => {
       if (!eager(index)) return null;

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import type { AvgPool2DSpec, FlattenSpec, Layer, MaxPool2DSpec, Shape } from './layer.ts';
 import { shapeSize } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
@@ -11,7 +11,7 @@ export function poolOutputShape([height, width, channels]: Shape, poolSize: numb
 
 /** Whether a max pool on inputs of `inputShape` runs its forward pass on the SIMD kernel (its channels come in fours). */
 export function usesWasmMaxPool(inputShape: Shape, kernels: Kernels): boolean {
-  return kernels === 'wasm' && inputShape[2] % 4 === 0 && poolKernelModule() !== null;
+  return inWasm(kernels) && inputShape[2] % 4 === 0 && poolKernelModule() !== null;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Dataset } from './dataset.ts';
 import type { LayerSpec } from './layer.ts';
 import { SlicedEvaluation, type BatchWatcher, type Evaluation, type OtherHalf } from './metrics.ts';
+import type { Kernels } from './kernels.ts';
 import { EVALUATION_BATCH, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { ShardPeer } from './shards.ts';
@@ -66,6 +67,8 @@ export interface RunOptions {
   shardPeer?: (network: Network) => ShardPeer | null;
   /** Continue training this network (a fine-tuning) instead of building one from the config. */
   network?: Network;
+  /** The kernels a network built from the config runs on; the best this runtime has by default. */
+  kernels?: Kernels;
   /** Train the samples in the data's order, not shuffled (a fine-tuning's mixed batches). */
   inOrder?: boolean;
   /** Told of each batch of each epoch's test evaluation, as it runs (see BatchWatcher). */
@@ -103,7 +106,7 @@ export class TrainingRun {
   /** Builds the network from the config with `rng` (or takes `options.network`); `rng` then drives the shuffles, dropout and augmentation. */
   constructor(config: Config, data: Dataset, rng: Rng, options: RunOptions = {}) {
     this.config = config;
-    this.network = options.network ?? Network.forConfig(config, rng);
+    this.network = options.network ?? Network.forConfig(config, rng, options.kernels);
     const split = splitValidation(data, config.samples, config.validation);
     const peer = options.shardPeer?.(this.network) ?? null;
     this.trainer = new Trainer(this.network, config, split.train, rng, options.now, peer, !options.inOrder);

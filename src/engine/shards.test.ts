@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMnistNode } from '../cli/node-mnist.ts';
 import { canShard, oneWorkerReason, SEED_CONFIG, type Config, type Optimizer } from './config.ts';
 import { copyImage, firstSamples } from './dataset.ts';
-import type { Kernels } from './kernels.ts';
+import { bestKernels, type Kernels } from './kernels.ts';
 import type { LayerDescription } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
@@ -200,7 +200,7 @@ describe('AdaptivePeer', () => {
     // 120 batches: after the warm-up, the faster place but for 3 every 64 + 3.
     expect(remoteFaster.peer.localBatches).toBe(3 + 3);
     expect(localFaster.peer.remoteBatches).toBe(24 + 3);
-    const alone = train(config({ batchSize: 8, samples: 960 }), 'wasm', true, 120, samplesFor(120));
+    const alone = train(config({ batchSize: 8, samples: 960 }), bestKernels(), true, 120, samplesFor(120));
     for (const { params } of [remoteFaster, localFaster]) expect(maxDifference(params, alone.params)).toBe(0);
   });
 

@@ -91,10 +91,12 @@ describe('two workers', () => {
   }, 60_000);
 
   it.each<[Optimizer, Kernels, boolean]>([
+    ['momentum', 'fused', false],
     ['adam', 'wasm', false],
     ['momentum', 'wasm', false],
     ['momentum', 'ts', false],
     ['adam', 'wasm', true],
+    ['adam', 'fused', true],
     ['momentum', 'ts', true],
   ])('train a convolutional network to the same weights, bit for bit, as one worker (%s, %s kernels, batch normalisation: %s)', (optimizer, kernels, normalised) => {
     const c = cnnConfig(optimizer, normalised);

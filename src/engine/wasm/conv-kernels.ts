@@ -1,5 +1,5 @@
 import { compileKernels } from './compile.ts';
-import { CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
+import { CONV_KERNELS_FUSED_WASM_BASE64, CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
 interface ConvKernelExports {
@@ -11,12 +11,16 @@ interface ConvKernelExports {
   reluBackward(z: number, d: number, count: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: { plain?: WebAssembly.Module | null; fused?: WebAssembly.Module | null } = {};
 
-/** The convolution kernels compiled for this runtime, or null where WebAssembly SIMD is missing. */
-export function convKernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileKernels(CONV_KERNELS_WASM_BASE64);
-  return compiled;
+/**
+ * The convolution kernels compiled for this runtime, or null where WebAssembly SIMD is missing;
+ * `fused`: their twin whose running sums are relaxed multiply-adds, null where relaxed SIMD is missing.
+ */
+export function convKernelModule(fused = false): WebAssembly.Module | null {
+  const which = fused ? 'fused' : 'plain';
+  if (compiled[which] === undefined) compiled[which] = compileKernels(fused ? CONV_KERNELS_FUSED_WASM_BASE64 : CONV_KERNELS_WASM_BASE64);
+  return compiled[which];
 }
 
 /** The geometry of one convolution, as Conv2D works it out. */

@@ -1,5 +1,5 @@
 import { compileKernels } from './compile.ts';
-import { KERNELS_WASM_BASE64 } from './kernels.generated.ts';
+import { KERNELS_FUSED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.ts';
 
 /** The exports of kernels.wat: pointers are byte offsets, sizes count floats, all padded (see there). */
 interface KernelExports {
@@ -8,12 +8,16 @@ interface KernelExports {
   weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: { plain?: WebAssembly.Module | null; fused?: WebAssembly.Module | null } = {};
 
-/** The dense and sparse products of kernels.wat, or null where they cannot run here (see compile.ts). */
-export function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileKernels(KERNELS_WASM_BASE64);
-  return compiled;
+/**
+ * The dense products of kernels.wat, or null where they cannot run here (see compile.ts);
+ * `fused`: its twin whose running sums are relaxed multiply-adds, null where relaxed SIMD is missing.
+ */
+export function kernelModule(fused = false): WebAssembly.Module | null {
+  const which = fused ? 'fused' : 'plain';
+  if (compiled[which] === undefined) compiled[which] = compileKernels(fused ? KERNELS_FUSED_WASM_BASE64 : KERNELS_WASM_BASE64);
+  return compiled[which];
 }
 
 const PAGE_BYTES = 65536;
