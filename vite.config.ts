@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -58,8 +59,26 @@ function staticHostHeaders(): Plugin {
   };
 }
 
+/**
+ * The page's own script sizes networks (config checks, engine/network.ts) but never runs one:
+ * training, evaluation and prediction run in the workers. So its build takes the kernels'
+ * modules without their bytes, some 13 kB of the first load: compileKernels answers null there,
+ * and a layer built on WebAssembly kernels would throw. The feature probes keep theirs, for
+ * bestKernels. Worker bundles, which `plugins` do not reach in a build, keep everything.
+ */
+function pageWithoutKernels(): Plugin {
+  return {
+    name: 'page-without-kernels',
+    apply: 'build',
+    load(id) {
+      if (!/\/src\/engine\/wasm\/[\w-]+\.generated\.ts$/.test(id) || /-probe\.generated\.ts$/.test(id)) return null;
+      return readFileSync(id, 'utf8').replace(/'[A-Za-z0-9+/=]+'/g, "''");
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), cspMeta(), staticHostHeaders()],
+  plugins: [react(), cspMeta(), staticHostHeaders(), pageWithoutKernels()],
   server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy('dev') } },
   preview: { headers: builtSiteHeaders },
   // onnx-proto's generated code runs on protobufjs's minimal runtime; version 8's has no eval
