@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadMnistNode } from '../src/cli/node-mnist.ts';
+import { bestKernels } from '../src/engine/kernels.ts';
 import { evaluate } from '../src/engine/metrics.ts';
 import { Network } from '../src/engine/network.ts';
 import { createRng } from '../src/engine/rng.ts';
@@ -61,4 +62,6 @@ test('"Use both cores" in the browser and the CLI on two threads save the same m
   const inCli = withoutSaveTime(readFileSync(join(folder, 'cli.json'), 'utf8'));
   expect({ ...(JSON.parse(inPage) as object), layers: null }).toEqual({ ...(JSON.parse(inCli) as object), layers: null });
   expect(inPage === inCli).toBe(true);
+  // Both name the kernels they trained on: the fastest this machine has, the same in Node and Chromium.
+  expect(JSON.parse(inPage)).toMatchObject({ kernels: bestKernels() });
 });

@@ -6,11 +6,13 @@ import { modelFileText } from '../export/onnx-import.ts';
 import { MAX_MODEL_FILE_BYTES, ModelError, parseModel, type LoadedModel } from '../formats/model-format.ts';
 
 export const USAGE = `usage:
-  npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--workers 1|2] [--out FILE]
+  npm run train -- --config FILE [--data DIR] [--epochs N] [--samples N] [--batch-size N] [--seed N] [--workers 1|2] [--kernels fused|wasm|ts] [--out FILE]
   npm run evaluate -- --model FILE [--data DIR]
   npm run export -- --model FILE --format onnx|pytorch|tfjs --out PATH
   (--workers 2: each batch split between two threads, the same weights as "Use both cores" in the browser;
    a network whose batches are too small to gain from it trains in one thread, as the browser does;
+   --kernels: the arithmetic, by default the fastest here (fused multiply-add where the CPU has it);
+   a seed gives the same weights again on the same kernels, as the model file records them;
    --data DIR: a folder with the four IDX files of an MNIST-like set, .gz or raw, and optionally labels.txt;
    --model FILE: a model saved by the app or by train --out (.json), or an ONNX file (.onnx) of a network for MNIST)`;
 

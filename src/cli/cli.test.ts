@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bestKernels } from '../engine/kernels.ts';
+import { fusesMultiplyAdd } from '../engine/wasm/features.ts';
 import { parseModel } from '../formats/model-format.ts';
 import { cliHere, cliProcess, type Outcome } from '../testing/cli-run.ts';
 
@@ -41,7 +43,8 @@ describe('npm run train', () => {
     expect(out[4]).toMatch(/^Epoch 2 \(/);
     expect(out[5]).toMatch(/^Total training time: \d+s \(\d+\.\d\ds\)$/);
     expect(out[6]).toMatch(/^Average time per epoch: \d+s \(\d+\.\d\ds\)$/);
-    expect(out[7]).toBe('Saving trained network...');
+    expect(out[7]).toBe(bestKernels() === 'fused' ? 'Kernels: fused multiply-add (WebAssembly relaxed SIMD).' : 'Kernels: WebAssembly SIMD.');
+    expect(out[8]).toBe('Saving trained network...');
     const report = reportOf(trained.stdout);
     expect(report).toHaveLength(28);
     expect(report[14]).toBe('Per-digit Metrics:');
@@ -54,6 +57,21 @@ describe('npm run train', () => {
     const printed = reportOf(trained.stdout)[27].match(/(\d+\.\d\d)%/)?.[1];
     expect(((model.metrics?.accuracy ?? NaN) * 100).toFixed(2)).toBe(printed);
     expect(model.metrics?.total).toBe(10_000);
+    expect(model.kernels).toBe(bestKernels());
+  });
+
+  it('trains on the kernels --kernels names and records them: fused and plain differ only where this CPU fuses', async () => {
+    const run = async (kernels: string) => {
+      const path = join(dir, `kernels-${kernels}.json`);
+      const outcome = await cli('train', '--config', smallConfig, '--samples', '300', '--epochs', '1', '--seed', '4', '--kernels', kernels, '--out', path);
+      expect(outcome.code).toBe(0);
+      return parseModel(readFileSync(path, 'utf8'));
+    };
+    const [fused, plain, loops] = [await run('fused'), await run('wasm'), await run('ts')];
+    expect([fused.kernels, plain.kernels, loops.kernels]).toEqual(['fused', 'wasm', 'ts']);
+    const weights = (model: typeof fused) => Array.from((model.layers[0] as { weights: Float32Array }).weights);
+    expect(weights(fused).some((value, i) => value !== weights(plain)[i])).toBe(fusesMultiplyAdd());
+    expect((await cli('train', '--config', smallConfig, '--kernels', 'gpu')).stderr).toBe('error: train: --kernels takes fused, wasm, ts, got "gpu"\n');
   });
 
   it('evaluate prints the same report for the saved model', async () => {

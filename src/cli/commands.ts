@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Config } from '../engine/config.ts';
 import { whyOneWorker } from '../engine/worker-gain.ts';
 import { evaluate, SlicedEvaluation } from '../engine/metrics.ts';
+import { bestKernels, KERNELS, kernelsRunHere, type Kernels } from '../engine/kernels.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { TrainingRun } from '../engine/run.ts';
@@ -83,10 +84,12 @@ export async function train(args: string[], print: Print): Promise<void> {
     out: { type: 'string' },
     data: { type: 'string' },
     workers: { type: 'string' },
+    kernels: { type: 'string' },
   });
   if (!flags.config) throw new UsageError('train: --config FILE is required (for example --config src/presets/seed.json)');
   const workers = integerFlag('workers', flags.workers) ?? 1;
   if (workers !== 1 && workers !== 2) throw new UsageError(`train: --workers takes 1 or 2, got ${workers}`);
+  const kernels = kernelsFlag(flags.kernels);
   if (flags.out) checkWritable(flags.out, 'the model');
   const overrides = defined({
     epochs: integerFlag('epochs', flags.epochs),
@@ -104,13 +107,23 @@ export async function train(args: string[], print: Print): Promise<void> {
   const thread = workers === 2 && !keepWhole ? await startShardThread() : null;
   if (thread) print('Training in two threads: each batch split in two halves.');
   try {
-    trainAndSave(config, data, flags.out, thread, print);
+    trainAndSave(config, data, flags.out, thread, kernels, print);
   } finally {
     thread?.close();
   }
 }
 
-function trainAndSave(config: Config, data: Data, out: string | undefined, thread: ShardThread | null, print: Print): void {
+function kernelsFlag(value: string | undefined): Kernels {
+  if (value === undefined) return bestKernels();
+  const kernels = KERNELS.find((name) => name === value);
+  if (!kernels) throw new UsageError(`train: --kernels takes ${KERNELS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!kernelsRunHere(kernels)) throw new UsageError(`train: the ${kernels} kernels do not run here (this Node.js lacks the WebAssembly features they need)`);
+  return kernels;
+}
+
+const KERNEL_NAMES: Record<Kernels, string> = { fused: 'fused multiply-add (WebAssembly relaxed SIMD)', wasm: 'WebAssembly SIMD', ts: 'TypeScript' };
+
+function trainAndSave(config: Config, data: Data, out: string | undefined, thread: ShardThread | null, kernels: Kernels, print: Print): void {
   let adaptive: AdaptivePeer | null = null;
   const test = data.test();
   const shardPeer = thread
@@ -119,7 +132,7 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
         return (adaptive = new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), () => performance.now()));
       }
     : undefined;
-  const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer });
+  const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer, kernels });
 
   print('Training network...');
   const bar = createProgressBar();
@@ -140,6 +153,7 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
     }
     if (step.type === 'finished') {
       formatTrainingTimes(seconds).forEach(print);
+      print(`Kernels: ${KERNEL_NAMES[kernels]}.`);
       const split = adaptive as AdaptivePeer | null;
       if (split) print(`The second thread computed ${split.remoteBatches} of ${split.remoteBatches + split.localBatches} second halves; this one the rest, when that was faster.`);
       if (step.kept) {
@@ -156,7 +170,7 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
   const evaluation = sliced.result();
   if (out) {
     print('Saving trained network...');
-    const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation, ...(data.record && { dataset: data.record }) });
+    const text = serializeModel({ config, layers: network.toLayerSpecs(), metrics: evaluation, kernels, ...(data.record && { dataset: data.record }) });
     try {
       writeFileSync(out, text);
     } catch (error) {

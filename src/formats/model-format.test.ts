@@ -136,6 +136,14 @@ describe('our model file', () => {
     expect(json.layers[0].weights).toHaveLength(784 * 16);
   });
 
+  it('names the kernels that trained it, when known, and reads them back', () => {
+    const saved = serializeModel({ config, layers: network.toLayerSpecs(), metrics, kernels: 'fused' });
+    expect(JSON.parse(saved).kernels).toBe('fused');
+    expect(parseModel(saved).kernels).toBe('fused');
+    expect('kernels' in JSON.parse(text)).toBe(false);
+    expect('kernels' in parseModel(text)).toBe(false);
+  });
+
   it('saves a model without metrics', () => {
     const bare = serializeModel({ config, layers: network.toLayerSpecs(), metrics: null });
     expect(parseModel(bare).metrics).toBeNull();
@@ -173,6 +181,7 @@ describe('our model file', () => {
     ['a missing version', (j: OurJson) => delete (j as Partial<OurJson>).version, 'no "version" field; this app reads versions 1 and 2'],
     ['metrics that are not an object', (j: OurJson) => Object.assign(j, { metrics: 5 }), 'metrics: must be an object, got 5'],
     ['an unknown field', (j: OurJson) => Object.assign(j, { weights: [] }), 'unknown field "weights"'],
+    ['unknown kernels', (j: OurJson) => Object.assign(j, { kernels: 'gpu' }), /^kernels: .*"gpu"/],
   ])('refuses %s', (_, change, message) => {
     const error = modelError(edit(change));
     if (typeof message === 'string') expect(error).toBe(message);

@@ -3,6 +3,7 @@
  *
  *   {"format": "mnist-playground-model", "version": 1, "savedAt": "…",
  *    "config": <our config dialect>, "metrics": {accuracy, correct, total, confusion} | null,
+ *    "kernels": "fused" | "wasm" | "ts" (optional: which arithmetic trained it),
  *    "layers": [{"inputs", "outputs", "activation", "weights": [outputs × inputs, row-major], "biases"}]}
  *
  * A config with typed layers (convolutions, pools) is saved as version 2, whose layers
@@ -32,6 +33,7 @@
  */
 import { z } from 'zod';
 import type { Config, LayerStack } from '../engine/config.ts';
+import type { Kernels } from '../engine/kernels.ts';
 import { isDenseSpec, type DenseSpec, type LayerSpec, type Shape } from '../engine/layer.ts';
 import { emptySpec, layerHeader, outputShapeAfter, specKind, specParameters } from '../engine/layer-kinds.ts';
 import { type ConfusionMetrics, metricsFromConfusion } from '../engine/metrics.ts';
@@ -61,6 +63,11 @@ export interface SavedModel {
   metrics: ConfusionMetrics | null;
   /** The data it was trained on; files without one (and neural-net-rs models) are MNIST's. */
   dataset?: DatasetRecord;
+  /**
+   * The kernels that last trained it (engine/kernels.ts): a seed gives these weights again on the
+   * same kernels only. Absent where that is not known: imported weights, files from before.
+   */
+  kernels?: Kernels;
 }
 
 export interface LoadedModel extends SavedModel {
@@ -177,6 +184,7 @@ export function serializeModel(model: SavedModel, savedAt = new Date().toISOStri
     `  "savedAt": ${JSON.stringify(savedAt)},\n` +
     `  "config": ${indent(serializeConfig(model.config))},\n` +
     `  "metrics": ${metrics ? JSON.stringify(metrics) : 'null'},\n` +
+    (model.kernels ? `  "kernels": ${JSON.stringify(model.kernels)},\n` : '') +
     (model.dataset ? `  "dataset": ${JSON.stringify(model.dataset)},\n` : '') +
     `  "layers": [\n${layers.join(',\n')}\n  ]\n}\n`
   );
@@ -226,6 +234,8 @@ const ourModel = z.strictObject({
   savedAt: z.string().nullable().optional(),
   config: z.unknown(),
   metrics: z.strictObject({ accuracy: z.number(), correct: count, total: count, confusion: z.array(z.array(count)) }).nullable(),
+  // Listed here rather than taken from engine/kernels.ts, which would bring the kernels' code into every page that reads a model.
+  kernels: z.enum(['fused', 'wasm', 'ts'] as const satisfies readonly Kernels[]).optional(),
   dataset: z
     .strictObject({
       name: z.string().min(1),
@@ -268,7 +278,15 @@ function parseOurs(json: Record<string, unknown>, onProgress?: () => void): Load
   const layers = config.stack ? typedLayers(config.stack, file.layers, onProgress) : denseLayers(config, file.layers, onProgress);
   const classes = config.layers[config.layers.length - 1];
   const metrics = file.metrics ? checkMetrics(file.metrics, classes) : null;
-  return { config, layers, metrics, source: 'mnist-playground', savedAt: file.savedAt ?? null, ...(file.dataset && { dataset: file.dataset }) };
+  return {
+    config,
+    layers,
+    metrics,
+    source: 'mnist-playground',
+    savedAt: file.savedAt ?? null,
+    ...(file.dataset && { dataset: file.dataset }),
+    ...(file.kernels && { kernels: file.kernels }),
+  };
 }
 
 /**

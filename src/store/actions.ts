@@ -106,7 +106,7 @@ export function runEnded(outcome: RunOutcome): void {
   } else if (outcome.status === 'stopped') {
     set(outcome.test ? { status: 'stopped', stopped: outcome, evaluation: outcome.test, selectedCell: null, cellImages: null } : { status: 'stopped', stopped: outcome });
   } else if (outcome.status === 'finished') {
-    set({ status: 'finished', secondHalves: outcome.secondHalves ?? null });
+    set({ status: 'finished', secondHalves: outcome.secondHalves ?? null, kernelsUsed: outcome.kernels });
   } else {
     set({ status: outcome.status });
   }

@@ -33,7 +33,7 @@ describe('run records', () => {
   it('marks only unfinished runs interrupted', () => {
     const running = newRunRecord('a', SEED_CONFIG, 1, 0);
     expect(interrupted(running, 'reloaded')).toMatchObject({ status: 'interrupted', note: 'reloaded' });
-    const finished = withOutcome(running, { status: 'finished' });
+    const finished = withOutcome(running, { status: 'finished', kernels: 'wasm' });
     expect(interrupted(finished, 'reloaded')).toBe(finished);
   });
 
@@ -68,7 +68,7 @@ describe('runs history actions', () => {
   it('records a run from start to finish, and the next run beside it', () => {
     const first = runRecordStarted(SEED_CONFIG, 1000);
     runRecordEpoch(first, report(1, 1, 0.9));
-    runRecordEnded({ status: 'finished' });
+    runRecordEnded({ status: 'finished', kernels: 'wasm' });
     const second = runRecordStarted({ ...SEED_CONFIG, batchSize: 32 }, 2000);
     expect(second).not.toBe(first);
     runRecordInterrupted('The training worker stopped.');

@@ -1,5 +1,6 @@
 /** The page's state, in slices; `initialState` is also what tests reset to. */
 import type { Config } from '../engine/config';
+import type { Kernels } from '../engine/kernels';
 import type { DrawnExample } from '../data/drawn-examples';
 import type { DatasetMarker } from '../formats/config-hash';
 import type { BestKept, DatasetInfo, DistributionRecord, Embedding, EvaluationReport, FeatureMap, LiveProgress, RunningPoint, Score, SecondHalves, StoppedOutcome, TestImages } from '../worker/api';
@@ -170,6 +171,8 @@ export interface CoresState {
   workersUsed: 1 | 2 | null;
   /** Of the last finished run's second halves, how many the second worker computed; null unless it trained in two. */
   secondHalves: SecondHalves | null;
+  /** The arithmetic the last finished run trained with (engine/kernels.ts); null before one finishes. */
+  kernelsUsed: Kernels | null;
 }
 
 export type AppState = ConfigState &
@@ -240,6 +243,7 @@ export function initialState(config: Config): AppState {
     bothCores: bothCoresByDefault(globalThis),
     workersUsed: null,
     secondHalves: null,
+    kernelsUsed: null,
   };
 }
 

@@ -4,6 +4,7 @@
  * code never ends up in the page's bundle.
  */
 import type { Config } from '../engine/config';
+import type { Kernels } from '../engine/kernels';
 import type { FeatureMap } from '../engine/inspect';
 import type { DistributionRecord, Histogram, LayerDistribution } from '../engine/histograms';
 import type { RangeEnd, RangePoint } from '../engine/lr-finder';
@@ -153,8 +154,8 @@ export interface SecondHalves {
 /** Why a training loop returned. */
 export type RunOutcome =
   | { status: 'paused' }
-  /** `secondHalves` when the run trained in two workers. */
-  | { status: 'finished'; secondHalves?: SecondHalves }
+  /** `kernels`: the arithmetic it trained with (engine/kernels.ts); `secondHalves` when it trained in two workers. */
+  | { status: 'finished'; kernels: Kernels; secondHalves?: SecondHalves }
   | StoppedOutcome
   | {
       status: 'diverged';

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
+import { bestKernels } from '../engine/kernels';
 import { createRng } from '../engine/rng';
 import { TrainingSession, type Datasets } from './session';
 
@@ -53,7 +54,7 @@ describe('training session on a dataset of another shape', () => {
   it('trains and evaluates with the set’s classes, and its model file records the set', async () => {
     const { session: s } = session();
     await s.loadData(() => {}, 'small');
-    expect(await s.train(config([144, 8, 3]))).toEqual({ status: 'finished' });
+    expect(await s.train(config([144, 8, 3]))).toEqual({ status: 'finished', kernels: bestKernels() });
     const report = await s.evaluate();
     expect(report?.confusion).toHaveLength(3);
     expect(report?.total).toBe(60);
@@ -96,7 +97,7 @@ describe('training session on a dataset of another shape', () => {
     await s.train(config([144, 8, 3]));
     await expect(s.loadData(() => {}, 'gone')).rejects.toThrow('no longer in this browser');
     expect((await s.evaluate())?.total).toBe(60);
-    expect(await s.train(config([144, 8, 3]))).toEqual({ status: 'finished' });
+    expect(await s.train(config([144, 8, 3]))).toEqual({ status: 'finished', kernels: bestKernels() });
     // The active set is not read again for every call.
     await s.loadData(() => {}, 'small');
     expect(loads).toEqual(['small', 'gone']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
+import { bestKernels } from '../engine/kernels';
 import { FINE_TUNING, minePerBatch, mixedBatches } from '../engine/fine-tune';
 import { createRng } from '../engine/rng';
 import type { TrainingEvent } from './api';
@@ -66,7 +67,7 @@ describe('fine-tuning on the user’s examples', () => {
     const tuning = await session.prepareFineTune(mine);
     expect([tuning.epochs, tuning.samples, tuning.learningRate]).toEqual([1, FINE_TUNING.steps * 16, 0.01 * FINE_TUNING.rateFactor]);
     events.length = 0;
-    expect(await session.resume()).toEqual({ status: 'finished' });
+    expect(await session.resume()).toEqual({ status: 'finished', kernels: bestKernels() });
     const epoch = events.find((e) => e.type === 'epoch');
     expect(events.some((e) => e.type === 'progress' && e.points.length > 0)).toBe(true);
     expect(session.scoreOn(heldOut)).toEqual({ correct: 5, total: 5 });

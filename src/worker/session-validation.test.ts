@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
+import { bestKernels } from '../engine/kernels';
 import { createRng } from '../engine/rng';
 import type { BestKept, TrainingEvent } from './api';
 import { TrainingSession } from './session';
@@ -76,7 +77,7 @@ describe('training session with a validation split', () => {
     data.images.fill(0, 800 * 784);
     data.labels.fill(0, 800);
     const { session, outcome, reports, kept } = await train(data, { ...config, validation: 200, patience: 3 });
-    expect(outcome).toEqual({ status: 'finished' });
+    expect(outcome).toEqual({ status: 'finished', kernels: bestKernels() });
     if (!kept) throw new Error('no best-kept event');
     expect(kept.stoppedEarly).toBe(true);
     expect(kept.epochsRun).toBe(kept.bestEpoch + 3);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG, type Config } from '../engine/config';
 import type { Dataset } from '../engine/dataset';
+import { bestKernels } from '../engine/kernels';
 import { createRng } from '../engine/rng';
 import { parseConfig } from '../formats/config-format';
 import { evaluate } from '../engine/metrics';
@@ -51,7 +52,7 @@ describe('training session', () => {
     const { session: s, events } = session();
     await s.loadData(() => {});
     const outcome = await s.train(config);
-    expect(outcome).toEqual({ status: 'finished' });
+    expect(outcome).toEqual({ status: 'finished', kernels: bestKernels() });
     const reports = epochReports(events);
     expect(reports.map((r) => r.epoch)).toEqual([1, 2]);
     for (const report of reports) {
@@ -132,7 +133,7 @@ describe('training session', () => {
     const first = await s.train(config);
     expect(first).toEqual({ status: 'paused' });
     expect(epochReports(events)).toHaveLength(0);
-    expect(await s.resume()).toEqual({ status: 'finished' });
+    expect(await s.resume()).toEqual({ status: 'finished', kernels: bestKernels() });
     const model = JSON.parse(s.exportModel() as string) as { layers: unknown[]; metrics: unknown };
     const expected = JSON.parse(straight.session.exportModel() as string) as typeof model;
     expect(model.layers).toHaveLength(2);
@@ -345,13 +346,14 @@ describe('training session with a typed config', () => {
   it('trains a CNN, evaluates it, and saves and loads it with the same predictions', async () => {
     const { session: s, events } = session();
     await s.loadData(() => {});
-    expect(await s.train(cnn)).toEqual({ status: 'finished' });
+    expect(await s.train(cnn)).toEqual({ status: 'finished', kernels: bestKernels() });
     const reports = epochReports(events);
     expect(reports.map((r) => r.epoch)).toEqual([1, 2]);
     expect(reports[1].test.accuracy).toBeGreaterThan(0.9);
 
     const text = s.exportModel() as string;
     expect(JSON.parse(text).layers.map((layer: { type: string }) => layer.type)).toEqual(['conv2d', 'maxpool2d', 'dense']);
+    expect(JSON.parse(text).kernels).toBe(bestKernels());
     const input = Float32Array.from({ length: 784 }, (_, i) => (i % 5) / 5);
     const before = s.predict(input);
     await s.reset();
@@ -359,6 +361,8 @@ describe('training session with a typed config', () => {
     expect(s.importModel(text)).toEqual({ description: '28×28×1 → conv2d 4×5×5 stride 2 valid ReLU → maxpool2d 2 → dense 10 Softmax' });
     expect(s.predict(input)).toEqual(before);
     expect((await s.evaluate())?.accuracy).toBe(reports[1].test.accuracy);
+    // Saved again, it still names the kernels that trained it.
+    expect(JSON.parse(s.exportModel() as string).kernels).toBe(bestKernels());
   });
 
   it('with both cores, asks a second worker only for batches big enough to gain, and trains smaller ones unsplit', async () => {
@@ -400,6 +404,6 @@ describe('training session with a typed config', () => {
     const { session: one } = session(data, { recordDistributions: false });
     one.useBothCores(true);
     await one.loadData(() => {});
-    expect(await one.train(run)).toEqual({ status: 'finished' });
+    expect(await one.train(run)).toEqual({ status: 'finished', kernels: bestKernels() });
   });
 });

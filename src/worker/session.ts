@@ -5,6 +5,7 @@
  * so tests drive it directly in Node.
  */
 import type { Config } from '../engine/config.ts';
+import type { Kernels } from '../engine/kernels.ts';
 import { copyImage, type Dataset } from '../engine/dataset.ts';
 import { isDenseSpec, type LayerSpec } from '../engine/layer.ts';
 import { distributionSample, DistributionRecorder, spreadSample } from '../engine/histograms.ts';
@@ -115,6 +116,7 @@ interface ModelSnapshot {
   config: Config;
   record: DatasetRecord;
   metrics: ConfusionMetrics | null;
+  kernels: Kernels | null;
   epoch: number;
   lastGood: LayerSpec[] | null;
 }
@@ -144,6 +146,8 @@ export class TrainingSession {
   private modelRecord: DatasetRecord = MNIST_RECORD;
   /** The current network's last test-set evaluation, saved with the model. */
   private modelMetrics: ConfusionMetrics | null = null;
+  /** The kernels that last trained the current network, saved with the model; null where not known. */
+  private modelKernels: Kernels | null = null;
   /** Complete epochs the current network was trained for; 0 for fresh or imported weights. */
   private modelEpoch = 0;
   private run: Run | null = null;
@@ -260,6 +264,7 @@ export class TrainingSession {
     this.network = null;
     this.modelConfig = null;
     this.modelMetrics = null;
+    this.modelKernels = null;
     this.modelEpoch = 0;
     this.lastGood = null;
     this.evaluated = null;
@@ -350,7 +355,8 @@ export class TrainingSession {
     if (!this.network || !this.modelConfig) return null;
     // MNIST models stay the files they always were; any other set is named, with its shape and classes.
     const dataset = this.modelRecord === MNIST_RECORD ? {} : { dataset: this.modelRecord };
-    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics, ...dataset }, undefined, this.options.busy);
+    const kernels = this.modelKernels ? { kernels: this.modelKernels } : {};
+    return serializeModel({ config: this.modelConfig, layers: this.network.toLayerSpecs(), metrics: this.modelMetrics, ...dataset, ...kernels }, undefined, this.options.busy);
   }
 
   /**
@@ -371,6 +377,7 @@ export class TrainingSession {
     this.modelConfig = model.config;
     this.modelRecord = model.dataset ?? MNIST_RECORD;
     this.modelMetrics = model.metrics;
+    this.modelKernels = model.kernels ?? null;
     this.modelEpoch = 0;
     this.lastGood = network.toLayerSpecs();
     this.evaluated = null;
@@ -394,11 +401,13 @@ export class TrainingSession {
       config: this.modelConfig,
       record: this.modelRecord,
       metrics: this.modelMetrics,
+      kernels: this.modelKernels,
       epoch: this.modelEpoch,
       lastGood: this.lastGood,
     };
     const training = new TrainingRun(config, mixed, rng, { test: data.test, now: this.options.now, network: this.network, inOrder: true });
     this.beforeFineTune = before;
+    this.modelKernels = training.network.kernels;
     this.run = { training, lastPoint: { samples: 0, lossSum: 0, correct: 0 }, lastTest: null, recorder: null, recordedInEpoch: 0, secondHalves: null };
     return config;
   }
@@ -414,6 +423,7 @@ export class TrainingSession {
     this.modelConfig = before.config;
     this.modelRecord = before.record;
     this.modelMetrics = before.metrics;
+    this.modelKernels = before.kernels;
     this.modelEpoch = before.epoch;
     this.lastGood = before.lastGood;
     this.evaluated = null;
@@ -549,6 +559,7 @@ export class TrainingSession {
     this.modelConfig = config;
     this.modelRecord = this.record;
     this.modelMetrics = null;
+    this.modelKernels = training.network.kernels;
     this.lastGood = null;
     this.modelEpoch = 0;
     const recorder = this.options.recordDistributions === false ? null : new DistributionRecorder(training.network, spreadSample(data.test, distributionSample(multiplyAddsPerSample(config))));
@@ -635,7 +646,8 @@ export class TrainingSession {
         if (step.kept) this.keepBest(step.kept, step.epochsRun, step.stoppedEarly);
         this.run = null;
         const split = run.secondHalves;
-        return split ? { status: 'finished', secondHalves: { second: split.remoteBatches, total: split.remoteBatches + split.localBatches } } : { status: 'finished' };
+        const kernels = run.training.network.kernels;
+        return split ? { status: 'finished', kernels, secondHalves: { second: split.remoteBatches, total: split.remoteBatches + split.localBatches } } : { status: 'finished', kernels };
       }
       if (step.type === 'epoch') {
         const test = this.recordEvaluation(training.network, training.epochsDone, step.test as Evaluation);

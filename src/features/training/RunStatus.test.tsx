@@ -20,14 +20,20 @@ function finishedIn(workers: 1 | 2 | null, outcome: Parameters<typeof runEnded>[
 
 describe('RunStatus', () => {
   it('says how much of the second halves the second worker computed when a run trained in two', () => {
-    expect(finishedIn(2, { status: 'finished', secondHalves: { second: 87, total: 100 } })).toBe(
-      'Finished 0 epochs. Two workers; the second did 87% of second halves.',
+    expect(finishedIn(2, { status: 'finished', kernels: 'fused', secondHalves: { second: 87, total: 100 } })).toBe(
+      'Finished 0 epochs. Fused multiply-add kernels. Two workers; the second did 87% of second halves.',
     );
   });
 
   it('says one worker, or nothing of workers with both cores off', () => {
-    expect(finishedIn(1, { status: 'finished' })).toBe('Finished 0 epochs. Trained in one worker.');
+    expect(finishedIn(1, { status: 'finished', kernels: 'fused' })).toBe('Finished 0 epochs. Fused multiply-add kernels. Trained in one worker.');
     cleanup();
-    expect(finishedIn(null, { status: 'finished' })).toBe('Finished 0 epochs.');
+    expect(finishedIn(null, { status: 'finished', kernels: 'fused' })).toBe('Finished 0 epochs. Fused multiply-add kernels.');
+  });
+
+  it('names the kernels the run trained with, since a seed repeats its weights only on the same ones', () => {
+    expect(finishedIn(null, { status: 'finished', kernels: 'wasm' })).toBe('Finished 0 epochs. WebAssembly SIMD kernels.');
+    cleanup();
+    expect(finishedIn(null, { status: 'finished', kernels: 'ts' })).toBe('Finished 0 epochs. TypeScript kernels.');
   });
 });

@@ -39,11 +39,20 @@ function statusText(state: AppState): string {
       const keptText = kept
         ? ` Kept the model of epoch ${kept.bestEpoch}, the best on validation: test accuracy ${formatPercent(kept.test.accuracy)}.`
         : reached;
-      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}${kept?.stoppedEarly ? ' (stopped early)' : ''}.${keptText}${workersText(state)}`;
+      return `Finished ${epochs} epoch${epochs === 1 ? '' : 's'}${kept?.stoppedEarly ? ' (stopped early)' : ''}.${keptText}${kernelsText(state)}${workersText(state)}`;
     }
     case 'diverged':
       return 'The run diverged.';
   }
+}
+
+/**
+ * Which arithmetic trained the model (engine/kernels.ts): a seed gives the same weights again
+ * only on the same kernels, and the fused ones are those of a CPU with fused multiply-add.
+ */
+function kernelsText({ kernelsUsed }: AppState): string {
+  if (kernelsUsed === null) return '';
+  return { fused: ' Fused multiply-add kernels.', wasm: ' WebAssembly SIMD kernels.', ts: ' TypeScript kernels.' }[kernelsUsed];
 }
 
 /**
