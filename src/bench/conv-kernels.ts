@@ -1,22 +1,25 @@
 /**
- * `npx tsx src/bench/conv-kernels.ts [--root DIR]… [--rows 16] [--calls 100]`: the
+ * `npx tsx src/bench/conv-kernels.ts [--root DIR]… [--rows 16] [--calls 100] [--kernels wasm,fused]`: the
  * convolution kernels alone, on CNN (fast)'s two convolutions (28×28×1 → 8 and
  * 14×14×8 → 16 filters, 5×5 'same', ReLU), random data: milliseconds of this thread's
  * CPU time per call of the forward pass and of the backward pass (ReLU's gradient, ∂b,
  * ∂W, and ∂x for the second convolution, as in training), and GFLOP/s (2 per
  * multiply-add, ∂b and ReLU left out).
- * Each `--root` names a checkout whose engine is timed (this one when none is given);
- * the engines take turns, five rounds each, and the median round is printed, so two
- * engines compare in one run on a shared machine.
+ * Each `--root` names a checkout whose engine is timed (this one when none is given), on
+ * each of the `--kernels` (the multiply and add kernels, and their fused twins); the
+ * engines take turns, five rounds each, and the median round is printed, so two engines
+ * compare in one run on a shared machine.
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { root: { type: 'string', multiple: true }, rows: { type: 'string' }, calls: { type: 'string' } } });
+const { values } = parseArgs({ options: { root: { type: 'string', multiple: true }, rows: { type: 'string' }, calls: { type: 'string' }, kernels: { type: 'string' } } });
 const roots = (values.root ?? [join(import.meta.dirname, '..', '..')]).map((root) => resolve(root));
 const rows = Number(values.rows ?? 16);
 const calls = Number(values.calls ?? 100);
 if (!(rows > 0 && calls > 0)) throw new Error('--rows and --calls must be positive numbers');
+const kinds = (values.kernels ?? 'wasm,fused').split(',');
+if (!kinds.every((kind) => kind === 'wasm' || kind === 'fused')) throw new Error('--kernels lists wasm and fused');
 
 type Geometry = import('../engine/wasm/conv-kernels.ts').ConvGeometry;
 const LAYERS: [string, Geometry, boolean][] = [
@@ -24,9 +27,10 @@ const LAYERS: [string, Geometry, boolean][] = [
   ['14×14×8 → 16', { height: 14, width: 14, channels: 8, filters: 16, kernelSize: 5, stride: 1, outHeight: 14, outWidth: 14, padTop: 2, padLeft: 2 }, true],
 ];
 
-const engines = await Promise.all(
+const loaded = await Promise.all(
   roots.map(async (root) => (await import(join(root, 'src/engine/wasm/conv-kernels.ts'))) as typeof import('../engine/wasm/conv-kernels.ts')),
 );
+const engines = loaded.flatMap((engine, r) => kinds.map((kind) => ({ engine, kind, name: `${roots.length > 1 ? `${roots[r]} ` : ''}${kind}` })));
 
 /** Seeded values in [−0.5, 0.5), so every engine sees the same numbers. */
 function randomArray(length: number, seed: number): Float32Array {
@@ -57,9 +61,9 @@ for (const [name, g, withInputDelta] of LAYERS) {
   const gradWeights = new Float32Array(weights.length);
   const gradBiases = new Float32Array(g.filters);
   const inputDelta = withInputDelta ? new Float32Array(rows * inputSize) : null;
-  const runs = engines.map((engine) => {
-    const module = engine.convKernelModule();
-    if (!module) throw new Error('WebAssembly SIMD is missing here');
+  const runs = engines.map(({ engine, kind }) => {
+    const module = engine.convKernelModule(kind === 'fused');
+    if (!module) throw new Error(`The ${kind} kernels do not run here`);
     const kernels = new engine.WasmConvKernels(g, module);
     return {
       forward: () => kernels.forward(input, rows, weights, biases, output, true),
@@ -73,7 +77,7 @@ for (const [name, g, withInputDelta] of LAYERS) {
     for (const run of runs) cpuMilliseconds(run[pass]);
     const times: number[][] = runs.map(() => []);
     for (let round = 0; round < 5; round++) runs.forEach((run, i) => times[i].push(cpuMilliseconds(run[pass])));
-    const cells = times.map((list, i) => `${roots[i]}: ${median(list).toFixed(3)} ms, ${(flops / median(list) / 1e6).toFixed(1)} GFLOP/s`);
+    const cells = times.map((list, i) => `${engines[i].name}: ${median(list).toFixed(3)} ms, ${(flops / median(list) / 1e6).toFixed(1)} GFLOP/s`);
     console.log(`${name} ${pass}${pass === 'backward' ? (withInputDelta ? ' (ReLU′, ∂b, ∂W, ∂x)' : ' (ReLU′, ∂b, ∂W)') : ''}, batch ${rows}: ${cells.join(' | ')}`);
   }
 }

@@ -322,7 +322,7 @@ function convLines(rows: ConvRow[], kernel: ConvKernelResult): string[] {
   const { inputShape, filters, kernelSize, padding, batch } = CONV_KERNEL_SHAPE;
   return [
     'Convolutional networks: seconds per 60,000-sample epoch (medians as above), each preset\'s own optimizer, learning rate and batch on every implementation.',
-    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat), in Node; ours-ts: im2col + TypeScript loops; ours-browser: ours in the app\'s worker, as above; ours-browser-2w: with "Use both cores" (— where the network keeps one worker);',
+    'ours: convolutions on the WebAssembly SIMD kernels (engine/wasm/conv-kernels.wat; fused multiply-add where the CPU has it, as the CLI picks), in Node; ours-ts: im2col + TypeScript loops; ours-browser: ours in the app\'s worker, as above; ours-browser-2w: with "Use both cores" (— where the network keeps one worker);',
     'tfjs-wasm: TF.js core ops (conv2d, maxPool, matMul) + optimizer.minimize; its wasm backend has no Conv2DBackpropFilter, so the filter gradient runs on its Conv3DBackpropFilterV2.',
     'torch: nn.Conv2d, MaxPool2d and Linear in nn.Sequential on NCHW batches, the preset\'s optimizer; ours ÷ torch is our time over the faster of its two (below 1: ours is faster).',
     '',

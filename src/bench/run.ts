@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import type { Config } from '../engine/config.ts';
 import { parseConfig } from '../formats/config-format.ts';
 import type { Dataset } from '../engine/dataset.ts';
-import type { Kernels } from '../engine/kernels.ts';
+import { bestKernels, type Kernels } from '../engine/kernels.ts';
 import { CONV_CASES, CONV_KERNEL_SHAPE, MATMUL_SHAPES, convForwardFlops, TRAINING_CASES, caseKey, caseName, forwardFlops, shapeName, type MatMulShape, type TrainingCase } from './cases.ts';
 import type { BrowserCase } from './browser/protocol.ts';
 import { EPOCH_SAMPLES, FULL_PLAN, QUICK_PLAN, median, repetitionSamples, timeKernel, timeTraining, trainingTiming, type Plan, type TrainingTiming } from './measure.ts';
@@ -46,9 +46,9 @@ export function parseArgs(args: readonly string[]): BenchOptions {
   return options;
 }
 
-/** Our engine on each of its paths: the one the app picks (WebAssembly where it runs), then the TypeScript reference. */
+/** Our engine on each of its paths: the one the app and the CLI pick (engine/kernels.ts), then the TypeScript reference. */
 const OUR_PATHS: [Implementation, Kernels][] = [
-  ['ours', 'wasm'],
+  ['ours', bestKernels()],
   ['ours-ts', 'ts'],
 ];
 
@@ -191,14 +191,14 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
       }
     }
     for (const row of report.kernels) {
-      row.ours = oursDense(row.shape, plan, 'wasm');
+      row.ours = oursDense(row.shape, plan, bestKernels());
       row.oursTs = oursDense(row.shape, plan, 'ts');
       log(`${shapeName(row.shape)}  ours fwd+bwd ${row.ours.forwardBackward.toFixed(2)}  ours-ts ${row.oursTs.forwardBackward.toFixed(2)} GFLOP/s`);
     }
     for (const row of report.training) {
       const timing = row.results.ours as TrainingTiming;
       const profiled = (optimizerKernels: boolean) =>
-        profileTraining(data, row.case, 'wasm', timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition, optimizerKernels);
+        profileTraining(data, row.case, bestKernels(), timing.samplesPerRepetition * plan.repetitions, timing.samplesPerRepetition, optimizerKernels);
       row.profileTsOptimizer = profiled(false);
       row.profile = profiled(true);
       log(`${caseName(row.case)}  profile: ${row.profileTsOptimizer.totalPerEpoch.toFixed(2)} s/epoch in its phases with the TypeScript optimizer, ${row.profile.totalPerEpoch.toFixed(2)} with its kernels`);
@@ -219,7 +219,7 @@ export async function runBench(options: BenchOptions, data: Dataset, log: (line:
         }
       }
       const flops = 3 * convForwardFlops(CONV_KERNEL_SHAPE);
-      report.conv.kernel.ours = timeKernel(oursConvKernels('wasm'), flops, plan).gflops;
+      report.conv.kernel.ours = timeKernel(oursConvKernels(bestKernels()), flops, plan).gflops;
       report.conv.kernel.oursTs = timeKernel(oursConvKernels('ts'), flops, plan).gflops;
       log(`convolution kernel fwd+bwd: ours ${report.conv.kernel.ours.toFixed(1)}, ours-ts ${report.conv.kernel.oursTs.toFixed(1)} GFLOP/s`);
     }
