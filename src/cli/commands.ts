@@ -117,7 +117,10 @@ function kernelsFlag(value: string | undefined): Kernels {
   if (value === undefined) return bestKernels();
   const kernels = KERNELS.find((name) => name === value);
   if (!kernels) throw new UsageError(`train: --kernels takes ${KERNELS.join(', ')}, got ${JSON.stringify(value)}`);
-  if (!kernelsRunHere(kernels)) throw new UsageError(`train: the ${kernels} kernels do not run here (this Node.js lacks the WebAssembly features they need)`);
+  if (!kernelsRunHere(kernels)) {
+    const why = kernels === 'fused' ? 'this Node.js has no relaxed SIMD, or this CPU no fused multiply-add' : 'this Node.js has no WebAssembly SIMD';
+    throw new UsageError(`train: the ${kernels} kernels do not run here: ${why}`);
+  }
   return kernels;
 }
 

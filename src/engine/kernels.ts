@@ -32,9 +32,12 @@ export function bestKernels(): Kernels {
   return fusesMultiplyAdd() ? 'fused' : 'wasm';
 }
 
-/** Whether `kernels` can run here. */
+/**
+ * Whether `kernels` run here as their name says: 'fused' only where the multiply-add is fused
+ * (elsewhere its kernels compute, and a model file would wrongly record, the plain ones' bits).
+ */
 export function kernelsRunHere(kernels: Kernels): boolean {
   if (kernels === 'ts') return true;
   if (kernels === 'wasm') return kernelModule() !== null && convKernelModule() !== null;
-  return kernelModule(true) !== null && convKernelModule(true) !== null;
+  return fusesMultiplyAdd() && kernelModule(true) !== null && convKernelModule(true) !== null;
 }
