@@ -15,7 +15,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
-import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type TestSetShare } from './shard-peer.ts';
+import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
 
 const data = firstSamples(loadMnistNode('train'), 640);
 const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
@@ -193,6 +193,19 @@ describe('two workers', () => {
       expect(trainer.runEpoch().loss).toBeGreaterThan(0);
     }, 60_000);
   });
+
+  it('stop the run, saying why, when the second worker fails on its half of a batch', () => {
+    // The worker is sent a smaller network than the trainer's: copying the first batch's weights into it fails.
+    const smaller = Network.forConfig({ ...config, layers: [784, 16, 10] }, createRng(1), 'wasm');
+    const rng = createRng(config.seed);
+    const network = Network.forConfig(config, rng, 'wasm');
+    const send = (message: ShardRunMessage) => thread.postMessage({ ...message, specs: smaller.toLayerSpecs() });
+    const peer = openSharedPeer(network, config.batchSize, send);
+    const trainer = new Trainer(network, config, data, rng, Date.now, peer);
+    // Not as a worker gone silent: the trainer learns of the failure from the exchange.
+    expect(() => trainer.trainSamples(config.batchSize)).toThrow('The second training worker failed on its half of a batch');
+    peer.close();
+  }, 60_000);
 
   it('serve run after run: a closed run lets the worker take the next', () => {
     const runs = [1, 2].map(() => {
