@@ -170,13 +170,16 @@ export class WasmConvKernels {
     const { floats, f8, kc, kc8, g, positions } = this;
     const k = g.kernelSize;
     if (delta !== this.delta) copyColumns(delta, 0, g.filters, floats, this.d, f8, rows * positions);
-    if (relu) this.kernels.reluBackward(4 * this.z, 4 * this.d, rows * positions * f8);
-    this.kernels.biasGradient(4 * this.d, 4 * this.db, rows * positions, f8);
-    gradBiases.set(floats.subarray(this.db, this.db + g.filters));
+    floats.fill(0, this.db, this.db + f8);
     floats.fill(0, this.dwt, this.origin);
+    // Sample by sample, so that ReLU′, ∂b and ∂W find its δ in cache: a batch's δ can be megabytes.
     for (let n = 0; n < rows; n++) {
+      const at = n * positions * f8;
+      if (relu) this.kernels.reluBackward(4 * (this.z + at), 4 * (this.d + at), positions * f8);
+      this.kernels.biasGradient(4 * (this.d + at), 4 * this.db, positions, f8);
       this.kernels.weightGradient(4 * this.origin, 4 * this.d, 4 * this.dwt, n * positions, positions, f8, k, kc, this.rowStride);
     }
+    gradBiases.set(floats.subarray(this.db, this.db + g.filters));
     // gradWeights[f][i] = dWt[i][f]
     const fieldSize = k * kc;
     for (let f = 0; f < g.filters; f++) {

@@ -469,8 +469,9 @@
       (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
       (br $each_pair)))
   )
-  ;; db[f] = Σ_{q < count} δ[q][f], 8 filters at a time. Each lane adds the positions one
-  ;; by one in order, in float32: the order and rounding of a scalar loop over q.
+  ;; db[f] += Σ_{q < count} δ[q][f], 8 filters at a time. Each lane adds the positions one
+  ;; by one in order, in float32, onto db: the order and rounding of a scalar loop over q,
+  ;; however many calls the batch's positions are cut into.
   (func (export "biasGradient")
     (param $d i32) (param $db i32) (param $count i32) (param $f8 i32)
     (local $fBytes i32) (local $fb i32) (local $p i32) (local $end i32) (local $a0 v128) (local $a1 v128)
@@ -478,8 +479,8 @@
     (local.set $fb (i32.const 0))
     (block $done_f (loop $each_f
       (br_if $done_f (i32.ge_u (local.get $fb) (local.get $fBytes)))
-      (local.set $a0 (v128.const i32x4 0 0 0 0))
-      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a0 (v128.load (i32.add (local.get $db) (local.get $fb))))
+      (local.set $a1 (v128.load offset=16 (i32.add (local.get $db) (local.get $fb))))
       (local.set $p (i32.add (local.get $d) (local.get $fb)))
       (local.set $end (i32.add (local.get $p) (i32.mul (local.get $count) (local.get $fBytes))))
       (block $done_q (loop $each_q
