@@ -194,11 +194,19 @@ describe('AdaptivePeer', () => {
     expect(apart.peer.localBatches).toBe(3 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
   });
 
+  it('probes this thread only every 256 batches while the second worker is 50% faster or more, and not the other way round', () => {
+    const far = run(steady(10), steady(15), 800);
+    expect(far.peer.localBatches).toBe(3 + 3 * Math.floor((800 - warmUp) / (256 + 3)));
+    // This thread 50% faster: the second worker is still probed every 64.
+    const reversed = run(steady(15), steady(10), 800);
+    expect(reversed.peer.remoteBatches).toBe(24 + 3 * Math.floor((800 - warmUp) / (64 + 3)));
+  });
+
   it('gives shard 1 to the faster place, with the same weights wherever it ran', () => {
     const remoteFaster = run(steady(10), steady(20), 120);
     const localFaster = run(steady(20), steady(10), 120);
-    // 120 batches: after the warm-up, the faster place but for 3 every 64 + 3.
-    expect(remoteFaster.peer.localBatches).toBe(3 + 3);
+    // 120 batches: after the warm-up, the faster place but for 3 every 64 + 3 (this thread: every 256 + 3).
+    expect(remoteFaster.peer.localBatches).toBe(3);
     expect(localFaster.peer.remoteBatches).toBe(24 + 3);
     const alone = train(config({ batchSize: 8, samples: 960 }), bestKernels(), true, 120, samplesFor(120));
     for (const { params } of [remoteFaster, localFaster]) expect(maxDifference(params, alone.params)).toBe(0);
@@ -206,7 +214,7 @@ describe('AdaptivePeer', () => {
 
   it('does not hold the second worker\'s cold start against it', () => {
     // Its first dozen batches are 10× slower than later, as a new worker's are before its code is optimised.
-    const cold = run((n) => (n < 12 ? 100 : 10), steady(15), 200);
+    const cold = run((n) => (n < 12 ? 100 : 10), steady(13), 200);
     expect(cold.peer.localBatches).toBe(3 + 3 * Math.floor((200 - warmUp) / (64 + 3)));
   });
 

@@ -296,13 +296,18 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
  * After the first WARM_UP batches, which all go to the second worker, the place not in use is
  * timed again with a run of PROBE_RUN batches after every PROBE_EVERY batches in the other,
  * or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
- * place that much slower seldom becomes the faster between two probes.
+ * place that much slower seldom becomes the faster between two probes. This thread is probed
+ * only every PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a
+ * steady run, where this thread would compute both halves: the second worker's own times show
+ * at once when it slows down, so those probes could only find this thread faster than it was.
  */
 const WARM_UP = 24;
 const PROBE_RUN = 3;
 const PROBE_EVERY = 16;
 const PROBE_SELDOM = 64;
+const PROBE_RARELY = 256;
 const CLEAR_GAP = 1.25;
+const FAR_GAP = 1.5;
 
 /**
  * Shard 1 computed wherever it is faster at the moment: in a second worker (`remote`) or in
@@ -386,7 +391,8 @@ export class AdaptivePeer implements ShardPeer {
     if (Number.isNaN(local)) this.probe ??= { place: 0, done: 0, total: 0 };
     if (this.probe) return this.probe.place;
     const faster = remote <= local ? 1 : 0;
-    const every = Math.max(local, remote) >= CLEAR_GAP * Math.min(local, remote) ? PROBE_SELDOM : PROBE_EVERY;
+    const gap = Math.max(local, remote) / Math.min(local, remote);
+    const every = faster === 1 && gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY;
     if (this.sinceProbe < every) return faster;
     this.probe = { place: 1 - faster, done: 0, total: 0 };
     return this.probe.place;
