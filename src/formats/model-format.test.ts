@@ -69,11 +69,16 @@ describe('float32Text', () => {
     expect(float32Text(Math.fround(0.1))).toBe('0.1');
     expect(float32Text(Math.fround(-1.5e-7))).toBe('-1.5e-7');
     expect(float32Text(0)).toBe('0');
+    // In JavaScript's own form, as JSON readers print it: no exponent where it prints none.
+    expect(float32Text(100)).toBe('100');
+    expect(float32Text(Math.fround(0.00012))).toBe('0.00012');
+    expect(float32Text(Math.fround(1e21))).toBe('1e+21');
     fc.assert(
       fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
         const text = float32Text(value);
         expect(Math.fround(Number(text))).toBe(value === 0 ? 0 : value);
         expect(text.length).toBeLessThanOrEqual(String(Number(value.toPrecision(9))).length);
+        expect(String(Number(text))).toBe(text);
       }),
     );
   });

@@ -82,12 +82,19 @@ export function float32Text(value: number): string {
   // Precision p round-trips ⇒ p + 1 does too, so the shortest is found by bisection over 1…9.
   let low = 1;
   let high = 9;
+  let text = '';
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (Math.fround(Number(value.toPrecision(mid))) === value) high = mid;
-    else low = mid + 1;
+    const candidate = value.toPrecision(mid);
+    if (Math.fround(Number(candidate)) === value) {
+      high = mid;
+      text = candidate;
+    } else low = mid + 1;
   }
-  return String(Number(value.toPrecision(low)));
+  text ||= value.toPrecision(9);
+  // Without an exponent it is already JavaScript's own form: the shortest has no trailing zero. With one,
+  // 1e+2 becomes 100 as JSON readers print it. (The conversions cost a third of writing a model.)
+  return text.includes('e') ? String(Number(text)) : text;
 }
 
 /** Values written between two calls of a long write's `onProgress`: 20 ms of work, 0.5 s on a machine loaded 25 to its 2 cores. */
