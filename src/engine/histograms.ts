@@ -189,6 +189,8 @@ interface Tracked {
   activations: Bins | null;
   /** active[u] = 1 once unit u was above zero on some sample image; ReLU layers only. */
   active: Uint8Array | null;
+  /** Room for the units not yet seen active (markActive's list), with `active`. */
+  waiting: Int32Array | null;
 }
 
 /** Records a network's distributions as it trains; one per run, as the bins are the run's. */
@@ -208,7 +210,7 @@ export class DistributionRecorder {
       const type = spec.type === 'conv2d' || spec.type === 'batchnorm' ? spec.type : 'dense';
       const activation = 'activation' in spec ? spec.activation : 'Linear';
       const units = layer.outputShape[2];
-      return [{ index, layer, type, activation, units, weights: null, gradients: null, activations: null, active: activation === 'ReLU' ? new Uint8Array(units) : null }];
+      return [{ index, layer, type, activation, units, weights: null, gradients: null, activations: null, active: activation === 'ReLU' ? new Uint8Array(units) : null, waiting: activation === 'ReLU' ? new Int32Array(units) : null }];
     });
     this.input = new Float32Array(Math.min(EVALUATION_BATCH, Math.max(1, sample.count)) * sample.inputSize);
   }
@@ -223,7 +225,7 @@ export class DistributionRecorder {
     for (const t of this.tracked) t.active?.fill(0);
     this.forwardSample((t, _, values, length) => {
       (t.activations as Bins).add(values, length);
-      if (t.active) markActive(values, length, t.active);
+      if (t.active) markActive(values, length, t.active, t.waiting as Int32Array);
     });
     const layers = this.tracked.map((t): LayerDistribution => {
       const { params, grads } = t.layer.paramGroups(0)[0];
@@ -278,17 +280,16 @@ export class DistributionRecorder {
  * Only the units not yet seen active are looked at: most are within the first positions, and the scan
  * ends once all are (a convolution's outputs are millions of values a recording).
  */
-function markActive(values: Float32Array, length: number, active: Uint8Array): void {
+function markActive(values: Float32Array, length: number, active: Uint8Array, waiting: Int32Array): void {
   const units = active.length;
-  const waiting: number[] = [];
-  for (let u = 0; u < units; u++) if (!active[u]) waiting.push(u);
-  for (let start = 0; start < length && waiting.length > 0; start += units) {
-    for (let w = waiting.length - 1; w >= 0; w--) {
+  let count = 0;
+  for (let u = 0; u < units; u++) if (!active[u]) waiting[count++] = u;
+  for (let start = 0; start < length && count > 0; start += units) {
+    for (let w = count - 1; w >= 0; w--) {
       const u = waiting[w];
       if (values[start + u] > 0) {
         active[u] = 1;
-        waiting[w] = waiting[waiting.length - 1];
-        waiting.pop();
+        waiting[w] = waiting[--count];
       }
     }
   }
