@@ -27,7 +27,8 @@ const CNN_FAST = {
  * the SHA-256 of every layer's weights and biases after training, pinned as the engine
  * computed them at commit 3ba1d5f (the fused kernels' when they came). Moving work between TypeScript and WebAssembly must
  * keep each sum's order and each rounding, so a changed digest means a changed result,
- * to be explained here.
+ * to be explained here. One so far: the Adam case's digest changed when Adam went from
+ * float64 to float32 arithmetic (Adam in optimizers.ts); the others do not use Adam.
  */
 const CASES: [string, object, Kernels, string][] = [
   [
@@ -50,7 +51,7 @@ const CASES: [string, object, Kernels, string][] = [
       optimizer: 'adam', learning_rate: 0.003, batch_size: 7, init: 'he', seed: 3,
     },
     'wasm',
-    '272838d6c2a2fed0ce76f16704920524b9bd072f34b3797433ec918041f93815',
+    '4fdce562539f48b3c3f5eb41a9c503ed8aa8a6bf772621d8031708628a2ada3b',
   ],
   [
     'the TypeScript path: CNN (fast) layers, SGD, batch 4',

@@ -17,11 +17,15 @@ import { Trainer } from './train.ts';
  * `lossAt1708d7f` (the old figure) must stay within 1e-7 of it. Another: the seed's
  * Sigmoid first layer computes σ in float32 SIMD (within 2 ulp of Math.exp's), which moved
  * its losses by under 1e-8 (0.8620576391 → 0.8620576463, 0.3701741092 → 0.3701741036),
- * accuracies and test count again unchanged.
+ * accuracies and test count again unchanged. And since Adam steps in float32 (Adam in
+ * optimizers.ts), where it computed in float64, the Adam row's losses moved by under 1.5e-7
+ * (1.3780735681 → 1.3780736558, 0.6511322147 → 0.6511323566), accuracies and test count unchanged.
  */
 interface Pinned {
   loss: number[];
   lossAt1708d7f?: number[];
+  /** How far the losses may be from lossAt1708d7f; 1e-7 unless given. */
+  within?: number;
   accuracy: number[];
   testCorrect: number;
 }
@@ -43,8 +47,9 @@ const BEFORE: [string, Config, Kernels, Pinned][] = [
     { ...SEED_CONFIG, layers: [784, 64, 32, 10], activations: ['ReLU', 'Tanh', 'Softmax'], optimizer: 'adam', learningRate: 0.001, batchSize: 32, init: 'he', samples: 3000, epochs: 2, dropout: 0.2 },
     'wasm',
     {
-      loss: [1.3780735680648302, 0.6511322147461936],
+      loss: [1.3780736557670556, 0.6511323566279955],
       lossAt1708d7f: [1.3780735542261557, 0.6511322119027232],
+      within: 2e-7,
       accuracy: [0.5753333333333334, 0.818],
       testCorrect: 848,
     },
@@ -67,7 +72,7 @@ describe('dense configs keep their results', () => {
       const trainer = new Trainer(network, config, train, rng);
       const epochs = Array.from({ length: config.epochs }, () => trainer.runEpoch());
       expect(epochs.map((epoch) => epoch.loss)).toEqual(before.loss);
-      before.lossAt1708d7f?.forEach((loss, e) => expect(Math.abs(loss - epochs[e].loss)).toBeLessThan(1e-7));
+      before.lossAt1708d7f?.forEach((loss, e) => expect(Math.abs(loss - epochs[e].loss)).toBeLessThan(before.within ?? 1e-7));
       expect(epochs.map((epoch) => epoch.accuracy)).toEqual(before.accuracy);
       expect(evaluate(network, { ...test, count: 1000 }).correct).toBe(before.testCorrect);
     });

@@ -130,6 +130,30 @@ describe.each(PLACES)('Adam, values in %s', (place) => {
     expectValues(w.params, [0.884878]);
   });
 
+  it('follows the float64 formula within float32 rounding, step after step', () => {
+    // 101 weights: the kernel's four-at-a-time loop and its one-by-one tail both run.
+    const size = 101;
+    const rng = createRng(11);
+    const start = Array.from({ length: size }, () => rng.next() - 0.5);
+    const [w, b] = groups(start, [0], 0.01, place);
+    const optimizer = new Adam([w, b], 0.01, 0.7, 0.9);
+    const reference = { w: Float64Array.from(start), m: new Float64Array(size), v: new Float64Array(size) };
+    for (let t = 1; t <= 50; t++) {
+      for (let i = 0; i < size; i++) w.grads[i] = (rng.next() - 0.5) * 10 ** -(i % 5);
+      optimizer.step();
+      const c1 = 1 - 0.7 ** t;
+      const c2 = 1 - 0.9 ** t;
+      for (let i = 0; i < size; i++) {
+        const g = w.grads[i] + 0.01 * reference.w[i];
+        reference.m[i] = 0.7 * reference.m[i] + 0.3 * g;
+        reference.v[i] = 0.9 * reference.v[i] + 0.1 * g * g;
+        reference.w[i] -= (0.01 * (reference.m[i] / c1)) / (Math.sqrt(reference.v[i] / c2) + Adam.epsilon);
+      }
+    }
+    // 50 steps of at most 0.01·(1 + 2^−20) each, from float32 moments: far below a step's size.
+    for (let i = 0; i < size; i++) expect(Math.abs(w.params[i] - reference.w[i])).toBeLessThan(2e-6);
+  });
+
   it('decays weights through the gradient, not biases', () => {
     const [w, b] = groups([2], [2], 0.5, place);
     // g + λw = 0 + 0.5·2 = 1 → the first step moves w by −lr = −0.1; the bias has g = 0 and stays

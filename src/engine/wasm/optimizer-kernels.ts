@@ -1,3 +1,4 @@
+import type { AdamScalars } from '../optimizers.ts';
 import { compileKernels } from './compile.ts';
 import { WasmArena } from './arena.ts';
 import { OPTIMIZER_KERNELS_WASM_BASE64 } from './optimizer-kernels.generated.ts';
@@ -7,7 +8,7 @@ interface OptimizerExports {
   lazyCatchUp(list: number, count: number, steps: number, n: number, w: number, v: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, tabled: number): void;
   lazyStep(list: number, count: number, steps: number, n: number, w: number, v: number, grad: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, powers: number, tabled: number, lr: number): void;
   momentumStep(w: number, v: number, grad: number, length: number, lr: number, mu: number, l2: number): void;
-  adamStep(w: number, m: number, v: number, grad: number, length: number, lr: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, l2: number): void;
+  adamStep(w: number, m: number, v: number, grad: number, length: number, b1: number, b1c: number, b2: number, b2c: number, stepSize: number, unbias: number, eps: number, l2: number): void;
   add(into: number, from: number, length: number): void;
 }
 
@@ -147,10 +148,9 @@ export class WasmAdam {
     this.second = arena.floats(params.length);
   }
 
-  /** One step with the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t. */
-  step(lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void {
+  step({ beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon }: AdamScalars): void {
     const { params, grads, first, second } = this;
-    this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, params.length, lr, beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, epsilon, this.l2);
+    this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, params.length, beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon, Math.fround(this.l2));
   }
 }
 
