@@ -4,7 +4,8 @@
  * own session trains one epoch of a preset (Fast by default) on the full MNIST in this process,
  * its test evaluation included, once untimed, then with recording on and off in alternating order (on, off, then
  * off, on, …), `pairs` times each; prints each time, the medians, their ratio, the time of one
- * recording of the trained network, and the load average before and after. On a loaded machine
+ * recording of the trained network (and of the first of a run, which also fixes the activations'
+ * bins), and the load average before and after. On a loaded machine
  * the wall-clock times wander with the other processes; this process's CPU time much less.
  */
 import { readFileSync } from 'node:fs';
@@ -76,14 +77,22 @@ async function main(): Promise<void> {
   if ([...on, ...off].some((t) => weights(t) !== weights(off[0]))) throw new Error('Recording changed the trained weights');
 
   // One recording of the trained network, timed alone: what each of the epoch's recordings costs.
-  const recorder = new DistributionRecorder(Network.fromLayers(parseModel(on[0].model).layers), spreadSample(data.test, distributionSample(multiplyAddsPerSample(config))));
-  recorder.record(0, true);
-  const recordTimes = Array.from({ length: 9 }, () => {
+  // The first of a run also fixes the activations' bins, before the first batch: timed apart, on fresh recorders.
+  const trained = Network.fromLayers(parseModel(on[0].model).layers);
+  const sample = spreadSample(data.test, distributionSample(multiplyAddsPerSample(config)));
+  const cpuMs = (work: () => void) => {
     const cpu = process.cpuUsage();
-    recorder.record(1, true);
+    work();
     const { user, system } = process.cpuUsage(cpu);
     return (user + system) / 1000;
+  };
+  const firstTimes = Array.from({ length: 9 }, () => {
+    const fresh = new DistributionRecorder(trained, sample);
+    return cpuMs(() => fresh.record(0, false));
   });
+  const recorder = new DistributionRecorder(trained, sample);
+  recorder.record(0, true);
+  const recordTimes = Array.from({ length: 9 }, () => cpuMs(() => recorder.record(1, true)));
 
   const seconds = (runs: Timed[], key: 'seconds' | 'cpuSeconds') => median(runs.map((t) => t[key]));
   const more = (key: 'seconds' | 'cpuSeconds') => `${((seconds(on, key) / seconds(off, key) - 1) * 100).toFixed(1)}%`;
@@ -93,7 +102,7 @@ async function main(): Promise<void> {
       `wall clock median ${seconds(on, 'seconds').toFixed(2)} s recording, ${seconds(off, 'seconds').toFixed(2)} s without (${more('seconds')}); ` +
       `CPU time ${seconds(on, 'cpuSeconds').toFixed(2)} s, ${seconds(off, 'cpuSeconds').toFixed(2)} s (${more('cpuSeconds')}). ` +
       `One recording alone (${distributionSample(multiplyAddsPerSample(config))} test images): median ${recording.toFixed(1)} ms of CPU; ${on[0].records} of them are ` +
-      `${(((recording / 1000) * on[0].records) / seconds(off, 'cpuSeconds') * 100).toFixed(1)}% of the epoch's CPU time without. ` +
+      `${(((recording / 1000) * on[0].records) / seconds(off, 'cpuSeconds') * 100).toFixed(1)}% of the epoch's CPU time without; the first of a run ${median(firstTimes).toFixed(1)} ms. ` +
       `Same weights either way. Load ${loadBefore} → ${load()}`,
   );
 }

@@ -168,6 +168,28 @@ describe('distribution recorder', () => {
     expect(total(convRecord.layers[0].activations)).toBe(12);
   });
 
+  it('fixes each layer’s activation range on the whole sample, whether it fits one forward batch or needs several', () => {
+    const network = Network.forConfig(config, createRng(config.seed));
+    new Trainer(network, config, digits(400, 1), createRng(2)).trainSamples(400);
+    // 200 images go through in one batch (the recorder forwards EVALUATION_BATCH at a time), 600 in three.
+    for (const size of [200, 600]) {
+      const sample = digits(size, 3);
+      // The first images blank: the ReLU layer's large outputs come only later in the sample.
+      sample.images.fill(0, 0, 0.6 * size * 784);
+      const record = new DistributionRecorder(network, sample).record(0, false);
+      // The same images through the network at once, their ranges and counts worked out here.
+      const input = Float32Array.from(sample.images, (v) => v / 255);
+      network.forwardBatch(input, size, 'inference');
+      network.layers.forEach((layer, l) => {
+        const values = layer.output.subarray(0, size * config.layers[l + 1]);
+        const [lo, hi] = rangeOf(Math.min(0, ...values), Math.max(0, ...values), config.activations[l]);
+        const bins = new Bins(lo, hi);
+        bins.add(values, values.length);
+        expect(record.layers[l].activations).toEqual(bins.take());
+      });
+    }
+  });
+
   it('leaves training as it was: the same weights, bit for bit, with and without recordings', () => {
     const train = (record: boolean) => {
       const run: Config = { ...config, activations: ['ReLU', 'ReLU', 'Softmax'], dropout: 0.2 };
