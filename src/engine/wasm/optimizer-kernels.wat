@@ -1,11 +1,13 @@
 ;; Optimizer updates over parameters, gradients and state that live in the memory the
 ;; engine gives in (a layer's WasmArena). scripts/build-wasm.mjs compiles this file.
 ;;
-;; Every value is stored as float32 and computed in float64, in the same operations and
-;; order as the TypeScript optimizers (optimizers.ts), which compute in JavaScript
-;; numbers and round on store: so both paths give bit-identical parameters, and the
-;; TypeScript one stays the reference. Two values go through f64x2 lanes at a time;
-;; an odd last one alone. Pointers are byte offsets; lengths count floats.
+;; Every value is stored as float32. The momentum updates compute in float64, in the same
+;; operations and order as the TypeScript optimizers (optimizers.ts), which compute in
+;; JavaScript numbers and round on store; two values go through f64x2 lanes at a time, an
+;; odd last one alone. Adam computes in float32, four values at a time, and its TypeScript
+;; loop rounds each operation to float32. Either way both paths give bit-identical
+;; parameters, and the TypeScript one stays the reference. Pointers are byte offsets;
+;; lengths count floats.
 (module
   (import "env" "memory" (memory 1))
   ;; μ^k and μ + μ² + … + μ^k for gaps beyond the tables (rare), by the same JavaScript
