@@ -38,6 +38,7 @@ const CASES: [Shape, number, number][] = [
   [[14, 14, 16], 3, 3],
   // Odd sides that leave the last row and column out, overlapping windows, stride 1.
   [[9, 11, 4], 3, 2],
+  [[9, 11, 4], 2, 2],
   [[7, 5, 12], 2, 1],
   [[5, 6, 4], 5, 1],
   // Channels not in fours: the TypeScript loop on either kernels.

@@ -7,7 +7,12 @@ interface PoolKernelExports {
     input: number, output: number, winners: number, rows: number, inputBytes: number,
     outHeight: number, outWidth: number, channelBytes: number, poolSize: number, stepY: number, stepX: number, rowBytes: number,
   ): void;
+  maxForward2(
+    input: number, output: number, winners: number, rows: number, inputBytes: number,
+    outHeight: number, outWidth: number, channelBytes: number, stepY: number, stepX: number, rowBytes: number,
+  ): void;
   maxBackward(delta: number, winners: number, staged: number, rows: number, inputBytes: number, outputs: number): void;
+  maxBackward2(delta: number, winners: number, staged: number, rows: number, inputBytes: number, outHeight: number, outWidth: number, channelBytes: number, rowBytes: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -30,7 +35,8 @@ export function maxPoolMemoryBytes(inputSize: number, outputSize: number, rows: 
 
 /**
  * Max pooling in WebAssembly, for maps whose channels are a multiple of 4: the forward
- * pass on SIMD vectors, the gradient as a scatter. Its memory holds a few samples at a
+ * pass on SIMD vectors, the gradient as a scatter (on vectors too where 2 × 2 windows tile
+ * the input, as in most networks). Its memory holds a few samples at a
  * time (of input copied in, or of the input's gradient to copy out), then the batch's
  * output, winners (each output's input index within its sample) and δ, which the layer
  * and the next one read and write in place through `output`, `winners` and `delta`:
@@ -82,10 +88,12 @@ export class WasmMaxPool {
     for (let first = 0; first < rows; first += STAGED_ROWS) {
       const count = Math.min(STAGED_ROWS, rows - first);
       this.input.set(input.subarray(first * inputSize, (first + count) * inputSize));
-      this.kernels.maxForward(
-        this.input.byteOffset, this.output.byteOffset + first * outputBytes, this.winners.byteOffset + first * outputBytes, count, 4 * inputSize,
-        outHeight, outWidth, 4 * channels, this.poolSize, this.stride * rowBytes, 4 * this.stride * channels, rowBytes,
-      );
+      const output = this.output.byteOffset + first * outputBytes;
+      const winners = this.winners.byteOffset + first * outputBytes;
+      const stepY = this.stride * rowBytes;
+      const stepX = 4 * this.stride * channels;
+      if (this.poolSize === 2) this.kernels.maxForward2(this.input.byteOffset, output, winners, count, 4 * inputSize, outHeight, outWidth, 4 * channels, stepY, stepX, rowBytes);
+      else this.kernels.maxForward(this.input.byteOffset, output, winners, count, 4 * inputSize, outHeight, outWidth, 4 * channels, this.poolSize, stepY, stepX, rowBytes);
     }
   }
 
@@ -93,10 +101,16 @@ export class WasmMaxPool {
   backward(inputDelta: Float32Array, rows: number): void {
     const [height, width, channels] = this.inputShape;
     const inputSize = height * width * channels;
-    const outputSize = this.outputShape[0] * this.outputShape[1] * channels;
+    const [outHeight, outWidth] = this.outputShape;
+    const outputSize = outHeight * outWidth * channels;
+    // Windows of 2 × 2, 2 apart, covering every input: no input is in two windows or in none.
+    const tiled = this.poolSize === 2 && this.stride === 2 && height === 2 * outHeight && width === 2 * outWidth;
     for (let first = 0; first < rows; first += STAGED_ROWS) {
       const count = Math.min(STAGED_ROWS, rows - first);
-      this.kernels.maxBackward(this.delta.byteOffset + 4 * first * outputSize, this.winners.byteOffset + 4 * first * outputSize, this.input.byteOffset, count, 4 * inputSize, outputSize);
+      const delta = this.delta.byteOffset + 4 * first * outputSize;
+      const winners = this.winners.byteOffset + 4 * first * outputSize;
+      if (tiled) this.kernels.maxBackward2(delta, winners, this.input.byteOffset, count, 4 * inputSize, outHeight, outWidth, 4 * channels, 4 * width * channels);
+      else this.kernels.maxBackward(delta, winners, this.input.byteOffset, count, 4 * inputSize, outputSize);
       inputDelta.set(this.input.subarray(0, count * inputSize), first * inputSize);
     }
   }
