@@ -6,8 +6,8 @@ import { shapeSize } from '../layer.ts';
 import { createRng, type Rng } from '../rng.ts';
 
 /**
- * The SIMD passes against batchnorm.ts's loops, which compute in float64 and round on
- * store (the loops themselves are checked against numerical gradients in
+ * The SIMD passes against batchnorm.ts's loops, whose sums are in float64 and whose passes
+ * over every value round each operation to float32 (the loops themselves are checked against numerical gradients in
  * layers-gradient.test.ts): the same operations in the same order, so every output,
  * gradient and running statistic must be bit-identical, not merely close.
  */

@@ -7,7 +7,7 @@ interface BatchNormKernelExports {
   sumSquares(input: number, positions: number, channelBytes: number, mean: number, squares: number): void;
   normalise(input: number, normalised: number, output: number, positions: number, channelBytes: number, mean: number, inverse: number, scale: number, shift: number): void;
   sumDeltas(delta: number, normalised: number, positions: number, channelBytes: number, sums: number): void;
-  passDown(delta: number, normalised: number, into: number, positions: number, channelBytes: number, means: number, inverse: number, scale: number): void;
+  passDown(delta: number, normalised: number, into: number, positions: number, channelBytes: number, means: number, gain: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -19,8 +19,8 @@ export function batchNormKernelModule(): WebAssembly.Module | null {
 }
 
 const PAGE_BYTES = 65536;
-/** Per-channel floats (scale, shift, 1/√(σ² + ε)) and doubles (mean, and two sums), in values per channel. */
-const CHANNEL_FLOATS = 3;
+/** Per-channel floats (scale, shift, 1/√(σ² + ε), the mean, the gain, two means of δ) and doubles (mean, and two sums), in values per channel. */
+const CHANNEL_FLOATS = 7;
 const CHANNEL_DOUBLES = 3;
 /** Per row: the input's copy, x̂, the output, δ and the gradient passed down. */
 const ROW_ARRAYS = 5;
@@ -47,6 +47,9 @@ export class WasmBatchNorm {
   private scale = new Float32Array(0);
   private shift = new Float32Array(0);
   private inverse = new Float32Array(0);
+  private meanFloats = new Float32Array(0);
+  private gain = new Float32Array(0);
+  private deltaMeans = new Float32Array(0);
   private mean = new Float64Array(0);
   private sums = new Float64Array(0);
   private readonly kernels: BatchNormKernelExports;
@@ -85,6 +88,9 @@ export class WasmBatchNorm {
     this.scale = floats(channels);
     this.shift = floats(channels);
     this.inverse = floats(channels);
+    this.meanFloats = floats(channels);
+    this.gain = floats(channels);
+    this.deltaMeans = floats(2 * channels);
     [this.input, this.normalised, this.output, this.delta, this.into] = Array.from({ length: ROW_ARRAYS }, () => floats(rows * size));
   }
 
@@ -106,15 +112,15 @@ export class WasmBatchNorm {
     squares.set(this.sums.subarray(0, this.channels));
   }
 
-  /** x̂ into `normalised` and γ·x̂ + β into `output`. */
-  normalise(length: number, mean: Float64Array, inverse: Float32Array, scale: Float32Array, shift: Float32Array): void {
-    this.mean.set(mean.subarray(0, this.channels));
+  /** x̂ into `normalised` and γ·x̂ + β into `output`, in float32 (`mean` rounded to floats). */
+  normalise(length: number, mean: Float32Array, inverse: Float32Array, scale: Float32Array, shift: Float32Array): void {
+    this.meanFloats.set(mean);
     this.inverse.set(inverse);
     this.scale.set(scale);
     this.shift.set(shift);
     this.kernels.normalise(
       this.input.byteOffset, this.normalised.byteOffset, this.output.byteOffset, length / this.channels, this.channelBytes,
-      this.mean.byteOffset, this.inverse.byteOffset, this.scale.byteOffset, this.shift.byteOffset,
+      this.meanFloats.byteOffset, this.inverse.byteOffset, this.scale.byteOffset, this.shift.byteOffset,
     );
   }
 
@@ -124,14 +130,13 @@ export class WasmBatchNorm {
     sums.set(this.sums);
   }
 
-  /** The training gradient into `inputDelta`, from the means of δ and of δ·x̂ (2 × channels). */
-  passDown(length: number, means: Float64Array, inverse: Float32Array, scale: Float32Array, inputDelta: Float32Array): void {
-    this.sums.set(means);
-    this.inverse.set(inverse);
-    this.scale.set(scale);
+  /** The training gradient into `inputDelta`, from the floats γ·inverse and the means of δ and of δ·x̂ (2 × channels). */
+  passDown(length: number, means: Float32Array, gain: Float32Array, inputDelta: Float32Array): void {
+    this.deltaMeans.set(means);
+    this.gain.set(gain);
     this.kernels.passDown(
       this.delta.byteOffset, this.normalised.byteOffset, this.into.byteOffset, length / this.channels, this.channelBytes,
-      this.sums.byteOffset, this.inverse.byteOffset, this.scale.byteOffset,
+      this.deltaMeans.byteOffset, this.gain.byteOffset,
     );
     inputDelta.set(this.into.subarray(0, length));
   }

@@ -1,10 +1,12 @@
 ;; Batch normalisation's passes over a batch on 128-bit SIMD vectors, four channels at a
 ;; time, over a memory the engine gives in (see batchnorm-kernels.ts). Maps are channels
 ;; last: a position's channels are contiguous, and the passes walk positions in order with
-;; the channels' sums in memory. Every sum and product is in double precision, in the order
-;; of batchnorm.ts's loops, one operation at a time (no fused multiply-add), so each result
-;; is that loop's bit for bit. A float is widened with f64x2.promote_low_f32x4: its two high
-;; lanes are first moved low by a shuffle.
+;; the channels' sums in memory. The sums are in double precision (a channel sums thousands
+;; of values), in the order of batchnorm.ts's loops, one operation at a time (no fused
+;; multiply-add); a float is widened with f64x2.promote_low_f32x4, its two high lanes first
+;; moved low by a shuffle. The passes over every value (normalise, passDown) compute in
+;; float32, four lanes at a time, with per-channel constants the layer rounds to float32,
+;; as its loops do with Math.fround. Either way each result is that loop's bit for bit.
 ;; Pointers and the channel count are in bytes (channels × 4); channels are a multiple of 4.
 ;; Per-channel float arrays take chBytes bytes, per-channel doubles twice that.
 (module
@@ -68,44 +70,25 @@
       (br $each_p)))
   )
 
-  ;; x̂ = (x − mean)·inverse, out = scale·x̂ + shift, both rounded to floats from one
-  ;; double x̂ (as the TypeScript loop computes out from x̂ before storing it).
-  ;; $mean holds doubles; $inverse, $scale and $shift floats.
+  ;; x̂ = (x − mean)·inverse and out = scale·x̂ + shift, in float32 ($mean, $inverse,
+  ;; $scale and $shift: floats per channel).
   (func (export "normalise")
     (param $in i32) (param $normalised i32) (param $out i32) (param $positions i32) (param $chBytes i32)
     (param $mean i32) (param $inverse i32) (param $scale i32) (param $shift i32)
-    (local $p i32) (local $cb i32) (local $m i32) (local $v v128) (local $i v128) (local $g v128) (local $b v128)
-    (local $lo v128) (local $hi v128)
+    (local $p i32) (local $cb i32) (local $x v128)
     (block $done_p (loop $each_p
       (br_if $done_p (i32.ge_u (local.get $p) (local.get $positions)))
       (local.set $cb (i32.const 0))
       (block $done_c (loop $each_c
         (br_if $done_c (i32.ge_u (local.get $cb) (local.get $chBytes)))
-        (local.set $v (v128.load (i32.add (local.get $in) (local.get $cb))))
-        (local.set $i (v128.load (i32.add (local.get $inverse) (local.get $cb))))
-        (local.set $g (v128.load (i32.add (local.get $scale) (local.get $cb))))
-        (local.set $b (v128.load (i32.add (local.get $shift) (local.get $cb))))
-        (local.set $m (i32.add (local.get $mean) (i32.shl (local.get $cb) (i32.const 1))))
-        (local.set $lo (f64x2.mul
-          (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $m)))
-          (f64x2.promote_low_f32x4 (local.get $i))))
-        (local.set $hi (f64x2.mul
-          (f64x2.sub
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))
-            (v128.load offset=16 (local.get $m)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $i) (local.get $i)))))
-        (v128.store (i32.add (local.get $normalised) (local.get $cb))
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
-        (local.set $lo (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $g)) (local.get $lo)) (f64x2.promote_low_f32x4 (local.get $b))))
-        (local.set $hi (f64x2.add
-          (f64x2.mul
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $g) (local.get $g)))
-            (local.get $hi))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b)))))
+        (local.set $x (f32x4.mul
+          (f32x4.sub (v128.load (i32.add (local.get $in) (local.get $cb))) (v128.load (i32.add (local.get $mean) (local.get $cb))))
+          (v128.load (i32.add (local.get $inverse) (local.get $cb)))))
+        (v128.store (i32.add (local.get $normalised) (local.get $cb)) (local.get $x))
         (v128.store (i32.add (local.get $out) (local.get $cb))
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $scale) (local.get $cb))) (local.get $x))
+            (v128.load (i32.add (local.get $shift) (local.get $cb)))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
         (br $each_c)))
       (local.set $in (i32.add (local.get $in) (local.get $chBytes)))
@@ -145,41 +128,24 @@
       (br $each_p)))
   )
 
-  ;; Training: ∂x = (scale·inverse)·((δ − means[c]) − x̂·means[channels + c]), means in doubles.
+;; Training: ∂x = gain·((δ − means[c]) − x̂·means[channels + c]), in float32, with the floats
+  ;; gain = scale·inverse per channel and the two means (2 × chBytes bytes).
   (func (export "passDown")
     (param $delta i32) (param $normalised i32) (param $into i32) (param $positions i32) (param $chBytes i32)
-    (param $means i32) (param $inverse i32) (param $scale i32)
-    (local $p i32) (local $cb i32) (local $m i32) (local $k v128) (local $d v128) (local $n v128) (local $lo v128) (local $hi v128)
+    (param $means i32) (param $gain i32)
+    (local $p i32) (local $cb i32) (local $m i32)
     (block $done_p (loop $each_p
       (br_if $done_p (i32.ge_u (local.get $p) (local.get $positions)))
       (local.set $cb (i32.const 0))
       (block $done_c (loop $each_c
         (br_if $done_c (i32.ge_u (local.get $cb) (local.get $chBytes)))
-        (local.set $d (v128.load (i32.add (local.get $delta) (local.get $cb))))
-        (local.set $n (v128.load (i32.add (local.get $normalised) (local.get $cb))))
-        (local.set $k (v128.load (i32.add (local.get $scale) (local.get $cb))))
-        (local.set $lo (v128.load (i32.add (local.get $inverse) (local.get $cb))))
-        (local.set $m (i32.add (local.get $means) (i32.shl (local.get $cb) (i32.const 1))))
-        ;; $hi: scale·inverse of the high two channels, then $k: of the low two.
-        (local.set $hi (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $k) (local.get $k)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $lo) (local.get $lo)))))
-        (local.set $k (f64x2.mul (f64x2.promote_low_f32x4 (local.get $k)) (f64x2.promote_low_f32x4 (local.get $lo))))
-        (local.set $lo (f64x2.mul (local.get $k)
-          (f64x2.sub
-            (f64x2.sub (f64x2.promote_low_f32x4 (local.get $d)) (v128.load (local.get $m)))
-            (f64x2.mul (f64x2.promote_low_f32x4 (local.get $n)) (v128.load (i32.add (local.get $m) (i32.shl (local.get $chBytes) (i32.const 1))))))))
-        (local.set $hi (f64x2.mul (local.get $hi)
-          (f64x2.sub
-            (f64x2.sub
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d)))
-              (v128.load offset=16 (local.get $m)))
-            (f64x2.mul
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $n) (local.get $n)))
-              (v128.load offset=16 (i32.add (local.get $m) (i32.shl (local.get $chBytes) (i32.const 1))))))))
+        (local.set $m (i32.add (local.get $means) (local.get $cb)))
         (v128.store (i32.add (local.get $into) (local.get $cb))
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+          (f32x4.mul (v128.load (i32.add (local.get $gain) (local.get $cb)))
+            (f32x4.sub
+              (f32x4.sub (v128.load (i32.add (local.get $delta) (local.get $cb))) (v128.load (local.get $m)))
+              (f32x4.mul (v128.load (i32.add (local.get $normalised) (local.get $cb)))
+                (v128.load (i32.add (local.get $m) (local.get $chBytes)))))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
         (br $each_c)))
       (local.set $delta (i32.add (local.get $delta) (local.get $chBytes)))
