@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Dense, transpose } from './dense.ts';
 import type { DenseSpec as LayerSpec } from './layer.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
-import { kernelModule } from './wasm/dense-kernels.ts';
+import { DENSE_KERNEL_ROWS, kernelModule } from './wasm/dense-kernels.ts';
 import { fusesMultiplyAdd } from './wasm/features.ts';
 import { createRng } from './rng.ts';
 
@@ -69,7 +69,8 @@ describe('Dense', () => {
     expect(bestKernels()).toBe(fusesMultiplyAdd() ? 'fused' : 'wasm');
   });
 
-  // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode.
+  // Odd sizes exercise the unrolled loops' remainders; 1 row is the seed's per-sample mode. Inputs in
+  // eights keep the weights in the kernels' memory; more rows than DENSE_KERNEL_ROWS go through in parts.
   it.each([
     [13, 7, 1],
     [13, 7, 5],
@@ -77,6 +78,9 @@ describe('Dense', () => {
     [1, 1, 2],
     [30, 11, 9],
     [70, 33, 17],
+    [16, 5, 9],
+    [16, 5, DENSE_KERNEL_ROWS * 2 + 3],
+    [13, 7, DENSE_KERNEL_ROWS + 2],
   ])('matches a plain float64 reference: %i→%i on %i rows, every path', (inputs, outputs, rows) => {
     const spec = randomSpec(inputs, outputs, inputs * 100 + outputs);
     const input = sparseInputs(rows * inputs, 0.6, rows);
@@ -113,7 +117,7 @@ describe('Dense', () => {
   it.each(PATHS)('keeps matching the reference as batches grow and shrink (sparse %s, %s)', (sparse, kernels) => {
     const spec = randomSpec(21, 6, 5);
     const layer = new Dense(spec, sparse, kernels);
-    [9, 2, 1, 13, 3].forEach((rows, pass) => {
+    [9, 2, DENSE_KERNEL_ROWS + 12, 1, 13, 3].forEach((rows, pass) => {
       const input = sparseInputs(rows * 21, 0.5, 10 + pass);
       const delta = new Float32Array(rows * 6).map((_, i) => Math.cos(i + pass));
       const expected = reference(spec, input, delta, rows);

@@ -78,7 +78,11 @@ export class Dense implements Layer {
   private readonly gradientRows: Int32Array;
   private gradientRowCount = 0;
 
-  /** The WebAssembly kernels of a dense-input layer, when asked for; else the TypeScript loops below run. */
+  /**
+   * The WebAssembly kernels of a dense-input layer, when asked for; else the TypeScript loops below
+   * run. Their memory holds the biases, and the weights too where the inputs come in eights (this
+   * layer's arrays are then views of it): the optimizer steps them there, and nothing is copied.
+   */
   private readonly wasm: WasmDenseKernels | null = null;
   /**
    * Those of a sparse-input layer, which hold its weights, biases, gradient and batch
@@ -102,10 +106,18 @@ export class Dense implements Layer {
       this.sparseWasm.weights.set(transpose(spec.weights, spec.outputs, spec.inputs));
       this.sparseWasm.biases.set(spec.biases);
     }
-    this.weights = this.sparseWasm?.weights ?? (sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights);
-    this.biases = this.sparseWasm?.biases ?? spec.biases;
-    this.gradWeights = this.sparseWasm?.gradWeights ?? new Float32Array(spec.weights.length);
-    this.gradBiases = this.sparseWasm?.gradBiases ?? new Float32Array(spec.outputs);
+    if (inWasm(kernels) && !sparseInput) {
+      const module = kernelModule(kernels === 'fused');
+      if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
+      this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, module);
+      this.wasm.weights?.set(spec.weights);
+      this.wasm.biases.set(spec.biases);
+    }
+    const held = this.sparseWasm ?? this.wasm;
+    this.weights = held?.weights ?? (sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights);
+    this.biases = held?.biases ?? spec.biases;
+    this.gradWeights = held?.gradWeights ?? new Float32Array(spec.weights.length);
+    this.gradBiases = held?.gradBiases ?? new Float32Array(spec.outputs);
     this.sparseInput = sparseInput;
     this.activeRows = sparseInput ? { rowLength: spec.outputs, list: this.sparseWasm?.activeList ?? new Int32Array(spec.inputs), count: 0 } : null;
     const sparseInputs = sparseInput ? spec.inputs : 0;
@@ -115,11 +127,6 @@ export class Dense implements Layer {
     this.bucketEnd = new Int32Array(sparseInputs);
     this.gradientRows = new Int32Array(sparseInputs);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
-    if (inWasm(kernels) && !sparseInput) {
-      const module = kernelModule(kernels === 'fused');
-      if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
-      this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, module);
-    }
   }
 
   /** Makes the batch buffers hold at least `rows` samples. */
@@ -149,7 +156,7 @@ export class Dense implements Layer {
    * with their active rows, which lets an optimizer skip or defer the others.
    */
   paramGroups(l2: number): ParamGroup[] {
-    const arena = this.sparseWasm?.arena;
+    const arena = (this.sparseWasm ?? this.wasm)?.arena;
     return [
       { params: this.weights, grads: this.gradWeights, l2, activeRows: this.activeRows ?? undefined, arena },
       { params: this.biases, grads: this.gradBiases, l2: 0, arena },
@@ -190,7 +197,7 @@ export class Dense implements Layer {
       this.beforeRead?.();
       this.forwardSparse(rows);
     } else if (this.wasm) {
-      this.wasm.forward(input, rows, this.weights, this.biases, this.output);
+      this.wasm.forward(input, rows, this.weights, this.output);
     } else {
       this.forwardDense(input, rows);
     }
@@ -217,7 +224,7 @@ export class Dense implements Layer {
       for (let o = 0; o < outputs; o++) gradBiases[o] += delta[r * outputs + o];
     }
     if (this.wasm) {
-      this.wasm.backward(delta, rows, this.gradWeights, inputDelta);
+      this.wasm.backward(input, delta, rows, this.gradWeights, inputDelta);
       return;
     }
     if (this.usesSparseWasm(rows)) {

@@ -10,12 +10,14 @@ import { BatchNorm, usesWasmBatchNorm } from './batchnorm.ts';
 import { ACTIVATIONS, type Activation, type Init, type Optimizer } from './config.ts';
 import { Conv2D, convGeometry } from './conv2d.ts';
 import { Dense } from './dense.ts';
-import type { Kernels } from './kernels.ts';
+import { inWasm, type Kernels } from './kernels.ts';
 import { isDenseSpec, shapeSize, type AvgPool2DSpec, type Layer, type LayerDescription, type LayerSpec, type LayerType, type MaxPool2DSpec, type Shape, type SpecOf } from './layer.ts';
 import { AvgPool2D, Flatten, MaxPool2D, poolOutputShape, usesWasmMaxPool } from './pool.ts';
+import { stateSlotsPerParam } from './optimizers.ts';
 import type { Rng } from './rng.ts';
 import { batchNormMemoryBytes } from './wasm/batchnorm-kernels.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
+import { denseKernelBytes } from './wasm/dense-kernels.ts';
 import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
 /** What a config says of a layer of kind T. */
@@ -58,6 +60,21 @@ export interface ParameterCount {
   fanOut: number;
   /** "8×5×5×1 (filters × kernel × kernel × channels)". */
   shape: string;
+}
+
+/**
+ * What a dense layer on dense inputs holds on WebAssembly kernels, in 4-byte values, besides what
+ * its parameters are counted for elsewhere (themselves, their gradients, the optimizer's state):
+ * its kernel memory (wasm/dense-kernels.ts) less the parameters, gradients and state that live in
+ * it; where the inputs do not come in eights, the weights stay in the layer's arrays, and the
+ * optimizer's kernels step them on staged copies.
+ */
+export function denseKernelFloats(inputs: number, outputs: number, optimizer: Optimizer): number {
+  const perParameter = 2 + stateSlotsPerParam(optimizer);
+  const resident = inputs % 8 === 0;
+  const inMemory = (resident ? inputs * outputs + outputs : outputs) * perParameter;
+  const staged = resident || optimizer === 'sgd' ? 0 : 3 * inputs * outputs;
+  return denseKernelBytes(inputs, outputs) / 4 - inMemory + staged;
 }
 
 /** What training a layer holds beyond its parameters, in 4-byte values (see estimateTrainingBytes). */
@@ -301,12 +318,12 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       return { weights: inputs * units, biases: units, fanIn: inputs, fanOut: units, shape: `${units}×${inputs} (outputs × inputs)` };
     },
     // Output, delta, dropout mask and masked output; a first layer is sparse as in a dense
-    // stack (its non-zero pixels and their copy grouped by pixel), the others' kernels copy
-    // W and ∂W, and x, z, δ and ∂x per row (wasm/dense-kernels.ts).
-    memory: (input, output, _layer, { first, optimizer }) => {
+    // stack (its non-zero pixels and their copy grouped by pixel), the others have their
+    // kernels' memory on WebAssembly (denseKernelFloats).
+    memory: (input, output, _layer, { first, optimizer, kernels }) => {
       const [inputs, outputs] = [shapeSize(input), shapeSize(output)];
       if (first) return { valuesPerRow: outputs * 4 + inputs * 4, lazyCopy: optimizer === 'momentum' ? inputs * outputs : 0 };
-      return { valuesPerRow: outputs * 4 + 2 * (inputs + outputs), kernelCopies: 2 * inputs * outputs };
+      return { valuesPerRow: outputs * 4, kernelCopies: inWasm(kernels) ? denseKernelFloats(inputs, outputs, optimizer) : 0 };
     },
     spec: (input, { units, activation }, { weights, biases }) => ({ type: 'dense', inputs: shapeSize(input), outputs: units, activation, weights, biases }),
     describe: (spec) => ({ type: 'dense', units: spec.outputs, activation: spec.activation }),

@@ -4,7 +4,7 @@ import { lossFor, type Config, type Init, type LayerStack, type Loss, type Activ
 import { Dense } from './dense.ts';
 import { bestKernels, inWasm, type Kernels } from './kernels.ts';
 import { formatShape, shapeSize, type DenseSpec, type Layer, type LayerDescription, type LayerSpec, type Mode, type Shape } from './layer.ts';
-import { initialSpec, kindOf, outputShapeOf, specKind } from './layer-kinds.ts';
+import { denseKernelFloats, initialSpec, kindOf, outputShapeOf, specKind } from './layer-kinds.ts';
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
 import type { Rng } from './rng.ts';
@@ -18,13 +18,13 @@ export interface Dropout {
 /**
  * Networks whose training would need more memory than this are refused (see
  * estimateTrainingBytes). Not what a 64-bit tab could allocate, but what it can still train and
- * keep: in Chromium 784-80000-10 (1.4 GB with Adam, 63.5 million parameters) held its worker
+ * keep: in Chromium 784-80000-10 (1.3 GB with Adam, 63.5 million parameters) held its worker
  * silent until the heartbeat ended it 13 s after it started (in Node: 8 s to initialise and copy
  * into the WebAssembly memory, 10.5 s for its first batch, load average 10), and its model
  * file would be about 776 million characters (12.2 per parameter), more than the 2²⁹ a
  * JavaScript string can hold, so no epoch of it could ever be kept, restored or saved. On 28×28
- * images the widest dense network this cap allows, 784-42000-10 with plain SGD, has 33 million
- * parameters: a model text of about 410 million characters.
+ * images the widest dense network this cap allows, 784-45500-10 with plain SGD, has 36 million
+ * parameters: a model text of about 440 million characters.
  */
 export const MAX_TRAINING_BYTES = 512 * 1024 ** 2;
 
@@ -275,29 +275,23 @@ export function estimateTrainingBytes(layers: number[] | LayerStack, batchSize: 
   return Array.isArray(layers) ? denseTrainingBytes(layers, batchSize, optimizer) : stackTrainingBytes(layers, batchSize, optimizer, kernels);
 }
 
-function denseTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {  let parameters = 0;
+function denseTrainingBytes(layers: number[], batchSize: number, optimizer: OptimizerKind): number {
+  let parameters = 0;
   let units = 0;
-  let denseWeights = 0;
-  let denseValuesPerRow = 0;
+  // Every layer but the first has its kernels' memory (see denseKernelFloats).
+  let kernelCopies = 0;
   for (let l = 1; l < layers.length; l++) {
     parameters += layers[l - 1] * layers[l] + layers[l];
     units += layers[l];
-    if (l > 1) {
-      denseWeights += layers[l - 1] * layers[l];
-      denseValuesPerRow += 2 * (layers[l - 1] + layers[l]);
-    }
+    if (l > 1) kernelCopies += denseKernelFloats(layers[l - 1], layers[l], optimizer);
   }
   const rows = Math.max(batchSize, EVALUATION_BATCH);
   const valuesPerRow =
     layers[0] * 5 + // the input batch, the first layer's non-zero (index, value) pairs and their copy grouped by input
     units * 4 + // output, delta, dropout mask and masked output of every unit
-    layers[layers.length - 1] + // targets
-    denseValuesPerRow; // the kernels' copies of the dense layers' x, z, δ and ∂x (wasm/dense-kernels.ts)
+    layers[layers.length - 1]; // targets
   // Lazy momentum sets aside the first layer's weights on flush (see optimizers.ts).
   const lazyCopy = optimizer === 'momentum' ? layers[0] * layers[1] : 0;
-  // The kernels copy each dense layer's W and ∂W (padding aside); the optimizer's kernels, the
-  // parameters and gradients of every layer but the first (StagedGroups).
-  const kernelCopies = 2 * denseWeights + stagedCopies(parameters - layers[0] * layers[1] - layers[1], optimizer, 'wasm');
   // Every value is 4 bytes (Float32 or Int32); parameters come with their gradients and optimizer state.
   return 4 * (parameters * (2 + stateSlotsPerParam(optimizer)) + lazyCopy + kernelCopies + rows * valuesPerRow);
 }
@@ -321,8 +315,8 @@ function stackTrainingBytes(stack: LayerStack, batchSize: number, optimizer: Opt
     const count = kind.parameters(shape, layer);
     const memory = kind.memory(shape, next, layer, { first: l === 0, optimizer, kernels, rows });
     parameters += count ? count.weights + count.biases : 0;
-    // A first dense layer keeps its parameters in its own WebAssembly memory; the others', the optimizer stages (StagedGroups).
-    if (count && !(l === 0 && layer.type === 'dense')) kernelCopies += stagedCopies(count.weights + count.biases, optimizer, kernels);
+    // A dense layer keeps its parameters in its kernels' memory (LayerKind.memory says what it stages); the others', the optimizer stages (StagedGroups).
+    if (count && layer.type !== 'dense') kernelCopies += stagedCopies(count.weights + count.biases, optimizer, kernels);
     valuesPerRow += memory.valuesPerRow;
     kernelCopies += memory.kernelCopies ?? 0;
     lazyCopy += memory.lazyCopy ?? 0;

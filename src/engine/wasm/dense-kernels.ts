@@ -1,11 +1,13 @@
+import { WasmArena } from './arena.ts';
 import { compileKernels } from './compile.ts';
+import { optimizerStateBytes } from './optimizer-kernels.ts';
 import { KERNELS_FUSED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.ts';
 
 /** The exports of kernels.wat: pointers are byte offsets, sizes count floats, all padded (see there). */
 interface KernelExports {
   forward(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
   inputGradient(delta: number, w: number, dx: number, rows: number, k: number, n: number): void;
-  weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number): void;
+  weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number, accumulate: number): void;
 }
 
 const compiled: { plain?: WebAssembly.Module | null; fused?: WebAssembly.Module | null } = {};
@@ -19,8 +21,6 @@ export function kernelModule(fused = false): WebAssembly.Module | null {
   if (compiled[which] === undefined) compiled[which] = compileKernels(fused ? KERNELS_FUSED_WASM_BASE64 : KERNELS_WASM_BASE64);
   return compiled[which];
 }
-
-const PAGE_BYTES = 65536;
 
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
@@ -42,92 +42,114 @@ function copyRows(from: Float32Array, fromStart: number, fromStride: number, to:
 }
 
 /**
- * A dense layer's three products (forward, ∂W, ∂x) in WebAssembly SIMD. The layer
- * keeps its parameters in its own arrays, the optimizer's to update; this keeps
- * padded copies in a memory of its own, laid out as
- *   w (n4 × k8) | b (n4) | dw (n4 × k8) | x (rows4 × k8) | z, δ (rows4 × n4 each) | dx (rows4 × k8)
- * with k8, n4, rows4 the inputs, outputs and rows rounded up to 8, 4 and 4.
- * Copying in and out costs O(parameters + rows·(inputs + outputs)) per batch,
- * small beside the O(rows·parameters) products.
+ * Rows the kernels take at a time, which fixes the memory's size: a larger batch goes through in
+ * parts, its outputs row by row and its weight gradient summed part after part in row order, so
+ * the bits are those of one call. Training batches and their halves are seldom larger.
+ */
+export const DENSE_KERNEL_ROWS = 128;
+
+/** Bytes of a dense layer's kernel memory (WasmDenseKernels), optimizer state included. */
+export function denseKernelBytes(inputs: number, outputs: number): number {
+  const { k8, n4 } = padded(inputs, outputs);
+  const cost = (length: number) => WasmArena.cost(length, 4);
+  return 2 * cost(n4 * k8) + cost(n4) + cost(outputs) + 2 * cost(DENSE_KERNEL_ROWS * k8) + 2 * cost(DENSE_KERNEL_ROWS * n4) + optimizerStateBytes(inputs, outputs);
+}
+
+function padded(inputs: number, outputs: number) {
+  return { k8: roundUp(inputs, 8), n4: roundUp(outputs, 4) };
+}
+
+/**
+ * A dense layer's three products (forward, ∂W, ∂x) in WebAssembly SIMD, on a memory of fixed
+ * size (a WasmArena) laid out as
+ *   w (n4 × k8) | b (n4) | dw (n4 × k8) | db (n) | x, dx (DENSE_KERNEL_ROWS × k8 each) | z, δ (DENSE_KERNEL_ROWS × n4 each)
+ * with k8 and n4 the inputs and outputs rounded up to 8 and 4, then the optimizer's state.
+ * Where the inputs come in eights, w's rows need no padding: the layer's weights, biases and
+ * their gradients are views of this memory (`weights` … `gradBiases`), so nothing of them is
+ * copied per batch and the optimizer's kernels step them in place. Otherwise the layer keeps
+ * its weights and their gradient, copied in and out each batch, and only the biases live here.
  */
 export class WasmDenseKernels {
+  readonly arena: WasmArena;
+  /** The layer's weights (n × k, output-major) and their gradient, where the inputs come in eights; else null. */
+  readonly weights: Float32Array | null;
+  readonly gradWeights: Float32Array | null;
+  readonly biases: Float32Array;
+  readonly gradBiases: Float32Array;
   private readonly inputs: number;
   private readonly outputs: number;
   private readonly k8: number;
   private readonly n4: number;
-  private readonly memory: WebAssembly.Memory;
   private readonly kernels: KernelExports;
-  /** A view of memory, made again whenever it grows. */
-  private floats: Float32Array;
-  private capacity = 0;
-  // Float offsets of the regions.
-  private readonly b: number;
-  private readonly dw: number;
-  private x = 0;
-  private z = 0;
-  private delta = 0;
-  private dx = 0;
+  private readonly w: Float32Array;
+  private readonly dw: Float32Array;
+  private readonly x: Float32Array;
+  private readonly dx: Float32Array;
+  private readonly z: Float32Array;
+  private readonly delta: Float32Array;
 
   constructor(inputs: number, outputs: number, module: WebAssembly.Module) {
     this.inputs = inputs;
     this.outputs = outputs;
-    this.k8 = roundUp(inputs, 8);
-    this.n4 = roundUp(outputs, 4);
-    this.b = this.n4 * this.k8;
-    this.dw = this.b + this.n4;
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
-    this.floats = new Float32Array(this.memory.buffer);
-    this.reserve(4);
+    const { k8, n4 } = padded(inputs, outputs);
+    this.k8 = k8;
+    this.n4 = n4;
+    const arena = new WasmArena(denseKernelBytes(inputs, outputs));
+    this.arena = arena;
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: arena.memory } }).exports as unknown as KernelExports;
+    this.w = arena.floats(n4 * k8);
+    this.biases = arena.floats(n4).subarray(0, outputs);
+    this.dw = arena.floats(n4 * k8);
+    this.gradBiases = arena.floats(outputs);
+    this.x = arena.floats(DENSE_KERNEL_ROWS * k8);
+    this.dx = arena.floats(DENSE_KERNEL_ROWS * k8);
+    this.z = arena.floats(DENSE_KERNEL_ROWS * n4);
+    this.delta = arena.floats(DENSE_KERNEL_ROWS * n4);
+    arena.seal();
+    const resident = k8 === inputs;
+    this.weights = resident ? this.w.subarray(0, outputs * inputs) : null;
+    this.gradWeights = resident ? this.dw.subarray(0, outputs * inputs) : null;
   }
 
-  /** z = W·x + b for `rows` rows of `input`, written to `output` (rows × outputs). */
-  forward(input: Float32Array, rows: number, weights: Float32Array, biases: Float32Array, output: Float32Array): void {
-    this.reserve(rows);
-    const { inputs, outputs, k8, n4, floats } = this;
-    const rows4 = roundUp(rows, 4);
-    copyRows(weights, 0, inputs, floats, 0, k8, outputs, inputs);
-    floats.set(biases, this.b);
-    copyRows(input, 0, inputs, floats, this.x, k8, rows, inputs);
-    // Rows left from a larger batch would only reach z's padding, but 0·∞ in ∂W would not be 0.
-    floats.fill(0, this.x + rows * k8, this.x + rows4 * k8);
-    this.kernels.forward(4 * this.x, 0, 4 * this.b, 4 * this.z, rows4, k8, n4);
-    copyRows(floats, this.z, n4, output, 0, outputs, rows, outputs);
-  }
-
-  /**
-   * ∂L/∂W = δᵀ·x into `gradWeights`, and ∂L/∂x = δ·W into `inputDelta` when given,
-   * for the input and weights of the last forward call.
-   */
-  backward(delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
-    const { inputs, outputs, k8, n4, floats } = this;
-    const rows4 = roundUp(rows, 4);
-    copyRows(delta, 0, outputs, floats, this.delta, n4, rows, outputs);
-    // ∂W sums over every row it is given: the padding rows of δ must add nothing.
-    floats.fill(0, this.delta + rows * n4, this.delta + rows4 * n4);
-    this.kernels.weightGradient(4 * this.delta, 4 * this.x, 4 * this.dw, rows4, k8, n4);
-    copyRows(floats, this.dw, k8, gradWeights, 0, inputs, outputs, inputs);
-    if (inputDelta) {
-      this.kernels.inputGradient(4 * this.delta, 0, 4 * this.dx, rows4, k8, n4);
-      copyRows(floats, this.dx, k8, inputDelta, 0, inputs, rows, inputs);
+  /** z = W·x + b for `rows` rows of `input`, written to `output` (rows × outputs); `weights` is the layer's. */
+  forward(input: Float32Array, rows: number, weights: Float32Array, output: Float32Array): void {
+    const { inputs, outputs, k8, n4, x, z } = this;
+    if (weights !== this.weights) copyRows(weights, 0, inputs, this.w, 0, k8, outputs, inputs);
+    for (let first = 0; first < rows; first += DENSE_KERNEL_ROWS) {
+      const count = Math.min(DENSE_KERNEL_ROWS, rows - first);
+      this.load(input, first, count);
+      this.kernels.forward(x.byteOffset, this.w.byteOffset, this.biases.byteOffset, z.byteOffset, roundUp(count, 4), k8, n4);
+      copyRows(z, 0, n4, output, first * outputs, outputs, count, outputs);
     }
   }
 
-  /** Lays the batch regions out for at least `rows` rows, growing the memory if needed. */
-  private reserve(rows: number): void {
-    if (rows <= this.capacity) return;
-    const rows4 = roundUp(rows, 4);
-    const { k8, n4 } = this;
-    this.x = this.dw + n4 * k8;
-    this.z = this.x + rows4 * k8;
-    this.delta = this.z + rows4 * n4;
-    this.dx = this.delta + rows4 * n4;
-    const bytes = 4 * (this.dx + rows4 * k8);
-    const pages = Math.ceil(bytes / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) this.memory.grow(pages);
-    this.floats = new Float32Array(this.memory.buffer);
-    // The padding of x and δ must hold zeros; regions moved over older ones may not.
-    this.floats.fill(0, this.x);
-    this.capacity = rows4;
+  /**
+   * ∂L/∂W = δᵀ·x into `gradWeights` (the layer's), and ∂L/∂x = δ·W into `inputDelta` when given,
+   * for `input` and the weights of the last forward call.
+   */
+  backward(input: Float32Array, delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
+    const { inputs, outputs, k8, n4, x, dx, dw } = this;
+    for (let first = 0; first < rows; first += DENSE_KERNEL_ROWS) {
+      const count = Math.min(DENSE_KERNEL_ROWS, rows - first);
+      const count4 = roundUp(count, 4);
+      // A batch of one part still has its rows in x from the forward pass.
+      if (rows > DENSE_KERNEL_ROWS) this.load(input, first, count);
+      copyRows(delta, first * outputs, outputs, this.delta, 0, n4, count, outputs);
+      // ∂W sums over every row it is given: the padding rows of δ must add nothing.
+      this.delta.fill(0, count * n4, count4 * n4);
+      this.kernels.weightGradient(this.delta.byteOffset, x.byteOffset, dw.byteOffset, count4, k8, n4, first > 0 ? 1 : 0);
+      if (inputDelta) {
+        this.kernels.inputGradient(this.delta.byteOffset, this.w.byteOffset, dx.byteOffset, count4, k8, n4);
+        copyRows(dx, 0, k8, inputDelta, first * inputs, inputs, count, inputs);
+      }
+    }
+    if (gradWeights !== this.gradWeights) copyRows(dw, 0, k8, gradWeights, 0, inputs, outputs, inputs);
+  }
+
+  /** Rows [first, first + count) of `input` into x, its padding rows zeroed (0·∞ in ∂W would not be 0). */
+  private load(input: Float32Array, first: number, count: number): void {
+    const { inputs, k8, x } = this;
+    copyRows(input, first * inputs, inputs, x, 0, k8, count, inputs);
+    x.fill(0, count * k8, roundUp(count, 4) * k8);
   }
 }

@@ -156,9 +156,11 @@
   ;; dw[o][i] = Σ_r δ[r][o]·x[r][i]        δ: rows × n,  x: rows × k,  dw: n × k
   ;; A tile is 4 outputs × 8 inputs: each pair of x vectors serves 4 outputs, each
   ;; δ[r][o], splat across a vector, serves 8 inputs.
+  ;; With $accumulate ≠ 0 the sums start from dw as it is, not from zero: a batch given in
+  ;; parts adds its rows in the same order as in one call, and so to the same bits.
   (func (export "weightGradient")
     (param $delta i32) (param $x i32) (param $dw i32)
-    (param $rows i32) (param $k i32) (param $n i32)
+    (param $rows i32) (param $k i32) (param $n i32) (param $accumulate i32)
     (local $stride i32) (local $deltaStride i32) (local $o i32) (local $i i32)
     (local $d i32) (local $xi i32) (local $end i32) (local $out i32)
     (local $a v128) (local $c v128) (local $e v128)
@@ -172,10 +174,22 @@
       (local.set $i (i32.const 0))
       (block $done_inputs (loop $each_inputs
         (br_if $done_inputs (i32.ge_u (local.get $i) (local.get $stride)))
-        (local.set $s0a (v128.const i32x4 0 0 0 0)) (local.set $s0c (v128.const i32x4 0 0 0 0))
-        (local.set $s1a (v128.const i32x4 0 0 0 0)) (local.set $s1c (v128.const i32x4 0 0 0 0))
-        (local.set $s2a (v128.const i32x4 0 0 0 0)) (local.set $s2c (v128.const i32x4 0 0 0 0))
-        (local.set $s3a (v128.const i32x4 0 0 0 0)) (local.set $s3c (v128.const i32x4 0 0 0 0))
+        (local.set $out (i32.add (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $stride))) (local.get $i)))
+        (if (local.get $accumulate)
+          (then
+            (local.set $s0a (v128.load offset=0 (local.get $out)))
+            (local.set $s0c (v128.load offset=16 (local.get $out)))
+            (local.set $s1a (v128.load offset=0 (i32.add (local.get $out) (local.get $stride))))
+            (local.set $s1c (v128.load offset=16 (i32.add (local.get $out) (local.get $stride))))
+            (local.set $s2a (v128.load offset=0 (i32.add (local.get $out) (i32.shl (local.get $stride) (i32.const 1)))))
+            (local.set $s2c (v128.load offset=16 (i32.add (local.get $out) (i32.shl (local.get $stride) (i32.const 1)))))
+            (local.set $s3a (v128.load offset=0 (i32.add (local.get $out) (i32.mul (local.get $stride) (i32.const 3)))))
+            (local.set $s3c (v128.load offset=16 (i32.add (local.get $out) (i32.mul (local.get $stride) (i32.const 3))))))
+          (else
+            (local.set $s0a (v128.const i32x4 0 0 0 0)) (local.set $s0c (v128.const i32x4 0 0 0 0))
+            (local.set $s1a (v128.const i32x4 0 0 0 0)) (local.set $s1c (v128.const i32x4 0 0 0 0))
+            (local.set $s2a (v128.const i32x4 0 0 0 0)) (local.set $s2c (v128.const i32x4 0 0 0 0))
+            (local.set $s3a (v128.const i32x4 0 0 0 0)) (local.set $s3c (v128.const i32x4 0 0 0 0))))
         ;; $d walks down δ's columns o … o + 3, $xi down x's columns i … i + 7, one row at a time.
         (local.set $d (i32.add (local.get $delta) (i32.shl (local.get $o) (i32.const 2))))
         (local.set $end (i32.add (local.get $d) (i32.mul (local.get $rows) (local.get $deltaStride))))
@@ -199,7 +213,6 @@
           (local.set $d (i32.add (local.get $d) (local.get $deltaStride)))
           (local.set $xi (i32.add (local.get $xi) (local.get $stride)))
           (br $each_row)))
-        (local.set $out (i32.add (i32.add (local.get $dw) (i32.mul (local.get $o) (local.get $stride))) (local.get $i)))
         (v128.store offset=0 (local.get $out) (local.get $s0a))
         (v128.store offset=16 (local.get $out) (local.get $s0c))
         (local.set $out (i32.add (local.get $out) (local.get $stride)))
