@@ -121,12 +121,12 @@ describe('estimateTrainingBytes', () => {
     // lazy momentum's copy of the first layer's weights: 784·200 × 4 bytes = 627,200
     // the second layer's kernel memory (wasm/dense-kernels.ts; 16 bytes of slack after each region): W and ∂W padded
     // to 12 × 200 (2 × 9,616), b and ∂b (2 × 64), 128 rows of x and ∂x (2 × 102,416) and of z and δ (2 × 6,160),
-    // room for any optimizer's state (35,248): 271,760 bytes, less its 2,010 parameters, gradients and velocities
-    // counted above (24,120) = 247,640
+    // room for any optimizer's state (35,248) and for another shard's gradient (8,016 + 64): 279,840 bytes, less
+    // its 2,010 parameters, gradients and velocities counted above (24,120) = 255,720
     // 256 evaluation rows × (784·5 input values + 210·4 unit values + 10 targets) × 4 bytes = 4,884,480
-    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 247_640 + 4_884_480);
+    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 255_720 + 4_884_480);
     // Adam keeps two moments per parameter; 512 rows outgrow the evaluation batch.
-    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + (271_760 - 2_010 * 4 * 4) + 512 * 4770 * 4);
+    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + (279_840 - 2_010 * 4 * 4) + 512 * 4770 * 4);
   });
 
   it('counts a typed stack layer by layer: receptive fields, pools, dense kernels', () => {

@@ -1,7 +1,7 @@
 import type { Optimizer as OptimizerKind } from './config.ts';
 import { inWasm, type Kernels } from './kernels.ts';
 import type { WasmArena } from './wasm/arena.ts';
-import { arenasFor, StagedGroups, TABLED_GAPS, type StagedGroup, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
+import { ArenaAddend, arenasFor, StagedGroups, TABLED_GAPS, type StagedGroup, WasmAdam, WasmLazyMomentumRows, WasmMomentum, type MomentumSeries } from './wasm/optimizer-kernels.ts';
 
 /**
  * Parameters and their gradients, as the optimizer sees them: it knows nothing
@@ -79,6 +79,8 @@ class GroupKernels<K> {
   readonly kernels: (K | null)[];
   private readonly staging: StagedGroups | null;
   private readonly staged: (StagedGroup | null)[];
+  /** For groups stepped in their own arena: room there to add another shard's gradient in WebAssembly. */
+  private readonly addends: (ArenaAddend | null)[];
 
   /** `arenas`: arenasFor(groups), taken once by the optimizer (it releases them). */
   constructor(
@@ -99,6 +101,10 @@ class GroupKernels<K> {
       const copy = this.staged[index];
       return copy ? make(copy.arena, copy.params, copy.grads, copy.l2) : null;
     });
+    this.addends = groups.map((group, index) => {
+      const arena = arenas[index];
+      return this.kernels[index] && arena ? ArenaAddend.make(arena, group.params.length) : null;
+    });
   }
 
   /**
@@ -110,7 +116,9 @@ class GroupKernels<K> {
     if (!kernel) return false;
     const group = this.groups[index];
     const copy = this.staged[index];
+    const room = this.addends[index];
     if (copy) (this.staging as StagedGroups).gather(copy, group.grads, addend ?? null);
+    else if (addend && room) room.addInto(group.grads, addend);
     else addInto(group.grads, addend);
     step(kernel);
     if (copy) group.params.set(copy.params);

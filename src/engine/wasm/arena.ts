@@ -40,6 +40,11 @@ export class WasmArena {
     return new Uint8Array(this.memory.buffer, this.take(length, 1), length);
   }
 
+  /** Whether a view of `length` elements of `bytesPerElement` would still fit. */
+  fits(length: number, bytesPerElement: number): boolean {
+    return this.top + WasmArena.cost(length, bytesPerElement) <= this.memory.buffer.byteLength;
+  }
+
   /** Whether `view` lies in this memory. */
   holds(view: ArrayBufferView): boolean {
     return view.buffer === this.memory.buffer;

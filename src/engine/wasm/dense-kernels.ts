@@ -48,11 +48,15 @@ function copyRows(from: Float32Array, fromStart: number, fromStride: number, to:
  */
 export const DENSE_KERNEL_ROWS = 128;
 
-/** Bytes of a dense layer's kernel memory (WasmDenseKernels), optimizer state included. */
+/**
+ * Bytes of a dense layer's kernel memory (WasmDenseKernels): its regions, the optimizer's state, and
+ * room for another shard's gradient of the weights and biases (ArenaAddend).
+ */
 export function denseKernelBytes(inputs: number, outputs: number): number {
   const { k8, n4 } = padded(inputs, outputs);
   const cost = (length: number) => WasmArena.cost(length, 4);
-  return 2 * cost(n4 * k8) + cost(n4) + cost(outputs) + 2 * cost(DENSE_KERNEL_ROWS * k8) + 2 * cost(DENSE_KERNEL_ROWS * n4) + optimizerStateBytes(inputs, outputs);
+  const regions = 2 * cost(n4 * k8) + cost(n4) + cost(outputs) + 2 * cost(DENSE_KERNEL_ROWS * k8) + 2 * cost(DENSE_KERNEL_ROWS * n4);
+  return regions + optimizerStateBytes(inputs, outputs) + cost(inputs * outputs) + cost(outputs);
 }
 
 function padded(inputs: number, outputs: number) {
@@ -63,7 +67,8 @@ function padded(inputs: number, outputs: number) {
  * A dense layer's three products (forward, ∂W, ∂x) in WebAssembly SIMD, on a memory of fixed
  * size (a WasmArena) laid out as
  *   w (n4 × k8) | b (n4) | dw (n4 × k8) | db (n) | x, dx (DENSE_KERNEL_ROWS × k8 each) | z, δ (DENSE_KERNEL_ROWS × n4 each)
- * with k8 and n4 the inputs and outputs rounded up to 8 and 4, then the optimizer's state.
+ * with k8 and n4 the inputs and outputs rounded up to 8 and 4, then the optimizer's state and
+ * room for another shard's gradient.
  * Where the inputs come in eights, w's rows need no padding: the layer's weights, biases and
  * their gradients are views of this memory (`weights` … `gradBiases`), so nothing of them is
  * copied per batch and the optimizer's kernels step them in place. Otherwise the layer keeps

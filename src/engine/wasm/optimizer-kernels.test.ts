@@ -15,7 +15,9 @@ import { optimizerStateBytes, TABLED_GAPS } from './optimizer-kernels.ts';
 function make(rows: number, columns: number, l2: number, lazy: boolean, inArena: boolean, rng: Rng): ParamGroup[] {
   const weights = Float32Array.from({ length: rows * columns }, () => rng.next() - 0.5);
   const biases = Float32Array.from({ length: columns }, () => rng.next() - 0.5);
-  const arena = inArena ? new WasmArena(2 * WasmArena.cost(rows * columns, 4) + 2 * WasmArena.cost(columns, 4) + WasmArena.cost(rows, 4) + optimizerStateBytes(rows, columns)) : undefined;
+  // Room for the optimizer's state and for another shard's gradient of both groups (ArenaAddend), as a dense layer's arena has.
+  const room = optimizerStateBytes(rows, columns) + WasmArena.cost(rows * columns, 4) + WasmArena.cost(columns, 4);
+  const arena = inArena ? new WasmArena(2 * WasmArena.cost(rows * columns, 4) + 2 * WasmArena.cost(columns, 4) + WasmArena.cost(rows, 4) + room) : undefined;
   const floats = (values: Float32Array) => {
     const view = arena ? arena.floats(values.length) : new Float32Array(values.length);
     view.set(values);
