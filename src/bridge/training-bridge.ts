@@ -526,8 +526,32 @@ export async function fineTune(): Promise<void> {
   runContinuing();
   const outcome = await settle(current, current.api.resume());
   if (!outcome || outcome.status === 'diverged') return;
-  const testAfter = useAppStore.getState().evaluation?.accuracy ?? null;
-  fineTuneFinished({ testAfter, heldOutAfter: await answer(current, current.api.scoreOn(heldOut)) });
+  const heldOutAfter = await answer(current, current.api.scoreOn(heldOut));
+  fineTuneFinished({ testAfter: (await lastEpochEvaluation())?.accuracy ?? null, heldOutAfter });
+}
+
+/** How long a finished run's last epoch report may lag behind the run's answer before it is given up on. */
+const REPORT_LAG_MS = 30_000;
+
+/**
+ * The evaluation of the run that just finished. Its epoch reports come through the run's own
+ * port and the run's answer through the worker's, so under load the answer can come first: the
+ * report is then waited for (while the fine-tuning view stays), not taken as missing.
+ */
+function lastEpochEvaluation(): Promise<EvaluationReport | null> {
+  const { evaluation } = useAppStore.getState();
+  if (evaluation) return Promise.resolve(evaluation);
+  return new Promise((resolve) => {
+    const done = (value: EvaluationReport | null) => {
+      clearTimeout(timer);
+      stop();
+      resolve(value);
+    };
+    const stop = useAppStore.subscribe((state) => {
+      if (state.evaluation || !state.fineTune) done(state.evaluation);
+    });
+    const timer = setTimeout(() => done(null), REPORT_LAG_MS);
+  });
 }
 
 /** How sure the current model is of each example's own class, in the order given; null while there is no model. */
