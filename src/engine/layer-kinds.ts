@@ -17,7 +17,7 @@ import { stateSlotsPerParam } from './optimizers.ts';
 import type { Rng } from './rng.ts';
 import { batchNormMemoryBytes } from './wasm/batchnorm-kernels.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
-import { denseKernelBytes } from './wasm/dense-kernels.ts';
+import { denseKernelBytes, weightsInKernelMemory } from './wasm/dense-kernels.ts';
 import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
 /** What a config says of a layer of kind T. */
@@ -71,7 +71,7 @@ export interface ParameterCount {
  */
 export function denseKernelFloats(inputs: number, outputs: number, optimizer: Optimizer): number {
   const perParameter = 2 + stateSlotsPerParam(optimizer);
-  const resident = inputs % 8 === 0;
+  const resident = weightsInKernelMemory(inputs);
   const inMemory = (resident ? inputs * outputs + outputs : outputs) * perParameter;
   const staged = resident || optimizer === 'sgd' ? 0 : 3 * inputs * outputs;
   return denseKernelBytes(inputs, outputs) / 4 - inMemory + staged;

@@ -59,6 +59,11 @@ export function denseKernelBytes(inputs: number, outputs: number): number {
   return regions + optimizerStateBytes(inputs, outputs) + cost(inputs * outputs) + cost(outputs);
 }
 
+/** Whether a layer with this many inputs keeps its weights in its kernels' memory: rows of them then need no padding. */
+export function weightsInKernelMemory(inputs: number): boolean {
+  return inputs % 8 === 0;
+}
+
 function padded(inputs: number, outputs: number) {
   return { k8: roundUp(inputs, 8), n4: roundUp(outputs, 4) };
 }
@@ -111,7 +116,7 @@ export class WasmDenseKernels {
     this.z = arena.floats(DENSE_KERNEL_ROWS * n4);
     this.delta = arena.floats(DENSE_KERNEL_ROWS * n4);
     arena.seal();
-    const resident = k8 === inputs;
+    const resident = weightsInKernelMemory(inputs);
     this.weights = resident ? this.w.subarray(0, outputs * inputs) : null;
     this.gradWeights = resident ? this.dw.subarray(0, outputs * inputs) : null;
   }
