@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations } from './axe';
 import { readFileSync } from 'node:fs';
-import { atViewport, chartPointCount, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
+import { atViewport, chartPointCount, keptCurves, openTab, SMALL_RUN, trainButton, typeConfigJson, VIEWPORTS, waitForRunEnd } from './helpers';
 
 const chart = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 /** The chart's readout: the text its aria-describedby points at. */
@@ -22,6 +22,10 @@ for (const viewport of VIEWPORTS.filter((screen) => screen.name !== 'desktop')) 
 
       // The charts take new points at most twice a second: wait for the second run's.
       for (const name of ['Accuracy per epoch', 'Error per epoch']) await expect.poll(() => chartPointCount(page, name)).toBe(2);
+      // The within-epoch chart redraws on a throttle: wait for it to hold the points kept with the second run.
+      await expect.poll(() => keptCurves(page)).toMatchObject({ batchSize: 64, epochs: 2 });
+      const { running } = await keptCurves(page);
+      await expect.poll(() => chartPointCount(page, 'Within-epoch learning')).toBe(running);
 
       // From the panel's button, Tab goes chart by chart: nothing unnamed in between. (The
       // pointer is kept off the charts, which it would otherwise read.)

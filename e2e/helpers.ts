@@ -144,3 +144,25 @@ export async function addPngDigits(page: Page, folder: string, testFraction?: nu
   await expect(radio).toBeChecked({ timeout: 60_000 });
   return radio;
 }
+
+/** The batch size and the points of each curve (per epoch, and within the epochs) of the results kept with the latest model in this browser. */
+export function keptCurves(page: Page): Promise<{ batchSize: number | null; epochs: number; running: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ batchSize: number | null; epochs: number; running: number }>((resolve) => {
+        const none = { batchSize: null, epochs: 0, running: 0 };
+        const opened = indexedDB.open('mnist-playground-models');
+        opened.onsuccess = () => {
+          const db = opened.result;
+          if (!db.objectStoreNames.contains('models')) return resolve(none);
+          const read = db.transaction('models').objectStore('models').get('latest-view');
+          read.onsuccess = () => {
+            const view = read.result as { runConfig: { batchSize: number } | null; epochs: { points: unknown[] }; running: { points: unknown[] } } | undefined;
+            resolve(view ? { batchSize: view.runConfig?.batchSize ?? null, epochs: view.epochs.points.length, running: view.running.points.length } : none);
+          };
+          read.onerror = () => resolve(none);
+        };
+        opened.onerror = () => resolve(none);
+      }),
+  );
+}

@@ -1,14 +1,14 @@
-import { expect, test, type Page } from '@playwright/test';
-import { chartPointCount, confusionCounts, overallAccuracy, SMALL_RUN, trainAndReadConfusion } from './helpers';
+import { expect, test } from '@playwright/test';
+import { chartPointCount, confusionCounts, keptCurves, overallAccuracy, SMALL_RUN, trainAndReadConfusion } from './helpers';
 
 test('a reload after a run shows its curves and evaluation again, and its cell images', async ({ page }) => {
   await page.goto('/');
   const confusion = await trainAndReadConfusion(page, { ...SMALL_RUN, epochs: 2 });
   const accuracy = await overallAccuracy(page);
   // The results are written to IndexedDB in the background: reload once the last epoch's are there.
-  await expect.poll(() => keptPoints(page, 'epochs')).toBe(2);
+  await expect.poll(async () => (await keptCurves(page)).epochs).toBe(2);
   // The within-epoch chart redraws on a throttle, so it may still be catching up with the run's last points.
-  const running = await keptPoints(page, 'running');
+  const { running } = await keptCurves(page);
   await expect.poll(() => chartPointCount(page, 'Within-epoch learning')).toBe(running);
 
   await page.reload();
@@ -30,22 +30,3 @@ test('a reload after a run shows its curves and evaluation again, and its cell i
   );
   expect(topDigits).toEqual(new Array(Math.min(48, count)).fill(7));
 });
-
-/** Points of one curve (per epoch, or within the epochs) of the results kept with the latest model in this browser. */
-function keptPoints(page: Page, curve: 'epochs' | 'running'): Promise<number> {
-  return page.evaluate(
-    (curve) =>
-      new Promise<number>((resolve) => {
-        const opened = indexedDB.open('mnist-playground-models');
-        opened.onsuccess = () => {
-          const db = opened.result;
-          if (!db.objectStoreNames.contains('models')) return resolve(0);
-          const read = db.transaction('models').objectStore('models').get('latest-view');
-          read.onsuccess = () => resolve((read.result as Record<string, { points: unknown[] } | undefined> | undefined)?.[curve]?.points.length ?? 0);
-          read.onerror = () => resolve(0);
-        };
-        opened.onerror = () => resolve(0);
-      }),
-    curve,
-  );
-}
