@@ -4,6 +4,7 @@ import { runSteps, type BatchSteps } from './batch-sums.ts';
 import { inWasm, type Kernels } from './kernels.ts';
 import type { ParamGroup } from './optimizers.ts';
 import { batchNormKernelModule, WasmBatchNorm } from './wasm/batchnorm-kernels.ts';
+import type { KernelMemory } from './wasm/kernel-memory.ts';
 
 /** PyTorch's defaults, so exported models and train.py keep the same running statistics. */
 export const BATCHNORM_MOMENTUM = 0.1;
@@ -72,7 +73,8 @@ export class BatchNorm implements Layer {
   private capacity = 0;
   private readonly wasm: WasmBatchNorm | null = null;
 
-  constructor(spec: BatchNormSpec, kernels: Kernels = 'ts') {
+  /** `shared`: the memory its kernels lay their regions out in, beside the network's other layers' (one of their own by default). */
+  constructor(spec: BatchNormSpec, kernels: Kernels = 'ts', shared?: KernelMemory) {
     this.inputShape = spec.inputShape;
     this.outputShape = spec.inputShape;
     const channels = spec.inputShape[2];
@@ -96,7 +98,7 @@ export class BatchNorm implements Layer {
     this.deltaMeans = new Float32Array(2 * channels);
     this.sharedSums = 2 * channels;
     if (usesWasmBatchNorm(spec.inputShape, kernels)) {
-      this.wasm = new WasmBatchNorm(channels, shapeSize(spec.inputShape), batchNormKernelModule() as WebAssembly.Module);
+      this.wasm = new WasmBatchNorm(channels, shapeSize(spec.inputShape), batchNormKernelModule() as WebAssembly.Module, shared);
     }
   }
 

@@ -5,6 +5,7 @@ import type { Conv2DSpec, Layer, Padding, Shape } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.ts';
 import { convKernelModule, WasmConvKernels } from './wasm/conv-kernels.ts';
+import type { KernelMemory } from './wasm/kernel-memory.ts';
 
 /** Output size along one axis, and the padding before the first input (TensorFlow's convention: the odd one goes after). */
 export function convGeometry(size: number, kernel: number, stride: number, padding: Padding): { out: number; before: number } {
@@ -60,7 +61,8 @@ export class Conv2D implements Layer {
   private columns = new Float32Array(0);
   private columnDelta = new Float32Array(0);
 
-  constructor(spec: Conv2DSpec, kernels: Kernels = 'ts') {
+  /** `shared`: the memory its kernels lay their regions out in, beside the network's other layers' (one of their own by default). */
+  constructor(spec: Conv2DSpec, kernels: Kernels = 'ts', shared?: KernelMemory) {
     const [height, width, channels] = spec.inputShape;
     const { filters, kernelSize: k, stride, padding } = spec;
     const rows = convGeometry(height, k, stride, padding);
@@ -85,6 +87,7 @@ export class Conv2D implements Layer {
       this.wasm = new WasmConvKernels(
         { height, width, channels, filters, kernelSize: k, stride, outHeight: rows.out, outWidth: columns.out, padTop: rows.before, padLeft: columns.before },
         module,
+        shared,
       );
       this.ownGradWeights = new Float32Array(spec.weights.length);
       this.ownsActivationGradient = spec.activation === 'ReLU';

@@ -18,6 +18,7 @@ import type { Rng } from './rng.ts';
 import { batchNormMemoryBytes } from './wasm/batchnorm-kernels.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
 import { denseKernelBytes, weightsInKernelMemory } from './wasm/dense-kernels.ts';
+import type { KernelMemory } from './wasm/kernel-memory.ts';
 import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
 /** What a config says of a layer of kind T. */
@@ -95,6 +96,13 @@ export interface MemoryContext {
   rows: number;
 }
 
+export interface CreateContext {
+  first: boolean;
+  kernels: Kernels;
+  below: Shape | null;
+  memory?: KernelMemory;
+}
+
 export interface LayerKind<T extends LayerType> {
   type: T;
   /** On screen: "Max pooling". */
@@ -130,8 +138,11 @@ export interface LayerKind<T extends LayerType> {
   describe(spec: SpecOf<T>): DescriptionOf<T>;
   /** A model file's record of the layer, parameters aside; by default its type, input shape and fields. */
   header?(spec: SpecOf<T>): Record<string, unknown>;
-  /** The engine layer holding `spec`; `below` is the shape under it (null for the first). */
-  create(spec: SpecOf<T>, context: { first: boolean; kernels: Kernels; below: Shape | null }): Layer;
+  /**
+   * The engine layer holding `spec`; `below` is the shape under it (null for the first); `memory`, where
+   * given, the one its WebAssembly kernels share with the network's other layers.
+   */
+  create(spec: SpecOf<T>, context: CreateContext): Layer;
 }
 
 export const MAX_FILTERS = 1024;
@@ -172,7 +183,7 @@ function poolKind<T extends PoolType>(
   type: T,
   label: string,
   keeps: 'max' | 'average',
-  create: (spec: SpecOf<PoolType>, kernels: Kernels) => Layer,
+  create: (spec: SpecOf<PoolType>, context: CreateContext) => Layer,
   memory: LayerKind<PoolType>['memory'],
 ): LayerKind<T> {
   const what = keeps === 'max' ? 'largest value' : 'mean';
@@ -195,7 +206,7 @@ function poolKind<T extends PoolType>(
     memory,
     spec: (inputShape, { poolSize, stride }) => ({ type, inputShape, poolSize, stride }) as SpecOf<PoolType>,
     describe: (spec) => of(spec.poolSize, spec.stride),
-    create: (spec, { kernels }) => create(spec, kernels),
+    create,
   };
   return kind as unknown as LayerKind<T>;
 }
@@ -243,11 +254,12 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     },
     spec: (inputShape, { filters, kernelSize, stride, padding, activation }, { weights, biases }) => ({ type: 'conv2d', inputShape, filters, kernelSize, stride, padding, activation, weights, biases }),
     describe: ({ filters, kernelSize, stride, padding, activation }) => ({ type: 'conv2d', filters, kernelSize, stride, padding, activation }),
-    create: (spec, { kernels }) => new Conv2D(spec, kernels),
+    create: (spec, { kernels, memory }) => new Conv2D(spec, kernels, memory),
   },
-  // Output, delta and each output's winner; where the SIMD kernels run, they live in their
-  // memory beside a few samples' copy of the input (or of its gradient), in whole pages.
-  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec, kernels) => new MaxPool2D(spec as MaxPool2DSpec, kernels), (input, output, _layer, { kernels, rows }) => {
+  // Output, delta and each output's winner; where the SIMD kernels run, they live in the kernels'
+  // memory beside a few samples' copy of the input (or of its gradient), counted in whole pages
+  // as if the layer had that memory to itself (the network's layers share one: a little less).
+  maxpool2d: poolKind('maxpool2d', 'Max pooling', 'max', (spec, { kernels, memory }) => new MaxPool2D(spec as MaxPool2DSpec, kernels, memory), (input, output, _layer, { kernels, rows }) => {
     if (!usesWasmMaxPool(input, kernels)) return { valuesPerRow: 3 * shapeSize(output) };
     return { valuesPerRow: 0, kernelCopies: maxPoolMemoryBytes(shapeSize(input), shapeSize(output), rows) / 4 };
   }),
@@ -273,8 +285,8 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     ],
     // Output, delta and the normalised input per row; once, the running statistics and the
     // batch's per-channel sums (two of them in double precision) and deviations. Where the SIMD
-    // kernels run, the rows live in their memory with a copy of the input and of the gradient
-    // passed down, in whole pages.
+    // kernels run, the rows live in the kernels' memory with room for a copy of the input and of
+    // the gradient passed down, counted in whole pages as for a max pool.
     memory: (input, _output, _layer, { kernels, rows }) => {
       if (!usesWasmBatchNorm(input, kernels)) return { valuesPerRow: 3 * shapeSize(input), kernelCopies: 7 * input[2] };
       return { valuesPerRow: 0, kernelCopies: 7 * input[2] + batchNormMemoryBytes(shapeSize(input), input[2], rows) / 4 };
@@ -289,7 +301,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
       runningVariance: new Float32Array(inputShape[2]).fill(1),
     }),
     describe: () => ({ type: 'batchnorm' }),
-    create: (spec, { kernels }) => new BatchNorm(spec, kernels),
+    create: (spec, { kernels, memory }) => new BatchNorm(spec, kernels, memory),
   },
   flatten: {
     type: 'flatten',

@@ -8,6 +8,7 @@ import { denseKernelFloats, initialSpec, kindOf, outputShapeOf, specKind } from 
 import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
 import type { Rng } from './rng.ts';
+import { KernelMemory } from './wasm/kernel-memory.ts';
 
 /** Inverted dropout during training: each hidden unit is zeroed with probability `rate`, survivors scaled by 1/(1 − rate). */
 export interface Dropout {
@@ -110,8 +111,9 @@ export class Network<L extends Layer = Layer> {
   static fromLayers(specs: readonly LayerSpec[], kernels?: Kernels): Network;
   static fromLayers(specs: readonly LayerSpec[], kernels: Kernels = bestKernels()): Network {
     let below: Shape | null = null;
+    const memory = inWasm(kernels) ? new KernelMemory() : undefined;
     const layers = specs.map((spec, l): Layer => {
-      const layer = specKind(spec).create(spec, { first: l === 0, kernels, below });
+      const layer = specKind(spec).create(spec, { first: l === 0, kernels, below, memory });
       below = layer.outputShape;
       return layer;
     });

@@ -3,6 +3,7 @@ import type { AvgPool2DSpec, FlattenSpec, Layer, MaxPool2DSpec, Shape } from './
 import { shapeSize } from './layer.ts';
 import type { ParamGroup } from './optimizers.ts';
 import { poolKernelModule, WasmMaxPool } from './wasm/pool-kernels.ts';
+import type { KernelMemory } from './wasm/kernel-memory.ts';
 
 /** The shape a pool with no padding gives: windows that would cross the edge are left out (sizes below 1 where it does not fit). */
 export function poolOutputShape([height, width, channels]: Shape, poolSize: number, stride: number): Shape {
@@ -35,7 +36,8 @@ export class MaxPool2D implements Layer {
   private capacity = 0;
   private readonly wasm: WasmMaxPool | null = null;
 
-  constructor(spec: MaxPool2DSpec, kernels: Kernels = 'ts') {
+  /** `shared`: the memory its kernels lay their regions out in, beside the network's other layers' (one of their own by default). */
+  constructor(spec: MaxPool2DSpec, kernels: Kernels = 'ts', shared?: KernelMemory) {
     const [height, width] = spec.inputShape;
     this.outputShape = poolOutputShape(spec.inputShape, spec.poolSize, spec.stride);
     if (this.outputShape[0] < 1 || this.outputShape[1] < 1) throw new Error(`A ${spec.poolSize}×${spec.poolSize} pool does not fit a ${height}×${width} input`);
@@ -43,7 +45,7 @@ export class MaxPool2D implements Layer {
     this.poolSize = spec.poolSize;
     this.stride = spec.stride;
     if (usesWasmMaxPool(spec.inputShape, kernels)) {
-      this.wasm = new WasmMaxPool(spec.inputShape, this.outputShape, spec.poolSize, spec.stride, poolKernelModule() as WebAssembly.Module);
+      this.wasm = new WasmMaxPool(spec.inputShape, this.outputShape, spec.poolSize, spec.stride, poolKernelModule() as WebAssembly.Module, shared);
     }
   }
 

@@ -1,4 +1,5 @@
 import { compileKernels } from './compile.ts';
+import { KernelMemory, type Tenant } from './kernel-memory.ts';
 import { BATCHNORM_KERNELS_WASM_BASE64 } from './batchnorm-kernels.generated.ts';
 
 /** The exports of batchnorm-kernels.wat: pointers and channels in bytes. */
@@ -25,24 +26,32 @@ const CHANNEL_DOUBLES = 3;
 /** Per row: the input's copy, x̂, the output, δ and the gradient passed down. */
 const ROW_ARRAYS = 5;
 
-/** Bytes of the memory a WasmBatchNorm holds for batches of up to `rows` samples of `size` values (whole pages). */
+/** Bytes of a WasmBatchNorm's regions for batches of up to `rows` samples of `size` values. */
+function batchNormBytes(size: number, channels: number, rows: number): number {
+  return 4 * CHANNEL_FLOATS * channels + 8 * CHANNEL_DOUBLES * channels + 4 * ROW_ARRAYS * rows * size;
+}
+
+/** Bytes of the memory a WasmBatchNorm holds for batches of up to `rows` samples of `size` values, in a memory of its own (whole pages). */
 export function batchNormMemoryBytes(size: number, channels: number, rows: number): number {
-  const bytes = 4 * CHANNEL_FLOATS * channels + 8 * CHANNEL_DOUBLES * channels + 4 * ROW_ARRAYS * Math.max(1, rows) * size;
-  return Math.max(1, Math.ceil(bytes / PAGE_BYTES)) * PAGE_BYTES;
+  return Math.max(1, Math.ceil(batchNormBytes(size, channels, Math.max(1, rows)) / PAGE_BYTES)) * PAGE_BYTES;
 }
 
 /**
  * Batch normalisation's passes in WebAssembly SIMD, for maps whose channels are a multiple
  * of 4; the layer (batchnorm.ts) keeps its statistics and parameters in its own arrays and
- * hands each pass what it reads. The batch's arrays live in this memory: the layer copies its
- * input in once a forward pass, the next layer reads `output` and writes `delta` in place,
- * and the gradient passed down is copied out. Views are renewed whenever the memory grows.
+ * hands each pass what it reads. The batch's arrays live in its regions of a KernelMemory:
+ * the input is read where it lies when the layer below shares the memory, else copied in once
+ * a forward pass; the next layer reads `output` and writes `delta` in place; the gradient
+ * passed down goes straight to the layer below's δ when that shares the memory, else is copied
+ * out. Views are renewed whenever the memory is laid out again.
  */
-export class WasmBatchNorm {
+export class WasmBatchNorm implements Tenant {
   input = new Float32Array(0);
   normalised = new Float32Array(0);
   output = new Float32Array(0);
   delta = new Float32Array(0);
+  /** The batch the passes read: `input`, or the layer below's output in place. */
+  private source: Float32Array = new Float32Array(0);
   private into = new Float32Array(0);
   private scale = new Float32Array(0);
   private shift = new Float32Array(0);
@@ -53,26 +62,34 @@ export class WasmBatchNorm {
   private mean = new Float64Array(0);
   private sums = new Float64Array(0);
   private readonly kernels: BatchNormKernelExports;
-  private readonly memory: WebAssembly.Memory;
+  private readonly shared: KernelMemory;
   private readonly channelBytes: number;
 
   constructor(
     private readonly channels: number,
     private readonly size: number,
     module: WebAssembly.Module,
+    shared = new KernelMemory(),
   ) {
     if (channels % 4 !== 0) throw new Error(`The SIMD batch normalisation takes channels in fours, not ${channels}`);
     this.channelBytes = 4 * channels;
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as BatchNormKernelExports;
+    this.shared = shared;
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: shared.memory } }).exports as unknown as BatchNormKernelExports;
+    shared.join(this);
   }
 
   reserve(rows: number): void {
+    this.shared.reserve(rows);
+  }
+
+  bytes(rows: number): number {
+    return batchNormBytes(this.size, this.channels, rows);
+  }
+
+  place(memory: WebAssembly.Memory, base: number, rows: number): void {
     const { channels, size } = this;
-    const pages = (batchNormMemoryBytes(size, channels, rows) - this.memory.buffer.byteLength) / PAGE_BYTES;
-    if (pages > 0) this.memory.grow(pages);
-    const { buffer } = this.memory;
-    let offset = 0;
+    const { buffer } = memory;
+    let offset = base;
     const floats = (length: number) => {
       const view = new Float32Array(buffer, offset, length);
       offset += 4 * length;
@@ -92,23 +109,29 @@ export class WasmBatchNorm {
     this.gain = floats(channels);
     this.deltaMeans = floats(2 * channels);
     [this.input, this.normalised, this.output, this.delta, this.into] = Array.from({ length: ROW_ARRAYS }, () => floats(rows * size));
+    this.source = this.input;
   }
 
   /** The batch's input, which the passes below read until the next load. */
   load(input: Float32Array, length: number): void {
+    if (this.shared.holds(input)) {
+      this.source = input;
+      return;
+    }
+    this.source = this.input;
     this.input.set(input.subarray(0, length));
   }
 
   /** Σ x per channel into `sums`. */
   sumChannels(length: number, sums: Float64Array): void {
-    this.kernels.sumChannels(this.input.byteOffset, length / this.channels, this.channelBytes, this.sums.byteOffset);
+    this.kernels.sumChannels(this.source.byteOffset, length / this.channels, this.channelBytes, this.sums.byteOffset);
     sums.set(this.sums.subarray(0, this.channels));
   }
 
   /** Σ (x − mean)² per channel into `squares`. */
   sumSquares(length: number, mean: Float64Array, squares: Float64Array): void {
     this.mean.set(mean.subarray(0, this.channels));
-    this.kernels.sumSquares(this.input.byteOffset, length / this.channels, this.channelBytes, this.mean.byteOffset, this.sums.byteOffset);
+    this.kernels.sumSquares(this.source.byteOffset, length / this.channels, this.channelBytes, this.mean.byteOffset, this.sums.byteOffset);
     squares.set(this.sums.subarray(0, this.channels));
   }
 
@@ -119,7 +142,7 @@ export class WasmBatchNorm {
     this.scale.set(scale);
     this.shift.set(shift);
     this.kernels.normalise(
-      this.input.byteOffset, this.normalised.byteOffset, this.output.byteOffset, length / this.channels, this.channelBytes,
+      this.source.byteOffset, this.normalised.byteOffset, this.output.byteOffset, length / this.channels, this.channelBytes,
       this.meanFloats.byteOffset, this.inverse.byteOffset, this.scale.byteOffset, this.shift.byteOffset,
     );
   }
@@ -134,10 +157,11 @@ export class WasmBatchNorm {
   passDown(length: number, means: Float32Array, gain: Float32Array, inputDelta: Float32Array): void {
     this.deltaMeans.set(means);
     this.gain.set(gain);
+    const inPlace = this.shared.holds(inputDelta);
     this.kernels.passDown(
-      this.delta.byteOffset, this.normalised.byteOffset, this.into.byteOffset, length / this.channels, this.channelBytes,
+      this.delta.byteOffset, this.normalised.byteOffset, inPlace ? inputDelta.byteOffset : this.into.byteOffset, length / this.channels, this.channelBytes,
       this.deltaMeans.byteOffset, this.gain.byteOffset,
     );
-    inputDelta.set(this.into.subarray(0, length));
+    if (!inPlace) inputDelta.set(this.into.subarray(0, length));
   }
 }

@@ -1,4 +1,5 @@
 import { compileKernels } from './compile.ts';
+import { KernelMemory, type Tenant } from './kernel-memory.ts';
 import { CONV_KERNELS_FUSED_WASM_BASE64, CONV_KERNELS_WASM_BASE64 } from './conv-kernels.generated.ts';
 
 /** The exports of conv-kernels.wat: pointers and strides in bytes, sizes in floats. */
@@ -80,26 +81,27 @@ function roundUp(value: number, multiple: number): number {
 /**
  * A convolution's three products (forward, ∂W, ∂x) in WebAssembly SIMD, direct
  * rather than through im2col: no k²-times copy of the input is ever made. The layer
- * keeps its parameters and batch arrays; this keeps copies in a memory of its own:
+ * keeps its parameters and batch arrays; this keeps copies in its regions of a KernelMemory:
  *   Wt (K × F8) | Wk (F × k × KC8) | b (F8) | db (F8) | dWt (K4 × F8) | origin (Q4 i32) | P, dP (rows × padded map, + slack) | Z, D (Q4 × F8)
  * (K = k·k·C, F8 the filters rounded up to 8, K4 K rounded up to 4, KC8 a window row's
  * k·C rounded up to 8, Q4 the batch's output positions rounded up to 4; see conv-kernels.wat).
- * Copying in and out costs O(parameters + rows·(input + output)) per batch, small
- * beside the O(rows·positions·parameters) products.
+ * Where the windows need no padding and the input lies in the same memory (the output of a
+ * layer below that shares it), the windows are read there and ∂x is written there, instead
+ * of through P and dP.
  */
-export class WasmConvKernels {
+export class WasmConvKernels implements Tenant {
   /**
    * Where the filters need no padding to 8, Z and D themselves as the batch's output and δ
    * (rows × positions × filters), which the layer hands out, so neither is copied; else empty.
-   * Renewed by reserve when the memory grows.
+   * Renewed whenever the memory is laid out again.
    */
   output = new Float32Array(0);
   delta = new Float32Array(0);
   private readonly g: ConvGeometry;
   private readonly kernels: ConvKernelExports;
-  private readonly memory: WebAssembly.Memory;
-  private floats: Float32Array;
-  private capacity = 0;
+  private readonly shared: KernelMemory;
+  private floats = new Float32Array(0);
+  private origins = new Int32Array(0);
   private readonly f8: number;
   private readonly kc: number;
   private readonly kc8: number;
@@ -112,18 +114,22 @@ export class WasmConvKernels {
   private readonly unpadded: boolean;
   /** Bytes from one row of P to the next. */
   private readonly rowStride: number;
-  // Float offsets of the regions.
-  private readonly wk: number;
-  private readonly b: number;
-  private readonly db: number;
-  private readonly dwt: number;
-  private readonly origin: number;
+  // Float offsets of the regions in the memory.
+  private wt = 0;
+  private wk = 0;
+  private b = 0;
+  private db = 0;
+  private dwt = 0;
+  private origin = 0;
   private p = 0;
   private dp = 0;
   private z = 0;
   private d = 0;
+  /** Rows the origins are written for, and the float offset of the map they point into (P, or an input read in place). */
+  private originRows = 0;
+  private originMap = -1;
 
-  constructor(geometry: ConvGeometry, module: WebAssembly.Module) {
+  constructor(geometry: ConvGeometry, module: WebAssembly.Module, shared = new KernelMemory()) {
     this.g = geometry;
     const layout = convLayout(geometry, 1);
     this.f8 = layout.f8;
@@ -135,14 +141,9 @@ export class WasmConvKernels {
     this.positions = layout.positions;
     this.rowStride = 4 * this.paddedWidth * geometry.channels;
     this.unpadded = this.paddedHeight === geometry.height && this.paddedWidth === geometry.width && geometry.padTop === 0 && geometry.padLeft === 0;
-    this.wk = layout.wk;
-    this.b = layout.b;
-    this.db = layout.db;
-    this.dwt = layout.dwt;
-    this.origin = layout.origin;
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ConvKernelExports;
-    this.floats = new Float32Array(this.memory.buffer);
+    this.shared = shared;
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: shared.memory } }).exports as unknown as ConvKernelExports;
+    shared.join(this);
     this.reserve(1);
   }
 
@@ -155,8 +156,9 @@ export class WasmConvKernels {
     const { floats, f8, kc, g } = this;
     this.loadWeights(weights);
     floats.set(biases, this.b);
-    this.loadInput(input, rows);
-    this.kernels.forward(4 * this.origin, 0, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride, relu ? 1 : 0);
+    this.pointOrigins(this.readsInPlace(input) ? input.byteOffset / 4 : this.p);
+    if (this.originMap === this.p) this.loadInput(input, rows);
+    this.kernels.forward(4 * this.origin, 4 * this.wt, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride, relu ? 1 : 0);
     if (output !== this.output) copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
 
@@ -188,26 +190,34 @@ export class WasmConvKernels {
       for (let i = 0; i < fieldSize; i++) gradWeights[to + i] = floats[from + i * f8];
     }
     if (!inputDelta) return;
-    floats.fill(0, this.dp, this.z);
+    // ∂x where the input was read (P's twin dP, or the layer below's δ in place), zeroed first: windows overlap.
+    const inPlace = this.originMap !== this.p && this.shared.holds(inputDelta);
+    const into = inPlace ? inputDelta.byteOffset / 4 : this.dp;
+    floats.fill(0, into, into + rows * (inPlace ? g.height * g.width * g.channels : this.paddedSize));
+    const shift = 4 * (into - this.originMap);
     // Samples two at a time share each weight load; an odd last one goes alone.
-    const shift = 4 * (this.dp - this.p);
     const pairs = Math.floor(rows / 2);
     if (pairs > 0) this.kernels.inputGradientPairs(4 * this.origin, 4 * this.d, 4 * this.wk, shift, pairs, positions, f8, g.filters, k, kc8, this.rowStride);
     if (rows % 2 === 1) {
       const q = (rows - 1) * positions;
       this.kernels.inputGradient(4 * (this.origin + q), 4 * (this.d + q * f8), 4 * this.wk, shift, positions, f8, g.filters, k, kc8, this.rowStride);
     }
-    this.storeInputDelta(inputDelta, rows);
+    if (!inPlace) this.storeInputDelta(inputDelta, rows);
+  }
+
+  /** Whether the windows can be read from `input` where it lies: unpadded, in this memory. */
+  private readsInPlace(input: Float32Array): boolean {
+    return this.unpadded && this.shared.holds(input);
   }
 
   /** Wt[j][f] = W[f][j] for the forward pass; Wk[f][ky][j] = W[f][ky·k·C + j] for ∂x. */
   private loadWeights(weights: Float32Array): void {
-    const { floats, f8, kc, kc8, wk, g } = this;
+    const { floats, f8, kc, kc8, wk, wt, g } = this;
     const k = g.kernelSize;
     const fieldSize = k * kc;
     for (let f = 0; f < g.filters; f++) {
       const from = f * fieldSize;
-      for (let j = 0; j < fieldSize; j++) floats[j * f8 + f] = weights[from + j];
+      for (let j = 0; j < fieldSize; j++) floats[wt + j * f8 + f] = weights[from + j];
       for (let ky = 0; ky < k; ky++) {
         const to = wk + (f * k + ky) * kc8;
         for (let j = 0; j < kc; j++) floats[to + j] = weights[from + ky * kc + j];
@@ -215,7 +225,7 @@ export class WasmConvKernels {
     }
   }
 
-  /** P[n][py][px][c] = x[n][py − padTop][px − padLeft][c]; the border keeps the zeros reserve wrote. */
+  /** P[n][py][px][c] = x[n][py − padTop][px − padLeft][c]; the border keeps the zeros the layout wrote. */
   private loadInput(input: Float32Array, rows: number): void {
     const { floats, paddedHeight, paddedWidth, paddedSize, g } = this;
     const { width, channels } = g;
@@ -253,39 +263,55 @@ export class WasmConvKernels {
     }
   }
 
-  /**
-   * Lays the batch regions out for at least `rows` samples, growing the memory if
-   * needed, and writes where each output position's window starts in P.
-   */
+  /** Makes the regions hold batches of at least `rows` samples. */
   reserve(rows: number): void {
-    if (rows <= this.capacity) return;
-    const { paddedSize, g } = this;
-    const { count4, p, dp, z, d, end } = convLayout(g, rows);
-    this.p = p;
-    this.dp = dp;
-    this.z = z;
-    this.d = d;
-    const bytes = 4 * end;
-    const pages = Math.ceil(bytes / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) this.memory.grow(pages);
-    this.floats = new Float32Array(this.memory.buffer);
-    // Zeros where they must stay: Wt's and Wk's padding, P's border, δ's padded filters.
-    this.floats.fill(0);
-    const origins = new Int32Array(this.memory.buffer, 4 * this.origin, count4);
+    this.shared.reserve(rows);
+  }
+
+  bytes(rows: number): number {
+    return 4 * convLayout(this.g, rows).end;
+  }
+
+  place(memory: WebAssembly.Memory, base: number, rows: number): void {
+    const at = base / 4;
+    const layout = convLayout(this.g, rows);
+    this.wt = at;
+    this.wk = at + layout.wk;
+    this.b = at + layout.b;
+    this.db = at + layout.db;
+    this.dwt = at + layout.dwt;
+    this.origin = at + layout.origin;
+    this.p = at + layout.p;
+    this.dp = at + layout.dp;
+    this.z = at + layout.z;
+    this.d = at + layout.d;
+    this.floats = new Float32Array(memory.buffer);
+    this.origins = new Int32Array(memory.buffer, 4 * this.origin, layout.count4);
+    this.originRows = rows;
+    this.originMap = -1;
+    if (this.f8 === this.g.filters) {
+      this.output = new Float32Array(memory.buffer, 4 * this.z, rows * this.positions * this.g.filters);
+      this.delta = new Float32Array(memory.buffer, 4 * this.d, rows * this.positions * this.g.filters);
+    }
+  }
+
+  /**
+   * Writes where each output position's window starts, in a map laid out as P from float
+   * `map` on (P itself, or an input read in place); written again only when the map moves.
+   */
+  private pointOrigins(map: number): void {
+    if (map === this.originMap) return;
+    const { paddedSize, g, origins } = this;
     const step = g.stride * g.channels;
     let q = 0;
-    for (let n = 0; n < rows; n++) {
+    for (let n = 0; n < this.originRows; n++) {
       for (let y = 0; y < g.outHeight; y++) {
-        for (let x = 0; x < g.outWidth; x++) origins[q++] = 4 * (this.p + n * paddedSize + y * step * this.paddedWidth + x * step);
+        for (let x = 0; x < g.outWidth; x++) origins[q++] = 4 * (map + n * paddedSize + y * step * this.paddedWidth + x * step);
       }
     }
     // Padding positions (computed, then never read) start where the first one does.
-    origins.fill(4 * this.p, q);
-    this.capacity = rows;
-    if (this.f8 === g.filters) {
-      this.output = new Float32Array(this.memory.buffer, 4 * this.z, rows * this.positions * g.filters);
-      this.delta = new Float32Array(this.memory.buffer, 4 * this.d, rows * this.positions * g.filters);
-    }
+    origins.fill(4 * map, q);
+    this.originMap = map;
   }
 }
 
