@@ -144,7 +144,6 @@ export class WasmConvKernels implements Tenant {
     this.shared = shared;
     this.kernels = new WebAssembly.Instance(module, { env: { memory: shared.memory } }).exports as unknown as ConvKernelExports;
     shared.join(this);
-    this.reserve(1);
   }
 
   /**
@@ -156,8 +155,9 @@ export class WasmConvKernels implements Tenant {
     const { floats, f8, kc, g } = this;
     this.loadWeights(weights);
     floats.set(biases, this.b);
-    this.pointOrigins(this.readsInPlace(input) ? input.byteOffset / 4 : this.p);
-    if (this.originMap === this.p) this.loadInput(input, rows);
+    const inPlace = this.readsInPlace(input);
+    this.pointOrigins(inPlace ? input.byteOffset / 4 : this.p);
+    if (!inPlace) this.loadInput(input, rows);
     this.kernels.forward(4 * this.origin, 4 * this.wt, 4 * this.b, 4 * this.z, rows * this.positions, f8, g.kernelSize, kc, this.rowStride, relu ? 1 : 0);
     if (output !== this.output) copyColumns(floats, this.z, f8, output, 0, g.filters, rows * this.positions);
   }
