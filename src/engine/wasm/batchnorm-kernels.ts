@@ -46,10 +46,11 @@ export function batchNormMemoryBytes(size: number, channels: number, rows: numbe
  * out. Views are renewed whenever the memory is laid out again.
  */
 export class WasmBatchNorm implements Tenant {
-  input = new Float32Array(0);
   normalised = new Float32Array(0);
   output = new Float32Array(0);
   delta = new Float32Array(0);
+  /** The copy of the input made where the layer below does not share the memory. */
+  private input = new Float32Array(0);
   /** The batch the passes read: `input`, or the layer below's output in place. */
   private source: Float32Array = new Float32Array(0);
   private into = new Float32Array(0);
