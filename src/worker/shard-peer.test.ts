@@ -15,7 +15,7 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
-import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
+import { openSharedPeer, shareTestSet, spinThenWait, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
 
 const data = firstSamples(loadMnistNode('train'), 640);
 const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
@@ -219,6 +219,27 @@ describe('two workers', () => {
     });
     runs[1].params.forEach((params, g) => expect(params).toEqual(runs[0].params[g]));
   }, 60_000);
+});
+
+describe('spinThenWait', () => {
+  it('sees a word another thread changes without notifying, while it spins', async () => {
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    const script = join(mkdtempSync(join(tmpdir(), 'spin-')), 'store.mjs');
+    // A store and no notify: Atomics.wait alone would sleep until its timeout.
+    writeFileSync(script, `import { workerData } from 'node:worker_threads';\nsetTimeout(() => Atomics.store(new Int32Array(workerData), 0, 1), 20);\n`);
+    const thread = new Worker(script, { workerData: word.buffer });
+    try {
+      expect(spinThenWait(word, 0, 0, 10_000, 60_000)).toBe('not-equal');
+    } finally {
+      await thread.terminate();
+    }
+  });
+
+  it('then waits as Atomics.wait does', () => {
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    expect(spinThenWait(word, 0, 1, 1, 0)).toBe('not-equal');
+    expect(spinThenWait(word, 0, 0, 1, 0)).toBe('timed-out');
+  });
 });
 
 describe('twoWorkersAvailable', () => {
