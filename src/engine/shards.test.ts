@@ -164,9 +164,11 @@ describe('AdaptivePeer', () => {
   const samplesFor = (batches: number) => (batches * 8 > data.count ? firstSamples(loadMnistNode('train'), batches * 8) : data);
   /**
    * Trains `batches` batches of 8 with shard 1 in a "remote" place and a local one, each
-   * batch taking the milliseconds `remoteMs(n)` or `localMs(n)` give for that place's nth.
+   * batch taking the milliseconds `remoteMs(n)` or `localMs(n)` give for that place's nth,
+   * spent waiting for the place; with `ownMs`, this thread's own half takes that long
+   * besides, in every batch (not waiting).
    */
-  function run(remoteMs: (n: number) => number, localMs: (n: number) => number, batches = 40) {
+  function run(remoteMs: (n: number) => number, localMs: (n: number) => number, batches = 40, ownMs = 0) {
     const c = config({ batchSize: 8, samples: batches * 8 });
     const rng = createRng(c.seed);
     const network = Network.forConfig(c, rng);
@@ -176,7 +178,7 @@ describe('AdaptivePeer', () => {
     let clock = 0;
     const timed = (peer: typeof remote, ms: (n: number) => number): typeof remote => {
       let n = 0;
-      return { ...peer, exchange: peer.exchange, finish: () => ((clock += ms(n++)), peer.finish()) };
+      return { ...peer, exchange: peer.exchange, start: () => ((clock += ownMs), peer.start()), finish: () => ((clock += ms(n++)), peer.finish()) };
     };
     const peer = new AdaptivePeer(timed(remote, remoteMs), timed(local, localMs), () => clock);
     const trainer = new Trainer(network, c, samplesFor(batches), rng, Date.now, peer);
@@ -200,6 +202,14 @@ describe('AdaptivePeer', () => {
     // This thread 50% faster: the second worker is still probed every 64.
     const reversed = run(steady(15), steady(10), 800);
     expect(reversed.peer.remoteBatches).toBe(24 + 3 * Math.floor((800 - warmUp) / (64 + 3)));
+  });
+
+  it('never probes this thread while the second worker is 25% faster than twice this thread\'s own half', () => {
+    // Own half 6 ms: both halves here take 12 ms at least. The second worker's batches: 6 + 3 = 9 ms (12 / 9 = 1.33), then 6 + 4 = 10 (1.2).
+    const clear = run(steady(3), steady(20), 400, 6);
+    expect(clear.peer.localBatches).toBe(0);
+    const close = run(steady(4), steady(20), 400, 6);
+    expect(close.peer.localBatches).toBe(3 + 3 * Math.floor((400 - warmUp) / (256 + 3)));
   });
 
   it('gives shard 1 to the faster place, with the same weights wherever it ran', () => {

@@ -300,6 +300,10 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
  * only every PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a
  * steady run, where this thread would compute both halves: the second worker's own times show
  * at once when it slows down, so those probes could only find this thread faster than it was.
+ * It is not probed at all while the second worker is CLEAR_GAP or more faster than twice this
+ * thread's own half takes, the least both halves here could take: no probe could find this
+ * thread faster then, and each costs the second worker's time (CNN (99% fast) in Chromium,
+ * 3 batches of about 24 ms against 12.5 ms, with the second worker idle).
  */
 const WARM_UP = 24;
 const PROBE_RUN = 3;
@@ -339,6 +343,10 @@ export class AdaptivePeer implements ShardPeer {
   private sinceProbe = 0;
   /** The probe under way: its place, batches done and the milliseconds counted; null between probes. */
   private probe: { place: number; done: number; total: number } | null = null;
+  /** Milliseconds of this batch spent waiting for the second worker (in share and finish). */
+  private waited = 0;
+  /** Twice the milliseconds this thread's own half takes (a moving average over the second worker's batches); NaN until timed. */
+  private bothHalvesHere = Number.NaN;
 
   constructor(
     private readonly remote: ShardPeer,
@@ -354,21 +362,31 @@ export class AdaptivePeer implements ShardPeer {
   start(): void {
     this.current = this.place() === 1 ? this.remote : this.local;
     this.started = this.now();
+    this.waited = 0;
     this.current.start();
   }
 
   share(sums: Float64Array): void {
+    const before = this.now();
     this.current.share(sums);
+    this.waited += this.now() - before;
   }
 
   finish(): void {
+    const before = this.now();
     this.current.finish();
-    const took = this.now() - this.started;
+    const ended = this.now();
+    this.waited += ended - before;
+    const took = ended - this.started;
     const place = this.current === this.remote ? 1 : 0;
     const batch = this.remoteBatches + this.localBatches;
     if (place) this.remoteBatches++;
     else this.localBatches++;
     const { probe, milliseconds } = this;
+    if (place && batch >= WARM_UP / 2) {
+      const both = 2 * (took - this.waited);
+      this.bothHalvesHere = Number.isNaN(this.bothHalvesHere) ? both : 0.7 * this.bothHalvesHere + 0.3 * both;
+    }
     if (batch < WARM_UP) {
       if (batch >= WARM_UP / 2) milliseconds[1] = Number.isNaN(milliseconds[1]) ? took : 0.7 * milliseconds[1] + 0.3 * took;
     } else if (probe) {
@@ -388,6 +406,7 @@ export class AdaptivePeer implements ShardPeer {
   private place(): number {
     if (this.remoteBatches + this.localBatches < WARM_UP) return 1;
     const [local, remote] = this.milliseconds;
+    if (!this.probe && remote * CLEAR_GAP <= this.bothHalvesHere) return 1;
     if (Number.isNaN(local)) this.probe ??= { place: 0, done: 0, total: 0 };
     if (this.probe) return this.probe.place;
     const faster = remote <= local ? 1 : 0;
