@@ -36,7 +36,7 @@ export function trainingSecondsTo(epochs: readonly KeptEpoch[], percent: number)
 }
 
 /** One run of the bench: each page run, and PyTorch's faster thread count (null without PyTorch). */
-export interface Round {
+export interface BenchRun {
   pages: PageRun[];
   torch: { threads: number; result: TimeToTarget; line: string } | null;
 }
@@ -48,18 +48,18 @@ export function describe({ seconds, best, elapsed }: TimeToTarget): string {
 export const seconds = (value: number | null) => (value === null ? 'none' : `${value.toFixed(1)} s`);
 
 /** The medians over the bench's runs of each page run kind (from Train, and its training) and of PyTorch, with their ratios. */
-export function summarise(rounds: readonly Round[]): string {
+export function summarise(runs: readonly BenchRun[]): string {
   const middle = (values: (number | null)[]) => {
     const known = values.filter((value): value is number => value !== null);
     return known.length === values.length ? median(known) : null;
   };
-  const torch = rounds.every((round) => round.torch) ? middle(rounds.map((round) => round.torch?.result.seconds ?? null)) : null;
+  const torch = runs.every((run) => run.torch) ? middle(runs.map((run) => run.torch?.result.seconds ?? null)) : null;
   const ratio = (value: number | null) => (value !== null && torch !== null ? ` (${(value / torch).toFixed(2)} of PyTorch's)` : '');
-  const kinds = rounds[0].pages.map((first, i) => {
-    const fromTrain = middle(rounds.map((round) => round.pages[i].seconds));
-    const training = middle(rounds.map((round) => round.pages[i].training));
+  const kinds = runs[0].pages.map((first, i) => {
+    const fromTrain = middle(runs.map((run) => run.pages[i].seconds));
+    const training = middle(runs.map((run) => run.pages[i].training));
     return `page with "Use both cores" ${first.bothCores ? 'on' : 'off'}: ${seconds(fromTrain)} from Train${ratio(fromTrain)}, ${seconds(training)} training${ratio(training)}`;
   });
-  return `medians of ${rounds.length} runs: ${kinds.join('; ')}; PyTorch ${seconds(torch)} training (faster of 1 and 2 threads each run)`;
+  return `medians of ${runs.length} runs: ${kinds.join('; ')}; PyTorch ${seconds(torch)} training (faster of 1 and 2 threads each run)`;
 }
 

@@ -25,7 +25,7 @@ import { errorText } from '../formats/error-text.ts';
 import { parseConfig } from '../formats/config-format.ts';
 import type { Config } from '../engine/config.ts';
 import { ROOT, withPageInChromium } from './chromium.ts';
-import { describe, seconds, summarise, TARGET_PERCENT, trainingSecondsTo, type KeptEpoch, type PageRun, type Round, type TimeToTarget } from './time-to-99-report.ts';
+import { describe, seconds, summarise, TARGET_PERCENT, trainingSecondsTo, type KeptEpoch, type PageRun, type BenchRun, type TimeToTarget } from './time-to-99-report.ts';
 import { torchPython } from './torch.ts';
 
 const PRESET_NAME = 'CNN (99% fast)';
@@ -129,7 +129,7 @@ function timeInTorch(python: string, folder: string, threads: number): TimeToTar
   return { seconds: null, best, elapsed: training };
 }
 
-function timeTorchRound(python: string, folder: string): NonNullable<Round['torch']> {
+function timeTorch(python: string, folder: string): NonNullable<BenchRun['torch']> {
   const runs = [1, 2].map((threads) => {
     process.stderr.write(`Training the same recipe in PyTorch on ${threads} thread${threads === 1 ? '' : 's'}…\n`);
     return { threads, result: timeInTorch(python, folder, threads) };
@@ -154,13 +154,13 @@ async function main(): Promise<void> {
   const folder = python ? writeTorchExport(config) : null;
   const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
   const site = { root: ROOT, outDir: join(OUT_DIR, 'site'), port: 4191 };
-  const rounds = await withPageInChromium(site, async (browser, url) => {
-    const done: Round[] = [];
+  const runs = await withPageInChromium(site, async (browser, url) => {
+    const done: BenchRun[] = [];
     for (let r = 0; r < count; r++) {
       const loadBefore = loadavg();
       process.stderr.write(`Training "${PRESET_NAME}" in a fresh Chromium profile…\n`);
       const pages = [await timeOnPage(browser, url, false), await timeOnPage(browser, url, true)];
-      const torch = python && folder ? timeTorchRound(python, folder) : null;
+      const torch = python && folder ? timeTorch(python, folder) : null;
       done.push({ pages, torch });
       console.log(
         `time to ${TARGET_PERCENT.toFixed(1)}% test accuracy, ${PRESET_NAME}${count > 1 ? `, run ${r + 1}` : ''}: ` +
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     }
     return done;
   });
-  if (count > 1) console.log(summarise(rounds));
+  if (count > 1) console.log(summarise(runs));
 }
 
 main().catch((error: unknown) => {
