@@ -47,7 +47,7 @@ function train(peer?: (network: TrainingRun['network']) => ShardPeer, batchSize 
   let began = 0;
   const timed = (inner: ShardPeer): ShardPeer => ({
     exchange: inner.exchange,
-    start: () => ((began = performance.now()), inner.start()),
+    start: (prepare) => ((began = performance.now()), inner.start(prepare)),
     share: (sums) => inner.share(sums),
     finish: () => (inner.finish(), batches.push(performance.now() - began)),
   });

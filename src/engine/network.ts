@@ -148,13 +148,17 @@ export class Network<L extends Layer = Layer> {
     return runSteps(this.forwardSteps(input, rows, mode, dropout));
   }
 
-  /** forwardBatch as steps: yields the sums its layers on batch statistics need over the whole batch (see batch-sums.ts). */
-  *forwardSteps(input: Float32Array, rows: number, mode: Mode, dropout?: Dropout): BatchSteps<Float32Array> {
+  /**
+   * forwardBatch as steps: yields the sums its layers on batch statistics need over the whole batch
+   * (see batch-sums.ts). `beforeLayer(l)`, where given, runs just before layer l reads its parameters.
+   */
+  *forwardSteps(input: Float32Array, rows: number, mode: Mode, dropout?: Dropout, beforeLayer?: (l: number) => void): BatchSteps<Float32Array> {
     const { layers } = this;
     this.dropoutApplied = mode === 'training' && dropout !== undefined && dropout.rate > 0;
     let x = input;
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l];
+      beforeLayer?.(l);
       x = layer.forwardSteps ? yield* layer.forwardSteps(x, rows, mode) : layer.forward(x, rows, mode);
       if (this.drops(l)) x = this.drop(l, rows, dropout as Dropout);
     }

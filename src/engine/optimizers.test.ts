@@ -273,3 +273,29 @@ describe('lazy updates of inactive rows', () => {
     expect(Array.from(lazyFirst.weights)).not.toEqual(Array.from(make().layers[0].weights));
   });
 });
+
+describe.each(PLACES)('Every optimizer, values in %s', (place) => {
+  it.each<[string, (g: ParamGroup[]) => Optimizer]>([
+    ['sgd', (g) => new Sgd(g, 0.1)],
+    ['momentum', (g) => new Momentum(g, 0.1, 0.9, 'wasm')],
+    ['adam', (g) => new Adam(g, 0.1, 0.9, 0.999, 'wasm')],
+  ])('%s calls back as each group in turn holds its final parameters, another shard’s gradient added', (_, make) => {
+    const stepped = groups([1, -2, 0.5], [0.25, 3], 0.01, place);
+    const plain = groups([1, -2, 0.5], [0.25, 3], 0.01, place);
+    for (const g of [stepped, plain]) {
+      g[0].grads.set([0.5, 0.25, -1]);
+      g[1].grads.set([-1, 2]);
+    }
+    const addend = [Float32Array.from([0.1, 0.2, 0.3]), Float32Array.from([-0.5, 0.5])];
+    const seen: [number, Float32Array][] = [];
+    make(stepped).step(addend, (g) => seen.push([g, stepped[g].params.slice()]));
+    make(plain).step(addend);
+    expect(seen.map(([g]) => g)).toEqual([0, 1]);
+    // What was handed on is the step's whole result, the same bits as a step without the callback.
+    seen.forEach(([g, params]) => {
+      expect(params).toEqual(stepped[g].params);
+      expect(params).toEqual(plain[g].params);
+    });
+    expect(seen[0][1]).not.toEqual(Float32Array.from([1, -2, 0.5]));
+  });
+});

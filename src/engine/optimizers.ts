@@ -44,8 +44,10 @@ export interface Optimizer {
    * Updates every group's params from its gradient: its grads, plus addend[g] where given
    * (another shard's gradient, summed grads + addend). A group stepped by a kernel sums in its
    * staged copy and leaves grads as they were; one stepped in TypeScript adds into grads first.
+   * Groups are stepped in order; `stepped(g)`, where given, runs as soon as group g's params are
+   * final, so they can be handed on while the later groups are still being stepped.
    */
-  step(addend?: readonly (Float32Array | null)[]): void;
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void;
   /**
    * An optimizer may defer the updates of rows outside activeRows while
    * their gradient is zero. catchUp applies what the active rows are owed,
@@ -136,10 +138,11 @@ export class Sgd implements Optimizer {
     public learningRate: number,
   ) {}
 
-  step(addend?: readonly (Float32Array | null)[]): void {
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
     const lr = this.learningRate;
-    this.groups.forEach((group, index) => addInto(group.grads, addend?.[index]));
-    for (const { params: w, grads: g, l2, activeRows } of this.groups) {
+    this.groups.forEach((group, index) => {
+      addInto(group.grads, addend?.[index]);
+      const { params: w, grads: g, l2, activeRows } = group;
       if (activeRows && l2 === 0) {
         const { rowLength, list, count } = activeRows;
         for (let n = 0; n < count; n++) {
@@ -149,7 +152,8 @@ export class Sgd implements Optimizer {
       } else {
         for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i] + l2 * w[i]);
       }
-    }
+      stepped?.(index);
+    });
   }
 
   catchUp(): void {}
@@ -187,26 +191,31 @@ export class Momentum implements Optimizer {
     this.velocities = groups.map((group, index) => new Float32Array(this.lazy[index] || this.kernels.kernels[index] ? 0 : group.params.length));
   }
 
-  step(addend?: readonly (Float32Array | null)[]): void {
-    const lr = this.learningRate;
-    const mu = this.momentum;
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
     for (let index = 0; index < this.groups.length; index++) {
-      const lazy = this.lazy[index];
-      if (lazy) {
-        addInto(this.groups[index].grads, addend?.[index]);
-        lazy.step(this.groups[index].grads, lr, this.steps);
-        continue;
-      }
-      if (this.kernels.step(index, addend?.[index], (kernel) => kernel.step(lr, mu))) continue;
-      addInto(this.groups[index].grads, addend?.[index]);
-      const { params: w, grads: g, l2 } = this.groups[index];
-      const v = this.velocities[index];
-      for (let i = 0; i < w.length; i++) {
-        v[i] = mu * v[i] - lr * (g[i] + l2 * w[i]);
-        w[i] += v[i];
-      }
+      this.stepGroup(index, addend?.[index]);
+      stepped?.(index);
     }
     this.steps++;
+  }
+
+  private stepGroup(index: number, addend: Float32Array | null | undefined): void {
+    const lr = this.learningRate;
+    const mu = this.momentum;
+    const lazy = this.lazy[index];
+    if (lazy) {
+      addInto(this.groups[index].grads, addend);
+      lazy.step(this.groups[index].grads, lr, this.steps);
+      return;
+    }
+    if (this.kernels.step(index, addend, (kernel) => kernel.step(lr, mu))) return;
+    addInto(this.groups[index].grads, addend);
+    const { params: w, grads: g, l2 } = this.groups[index];
+    const v = this.velocities[index];
+    for (let i = 0; i < w.length; i++) {
+      v[i] = mu * v[i] - lr * (g[i] + l2 * w[i]);
+      w[i] += v[i];
+    }
   }
 
   catchUp(): void {
@@ -419,14 +428,16 @@ export class Adam implements Optimizer {
     this.secondMoments = groups.map((_, index) => state(index));
   }
 
-  step(addend?: readonly (Float32Array | null)[]): void {
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
     this.t++;
     const scalars = adamScalars(this.learningRate, this.beta1, this.beta2, this.t);
     for (let index = 0; index < this.groups.length; index++) {
-      if (this.kernels.step(index, addend?.[index], (kernel) => kernel.step(scalars))) continue;
-      addInto(this.groups[index].grads, addend?.[index]);
-      const { params: w, grads, l2 } = this.groups[index];
-      adamUpdate(scalars, w, this.firstMoments[index], this.secondMoments[index], grads, Math.fround(l2));
+      if (!this.kernels.step(index, addend?.[index], (kernel) => kernel.step(scalars))) {
+        addInto(this.groups[index].grads, addend?.[index]);
+        const { params: w, grads, l2 } = this.groups[index];
+        adamUpdate(scalars, w, this.firstMoments[index], this.secondMoments[index], grads, Math.fround(l2));
+      }
+      stepped?.(index);
     }
   }
 

@@ -6,7 +6,7 @@ import { bestKernels, type Kernels } from './kernels.ts';
 import type { LayerDescription } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
-import { AdaptivePeer, GradientShards, inProcessPeer } from './shards.ts';
+import { AdaptivePeer, exchangeShape, GradientShards, inProcessPeer, publishGroups, READY, ShardExchange, ShardReplica } from './shards.ts';
 import { Trainer } from './train.ts';
 
 const data = firstSamples(loadMnistNode('train'), 320);
@@ -58,7 +58,7 @@ describe('gradient shards', () => {
     whole.forwardBatch(inputs, 9, 'training');
     const loss = whole.backwardBatch(inputs, targets, 9);
     const shards = new GradientShards(sharded, inProcessPeer(sharded, 9));
-    const sums = shards.compute(inputs, targets, 9, () => {});
+    const sums = shards.compute(inputs, targets, 9, null, () => {});
     expect(sums.loss).toBeCloseTo(loss, 4);
     const expected = whole.paramGroups(0).map((group) => group.grads);
     expect(maxDifference(summed(sharded, shards), expected)).toBeLessThan(1e-6);
@@ -135,7 +135,7 @@ describe('gradient shards', () => {
     whole.forwardBatch(inputs, 9, 'training');
     const loss = whole.backwardBatch(inputs, targets, 9);
     const shards = new GradientShards(sharded, inProcessPeer(sharded, 9));
-    const sums = shards.compute(inputs, targets, 9, () => {});
+    const sums = shards.compute(inputs, targets, 9, null, () => {});
     expect(sums.loss).toBeCloseTo(loss, 4);
     expect(maxDifference(summed(sharded, shards), whole.paramGroups(0).map((group) => group.grads))).toBeLessThan(1e-5);
     // The running statistics moved towards the whole batch's mean and variance too.
@@ -143,6 +143,61 @@ describe('gradient shards', () => {
     expect(maxDifference(running(sharded), running(whole))).toBeLessThan(1e-6);
     // Ten batches later, still the same network up to rounding.
     expect(maxDifference(train(c, 'wasm', true, 10).params, train(c, 'wasm', false, 10).params)).toBeLessThan(1e-4);
+  });
+
+  it('lay every view of their exchange on a cache line, inside its buffer', () => {
+    // Batch sums (batch normalisation), a sparse first layer's row list and running statistics: every kind of view.
+    const c = config({ stack: { input: [28, 28, 1], layers: [{ type: 'dense', units: 12, activation: 'ReLU' }, { type: 'batchnorm' }, { type: 'dense', units: 10, activation: 'Softmax' }] }, batchSize: 9 });
+    const shape = exchangeShape(Network.forConfig(c, createRng(1)), 9);
+    expect(shape.sparseGroup).toBeGreaterThanOrEqual(0);
+    expect(shape.sums).toBeGreaterThan(0);
+    const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
+    const { stats, shared, control, list, inputs, targets, params, grads, statistics } = exchange;
+    const views = [stats, ...shared.flat(), control, list, inputs, targets, ...params, ...grads, ...statistics];
+    expect(views.length).toBe(9 + 2 * shape.groups.length + shape.statistics.length);
+    for (const view of views) expect(view.byteOffset % 64).toBe(0);
+  });
+
+  it('hand each layer its parameters as the trainer publishes them, and never ones not yet published', () => {
+    // Groups: the convolution's 2, none for pooling and flatten, 2 for each dense layer.
+    const c = config({
+      stack: {
+        input: [28, 28, 1],
+        layers: [
+          { type: 'conv2d', filters: 2, kernelSize: 3, stride: 2, padding: 'same', activation: 'ReLU' },
+          { type: 'maxpool2d', poolSize: 2, stride: 2 },
+          { type: 'flatten' },
+          { type: 'dense', units: 8, activation: 'ReLU' },
+          { type: 'dense', units: 10, activation: 'Softmax' },
+        ],
+      },
+      init: 'he',
+      batchSize: 4,
+    });
+    const trainer = Network.forConfig(c, createRng(3));
+    const shape = exchangeShape(trainer, 4);
+    const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
+    const { inputs, targets } = firstBatch(2);
+    exchange.inputs.set(inputs);
+    exchange.targets.set(targets);
+    exchange.control[1] = 2; // rows
+    exchange.control[2] = 4; // the whole batch's
+    trainer.paramGroups(0).forEach((group, g) => exchange.params[g].set(group.params));
+    const asked: number[] = [];
+    const replica = new ShardReplica(Network.forConfig(c, createRng(4)), exchange, (count) => {
+      asked.push(count);
+      publishGroups(exchange, count);
+    });
+    replica.run(() => {});
+    expect(asked).toEqual([2, 4, 6]);
+    // Its gradient is the trainer's network's, not its own initialisation's.
+    trainer.forwardBatch(inputs, 2, 'training');
+    trainer.backwardBatch(inputs, targets, 2, 4);
+    trainer.paramGroups(0).forEach((group, g) => expect(exchange.grads[g]).toEqual(group.grads));
+    // In the trainer's own thread the parameters must all be there before the half starts.
+    publishGroups(exchange, 4);
+    expect(() => new ShardReplica(Network.forConfig(c, createRng(4)), exchange).run(() => {})).toThrow('read parameters before they were stepped');
+    expect(exchange.control[READY]).toBe(4);
   });
 
   it('are for networks trained in batches without dropout', () => {
@@ -178,7 +233,7 @@ describe('AdaptivePeer', () => {
     let clock = 0;
     const timed = (peer: typeof remote, ms: (n: number) => number): typeof remote => {
       let n = 0;
-      return { ...peer, exchange: peer.exchange, start: () => ((clock += ownMs), peer.start()), finish: () => ((clock += ms(n++)), peer.finish()) };
+      return { ...peer, exchange: peer.exchange, start: (prepare) => ((clock += ownMs), peer.start(prepare)), finish: () => ((clock += ms(n++)), peer.finish()) };
     };
     const peer = new AdaptivePeer(timed(remote, remoteMs), timed(local, localMs), () => clock);
     const trainer = new Trainer(network, c, samplesFor(batches), rng, Date.now, peer);

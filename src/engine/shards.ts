@@ -55,7 +55,16 @@ export const SHARED = 4;
 /** control[EVAL_START], control[EVAL_END]: the test images the replica classifies. */
 const EVAL_START = 6;
 const EVAL_END = 7;
-const CONTROL_WORDS = 8;
+/** control[READY]: how many parameter groups (paramGroups order) of this batch are in the exchange. */
+export const READY = 8;
+const CONTROL_WORDS = 9;
+/**
+ * Every view of the exchange starts on a cache line: the copies between it and the workers'
+ * WebAssembly memories, and the optimizer step's read of the other shard's gradient, take up to
+ * twice as long from views 4 bytes off a multiple of 8 (CNN (fast) in Node, docs/benchmarks.md,
+ * "The optimizer step beside the second half").
+ */
+const ALIGN = 64;
 
 /** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
 export interface ExchangeShape {
@@ -105,8 +114,8 @@ export function layoutOf(specs: LayerSpec[]): string {
 /**
  * What the trainer and shard 1's replica share, laid out in one buffer:
  *   stats (Float64 × 3: loss, squared error, correct) | shared sums (Float64 × 4 × sums) |
- *   control (Int32 × 8: state, rows, meanOver, list count, sums put by shard 0 and by shard 1,
- *   first and end of the test images to classify) |
+ *   control (Int32 × 9: state, rows, meanOver, list count, sums put by shard 0 and by shard 1,
+ *   first and end of the test images to classify, parameter groups ready) |
  *   list (Int32 × sparse rows) | inputs | targets | params | grads | running statistics
  * params and grads are one view per group; of the sparse group only the rows in `list`
  * (shard 1's non-zero pixels) are meaningful. Each shard puts its nth batch sums in
@@ -127,7 +136,8 @@ export class ShardExchange {
   static bytes(shape: ExchangeShape): number {
     const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0);
     const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * total(shape.groups) + total(shape.statistics);
-    return 3 * 8 + 4 * shape.sums * 8 + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * floats;
+    const views = 9 + 2 * shape.groups.length + shape.statistics.length;
+    return 3 * 8 + 4 * shape.sums * 8 + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * floats + ALIGN * views;
   }
 
   constructor(
@@ -136,6 +146,7 @@ export class ShardExchange {
   ) {
     let offset = 0;
     const take = <T>(make: (at: number, length: number) => T, length: number, bytesPer: number): T => {
+      offset = Math.ceil(offset / ALIGN) * ALIGN;
       const view = make(offset, length);
       offset += length * bytesPer;
       return view;
@@ -161,10 +172,14 @@ function sparseRows(shape: ExchangeShape): number {
 /**
  * Computes shard 1: started by `start`, its gradient and sums in `exchange` once `finish`
  * returns. In between, `share` turns each of shard 0's batch sums into the whole batch's.
+ * `prepare`, where given, is what must happen before shard 1 reads its parameters: the last
+ * batch's optimizer step, handing each group on (publishGroups) as it is stepped. A peer in
+ * another thread is started first and prepare runs meanwhile, so that thread's first layers
+ * compute while the later groups are still being stepped; a peer in this thread runs it first.
  */
 export interface ShardPeer {
   readonly exchange: ShardExchange;
-  start(): void;
+  start(prepare?: () => void): void;
   share(sums: Float64Array): void;
   finish(): void;
   /** Classifies the second half of a test set after an epoch, where the peer is another thread that has the set. */
@@ -182,9 +197,9 @@ export interface ShardSums {
  * Forward and backward on `rows` rows, the loss divided by `meanOver`: the network's
  * gradients are left filled. Correct answers count targets' one-hot classes.
  */
-function* shardSteps(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number): BatchSteps<ShardSums> {
+function* shardSteps(network: Network, inputs: Float32Array, targets: Float32Array, rows: number, meanOver: number, beforeLayer?: (l: number) => void): BatchSteps<ShardSums> {
   const outputs = network.outputSize;
-  const output = yield* network.forwardSteps(inputs, rows, 'training');
+  const output = yield* network.forwardSteps(inputs, rows, 'training', undefined, beforeLayer);
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     if (argmax(output, r * outputs, outputs) === argmax(targets, r * outputs, outputs)) correct++;
@@ -200,18 +215,37 @@ function copyRows(from: Float32Array, to: Float32Array, list: Int32Array, count:
   }
 }
 
+/** The trainer's side of handing parameters on: the first `count` groups of this batch are in the exchange. */
+export function publishGroups(exchange: ShardExchange, count: number): void {
+  Atomics.store(exchange.control, READY, count);
+  Atomics.notify(exchange.control, READY);
+}
+
 /**
  * Shard 1's side: a replica of the network that computes the shard the exchange describes.
- * Its parameters need not match the trainer's: each batch brings the ones it reads.
+ * Its parameters need not match the trainer's: each batch brings the ones it reads, layer by
+ * layer, each once `awaitGroups` has seen the trainer publish them (by default they must be
+ * there already, as when this thread is the trainer's).
  */
 export class ShardReplica {
   private readonly groups: ParamGroup[];
+  /** The end of each layer's groups in paramGroups order, or −1 for a layer without any. */
+  private readonly groupEnds: number[];
 
   constructor(
     private readonly network: Network,
     private readonly exchange: ShardExchange,
+    private readonly awaitGroups: (count: number) => void = (count) => {
+      if (exchange.control[READY] < count) throw new Error('The second half of a batch read parameters before they were stepped');
+    },
   ) {
     this.groups = network.paramGroups(0);
+    let end = 0;
+    this.groupEnds = network.layers.map((layer) => {
+      const count = layer.paramGroups(0).length;
+      end += count;
+      return count ? end : -1;
+    });
   }
 
   /** Computes the shard; its batch sums go to `share`, which must make them the whole batch's. */
@@ -220,14 +254,21 @@ export class ShardReplica {
   }
 
   *steps(): BatchSteps<void> {
-    const { exchange, groups } = this;
+    const { exchange, groups, groupEnds } = this;
     const { control, list, shape } = exchange;
     const count = control[LIST_COUNT];
-    groups.forEach((group, g) => {
-      if (g === shape.sparseGroup) copyRows(exchange.params[g], group.params, list, count, shape.rowLength);
-      else group.params.set(exchange.params[g]);
-    });
-    const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER]);
+    let copied = 0;
+    const beforeLayer = (l: number) => {
+      const end = groupEnds[l];
+      if (end < 0) return;
+      this.awaitGroups(end);
+      for (; copied < end; copied++) {
+        const g = copied;
+        if (g === shape.sparseGroup) copyRows(exchange.params[g], groups[g].params, list, count, shape.rowLength);
+        else groups[g].params.set(exchange.params[g]);
+      }
+    };
+    const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER], beforeLayer);
     groups.forEach((group, g) => {
       if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
       else exchange.grads[g].set(group.grads);
@@ -276,7 +317,8 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
   const astray = () => new Error('The two halves of a batch asked for different batch sums');
   return {
     exchange,
-    start() {
+    start(prepare) {
+      prepare?.();
       steps = replica.steps();
       next = steps.next();
     },
@@ -359,11 +401,11 @@ export class AdaptivePeer implements ShardPeer {
     this.otherHalf = remote.otherHalf;
   }
 
-  start(): void {
+  start(prepare?: () => void): void {
     this.current = this.place() === 1 ? this.remote : this.local;
     this.started = this.now();
     this.waited = 0;
-    this.current.start();
+    this.current.start(prepare);
   }
 
   share(sums: Float64Array): void {
@@ -418,6 +460,9 @@ export class AdaptivePeer implements ShardPeer {
   }
 }
 
+/** An optimizer step yet to run; `stepped(g)` as group g's params are final (Optimizer.step). */
+export type PendingStep = (stepped?: (group: number) => void) => void;
+
 /**
  * The trainer's side: fills the network's gradients with shard 0's plus shard 1's, and
  * leaves the first layer's active rows at the union of both shards', the rows the
@@ -456,12 +501,18 @@ export class GradientShards {
    * The gradient of `rows` rows of inputs and targets, divided by `rows`: shard 0's in the
    * network's grads, shard 1's in `addend` for the optimizer step to add (summed there, in
    * WebAssembly where the step runs there), except the sparse group's rows, summed here.
-   * `catchUp` brings the active rows of the first layer's weights up to date (a lazy optimizer's).
+   * `step`, where given, is the last batch's optimizer step, still to run: it reads this
+   * shard's last gradient and the last `addend`, and calls back as each group's params are
+   * final. With a second worker it runs while that worker starts on shard 1, each group handed
+   * on as soon as it is stepped. That worker overwrites `addend` only after its last layer,
+   * which waits for the last group, stepped after every read of it. `catchUp` brings the active
+   * rows of the first layer's weights up to date (a lazy optimizer's).
    */
-  compute(inputs: Float32Array, targets: Float32Array, rows: number, catchUp: () => void): ShardSums {
+  compute(inputs: Float32Array, targets: Float32Array, rows: number, step: PendingStep | null, catchUp: () => void): ShardSums {
     const { network, peer, groups, sparse } = this;
     const half = rows >> 1;
     if (half === 0) {
+      step?.();
       this.addend = [];
       const sums = runSteps(shardSteps(network, inputs, targets, rows, rows));
       if (sparse) this.keepActive(sparse.activeRows as ActiveRows);
@@ -469,21 +520,38 @@ export class GradientShards {
     }
     const { exchange } = peer;
     const { shape, control, list } = exchange;
-    const count = sparse ? this.findInk(inputs, half, rows) : 0;
+    let count = 0;
+    let prepare: (() => void) | undefined;
     if (sparse) {
+      // Which of the first layer's rows shard 1 reads depends on the step before (the lazy
+      // optimizer's rows) and on this batch's ink: both are settled before it starts.
+      step?.();
+      count = this.findInk(inputs, half, rows);
       this.restoreUnion(sparse.activeRows as ActiveRows);
       catchUp();
+      groups.forEach((group, g) => {
+        if (group === sparse) copyRows(group.params, exchange.params[g], list, count, shape.rowLength);
+        else exchange.params[g].set(group.params);
+      });
+      publishGroups(exchange, groups.length);
+    } else if (step) {
+      // Shard 1 is idle until start: nobody waits on this word yet.
+      control[READY] = 0;
+      prepare = () =>
+        step((g) => {
+          exchange.params[g].set(groups[g].params);
+          publishGroups(exchange, g + 1);
+        });
+    } else {
+      groups.forEach((group, g) => exchange.params[g].set(group.params));
+      publishGroups(exchange, groups.length);
     }
-    groups.forEach((group, g) => {
-      if (group === sparse) copyRows(group.params, exchange.params[g], list, count, shape.rowLength);
-      else exchange.params[g].set(group.params);
-    });
     exchange.inputs.set(inputs.subarray(half * shape.inputs, rows * shape.inputs));
     exchange.targets.set(targets.subarray(half * shape.outputs, rows * shape.outputs));
     control[ROWS] = rows - half;
     control[MEAN_OVER] = rows;
     control[LIST_COUNT] = count;
-    peer.start();
+    peer.start(prepare);
     const first = runSteps(shardSteps(network, inputs, targets, half, rows), (sums) => peer.share(sums));
     peer.finish();
     this.addend = this.shard1;

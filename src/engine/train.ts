@@ -77,6 +77,11 @@ export class Trainer {
   private readonly shards: GradientShards | null;
   /** Set when a layer trains on its batch's statistics: an epoch's lone last sample then joins the batch before it. */
   private readonly joinsLoneSample: boolean;
+  /**
+   * With shards, the learning rate of the last batch's optimizer step while that step waits
+   * for the next batch: it then runs while the second worker starts (GradientShards.compute).
+   */
+  private pendingRate: number | null = null;
 
   private epoch = 0;
   private samplesDone = 0;
@@ -149,11 +154,11 @@ export class Trainer {
     while (this.samplesDone < stop) {
       const rows = this.nextBatchRows();
       const epochsDone = this.epoch - 1 + this.samplesDone / total;
-      this.optimizer.learningRate = this.config.learningRate * this.config.learningRateDecay ** epochsDone;
-      this.trainBatch(this.samplesDone, rows);
+      this.trainBatch(this.samplesDone, rows, this.config.learningRate * this.config.learningRateDecay ** epochsDone);
       this.samplesDone += rows;
     }
     // Between calls the network may be used to predict, evaluate or save: its weights must be current.
+    this.stepPending();
     this.optimizer.flush();
     // A weight can overflow before any loss shows it: never hand back a broken network.
     if (!this.network.isFinite()) throw new DivergenceError(this.epoch, this.samplesDone);
@@ -190,8 +195,8 @@ export class Trainer {
     if (this.samplesDone === 0) this.startEpoch();
     const rows = this.nextBatchRows();
     const before = this.lossSum;
-    this.optimizer.learningRate = learningRate;
-    this.trainBatch(this.samplesDone, rows);
+    this.trainBatch(this.samplesDone, rows, learningRate);
+    this.stepPending();
     this.samplesDone += rows;
     if (this.samplesDone === this.data.count) this.samplesDone = 0;
     return (this.lossSum - before) / rows;
@@ -213,6 +218,15 @@ export class Trainer {
     return this.joinsLoneSample && left - rows === 1 ? rows + 1 : rows;
   }
 
+  /** Runs the optimizer step left pending by the last batch, if any. */
+  private stepPending(stepped?: (group: number) => void): void {
+    if (this.pendingRate === null || !this.shards) return;
+    this.optimizer.learningRate = this.pendingRate;
+    this.pendingRate = null;
+    this.optimizer.step(this.shards.addend, stepped);
+    this.shards.afterStep();
+  }
+
   private startEpoch(): void {
     this.epoch++;
     this.seconds = 0;
@@ -222,8 +236,11 @@ export class Trainer {
     if (this.shuffled) shuffle(this.order, this.rng);
   }
 
-  /** Forward, backward and one optimizer step on samples order[start … start + rows − 1]. */
-  private trainBatch(start: number, rows: number): void {
+  /**
+   * Forward, backward and one optimizer step at `learningRate` on samples order[start … start + rows − 1].
+   * With shards the step is left pending, for the next batch or stepPending.
+   */
+  private trainBatch(start: number, rows: number, learningRate: number): void {
     const { network, data, inputs, targets } = this;
     const outputs = network.outputSize;
     targets.fill(0, 0, rows * outputs);
@@ -235,15 +252,16 @@ export class Trainer {
     }
 
     if (this.shards) {
-      const sums = this.shards.compute(inputs, targets, rows, () => this.optimizer.catchUp());
+      const pending = this.pendingRate === null ? null : (stepped?: (group: number) => void) => this.stepPending(stepped);
+      const sums = this.shards.compute(inputs, targets, rows, pending, () => this.optimizer.catchUp());
       if (!Number.isFinite(sums.loss)) throw new DivergenceError(this.epoch, start + rows);
       this.correct += sums.correct;
       this.squaredErrorSum += sums.squaredError;
       this.lossSum += sums.loss;
-      this.optimizer.step(this.shards.addend);
-      this.shards.afterStep();
+      this.pendingRate = learningRate;
       return;
     }
+    this.optimizer.learningRate = learningRate;
     const output = network.forwardBatch(inputs, rows, 'training', this.dropout);
     for (let r = 0; r < rows; r++) {
       if (argmax(output, r * outputs, outputs) === data.labels[this.order[start + r]]) this.correct++;

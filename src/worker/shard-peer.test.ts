@@ -13,7 +13,7 @@ import { firstSamples, type Dataset } from '../engine/dataset.ts';
 import { evaluate, SlicedEvaluation, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { inProcessPeer, type ShardPeer } from '../engine/shards.ts';
+import { inProcessPeer, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
 import { openSharedPeer, shareTestSet, spinThenWait, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
 
@@ -219,6 +219,15 @@ describe('two workers', () => {
     });
     runs[1].params.forEach((params, g) => expect(params).toEqual(runs[0].params[g]));
   }, 60_000);
+
+  it('start the second worker on its half before the optimizer step that hands it its parameters', () => {
+    const network = Network.forConfig(cnnConfig('momentum'), createRng(1), 'wasm');
+    const peer = openSharedPeer(network, 9, () => {});
+    let state = -1;
+    peer.start(() => (state = Atomics.load(peer.exchange.control, STATE)));
+    expect(state).toBe(ShardState.work);
+    peer.close();
+  });
 });
 
 describe('spinThenWait', () => {

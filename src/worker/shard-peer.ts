@@ -17,6 +17,7 @@ import {
   exchangeShape,
   layoutOf,
   offerEvaluation,
+  READY,
   SHARED,
   ShardExchange,
   ShardReplica,
@@ -33,8 +34,9 @@ const SILENCE_MS = 15_000;
  * How long a side checks the other's word before it sleeps in Atomics.wait. In Chromium a
  * sleeping worker wakes a fraction of a millisecond after it is notified, and a batch of
  * CNN (99% fast) meets the other half nine times (its batch sums), where the other side
- * is usually microseconds away. Between batches the second worker waits longer: the
- * trainer's optimizer step and the next batch's copies take about a millisecond.
+ * is usually microseconds away. Between batches, and for the parameters the trainer is still
+ * stepping, the second worker waits longer: the trainer's optimizer step and the next batch's
+ * copies take up to about a millisecond.
  */
 const SPIN_MS = 0.25;
 const BETWEEN_BATCHES_SPIN_MS = 1.5;
@@ -176,10 +178,11 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
   return {
     exchange,
     otherHalf,
-    start() {
+    start(prepare) {
       settle();
       Atomics.store(control, STATE, ShardState.work);
       Atomics.notify(control, STATE);
+      prepare?.();
     },
     share(sums) {
       shareSums(exchange, 0, ++shared, sums, () => {
@@ -203,8 +206,9 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       closed = true;
       Atomics.store(control, STATE, ShardState.end);
       Atomics.notify(control, STATE);
-      // A replica may be waiting for a batch sum this run will no longer send.
+      // A replica may be waiting for a batch sum or parameters this run will no longer send.
       Atomics.notify(control, SHARED);
+      Atomics.notify(control, READY);
     },
   };
 }
@@ -259,9 +263,20 @@ export function serveShards(message: ShardRunMessage): void {
   const exchange = new ShardExchange(message.shape, message.buffer);
   const { control } = exchange;
   const test = message.testSet && testSetViews(message.testSet);
+  const ended = () => {
+    if (Atomics.load(control, STATE) === ShardState.end) throw new RunEnded();
+  };
+  // The trainer steps the parameters while this half starts: each layer waits for its own.
+  const awaitGroups = (count: number) => {
+    let seen: number;
+    while ((seen = Atomics.load(control, READY)) < count) {
+      ended();
+      spinThenWait(control, READY, seen, SILENCE_MS, BETWEEN_BATCHES_SPIN_MS);
+    }
+  };
   let replica: ShardReplica;
   try {
-    replica = new ShardReplica(replicaFor(message), exchange);
+    replica = new ShardReplica(replicaFor(message), exchange, awaitGroups);
   } catch (error) {
     Atomics.store(control, STATE, ShardState.failed);
     Atomics.notify(control, STATE);
@@ -290,11 +305,7 @@ export function serveShards(message: ShardRunMessage): void {
       continue;
     }
     try {
-      replica.run((sums) =>
-        shareSums(exchange, 1, ++shared, sums, () => {
-          if (Atomics.load(control, STATE) === ShardState.end) throw new RunEnded();
-        }),
-      );
+      replica.run((sums) => shareSums(exchange, 1, ++shared, sums, ended));
       Atomics.store(control, STATE, ShardState.done);
     } catch (error) {
       if (error instanceof RunEnded) return;
