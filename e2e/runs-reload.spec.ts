@@ -1,6 +1,24 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { drawStroke, prediction, verticalLine } from './draw-helpers';
 import { openTab, SMALL_RUN, trainButton, typeConfigJson } from './helpers';
+
+/** The latest epoch whose model this browser keeps for a run (what a reload brings the run back to), 0 before any. */
+function keptEpoch(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('mnist-playground-run-models');
+        open.onerror = () => resolve(0);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('models')) return resolve(0);
+          const all = db.transaction('models').objectStore('models').getAll();
+          all.onsuccess = () => resolve(Math.max(0, ...all.result.map((value: { row?: { epoch?: number } } | string) => (typeof value === 'string' ? 0 : (value.row?.epoch ?? 0)))));
+          all.onerror = () => resolve(0);
+        };
+      }),
+  );
+}
 
 test('a reload in the middle of a run keeps its finished epochs and its model', async ({ page }) => {
   await page.goto('/');
@@ -12,6 +30,8 @@ test('a reload in the middle of a run keeps its finished epochs and its model', 
   const row = runs.getByRole('row').filter({ has: page.getByRole('textbox', { name: 'Run name' }) });
   await expect(row).toHaveCount(1);
   await expect(row.getByRole('cell', { name: /^[2-9] of 30$/ })).toBeVisible({ timeout: 120_000 });
+  // The table shows an epoch before its model is written: reload once the second epoch's is kept.
+  await expect.poll(() => keptEpoch(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   await expect(row).toContainText('running');
   await page.reload();
   await openTab(page, 'Runs');
