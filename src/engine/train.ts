@@ -6,7 +6,7 @@ import { argmax } from './metrics.ts';
 import type { Dropout, Network } from './network.ts';
 import { createOptimizer, type Optimizer } from './optimizers.ts';
 import { shuffle, type Rng } from './rng.ts';
-import { GradientShards, type ShardPeer } from './shards.ts';
+import { GradientShards, type PendingStep, type ShardPeer } from './shards.ts';
 
 /** One finished epoch, in the seed's terms plus the loss being optimised. */
 export interface EpochResult {
@@ -82,6 +82,9 @@ export class Trainer {
    * for the next batch: it then runs while the second worker starts (GradientShards.compute).
    */
   private pendingRate: number | null = null;
+  /** stepPending as GradientShards.compute takes it, made once rather than every batch. */
+  private readonly pendingStep: PendingStep = (stepped) => this.stepPending(stepped);
+  private readonly catchUp = () => this.optimizer.catchUp();
 
   private epoch = 0;
   private samplesDone = 0;
@@ -121,7 +124,7 @@ export class Trainer {
     this.optimizer = createOptimizer(config.optimizer, network.paramGroups(config.l2), config, network.kernels);
     // Momentum defers the first layer's updates where a pixel had no ink; those
     // rows are brought up to date just before the layer reads them.
-    network.onSparseRead(() => this.optimizer.catchUp());
+    network.onSparseRead(this.catchUp);
     this.dropout = config.dropout > 0 ? { rate: config.dropout, rng } : undefined;
     this.augmenter = config.augment ? new Augmenter(config.augment, data.inputSize, rng) : null;
     this.order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
@@ -252,8 +255,7 @@ export class Trainer {
     }
 
     if (this.shards) {
-      const pending = this.pendingRate === null ? null : (stepped?: (group: number) => void) => this.stepPending(stepped);
-      const sums = this.shards.compute(inputs, targets, rows, pending, () => this.optimizer.catchUp());
+      const sums = this.shards.compute(inputs, targets, rows, this.pendingRate === null ? null : this.pendingStep, this.catchUp);
       if (!Number.isFinite(sums.loss)) throw new DivergenceError(this.epoch, start + rows);
       this.correct += sums.correct;
       this.squaredErrorSum += sums.squaredError;
