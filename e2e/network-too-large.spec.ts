@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { openTab, SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
 /**
- * 784-80000-10 needs about 1.3 GB to train; building it and its first batch held the worker
+ * 784-80000-10 needs about 1.4 GB to train; building it and its first batch held the worker
  * silent until the heartbeat took it for a hang. It is refused before anything starts, with its
  * figure and the cap, and the run and model trained before are untouched.
  */
@@ -15,7 +15,7 @@ test('784-80000-10 is refused before training with its memory figure, and the ea
   await expect(finished).toBeVisible();
 
   await typeConfigJson(page, { ...SMALL_RUN, layers: [784, 80000, 10], epochs: 1, samples: 1000 });
-  const figure = /training 784-80000-10 with batch size 16 needs about 1\.3 GB of memory, more than the 512 MB allowed/;
+  const figure = /training 784-80000-10 with batch size 16 needs about 1\.4 GB of memory, more than the 512 MB allowed/;
   await expect(page.getByRole('alert').filter({ hasText: figure })).toBeVisible();
   await trainButton(page).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Not started:' })).toContainText(figure);

@@ -72,7 +72,7 @@ describe('hostile input to the CLI: one line on stderr, exit code 1, at once', (
     [['train', '--config', tinyConfig, '--data', lying], 'train-images-idx3-ubyte.gz: the gzip data is damaged or truncated: its trailer gives a length of 64 bytes, but it inflates to 112', false],
     [['train', '--config', tinyConfig, '--data', folderNamedLikeIdx], `cannot read data file ${join(folderNamedLikeIdx, 't10k-images-idx3-ubyte')}: it is a directory`, false],
     [['train', '--config', tinyConfig, '--data', fifo], `cannot read data file ${join(fifo, 't10k-labels-idx1-ubyte')}: it is not a regular file`, true],
-    [['train', '--config', wideConfig], `${wideConfig}: layers: network too large: training 784-80000-10 with batch size 64 needs about 1.3 GB of memory, more than the 512 MB allowed; use smaller layers`, true],
+    [['train', '--config', wideConfig], `${wideConfig}: layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers`, true],
     [['train', '--config', tinyConfig, '--data', tiny, '--epochs', '-1'], '--epochs: must be an integer from 1 to 10000, got -1', false],
     [['train', '--config', tinyConfig, '--data', tiny, '--seed', '-5'], '--seed: must be an integer from 0 to 4294967295, got -5', false],
   ] as const)('%j', async (args, message, risky) => {

@@ -3,7 +3,7 @@ import type { Activation } from './config.ts';
 import { inWasm, type Kernels } from './kernels.ts';
 import type { DenseSpec, Layer, Shape } from './layer.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
-import { kernelModule, WasmDenseKernels } from './wasm/dense-kernels.ts';
+import { WasmDenseKernels, type DenseTwin } from './wasm/dense-kernels.ts';
 import { WasmSparseLayer } from './wasm/sparse-kernels.ts';
 
 /** Rows a sparse-input layer's WebAssembly buffers hold: the evaluation batch, above any usual training batch. */
@@ -91,8 +91,12 @@ export class Dense implements Layer {
    */
   private readonly sparseWasm: WasmSparseLayer | null = null;
 
-  /** `inputShape` is what the layer below gives (its values taken in order); [1, 1, inputs] by default. */
-  constructor(spec: DenseSpec, sparseInput = false, kernels: Kernels = 'ts', inputShape?: Shape) {
+  /**
+   * `inputShape` is what the layer below gives (its values taken in order); [1, 1, inputs] by default.
+   * With `twin` (another layer's, see DenseTwin) the layer computes in that layer's memory, on its
+   * weights and biases as they are there: `spec`'s parameters only give the shapes.
+   */
+  constructor(spec: DenseSpec, sparseInput = false, kernels: Kernels = 'ts', inputShape?: Shape, twin?: DenseTwin) {
     if (spec.weights.length !== spec.inputs * spec.outputs || spec.biases.length !== spec.outputs) {
       throw new Error(`A ${spec.inputs}→${spec.outputs} layer needs ${spec.inputs * spec.outputs} weights and ${spec.outputs} biases`);
     }
@@ -107,11 +111,11 @@ export class Dense implements Layer {
       this.sparseWasm.biases.set(spec.biases);
     }
     if (inWasm(kernels) && !sparseInput) {
-      const module = kernelModule(kernels === 'fused');
-      if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
-      this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, module);
-      this.wasm.weights?.set(spec.weights);
-      this.wasm.biases.set(spec.biases);
+      this.wasm = new WasmDenseKernels(spec.inputs, spec.outputs, kernels === 'fused', twin);
+      if (!twin) {
+        this.wasm.weights?.set(spec.weights);
+        this.wasm.biases.set(spec.biases);
+      }
     }
     const held = this.sparseWasm ?? this.wasm;
     this.weights = held?.weights ?? (sparseInput ? transpose(spec.weights, spec.outputs, spec.inputs) : spec.weights);
@@ -127,6 +131,16 @@ export class Dense implements Layer {
     this.bucketEnd = new Int32Array(sparseInputs);
     this.gradientRows = new Int32Array(sparseInputs);
     this.fn = ACTIVATION_FUNCTIONS[spec.activation];
+  }
+
+  /** Where a replica of this layer can compute in its memory (DenseTwin), or null. */
+  get twin(): DenseTwin | null {
+    return this.wasm?.twin ?? null;
+  }
+
+  /** The gradient of weights and biases a replica on `twin` left by its last backward pass, or null without a twin. */
+  twinGradients(): [Float32Array, Float32Array] | null {
+    return this.wasm?.twinGradients() ?? null;
   }
 
   /** Makes the batch buffers hold at least `rows` samples. */
@@ -156,7 +170,7 @@ export class Dense implements Layer {
    * with their active rows, which lets an optimizer skip or defer the others.
    */
   paramGroups(l2: number): ParamGroup[] {
-    const arena = (this.sparseWasm ?? this.wasm)?.arena;
+    const arena = (this.sparseWasm ?? this.wasm)?.arena ?? undefined;
     return [
       { params: this.weights, grads: this.gradWeights, l2, activeRows: this.activeRows ?? undefined, arena },
       { params: this.biases, grads: this.gradBiases, l2: 0, arena },

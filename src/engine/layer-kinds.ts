@@ -17,7 +17,7 @@ import { stateSlotsPerParam } from './optimizers.ts';
 import type { Rng } from './rng.ts';
 import { batchNormMemoryBytes } from './wasm/batchnorm-kernels.ts';
 import { convMemoryBytes } from './wasm/conv-kernels.ts';
-import { denseKernelBytes, weightsInKernelMemory } from './wasm/dense-kernels.ts';
+import { denseKernelBytes, weightsInKernelMemory, type DenseTwin } from './wasm/dense-kernels.ts';
 import type { KernelMemory } from './wasm/kernel-memory.ts';
 import { maxPoolMemoryBytes } from './wasm/pool-kernels.ts';
 
@@ -101,6 +101,8 @@ export interface CreateContext {
   kernels: Kernels;
   below: Shape | null;
   memory?: KernelMemory;
+  /** For a replica of a dense layer: the layer's twin, to compute in its memory (DenseTwin). */
+  twin?: DenseTwin;
 }
 
 export interface LayerKind<T extends LayerType> {
@@ -342,7 +344,7 @@ export const LAYER_KINDS: { readonly [T in LayerType]: LayerKind<T> } = {
     header: (spec) => ({ type: 'dense', inputs: spec.inputs, outputs: spec.outputs, activation: spec.activation }),
     // A dense layer reads whatever is below it in order; it keeps the shape only to describe
     // itself. The first layer's inputs are pixels, mostly background: see Dense.sparseInput.
-    create: (spec, { first, kernels, below }) => new Dense(spec, first, kernels, below && shapeSize(below) === spec.inputs ? below : undefined),
+    create: (spec, { first, kernels, below, twin }) => new Dense(spec, first, kernels, below && shapeSize(below) === spec.inputs ? below : undefined, twin),
   },
 };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activation } from './config.ts';
 import { estimateTrainingBytes, MAX_TRAINING_BYTES, Network } from './network.ts';
 import { createRng } from './rng.ts';
+import { sharedMemoryRuns } from './wasm/arena.ts';
 
 describe('Network.create', () => {
   it('builds one layer per activation, the first one sparse', () => {
@@ -123,10 +124,13 @@ describe('estimateTrainingBytes', () => {
     // to 12 × 200 (2 × 9,616), b and ∂b (2 × 64), 128 rows of x and ∂x (2 × 102,416) and of z and δ (2 × 6,160),
     // room for any optimizer's state (35,248) and for another shard's gradient (8,016 + 64): 279,840 bytes, less
     // its 2,010 parameters, gradients and velocities counted above (24,120) = 255,720
+    // and, where memories can be shared (as in Node), a second worker's regions there (DenseTwin): its own ∂W, ∂b,
+    // and 64 rows of x, ∂x, z and δ = 9,616 + 64 + 2 × 51,216 + 2 × 3,088 = 118,288
     // 256 evaluation rows × (784·5 input values + 210·4 unit values + 10 targets) × 4 bytes = 4,884,480
-    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 255_720 + 4_884_480);
+    expect(sharedMemoryRuns()).toBe(true);
+    expect(estimateTrainingBytes([784, 200, 10], 1, 'momentum')).toBe(1_908_120 + 627_200 + 255_720 + 118_288 + 4_884_480);
     // Adam keeps two moments per parameter; 512 rows outgrow the evaluation batch.
-    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + (279_840 - 2_010 * 4 * 4) + 512 * 4770 * 4);
+    expect(estimateTrainingBytes([784, 200, 10], 512, 'adam')).toBe(159_010 * 4 * 4 + (279_840 + 118_288 - 2_010 * 4 * 4) + 512 * 4770 * 4);
   });
 
   it('counts a typed stack layer by layer: receptive fields, pools, dense kernels', () => {

@@ -9,6 +9,7 @@ import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
 import type { Rng } from './rng.ts';
 import { KernelMemory } from './wasm/kernel-memory.ts';
+import type { DenseTwin } from './wasm/dense-kernels.ts';
 
 /** Inverted dropout during training: each hidden unit is zeroed with probability `rate`, survivors scaled by 1/(1 − rate). */
 export interface Dropout {
@@ -19,7 +20,7 @@ export interface Dropout {
 /**
  * Networks whose training would need more memory than this are refused (see
  * estimateTrainingBytes). Not what a 64-bit tab could allocate, but what it can still train and
- * keep: in Chromium 784-80000-10 (1.3 GB with Adam, 63.5 million parameters) held its worker
+ * keep: in Chromium 784-80000-10 (1.4 GB with Adam, 63.5 million parameters) held its worker
  * silent until the heartbeat ended it 13 s after it started (in Node: 8 s to initialise and copy
  * into the WebAssembly memory, 10.5 s for its first batch, load average 10), and its model
  * file would be about 776 million characters (12.2 per parameter), more than the 2²⁹ a
@@ -105,19 +106,26 @@ export class Network<L extends Layer = Layer> {
 
   /**
    * A network holding the given parameters (not copied, except a first dense
-   * layer's: it keeps them transposed, see Dense).
+   * layer's: it keeps them transposed, see Dense). With `twins` (another network's,
+   * see twins()), a replica of that network: each layer with a twin computes in its
+   * counterpart's memory, on the parameters there, which `specs` then only shape.
    */
   static fromLayers(specs: readonly DenseSpec[], kernels?: Kernels): Network<Dense>;
-  static fromLayers(specs: readonly LayerSpec[], kernels?: Kernels): Network;
-  static fromLayers(specs: readonly LayerSpec[], kernels: Kernels = bestKernels()): Network {
+  static fromLayers(specs: readonly LayerSpec[], kernels?: Kernels, twins?: readonly (DenseTwin | null)[]): Network;
+  static fromLayers(specs: readonly LayerSpec[], kernels: Kernels = bestKernels(), twins?: readonly (DenseTwin | null)[]): Network {
     let below: Shape | null = null;
     const memory = inWasm(kernels) ? new KernelMemory() : undefined;
     const layers = specs.map((spec, l): Layer => {
-      const layer = specKind(spec).create(spec, { first: l === 0, kernels, below, memory });
+      const layer = specKind(spec).create(spec, { first: l === 0, kernels, below, memory, twin: twins?.[l] ?? undefined });
       below = layer.outputShape;
       return layer;
     });
     return new Network(layers, kernels);
+  }
+
+  /** Each layer's DenseTwin, where it has one: what a replica of this network computes in (fromLayers). */
+  twins(): (DenseTwin | null)[] {
+    return this.layers.map((layer) => (layer instanceof Dense ? layer.twin : null));
   }
 
   get inputShape(): Shape {

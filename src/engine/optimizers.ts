@@ -110,19 +110,22 @@ class GroupKernels<K> {
   }
 
   /**
-   * Runs `step` on group `index`'s kernel, its gradient grads + `addend` (staged, or added into
-   * grads), and copies staged params out; false where the group has no kernel (nothing is added).
+   * Runs `step` on group `index`'s kernel, its gradient grads + `addend` (staged, added into grads,
+   * or handed to the kernel to add, in the arena), and copies staged params out; false where the
+   * group has no kernel (nothing is added).
    */
-  step(index: number, addend: Float32Array | null | undefined, step: (kernel: K) => void): boolean {
+  step(index: number, addend: Float32Array | null | undefined, step: (kernel: K, addend: Float32Array | null) => void): boolean {
     const kernel = this.kernels[index];
     if (!kernel) return false;
     const group = this.groups[index];
     const copy = this.staged[index];
     const room = this.addends[index];
     if (copy) (this.staging as StagedGroups).gather(copy, group.grads, addend ?? null);
-    else if (addend && room) room.addInto(group.grads, addend);
-    else addInto(group.grads, addend);
-    step(kernel);
+    else if (addend && room) {
+      step(kernel, room.place(addend));
+      return true;
+    } else addInto(group.grads, addend);
+    step(kernel, null);
     if (copy) group.params.set(copy.params);
     return true;
   }
@@ -208,7 +211,7 @@ export class Momentum implements Optimizer {
       lazy.step(this.groups[index].grads, lr, this.steps);
       return;
     }
-    if (this.kernels.step(index, addend, (kernel) => kernel.step(lr, mu))) return;
+    if (this.kernels.step(index, addend, (kernel, inArena) => kernel.step(lr, mu, inArena))) return;
     addInto(this.groups[index].grads, addend);
     const { params: w, grads: g, l2 } = this.groups[index];
     const v = this.velocities[index];
@@ -432,7 +435,7 @@ export class Adam implements Optimizer {
     this.t++;
     const scalars = adamScalars(this.learningRate, this.beta1, this.beta2, this.t);
     for (let index = 0; index < this.groups.length; index++) {
-      if (!this.kernels.step(index, addend?.[index], (kernel) => kernel.step(scalars))) {
+      if (!this.kernels.step(index, addend?.[index], (kernel, inArena) => kernel.step(scalars, inArena))) {
         addInto(this.groups[index].grads, addend?.[index]);
         const { params: w, grads, l2 } = this.groups[index];
         adamUpdate(scalars, w, this.firstMoments[index], this.secondMoments[index], grads, Math.fround(l2));

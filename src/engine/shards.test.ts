@@ -6,7 +6,7 @@ import { bestKernels, type Kernels } from './kernels.ts';
 import type { LayerDescription } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
-import { AdaptivePeer, exchangeShape, GradientShards, inProcessPeer, publishGroups, READY, ShardExchange, ShardReplica } from './shards.ts';
+import { AdaptivePeer, exchangeShape, GradientShards, inProcessPeer, publishGroups, READY, ShardExchange, ShardReplica, shardOneGradients } from './shards.ts';
 import { Trainer } from './train.ts';
 
 const data = firstSamples(loadMnistNode('train'), 320);
@@ -183,8 +183,12 @@ describe('gradient shards', () => {
     exchange.control[1] = 2; // rows
     exchange.control[2] = 4; // the whole batch's
     trainer.paramGroups(0).forEach((group, g) => exchange.params[g].set(group.params));
+    // A replica of its own initialisation, but for the last dense layer (its 8 inputs keep its weights in its kernels'
+    // memory, unlike the first's 98): it computes on the trainer's parameters where they lie.
+    const replicaNetwork = () => Network.fromLayers(Network.forConfig(c, createRng(4)).toLayerSpecs(), trainer.kernels, shape.twins);
+    expect(shape.hosted).toEqual([false, false, false, false, true, true]);
     const asked: number[] = [];
-    const replica = new ShardReplica(Network.forConfig(c, createRng(4)), exchange, (count) => {
+    const replica = new ShardReplica(replicaNetwork(), exchange, (count) => {
       asked.push(count);
       publishGroups(exchange, count);
     });
@@ -193,10 +197,14 @@ describe('gradient shards', () => {
     // Its gradient is the trainer's network's, not its own initialisation's.
     trainer.forwardBatch(inputs, 2, 'training');
     trainer.backwardBatch(inputs, targets, 2, 4);
-    trainer.paramGroups(0).forEach((group, g) => expect(exchange.grads[g]).toEqual(group.grads));
+    const gradients = shardOneGradients(trainer, exchange);
+    trainer.paramGroups(0).forEach((group, g) => expect(gradients[g]).toEqual(group.grads));
+    // The last layer's gradient never crossed the exchange: it is where the trainer's optimizer step reads it.
+    expect(exchange.grads.map((grads) => grads.length)).toEqual([...shape.groups.slice(0, 4), 0, 0]);
     // In the trainer's own thread the parameters must all be there before the half starts.
     publishGroups(exchange, 4);
-    expect(() => new ShardReplica(Network.forConfig(c, createRng(4)), exchange).run(() => {})).toThrow('read parameters before they were stepped');
+    expect(() => new ShardReplica(replicaNetwork(), exchange).run(() => {})).toThrow('read parameters before they were stepped');
+    expect(() => new ShardReplica(Network.forConfig(c, createRng(4)), exchange)).toThrow('must compute the twinned layers in their memories');
     expect(exchange.control[READY]).toBe(4);
   });
 

@@ -13,10 +13,12 @@
  * the same weights bit for bit whether one or two workers train, and whatever their timing.
  * (Against a run that does not shard, the sum differs in rounding.)
  *
- * A first dense layer's shard 1 needs only the weight rows of the pixels it has ink in, and
- * sends back only those rows of its gradient: that layer's weights live in WebAssembly memory
- * that cannot be shared, so those rows are copied each batch; the other groups are copied whole
- * into buffers made once per run.
+ * A dense layer whose memory is shared (wasm/dense-kernels.ts, DenseTwin) is not copied at all:
+ * shard 1's replica of it computes in that memory, on the trainer's weights where they lie, and
+ * leaves its gradient there for the trainer's optimizer step ("hosted" groups). A first dense
+ * layer's shard 1 needs only the weight rows of the pixels it has ink in, and sends back only
+ * those rows of its gradient, copied each batch; the other groups are copied whole into buffers
+ * made once per run.
  *
  * The replica also classifies the second half of a test set after an epoch (ShardReplica.classify):
  * the exchange then carries every parameter and the batch normalisation layers' running
@@ -24,12 +26,14 @@
  */
 import { addShards, runSteps, type BatchSteps } from './batch-sums.ts';
 import { BatchNorm } from './batchnorm.ts';
+import { Dense } from './dense.ts';
 import type { Dataset } from './dataset.ts';
 import type { LayerSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
 import { argmax, classify, type OtherHalf } from './metrics.ts';
 import { Network } from './network.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
+import type { DenseTwin } from './wasm/dense-kernels.ts';
 
 /** exchange.control[STATE]: who acts next. */
 export const ShardState = {
@@ -66,10 +70,17 @@ const CONTROL_WORDS = 9;
  */
 const ALIGN = 64;
 
-/** What fixes an exchange's layout: plain numbers, so a worker can be sent it. */
+/** What fixes an exchange's layout: plain numbers and shared memories, so a worker can be sent it. */
 export interface ExchangeShape {
   /** Parameter count of each of the network's groups (Network.paramGroups order). */
   groups: number[];
+  /** Each layer's twin (Network.twins): where shard 1's replica of it computes. */
+  twins: (DenseTwin | null)[];
+  /**
+   * Per group: whether it is a twinned layer's, hence neither its parameters nor shard 1's gradient
+   * of it cross the exchange during training (its parameters still do for a classification).
+   */
+  hosted: boolean[];
   /** The group whose gradient is zero outside a few rows (the first layer's input-major weights), or −1. */
   sparseGroup: number;
   /** That group's row length. */
@@ -89,8 +100,11 @@ export function exchangeShape(network: Network, batchSize: number): ExchangeShap
   const sparse = groups.filter((group) => group.activeRows);
   if (sparse.length > 1) throw new Error('Only the first layer may have sparse inputs');
   const sparseGroup = sparse.length ? groups.indexOf(sparse[0]) : -1;
+  const twins = network.twins();
   return {
     groups: groups.map((group) => group.params.length),
+    twins,
+    hosted: network.layers.flatMap((layer, l) => layer.paramGroups(0).map(() => twins[l] !== null)),
     sparseGroup,
     rowLength: sparse.length ? (sparse[0].activeRows as ActiveRows).rowLength : 1,
     inputs: network.inputSize,
@@ -135,7 +149,7 @@ export class ShardExchange {
 
   static bytes(shape: ExchangeShape): number {
     const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0);
-    const floats = shape.rows * (shape.inputs + shape.outputs) + 2 * total(shape.groups) + total(shape.statistics);
+    const floats = shape.rows * (shape.inputs + shape.outputs) + total(shape.groups) + total(crossing(shape)) + total(shape.statistics);
     const views = 9 + 2 * shape.groups.length + shape.statistics.length;
     return 3 * 8 + 4 * shape.sums * 8 + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * floats + ALIGN * views;
   }
@@ -160,9 +174,14 @@ export class ShardExchange {
     this.inputs = floats(shape.rows * shape.inputs);
     this.targets = floats(shape.rows * shape.outputs);
     this.params = shape.groups.map((size) => floats(size));
-    this.grads = shape.groups.map((size) => floats(size));
+    this.grads = crossing(shape).map((size) => floats(size));
     this.statistics = shape.statistics.map((size) => floats(size));
   }
+}
+
+/** Each group's gradient length in the exchange: none for a hosted group. */
+function crossing(shape: ExchangeShape): number[] {
+  return shape.groups.map((size, g) => (shape.hosted[g] ? 0 : size));
 }
 
 function sparseRows(shape: ExchangeShape): number {
@@ -231,6 +250,8 @@ export class ShardReplica {
   private readonly groups: ParamGroup[];
   /** The end of each layer's groups in paramGroups order, or −1 for a layer without any. */
   private readonly groupEnds: number[];
+  /** Where the network computes on the trainer's parameters: a network of its own to classify with, made when first asked. */
+  private classifier: Network | null = null;
 
   constructor(
     private readonly network: Network,
@@ -240,6 +261,10 @@ export class ShardReplica {
     },
   ) {
     this.groups = network.paramGroups(0);
+    const { twins, hosted } = exchange.shape;
+    this.groups.forEach((group, g) => {
+      if (hosted[g] && !twins.some((twin) => twin && group.params.buffer === twin.memory.buffer)) throw new Error('A replica must compute the twinned layers in their memories');
+    });
     let end = 0;
     this.groupEnds = network.layers.map((layer) => {
       const count = layer.paramGroups(0).length;
@@ -265,13 +290,13 @@ export class ShardReplica {
       for (; copied < end; copied++) {
         const g = copied;
         if (g === shape.sparseGroup) copyRows(exchange.params[g], groups[g].params, list, count, shape.rowLength);
-        else groups[g].params.set(exchange.params[g]);
+        else if (!shape.hosted[g]) groups[g].params.set(exchange.params[g]);
       }
     };
     const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER], beforeLayer);
     groups.forEach((group, g) => {
       if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
-      else exchange.grads[g].set(group.grads);
+      else if (!shape.hosted[g]) exchange.grads[g].set(group.grads);
     });
     exchange.stats[0] = sums.loss;
     exchange.stats[1] = sums.squaredError;
@@ -281,11 +306,14 @@ export class ShardReplica {
   /**
    * Test images [control[EVAL_START], control[EVAL_END]) of `images`, classified with the
    * exchange's parameters (every row of them) and running statistics, into `predicted` and
-   * `confidence` at their indices.
+   * `confidence` at their indices. The model may be any of the run's (an earlier epoch's, kept as
+   * the best): where the replica computes on the trainer's parameters, a network of its own does.
    */
   classify(images: Pick<Dataset, 'images' | 'inputSize'>, predicted: Uint8Array, confidence: Float32Array): void {
-    const { exchange, groups, network } = this;
-    groups.forEach((group, g) => group.params.set(exchange.params[g]));
+    const { exchange } = this;
+    if (exchange.shape.hosted.includes(true)) this.classifier ??= Network.fromLayers(this.network.toLayerSpecs(), this.network.kernels);
+    const network = this.classifier ?? this.network;
+    network.paramGroups(0).forEach((group, g) => group.params.set(exchange.params[g]));
     runningStatistics(network).forEach((values, s) => values.set(exchange.statistics[s]));
     classify(network, images, exchange.control[EVAL_START], exchange.control[EVAL_END], predicted, confidence);
   }
@@ -311,7 +339,7 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
     const shape = exchangeShape(network, batchSize);
     exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
   }
-  const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels), exchange);
+  const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels, exchange.shape.twins), exchange);
   let steps: BatchSteps<void> | null = null;
   let next: IteratorResult<Float64Array, void> | null = null;
   const astray = () => new Error('The two halves of a batch asked for different batch sums');
@@ -460,6 +488,12 @@ export class AdaptivePeer implements ShardPeer {
   }
 }
 
+/** Where shard 1's gradient of each group is once its half is done: a hosted group's in the twin's region of `network`'s memory, the others' in the exchange. */
+export function shardOneGradients(network: Network, exchange: ShardExchange): Float32Array[] {
+  const twinned = network.layers.flatMap((layer) => layer.paramGroups(0).map((_, i) => (layer instanceof Dense ? layer.twinGradients()?.[i] : undefined)));
+  return exchange.grads.map((grads, g) => (exchange.shape.hosted[g] ? (twinned[g] as Float32Array) : grads));
+}
+
 /** An optimizer step yet to run; `stepped(g)` as group g's params are final (Optimizer.step). */
 export type PendingStep = (stepped?: (group: number) => void) => void;
 
@@ -490,7 +524,7 @@ export class GradientShards {
     this.groups = network.paramGroups(0);
     const { sparseGroup } = peer.exchange.shape;
     this.sparse = sparseGroup >= 0 ? this.groups[sparseGroup] : null;
-    this.shard1 = peer.exchange.grads.map((grads, g) => (g === sparseGroup ? null : grads));
+    this.shard1 = shardOneGradients(network, peer.exchange).map((grads, g) => (g === sparseGroup ? null : grads));
     const pixels = peer.exchange.list.length;
     this.seenIn0 = new Int32Array(pixels);
     this.seenIn1 = new Int32Array(pixels);
@@ -531,7 +565,7 @@ export class GradientShards {
       catchUp();
       groups.forEach((group, g) => {
         if (group === sparse) copyRows(group.params, exchange.params[g], list, count, shape.rowLength);
-        else exchange.params[g].set(group.params);
+        else if (!shape.hosted[g]) exchange.params[g].set(group.params);
       });
       publishGroups(exchange, groups.length);
     } else if (step) {
@@ -539,11 +573,11 @@ export class GradientShards {
       control[READY] = 0;
       prepare = () =>
         step((g) => {
-          exchange.params[g].set(groups[g].params);
+          if (!shape.hosted[g]) exchange.params[g].set(groups[g].params);
           publishGroups(exchange, g + 1);
         });
     } else {
-      groups.forEach((group, g) => exchange.params[g].set(group.params));
+      groups.forEach((group, g) => shape.hosted[g] || exchange.params[g].set(group.params));
       publishGroups(exchange, groups.length);
     }
     exchange.inputs.set(inputs.subarray(half * shape.inputs, rows * shape.inputs));

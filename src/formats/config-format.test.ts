@@ -189,7 +189,7 @@ describe('parseConfig: refusals name the field and what it accepts', () => {
 
   it('784-80000-10, which the worker could not build in time nor keep as a file, with its figure and the cap', () => {
     expect(problemWith({ ...seedFile, layers: [784, 80000, 10], activations: ['ReLU', 'Softmax'], optimizer: 'adam', batch_size: 64 })).toBe(
-      'layers: network too large: training 784-80000-10 with batch size 64 needs about 1.3 GB of memory, more than the 512 MB allowed; use smaller layers',
+      'layers: network too large: training 784-80000-10 with batch size 64 needs about 1.4 GB of memory, more than the 512 MB allowed; use smaller layers',
     );
   });
 

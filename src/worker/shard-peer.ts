@@ -246,9 +246,14 @@ let kept: { key: string; network: Network } | null = null;
 
 /**
  * A network of the message's shape, the last run's when it has the same: each new one takes
- * a WebAssembly memory, which a worker that allocates this little would seldom collect.
+ * a WebAssembly memory, which a worker that allocates this little would seldom collect. One
+ * whose layers compute in the trainer's memories (twins) is that run's alone.
  */
-function replicaFor({ specs, kernels }: ShardRunMessage): Network {
+function replicaFor({ specs, kernels, shape }: ShardRunMessage): Network {
+  if (shape.twins.some((twin) => twin !== null)) {
+    kept = null;
+    return Network.fromLayers(specs, kernels, shape.twins);
+  }
   // Its layout: every field but the parameters, which each batch brings.
   const key = `${kernels} ${layoutOf(specs)}`;
   if (kept?.key !== key) kept = { key, network: Network.fromLayers(specs, kernels) };

@@ -15,8 +15,13 @@ export class WasmArena {
   private top = 0;
   private sealedTop = 0;
 
-  constructor(bytes: number) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+  /** `shared`: a memory another worker's kernels can run on too (see sharedMemoryRuns), whose modules must declare it shared. */
+  constructor(
+    bytes: number,
+    readonly shared = false,
+  ) {
+    const pages = Math.ceil(bytes / PAGE_BYTES);
+    this.memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
   }
 
   /** Bytes a view of `length` elements of `bytesPerElement` takes here, slack included. */
@@ -71,4 +76,18 @@ export class WasmArena {
     this.top = end;
     return start;
   }
+}
+
+let sharedRuns: boolean | undefined;
+
+/** Whether WebAssembly memories can be shared here: in Node, and on a page only where it is cross-origin isolated. */
+export function sharedMemoryRuns(): boolean {
+  if (sharedRuns === undefined) {
+    try {
+      sharedRuns = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    } catch {
+      sharedRuns = false;
+    }
+  }
+  return sharedRuns;
 }

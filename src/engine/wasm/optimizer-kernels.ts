@@ -1,13 +1,13 @@
 import type { AdamScalars } from '../optimizers.ts';
 import { compileKernels } from './compile.ts';
 import { WasmArena } from './arena.ts';
-import { OPTIMIZER_KERNELS_WASM_BASE64 } from './optimizer-kernels.generated.ts';
+import { OPTIMIZER_KERNELS_SHARED_WASM_BASE64, OPTIMIZER_KERNELS_WASM_BASE64 } from './optimizer-kernels.generated.ts';
 
 /** The exports of optimizer-kernels.wat: pointers are byte offsets, lengths count floats. */
 interface OptimizerExports {
   lazyCatchUp(list: number, count: number, steps: number, n: number, w: number, v: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, tabled: number): void;
   lazyStep(list: number, count: number, steps: number, n: number, w: number, v: number, grad: number, saved: number, savedRow: number, touchedAt: number, currentAt: number, gains: number, powers: number, tabled: number, lr: number): void;
-  momentumStep(w: number, v: number, grad: number, length: number, lr: number, mu: number, l2: number): void;
+  momentumStep(w: number, v: number, grad: number, addend: number, sum: number, length: number, lr: number, mu: number, l2: number): void;
   adamStep(w: number, m: number, v: number, grad: number, length: number, b1: number, b1c: number, b2: number, b2c: number, stepSize: number, unbias: number, eps: number, l2: number): void;
   add(into: number, from: number, length: number): void;
 }
@@ -21,12 +21,16 @@ export interface MomentumSeries {
 /** Gaps k below this have μ^k and the gain tabled (a row is touched every few steps). */
 export const TABLED_GAPS = 1024;
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 
-/** The optimizer kernels compiled for this runtime, or null where WebAssembly or its SIMD instructions are missing. */
-export function optimizerModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileKernels(OPTIMIZER_KERNELS_WASM_BASE64);
-  return compiled;
+/**
+ * The optimizer kernels compiled for this runtime, or null where WebAssembly or its SIMD instructions
+ * are missing; `shared`: their twin for a shared memory (WasmArena.shared).
+ */
+export function optimizerModule(shared = false): WebAssembly.Module | null {
+  const which = shared ? 'shared' : 'plain';
+  if (compiled[which] === undefined) compiled[which] = compileKernels(shared ? OPTIMIZER_KERNELS_SHARED_WASM_BASE64 : OPTIMIZER_KERNELS_WASM_BASE64);
+  return compiled[which];
 }
 
 /**
@@ -46,9 +50,9 @@ const NO_SERIES: MomentumSeries = {
 };
 
 /** The kernels on `arena`'s memory, calling `series` for gaps beyond the tables. */
-function instantiate(arena: WasmArena, module: WebAssembly.Module, series: MomentumSeries): OptimizerExports {
+function instantiate(arena: WasmArena, series: MomentumSeries): OptimizerExports {
   const env = { memory: arena.memory, power: series.power, gain: series.gain };
-  return new WebAssembly.Instance(module, { env }).exports as unknown as OptimizerExports;
+  return new WebAssembly.Instance(optimizerModule(arena.shared) as WebAssembly.Module, { env }).exports as unknown as OptimizerExports;
 }
 
 /**
@@ -92,7 +96,7 @@ export class StagedGroups {
 
   private constructor(groups: readonly { params: Float32Array; l2: number }[], slots: number) {
     const arena = new WasmArena(groups.reduce((bytes, { params }) => bytes + (3 + slots) * WasmArena.cost(params.length, 4), 0));
-    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.kernels = instantiate(arena, NO_SERIES);
     this.groups = groups.map(({ params, l2 }) => {
       const length = params.length;
       const copy = { params: arena.floats(length), grads: arena.floats(length), addend: arena.floats(length), l2, arena };
@@ -111,27 +115,32 @@ export class StagedGroups {
 }
 
 /**
- * Room in a group's own arena for another shard's gradient, so that adding it is a copy and a SIMD
- * add rather than a loop in JavaScript (the same float additions). Made after the optimizer's state,
- * where the arena has room left.
+ * Room in a group's own arena for another shard's gradient, so that the step's kernel adds it in
+ * SIMD rather than a loop in JavaScript (the same float additions). Made after the optimizer's
+ * state, where the arena has room left.
  */
 export class ArenaAddend {
-  private readonly kernels: OptimizerExports;
   private readonly buffer: Float32Array;
 
   static make(arena: WasmArena, length: number): ArenaAddend | null {
     return optimizerModule() && arena.fits(length, 4) ? new ArenaAddend(arena, length) : null;
   }
 
-  private constructor(arena: WasmArena, length: number) {
-    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+  private constructor(
+    private readonly arena: WasmArena,
+    length: number,
+  ) {
     this.buffer = arena.floats(length);
   }
 
-  /** grads ← grads + addend, grads being in this arena. */
-  addInto(grads: Float32Array, addend: Float32Array): void {
+  /**
+   * `addend` in this arena, for a kernel to add: copied into the room here, unless it lies in the
+   * arena already (another worker's gradient in a shared arena, see WasmDenseKernels).
+   */
+  place(addend: Float32Array): Float32Array {
+    if (this.arena.holds(addend)) return addend;
     this.buffer.set(addend);
-    this.kernels.add(grads.byteOffset, this.buffer.byteOffset, grads.length);
+    return this.buffer;
   }
 }
 
@@ -146,13 +155,14 @@ export class WasmMomentum {
     private readonly grads: Float32Array,
     private readonly l2: number,
   ) {
-    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.kernels = instantiate(arena, NO_SERIES);
     this.velocity = arena.floats(params.length);
   }
 
-  step(lr: number, mu: number): void {
+  /** With `addend` (in the arena: ArenaAddend.place), on grads + addend, which grads then holds. */
+  step(lr: number, mu: number, addend: Float32Array | null): void {
     const { params, velocity, grads } = this;
-    this.kernels.momentumStep(params.byteOffset, velocity.byteOffset, grads.byteOffset, params.length, lr, mu, this.l2);
+    this.kernels.momentumStep(params.byteOffset, velocity.byteOffset, grads.byteOffset, addend?.byteOffset ?? 0, addend ? 1 : 0, params.length, lr, mu, this.l2);
   }
 }
 
@@ -168,13 +178,15 @@ export class WasmAdam {
     private readonly grads: Float32Array,
     private readonly l2: number,
   ) {
-    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, NO_SERIES);
+    this.kernels = instantiate(arena, NO_SERIES);
     this.first = arena.floats(params.length);
     this.second = arena.floats(params.length);
   }
 
-  step({ beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon }: AdamScalars): void {
+  /** With `addend` (in the arena: ArenaAddend.place), on grads + addend, which grads then holds. */
+  step({ beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon }: AdamScalars, addend: Float32Array | null): void {
     const { params, grads, first, second } = this;
+    if (addend) this.kernels.add(grads.byteOffset, addend.byteOffset, grads.length);
     this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, params.length, beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon, Math.fround(this.l2));
   }
 }
@@ -204,7 +216,7 @@ export class WasmLazyMomentumRows {
     private readonly active: { rowLength: number; list: Int32Array; count: number },
     series: MomentumSeries,
   ) {
-    this.kernels = instantiate(arena, optimizerModule() as WebAssembly.Module, series);
+    this.kernels = instantiate(arena, series);
     this.rowLength = active.rowLength;
     this.rows = params.length / active.rowLength;
     this.velocity = arena.floats(params.length);

@@ -116,9 +116,11 @@
 
   ;; Momentum on every element (Momentum in optimizers.ts):
   ;;   v ← μ·v − lr·(g + λ·w)  (rounded to float32);  w ← w + v  (in float32)
+  ;; With $sum set, g is grad + addend (another shard's gradient), rounded to float32 as "add"
+  ;; rounds it and left in grad as "add" leaves it: one pass over the group where two took longer.
   (func (export "momentumStep")
-    (param $w i32) (param $v i32) (param $grad i32) (param $length i32) (param $lr f64) (param $mu f64) (param $l2 f64)
-    (local $p i32) (local $end i32) (local $velocity v128) (local $one f32)
+    (param $w i32) (param $v i32) (param $grad i32) (param $addend i32) (param $sum i32) (param $length i32) (param $lr f64) (param $mu f64) (param $l2 f64)
+    (local $p i32) (local $end i32) (local $velocity v128) (local $g v128) (local $one f32) (local $gOne f32)
     (local $lr2 v128) (local $mu2 v128) (local $l22 v128)
     (local.set $lr2 (f64x2.splat (local.get $lr)))
     (local.set $mu2 (f64x2.splat (local.get $mu)))
@@ -126,10 +128,15 @@
     (local.set $end (i32.shl (local.get $length) (i32.const 2)))
     (block $done (loop $pairs
       (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+      (local.set $g (v128.load64_zero (i32.add (local.get $grad) (local.get $p))))
+      (if (local.get $sum)
+        (then
+          (local.set $g (f32x4.add (local.get $g) (v128.load64_zero (i32.add (local.get $addend) (local.get $p)))))
+          (v128.store64_lane 0 (i32.add (local.get $grad) (local.get $p)) (local.get $g))))
       (local.set $velocity (f32x4.demote_f64x2_zero (f64x2.sub
         (f64x2.mul (local.get $mu2) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $v) (local.get $p)))))
         (f64x2.mul (local.get $lr2) (f64x2.add
-          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $grad) (local.get $p))))
+          (f64x2.promote_low_f32x4 (local.get $g))
           (f64x2.mul (local.get $l22) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $p))))))))))
       (v128.store64_lane 0 (i32.add (local.get $v) (local.get $p)) (local.get $velocity))
       (v128.store64_lane 0 (i32.add (local.get $w) (local.get $p))
@@ -138,10 +145,15 @@
       (br $pairs)))
     (if (i32.lt_u (local.get $p) (local.get $end))
       (then
+        (local.set $gOne (f32.load (i32.add (local.get $grad) (local.get $p))))
+        (if (local.get $sum)
+          (then
+            (local.set $gOne (f32.add (local.get $gOne) (f32.load (i32.add (local.get $addend) (local.get $p)))))
+            (f32.store (i32.add (local.get $grad) (local.get $p)) (local.get $gOne))))
         (local.set $one (f32.demote_f64 (f64.sub
           (f64.mul (local.get $mu) (f64.promote_f32 (f32.load (i32.add (local.get $v) (local.get $p)))))
           (f64.mul (local.get $lr) (f64.add
-            (f64.promote_f32 (f32.load (i32.add (local.get $grad) (local.get $p))))
+            (f64.promote_f32 (local.get $gOne))
             (f64.mul (local.get $l2) (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $p))))))))))
         (f32.store (i32.add (local.get $v) (local.get $p)) (local.get $one))
         (f32.store (i32.add (local.get $w) (local.get $p))
