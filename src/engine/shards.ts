@@ -382,6 +382,38 @@ const PROBE_SELDOM = 64;
 const PROBE_RARELY = 256;
 const CLEAR_GAP = 1.25;
 const FAR_GAP = 1.5;
+/** Batches whose median times the place in use. */
+const RECENT = 9;
+
+/**
+ * The median of the last RECENT values pushed: a batch slowed by a collection or a stolen time
+ * slice moves it not at all, a place that stays slower moves it within a few batches. (A moving
+ * average took the page's second worker at 2–3 ms a batch where its median was 1.2 ms, and sent
+ * dozens of batches an epoch to this thread at 2.1 ms: CNN (fast) in Chromium.)
+ */
+class RecentMedian {
+  private readonly values = new Float64Array(RECENT);
+  private readonly sorted = new Float64Array(RECENT);
+  private count = 0;
+
+  push(value: number): void {
+    this.values[this.count++ % RECENT] = value;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** NaN before any value. */
+  median(): number {
+    const n = Math.min(this.count, RECENT);
+    if (n === 0) return Number.NaN;
+    const sorted = this.sorted.subarray(0, n);
+    sorted.set(this.values.subarray(0, n));
+    sorted.sort();
+    return n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}
 
 /**
  * Shard 1 computed wherever it is faster at the moment: in a second worker (`remote`) or in
@@ -391,11 +423,11 @@ const FAR_GAP = 1.5;
  *   (CNN (fast) in Node, src/bench/shard-batches.ts: the first 10–24 ms, the 6th to 20th 2.0–2.6 ms,
  *   from the 200th on 1.3–1.5 ms), so it takes the first WARM_UP batches, and only the second
  *   half of them count towards its time.
- * - The place in use is timed every batch (a moving average); the other keeps the time its
- *   last probe measured. A probe's first batch is not counted (a place that has been idle starts
- *   with cold caches) and the mean of the others replaces that place's time: one slow batch
- *   (a collection, a stolen time slice) sends the work to the other place until the next
- *   probe, not for good.
+ * - The place in use is timed every batch (the median of its last RECENT batches); the other
+ *   keeps the time its last probe measured. A probe's first batch is not counted (a place that
+ *   has been idle starts with cold caches) and the mean of the others replaces that place's time.
+ *   One slow batch (a collection, a stolen time slice) changes nothing; a place that stays slower
+ *   loses the work within a few batches.
  * On this machine any other busy program, even at the lowest priority, made the two threads'
  * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores").
  */
@@ -409,14 +441,16 @@ export class AdaptivePeer implements ShardPeer {
   private started = 0;
   /** Milliseconds a batch takes: [this thread, the second worker]; NaN until timed. */
   private readonly milliseconds = [Number.NaN, Number.NaN];
+  /** The latest batches' milliseconds in each place (since its last probe began). */
+  private readonly recent = [new RecentMedian(), new RecentMedian()];
   /** Batches since the last probe ended. */
   private sinceProbe = 0;
-  /** The probe under way: its place, batches done and the milliseconds counted; null between probes. */
-  private probe: { place: number; done: number; total: number } | null = null;
+  /** The probe under way: its place and batches done; null between probes. */
+  private probe: { place: number; done: number } | null = null;
   /** Milliseconds of this batch spent waiting for the second worker (in share and finish). */
   private waited = 0;
-  /** Twice the milliseconds this thread's own half takes (a moving average over the second worker's batches); NaN until timed. */
-  private bothHalvesHere = Number.NaN;
+  /** The milliseconds this thread's own half took in the second worker's latest batches. */
+  private readonly ownHalf = new RecentMedian();
 
   constructor(
     private readonly remote: ShardPeer,
@@ -452,22 +486,23 @@ export class AdaptivePeer implements ShardPeer {
     const batch = this.remoteBatches + this.localBatches;
     if (place) this.remoteBatches++;
     else this.localBatches++;
-    const { probe, milliseconds } = this;
-    if (place && batch >= WARM_UP / 2) {
-      const both = 2 * (took - this.waited);
-      this.bothHalvesHere = Number.isNaN(this.bothHalvesHere) ? both : 0.7 * this.bothHalvesHere + 0.3 * both;
-    }
+    const { probe, milliseconds, recent } = this;
+    if (place && batch >= WARM_UP / 2) this.ownHalf.push(took - this.waited);
     if (batch < WARM_UP) {
-      if (batch >= WARM_UP / 2) milliseconds[1] = Number.isNaN(milliseconds[1]) ? took : 0.7 * milliseconds[1] + 0.3 * took;
+      if (batch >= WARM_UP / 2) {
+        recent[1].push(took);
+        milliseconds[1] = recent[1].median();
+      }
     } else if (probe) {
-      if (probe.done++ > 0) probe.total += took;
+      if (probe.done++ > 0) recent[probe.place].push(took);
       if (probe.done === PROBE_RUN) {
-        milliseconds[probe.place] = probe.total / (PROBE_RUN - 1);
+        milliseconds[probe.place] = recent[probe.place].median();
         this.probe = null;
         this.sinceProbe = 0;
       }
     } else {
-      milliseconds[place] = 0.7 * milliseconds[place] + 0.3 * took;
+      recent[place].push(took);
+      milliseconds[place] = recent[place].median();
       this.sinceProbe++;
     }
   }
@@ -476,15 +511,22 @@ export class AdaptivePeer implements ShardPeer {
   private place(): number {
     if (this.remoteBatches + this.localBatches < WARM_UP) return 1;
     const [local, remote] = this.milliseconds;
-    if (!this.probe && remote * CLEAR_GAP <= this.bothHalvesHere) return 1;
-    if (Number.isNaN(local)) this.probe ??= { place: 0, done: 0, total: 0 };
+    // Both halves here take at least twice this thread's own half.
+    if (!this.probe && remote * CLEAR_GAP <= 2 * this.ownHalf.median()) return 1;
     if (this.probe) return this.probe.place;
+    if (Number.isNaN(local)) return this.startProbe(0);
     const faster = remote <= local ? 1 : 0;
     const gap = Math.max(local, remote) / Math.min(local, remote);
     const every = faster === 1 && gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY;
     if (this.sinceProbe < every) return faster;
-    this.probe = { place: 1 - faster, done: 0, total: 0 };
-    return this.probe.place;
+    return this.startProbe(1 - faster);
+  }
+
+  /** Times `place` afresh; returns it. */
+  private startProbe(place: number): number {
+    this.probe = { place, done: 0 };
+    this.recent[place].clear();
+    return place;
   }
 }
 
