@@ -47,7 +47,15 @@ export interface Optimizer {
    * Groups are stepped in order; `stepped(g)`, where given, runs as soon as group g's params are
    * final, so they can be handed on while the later groups are still being stepped.
    */
-  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void;
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void, upTo?: readonly number[]): void;
+  /**
+   * Where group `index` is stepped by a kernel in its own arena: its kernel and the byte offsets of
+   * its params, state and grads there, for another thread to step a part of it (StepPart); else null.
+   * `upTo[g]`, given to step, then leaves group g's elements from that index on to that thread.
+   */
+  kernelState?(index: number): KernelState | null;
+  /** The scalars of the next step's kernels (StepPart), for another thread to step its parts with. */
+  nextScalars?(into: Float64Array): void;
   /**
    * An optimizer may defer the updates of rows outside activeRows while
    * their gradient is zero. catchUp applies what the active rows are owed,
@@ -55,6 +63,16 @@ export interface Optimizer {
    */
   catchUp(): void;
   flush(): void;
+}
+
+/** A group's kernel step, as offsets into its arena (Optimizer.kernelState). */
+export interface KernelState {
+  kernel: 'momentum' | 'adam';
+  params: number;
+  /** Momentum's velocity, or Adam's first and second moments. */
+  state: [number, number];
+  grads: number;
+  l2: number;
 }
 
 export interface OptimizerSettings {
@@ -77,7 +95,7 @@ function addInto(into: Float32Array, from: Float32Array | null | undefined): voi
  * a staged copy (StagedGroups: the gradient copied in, the params out, around each step); else
  * nowhere (null: the TypeScript loop). `eager(index)` false leaves a group to the caller.
  */
-class GroupKernels<K> {
+class GroupKernels<K extends { state(): { params: number; state: [number, number]; grads: number } }> {
   readonly kernels: (K | null)[];
   private readonly staging: StagedGroups | null;
   private readonly staged: (StagedGroup | null)[];
@@ -109,17 +127,23 @@ class GroupKernels<K> {
     });
   }
 
+  /** Group `index`'s kernel where it steps the group in the group's own arena, with room there for another shard's gradient. */
+  inArena(index: number): K | null {
+    return this.kernels[index] && !this.staged[index] && this.addends[index] ? this.kernels[index] : null;
+  }
+
   /**
    * Runs `step` on group `index`'s kernel, its gradient grads + `addend` (staged, added into grads,
    * or handed to the kernel to add, in the arena), and copies staged params out; false where the
    * group has no kernel (nothing is added).
    */
-  step(index: number, addend: Float32Array | null | undefined, step: (kernel: K, addend: Float32Array | null) => void): boolean {
+  step(index: number, addend: Float32Array | null | undefined, step: (kernel: K, addend: Float32Array | null) => void, upTo?: number): boolean {
     const kernel = this.kernels[index];
     if (!kernel) return false;
     const group = this.groups[index];
     const copy = this.staged[index];
     const room = this.addends[index];
+    if (upTo !== undefined && upTo < group.params.length && !(addend && room)) throw new Error('Only a group stepped in its own arena, another shard’s gradient added, can be stepped in part');
     if (copy) (this.staging as StagedGroups).gather(copy, group.grads, addend ?? null);
     else if (addend && room) {
       step(kernel, room.place(addend));
@@ -141,7 +165,8 @@ export class Sgd implements Optimizer {
     public learningRate: number,
   ) {}
 
-  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void, upTo?: readonly number[]): void {
+    if (upTo?.some((n, g) => n < this.groups[g].params.length)) throw new Error('Plain gradient descent steps every group whole');
     const lr = this.learningRate;
     this.groups.forEach((group, index) => {
       addInto(group.grads, addend?.[index]);
@@ -194,15 +219,25 @@ export class Momentum implements Optimizer {
     this.velocities = groups.map((group, index) => new Float32Array(this.lazy[index] || this.kernels.kernels[index] ? 0 : group.params.length));
   }
 
-  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void, upTo?: readonly number[]): void {
     for (let index = 0; index < this.groups.length; index++) {
-      this.stepGroup(index, addend?.[index]);
+      this.stepGroup(index, addend?.[index], upTo?.[index]);
       stepped?.(index);
     }
     this.steps++;
   }
 
-  private stepGroup(index: number, addend: Float32Array | null | undefined): void {
+  kernelState(index: number): KernelState | null {
+    const state = this.kernels.inArena(index)?.state();
+    return state ? { kernel: 'momentum', ...state, l2: this.groups[index].l2 } : null;
+  }
+
+  nextScalars(into: Float64Array): void {
+    into[0] = this.learningRate;
+    into[1] = this.momentum;
+  }
+
+  private stepGroup(index: number, addend: Float32Array | null | undefined, upTo?: number): void {
     const lr = this.learningRate;
     const mu = this.momentum;
     const lazy = this.lazy[index];
@@ -211,7 +246,7 @@ export class Momentum implements Optimizer {
       lazy.step(this.groups[index].grads, lr, this.steps);
       return;
     }
-    if (this.kernels.step(index, addend, (kernel, inArena) => kernel.step(lr, mu, inArena))) return;
+    if (this.kernels.step(index, addend, (kernel, inArena) => kernel.step(lr, mu, inArena, upTo), upTo)) return;
     addInto(this.groups[index].grads, addend);
     const { params: w, grads: g, l2 } = this.groups[index];
     const v = this.velocities[index];
@@ -431,17 +466,28 @@ export class Adam implements Optimizer {
     this.secondMoments = groups.map((_, index) => state(index));
   }
 
-  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void): void {
+  step(addend?: readonly (Float32Array | null)[], stepped?: (group: number) => void, upTo?: readonly number[]): void {
     this.t++;
     const scalars = adamScalars(this.learningRate, this.beta1, this.beta2, this.t);
     for (let index = 0; index < this.groups.length; index++) {
-      if (!this.kernels.step(index, addend?.[index], (kernel, inArena) => kernel.step(scalars, inArena))) {
+      if (!this.kernels.step(index, addend?.[index], (kernel, inArena) => kernel.step(scalars, inArena, upTo?.[index]), upTo?.[index])) {
         addInto(this.groups[index].grads, addend?.[index]);
         const { params: w, grads, l2 } = this.groups[index];
         adamUpdate(scalars, w, this.firstMoments[index], this.secondMoments[index], grads, Math.fround(l2));
       }
       stepped?.(index);
     }
+  }
+
+  kernelState(index: number): KernelState | null {
+    const state = this.kernels.inArena(index)?.state();
+    return state ? { kernel: 'adam', ...state, l2: this.groups[index].l2 } : null;
+  }
+
+  /** beta1, 1 − beta1, beta2, 1 − beta2, the step size, the unbiasing factor and epsilon of the next step (adamScalars). */
+  nextScalars(into: Float64Array): void {
+    const { beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon } = adamScalars(this.learningRate, this.beta1, this.beta2, this.t + 1);
+    into.set([beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon]);
   }
 
   // With a zero gradient Adam still moves w, by amounts with no closed form over k steps: it stays eager.

@@ -83,7 +83,7 @@ export class Trainer {
    */
   private pendingRate: number | null = null;
   /** stepPending as GradientShards.compute takes it, made once rather than every batch. */
-  private readonly pendingStep: PendingStep = (stepped) => this.stepPending(stepped);
+  private readonly pendingStep: PendingStep = (stepped, upTo) => this.stepPending(stepped, upTo);
   private readonly catchUp = () => this.optimizer.catchUp();
 
   private epoch = 0;
@@ -140,7 +140,7 @@ export class Trainer {
     this.targets = new Float32Array(rows * network.outputSize);
     const keepWhole = oneWorkerReason(config);
     if (shardPeer && keepWhole) throw new Error(`This network cannot split its batches between two workers: ${keepWhole}`);
-    this.shards = shardPeer && new GradientShards(network, shardPeer);
+    this.shards = shardPeer && new GradientShards(network, shardPeer, this.optimizer);
   }
 
   /**
@@ -222,11 +222,11 @@ export class Trainer {
   }
 
   /** Runs the optimizer step left pending by the last batch, if any. */
-  private stepPending(stepped?: (group: number) => void): void {
+  private stepPending(stepped?: (group: number) => void, upTo?: readonly number[]): void {
     if (this.pendingRate === null || !this.shards) return;
     this.optimizer.learningRate = this.pendingRate;
     this.pendingRate = null;
-    this.optimizer.step(this.shards.addend, stepped);
+    this.optimizer.step(this.shards.addend, stepped, upTo);
     this.shards.afterStep();
   }
 
@@ -261,6 +261,8 @@ export class Trainer {
       this.squaredErrorSum += sums.squaredError;
       this.lossSum += sums.loss;
       this.pendingRate = learningRate;
+      // The next batch hands the step's scalars to the second worker before the step runs (Optimizer.nextScalars).
+      this.optimizer.learningRate = learningRate;
       return;
     }
     this.optimizer.learningRate = learningRate;

@@ -13,7 +13,7 @@ import { firstSamples, type Dataset } from '../engine/dataset.ts';
 import { evaluate, SlicedEvaluation, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { inProcessPeer, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
+import { inProcessPeer, PARTS_DONE, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
 import { openSharedPeer, shareTestSet, spinThenWait, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
 
@@ -117,6 +117,40 @@ describe('two workers', () => {
     const unsharded = train(() => null, c, kernels);
     expect(unsharded.params.some((params, g) => params.some((value, i) => value !== alone.params[g][i]))).toBe(true);
     // And it learns: a tiny network on 320 samples, so only that the loss falls.
+    expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
+  }, 60_000);
+
+  it.each<[Optimizer, Kernels]>([
+    ['momentum', 'wasm'],
+    ['adam', 'fused'],
+  ])('train dense layers in the trainer\'s memory, each worker stepping half of the long groups, to the weights of one worker (%s, %s kernels)', (optimizer, kernels) => {
+    // 12·12·4 = 576 inputs: the dense layers keep their weights in shared memories, and the first one's
+    // 9,216 weights are stepped half here, half by the second worker.
+    const layers: LayerDescription[] = [
+      { type: 'conv2d', filters: 4, kernelSize: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
+      { type: 'flatten' },
+      { type: 'dense', units: 16, activation: 'ReLU' },
+      { type: 'dense', units: 10, activation: 'Softmax' },
+    ];
+    const c: Config = { ...cnnConfig(optimizer), stack: { input: [28, 28, 1], layers } };
+    const opened: SharedPeer[] = [];
+    const shared = train(
+      (network) => {
+        const peer = openSharedPeer(network, c.batchSize, (message) => thread.postMessage(message));
+        opened.push(peer);
+        return peer;
+      },
+      c,
+      kernels,
+    );
+    const { plan, control } = opened[0].exchange;
+    // The plan's one part: layer 2, elements 4,608 to 9,216 of its weights; the last batch's parts were stepped.
+    expect([plan[0], plan[7], plan[8], plan[10]]).toEqual([2, 4608, 9216, -1]);
+    expect(control[PARTS_DONE]).toBe(1);
+    opened.forEach((peer) => peer.close());
+    const alone = train((network) => inProcessPeer(network, c.batchSize), c, kernels);
+    expect(shared.epochs).toEqual(alone.epochs);
+    shared.params.forEach((params, g) => expect(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).toEqual(new Uint8Array(alone.params[g].buffer, alone.params[g].byteOffset, alone.params[g].byteLength)));
     expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
   }, 60_000);
 

@@ -13,12 +13,16 @@ import type { Kernels } from '../engine/kernels.ts';
 import type { LayerSpec } from '../engine/layer.ts';
 import type { OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
+import type { StepParts } from '../engine/wasm/optimizer-kernels.ts';
 import {
   exchangeShape,
   layoutOf,
   offerEvaluation,
+  PARTS_DONE,
   READY,
   SHARED,
+  SPLIT,
+  stepPartsOf,
   ShardExchange,
   ShardReplica,
   ShardState,
@@ -182,7 +186,16 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       settle();
       Atomics.store(control, STATE, ShardState.work);
       Atomics.notify(control, STATE);
-      prepare?.();
+      prepare?.(true);
+    },
+    awaitStepParts() {
+      let waits = 0;
+      while (Atomics.load(control, PARTS_DONE) === 0) {
+        if (Atomics.load(control, STATE) === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
+        if (spinThenWait(control, PARTS_DONE, 0, SILENCE_MS) === 'timed-out' && ++waits > 1) {
+          throw new Error(`The second training worker did not answer for ${(2 * SILENCE_MS) / 1000} s`);
+        }
+      }
     },
     share(sums) {
       shareSums(exchange, 0, ++shared, sums, () => {
@@ -209,6 +222,7 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       // A replica may be waiting for a batch sum or parameters this run will no longer send.
       Atomics.notify(control, SHARED);
       Atomics.notify(control, READY);
+      Atomics.notify(control, PARTS_DONE);
     },
   };
 }
@@ -288,6 +302,8 @@ export function serveShards(message: ShardRunMessage): void {
     throw error;
   }
   let shared = 0;
+  /** This worker's parts of each step, made at the first batch that has them. */
+  let parts: StepParts | null = null;
   for (;;) {
     const state = Atomics.load(control, STATE);
     if (state === ShardState.end) return;
@@ -310,6 +326,11 @@ export function serveShards(message: ShardRunMessage): void {
       continue;
     }
     try {
+      if (control[SPLIT]) {
+        (parts ??= stepPartsOf(exchange)).run(exchange.scalars);
+        Atomics.store(control, PARTS_DONE, 1);
+        Atomics.notify(control, PARTS_DONE);
+      }
       replica.run((sums) => shareSums(exchange, 1, ++shared, sums, ended));
       Atomics.store(control, STATE, ShardState.done);
     } catch (error) {

@@ -159,10 +159,18 @@ export class WasmMomentum {
     this.velocity = arena.floats(params.length);
   }
 
-  /** With `addend` (in the arena: ArenaAddend.place), on grads + addend, which grads then holds. */
-  step(lr: number, mu: number, addend: Float32Array | null): void {
+  /**
+   * With `addend` (in the arena: ArenaAddend.place), on grads + addend, which grads then holds; on
+   * elements [0, upTo) only, where given (another thread steps the rest: StepParts).
+   */
+  step(lr: number, mu: number, addend: Float32Array | null, upTo = this.params.length): void {
     const { params, velocity, grads } = this;
-    this.kernels.momentumStep(params.byteOffset, velocity.byteOffset, grads.byteOffset, addend?.byteOffset ?? 0, addend ? 1 : 0, params.length, lr, mu, this.l2);
+    this.kernels.momentumStep(params.byteOffset, velocity.byteOffset, grads.byteOffset, addend?.byteOffset ?? 0, addend ? 1 : 0, upTo, lr, mu, this.l2);
+  }
+
+  /** Byte offsets of its params, velocity and grads. */
+  state(): { params: number; state: [number, number]; grads: number } {
+    return { params: this.params.byteOffset, state: [this.velocity.byteOffset, 0], grads: this.grads.byteOffset };
   }
 }
 
@@ -183,11 +191,16 @@ export class WasmAdam {
     this.second = arena.floats(params.length);
   }
 
-  /** With `addend` (in the arena: ArenaAddend.place), on grads + addend, which grads then holds. */
-  step({ beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon }: AdamScalars, addend: Float32Array | null): void {
+  /** As WasmMomentum.step. */
+  step({ beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon }: AdamScalars, addend: Float32Array | null, upTo = this.params.length): void {
     const { params, grads, first, second } = this;
-    if (addend) this.kernels.add(grads.byteOffset, addend.byteOffset, grads.length);
-    this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, params.length, beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon, Math.fround(this.l2));
+    if (addend) this.kernels.add(grads.byteOffset, addend.byteOffset, upTo);
+    this.kernels.adamStep(params.byteOffset, first.byteOffset, second.byteOffset, grads.byteOffset, upTo, beta1, beta1c, beta2, beta2c, stepSize, unbias, epsilon, Math.fround(this.l2));
+  }
+
+  /** Byte offsets of its params, moments and grads. */
+  state(): { params: number; state: [number, number]; grads: number } {
+    return { params: this.params.byteOffset, state: [this.first.byteOffset, this.second.byteOffset], grads: this.grads.byteOffset };
   }
 }
 
@@ -257,5 +270,45 @@ export class WasmLazyMomentumRows {
 
   private bring(list: Int32Array, count: number, steps: number): void {
     this.kernels.lazyCatchUp(list.byteOffset, count, steps, this.rowLength, this.params.byteOffset, this.velocity.byteOffset, this.saved.byteOffset, this.savedRow.byteOffset, this.touchedAt.byteOffset, this.currentAt.byteOffset, this.gains.byteOffset, TABLED_GAPS);
+  }
+}
+
+/**
+ * Parts of a step, run in another thread than the optimizer's (the second worker) on the groups'
+ * shared arenas: each part is elements [from, length) of one group, which the optimizer leaves
+ * (Optimizer.step's upTo), with another shard's gradient at `addend`. The same kernels on the same
+ * numbers: the weights are those of one whole step, bit for bit.
+ */
+export interface StepPart {
+  memory: WebAssembly.Memory;
+  kernel: 'momentum' | 'adam';
+  params: number;
+  state: [number, number];
+  grads: number;
+  addend: number;
+  from: number;
+  length: number;
+  l2: number;
+}
+
+export class StepParts {
+  private readonly kernels: OptimizerExports[];
+
+  constructor(private readonly parts: readonly StepPart[]) {
+    this.kernels = parts.map(({ memory }) => new WebAssembly.Instance(optimizerModule(true) as WebAssembly.Module, { env: { memory, ...NO_SERIES } }).exports as unknown as OptimizerExports);
+  }
+
+  /** Steps every part with the optimizer's next scalars (Optimizer.nextScalars). */
+  run(scalars: Float64Array): void {
+    this.parts.forEach(({ kernel, params, state, grads, addend, from, length, l2 }, p) => {
+      const at = (offset: number) => offset + 4 * from;
+      const kernels = this.kernels[p];
+      if (kernel === 'momentum') {
+        kernels.momentumStep(at(params), at(state[0]), at(grads), at(addend), 1, length - from, scalars[0], scalars[1], l2);
+        return;
+      }
+      kernels.add(at(grads), at(addend), length - from);
+      kernels.adamStep(at(params), at(state[0]), at(state[1]), at(grads), length - from, scalars[0], scalars[1], scalars[2], scalars[3], scalars[4], scalars[5], scalars[6], Math.fround(l2));
+    });
   }
 }
