@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Dense, transpose } from './dense.ts';
 import type { DenseSpec as LayerSpec } from './layer.ts';
 import { bestKernels, type Kernels } from './kernels.ts';
@@ -136,6 +136,18 @@ describe('Dense', () => {
       const back = new Dense(spec, sparse).toSpec();
       expect(Array.from(back.weights)).toEqual(Array.from(spec.weights));
       expect(Array.from(back.biases)).toEqual(Array.from(spec.biases));
+    }
+  });
+
+  it('builds and computes its WebAssembly layer where there is no SharedArrayBuffer, as on a page without cross-origin isolation', () => {
+    const spec = randomSpec(16, 4, 9);
+    const input = new Float32Array(16 * 3).map((_, i) => (i % 5) / 5);
+    const expected = new Dense(spec, false, 'wasm').forward(input, 3).slice();
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    try {
+      expect(new Dense(spec, false, 'wasm').forward(input, 3)).toEqual(expected);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 

@@ -42,8 +42,8 @@ export interface Optimizer {
   learningRate: number;
   /**
    * Updates every group's params from its gradient: its grads, plus addend[g] where given
-   * (another shard's gradient, summed grads + addend). A group stepped by a kernel sums in its
-   * staged copy and leaves grads as they were; one stepped in TypeScript adds into grads first.
+   * (another shard's gradient, summed grads + addend), which grads then hold, whichever path
+   * stepped the group: the distributions' gradient histograms read the whole batch's there.
    * Groups are stepped in order; `stepped(g)`, where given, runs as soon as group g's params are
    * final, so they can be handed on while the later groups are still being stepped.
    */

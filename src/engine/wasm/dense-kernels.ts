@@ -156,7 +156,8 @@ export class WasmDenseKernels {
     const arena = twin ? null : new WasmArena(denseKernelBytes(inputs, outputs, hosts), hosts);
     this.arena = arena;
     const memory = twin?.memory ?? (arena as WasmArena).memory;
-    const module = kernelModule(fused, memory.buffer instanceof SharedArrayBuffer);
+    // Not `memory.buffer instanceof SharedArrayBuffer`: a page without cross-origin isolation has no such global.
+    const module = kernelModule(fused, twin !== undefined || hosts);
     if (!module) throw new Error('The WebAssembly SIMD kernels do not run here: WebAssembly or its SIMD instructions are missing');
     this.kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const at = (offset: number, length: number) => new Float32Array(memory.buffer, offset, length);

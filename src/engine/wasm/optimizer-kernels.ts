@@ -105,12 +105,13 @@ export class StagedGroups {
     });
   }
 
-  /** copy.grads ← grads (+ addend, in that order, where given), before the copy is stepped. */
+  /** copy.grads ← grads (+ addend, in that order, where given, the sum back into grads too), before the copy is stepped. */
   gather(copy: StagedGroup, grads: Float32Array, addend: Float32Array | null): void {
     copy.grads.set(grads);
     if (!addend) return;
     copy.addend.set(addend);
     this.kernels.add(copy.grads.byteOffset, copy.addend.byteOffset, copy.grads.length);
+    grads.set(copy.grads);
   }
 }
 
