@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { TWO_WORKER_CNN } from '../src/testing/two-worker-cnn.ts';
 import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers';
 
@@ -23,8 +23,20 @@ async function serveWithoutIsolation(page: Page): Promise<void> {
   });
 }
 
-/** Trains `run` with "Use both cores" on; the ONNX export's bytes hold every weight. */
-async function trainOnBothCores(page: Page, isolated: boolean, run: Record<string, unknown>): Promise<{ model: Buffer; status: string }> {
+/**
+ * Trains `run` with "Use both cores" on, in a page of its own, closed after (the browser serves the
+ * worker's later tests); the ONNX export's bytes hold every weight.
+ */
+async function trainOnBothCores(browser: Browser, isolated: boolean, run: Record<string, unknown>): Promise<{ model: Buffer; status: string }> {
+  const page = await browser.newPage();
+  try {
+    return await trainIn(page, isolated, run);
+  } finally {
+    await page.close();
+  }
+}
+
+async function trainIn(page: Page, isolated: boolean, run: Record<string, unknown>): Promise<{ model: Buffer; status: string }> {
   if (!isolated) await serveWithoutIsolation(page);
   await page.goto('/');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
@@ -48,8 +60,8 @@ for (const [name, run] of [
   test(`two workers train ${name} to the same weights as one; a page without cross-origin isolation trains it in one worker`, async ({ browser }) => {
     // Two page loads, dataset downloads and runs in one test.
     test.slow();
-    const two = await trainOnBothCores(await browser.newPage(), true, run);
-    const one = await trainOnBothCores(await browser.newPage(), false, run);
+    const two = await trainOnBothCores(browser, true, run);
+    const one = await trainOnBothCores(browser, false, run);
     expect(two.status).toMatch(/^Finished .* Two workers; the second did \d{1,3}% of second halves\.$/);
     expect(one.status).toMatch(/ Trained in one worker\.$/);
     const workers = / (Trained in|Two workers).*$/;
