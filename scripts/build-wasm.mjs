@@ -14,10 +14,10 @@ import wabt from 'wabt';
 import { fuseMultiplyAdds } from './fuse-wat.mjs';
 
 /**
- * The kernels that may run on a memory two workers share (a dense layer's, and the optimizer's
- * on it: see WasmDenseKernels): a module must declare a shared memory to import one.
+ * The kernels that may run on a memory two workers share (a dense layer's, the optimizer's and
+ * the arena's checks on it: see WasmDenseKernels): a module must declare a shared memory to import one.
  */
-const SHARED_TWINS = new Set(['kernels.wat', 'optimizer-kernels.wat']);
+const SHARED_TWINS = new Set(['arena-kernels.wat', 'kernels.wat', 'optimizer-kernels.wat']);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const folder = join(root, 'src/engine/wasm');

@@ -9,6 +9,7 @@ import { LOSS_FUNCTIONS, type LossFunction } from './losses.ts';
 import { stateSlotsPerParam, type ParamGroup } from './optimizers.ts';
 import type { Rng } from './rng.ts';
 import { KernelMemory } from './wasm/kernel-memory.ts';
+import { allFinite } from './wasm/arena.ts';
 import type { DenseTwin } from './wasm/dense-kernels.ts';
 
 /** Inverted dropout during training: each hidden unit is zeroed with probability `rate`, survivors scaled by 1/(1 − rate). */
@@ -237,7 +238,7 @@ export class Network<L extends Layer = Layer> {
 
   /** Whether every weight and bias is a finite number. */
   isFinite(): boolean {
-    return this.paramGroups(0).every((group) => allFinite(group.params));
+    return this.paramGroups(0).every(({ params, arena }) => (arena?.holds(params) ? arena.allFinite(params) : allFinite(params)));
   }
 
   /** Dropout applies to the outputs of hidden dense layers. */
@@ -271,11 +272,6 @@ export class Network<L extends Layer = Layer> {
 /** Values the optimizer's staged copies of `parameters` parameters take (their params, grads and another shard's grads), where it stages them. */
 function stagedCopies(parameters: number, optimizer: OptimizerKind, kernels: Kernels): number {
   return inWasm(kernels) && optimizer !== 'sgd' ? 3 * parameters : 0;
-}
-
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
 }
 
 /**

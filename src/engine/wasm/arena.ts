@@ -1,4 +1,25 @@
+import { ARENA_KERNELS_SHARED_WASM_BASE64, ARENA_KERNELS_WASM_BASE64 } from './arena-kernels.generated.ts';
+import { compileKernels } from './compile.ts';
+
 const PAGE_BYTES = 65536;
+
+interface ArenaExports {
+  allFinite(pointer: number, length: number): number;
+}
+
+const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
+
+function arenaModule(shared: boolean): WebAssembly.Module | null {
+  const which = shared ? 'shared' : 'plain';
+  if (compiled[which] === undefined) compiled[which] = compileKernels(shared ? ARENA_KERNELS_SHARED_WASM_BASE64 : ARENA_KERNELS_WASM_BASE64);
+  return compiled[which];
+}
+
+/** Whether every value is a finite number. */
+export function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
 
 /**
  * A WebAssembly memory of fixed size, handed out as typed-array views: a layer's
@@ -14,6 +35,7 @@ export class WasmArena {
   readonly memory: WebAssembly.Memory;
   private top = 0;
   private sealedTop = 0;
+  private kernels?: ArenaExports | null;
 
   /** `shared`: a memory another worker's kernels can run on too (see sharedMemoryRuns), whose modules must declare it shared. */
   constructor(
@@ -53,6 +75,20 @@ export class WasmArena {
   /** Whether `view` lies in this memory. */
   holds(view: ArrayBufferView): boolean {
     return view.buffer === this.memory.buffer;
+  }
+
+  /**
+   * allFinite(view) for a view of this memory, by a kernel where there is one. A JavaScript loop over
+   * a view of a WebAssembly memory ran at 10–40 ns a value in the page's training worker (against
+   * about 1 ns in a small page of its own), a millisecond per slice for CNN (fast)'s first dense layer.
+   */
+  allFinite(view: Float32Array): boolean {
+    if (!this.holds(view)) throw new Error('The view is not in this memory');
+    if (this.kernels === undefined) {
+      const module = arenaModule(this.shared);
+      this.kernels = module && (new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ArenaExports);
+    }
+    return this.kernels ? this.kernels.allFinite(view.byteOffset, view.length) === 1 : allFinite(view);
   }
 
   /** What is allocated so far stays for good; release() frees only what comes after. */
