@@ -259,6 +259,13 @@ describe('AdaptivePeer', () => {
     expect(apart.peer.localBatches).toBe(3 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
   });
 
+  it('probes the second worker every 16 batches while this thread is faster by less than 50%, every 64 beyond', () => {
+    const near = run(steady(13), steady(10), 320);
+    const far = run(steady(15), steady(10), 320);
+    expect(near.peer.remoteBatches).toBe(24 + 3 * Math.floor((320 - warmUp) / (16 + 3)));
+    expect(far.peer.remoteBatches).toBe(24 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
+  });
+
   it('probes this thread only every 256 batches while the second worker is 50% faster or more, and not the other way round', () => {
     const far = run(steady(10), steady(15), 800);
     expect(far.peer.localBatches).toBe(3 + 3 * Math.floor((800 - warmUp) / (256 + 3)));
