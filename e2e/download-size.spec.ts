@@ -4,7 +4,7 @@ import { SMALL_RUN, trainButton, typeConfigJson, waitForRunEnd } from './helpers
 test('the download names one size, what goes over the wire and what it becomes, before and while it runs', async ({ page }) => {
   await page.goto('/');
   const download = page.locator('.progress', { has: page.getByRole('progressbar', { name: 'Dataset download' }) }).locator('.progress-detail');
-  await expect(download).toContainText('11.2 MB to download (55.0 MB unpacked), on the first run; then kept in this browser');
+  await expect(download).toHaveText('11.2 MB (55.0 MB unpacked), downloaded once');
 
   // The training images held back: the download is under way whatever the machine's speed.
   let release = () => {};

@@ -7,7 +7,7 @@ import { useAppStore } from '../../store/store';
 /**
  * The option to split each batch between two workers. It takes effect at the next Train. The
  * note says what will happen or what the last run did, since the browser or the network may
- * keep it to one; it shows beside the box until a run has trained (then the run's status says
+ * keep it to one; it shows beside the box until Train is pressed (then the run's status says
  * how many workers trained, and the note would push the results below a laptop's screen) and
  * stays the box's tooltip and description.
  */
@@ -26,7 +26,8 @@ export function BothCores() {
           ? 'This page is not cross-origin isolated, so both halves of each batch ran in one worker (same weights, one core).'
           : 'Each batch will be split in two halves, in two workers where the page allows it.';
   const noteId = useId();
-  const shown = note !== null && used === null;
+  // Hidden from the press of Train on, in the frame of the click: a page that moves later moves what the user reaches for.
+  const shown = note !== null && used === null && !busy;
   return (
     <div className="both-cores">
       <label>

@@ -45,7 +45,7 @@ export function DownloadProgress() {
   // The share is the same counted in either unit: a server that unpacks on the way reports unpacked bytes.
   const detail =
     status === 'idle'
-      ? `${formatBytes(MNIST_DOWNLOAD_BYTES)} to download (${formatBytes(MNIST_UNPACKED_BYTES)} unpacked), on the first run; then kept in this browser`
+      ? `${MNIST_SIZE}, downloaded once`
       : status === 'ready'
         ? `Ready: ${counts} test images`
         : status === 'error'
