@@ -259,11 +259,23 @@ describe('AdaptivePeer', () => {
     expect(apart.peer.localBatches).toBe(3 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
   });
 
-  it('probes the second worker every 16 batches while this thread is faster by less than 50%, every 64 beyond', () => {
+  it('probes the second worker 16 batches after it lost the work, 32 and 64 after each probe it loses; 64 at once when 50% slower', () => {
+    // 24 + 3 batches of warm-up and first probe, then this thread 16 + the second worker 3, 32 + 3, 64 + 3 … 320.
     const near = run(steady(13), steady(10), 320);
+    expect(near.peer.remoteBatches).toBe(24 + 3 * 5);
     const far = run(steady(15), steady(10), 320);
-    expect(near.peer.remoteBatches).toBe(24 + 3 * Math.floor((320 - warmUp) / (16 + 3)));
     expect(far.peer.remoteBatches).toBe(24 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
+    // The second worker fast again by its second probe (its 28th batch): the work goes back to it after 16 + 3 + 32 + 3,
+    // then this thread is probed every 16 + 3, the two being close.
+    const back = run((n) => (n < 27 ? 13 : 9), steady(10), 320);
+    expect(back.peer.localBatches).toBe(3 + 16 + 32 + 3 * Math.floor((320 - warmUp - (16 + 3) - (32 + 3)) / (16 + 3)));
+    // Slow again from its 150th batch on: it loses the work and its first probe at once, then waits 32 and 64 batches
+    // as the first time, the doubling started afresh when it won the work back.
+    const places: number[] = [];
+    run((n) => (places.push(1), n < 27 || n >= 150 ? 13 : 9), () => (places.push(0), 10), 480);
+    const lost = places.findIndex((_, i) => places.slice(0, i + 1).filter((place) => place === 1).length === 150);
+    const waits = places.slice(lost).join('').match(/0+/g)?.map((run) => run.length).filter((length) => length > 3);
+    expect(waits?.slice(0, 2)).toEqual([32, 64]);
   });
 
   it('probes this thread only every 256 batches while the second worker is 50% faster or more, and not the other way round', () => {

@@ -395,11 +395,12 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
  * timed again with a run of PROBE_RUN batches after every PROBE_EVERY batches in the other,
  * or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
  * place that much slower seldom becomes the faster between two probes. The second worker,
- * while this thread has the work, waits PROBE_SELDOM only once it is FAR_GAP or more slower:
- * its time then is that of the stretch that lost it the work, most often a few milliseconds in
- * which the machine gave its core to another thread (CNN (fast) in Chromium: 20 to 60 batches
- * of 2.5–3.5 ms against 1.2 before and after, this thread 2.2–2.4 ms), and every batch this
- * thread keeps without cause costs half a batch, a probe at most the difference. This thread is probed
+ * while this thread has the work, waits PROBE_SELDOM at once only when it is FAR_GAP or more
+ * slower; else PROBE_EVERY, doubled by each probe it loses, up to PROBE_SELDOM. Its time then is
+ * that of the stretch that lost it the work, most often a few milliseconds in which the machine
+ * gave its core to another thread (CNN (fast) in Chromium: 20 to 60 batches of 2.5–3.5 ms
+ * against 1.2 before and after, this thread 2.2–2.4 ms), and every batch this thread keeps
+ * without cause costs half a batch; while the machine stays busy, probes grow rare. This thread is probed
  * only every PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a
  * steady run, where this thread would compute both halves: the second worker's own times show
  * at once when it slows down, so those probes could only find this thread faster than it was.
@@ -482,6 +483,8 @@ export class AdaptivePeer implements ShardPeer {
   private probe: { place: number; done: number } | null = null;
   /** Milliseconds of this batch spent waiting for the second worker (in share and finish). */
   private waited = 0;
+  /** While this thread has the work, PROBE_EVERY times this between probes of the second worker: doubled by each probe it loses. */
+  private remoteWait = 1;
   /** The milliseconds this thread's own half took in the second worker's latest batches. */
   private readonly ownHalf = new RecentMedian();
 
@@ -534,6 +537,7 @@ export class AdaptivePeer implements ShardPeer {
       if (probe.done++ > 0) recent[probe.place].push(took);
       if (probe.done === PROBE_RUN) {
         milliseconds[probe.place] = recent[probe.place].median();
+        if (probe.place === 1) this.remoteWait = milliseconds[1] <= milliseconds[0] ? 1 : Math.min(2 * this.remoteWait, PROBE_SELDOM / PROBE_EVERY);
         this.probe = null;
         this.sinceProbe = 0;
       }
@@ -554,7 +558,8 @@ export class AdaptivePeer implements ShardPeer {
     if (Number.isNaN(local)) return this.startProbe(0);
     const faster = remote <= local ? 1 : 0;
     const gap = Math.max(local, remote) / Math.min(local, remote);
-    const every = gap >= FAR_GAP ? (faster === 1 ? PROBE_RARELY : PROBE_SELDOM) : gap >= CLEAR_GAP && faster === 1 ? PROBE_SELDOM : PROBE_EVERY;
+    const every =
+      faster === 1 ? (gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY) : gap >= FAR_GAP ? PROBE_SELDOM : PROBE_EVERY * this.remoteWait;
     if (this.sinceProbe < every) return faster;
     return this.startProbe(1 - faster);
   }
