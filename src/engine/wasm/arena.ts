@@ -78,9 +78,9 @@ export class WasmArena {
   }
 
   /**
-   * allFinite(view) for a view of this memory, by a kernel where there is one. A JavaScript loop over
-   * a view of a WebAssembly memory ran at 10–40 ns a value in the page's training worker (against
-   * about 1 ns in a small page of its own), a millisecond per slice for CNN (fast)'s first dense layer.
+   * allFinite(view) for a view of this memory, by a kernel where there is one. The JavaScript loop over
+   * a view of a WebAssembly memory ran at 9–37 ns a value in the page's training worker (1–2 ns in a
+   * small worker of its own), about a millisecond per training slice for CNN (fast)'s first dense layer.
    */
   allFinite(view: Float32Array): boolean {
     if (!this.holds(view)) throw new Error('The view is not in this memory');
