@@ -17,7 +17,7 @@ import { serializeModel } from '../formats/model-format.ts';
 import { checkWritable, fileProblem, InputError, integerFlag, parseFlags, readModelFile, readTextFile, UsageError } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { formatEpoch, formatReport, formatTrainingTimes } from './report.ts';
-import { shareTestSet } from '../worker/shard-peer.ts';
+import { shareTestSet, shareTrainSet } from '../worker/shard-peer.ts';
 import { startShardThread, type ShardThread } from './two-threads.ts';
 
 export type Print = (line: string) => void;
@@ -130,9 +130,9 @@ function trainAndSave(config: Config, data: Data, out: string | undefined, threa
   let adaptive: AdaptivePeer | null = null;
   const test = data.test();
   const shardPeer = thread
-    ? (network: Network) => {
-        const remote = thread.open(network, config.batchSize, shareTestSet(test));
-        return (adaptive = new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), () => performance.now()));
+    ? (network: Network, train: Dataset) => {
+        const remote = thread.open(network, config.batchSize, shareTestSet(test), shareTrainSet(train));
+        return (adaptive = new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange, train), () => performance.now()));
       }
     : undefined;
   const run = new TrainingRun(config, data.train(), createRng(config.seed), { now: () => performance.now(), shardPeer, kernels });

@@ -7,14 +7,17 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Network } from '../engine/network.ts';
-import { openSharedPeer, type SharedPeer, type TestSetShare } from '../worker/shard-peer.ts';
+import { openSharedPeer, type SharedPeer, type TestSetShare, type TrainSetShare } from '../worker/shard-peer.ts';
 
 /** How long the thread may take to load before the run gives it up. */
 const START_MS = 60_000;
 
 export interface ShardThread {
-  /** A run's peer, served by the thread; the previous run's is closed. With `test`, the thread can classify half of it (SharedPeer.otherHalf). */
-  open(network: Network, batchSize: number, test?: TestSetShare): SharedPeer;
+  /**
+   * A run's peer, served by the thread; the previous run's is closed. With `test`, the thread can classify half of it
+   * (SharedPeer.otherHalf); with `train`, it gathers its half of each batch itself.
+   */
+  open(network: Network, batchSize: number, test?: TestSetShare, train?: TrainSetShare): SharedPeer;
   /** Ends the last run and the thread. */
   close(): void;
 }
@@ -45,9 +48,9 @@ export async function startShardThread(): Promise<ShardThread> {
   }
   let peer: SharedPeer | null = null;
   return {
-    open(network, batchSize, test) {
+    open(network, batchSize, test, train) {
       peer?.close();
-      peer = openSharedPeer(network, batchSize, (message) => worker.postMessage(message), test);
+      peer = openSharedPeer(network, batchSize, (message) => worker.postMessage(message), test, train);
       return peer;
     },
     close() {

@@ -61,10 +61,11 @@ export interface RunOptions {
   /** The caller's clock in milliseconds, for the epochs' times. */
   now?: () => number;
   /**
-   * Who computes the second half of each batch (see shards.ts), given the network built; none by
-   * default. A peer in another thread also classifies the second half of each test evaluation.
+   * Who computes the second half of each batch (see shards.ts), given the network built and the
+   * samples it trains on (whose indices the trainer names to a peer that gathers); none by default.
+   * A peer in another thread also classifies the second half of each test evaluation.
    */
-  shardPeer?: (network: Network) => ShardPeer | null;
+  shardPeer?: (network: Network, train: Dataset) => ShardPeer | null;
   /** Continue training this network (a fine-tuning) instead of building one from the config. */
   network?: Network;
   /** The kernels a network built from the config runs on; the best this runtime has by default. */
@@ -108,7 +109,7 @@ export class TrainingRun {
     this.config = config;
     this.network = options.network ?? Network.forConfig(config, rng, options.kernels);
     const split = splitValidation(data, config.samples, config.validation);
-    const peer = options.shardPeer?.(this.network) ?? null;
+    const peer = options.shardPeer?.(this.network, split.train) ?? null;
     this.trainer = new Trainer(this.network, config, split.train, rng, options.now, peer, !options.inOrder);
     this.otherHalf = peer?.otherHalf ?? null;
     this.validation = split.validation;

@@ -152,9 +152,9 @@ describe('gradient shards', () => {
     expect(shape.sparseGroup).toBeGreaterThanOrEqual(0);
     expect(shape.sums).toBeGreaterThan(0);
     const exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
-    const { stats, shared, control, list, inputs, targets, params, grads, statistics, scalars, plan } = exchange;
-    const views = [stats, ...shared.flat(), control, list, inputs, targets, ...params, ...grads, ...statistics, scalars, plan];
-    expect(views.length).toBe(11 + 2 * shape.groups.length + shape.statistics.length);
+    const { stats, shared, control, list, samples, inputs, targets, params, grads, statistics, scalars, plan } = exchange;
+    const views = [stats, ...shared.flat(), control, list, samples, inputs, targets, ...params, ...grads, ...statistics, scalars, plan];
+    expect(views.length).toBe(12 + 2 * shape.groups.length + shape.statistics.length);
     for (const view of views) expect(view.byteOffset % 64).toBe(0);
   });
 

@@ -32,7 +32,7 @@
 import { addShards, runSteps, type BatchSteps } from './batch-sums.ts';
 import { BatchNorm } from './batchnorm.ts';
 import { Dense } from './dense.ts';
-import type { Dataset } from './dataset.ts';
+import { copyImage, type Dataset } from './dataset.ts';
 import type { LayerSpec } from './layer.ts';
 import { squaredError } from './losses.ts';
 import { argmax, classify, type OtherHalf } from './metrics.ts';
@@ -71,7 +71,9 @@ export const READY = 8;
 export const SPLIT = 9;
 /** control[PARTS_DONE]: 1 once it has. */
 export const PARTS_DONE = 10;
-const CONTROL_WORDS = 11;
+/** control[GATHER]: 1 when shard 1 gathers its samples' pixels and targets itself (ShardReplica's train set), from `samples`. */
+const GATHER = 11;
+const CONTROL_WORDS = 12;
 /** Doubles of one plan entry: layer, kernel (0 momentum, 1 Adam), params, two state offsets, grads, addend, from, length, l2. */
 const PLAN_ENTRY = 10;
 /**
@@ -159,6 +161,8 @@ export class ShardExchange {
   readonly shared: Float64Array[][];
   readonly control: Int32Array;
   readonly list: Int32Array;
+  /** Shard 1's samples (indices into the train set) when it gathers them itself (GATHER). */
+  readonly samples: Int32Array;
   readonly inputs: Float32Array;
   readonly targets: Float32Array;
   readonly params: Float32Array[];
@@ -172,9 +176,9 @@ export class ShardExchange {
   static bytes(shape: ExchangeShape): number {
     const total = (sizes: number[]) => sizes.reduce((sum, size) => sum + size, 0);
     const floats = shape.rows * (shape.inputs + shape.outputs) + total(shape.groups) + total(crossing(shape)) + total(shape.statistics);
-    const views = 11 + 2 * shape.groups.length + shape.statistics.length;
+    const views = 12 + 2 * shape.groups.length + shape.statistics.length;
     const doubles = 3 + 4 * shape.sums + 8 + PLAN_ENTRY * shape.groups.length;
-    return 8 * doubles + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * floats + ALIGN * views;
+    return 8 * doubles + CONTROL_WORDS * 4 + 4 * sparseRows(shape) + 4 * shape.rows + 4 * floats + ALIGN * views;
   }
 
   constructor(
@@ -194,6 +198,7 @@ export class ShardExchange {
     this.shared = [0, 1].map(() => [doubles(shape.sums), doubles(shape.sums)]);
     this.control = take((at, n) => new Int32Array(buffer, at, n), CONTROL_WORDS, 4);
     this.list = take((at, n) => new Int32Array(buffer, at, n), sparseRows(shape), 4);
+    this.samples = take((at, n) => new Int32Array(buffer, at, n), shape.rows, 4);
     this.inputs = floats(shape.rows * shape.inputs);
     this.targets = floats(shape.rows * shape.outputs);
     this.params = shape.groups.map((size) => floats(size));
@@ -231,6 +236,8 @@ export interface ShardPeer {
   finish(): void;
   /** Classifies the second half of a test set after an epoch, where the peer is another thread that has the set. */
   readonly otherHalf?: OtherHalf;
+  /** Whether shard 1 can gather the samples the trainer names from the run's training set (ShardReplica). */
+  readonly gathers?: boolean;
 }
 
 /** Loss, squared error and correct answers of one shard (or batch). */
@@ -281,12 +288,17 @@ export class ShardReplica {
   /** Where the network computes on the trainer's parameters: a network of its own to classify with, made when first asked. */
   private classifier: Network | null = null;
 
+  /**
+   * `trainSet`, the run's training set (or a copy with the same indices), lets the shard gather its
+   * samples itself when the trainer names them (GATHER) rather than copying their pixels over.
+   */
   constructor(
     private readonly network: Network,
     private readonly exchange: ShardExchange,
     private readonly awaitGroups: (count: number) => void = (count) => {
       if (exchange.control[READY] < count) throw new Error('The second half of a batch read parameters before they were stepped');
     },
+    private readonly trainSet?: Pick<Dataset, 'images' | 'labels' | 'inputSize'>,
   ) {
     this.groups = network.paramGroups(0);
     const { twins, hosted } = exchange.shape;
@@ -321,6 +333,7 @@ export class ShardReplica {
         else if (!shape.hosted[g]) groups[g].params.set(exchange.params[g]);
       }
     };
+    if (control[GATHER]) this.gather(control[ROWS]);
     const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER], beforeLayer);
     groups.forEach((group, g) => {
       if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
@@ -329,6 +342,19 @@ export class ShardReplica {
     exchange.stats[0] = sums.loss;
     exchange.stats[1] = sums.squaredError;
     exchange.stats[2] = sums.correct;
+  }
+
+  /** The pixels and targets of samples[0 … rows − 1] into the exchange, as the trainer would have copied them. */
+  private gather(rows: number): void {
+    const { trainSet, exchange } = this;
+    if (!trainSet) throw new Error('The second half of a batch was asked to gather samples from a training set it was not given');
+    const { inputs, outputs } = exchange.shape;
+    exchange.targets.fill(0, 0, rows * outputs);
+    for (let r = 0; r < rows; r++) {
+      const sample = exchange.samples[r];
+      copyImage(trainSet, sample, exchange.inputs, r * inputs);
+      exchange.targets[r * outputs + trainSet.labels[sample]] = 1;
+    }
   }
 
   /**
@@ -362,17 +388,18 @@ export function offerEvaluation(exchange: ShardExchange, network: Network, start
  * Shard 1 computed in this thread, on a replica, exactly as a second worker computes it: its
  * steps run up to each batch sum, where shard 0's sum joins them (the same total either way).
  */
-export function inProcessPeer(network: Network, batchSize: number, exchange?: ShardExchange): ShardPeer {
+export function inProcessPeer(network: Network, batchSize: number, exchange?: ShardExchange, trainSet?: Dataset): ShardPeer {
   if (!exchange) {
     const shape = exchangeShape(network, batchSize);
     exchange = new ShardExchange(shape, new ArrayBuffer(ShardExchange.bytes(shape)));
   }
-  const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels, exchange.shape.twins), exchange);
+  const replica = new ShardReplica(Network.fromLayers(network.toLayerSpecs(), network.kernels, exchange.shape.twins), exchange, undefined, trainSet);
   let steps: BatchSteps<void> | null = null;
   let next: IteratorResult<Float64Array, void> | null = null;
   const astray = () => new Error('The two halves of a batch asked for different batch sums');
   return {
     exchange,
+    gathers: trainSet !== undefined,
     start(prepare) {
       prepare?.(false);
       steps = replica.steps();
@@ -468,6 +495,7 @@ class RecentMedian {
 export class AdaptivePeer implements ShardPeer {
   readonly exchange: ShardExchange;
   readonly otherHalf?: OtherHalf;
+  readonly gathers: boolean;
   /** Batches whose shard 1 the second worker computed, and this thread. */
   remoteBatches = 0;
   localBatches = 0;
@@ -497,6 +525,7 @@ export class AdaptivePeer implements ShardPeer {
     this.exchange = remote.exchange;
     this.current = remote;
     this.otherHalf = remote.otherHalf;
+    this.gathers = remote.gathers === true && local.gathers === true;
   }
 
   start(prepare?: (inOtherThread: boolean) => void): void {
@@ -677,6 +706,16 @@ export class GradientShards {
     this.union = new Int32Array(pixels);
   }
 
+  /** Whether shard 1 can gather its own samples (compute's `order`): its peer can, and it needs no look at their pixels here (sparse input). */
+  get gathers(): boolean {
+    return this.peer.gathers === true && this.sparse === null;
+  }
+
+  /** The rows of a batch of `rows` whose pixels and targets compute reads when shard 1 gathers the rest: all of a batch too small to split. */
+  ownRows(rows: number): number {
+    return rows >> 1 || rows;
+  }
+
   /**
    * The gradient of `rows` rows of inputs and targets, divided by `rows`: shard 0's in the
    * network's grads, shard 1's in `addend` for the optimizer step to add (summed there, in
@@ -688,9 +727,11 @@ export class GradientShards {
    * plan), which this shard's half waits for before the first layer they belong to. That worker
    * overwrites `addend` only after its last layer, which waits for the last group, stepped after
    * every read of it. `catchUp` brings the active
-   * rows of the first layer's weights up to date (a lazy optimizer's).
+   * rows of the first layer's weights up to date (a lazy optimizer's). With `order` (the batch
+   * being samples order[start …] of the training set) and a peer that gathers, shard 1 gathers its
+   * own samples and only the first ownRows(rows) rows of `inputs` and `targets` are read.
    */
-  compute(inputs: Float32Array, targets: Float32Array, rows: number, step: PendingStep | null, catchUp: () => void): ShardSums {
+  compute(inputs: Float32Array, targets: Float32Array, rows: number, step: PendingStep | null, catchUp: () => void, order?: Uint32Array, start = 0): ShardSums {
     const { network, peer, groups, sparse } = this;
     const half = rows >> 1;
     if (half === 0) {
@@ -730,8 +771,14 @@ export class GradientShards {
       groups.forEach((group, g) => shape.hosted[g] || exchange.params[g].set(group.params));
       publishGroups(exchange, groups.length);
     }
-    exchange.inputs.set(inputs.subarray(half * shape.inputs, rows * shape.inputs));
-    exchange.targets.set(targets.subarray(half * shape.outputs, rows * shape.outputs));
+    if (order && this.gathers) {
+      for (let r = half; r < rows; r++) exchange.samples[r - half] = order[start + r];
+      control[GATHER] = 1;
+    } else {
+      exchange.inputs.set(inputs.subarray(half * shape.inputs, rows * shape.inputs));
+      exchange.targets.set(targets.subarray(half * shape.outputs, rows * shape.outputs));
+      control[GATHER] = 0;
+    }
     control[ROWS] = rows - half;
     control[MEAN_OVER] = rows;
     control[LIST_COUNT] = count;

@@ -246,8 +246,12 @@ export class Trainer {
   private trainBatch(start: number, rows: number, learningRate: number): void {
     const { network, data, inputs, targets } = this;
     const outputs = network.outputSize;
+    // Where shard 1 gathers its own samples, the trainer fills only its half.
+    const { shards } = this;
+    const gather = shards !== null && shards.gathers && !this.augmenter;
+    const filled = gather ? shards.ownRows(rows) : rows;
     targets.fill(0, 0, rows * outputs);
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < filled; r++) {
       const sample = this.order[start + r];
       if (this.augmenter) this.augmenter.copy(data, sample, inputs, r * data.inputSize);
       else copyImage(data, sample, inputs, r * data.inputSize);
@@ -255,7 +259,7 @@ export class Trainer {
     }
 
     if (this.shards) {
-      const sums = this.shards.compute(inputs, targets, rows, this.pendingRate === null ? null : this.pendingStep, this.catchUp);
+      const sums = this.shards.compute(inputs, targets, rows, this.pendingRate === null ? null : this.pendingStep, this.catchUp, gather ? this.order : undefined, start);
       if (!Number.isFinite(sums.loss)) throw new DivergenceError(this.epoch, start + rows);
       this.correct += sums.correct;
       this.squaredErrorSum += sums.squaredError;

@@ -61,10 +61,11 @@ export interface SessionOptions {
   now(): number;
   /**
    * A second worker computing the second half of each batch (see shard-peer.ts), ready to
-   * take a run, and classifying the second half of `test` in each test evaluation; absent,
-   * or null, where two workers cannot run here.
+   * take a run, and classifying the second half of `test` in each test evaluation; where its
+   * peer `gathers`, it reads its half's samples from `train` (a copy with the same indices).
+   * Absent, or null, where two workers cannot run here.
    */
-  secondWorker?(network: Network, batchSize: number, test: Dataset): ShardPeer | null;
+  secondWorker?(network: Network, batchSize: number, test: Dataset, train: Dataset): ShardPeer | null;
   /** Whether runs record their distributions (on unless false: the benchmark times them both ways). */
   recordDistributions?: boolean;
   /**
@@ -544,8 +545,8 @@ export class TrainingSession {
     const training = new TrainingRun(config, data.train, createRng(config.seed), {
       test: data.test,
       now: this.options.now,
-      shardPeer: (network) => {
-        const peer = this.shardPeer(network, config, data.test);
+      shardPeer: (network, train) => {
+        const peer = this.shardPeer(network, config, data.test, train);
         if (peer instanceof AdaptivePeer) secondHalves = peer;
         return peer;
       },
@@ -567,11 +568,13 @@ export class TrainingSession {
     if (recorder) this.listener({ type: 'distributions', record: recorder.record(0, false) });
   }
 
-  private shardPeer(network: Network, config: Config, test: Dataset): ShardPeer | null {
+  private shardPeer(network: Network, config: Config, test: Dataset, train: Dataset): ShardPeer | null {
     if (!this.bothCores || whyOneWorker(config)) return null;
-    const remote = this.options.secondWorker?.(network, config.batchSize, test);
+    const remote = this.options.secondWorker?.(network, config.batchSize, test, train);
     this.otherHalf = remote?.otherHalf ?? null;
-    return remote ? new AdaptivePeer(remote, inProcessPeer(network, config.batchSize, remote.exchange), this.options.now) : inProcessPeer(network, config.batchSize);
+    // The replica in this thread gathers from the same samples as the second worker's copy, where that one gathers.
+    const local = remote && inProcessPeer(network, config.batchSize, remote.exchange, remote.gathers ? train : undefined);
+    return remote && local ? new AdaptivePeer(remote, local, this.options.now) : inProcessPeer(network, config.batchSize);
   }
 
   /**

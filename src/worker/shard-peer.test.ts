@@ -15,7 +15,18 @@ import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
 import { inProcessPeer, PARTS_DONE, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
-import { openSharedPeer, shareTestSet, spinThenWait, twoWorkersAvailable, type SharedPeer, type ShardRunMessage, type TestSetShare } from './shard-peer.ts';
+import {
+  openSharedPeer,
+  shareHolds,
+  shareTestSet,
+  shareTrainSet,
+  spinThenWait,
+  twoWorkersAvailable,
+  type SharedPeer,
+  type ShardRunMessage,
+  type TestSetShare,
+  type TrainSetShare,
+} from './shard-peer.ts';
 
 const data = firstSamples(loadMnistNode('train'), 640);
 const config: Config = { ...SEED_CONFIG, layers: [784, 32, 10], activations: ['Sigmoid', 'Softmax'], batchSize: 32, samples: 640, epochs: 2, learningRate: 0.1 };
@@ -130,6 +141,42 @@ describe('two workers', () => {
     // And it learns: a tiny network on 320 samples, so only that the loss falls.
     expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
   }, 60_000);
+
+  it('gather the second half of each batch from a shared copy of the training set, to the weights of one worker', () => {
+    const c = cnnConfig('momentum');
+    const opened: SharedPeer[] = [];
+    // Each run's peer closed after it, so the second thread takes the next.
+    const trainGathering = (share: TrainSetShare) => {
+      const run = train((network) => {
+        const peer = openSharedPeer(network, c.batchSize, (message) => thread.postMessage(message), undefined, share);
+        opened.push(peer);
+        return peer;
+      }, c);
+      opened.at(-1)?.close();
+      return run;
+    };
+    const gathered = trainGathering(shareTrainSet(data));
+    // A copy whose pixels differ: the second thread reads its half's pixels from its copy, not from the trainer.
+    const inverted = trainGathering(shareTrainSet({ ...data, images: data.images.map((value) => 255 - value) }));
+    expect(opened.map((peer) => peer.gathers)).toEqual([true, true]);
+    // This thread's replica gathering from the set itself, and copying the pixels over as before: one set of bytes.
+    const inHere = train((network) => inProcessPeer(network, c.batchSize, undefined, data), c);
+    const alone = train((network) => inProcessPeer(network, c.batchSize), c);
+    for (const run of [gathered, inHere]) {
+      expect(run.epochs).toEqual(alone.epochs);
+      run.params.forEach((params, g) => expect(bits(params)).toEqual(bits(alone.params[g])));
+    }
+    expect(inverted.params.some((params, g) => params.some((value, i) => value !== alone.params[g][i]))).toBe(true);
+  }, 60_000);
+
+  it('copy a training set once for the runs on its first samples', () => {
+    const share = shareTrainSet(data);
+    expect(shareHolds(share, firstSamples(data, 320))).toBe(true);
+    expect(shareHolds(share, data)).toBe(true);
+    expect(shareHolds(shareTrainSet(firstSamples(data, 320)), data)).toBe(false);
+    expect(shareHolds(share, { ...data, images: data.images.slice() })).toBe(false);
+    expect(shareHolds(null, data)).toBe(false);
+  });
 
   it.each<[Optimizer, Kernels]>([
     ['momentum', 'wasm'],

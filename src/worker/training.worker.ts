@@ -11,7 +11,7 @@ import { MAX_MODEL_FILE_BYTES } from '../formats/model-format.ts';
 import type { BusyMessage, DownloadProgress, TrainingWorkerApi } from './api.ts';
 import { decodeInBrowser, readDatasetSource } from './dataset-source.ts';
 import { MNIST_DATASET, TrainingSession, type Datasets } from './session.ts';
-import { openSharedPeer, shareTestSet, twoWorkersAvailable, type SharedPeer, type TestSetShare } from './shard-peer.ts';
+import { openSharedPeer, shareHolds, shareTestSet, shareTrainSet, twoWorkersAvailable, type SharedPeer, type TestSetShare, type TrainSetShare } from './shard-peer.ts';
 
 /**
  * Resolves after the messages already queued for this worker have been handled. One channel
@@ -87,6 +87,8 @@ let readyShardWorker: Worker | null = null;
 let sharedRun: SharedPeer | null = null;
 /** The test set in shared memory, copied once per set: each run's message carries the same buffer. */
 let sharedTest: TestSetShare | null = null;
+/** The training set in shared memory, likewise; a run on its first samples (a validation split's) reads the same copy. */
+let sharedTrain: TrainSetShare | null = null;
 
 function startShardWorker(): Promise<Worker> {
   shardWorker ??= new Promise<Worker>((resolve, reject) => {
@@ -108,12 +110,13 @@ const session = new TrainingSession({
   yieldToEvents,
   now: () => performance.now(),
   secondWorker: twoWorkersAvailable(self)
-    ? (network, batchSize, test) => {
+    ? (network, batchSize, test, train) => {
         if (!readyShardWorker) return null;
         const worker = readyShardWorker;
         sharedRun?.close();
         if (sharedTest?.data !== test) sharedTest = shareTestSet(test);
-        sharedRun = openSharedPeer(network, batchSize, (message) => worker.postMessage(message), sharedTest);
+        if (!shareHolds(sharedTrain, train)) sharedTrain = shareTrainSet(train);
+        sharedRun = openSharedPeer(network, batchSize, (message) => worker.postMessage(message), sharedTest, sharedTrain ?? undefined);
         return sharedRun;
       }
     : undefined,
