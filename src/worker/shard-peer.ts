@@ -160,7 +160,8 @@ export interface SharedPeer extends ShardPeer {
 /**
  * Opens a run's exchange in a new SharedArrayBuffer; `post` sends the message to the thread
  * that will serve it. With `test`, that thread classifies the second half of that set on request
- * (otherHalf), for networks of the run's layout.
+ * (otherHalf), for networks of the run's layout; with `train` (the run's training set or one it is
+ * the first samples of), it gathers its half of each batch from it (ShardPeer.gathers).
  */
 export function openSharedPeer(network: Network, batchSize: number, post: (message: ShardRunMessage) => void, test?: TestSetShare, train?: TrainSetShare): SharedPeer {
   const shape = exchangeShape(network, batchSize);
