@@ -3,11 +3,13 @@
  * training worker in headless Chromium (the bench page, as the Train button runs it)
  * and prints each epoch's training seconds and test accuracy.
  *
- * `npm run bench:preset -- src/presets/NAME.json --workers [samples]`: instead, one-epoch runs
- * of `samples` samples (12,000 by default) in one worker and with "Use both cores", alternating,
- * three of each in one window; prints samples/s, their medians and ratio, and the CPU seconds
- * the browser's processes spent on each run (its warm-up batch and test evaluation included,
- * the same work in both), which a machine shared with other jobs does not hide.
+ * `npm run bench:preset -- src/presets/NAME.json --workers [samples] [--rounds N]`: instead,
+ * one-epoch runs of `samples` samples (12,000 by default) in one worker and with "Use both cores",
+ * alternating, N rounds of each (3 by default) in one window; prints samples/s, their medians and
+ * ratio, each round's ratio (its two runs a minute apart at most, where the machine's speed drifts
+ * less than across the window) and their median, and the CPU seconds the browser's processes spent
+ * on each run (its warm-up batch and test evaluation included, the same work in both), which a
+ * machine shared with other jobs does not hide.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,17 +21,19 @@ import { parseConfig } from '../formats/config-format.ts';
 import { ROOT, withPageInChromium } from './chromium.ts';
 import type { BrowserCase, BrowserPresetResult, BrowserResult } from './browser/protocol.ts';
 
-const ROUNDS = 3;
-
 async function main(): Promise<void> {
-  const [file, flag, count] = process.argv.slice(2);
+  const [file, flag, ...rest] = process.argv.slice(2);
   if (!file) throw new Error('Give a preset file: npm run bench:preset -- src/presets/cnn-fast.json');
   const config = parseConfig(readFileSync(file, 'utf8'));
   const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4185 };
   if (flag === '--workers') {
+    const roundsAt = rest.indexOf('--rounds');
+    const count = roundsAt === 0 ? undefined : rest[0];
     const samples = count ? Number(count) : 12_000;
     if (!Number.isInteger(samples) || samples < 2 * config.batchSize) throw new Error(`--workers takes a number of samples of at least two batches, got ${count}`);
-    await withPageInChromium(site, (browser, url) => compareWorkers(browser, url, file, config, samples));
+    const rounds = roundsAt < 0 ? 3 : Number(rest[roundsAt + 1]);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of rounds, 1 or more, got ${rest[roundsAt + 1]}`);
+    await withPageInChromium(site, (browser, url) => compareWorkers(browser, url, file, config, samples, rounds));
     return;
   }
   const result = await withPageInChromium(site, async (browser, url): Promise<BrowserPresetResult> => {
@@ -55,12 +59,12 @@ async function openBenchPage(browser: Browser, url: string) {
   return page;
 }
 
-async function compareWorkers(browser: Browser, url: string, file: string, config: Config, samples: number): Promise<void> {
+async function compareWorkers(browser: Browser, url: string, file: string, config: Config, samples: number, rounds: number): Promise<void> {
   const page = await openBenchPage(browser, url);
   console.log(`${file}: one-epoch runs of ${samples} samples, one worker and two alternating; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const rates: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= rounds; round++) {
     for (const workers of [1, 2] as const) {
       const benchCase: BrowserCase = { config, warmupSamples: config.batchSize, samples, repetitions: 1, workers };
       const before = descendantCpuSeconds();
@@ -79,7 +83,9 @@ async function compareWorkers(browser: Browser, url: string, file: string, confi
   }
   const one = median(rates[1]);
   const two = median(rates[2]);
+  const ratios = rates[2].map((rate, r) => rate / rates[1][r]);
   console.log(`median samples/s: one worker ${one.toFixed(0)}, two workers ${two.toFixed(0)}: ${(two / one).toFixed(2)}×`);
+  console.log(`each round, two ÷ one: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; median ${median(ratios).toFixed(2)}×`);
   console.log(`median CPU s per run: one worker ${median(cpu[1]).toFixed(2)}, two workers ${median(cpu[2]).toFixed(2)}`);
   console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
