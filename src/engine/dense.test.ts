@@ -13,6 +13,8 @@ function randomSpec(inputs: number, outputs: number, seed: number): LayerSpec {
   return { inputs, outputs, activation: 'Tanh', weights, biases };
 }
 
+const bits = (values: Float32Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
 /** Inputs with about `zeros` of them exactly 0, like MNIST's background. */
 function sparseInputs(length: number, zeros: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -149,6 +151,43 @@ describe('Dense', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it.each<Kernels>(['wasm', 'fused'])('shares a weight gradient by rows with its twin, to the bits each half gives alone (%s)', (kernels) => {
+    // 24 inputs (in eights: the weights live in a shared memory with a twin's regions), 10 units:
+    // rows 0–3 here, 4–11 (two of padding) in the twin; halves of 5 and 3 rows.
+    const spec = randomSpec(24, 10, 6);
+    const host = new Dense(spec, false, kernels);
+    const twin = host.twin;
+    if (!twin) throw new Error('A layer with inputs in eights has a twin where memories can be shared');
+    const replica = new Dense(spec, false, kernels, undefined, twin);
+    const halves = [5, 3].map((rows, h) => ({ rows, input: sparseInputs(rows * 24, 0.3, 20 + h), delta: new Float32Array(rows * 10).map((_, i) => Math.sin(i + h)) }));
+    const alone = halves.map(({ rows, input, delta }) => {
+      const layer = new Dense(spec, false, kernels);
+      layer.forward(input, rows);
+      layer.delta.set(delta);
+      layer.backward(input, rows, null);
+      return layer.gradWeights.slice();
+    });
+    const ready = [0, 0];
+    host.rowShare = { from: 0, to: 4, ready: () => ready[0]++ };
+    replica.rowShare = { from: 4, to: 12, ready: () => ready[1]++ };
+    [host, replica].forEach((layer, h) => {
+      const { rows, input, delta } = halves[h];
+      layer.forward(input, rows);
+      layer.delta.set(delta);
+      layer.backward(input, rows, null);
+    });
+    host.weightGradientRows({ x: twin.x, delta: twin.delta, dw: twin.dw }, 3, 0, 4);
+    replica.weightGradientRows(twin.host, 5, 4, 12);
+    expect(ready).toEqual([1, 1]);
+    const [fromTwin] = host.twinGradients() ?? [];
+    expect(bits(host.gradWeights)).toEqual(bits(alone[0]));
+    expect(bits(fromTwin as Float32Array)).toEqual(bits(alone[1]));
+    // A half larger than the kernels take at once would go in parts: its x would no longer all be there for the other worker.
+    const large = DENSE_KERNEL_ROWS + 1;
+    host.forward(new Float32Array(large * 24), large);
+    expect(() => host.backward(new Float32Array(large * 24), large, null)).toThrow(/must fit the kernels' 128 rows/);
   });
 
   it('refuses parameters of the wrong size', () => {

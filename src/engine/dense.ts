@@ -3,7 +3,7 @@ import type { Activation } from './config.ts';
 import { inWasm, type Kernels } from './kernels.ts';
 import type { DenseSpec, Layer, Shape } from './layer.ts';
 import type { ActiveRows, ParamGroup } from './optimizers.ts';
-import { WasmDenseKernels, type DenseTwin } from './wasm/dense-kernels.ts';
+import { WasmDenseKernels, type DenseTwin, type RowShare, type ShardRegions } from './wasm/dense-kernels.ts';
 import { WasmSparseLayer } from './wasm/sparse-kernels.ts';
 
 /** Rows a sparse-input layer's WebAssembly buffers hold: the evaluation batch, above any usual training batch. */
@@ -49,6 +49,11 @@ export class Dense implements Layer {
    * weights are read: a lazy optimizer brings those rows up to date here.
    */
   beforeRead: (() => void) | null = null;
+  /**
+   * Where two workers share this batch's weight gradient by rows (engine/row-split.ts): the rows
+   * the backward pass computes; null for all of them.
+   */
+  rowShare: RowShare | null = null;
 
   /** a = f(z) of the last forward batch: rows × outputs. */
   output = new Float32Array(0);
@@ -136,6 +141,12 @@ export class Dense implements Layer {
   /** Where a replica of this layer can compute in its memory (DenseTwin), or null. */
   get twin(): DenseTwin | null {
     return this.wasm?.twin ?? null;
+  }
+
+  /** Rows [from, to) of the weight gradient of the other half of a batch, in its regions of this layer's memory (RowShare). */
+  weightGradientRows(half: ShardRegions, rows: number, from: number, to: number): void {
+    if (!this.wasm) throw new Error('Only a layer with WebAssembly kernels shares its weight gradient by rows');
+    this.wasm.weightGradientRows(half, rows, from, to);
   }
 
   /** The gradient of weights and biases a replica on `twin` left by its last backward pass, or null without a twin. */
@@ -238,7 +249,7 @@ export class Dense implements Layer {
       for (let o = 0; o < outputs; o++) gradBiases[o] += delta[r * outputs + o];
     }
     if (this.wasm) {
-      this.wasm.backward(input, delta, rows, this.gradWeights, inputDelta);
+      this.wasm.backward(input, delta, rows, this.gradWeights, inputDelta, this.rowShare);
       return;
     }
     if (this.usesSparseWasm(rows)) {

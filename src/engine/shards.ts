@@ -24,6 +24,8 @@
  * second worker computes shard 1, it also steps the second half of each long hosted group there
  * (StepParts, from the plan the trainer leaves in the exchange), on the same kernels and numbers,
  * while the trainer steps the rest: the same weights, bit for bit, as one thread's whole step.
+ * Each worker also computes the rows of a long dense layer's weight gradient that it steps, for both
+ * halves of the batch (row-split.ts), so each step reads only gradients its own core wrote.
  *
  * The replica also classifies the second half of a test set after an epoch (ShardReplica.classify):
  * the exchange then carries every parameter and the batch normalisation layers' running
@@ -38,7 +40,8 @@ import { squaredError } from './losses.ts';
 import { argmax, classify, type OtherHalf } from './metrics.ts';
 import { Network } from './network.ts';
 import type { ActiveRows, Optimizer, ParamGroup } from './optimizers.ts';
-import type { DenseTwin } from './wasm/dense-kernels.ts';
+import { RowSplit, type RowSplitLayer } from './row-split.ts';
+import { TWIN_ROWS, type DenseTwin } from './wasm/dense-kernels.ts';
 import { StepParts, type StepPart } from './wasm/optimizer-kernels.ts';
 
 /** exchange.control[STATE]: who acts next. */
@@ -73,7 +76,11 @@ export const SPLIT = 9;
 export const PARTS_DONE = 10;
 /** control[GATHER]: 1 when shard 1 gathers its samples' pixels and targets itself (ShardReplica's train set), from `samples`. */
 const GATHER = 11;
-const CONTROL_WORDS = 12;
+/** control[ROW_SPLIT]: 1 when the two workers share the long dense layers' weight gradients by rows this batch (RowSplit). */
+export const ROW_SPLIT = 12;
+/** control[DELTAS + s]: of how many of those layers shard s has put its δ in their memories this batch. */
+export const DELTAS = 13;
+const CONTROL_WORDS = 15;
 /** Doubles of one plan entry: layer, kernel (0 momentum, 1 Adam), params, two state offsets, grads, addend, from, length, l2. */
 const PLAN_ENTRY = 10;
 /**
@@ -147,8 +154,9 @@ export function layoutOf(specs: LayerSpec[]): string {
 /**
  * What the trainer and shard 1's replica share, laid out in one buffer:
  *   stats (Float64 × 3: loss, squared error, correct) | shared sums (Float64 × 4 × sums) |
- *   control (Int32 × 11: state, rows, meanOver, list count, sums put by shard 0 and by shard 1,
- *   first and end of the test images to classify, parameter groups ready, split, parts done) |
+ *   control (Int32 × 15: state, rows, meanOver, list count, sums put by shard 0 and by shard 1,
+ *   first and end of the test images to classify, parameter groups ready, split, parts done,
+ *   gather, row split, δ put by shard 0 and by shard 1) |
  *   list (Int32 × sparse rows) | inputs | targets | params | grads (none for a hosted group) |
  *   running statistics | the step's scalars (Float64 × 8) | the plan of its parts (Float64 × 10 × groups)
  * params and grads are one view per group; of the sparse group only the rows in `list`
@@ -232,6 +240,8 @@ export interface ShardPeer {
   start(prepare?: (inOtherThread: boolean) => void): void;
   /** Waits until the other thread has stepped its parts (control[PARTS_DONE]). */
   awaitStepParts?(): void;
+  /** Waits until the other thread has put its δ of `count` layers in their memories (control[DELTAS + 1], RowSplit). */
+  awaitDeltas?(count: number): void;
   share(sums: Float64Array): void;
   finish(): void;
   /** Classifies the second half of a test set after an epoch, where the peer is another thread that has the set. */
@@ -287,10 +297,13 @@ export class ShardReplica {
   private readonly groupEnds: number[];
   /** Where the network computes on the trainer's parameters: a network of its own to classify with, made when first asked. */
   private classifier: Network | null = null;
+  /** This half's side of the layers shared by rows, made at the first batch that shares them. */
+  private rowSplit: RowSplit | null = null;
 
   /**
    * `trainSet`, the run's training set (or a copy with the same indices), lets the shard gather its
    * samples itself when the trainer names them (GATHER) rather than copying their pixels over.
+   * `awaitDeltas` waits for the trainer's δ of a number of layers shared by rows (control[DELTAS]).
    */
   constructor(
     private readonly network: Network,
@@ -299,6 +312,9 @@ export class ShardReplica {
       if (exchange.control[READY] < count) throw new Error('The second half of a batch read parameters before they were stepped');
     },
     private readonly trainSet?: Pick<Dataset, 'images' | 'labels' | 'inputSize'>,
+    private readonly awaitDeltas: (count: number) => void = () => {
+      throw new Error('The second half of a batch in the trainer\'s thread cannot share gradients by rows');
+    },
   ) {
     this.groups = network.paramGroups(0);
     const { twins, hosted } = exchange.shape;
@@ -334,7 +350,16 @@ export class ShardReplica {
       }
     };
     if (control[GATHER]) this.gather(control[ROWS]);
-    const sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER], beforeLayer);
+    const byRows = control[ROW_SPLIT] === 1 ? (this.rowSplit ??= rowSplitOf(this.network, exchange, 1)) : null;
+    if (control[ROW_SPLIT] === 1 && !byRows) throw new Error('The trainer shares gradients by rows that this half of the batch does not have');
+    byRows?.arm(true);
+    let sums: ShardSums;
+    try {
+      sums = yield* shardSteps(this.network, exchange.inputs, exchange.targets, control[ROWS], control[MEAN_OVER], beforeLayer);
+    } finally {
+      byRows?.arm(false);
+    }
+    byRows?.finish(control[MEAN_OVER] - control[ROWS], this.awaitDeltas);
     groups.forEach((group, g) => {
       if (g === shape.sparseGroup) copyRows(group.grads, exchange.grads[g], list, count, shape.rowLength);
       else if (!shape.hosted[g]) exchange.grads[g].set(group.grads);
@@ -374,6 +399,22 @@ export class ShardReplica {
 }
 
 /**
+ * Shard `shard`'s side of the layers whose gradient the workers share by rows: each dense layer with a
+ * part of the step for the second worker (the exchange's plan) that starts on a row, a multiple of 4.
+ */
+function rowSplitOf(network: Network, exchange: ShardExchange, shard: 0 | 1): RowSplit | null {
+  const { plan, shape, control } = exchange;
+  const layers: RowSplitLayer[] = [];
+  for (let at = 0; at < plan.length && plan[at] >= 0; at += PLAN_ENTRY) {
+    const dense = network.layers[plan[at]];
+    const twin = shape.twins[plan[at]];
+    const split = plan[at + 7] / (dense instanceof Dense ? dense.inputs : Number.NaN);
+    if (dense instanceof Dense && twin && Number.isInteger(split) && split % 4 === 0 && split > 0 && split < dense.outputs) layers.push({ dense, twin, split });
+  }
+  return layers.length ? new RowSplit(layers, shard, control, DELTAS) : null;
+}
+
+/**
  * The trainer's side of a classification by the replica: puts every parameter and running
  * statistic of `network` (of the exchange's layout) in the exchange, and which images to classify.
  */
@@ -401,6 +442,8 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
     exchange,
     gathers: trainSet !== undefined,
     start(prepare) {
+      // Here the halves run one after the other: neither could wait for the other's δ.
+      exchange.control[ROW_SPLIT] = 0;
       prepare?.(false);
       steps = replica.steps();
       next = steps.next();
@@ -539,6 +582,10 @@ export class AdaptivePeer implements ShardPeer {
     this.current.awaitStepParts?.();
   }
 
+  awaitDeltas(count: number): void {
+    this.current.awaitDeltas?.(count);
+  }
+
   share(sums: Float64Array): void {
     const before = this.now();
     this.current.share(sums);
@@ -652,6 +699,8 @@ export class GradientShards {
   private readonly firstSplitLayer: number;
   /** Whether the batch under way splits its step (set as it starts). */
   private splitNow = false;
+  /** The layers whose gradient the workers share by rows where the second worker computes shard 1, or null. */
+  private readonly rowSplit: RowSplit | null;
   /** The step compute was given, for prepare. */
   private pending: PendingStep | null = null;
   // Made once rather than every batch.
@@ -690,8 +739,11 @@ export class GradientShards {
       const length = group.params.length;
       const state = hosted[g] && !this.sparse && peer.awaitStepParts && length >= SPLIT_FROM ? optimizer?.kernelState?.(g) : null;
       if (!state) return length;
-      // Each worker's part starts on a cache line: 16 floats.
-      const from = 16 * Math.round(length / 32);
+      const layer = network.layers[layerOf[g]];
+      // A dense layer's weights split on a row (RowSplit), a multiple of 4 (the kernels' tiles) and
+      // so, with inputs in eights, on a cache line; other groups on a cache line: 16 floats.
+      const rows = layer instanceof Dense && group.params === layer.weights ? 4 * Math.round(layer.outputs / 8) : 0;
+      const from = layer instanceof Dense && rows > 0 && rows < layer.outputs ? rows * layer.inputs : 16 * Math.round(length / 32);
       const entry = [layerOf[g], state.kernel === 'momentum' ? 0 : 1, state.params, ...state.state, state.grads, (this.shard1[g] as Float32Array).byteOffset, from, length, state.l2];
       plan.set(entry, PLAN_ENTRY * entries++);
       first = Math.min(first, layerOf[g]);
@@ -699,6 +751,7 @@ export class GradientShards {
     });
     this.upTo = entries > 0 ? upTo : null;
     this.firstSplitLayer = first;
+    this.rowSplit = peer.awaitDeltas ? rowSplitOf(network, peer.exchange, 0) : null;
     this.optimizer = optimizer ?? null;
     const pixels = peer.exchange.list.length;
     this.seenIn0 = new Int32Array(pixels);
@@ -782,8 +835,19 @@ export class GradientShards {
     control[ROWS] = rows - half;
     control[MEAN_OVER] = rows;
     control[LIST_COUNT] = count;
+    // A peer in this thread clears it: the halves then run one after the other.
+    control[ROW_SPLIT] = this.rowSplit && rows - half <= TWIN_ROWS ? 1 : 0;
+    control[DELTAS] = control[DELTAS + 1] = 0;
     peer.start(prepare);
-    const first = runSteps(shardSteps(network, inputs, targets, half, rows, this.beforeOwnLayer), (sums) => peer.share(sums));
+    const byRows = control[ROW_SPLIT] === 1 ? this.rowSplit : null;
+    byRows?.arm(true);
+    let first: ShardSums;
+    try {
+      first = runSteps(shardSteps(network, inputs, targets, half, rows, this.beforeOwnLayer), (sums) => peer.share(sums));
+    } finally {
+      byRows?.arm(false);
+    }
+    byRows?.finish(rows - half, (count) => (peer.awaitDeltas as (count: number) => void)(count));
     peer.finish();
     this.addend = this.shard1;
     if (sparse) {

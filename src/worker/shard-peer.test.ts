@@ -13,7 +13,7 @@ import { firstSamples, type Dataset } from '../engine/dataset.ts';
 import { evaluate, SlicedEvaluation, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { inProcessPeer, PARTS_DONE, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
+import { DELTAS, inProcessPeer, PARTS_DONE, ROW_SPLIT, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
 import {
   openSharedPeer,
@@ -193,9 +193,11 @@ describe('two workers', () => {
     const c: Config = { ...cnnConfig(optimizer), stack: { input: [28, 28, 1], layers } };
     const { shared, exchange } = trainBothWays(c, kernels);
     const { plan, control } = exchange;
-    // The plan's one part: layer 2, elements 4,608 to 9,216 of its weights; the last batch's parts were stepped.
+    // The plan's one part: layer 2, elements 4,608 to 9,216 of its weights (units 8 to 15); the last batch's parts were stepped.
     expect([plan[0], plan[7], plan[8], plan[10]]).toEqual([2, 4608, 9216, -1]);
     expect(control[PARTS_DONE]).toBe(1);
+    // And each worker computed those rows of its weight gradient for both halves of the last batch, the other's from its δ.
+    expect([control[ROW_SPLIT], control[DELTAS], control[DELTAS + 1]]).toEqual([1, 1, 1]);
     expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
   }, 60_000);
 

@@ -15,6 +15,7 @@ import type { OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import type { StepParts } from '../engine/wasm/optimizer-kernels.ts';
 import {
+  DELTAS,
   exchangeShape,
   layoutOf,
   offerEvaluation,
@@ -205,6 +206,18 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
     pending.answers = waitForAnswers() ? { predicted: written.predicted.slice(start), confidence: written.confidence.slice(start) } : null;
   };
 
+  /** Waits until the worker has counted control[index] up to `count`, mid-batch. */
+  const awaitWorker = (index: number, count: number) => {
+    let waits = 0;
+    let seen: number;
+    while ((seen = Atomics.load(control, index)) < count) {
+      if (Atomics.load(control, STATE) === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
+      if (spinThenWait(control, index, seen, SILENCE_MS) === 'timed-out' && ++waits > 1) {
+        throw new Error(`The second training worker did not answer for ${(2 * SILENCE_MS) / 1000} s`);
+      }
+    }
+  };
+
   const otherHalf: OtherHalf = {
     begin(evaluated, data, start) {
       if (!test || data !== test.data || !classifies || closed || pending) return false;
@@ -238,13 +251,10 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       prepare?.(true);
     },
     awaitStepParts() {
-      let waits = 0;
-      while (Atomics.load(control, PARTS_DONE) === 0) {
-        if (Atomics.load(control, STATE) === ShardState.failed) throw new Error('The second training worker failed on its half of a batch');
-        if (spinThenWait(control, PARTS_DONE, 0, SILENCE_MS) === 'timed-out' && ++waits > 1) {
-          throw new Error(`The second training worker did not answer for ${(2 * SILENCE_MS) / 1000} s`);
-        }
-      }
+      awaitWorker(PARTS_DONE, 1);
+    },
+    awaitDeltas(count) {
+      awaitWorker(DELTAS + 1, count);
     },
     share(sums) {
       shareSums(exchange, 0, ++shared, sums, () => {
@@ -272,6 +282,7 @@ export function openSharedPeer(network: Network, batchSize: number, post: (messa
       Atomics.notify(control, SHARED);
       Atomics.notify(control, READY);
       Atomics.notify(control, PARTS_DONE);
+      Atomics.notify(control, DELTAS);
     },
   };
 }
@@ -334,17 +345,20 @@ export function serveShards(message: ShardRunMessage): void {
   const ended = () => {
     if (Atomics.load(control, STATE) === ShardState.end) throw new RunEnded();
   };
-  // The trainer steps the parameters while this half starts: each layer waits for its own.
-  const awaitGroups = (count: number) => {
+  /** Waits until the trainer has counted control[index] up to `count`. */
+  const awaitTrainer = (index: number, count: number, spinMs?: number) => {
     let seen: number;
-    while ((seen = Atomics.load(control, READY)) < count) {
+    while ((seen = Atomics.load(control, index)) < count) {
       ended();
-      spinThenWait(control, READY, seen, SILENCE_MS, BETWEEN_BATCHES_SPIN_MS);
+      spinThenWait(control, index, seen, SILENCE_MS, spinMs);
     }
   };
+  // The trainer steps the parameters while this half starts: each layer waits for its own.
+  const awaitGroups = (count: number) => awaitTrainer(READY, count, BETWEEN_BATCHES_SPIN_MS);
+  const awaitDeltas = (count: number) => awaitTrainer(DELTAS, count);
   let replica: ShardReplica;
   try {
-    replica = new ShardReplica(replicaFor(message), exchange, awaitGroups, message.trainSet && trainSetViews(message.trainSet));
+    replica = new ShardReplica(replicaFor(message), exchange, awaitGroups, message.trainSet && trainSetViews(message.trainSet), awaitDeltas);
   } catch (error) {
     Atomics.store(control, STATE, ShardState.failed);
     Atomics.notify(control, STATE);

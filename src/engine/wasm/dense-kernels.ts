@@ -7,7 +7,7 @@ import { KERNELS_FUSED_SHARED_WASM_BASE64, KERNELS_FUSED_WASM_BASE64, KERNELS_SH
 interface KernelExports {
   forward(x: number, w: number, b: number, z: number, rows: number, k: number, n: number): void;
   inputGradient(delta: number, w: number, dx: number, rows: number, k: number, n: number): void;
-  weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number, accumulate: number): void;
+  weightGradient(delta: number, x: number, dw: number, rows: number, k: number, n: number, columns: number, accumulate: number): void;
 }
 
 const compiled: { [variant: string]: WebAssembly.Module | null } = {};
@@ -101,6 +101,26 @@ export interface DenseTwin {
   dx: number;
   z: number;
   delta: number;
+  /** The layer's own batch regions, where the twin computes rows of the layer's gradient (RowShare). */
+  host: ShardRegions;
+}
+
+/** Where one half of a batch lies in a layer's memory (byte offsets): its inputs x, its δ (rows n4 apart) and its weight gradient. */
+export interface ShardRegions {
+  x: number;
+  delta: number;
+  dw: number;
+}
+
+/**
+ * The rows [from, to) of the weight gradient (output units, multiples of 4 or the padded end) that a
+ * backward pass computes, the rest left to the other worker; `ready` is called once its δ and x are
+ * in the memory, where that worker reads them for the rest (weightGradientRows).
+ */
+export interface RowShare {
+  from: number;
+  to: number;
+  ready(): void;
 }
 
 function padded(inputs: number, outputs: number) {
@@ -183,6 +203,7 @@ export class WasmDenseKernels {
         dx: offset(TWIN_ROWS * k8),
         z: offset(TWIN_ROWS * n4),
         delta: offset(TWIN_ROWS * n4),
+        host: { x: this.x.byteOffset, delta: this.delta.byteOffset, dw: this.dw.byteOffset },
       };
     }
     arena?.seal();
@@ -212,10 +233,12 @@ export class WasmDenseKernels {
 
   /**
    * ∂L/∂W = δᵀ·x into `gradWeights` (the layer's), and ∂L/∂x = δ·W into `inputDelta` when given,
-   * for `input` and the weights of the last forward call.
+   * for `input` and the weights of the last forward call. With `share`, only its rows of ∂W, on a
+   * batch the memory takes at once.
    */
-  backward(input: Float32Array, delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null): void {
+  backward(input: Float32Array, delta: Float32Array, rows: number, gradWeights: Float32Array, inputDelta: Float32Array | null, share: RowShare | null = null): void {
     const { inputs, outputs, k8, n4, x, dx, dw } = this;
+    if (share && rows > this.rows) throw new Error(`A batch whose weight gradient two workers share by rows must fit the kernels' ${this.rows} rows`);
     for (let first = 0; first < rows; first += this.rows) {
       const count = Math.min(this.rows, rows - first);
       const count4 = roundUp(count, 4);
@@ -224,13 +247,27 @@ export class WasmDenseKernels {
       copyRows(delta, first * outputs, outputs, this.delta, 0, n4, count, outputs);
       // ∂W sums over every row it is given: the padding rows of δ must add nothing.
       this.delta.fill(0, count * n4, count4 * n4);
-      this.kernels.weightGradient(this.delta.byteOffset, x.byteOffset, dw.byteOffset, count4, k8, n4, first > 0 ? 1 : 0);
+      if (share) {
+        share.ready();
+        this.weightGradientRows({ x: x.byteOffset, delta: this.delta.byteOffset, dw: dw.byteOffset }, count, share.from, share.to);
+      } else {
+        this.kernels.weightGradient(this.delta.byteOffset, x.byteOffset, dw.byteOffset, count4, k8, n4, n4, first > 0 ? 1 : 0);
+      }
       if (inputDelta) {
         this.kernels.inputGradient(this.delta.byteOffset, this.w.byteOffset, dx.byteOffset, count4, k8, n4);
         copyRows(dx, 0, k8, inputDelta, first * inputs, inputs, count, inputs);
       }
     }
     if (gradWeights !== this.gradWeights) copyRows(dw, 0, k8, gradWeights, 0, inputs, outputs, inputs);
+  }
+
+  /**
+   * Rows [from, to) of the weight gradient of a half of `rows` rows whose x and δ lie in `half`'s
+   * regions of this memory, into its dw: the same bits as that half's own backward pass computes.
+   */
+  weightGradientRows(half: ShardRegions, rows: number, from: number, to: number): void {
+    const { k8, n4 } = this;
+    this.kernels.weightGradient(half.delta + 4 * from, half.x, half.dw + 4 * from * k8, roundUp(rows, 4), k8, to - from, n4, 0);
   }
 
   /** Rows [first, first + count) of `input` into x, its padding rows zeroed (0·∞ in ∂W would not be 0). */

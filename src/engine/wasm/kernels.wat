@@ -153,21 +153,24 @@
       (br $each_rows)))
   )
 
-  ;; dw[o][i] = Σ_r δ[r][o]·x[r][i]        δ: rows × n,  x: rows × k,  dw: n × k
+  ;; dw[o][i] = Σ_r δ[r][o]·x[r][i]        δ: rows × n (rows $columns apart),  x: rows × k,  dw: n × k
   ;; A tile is 4 outputs × 8 inputs: each pair of x vectors serves 4 outputs, each
   ;; δ[r][o], splat across a vector, serves 8 inputs.
   ;; With $accumulate ≠ 0 the sums start from dw as it is, not from zero: a batch given in
   ;; parts adds its rows in the same order as in one call, and so to the same bits.
+  ;; $columns > n takes some of δ's columns (δ and dw offset to the first): each element's sum
+  ;; is the same whichever others are computed with it, so rows of dw come to the same bits
+  ;; computed apart, in two workers.
   (func (export "weightGradient")
     (param $delta i32) (param $x i32) (param $dw i32)
-    (param $rows i32) (param $k i32) (param $n i32) (param $accumulate i32)
+    (param $rows i32) (param $k i32) (param $n i32) (param $columns i32) (param $accumulate i32)
     (local $stride i32) (local $deltaStride i32) (local $o i32) (local $i i32)
     (local $d i32) (local $xi i32) (local $end i32) (local $out i32)
     (local $a v128) (local $c v128) (local $e v128)
     (local $s0a v128) (local $s0c v128) (local $s1a v128) (local $s1c v128)
     (local $s2a v128) (local $s2c v128) (local $s3a v128) (local $s3c v128)
     (local.set $stride (i32.shl (local.get $k) (i32.const 2)))
-    (local.set $deltaStride (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $deltaStride (i32.shl (local.get $columns) (i32.const 2)))
     (local.set $o (i32.const 0))
     (block $done_outputs (loop $each_outputs
       (br_if $done_outputs (i32.ge_u (local.get $o) (local.get $n)))
