@@ -399,8 +399,10 @@ export function serveShards(message: ShardRunMessage): void {
     } catch (error) {
       if (error instanceof RunEnded) return;
       Atomics.store(control, STATE, ShardState.failed);
-      // The trainer may be waiting for this shard's next batch sum rather than its end.
+      // The trainer may be waiting for this shard's next batch sum, its parts of the step or its δ rather than its end.
       Atomics.notify(control, SHARED + 1);
+      Atomics.notify(control, PARTS_DONE);
+      Atomics.notify(control, DELTAS + 1);
       console.error(error);
     }
     Atomics.notify(control, STATE);
