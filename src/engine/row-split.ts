@@ -28,6 +28,8 @@ function regionsOf(twin: DenseTwin, shard: 0 | 1): ShardRegions {
 
 export class RowSplit {
   private readonly shares: RowShare[];
+  /** Where the other half of the batch lies in each layer's memory. */
+  private readonly others: ShardRegions[];
 
   /**
    * `layers` in the order of this worker's network (shard `shard`'s); control[deltas + s] counts the
@@ -35,7 +37,7 @@ export class RowSplit {
    */
   constructor(
     private readonly layers: readonly RowSplitLayer[],
-    private readonly shard: 0 | 1,
+    shard: 0 | 1,
     control: Int32Array,
     deltas: number,
   ) {
@@ -47,6 +49,7 @@ export class RowSplit {
     this.shares = layers.map(({ dense, split }) =>
       shard === 0 ? { from: 0, to: split, ready } : { from: split, to: 4 * Math.ceil(dense.outputs / 4), ready },
     );
+    this.others = layers.map(({ twin }) => regionsOf(twin, shard === 0 ? 1 : 0));
   }
 
   /** Whether this batch's backward passes compute only this worker's rows. */
@@ -60,7 +63,6 @@ export class RowSplit {
    */
   finish(otherRows: number, awaitOther: (count: number) => void): void {
     awaitOther(this.layers.length);
-    const other = this.shard === 0 ? 1 : 0;
-    this.layers.forEach(({ dense, twin }, l) => dense.weightGradientRows(regionsOf(twin, other), otherRows, this.shares[l].from, this.shares[l].to));
+    this.layers.forEach(({ dense }, l) => dense.weightGradientRows(this.others[l], otherRows, this.shares[l].from, this.shares[l].to));
   }
 }

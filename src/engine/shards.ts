@@ -712,6 +712,7 @@ export class GradientShards {
     if (!exchange.shape.hosted[g]) exchange.params[g].set(this.groups[g].params);
     publishGroups(exchange, g + 1);
   };
+  private readonly awaitDeltas = (count: number) => this.peer.awaitDeltas?.(count);
   private readonly prepare = (inOtherThread: boolean) => {
     this.splitNow = inOtherThread && this.upTo !== null;
     (this.pending as PendingStep)(this.publish, this.splitNow ? (this.upTo as number[]) : undefined);
@@ -847,7 +848,7 @@ export class GradientShards {
     } finally {
       byRows?.arm(false);
     }
-    byRows?.finish(rows - half, (count) => (peer.awaitDeltas as (count: number) => void)(count));
+    byRows?.finish(rows - half, this.awaitDeltas);
     peer.finish();
     this.addend = this.shard1;
     if (sparse) {

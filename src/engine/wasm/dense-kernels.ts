@@ -161,6 +161,8 @@ export class WasmDenseKernels {
   private readonly dx: Float32Array;
   private readonly z: Float32Array;
   private readonly delta: Float32Array;
+  /** x, δ and dw's offsets: this half's regions, where a twin computes rows of its gradient. */
+  private readonly regions: ShardRegions;
 
   /**
    * `fused`: the kernels whose running sums are relaxed multiply-adds. With `twin`, the kernels of
@@ -191,6 +193,7 @@ export class WasmDenseKernels {
     this.dx = take(rows * k8, twin?.dx ?? 0);
     this.z = take(rows * n4, twin?.z ?? 0);
     this.delta = take(rows * n4, twin?.delta ?? 0);
+    this.regions = { x: this.x.byteOffset, delta: this.delta.byteOffset, dw: this.dw.byteOffset };
     if (arena && hosts) {
       const offset = (length: number) => arena.floats(length).byteOffset;
       this.twin = {
@@ -203,7 +206,7 @@ export class WasmDenseKernels {
         dx: offset(TWIN_ROWS * k8),
         z: offset(TWIN_ROWS * n4),
         delta: offset(TWIN_ROWS * n4),
-        host: { x: this.x.byteOffset, delta: this.delta.byteOffset, dw: this.dw.byteOffset },
+        host: this.regions,
       };
     }
     arena?.seal();
@@ -249,7 +252,7 @@ export class WasmDenseKernels {
       this.delta.fill(0, count * n4, count4 * n4);
       if (share) {
         share.ready();
-        this.weightGradientRows({ x: x.byteOffset, delta: this.delta.byteOffset, dw: dw.byteOffset }, count, share.from, share.to);
+        this.weightGradientRows(this.regions, count, share.from, share.to);
       } else {
         this.kernels.weightGradient(this.delta.byteOffset, x.byteOffset, dw.byteOffset, count4, k8, n4, n4, first > 0 ? 1 : 0);
       }
