@@ -13,7 +13,7 @@ import { firstSamples, type Dataset } from '../engine/dataset.ts';
 import { evaluate, SlicedEvaluation, type Evaluation, type OtherHalf } from '../engine/metrics.ts';
 import { Network } from '../engine/network.ts';
 import { createRng } from '../engine/rng.ts';
-import { DELTAS, inProcessPeer, PARTS_DONE, ROW_SPLIT, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
+import { AdaptivePeer, DELTAS, inProcessPeer, PARTS_DONE, ROW_SPLIT, ShardState, STATE, type ShardPeer } from '../engine/shards.ts';
 import { Trainer } from '../engine/train.ts';
 import {
   openSharedPeer,
@@ -178,19 +178,25 @@ describe('two workers', () => {
     expect(shareHolds(null, data)).toBe(false);
   });
 
-  it.each<[Optimizer, Kernels]>([
-    ['momentum', 'wasm'],
-    ['adam', 'fused'],
-  ])('train dense layers in the trainer\'s memory, each worker stepping half of the long groups, to the weights of one worker (%s, %s kernels)', (optimizer, kernels) => {
-    // 12·12·4 = 576 inputs: the dense layers keep their weights in shared memories, and the first one's
-    // 9,216 weights are stepped half here, half by the second worker.
+  /**
+   * 12·12·4 = 576 inputs: the dense layers keep their weights in shared memories, and the first one's
+   * 9,216 weights are stepped half here, half by the second worker, which shares their gradient by rows.
+   */
+  function denseInMemory(optimizer: Optimizer): Config {
     const layers: LayerDescription[] = [
       { type: 'conv2d', filters: 4, kernelSize: 5, stride: 2, padding: 'valid', activation: 'ReLU' },
       { type: 'flatten' },
       { type: 'dense', units: 16, activation: 'ReLU' },
       { type: 'dense', units: 10, activation: 'Softmax' },
     ];
-    const c: Config = { ...cnnConfig(optimizer), stack: { input: [28, 28, 1], layers } };
+    return { ...cnnConfig(optimizer), stack: { input: [28, 28, 1], layers } };
+  }
+
+  it.each<[Optimizer, Kernels]>([
+    ['momentum', 'wasm'],
+    ['adam', 'fused'],
+  ])('train dense layers in the trainer\'s memory, each worker stepping half of the long groups, to the weights of one worker (%s, %s kernels)', (optimizer, kernels) => {
+    const c = denseInMemory(optimizer);
     const { shared, exchange } = trainBothWays(c, kernels);
     const { plan, control } = exchange;
     // The plan's one part: layer 2, elements 4,608 to 9,216 of its weights (units 8 to 15); the last batch's parts were stepped.
@@ -199,6 +205,27 @@ describe('two workers', () => {
     // And each worker computed those rows of its weight gradient for both halves of the last batch, the other's from its δ.
     expect([control[ROW_SPLIT], control[DELTAS], control[DELTAS + 1]]).toEqual([1, 1, 1]);
     expect(shared.epochs[1].loss).toBeLessThan(shared.epochs[0].loss);
+  }, 60_000);
+
+  it('mix batches whose gradient the two workers share by rows with batches whose halves both run here, to the weights of one worker', () => {
+    const c = denseInMemory('momentum');
+    let opened: SharedPeer | null = null;
+    let adaptive: AdaptivePeer | null = null;
+    // A clock on which this thread's batches are a little faster: after its warm-up the second worker gets only its probes.
+    let clock = 0;
+    const timed = (peer: ShardPeer, ms: number): ShardPeer => ({ ...peer, exchange: peer.exchange, finish: () => ((clock += ms), peer.finish()) });
+    const mixed = train((network) => {
+      const remote = openSharedPeer(network, c.batchSize, (message) => thread.postMessage(message));
+      opened = remote;
+      return (adaptive = new AdaptivePeer(timed(remote, 12), timed(inProcessPeer(network, c.batchSize, remote.exchange), 10), () => clock));
+    }, c);
+    (opened as SharedPeer | null)?.close();
+    const alone = train((network) => inProcessPeer(network, c.batchSize), c);
+    const { remoteBatches, localBatches } = adaptive as unknown as AdaptivePeer;
+    expect(remoteBatches).toBeGreaterThan(24);
+    expect(localBatches).toBeGreaterThan(0);
+    expect(mixed.epochs).toEqual(alone.epochs);
+    mixed.params.forEach((params, g) => expect(bits(params)).toEqual(bits(alone.params[g])));
   }, 60_000);
 
   describe('classify the second half of a test set', () => {
