@@ -406,10 +406,12 @@ function rowSplitOf(network: Network, exchange: ShardExchange, shard: 0 | 1): Ro
   const { plan, shape, control } = exchange;
   const layers: RowSplitLayer[] = [];
   for (let at = 0; at < plan.length && plan[at] >= 0; at += PLAN_ENTRY) {
-    const dense = network.layers[plan[at]];
-    const twin = shape.twins[plan[at]];
-    const split = plan[at + 7] / (dense instanceof Dense ? dense.inputs : Number.NaN);
-    if (dense instanceof Dense && twin && Number.isInteger(split) && split % 4 === 0 && split > 0 && split < dense.outputs) layers.push({ dense, twin, split });
+    const [layer, , , , , , , from] = plan.subarray(at, at + PLAN_ENTRY);
+    const dense = network.layers[layer];
+    const twin = shape.twins[layer];
+    if (!(dense instanceof Dense) || !twin) continue;
+    const split = from / dense.inputs;
+    if (Number.isInteger(split) && split % 4 === 0 && split > 0 && split < dense.outputs) layers.push({ dense, twin, split });
   }
   return layers.length ? new RowSplit(layers, shard, control, DELTAS) : null;
 }
