@@ -6,7 +6,7 @@ import { bestKernels, type Kernels } from './kernels.ts';
 import type { LayerDescription } from './layer.ts';
 import { Network } from './network.ts';
 import { createRng } from './rng.ts';
-import { AdaptivePeer, exchangeShape, GradientShards, inProcessPeer, publishGroups, READY, ShardExchange, ShardReplica, shardOneGradients } from './shards.ts';
+import { AdaptivePeer, exchangeShape, GradientShards, inProcessPeer, publishGroups, READY, ShardExchange, ShardReplica, shardOneGradients, type ShardPeer } from './shards.ts';
 import { Trainer } from './train.ts';
 
 const data = firstSamples(loadMnistNode('train'), 320);
@@ -292,6 +292,31 @@ describe('AdaptivePeer', () => {
     expect(clear.peer.localBatches).toBe(0);
     const close = run(steady(4), steady(20), 400, 6);
     expect(close.peer.localBatches).toBe(3 + 3 * Math.floor((400 - warmUp) / (256 + 3)));
+  });
+
+  it('counts every wait for the second worker as waiting, not as this thread\'s own half', () => {
+    // A machine busy with another program: the second worker's batches take 10 ms, 8 of them this thread waiting
+    // for it, at one of the four points where it waits; both halves here take 6 ms. Had a wait counted as this
+    // thread's own half (10 ms), both halves here would have looked like 20 ms at least, and it was never probed.
+    const network = Network.forConfig(config({ batchSize: 8 }), createRng(1));
+    const { exchange } = inProcessPeer(network, 8);
+    for (const waitsIn of ['awaitStepParts', 'awaitDeltas', 'share', 'finish'] as const) {
+      let clock = 0;
+      const place = (own: number, wait: number): ShardPeer => {
+        const at = (point: typeof waitsIn) => () => void (clock += point === waitsIn ? wait : 0);
+        return { exchange, start: () => void (clock += own), awaitStepParts: at('awaitStepParts'), awaitDeltas: at('awaitDeltas'), share: at('share'), finish: at('finish') };
+      };
+      const peer = new AdaptivePeer(place(2, 8), place(6, 0), () => clock);
+      for (let batch = 0; batch < 200; batch++) {
+        peer.start();
+        peer.awaitStepParts();
+        peer.share(new Float64Array(1));
+        peer.awaitDeltas(1);
+        peer.finish();
+      }
+      // The warm-up, then this thread but for the second worker's probes of 3 every 64 (50% slower).
+      expect(peer.remoteBatches, waitsIn).toBe(24 + 3 * Math.floor((200 - warmUp) / (64 + 3)));
+    }
   });
 
   it('gives shard 1 to the faster place, with the same weights wherever it ran', () => {

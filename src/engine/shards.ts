@@ -554,7 +554,7 @@ export class AdaptivePeer implements ShardPeer {
   private sinceProbe = 0;
   /** The probe under way: its place and batches done; null between probes. */
   private probe: { place: number; done: number } | null = null;
-  /** Milliseconds of this batch spent waiting for the second worker (in share and finish). */
+  /** Milliseconds of this batch spent waiting for the second worker: in share and finish, and for its parts of the step and its δ. */
   private waited = 0;
   /** While this thread has the work, PROBE_EVERY times this between probes of the second worker: doubled by each probe it loses. */
   private remoteWait = 1;
@@ -581,11 +581,15 @@ export class AdaptivePeer implements ShardPeer {
   }
 
   awaitStepParts(): void {
+    const before = this.now();
     this.current.awaitStepParts?.();
+    this.waited += this.now() - before;
   }
 
   awaitDeltas(count: number): void {
+    const before = this.now();
     this.current.awaitDeltas?.(count);
+    this.waited += this.now() - before;
   }
 
   share(sums: Float64Array): void {
