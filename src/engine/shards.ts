@@ -535,7 +535,10 @@ class RecentMedian {
  *   One slow batch (a collection, a stolen time slice) changes nothing; a place that stays slower
  *   loses the work within a few batches.
  * On this machine any other busy program, even at the lowest priority, made the two threads'
- * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores").
+ * hand-overs slower than computing both halves in one (docs/benchmarks.md, "Use both cores"): Linux
+ * shares the cores between sessions before priorities count, and a browser has a session of its own.
+ * Every wait for the second worker counts as waiting, never as this thread's own half, or that half
+ * looks slow exactly when the second worker is ("Stalls the machine adds to a split batch").
  */
 export class AdaptivePeer implements ShardPeer {
   readonly exchange: ShardExchange;
