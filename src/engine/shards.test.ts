@@ -259,23 +259,31 @@ describe('AdaptivePeer', () => {
     expect(apart.peer.localBatches).toBe(3 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
   });
 
-  it('probes the second worker 16 batches after it lost the work, 32 and 64 after each probe it loses; 64 at once when 50% slower', () => {
-    // 24 + 3 batches of warm-up and first probe, then this thread 16 + the second worker 3, 32 + 3, 64 + 3 … 320.
+  it('probes the second worker 4 batches after it lost the work, then 8, 16, 32 and 64 after each probe it loses; 64 at once when 50% slower', () => {
+    // 24 + 3 batches of warm-up and first probe, then this thread 4 + the second worker 3, 8 + 3, 16 + 3, 32 + 3,
+    // and 64 + 3 three times: 273 of the 293 batches left.
     const near = run(steady(13), steady(10), 320);
-    expect(near.peer.remoteBatches).toBe(24 + 3 * 5);
+    expect(near.peer.remoteBatches).toBe(24 + 3 * 7);
     const far = run(steady(15), steady(10), 320);
     expect(far.peer.remoteBatches).toBe(24 + 3 * Math.floor((320 - warmUp) / (64 + 3)));
-    // The second worker fast again by its second probe (its 28th batch): the work goes back to it after 16 + 3 + 32 + 3,
+    // The second worker fast again by its second probe (its 28th batch): the work goes back to it after 4 + 3 + 8 + 3,
     // then this thread is probed every 16 + 3, the two being close.
     const back = run((n) => (n < 27 ? 13 : 9), steady(10), 320);
-    expect(back.peer.localBatches).toBe(3 + 16 + 32 + 3 * Math.floor((320 - warmUp - (16 + 3) - (32 + 3)) / (16 + 3)));
-    // Slow again from its 150th batch on: it loses the work and its first probe at once, then waits 32 and 64 batches
-    // as the first time, the doubling started afresh when it won the work back.
-    const places: number[] = [];
-    run((n) => (places.push(1), n < 27 || n >= 150 ? 13 : 9), () => (places.push(0), 10), 480);
-    const lost = places.findIndex((_, i) => places.slice(0, i + 1).filter((place) => place === 1).length === 150);
-    const waits = places.slice(lost).join('').match(/0+/g)?.map((run) => run.length).filter((length) => length > 3);
-    expect(waits?.slice(0, 2)).toEqual([32, 64]);
+    expect(back.peer.localBatches).toBe(3 + 4 + 8 + 3 * Math.floor((320 - warmUp - (4 + 3) - (8 + 3)) / (16 + 3)));
+    // Slow again from its 151st batch on: once five of them (the median of 9) lose it the work, it waits 4, 8 and 16 batches
+    // as the first time, the doubling started afresh when it won the work back, and is not probed at once (the
+    // slow batches that lost it the work timed it).
+    const afterSlowing = (fast: number, slow: number, ownMs = 0) => {
+      const places: number[] = [];
+      run((n) => (places.push(1), n < 27 || n >= 150 ? slow : fast), () => (places.push(0), 10), 480, ownMs);
+      const slowFrom = places.findIndex((_, i) => places.slice(0, i + 1).filter((place) => place === 1).length === 151);
+      const after = places.slice(slowFrom).join('');
+      return { slowBatches: after.match(/^1+/)?.[0].length, waits: after.match(/0+/g)?.slice(0, 3).map((run) => run.length) };
+    };
+    expect(afterSlowing(9, 13)).toEqual({ slowBatches: 5, waits: [4, 8, 16] });
+    // The same where this thread's own half (10 ms) had kept it from being probed: the second worker's batches took
+    // 13 ms, 25% faster than the 20 both halves here take, until they take 25.
+    expect(afterSlowing(3, 15, 10)).toEqual({ slowBatches: 5, waits: [4, 8, 16] });
   });
 
   it('probes this thread only every 256 batches while the second worker is 50% faster or more, and not the other way round', () => {

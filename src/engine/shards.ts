@@ -466,13 +466,14 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
  * After the first WARM_UP batches, which all go to the second worker, the place not in use is
  * timed again with a run of PROBE_RUN batches after every PROBE_EVERY batches in the other,
  * or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
- * place that much slower seldom becomes the faster between two probes. The second worker,
- * while this thread has the work, waits PROBE_SELDOM at once only when it is FAR_GAP or more
- * slower; else PROBE_EVERY, doubled by each probe it loses, up to PROBE_SELDOM. Its time then is
- * that of the stretch that lost it the work, most often a few milliseconds in which the machine
- * gave its core to another thread (CNN (fast) in Chromium: 20 to 60 batches of 2.5–3.5 ms
- * against 1.2 before and after, this thread 2.2–2.4 ms), and every batch this thread keeps
- * without cause costs half a batch; while the machine stays busy, probes grow rare. This thread is probed
+ * place that much slower seldom becomes the faster between two probes. A place that loses the
+ * work to the other's time is not probed before that wait: its latest batches timed it. The
+ * second worker, while this thread has the work, waits PROBE_SELDOM at once only when it is
+ * FAR_GAP or more slower; else RETURN_FIRST, doubled by each probe it loses, up to PROBE_SELDOM.
+ * Its time then is that of the stretch that lost it the work, most often a few milliseconds in
+ * which the machine gave its core to another thread (CNN (fast) in Chromium: 20 to 60 batches of
+ * 2.5–3.5 ms against 1.2 before and after, this thread 2.2–2.4 ms), and every batch this thread
+ * keeps without cause costs half a batch; while the machine stays busy, probes grow rare. This thread is probed
  * only every PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a
  * steady run, where this thread would compute both halves: the second worker's own times show
  * at once when it slows down, so those probes could only find this thread faster than it was.
@@ -484,6 +485,7 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
 const WARM_UP = 24;
 const PROBE_RUN = 3;
 const PROBE_EVERY = 16;
+const RETURN_FIRST = 4;
 const PROBE_SELDOM = 64;
 const PROBE_RARELY = 256;
 const CLEAR_GAP = 1.25;
@@ -553,14 +555,16 @@ export class AdaptivePeer implements ShardPeer {
   private readonly milliseconds = [Number.NaN, Number.NaN];
   /** The latest batches' milliseconds in each place (since its last probe began). */
   private readonly recent = [new RecentMedian(), new RecentMedian()];
-  /** Batches since the last probe ended. */
+  /** Batches since the last probe ended or the work last moved, whichever came later. */
   private sinceProbe = 0;
   /** The probe under way: its place and batches done; null between probes. */
   private probe: { place: number; done: number } | null = null;
   /** Milliseconds of this batch spent waiting for the second worker: in share and finish, and for its parts of the step and its δ. */
   private waited = 0;
-  /** While this thread has the work, PROBE_EVERY times this between probes of the second worker: doubled by each probe it loses. */
+  /** While this thread has the work, RETURN_FIRST times this between probes of the second worker: doubled by each probe it loses. */
   private remoteWait = 1;
+  /** The place of the latest batch outside probes. */
+  private inUse = 1;
   /** The milliseconds this thread's own half took in the second worker's latest batches. */
   private readonly ownHalf = new RecentMedian();
 
@@ -622,13 +626,17 @@ export class AdaptivePeer implements ShardPeer {
       if (probe.done++ > 0) recent[probe.place].push(took);
       if (probe.done === PROBE_RUN) {
         milliseconds[probe.place] = recent[probe.place].median();
-        if (probe.place === 1) this.remoteWait = milliseconds[1] <= milliseconds[0] ? 1 : Math.min(2 * this.remoteWait, PROBE_SELDOM / PROBE_EVERY);
+        if (probe.place === 1) this.remoteWait = milliseconds[1] <= milliseconds[0] ? 1 : Math.min(2 * this.remoteWait, PROBE_SELDOM / RETURN_FIRST);
         this.probe = null;
         this.sinceProbe = 0;
       }
     } else {
       recent[place].push(took);
       milliseconds[place] = recent[place].median();
+      if (place !== this.inUse) {
+        this.inUse = place;
+        this.sinceProbe = 0;
+      }
       this.sinceProbe++;
     }
   }
@@ -644,8 +652,8 @@ export class AdaptivePeer implements ShardPeer {
     const faster = remote <= local ? 1 : 0;
     const gap = Math.max(local, remote) / Math.min(local, remote);
     const every =
-      faster === 1 ? (gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY) : gap >= FAR_GAP ? PROBE_SELDOM : PROBE_EVERY * this.remoteWait;
-    if (this.sinceProbe < every) return faster;
+      faster === 1 ? (gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY) : gap >= FAR_GAP ? PROBE_SELDOM : RETURN_FIRST * this.remoteWait;
+    if (faster !== this.inUse || this.sinceProbe < every) return faster;
     return this.startProbe(1 - faster);
   }
 
