@@ -464,23 +464,25 @@ export function inProcessPeer(network: Network, batchSize: number, exchange?: Sh
 
 /**
  * After the first WARM_UP batches, which all go to the second worker, the place not in use is
- * timed again with a run of PROBE_RUN batches after every PROBE_EVERY batches in the other,
- * or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
- * place that much slower seldom becomes the faster between two probes. A place that loses the
- * work to the other's time is not probed before that wait: its latest batches timed it. The
- * second worker, while this thread has the work, waits PROBE_SELDOM at once only when it is
- * FAR_GAP or more slower; else RETURN_FIRST, doubled by each probe it loses, up to PROBE_SELDOM.
- * Its time then is that of the stretch that lost it the work, most often a few milliseconds in
- * which the machine gave its core to another thread (CNN (fast) in Chromium: 20 to 60 batches of
- * 2.5–3.5 ms against 1.2 before and after, this thread 2.2–2.4 ms), and every batch this thread
- * keeps without cause costs half a batch; while the machine stays busy, probes grow rare. This thread is probed
- * only every PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a
- * steady run, where this thread would compute both halves: the second worker's own times show
- * at once when it slows down, so those probes could only find this thread faster than it was.
- * It is not probed at all while the second worker is CLEAR_GAP or more faster than twice this
- * thread's own half takes, the least both halves here could take: no probe could find this
- * thread faster then, and each costs the second worker's time (CNN (99% fast) in Chromium,
- * 3 batches of about 24 ms against 12.5 ms, with the second worker idle).
+ * timed again now and then with a run of PROBE_RUN batches; a place that loses the work to the
+ * other's time is not probed before its wait, since its latest batches just timed it.
+ * - This thread, while the second worker has the work, is probed after every PROBE_EVERY batches,
+ *   or PROBE_SELDOM while it is CLEAR_GAP or more slower: a probe costs the difference, and a
+ *   place that much slower seldom becomes the faster between two probes. It is probed only every
+ *   PROBE_RARELY batches while the second worker is FAR_GAP or more faster, as in a steady run,
+ *   where this thread would compute both halves: the second worker's own times show at once when
+ *   it slows down, so those probes could only find this thread faster than it was. It is not
+ *   probed at all while the second worker is CLEAR_GAP or more faster than twice this thread's
+ *   own half takes, the least both halves here could take: no probe could find this thread faster
+ *   then, and each costs the second worker's time (CNN (99% fast) in Chromium, 3 batches of about
+ *   24 ms against 12.5 ms, with the second worker idle).
+ * - The second worker, while this thread has the work, is probed after RETURN_FIRST batches,
+ *   doubled by each probe it loses, up to PROBE_SELDOM, however much slower it was: its time then
+ *   is that of the stretch that lost it the work, most often a few milliseconds in which the
+ *   machine gave its core to another thread or stalled it (CNN (fast) in Chromium: 5 to 60
+ *   batches of 2.5–4.5 ms against 1.2 before and after, this thread 2.2–2.4 ms), and every batch
+ *   this thread keeps without cause costs half a batch; while the machine stays busy, probes
+ *   grow rare.
  */
 const WARM_UP = 24;
 const PROBE_RUN = 3;
@@ -651,8 +653,7 @@ export class AdaptivePeer implements ShardPeer {
     if (Number.isNaN(local)) return this.startProbe(0);
     const faster = remote <= local ? 1 : 0;
     const gap = Math.max(local, remote) / Math.min(local, remote);
-    const every =
-      faster === 1 ? (gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY) : gap >= FAR_GAP ? PROBE_SELDOM : RETURN_FIRST * this.remoteWait;
+    const every = faster === 0 ? RETURN_FIRST * this.remoteWait : gap >= FAR_GAP ? PROBE_RARELY : gap >= CLEAR_GAP ? PROBE_SELDOM : PROBE_EVERY;
     if (faster !== this.inUse || this.sinceProbe < every) return faster;
     return this.startProbe(1 - faster);
   }
