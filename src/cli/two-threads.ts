@@ -27,10 +27,7 @@ export interface ShardThread {
  * so this is the one wait the CLI does not block through.
  */
 export async function startShardThread(): Promise<ShardThread> {
-  // A worker thread does not inherit --import tsx: it registers tsx itself before loading the TypeScript.
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
-  const script = new URL('./shard-thread.ts', import.meta.url).href;
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`, { eval: true });
+  const worker = typeScriptWorker(new URL('./shard-thread.ts', import.meta.url));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -58,4 +55,11 @@ export async function startShardThread(): Promise<ShardThread> {
       void worker.terminate();
     },
   };
+}
+
+/** A worker thread running the TypeScript module at `url`, given `workerData`. */
+export function typeScriptWorker(url: URL, workerData?: unknown): Worker {
+  // A worker thread does not inherit --import tsx: it registers tsx itself before loading the TypeScript.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData });
 }
