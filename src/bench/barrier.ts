@@ -1,43 +1,28 @@
 /**
- * `npm run bench:barrier [-- --unit-ms 1.15] [--steps 3000] [--rounds 3]`: what two threads can gain
- * on this machine when they meet as often as a split batch does, with nothing of the engine's in the
- * way. Each step is two equal units of WebAssembly SIMD arithmetic on 64 KB of each thread's own
- * memory: one thread computes both, or two threads one each and wait for each other (spinThenWait,
- * as the workers of a split batch do) before the next step. The unit is sized to `unit-ms`, by
- * default the time of half a CNN (fast) batch here. Alternates the two for `rounds` rounds and
- * prints steps per second, the ratio, and the share of each run lost to steps slower than its
- * median: the machine's stalls, which the split batch meets too (docs/benchmarks.md, "Stalls the
+ * `npm run bench:barrier [-- --browser] [--unit-ms 1.15] [--steps 3000] [--rounds 3]`: what two threads
+ * can gain on this machine when they meet as often as a split batch does, with nothing of the engine's
+ * in the way (barrier-steps.ts): each step is two units of arithmetic on 64 KB of each thread's own
+ * memory, in one thread, or one unit in each of two. The unit is sized to `unit-ms`, by default the
+ * time of half a CNN (fast) batch here. In Node's worker threads, or with `--browser` in two workers of
+ * the bench page in headless Chromium. Alternates the two for `rounds` rounds and prints steps per
+ * second, the ratio, the ratio at the median step, and the share of each run lost to steps slower than
+ * its median: the machine's stalls, which a split batch meets too (docs/benchmarks.md, "Stalls the
  * machine adds to a split batch").
  */
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import wabt from 'wabt';
 import { typeScriptWorker } from '../cli/two-threads.ts';
-import { spinThenWait } from '../worker/shard-peer.ts';
+import { help, lead, median, oneThread, passesFor, summary, UNIT_WAT, unitOf, type StepSummary } from './barrier-steps.ts';
+import { ROOT, withPageInChromium } from './chromium.ts';
+import type { BrowserBarrierResult } from './browser/protocol.ts';
 
-const UNIT_BYTES = 64 * 1024;
-
-/** One unit: `passes` dot products of the first UNIT_BYTES of memory with the next, four lanes at a time. */
-const UNIT_WAT = `(module
-  (memory (export "memory") 3)
-  (func (export "unit") (param $passes i32) (result f32)
-    (local $i i32) (local $pass i32) (local $sum v128)
-    (loop $each_pass
-      (local.set $i (i32.const 0))
-      (loop $each_lane
-        (local.set $sum (f32x4.add (local.get $sum) (f32x4.mul (v128.load (local.get $i)) (v128.load offset=${UNIT_BYTES} (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br_if $each_lane (i32.lt_u (local.get $i) (i32.const ${UNIT_BYTES}))))
-      (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
-      (br_if $each_pass (i32.lt_u (local.get $pass) (local.get $passes))))
-    (f32x4.extract_lane 0 (local.get $sum))))`;
-
-interface Shared {
+interface HelperData {
   bytes: Uint8Array<ArrayBuffer>;
   passes: number;
   steps: number;
-  /** control[0]: the step the first thread has started; control[1]: the steps the second has done. */
   control: SharedArrayBuffer;
 }
 
@@ -46,73 +31,40 @@ async function compileUnit(): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(parsed.toBinary({}).buffer);
 }
 
-function unitOf(bytes: Uint8Array<ArrayBuffer>): (passes: number) => number {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const exports = instance.exports as { memory: WebAssembly.Memory; unit(passes: number): number };
-  const values = new Float32Array(exports.memory.buffer, 0, (2 * UNIT_BYTES) / 4);
-  for (let i = 0; i < values.length; i++) values[i] = (i % 7) / 64;
-  return (passes) => exports.unit(passes);
-}
-
-/** Each step's milliseconds, with both units in this thread. */
-function oneThread(unit: (passes: number) => number, passes: number, steps: number): Float64Array {
-  const times = new Float64Array(steps);
-  for (let step = 0; step < steps; step++) {
-    const started = performance.now();
-    unit(passes);
-    unit(passes);
-    times[step] = performance.now() - started;
+/** bench:barrier's rounds in this process: this thread and one worker thread. */
+async function inNode(bytes: Uint8Array<ArrayBuffer>, unitMs: number, steps: number, rounds: number): Promise<{ passes: number; rounds: { one: StepSummary; two: StepSummary }[] }> {
+  const unit = unitOf(bytes);
+  const passes = passesFor(unit, unitMs);
+  const control = new SharedArrayBuffer(8);
+  const results: { one: StepSummary; two: StepSummary }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const one = summary(oneThread(unit, passes, steps));
+    new Int32Array(control).fill(0);
+    const data: HelperData = { bytes, passes, steps, control };
+    const helper = typeScriptWorker(new URL(import.meta.url), data);
+    await new Promise((resolve, reject) => {
+      helper.once('message', resolve);
+      helper.once('error', reject);
+    });
+    const two = summary(lead(unit, new Int32Array(control), passes, steps));
+    await helper.terminate();
+    results.push({ one, two });
   }
-  return times;
+  return { passes, rounds: results };
 }
 
-/** Each step's milliseconds, the second unit in `helper`. */
-async function twoThreads(unit: (passes: number) => number, shared: Shared): Promise<Float64Array> {
-  const control = new Int32Array(shared.control);
-  control.fill(0);
-  const helper = typeScriptWorker(new URL(import.meta.url), shared);
-  await new Promise((resolve) => helper.once('message', resolve));
-  const times = new Float64Array(shared.steps);
-  for (let step = 0; step < shared.steps; step++) {
-    const started = performance.now();
-    Atomics.store(control, 0, step + 1);
-    Atomics.notify(control, 0);
-    unit(shared.passes);
-    for (let seen = Atomics.load(control, 1); seen < step + 1; seen = Atomics.load(control, 1)) spinThenWait(control, 1, seen, 15_000);
-    times[step] = performance.now() - started;
-  }
-  await helper.terminate();
-  return times;
-}
-
-function helperThread(shared: Shared): void {
-  const control = new Int32Array(shared.control);
-  const unit = unitOf(shared.bytes);
-  for (const warmUntil = performance.now() + 300; performance.now() < warmUntil; ) unit(10);
-  parentPort?.postMessage('ready');
-  for (let step = 0; step < shared.steps; step++) {
-    for (let seen = Atomics.load(control, 0); seen < step + 1; seen = Atomics.load(control, 0)) spinThenWait(control, 0, seen, 15_000, 1.5);
-    unit(shared.passes);
-    Atomics.store(control, 1, step + 1);
-    Atomics.notify(control, 1);
-  }
-}
-
-function median(values: ArrayLike<number>): number {
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
-/** Steps per second, the median step's milliseconds, and the share of the run lost to steps slower than it. */
-function summary(times: Float64Array): { rate: number; median: number; lost: number } {
-  const total = times.reduce((sum, time) => sum + time, 0);
-  const middle = median(times);
-  const lost = times.reduce((sum, time) => sum + Math.max(0, time - middle), 0);
-  return { rate: (1000 * times.length) / total, median: middle, lost: lost / total };
+async function inChromium(bytes: Uint8Array<ArrayBuffer>, unitMs: number, steps: number, rounds: number): Promise<BrowserBarrierResult> {
+  const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4185 };
+  return await withPageInChromium(site, async (browser, url) => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.benchBarrier !== undefined);
+    return await page.evaluate(([code, ms, count, times]) => (window.benchBarrier as NonNullable<Window['benchBarrier']>)(code, ms, count, times), [Array.from(bytes), unitMs, steps, rounds] as const);
+  });
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'unit-ms': { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { browser: { type: 'boolean' }, 'unit-ms': { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' } } });
   const unitMs = Number(values['unit-ms'] ?? 1.15);
   const steps = Number(values.steps ?? 3000);
   const rounds = Number(values.rounds ?? 3);
@@ -120,30 +72,19 @@ async function main(): Promise<void> {
     throw new Error('bench:barrier takes --unit-ms (over 0), --steps (100 or more) and --rounds (1 or more)');
   }
   const bytes = await compileUnit();
-  const unit = unitOf(bytes);
-  // The unit's first calls run V8's baseline code; the optimised code replaces it within a fraction of a second.
-  for (const warmUntil = performance.now() + 300; performance.now() < warmUntil; ) unit(10);
-  let fastest = Infinity;
-  for (let trial = 0; trial < 5; trial++) {
-    const started = performance.now();
-    unit(100);
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  const passes = Math.max(1, Math.round((100 * unitMs) / fastest));
-  const shared: Shared = { bytes, passes, steps, control: new SharedArrayBuffer(8) };
-  console.log(`Units of ${passes} passes over 64 KB (about ${unitMs} ms), ${steps} steps a run; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const ratios: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const one = summary(oneThread(unit, passes, steps));
-    const two = summary(await twoThreads(unit, shared));
-    ratios.push(two.rate / one.rate);
+  const where = values.browser ? 'two workers of a page in headless Chromium' : "Node's worker threads";
+  console.log(`In ${where}, ${steps} steps a run; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const result = values.browser ? await inChromium(bytes, unitMs, steps, rounds) : await inNode(bytes, unitMs, steps, rounds);
+  console.log(`Units of ${result.passes} passes over 64 KB (about ${unitMs} ms)`);
+  const ratios = result.rounds.map(({ one, two }, round) => {
     console.log(
-      `round ${round}: one thread ${one.rate.toFixed(0)} steps/s (median step ${one.median.toFixed(3)} ms, ${(100 * one.lost).toFixed(1)}% lost to slower steps), ` +
+      `round ${round + 1}: one thread ${one.rate.toFixed(0)} steps/s (median step ${one.median.toFixed(3)} ms, ${(100 * one.lost).toFixed(1)}% lost to slower steps), ` +
         `two threads ${two.rate.toFixed(0)} (${two.median.toFixed(3)} ms, ${(100 * two.lost).toFixed(1)}% lost): ${(two.rate / one.rate).toFixed(2)}×, ` +
-        `at the median step ${(one.median / two.median).toFixed(2)}×, load ${loadavg()[0].toFixed(2)}`,
+        `at the median step ${(one.median / two.median).toFixed(2)}×`,
     );
-  }
-  console.log(`two threads ÷ one, median of ${rounds}: ${median(ratios).toFixed(2)}×`);
+    return two.rate / one.rate;
+  });
+  console.log(`two threads ÷ one, median of ${rounds}: ${median(ratios).toFixed(2)}×; load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 if (isMainThread) {
@@ -152,5 +93,8 @@ if (isMainThread) {
     process.exitCode = 1;
   });
 } else {
-  helperThread(workerData as Shared);
+  const data = workerData as HelperData;
+  const unit = unitOf(data.bytes);
+  parentPort?.postMessage('ready');
+  help(unit, new Int32Array(data.control), data.passes, data.steps);
 }

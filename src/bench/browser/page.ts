@@ -8,7 +8,8 @@ import * as Comlink from 'comlink';
 import type { Config } from '../../engine/config.ts';
 import { bestKernels } from '../../engine/kernels.ts';
 import type { SecondHalves, TrainingEvent, TrainingWorkerApi } from '../../worker/api.ts';
-import type { BrowserEmbeddingResult, BrowserResult } from './protocol.ts';
+import { summary } from '../barrier-steps.ts';
+import type { BarrierMessage, BrowserBarrierResult, BrowserEmbeddingResult, BrowserResult } from './protocol.ts';
 
 const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module' });
 const api = Comlink.wrap<TrainingWorkerApi>(worker);
@@ -87,5 +88,28 @@ window.benchEmbedding = async (config) => {
   await api.watchEmbedding(false);
   if (outcome.status !== 'finished') throw new Error(`The worker's run ended ${outcome.status}`);
   const result: BrowserEmbeddingResult = { userAgent: navigator.userAgent, kernels: bestKernels(), updateMs, iterations, size };
+  return result;
+};
+
+window.benchBarrier = async (bytes, unitMs, steps, rounds) => {
+  const threads = [0, 1].map(() => new Worker(new URL('./barrier.worker.ts', import.meta.url), { type: 'module' }));
+  const ask = <T>(thread: Worker, message: BarrierMessage) =>
+    new Promise<T>((resolve, reject) => {
+      thread.onmessage = ({ data }: MessageEvent<T>) => resolve(data);
+      thread.onerror = (event) => reject(new Error(event.message));
+      thread.postMessage(message);
+    });
+  const code = Uint8Array.from(bytes);
+  const [passes] = await Promise.all([ask<number>(threads[0], { type: 'load', bytes: code, unitMs }), ask<number>(threads[1], { type: 'load', bytes: code, unitMs: 0 })]);
+  const control = new SharedArrayBuffer(8);
+  const result: BrowserBarrierResult = { userAgent: navigator.userAgent, passes, rounds: [] };
+  for (let round = 0; round < rounds; round++) {
+    const one = await ask<Float64Array>(threads[0], { type: 'one', control, passes, steps });
+    new Int32Array(control).fill(0);
+    await ask<string>(threads[1], { type: 'help', control, passes, steps });
+    const two = await ask<Float64Array>(threads[0], { type: 'lead', control, passes, steps });
+    result.rounds.push({ one: summary(one), two: summary(two) });
+  }
+  threads.forEach((thread) => thread.terminate());
   return result;
 };

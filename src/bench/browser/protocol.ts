@@ -1,6 +1,7 @@
 /** What the Node harness and the bench page exchange through page.evaluate: plain, cloneable data. */
 import type { Config } from '../../engine/config.ts';
 import type { SecondHalves } from '../../worker/api.ts';
+import type { StepSummary } from '../barrier-steps.ts';
 
 export interface BrowserCase {
   /** Trained for one epoch of `samples` samples per run; its epochs and samples are replaced. */
@@ -50,8 +51,22 @@ export interface BrowserEmbeddingResult {
   size: number;
 }
 
+/** What the bench page's barrier workers are told (barrier.worker.ts). */
+export type BarrierMessage =
+  | { type: 'load'; bytes: Uint8Array<ArrayBuffer>; unitMs: number }
+  | { type: 'one' | 'lead' | 'help'; control: SharedArrayBuffer; passes: number; steps: number };
+
+/** Each round of bench:barrier in the page: one thread's steps and two threads'. */
+export interface BrowserBarrierResult {
+  userAgent: string;
+  passes: number;
+  rounds: { one: StepSummary; two: StepSummary }[];
+}
+
 declare global {
   interface Window {
+    /** Runs bench:barrier's rounds in two of the page's workers, on the unit compiled to `bytes`. */
+    benchBarrier?: (bytes: number[], unitMs: number, steps: number, rounds: number) => Promise<BrowserBarrierResult>;
     /** Trains a whole config in the worker, as the page's Train button does. */
     benchPreset?: (config: Config) => Promise<BrowserPresetResult>;
     /** Trains a config with the embedding map watched and times each epoch's map. */
