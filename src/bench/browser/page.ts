@@ -104,7 +104,7 @@ window.benchBarrier = async (bytes, unitMs, steps, rounds) => {
   const control = new SharedArrayBuffer(8);
   const result: BrowserBarrierResult = { userAgent: navigator.userAgent, passes, rounds: [] };
   for (let round = 0; round < rounds; round++) {
-    const one = await ask<Float64Array>(threads[0], { type: 'one', control, passes, steps });
+    const one = await ask<Float64Array>(threads[0], { type: 'one', passes, steps });
     new Int32Array(control).fill(0);
     await ask<string>(threads[1], { type: 'help', control, passes, steps });
     const two = await ask<Float64Array>(threads[0], { type: 'lead', control, passes, steps });

@@ -54,7 +54,8 @@ export interface BrowserEmbeddingResult {
 /** What the bench page's barrier workers are told (barrier.worker.ts). */
 export type BarrierMessage =
   | { type: 'load'; bytes: Uint8Array<ArrayBuffer>; unitMs: number }
-  | { type: 'one' | 'lead' | 'help'; control: SharedArrayBuffer; passes: number; steps: number };
+  | { type: 'one'; passes: number; steps: number }
+  | { type: 'lead' | 'help'; control: SharedArrayBuffer; passes: number; steps: number };
 
 /** Each round of bench:barrier in the page: one thread's steps and two threads'. */
 export interface BrowserBarrierResult {
