@@ -5,22 +5,26 @@
  */
 import { spinThenWait } from '../worker/shard-peer.ts';
 
-const UNIT_BYTES = 64 * 1024;
-
-/** One unit: `passes` dot products of the first UNIT_BYTES of memory with the next, four lanes at a time. */
-export const UNIT_WAT = `(module
-  (memory (export "memory") 3)
+/**
+ * One unit: `passes` dot products of the first `kilobytes` of memory with the next, four lanes at a
+ * time; its memory holds both.
+ */
+export function unitWat(kilobytes: number): string {
+  const bytes = kilobytes * 1024;
+  return `(module
+  (memory (export "memory") ${Math.ceil((2 * bytes) / 65536)})
   (func (export "unit") (param $passes i32) (result f32)
     (local $i i32) (local $pass i32) (local $sum v128)
     (loop $each_pass
       (local.set $i (i32.const 0))
       (loop $each_lane
-        (local.set $sum (f32x4.add (local.get $sum) (f32x4.mul (v128.load (local.get $i)) (v128.load offset=${UNIT_BYTES} (local.get $i)))))
+        (local.set $sum (f32x4.add (local.get $sum) (f32x4.mul (v128.load (local.get $i)) (v128.load offset=${bytes} (local.get $i)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br_if $each_lane (i32.lt_u (local.get $i) (i32.const ${UNIT_BYTES}))))
+        (br_if $each_lane (i32.lt_u (local.get $i) (i32.const ${bytes}))))
       (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
       (br_if $each_pass (i32.lt_u (local.get $pass) (local.get $passes))))
     (f32x4.extract_lane 0 (local.get $sum))))`;
+}
 
 export type Unit = (passes: number) => number;
 
@@ -28,7 +32,7 @@ export type Unit = (passes: number) => number;
 export function unitOf(bytes: Uint8Array<ArrayBuffer>): Unit {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const exports = instance.exports as { memory: WebAssembly.Memory; unit(passes: number): number };
-  const values = new Float32Array(exports.memory.buffer, 0, (2 * UNIT_BYTES) / 4);
+  const values = new Float32Array(exports.memory.buffer);
   for (let i = 0; i < values.length; i++) values[i] = (i % 7) / 64;
   const unit = (passes: number) => exports.unit(passes);
   for (const warmUntil = performance.now() + 300; performance.now() < warmUntil; ) unit(10);

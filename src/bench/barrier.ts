@@ -1,8 +1,8 @@
 /**
- * `npm run bench:barrier [-- --browser] [--unit-ms 1.15] [--steps 3000] [--rounds 3]`: what two threads
- * can gain on this machine when they meet as often as a split batch does, with nothing of the engine's
- * in the way (barrier-steps.ts): each step is two units of arithmetic on 64 KB of each thread's own
- * memory, in one thread, or one unit in each of two. The unit is sized to `unit-ms`, by default the
+ * `npm run bench:barrier [-- --browser] [--unit-ms 1.15] [--unit-kb 64] [--steps 3000] [--rounds 3]`: what
+ * two threads can gain on this machine when they meet as often as a split batch does, with nothing of the
+ * engine's in the way (barrier-steps.ts): each step is two units of arithmetic, each on twice `unit-kb`
+ * of its thread's own memory, in one thread, or one unit in each of two. The unit is sized to `unit-ms`, by default the
  * time of half a CNN (fast) batch here. In Node's worker threads, or with `--browser` in two workers of
  * the bench page in headless Chromium. Alternates the two for `rounds` rounds and prints steps per
  * second, the ratio, the ratio at the median step, and the share of each run lost to steps slower than
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import wabt from 'wabt';
 import { typeScriptWorker } from '../cli/two-threads.ts';
-import { help, lead, median, oneThread, passesFor, summary, UNIT_WAT, unitOf, type StepSummary } from './barrier-steps.ts';
+import { help, lead, median, oneThread, passesFor, summary, unitOf, unitWat, type StepSummary } from './barrier-steps.ts';
 import { ROOT, withPageInChromium } from './chromium.ts';
 import type { BrowserBarrierResult } from './browser/protocol.ts';
 
@@ -26,8 +26,8 @@ interface HelperData {
   control: SharedArrayBuffer;
 }
 
-async function compileUnit(): Promise<Uint8Array<ArrayBuffer>> {
-  const parsed = (await wabt()).parseWat('unit.wat', UNIT_WAT, { simd: true });
+async function compileUnit(kilobytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const parsed = (await wabt()).parseWat('unit.wat', unitWat(kilobytes), { simd: true });
   return new Uint8Array(parsed.toBinary({}).buffer);
 }
 
@@ -64,18 +64,19 @@ async function inChromium(bytes: Uint8Array<ArrayBuffer>, unitMs: number, steps:
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { browser: { type: 'boolean' }, 'unit-ms': { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { browser: { type: 'boolean' }, 'unit-ms': { type: 'string' }, 'unit-kb': { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' } } });
   const unitMs = Number(values['unit-ms'] ?? 1.15);
+  const kilobytes = Number(values['unit-kb'] ?? 64);
   const steps = Number(values.steps ?? 3000);
   const rounds = Number(values.rounds ?? 3);
-  if (!(unitMs > 0) || !Number.isInteger(steps) || steps < 100 || !Number.isInteger(rounds) || rounds < 1) {
-    throw new Error('bench:barrier takes --unit-ms (over 0), --steps (100 or more) and --rounds (1 or more)');
+  if (!(unitMs > 0) || !Number.isInteger(kilobytes) || kilobytes < 1 || kilobytes % 16 || !Number.isInteger(steps) || steps < 100 || !Number.isInteger(rounds) || rounds < 1) {
+    throw new Error('bench:barrier takes --unit-ms (over 0), --unit-kb (a multiple of 16), --steps (100 or more) and --rounds (1 or more)');
   }
-  const bytes = await compileUnit();
+  const bytes = await compileUnit(kilobytes);
   const where = values.browser ? 'two workers of a page in headless Chromium' : "Node's worker threads";
   console.log(`In ${where}, ${steps} steps a run; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const result = values.browser ? await inChromium(bytes, unitMs, steps, rounds) : await inNode(bytes, unitMs, steps, rounds);
-  console.log(`Units of ${result.passes} passes over 64 KB (about ${unitMs} ms)`);
+  console.log(`Units of ${result.passes} passes over 2 × ${kilobytes} KB (about ${unitMs} ms)`);
   const ratios = result.rounds.map(({ one, two }, round) => {
     console.log(
       `round ${round + 1}: one thread ${one.rate.toFixed(0)} steps/s (median step ${one.median.toFixed(3)} ms, ${(100 * one.lost).toFixed(1)}% lost to slower steps), ` +
