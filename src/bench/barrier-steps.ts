@@ -4,6 +4,7 @@
  * that wait for each other before the next step with the workers' own spin-then-sleep wait.
  */
 import { spinThenWait } from '../worker/shard-peer.ts';
+import { median } from './measure.ts';
 
 /**
  * One unit: `passes` dot products of the first `kilobytes` of memory with the next, four lanes at a
@@ -100,12 +101,7 @@ export interface StepSummary {
 
 export function summary(times: Float64Array): StepSummary {
   const total = times.reduce((sum, time) => sum + time, 0);
-  const middle = median(times);
+  const middle = median(Array.from(times));
   const lost = times.reduce((sum, time) => sum + Math.max(0, time - middle), 0);
   return { rate: (1000 * times.length) / total, median: middle, lost: lost / total };
-}
-
-export function median(values: ArrayLike<number>): number {
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }

@@ -9,14 +9,14 @@
  * its median: the machine's stalls, which a split batch meets too (docs/benchmarks.md, "Stalls the
  * machine adds to a split batch").
  */
-import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import wabt from 'wabt';
 import { typeScriptWorker } from '../cli/two-threads.ts';
-import { help, lead, median, oneThread, passesFor, summary, unitOf, unitWat, type StepSummary } from './barrier-steps.ts';
-import { ROOT, withPageInChromium } from './chromium.ts';
+import { help, lead, oneThread, passesFor, summary, unitOf, unitWat, type StepSummary } from './barrier-steps.ts';
+import { benchPageSite, withPageInChromium } from './chromium.ts';
+import { median } from './measure.ts';
 import type { BrowserBarrierResult } from './browser/protocol.ts';
 
 interface HelperData {
@@ -54,7 +54,7 @@ async function inNode(bytes: Uint8Array<ArrayBuffer>, unitMs: number, steps: num
 }
 
 async function inChromium(bytes: Uint8Array<ArrayBuffer>, unitMs: number, steps: number, rounds: number): Promise<BrowserBarrierResult> {
-  const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4185 };
+  const site = benchPageSite(4185);
   return await withPageInChromium(site, async (browser, url) => {
     const page = await browser.newPage();
     await page.goto(url);

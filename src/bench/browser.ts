@@ -3,14 +3,13 @@
  * with the app's vite config, serves it with `vite preview`, and drives it in
  * headless Chromium through Playwright.
  */
-import { join } from 'node:path';
 import type { BrowserCase, BrowserResult } from './browser/protocol.ts';
-import { ROOT, withPageInChromium } from './chromium.ts';
+import { benchPageSite, withPageInChromium } from './chromium.ts';
 
 /** Times `cases` in the app's training worker; the page's console errors are passed to `log`. */
 export async function timeInBrowser(cases: BrowserCase[], log: (line: string) => void): Promise<BrowserResult> {
   // Apart from the e2e server's 4173, so both can run at once.
-  const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4183 };
+  const site = benchPageSite(4183);
   return withPageInChromium(site, async (browser, url) => {
     const page = await browser.newPage();
     page.on('console', (message) => {

@@ -23,6 +23,11 @@ export interface PageSite {
   extraFlags?: string[];
 }
 
+/** The bench page (src/bench/browser), which starts the app's training worker as the page does, served on `port`. */
+export function benchPageSite(port: number): PageSite {
+  return { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port };
+}
+
 /** The browser and flags every bench launches, for a bench that launches its own (a persistent profile). */
 export function chromiumLaunchOptions(extraFlags: string[] = []): { executablePath: string | undefined; args: string[] } {
   return { executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined, args: [...FLAGS, ...extraFlags] };

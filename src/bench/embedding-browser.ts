@@ -19,7 +19,7 @@ import type { Page } from '@playwright/test';
 import { parseConfig } from '../formats/config-format.ts';
 import { errorText } from '../formats/error-text.ts';
 import type { BrowserEmbeddingResult } from './browser/protocol.ts';
-import { ROOT, withPageInChromium } from './chromium.ts';
+import { benchPageSite, ROOT, withPageInChromium } from './chromium.ts';
 import { median } from './measure.ts';
 
 const EPOCHS = 3;
@@ -39,7 +39,7 @@ const load = () => loadavg().map((v) => v.toFixed(1)).join(' ');
 
 /** Each epoch's map, timed in the worker, for every preset. */
 async function workerTimes(runs: number): Promise<void> {
-  const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4188 };
+  const site = benchPageSite(4188);
   await withPageInChromium(site, async (browser, url) => {
     for (const preset of PRESETS) {
       const config = parseConfig(readFileSync(join(ROOT, 'src', 'presets', preset.file), 'utf8'));

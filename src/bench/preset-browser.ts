@@ -13,19 +13,19 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import type { Config } from '../engine/config.ts';
 import { errorText } from '../formats/error-text.ts';
 import { parseConfig } from '../formats/config-format.ts';
-import { ROOT, withPageInChromium } from './chromium.ts';
+import { benchPageSite, withPageInChromium } from './chromium.ts';
+import { median } from './measure.ts';
 import type { BrowserCase, BrowserPresetResult, BrowserResult } from './browser/protocol.ts';
 
 async function main(): Promise<void> {
   const [file, flag, ...rest] = process.argv.slice(2);
   if (!file) throw new Error('Give a preset file: npm run bench:preset -- src/presets/cnn-fast.json');
   const config = parseConfig(readFileSync(file, 'utf8'));
-  const site = { root: join(import.meta.dirname, 'browser'), outDir: join(ROOT, 'artifacts', 'bench-browser'), port: 4185 };
+  const site = benchPageSite(4185);
   if (flag === '--workers') {
     const roundsAt = rest.indexOf('--rounds');
     const count = roundsAt === 0 ? undefined : rest[0];
@@ -88,12 +88,6 @@ async function compareWorkers(browser: Browser, url: string, file: string, confi
   console.log(`each round, two ÷ one: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; median ${median(ratios).toFixed(2)}×`);
   console.log(`median CPU s per run: one worker ${median(cpu[1]).toFixed(2)}, two workers ${median(cpu[2]).toFixed(2)}`);
   console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** User and system CPU seconds of this process's descendants (the browser's processes), from /proc. */
